@@ -1,0 +1,139 @@
+// embedviz-train: trains the makemore MLP headlessly and reports its losses.
+// Bad input gets one line on stderr naming the problem and exit status 1 (bad
+// data, divergence) or 2 (bad options); never a crash or a hang.
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "core/error.h"
+#include "core/trainer.h"
+
+namespace {
+
+struct Options {
+  std::string data;           // training text, one item per line; empty: the system word list
+  std::string tokenizer = "char";  // char or word
+  std::int64_t steps = 200000;     // SGD updates
+  std::int64_t lr_decay_step = -1; // -1: half of steps
+  int threads = 1;            // threads for evaluation
+  bool json = false;          // print a JSON summary as the last line of stdout
+  bool quiet = false;         // no progress on stderr
+};
+
+double flops_per_step(const ev::TrainConfig& c, int vocab) {
+  // forward: 2 products; backward: 4 of the same sizes.
+  return 6.0 * c.batch * (double(c.block) * c.emb * c.hidden + double(c.hidden) * vocab);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  ev::TrainConfig cfg;
+  CLI::App app{"embedviz-train: train the makemore MLP (Bengio et al. 2003) on a text file, headlessly."};
+  app.add_option("--data", o.data, "Text file, one item per line (UTF-8). Default: /usr/share/dict/words, "
+                                    "lowercased, letters a-z only, duplicates removed");
+  app.add_option("--tokenizer", o.tokenizer, "Tokens: 'char' (code points) or 'word' (whitespace-separated)")
+      ->check(CLI::IsMember({"char", "word"}));
+  app.add_option("--steps", o.steps, "SGD steps")->check(CLI::Range(std::int64_t(0), std::int64_t(1) << 40));
+  app.add_option("--block", cfg.block, "Context length")->check(CLI::Range(1, ev::Limits::kMaxBlock));
+  app.add_option("--emb", cfg.emb, "Embedding dimension")->check(CLI::Range(1, ev::Limits::kMaxEmb));
+  app.add_option("--hidden", cfg.hidden, "Hidden layer size")->check(CLI::Range(1, ev::Limits::kMaxHidden));
+  app.add_option("--batch", cfg.batch, "Minibatch size")->check(CLI::Range(1, ev::Limits::kMaxBatch));
+  app.add_option("--lr", cfg.lr, "Learning rate")->check(CLI::Range(ev::Limits::kMinLr, ev::Limits::kMaxLr));
+  app.add_option("--lr-decay-step", o.lr_decay_step, "Step from which the rate is lr*lr-decay (default: steps/2)")
+      ->check(CLI::Range(std::int64_t(0), std::int64_t(1) << 40));
+  app.add_option("--lr-decay", cfg.lr_decay, "Learning-rate factor after the decay step")->check(CLI::Range(0.0, 1e6));
+  app.add_option("--seed", cfg.seed, "Seed for the split, the initial parameters and the batches");
+  app.add_option("--threads", o.threads, "Threads for evaluating the splits")->check(CLI::Range(1, 256));
+  app.add_flag("--json", o.json, "Print a JSON summary as the last line of stdout");
+  app.add_flag("-q,--quiet", o.quiet, "No progress on stderr");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "embedviz-train: %s\n", e.what());
+    return 2;
+  }
+  cfg.lr_decay_step = o.lr_decay_step >= 0 ? o.lr_decay_step : o.steps / 2;
+  const ev::Tokenizer tok = o.tokenizer == "word" ? ev::Tokenizer::Word : ev::Tokenizer::Char;
+
+  try {
+    std::shared_ptr<const ev::Dataset> data;
+    if (o.data.empty())
+      data = std::make_shared<ev::Dataset>(
+          ev::make_dataset(ev::default_words(), tok, cfg.seed, std::string(ev::kDefaultWordList) + " (a-z words)"));
+    else
+      data = std::make_shared<ev::Dataset>(ev::load_dataset(o.data, tok, cfg.seed));
+    ev::Trainer trainer(data, cfg);
+    const int V = data->vocab.size();
+    if (!o.quiet)
+      std::fprintf(stderr, "data: %s: %zu items, vocab %d, %zu training examples\nmodel: %s, %zu parameters\n",
+                   data->source.c_str(), data->items.size(), V, trainer.examples(ev::Split::Train).size(),
+                   ev::describe(cfg).c_str(), trainer.model().params.size());
+
+    using clock = std::chrono::steady_clock;
+    const auto t0 = clock::now();
+    auto last_report = t0;
+    double ema = 0;
+    for (std::int64_t i = 0; i < o.steps; ++i) {
+      const ev::StepResult r = trainer.step();
+      if (!r.finite) {
+        std::fprintf(stderr,
+                     "embedviz-train: training diverged at step %lld: the loss became %s with learning rate %g; "
+                     "try a smaller --lr\n",
+                     (long long)trainer.step_count(), std::isnan(r.loss) ? "NaN" : "non-finite",
+                     trainer.lr());
+        return 1;
+      }
+      ema = i == 0 ? r.loss : 0.99 * ema + 0.01 * r.loss;
+      if (!o.quiet && (i & 1023) == 1023) {
+        const auto now = clock::now();
+        if (now - last_report > std::chrono::seconds(1)) {
+          last_report = now;
+          const double s = std::chrono::duration<double>(now - t0).count();
+          std::fprintf(stderr, "step %lld/%lld  loss %.4f  lr %g  %.0f steps/s\n", (long long)(i + 1),
+                       (long long)o.steps, ema, trainer.lr(), double(i + 1) / s);
+        }
+      }
+    }
+    const double seconds = std::chrono::duration<double>(clock::now() - t0).count();
+    const double sps = seconds > 0 ? double(o.steps) / seconds : 0.0;
+
+    if (!o.quiet) std::fprintf(stderr, "evaluating...\n");
+    const double train = trainer.evaluate(ev::Split::Train, o.threads);
+    const double val = trainer.evaluate(ev::Split::Val, o.threads);
+    const double test = trainer.evaluate(ev::Split::Test, o.threads);
+    const double gflops = sps * flops_per_step(cfg, V) / 1e9;
+    if (!o.quiet || !o.json)
+      std::fprintf(o.json ? stderr : stdout,
+                   "steps %lld  train %.4f  val %.4f  test %.4f  %.0f steps/s (%.1f GFLOP/s)\n",
+                   (long long)o.steps, train, val, test, sps, gflops);
+    if (o.json) {
+      nlohmann::json j = {{"steps", o.steps},
+                          {"params", trainer.model().params.size()},
+                          {"vocab", V},
+                          {"data", data->source},
+                          {"seconds", seconds},
+                          {"steps_per_s", sps},
+                          {"gflop_per_s", gflops},
+                          {"train_loss", train},
+                          {"val_loss", val},
+                          {"test_loss", test}};
+      std::printf("%s\n", j.dump().c_str());
+    }
+    return 0;
+  } catch (const ev::Error& e) {
+    std::fprintf(stderr, "embedviz-train: %s\n", e.what());
+    return 1;
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "embedviz-train: out of memory\n");
+    return 1;
+  }
+}

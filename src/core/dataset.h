@@ -1,0 +1,62 @@
+// dataset.h: a training corpus as token ids, its 80/10/10 split, and the
+// (context -> next token) examples a model of a given block size trains on.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "vocab.h"
+
+namespace ev {
+
+enum class Split { Train, Val, Test };
+const char* split_name(Split s);
+
+struct Dataset {
+  std::string source;                  // file path, or a description of built-in data
+  Tokenizer tokenizer = Tokenizer::Char;  // how lines became tokens
+  Vocab vocab;                         // token 0 is the boundary '.'
+  std::vector<std::vector<int>> items; // every item as token ids, in shuffled order
+  std::size_t n_train = 0;             // items[0, n_train) are the training split
+  std::size_t n_val = 0;               // the next n_val are validation, the rest test
+  std::uint64_t checksum = 0;          // FNV-1a of the items' text, to recognise the data again
+  std::size_t boundary_chars = 0;      // '.' characters in the text, read as the boundary token
+
+  std::size_t n_test() const { return items.size() - n_train - n_val; }
+  // Items of one split: [begin, end) indices into `items`.
+  std::pair<std::size_t, std::size_t> range(Split s) const;
+};
+
+// Builds a data set from item texts: tokenizes, builds the vocabulary, shuffles
+// with `seed` and splits 80/10/10. Throws ev::Error when there are fewer than
+// 10 items (each split needs at least one).
+Dataset make_dataset(const std::vector<std::string>& items, Tokenizer tokenizer, std::uint64_t seed,
+                     std::string source);
+
+// Reads a UTF-8 text file with one item per line (see text.h for the rules).
+Dataset load_dataset(const std::string& path, Tokenizer tokenizer, std::uint64_t seed);
+
+// The default data: the system word list lowercased, letters a-z only, duplicates removed.
+constexpr const char* kDefaultWordList = "/usr/share/dict/words";
+std::vector<std::string> default_words(const std::string& path = kDefaultWordList);
+
+// (context -> next token) pairs: every position of every item of a split,
+// with the `block` previous tokens as context, padded with the boundary token.
+struct Examples {
+  int block = 0;
+  std::vector<std::int32_t> X;  // (N, block), row-major token ids
+  std::vector<std::int32_t> Y;  // (N) the token that follows each context
+  std::size_t size() const { return Y.size(); }
+  const std::int32_t* context(std::size_t i) const { return X.data() + i * std::size_t(block); }
+};
+
+Examples build_examples(const Dataset& data, Split split, int block);
+
+// Appends one item's examples: contexts of its tokens and of the closing boundary.
+void append_examples(const std::vector<int>& item, int block, Examples* out);
+
+// FNV-1a 64-bit hash, used for data checksums.
+std::uint64_t fnv1a(const void* data, std::size_t n, std::uint64_t h = 0xcbf29ce484222325ull);
+
+}  // namespace ev

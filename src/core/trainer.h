@@ -1,0 +1,102 @@
+// trainer.h: a training run: a data set, a model, its SGD loop and its
+// evaluation. Single-threaded and synchronous: the GUI drives it from its own
+// thread (see training_thread.h); the CLI calls step() in a loop.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "config.h"
+#include "dataset.h"
+#include "loss_history.h"
+#include "model.h"
+#include "rng.h"
+
+namespace ev {
+
+struct StepResult {
+  float loss = 0;       // batch loss before the update
+  bool finite = true;   // false: the loss or a gradient was NaN/inf and nothing was updated
+};
+
+class Trainer {
+ public:
+  // Validates cfg against the data (throws ev::Error) and initialises from cfg.seed.
+  Trainer(std::shared_ptr<const Dataset> data, const TrainConfig& cfg);
+
+  // One SGD update on a random batch of training examples. When the loss or a
+  // gradient is not finite, the parameters, step and history stay as they were.
+  StepResult step();
+
+  // Re-initialises the parameters and the batch generator from the seed; step 0.
+  void reset();
+
+  // Changes that apply at the next step without a reset.
+  void set_lr(double lr);
+  void set_lr_decay(std::int64_t step, double factor);
+  void set_batch(int batch);
+  // Changes that need new parameters: validate, rebuild and reset.
+  void set_config(const TrainConfig& cfg);
+
+  // Mean loss over a whole split, computed in chunks on `threads` threads.
+  double evaluate(Split split, int threads = 1) const;
+  // Records the validation loss in history().val at the current step.
+  double record_val(int threads = 1);
+
+  std::int64_t step_count() const { return step_; }
+  double epoch() const;  // training examples seen / training examples
+  double lr() const { return cfg_.lr_at(step_); }
+  const TrainConfig& config() const { return cfg_; }
+  const Dataset& data() const { return *data_; }
+  std::shared_ptr<const Dataset> data_ptr() const { return data_; }
+  const Model<float>& model() const { return model_; }
+  Model<float>& mutable_model() { return model_; }
+  const LossHistory& history() const { return history_; }
+  LossHistory& mutable_history() { return history_; }
+  const Examples& examples(Split s) const;
+
+  // The last batch: row indices into examples(Split::Train).
+  const std::vector<std::int32_t>& last_batch() const { return batch_rows_; }
+  const Activations<float>& last_activations() const { return act_; }
+
+  // The batch generator's state, for sessions that resume bit-identically.
+  Rng::Saved rng_state() const { return rng_.save(); }
+  void restore(std::int64_t step, const std::vector<float>& params, const Rng::Saved& rng);
+
+  // The last parameters known to train finitely (kept every kCheckpointEvery
+  // steps), so a diverged run can go back to them.
+  static constexpr std::int64_t kCheckpointEvery = 500;
+  std::int64_t checkpoint_step() const { return checkpoint_.step; }
+  void restore_checkpoint();
+
+ private:
+  void build_examples();
+  std::shared_ptr<const Dataset> data_;
+  TrainConfig cfg_;
+  Model<float> model_;
+  Examples train_, val_, test_;
+  Activations<float> act_;
+  std::vector<std::int32_t> batch_rows_, bx_, by_;
+  Rng rng_;
+  std::int64_t step_ = 0;
+  LossHistory history_;
+  struct Checkpoint {
+    std::int64_t step = 0;
+    std::vector<float> params;
+    Rng::Saved rng{};
+  } checkpoint_;
+};
+
+// Samples one new item: starts from a context of boundary tokens and draws
+// tokens from softmax(logits / temperature) until the boundary (or max_len).
+std::vector<int> sample_item(const Model<float>& m, Rng& rng, double temperature, int max_len = 64);
+
+// Probabilities of the next token after a context of ids (shorter contexts are
+// padded on the left with the boundary token; longer ones keep the last block).
+std::vector<float> next_token_probs(const Model<float>& m, const std::vector<int>& context);
+
+// The loss of a model on examples, chunked over `threads` threads.
+double mean_loss(const Model<float>& m, const Examples& ex, int threads = 1);
+
+}  // namespace ev

@@ -1,0 +1,46 @@
+// vocab.h: the list of tokens a model knows, and how text becomes token ids.
+// A token is a string (a character for makemore, a word for Bengio's model), so
+// word-level vocabularies plug in without changing anything downstream.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace ev {
+
+enum class Tokenizer {
+  Char,  // one token per Unicode code point (makemore)
+  Word,  // one token per whitespace-separated word (Bengio et al. 2003)
+};
+
+const char* tokenizer_name(Tokenizer t);
+
+class Vocab {
+ public:
+  static constexpr int kBoundary = 0;            // id of the boundary token
+  static constexpr const char* kBoundaryText = ".";  // marks the start and end of every item
+
+  Vocab() = default;
+  // Token 0 is the boundary; the others are the distinct tokens given, sorted
+  // by their UTF-8 bytes (code point order), as makemore does.
+  explicit Vocab(std::vector<std::string> tokens);
+
+  int size() const { return int(tokens_.size()); }
+  const std::string& token(int id) const { return tokens_[std::size_t(id)]; }
+  const std::vector<std::string>& tokens() const { return tokens_; }
+  // -1 when the token is unknown.
+  int id(std::string_view token) const;
+
+ private:
+  std::vector<std::string> tokens_;
+  std::unordered_map<std::string, int> index_;
+};
+
+// Splits one item (a line) into token strings with the given tokenizer.
+// The text must be valid UTF-8.
+std::vector<std::string> tokenize(std::string_view item, Tokenizer t);
+
+}  // namespace ev

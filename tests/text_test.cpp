@@ -1,0 +1,47 @@
+// text_test: UTF-8 decoding, BOM/CRLF handling and rejection of bad files.
+#include <gtest/gtest.h>
+
+#include "core/error.h"
+#include "core/text.h"
+
+using namespace ev;
+
+TEST(Text, SplitsMultiByteCodePoints) {
+  std::vector<std::string> cps;
+  ASSERT_TRUE(split_utf8("a\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80", &cps, nullptr));  // a é € 😀
+  ASSERT_EQ(cps.size(), 4u);
+  EXPECT_EQ(cps[1], "\xC3\xA9");
+  EXPECT_EQ(cps[2], "\xE2\x82\xAC");
+  EXPECT_EQ(cps[3], "\xF0\x9F\x98\x80");
+}
+
+TEST(Text, RejectsInvalidUtf8) {
+  std::size_t bad = 0;
+  EXPECT_FALSE(split_utf8("ab\xC0\xAF", nullptr, &bad));  // overlong '/'
+  EXPECT_EQ(bad, 2u);
+  EXPECT_FALSE(split_utf8("\xED\xA0\x80", nullptr, &bad));  // surrogate
+  EXPECT_FALSE(split_utf8("\xE2\x82", nullptr, &bad));      // truncated
+}
+
+TEST(Text, BomAndCrlf) {
+  auto lines = parse_lines("\xEF\xBB\xBF" "emma\r\nolivia\r\n\r\nava", "t");
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_EQ(lines[0].text, "emma");
+  EXPECT_EQ(lines[1].text, "olivia");
+  EXPECT_EQ(lines[2].text, "ava");
+  EXPECT_EQ(lines[2].number, 4u);
+}
+
+TEST(Text, ErrorsNameTheLine) {
+  try {
+    parse_lines("ok\nfine\nbad\xFF\n", "f.txt");
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("line 3"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(parse_lines("", "f"), Error);
+  EXPECT_THROW(parse_lines("\n\r\n", "f"), Error);
+  EXPECT_THROW(parse_lines(std::string("ab\0cd", 5), "f"), Error);
+  EXPECT_THROW(read_lines("/nonexistent/file.txt"), Error);
+  EXPECT_THROW(read_lines("/tmp"), Error);
+}
