@@ -1,0 +1,28 @@
+// commands.h: what the UI asks of the trainer thread. Commands are queued and
+// applied by the trainer between steps, in the order they were posted.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <variant>
+
+namespace ev::cmd {
+
+struct Play { bool on; };                   // start or pause continuous training
+struct Step { int n; };                     // exactly n SGD updates, then pause
+struct Reset {};                            // re-initialise from the seed, step 0
+struct SetLr { double lr; };                // applied live, no reset
+struct SetLrDecay { std::int64_t step; double factor; };
+struct SetBatch { int batch; };             // applied live, no reset
+struct SetShape { int block, emb, hidden; };  // new parameters: restarts from the seed
+struct SetSeed { std::uint64_t seed; };     // restarts from the new seed
+struct SetSpeed { double steps_per_s; };    // 0 = as fast as possible
+struct LoadData { std::string path; };      // train on another text file (errors reach Snapshot::message)
+struct RestoreCheckpoint {};                // go back to the last finite parameters after divergence
+
+}  // namespace ev::cmd
+
+namespace ev {
+using Command = std::variant<cmd::Play, cmd::Step, cmd::Reset, cmd::SetLr, cmd::SetLrDecay, cmd::SetBatch,
+                             cmd::SetShape, cmd::SetSeed, cmd::SetSpeed, cmd::LoadData, cmd::RestoreCheckpoint>;
+}  // namespace ev
