@@ -1,0 +1,42 @@
+// heatmap.h: a table of floats drawn by a shader through a diverging colour
+// map (blue < 0 < red), with chosen rows highlighted and the rest dimmed. Used
+// for the embedding table C in the one-hot vs lookup view. Drawing cells only:
+// row labels, outlines and the colour scale are drawn by the caller (ImGui).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "gfx/gl.h"
+#include "gfx/shader.h"
+
+namespace ev::gfx {
+
+class Heatmap {
+ public:
+  Heatmap() = default;
+  ~Heatmap();
+  Heatmap(const Heatmap&) = delete;
+  Heatmap& operator=(const Heatmap&) = delete;
+
+  // Creates the program, textures and quad (needs a current GL 3.3 context). Throws ev::Error.
+  void init();
+  bool ready() const { return vao_ != 0; }
+  // Uploads a (rows, cols) row-major table and one flag per row (non-zero = highlighted).
+  // Rows are capped by the GL texture size limit; callers pass a window of a larger table.
+  void upload(const float* values, int rows, int cols, const std::vector<std::uint8_t>& highlight);
+  int rows() const { return rows_; }
+  int cols() const { return cols_; }
+  static int max_rows();  // the largest table height the GPU accepts
+  // Draws the table into rect (x0, y0, x1, y1 display pixels); |value| >= max_abs is full colour.
+  void draw(const ScreenSpace& s, const float rect[4], float max_abs, float dim) const;
+
+ private:
+  Program program_;
+  GLuint vao_ = 0, vbo_ = 0, table_tex_ = 0, highlight_tex_ = 0;
+  int rows_ = 0, cols_ = 0;
+  GLint u_rect_ = -1, u_display_pos_ = -1, u_display_size_ = -1, u_max_abs_ = -1, u_dim_ = -1,
+        u_table_ = -1, u_highlight_ = -1;
+};
+
+}  // namespace ev::gfx

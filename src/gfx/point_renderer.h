@@ -1,0 +1,51 @@
+// point_renderer.h: many anti-aliased discs in one instanced draw call, for
+// the embedding view (27 characters or 100,000 words alike). Positions stay in
+// data units on the GPU; zoom and pan only change two uniforms. Labels, axes
+// and everything textual are not drawn here (ImGui does those).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "gfx/gl.h"
+#include "gfx/shader.h"
+
+namespace ev::gfx {
+
+// One disc: 16 bytes per instance.
+struct PointInstance {
+  float x, y;          // position in data units
+  std::uint32_t rgba;  // colour as bytes R, G, B, A in memory order (ImGui's IM_COL32)
+  float radius;        // radius in display pixels
+};
+
+// The affine map from data units to display pixels: px = data * scale + offset.
+struct DataToPixels {
+  float scale[2] = {1, 1};
+  float offset[2] = {0, 0};
+};
+
+class PointRenderer {
+ public:
+  PointRenderer() = default;
+  ~PointRenderer();
+  PointRenderer(const PointRenderer&) = delete;
+  PointRenderer& operator=(const PointRenderer&) = delete;
+
+  // Creates the program and buffers (needs a current GL 3.3 context). Throws ev::Error.
+  void init();
+  bool ready() const { return vao_ != 0; }
+  // Replaces the instances drawn by draw(); callers skip non-finite points.
+  void upload(const PointInstance* points, std::size_t n);
+  std::size_t size() const { return count_; }
+  // Draws the uploaded instances, scissored to s.clip, alpha-blended.
+  void draw(const ScreenSpace& s, const DataToPixels& m) const;
+
+ private:
+  Program program_;
+  GLuint vao_ = 0, quad_vbo_ = 0, inst_vbo_ = 0;
+  std::size_t count_ = 0, capacity_ = 0;
+  GLint u_scale_ = -1, u_offset_ = -1, u_display_pos_ = -1, u_display_size_ = -1, u_px_scale_ = -1;
+};
+
+}  // namespace ev::gfx

@@ -1,0 +1,52 @@
+// shader.h: GLSL programs built from the files in shaders/, which CMake embeds
+// into the binary at build time (so the program runs from any directory).
+// Compile and link errors become one ev::Error naming the file and the
+// driver's message. Not a material system: one program per drawing job.
+#pragma once
+
+#include <string>
+
+#include "gfx/gl.h"
+
+namespace ev::gfx {
+
+// The text of an embedded shader by file name ("points.vert"), or nullptr.
+const char* embedded_shader(const char* name);
+
+// A linked vertex + fragment program. Move-only; deletes the GL object.
+class Program {
+ public:
+  Program() = default;
+  // Builds from embedded files; throws ev::Error with the file name and log.
+  static Program from_files(const char* vert_name, const char* frag_name);
+  // Builds from source text; `vert_name`/`frag_name` only label error messages.
+  static Program from_source(const char* vert_src, const char* frag_src, const char* vert_name = "vertex",
+                             const char* frag_name = "fragment");
+  ~Program();
+  Program(Program&& o) noexcept : id_(o.id_) { o.id_ = 0; }
+  Program& operator=(Program&& o) noexcept;
+  Program(const Program&) = delete;
+  Program& operator=(const Program&) = delete;
+
+  GLuint id() const { return id_; }
+  explicit operator bool() const { return id_ != 0; }
+  // Location of a uniform (-1 when the driver optimised it away).
+  GLint uniform(const char* name) const { return glGetUniformLocation(id_, name); }
+
+ private:
+  GLuint id_ = 0;
+};
+
+// Where a GPU draw lands: the display (in ImGui's display pixels, y down), its
+// framebuffer scale, and the clip rectangle to scissor to.
+struct ScreenSpace {
+  float display_pos[2] = {0, 0};   // top-left of the display
+  float display_size[2] = {1, 1};  // width, height of the display
+  float fb_scale[2] = {1, 1};      // framebuffer pixels per display pixel
+  float clip[4] = {0, 0, 0, 0};    // x0, y0, x1, y1 in display pixels; empty = no scissor
+};
+
+// Sets the GL viewport to the whole framebuffer and the scissor to s.clip.
+void apply_screen_space(const ScreenSpace& s);
+
+}  // namespace ev::gfx
