@@ -1,0 +1,188 @@
+// export.cpp: text writers for the Projector, word2vec and CSV.
+#include "export.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <limits>
+
+#include "atomic_file.h"
+#include "error.h"
+
+namespace ev {
+
+namespace {
+
+// Shortest text that reads back as the same float.
+void append_float(std::string& out, float v) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%.*g", std::numeric_limits<float>::max_digits10, double(v));
+  out += buf;
+}
+
+void append_row(std::string& out, const TableRef& C, Eigen::Index r, char sep) {
+  for (Eigen::Index j = 0; j < C.cols(); ++j) {
+    if (j) out.push_back(sep);
+    append_float(out, C(r, j));
+  }
+}
+
+void check_rows(const std::vector<std::string>& tokens, const TableRef& C) {
+  if (Eigen::Index(tokens.size()) != C.rows())
+    throw Error("cannot export " + std::to_string(C.rows()) + " vectors with " + std::to_string(tokens.size()) +
+                " tokens");
+}
+
+}  // namespace
+
+std::string escape_token(std::string_view token, bool space) {
+  std::string out;
+  out.reserve(token.size());
+  for (char c : token) {
+    switch (c) {
+      case '\\': out += "\\\\"; break;
+      case '\t': out += "\\t"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case ' ':
+        if (space) out += "\\s";
+        else out.push_back(c);
+        break;
+      default: out.push_back(c);
+    }
+  }
+  return out;
+}
+
+std::string unescape_token(std::string_view field) {
+  std::string out;
+  out.reserve(field.size());
+  for (std::size_t i = 0; i < field.size(); ++i) {
+    if (field[i] != '\\' || i + 1 == field.size()) {
+      out.push_back(field[i]);
+      continue;
+    }
+    const char e = field[++i];
+    switch (e) {
+      case '\\': out.push_back('\\'); break;
+      case 't': out.push_back('\t'); break;
+      case 'n': out.push_back('\n'); break;
+      case 'r': out.push_back('\r'); break;
+      case 's': out.push_back(' '); break;
+      default:
+        out.push_back('\\');
+        out.push_back(e);
+    }
+  }
+  return out;
+}
+
+std::string projector_vectors_tsv(const TableRef& C) {
+  std::string out;
+  out.reserve(std::size_t(C.size()) * 14);
+  for (Eigen::Index r = 0; r < C.rows(); ++r) {
+    append_row(out, C, r, '\t');
+    out.push_back('\n');
+  }
+  return out;
+}
+
+std::string projector_metadata_tsv(const std::vector<std::string>& tokens) {
+  std::string out;
+  for (const auto& t : tokens) {
+    out += escape_token(t, false);
+    out.push_back('\n');
+  }
+  return out;
+}
+
+void write_projector_tsv(const std::string& dir, const std::vector<std::string>& tokens, const TableRef& C) {
+  check_rows(tokens, C);
+  const std::string base = dir.empty() || dir.back() == '/' ? dir : dir + "/";
+  write_file_atomic(base + "vectors.tsv", projector_vectors_tsv(C));
+  write_file_atomic(base + "metadata.tsv", projector_metadata_tsv(tokens));
+}
+
+std::string word2vec_text(const std::vector<std::string>& tokens, const TableRef& C) {
+  check_rows(tokens, C);
+  std::string out = std::to_string(C.rows()) + " " + std::to_string(C.cols()) + "\n";
+  for (Eigen::Index r = 0; r < C.rows(); ++r) {
+    out += escape_token(tokens[std::size_t(r)], true);
+    out.push_back(' ');
+    append_row(out, C, r, ' ');
+    out.push_back('\n');
+  }
+  return out;
+}
+
+void write_word2vec(const std::string& path, const std::vector<std::string>& tokens, const TableRef& C) {
+  write_file_atomic(path, word2vec_text(tokens, C));
+}
+
+std::string loss_csv(const std::vector<LossPoint>& train, const std::vector<LossPoint>& val) {
+  std::string out = "step,train_loss,val_loss\n";
+  std::size_t i = 0, j = 0;
+  auto row = [&out](std::int64_t step, const float* tr, const float* va) {
+    out += std::to_string(step);
+    out.push_back(',');
+    if (tr) append_float(out, *tr);
+    out.push_back(',');
+    if (va) append_float(out, *va);
+    out.push_back('\n');
+  };
+  // Merge by step; a training point and a validation point at the same step share a row.
+  while (i < train.size() || j < val.size()) {
+    if (j == val.size() || (i < train.size() && train[i].step < val[j].step)) {
+      row(train[i].step, &train[i].loss, nullptr);
+      ++i;
+    } else if (i == train.size() || val[j].step < train[i].step) {
+      row(val[j].step, nullptr, &val[j].loss);
+      ++j;
+    } else {
+      row(train[i].step, &train[i].loss, &val[j].loss);
+      ++i;
+      ++j;
+    }
+  }
+  return out;
+}
+
+void write_loss_csv(const std::string& path, const std::vector<LossPoint>& train, const std::vector<LossPoint>& val) {
+  write_file_atomic(path, loss_csv(train, val));
+}
+
+Mat<float> parse_vectors_tsv(std::string_view text) {
+  std::vector<float> values;
+  Eigen::Index rows = 0, cols = -1;
+  std::size_t pos = 0, line = 0;
+  while (pos < text.size()) {
+    std::size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string row(text.substr(pos, end - pos));
+    pos = end + 1;
+    ++line;
+    Eigen::Index n = 0;
+    const char* p = row.c_str();
+    while (*p) {
+      char* q = nullptr;
+      errno = 0;
+      const float v = std::strtof(p, &q);
+      if (q == p || errno == ERANGE || (*q != '\t' && *q != '\0'))
+        throw Error("vectors.tsv line " + std::to_string(line) + ": field " + std::to_string(n + 1) +
+                    " is not a number");
+      values.push_back(v);
+      ++n;
+      p = *q ? q + 1 : q;
+    }
+    if (cols >= 0 && n != cols)
+      throw Error("vectors.tsv line " + std::to_string(line) + " has " + std::to_string(n) + " values, not " +
+                  std::to_string(cols));
+    cols = n;
+    ++rows;
+  }
+  Mat<float> C(rows, std::max<Eigen::Index>(cols, 0));
+  std::copy(values.begin(), values.end(), C.data());
+  return C;
+}
+
+}  // namespace ev

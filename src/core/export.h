@@ -1,0 +1,48 @@
+// export.h: the embedding table and the loss curve in formats other tools read:
+// the TensorFlow Embedding Projector (vectors.tsv + metadata.tsv), word2vec's
+// text format, and CSV. Each format has a function that returns the text (for
+// tests and previews) and one that writes it atomically.
+// Not for: reading sessions back (session.h) or images (the app writes PNGs).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "loss_history.h"
+#include "model.h"
+#include "teach.h"
+
+namespace ev {
+
+// Escapes a token for one TSV or word2vec field: backslash, tab, newline,
+// carriage return and space become \\ \t \n \r \s, so a field never splits
+// (word2vec splits on spaces; the Projector on tabs and newlines). `space`
+// false leaves spaces as they are (TSV fields may hold them).
+std::string escape_token(std::string_view token, bool space);
+// The inverse of escape_token (unknown escapes are kept as they are).
+std::string unescape_token(std::string_view field);
+
+// vectors.tsv: one row of C per line, values tab-separated, printed with
+// max_digits10 significant digits so they read back as the same floats.
+std::string projector_vectors_tsv(const TableRef& C);
+// metadata.tsv: one token per line, no header (the Projector's single-column form).
+std::string projector_metadata_tsv(const std::vector<std::string>& tokens);
+// Writes dir/vectors.tsv and dir/metadata.tsv (dir must exist).
+void write_projector_tsv(const std::string& dir, const std::vector<std::string>& tokens, const TableRef& C);
+
+// word2vec text format: a "V d" header line, then "token v1 ... vd" per token.
+std::string word2vec_text(const std::vector<std::string>& tokens, const TableRef& C);
+void write_word2vec(const std::string& path, const std::vector<std::string>& tokens, const TableRef& C);
+
+// The loss history as CSV with the header "step,train_loss,val_loss": one row per
+// training point (the mean over `stride` steps from `step`) and one per
+// validation point, ordered by step; the column a row does not have is empty.
+std::string loss_csv(const std::vector<LossPoint>& train, const std::vector<LossPoint>& val);
+void write_loss_csv(const std::string& path, const std::vector<LossPoint>& train, const std::vector<LossPoint>& val);
+
+// Reads vectors.tsv text back into a (rows, d) table; ev::Error when a row has
+// a different width or a field is not a number.
+Mat<float> parse_vectors_tsv(std::string_view text);
+
+}  // namespace ev

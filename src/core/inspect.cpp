@@ -1,0 +1,90 @@
+// inspect.cpp: runs Trainer::step() and reads back what it did.
+#include "inspect.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "error.h"
+
+namespace ev {
+
+namespace {
+
+// Loss of row b from the logits: log(sum exp(l - max)) + max - l_y.
+float row_loss(const Activations<float>& a, int b, int y) {
+  const float mx = a.logits.row(b).maxCoeff();
+  const double sum = (a.logits.row(b).array() - mx).exp().template cast<double>().sum();
+  return float(std::log(sum) + double(mx) - double(a.logits(b, y)));
+}
+
+}  // namespace
+
+StepInspection inspect_steps(Trainer& t, int n) {
+  if (n < 1 || n > kMaxInspectSteps)
+    throw Error("steps to inspect = " + std::to_string(n) + " is out of range; it must be between 1 and " +
+                std::to_string(kMaxInspectSteps));
+  StepInspection out;
+  const Model<float> before = t.model();  // a copy: the loss before, on every batch
+  out.C_before = before.p().C;            // (V, d)
+  const int V = before.shape.vocab, k = before.shape.block;
+  const Examples& train = t.examples(Split::Train);
+  out.in_batch.assign(std::size_t(V), false);
+
+  std::vector<std::int32_t> all_X, all_Y;  // every example of every batch: (N, block), (N)
+  Activations<float> scratch;
+  for (int i = 0; i < n; ++i) {
+    const std::int64_t step = t.step_count();
+    const double lr = t.lr();
+    const StepResult r = t.step();
+    if (!r.finite) {
+      out.diverged = true;
+      break;
+    }
+    InspectedStep s;
+    s.step = step;
+    s.lr = lr;
+    s.loss_before = r.loss;
+    const std::vector<std::int32_t>& rows = t.last_batch();
+    const Activations<float>& a = t.last_activations();  // forward ran before the update
+    const int B = int(rows.size());
+    std::vector<std::int32_t> X(std::size_t(B) * std::size_t(k));  // (B, block)
+    std::vector<std::int32_t> Y(std::size_t(B), 0);                // (B)
+    s.batch.resize(std::size_t(B));
+    for (int b = 0; b < B; ++b) {
+      const std::int32_t* ctx = train.context(std::size_t(rows[std::size_t(b)]));
+      std::copy_n(ctx, k, X.data() + std::size_t(b) * std::size_t(k));
+      const int y = train.Y[std::size_t(rows[std::size_t(b)])];
+      Y[std::size_t(b)] = y;
+      InspectedExample& e = s.batch[std::size_t(b)];
+      e.context.assign(ctx, ctx + k);
+      e.target = y;
+      e.prob = a.probs(b, y);
+      e.loss = row_loss(a, b, y);
+      for (int j = 0; j < k; ++j) out.in_batch[std::size_t(ctx[j])] = true;
+    }
+    s.loss_after = forward(t.model(), X.data(), Y.data(), B, scratch);
+    all_X.insert(all_X.end(), X.begin(), X.end());
+    all_Y.insert(all_Y.end(), Y.begin(), Y.end());
+    out.steps.push_back(std::move(s));
+  }
+
+  const int N = int(all_Y.size());
+  if (N > 0) {
+    out.loss_before = forward(before, all_X.data(), all_Y.data(), N, scratch);
+    out.loss_after = forward(t.model(), all_X.data(), all_Y.data(), N, scratch);
+  }
+  out.C_after = t.model().p().C;        // (V, d)
+  out.delta = out.C_after - out.C_before;  // (V, d)
+  // The gradient buffer holds the last update's gradient (a diverged step leaves a
+  // non-finite one behind, which is not an arrow anyone should see).
+  out.grad_C = out.steps.empty() || out.diverged ? Mat<float>::Zero(V, before.shape.emb)
+                                                 : Mat<float>(ConstTensors<float>(t.model().grads.data(), before.shape).C);
+  out.movement.resize(std::size_t(V));
+  for (int v = 0; v < V; ++v) {
+    out.movement[std::size_t(v)] = float(out.delta.row(v).cast<double>().norm());
+    if (!out.in_batch[std::size_t(v)]) out.unmoved.push_back(v);
+  }
+  return out;
+}
+
+}  // namespace ev

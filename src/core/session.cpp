@@ -1,0 +1,335 @@
+// session.cpp: the session file format, atomic saving, and resuming a Trainer.
+//
+// Payload, in order (strings are u32 length + bytes; floats are IEEE bit patterns):
+//   data_source, u64 data_checksum, u8 tokenizer,
+//   u32 V, V tokens,
+//   i32 block, emb, hidden, batch, f64 lr, i64 lr_decay_step, f64 lr_decay, u64 seed,
+//   u64 n_params, n_params f32,
+//   i64 step,
+//   i64 loss_stride, u64 loss_capacity, u64 n_points, n_points x (i64 step, f32 loss),
+//   i64 pending.step, f64 pending.sum, i64 pending.count,
+//   u64 n_val, n_val x (i64 step, f32 loss),
+//   4 x u64 rng state, u8 has_spare, f64 spare.
+#include "session.h"
+
+#include <cmath>
+#include <cstring>
+
+#include "atomic_file.h"
+#include "error.h"
+#include "teach.h"
+
+namespace ev {
+
+namespace {
+
+constexpr char kMagic[8] = {'E', 'V', 'S', 'E', 'S', 'S', 'N', '\0'};
+constexpr std::size_t kHeaderBytes = 8 + 4 + 8 + 8;
+constexpr std::uint32_t kMaxSourceBytes = 4096;
+constexpr std::uint32_t kMaxVocab = 1u << 24;
+constexpr std::uint32_t kMaxTokenBytes = 1024;
+constexpr std::uint64_t kMaxLossCapacity = std::uint64_t(1) << 30;
+constexpr std::uint64_t kMaxValPoints = std::uint64_t(1) << 26;
+
+// Appends little-endian fields to a byte string.
+struct Writer {
+  std::string out;
+  void u8(std::uint8_t v) { out.push_back(char(v)); }
+  void u32(std::uint32_t v) {
+    for (int i = 0; i < 4; ++i) out.push_back(char((v >> (8 * i)) & 0xFF));
+  }
+  void u64(std::uint64_t v) {
+    for (int i = 0; i < 8; ++i) out.push_back(char((v >> (8 * i)) & 0xFF));
+  }
+  void i32(std::int32_t v) { u32(std::uint32_t(v)); }
+  void i64(std::int64_t v) { u64(std::uint64_t(v)); }
+  void f32(float v) {
+    std::uint32_t b;
+    std::memcpy(&b, &v, 4);
+    u32(b);
+  }
+  void f64(double v) {
+    std::uint64_t b;
+    std::memcpy(&b, &v, 8);
+    u64(b);
+  }
+  void str(const std::string& s) {
+    u32(std::uint32_t(s.size()));
+    out += s;
+  }
+  void points(const std::vector<LossPoint>& ps) {
+    u64(ps.size());
+    for (const auto& p : ps) {
+      i64(p.step);
+      f32(p.loss);
+    }
+  }
+};
+
+// Reads little-endian fields, throwing a message that names the file and the
+// field when the bytes run out.
+struct Reader {
+  std::string_view in;
+  std::size_t pos = 0;
+  const std::string& name;
+
+  [[noreturn]] void fail(const std::string& what) const { throw Error(name + ": " + what); }
+  std::size_t left() const { return in.size() - pos; }
+  void need(std::size_t n, const char* field) {
+    if (left() < n) fail(std::string("truncated: the file ends inside the ") + field);
+  }
+  std::uint64_t le(int n, const char* field) {
+    need(std::size_t(n), field);
+    std::uint64_t v = 0;
+    for (int i = 0; i < n; ++i) v |= std::uint64_t(std::uint8_t(in[pos + std::size_t(i)])) << (8 * i);
+    pos += std::size_t(n);
+    return v;
+  }
+  std::uint8_t u8(const char* f) { return std::uint8_t(le(1, f)); }
+  std::uint32_t u32(const char* f) { return std::uint32_t(le(4, f)); }
+  std::uint64_t u64(const char* f) { return le(8, f); }
+  std::int32_t i32(const char* f) { return std::int32_t(u32(f)); }
+  std::int64_t i64(const char* f) { return std::int64_t(u64(f)); }
+  float f32(const char* f) {
+    const std::uint32_t b = u32(f);
+    float v;
+    std::memcpy(&v, &b, 4);
+    return v;
+  }
+  double f64(const char* f) {
+    const std::uint64_t b = u64(f);
+    double v;
+    std::memcpy(&v, &b, 8);
+    return v;
+  }
+  std::string str(const char* field, std::uint32_t max) {
+    const std::uint32_t n = u32(field);
+    if (n > max) fail(std::string(field) + " is " + std::to_string(n) + " bytes long; the limit is " + std::to_string(max));
+    need(n, field);
+    std::string s(in.substr(pos, n));
+    pos += n;
+    return s;
+  }
+  // A count of records of `record_bytes` each: checked against `max` and the
+  // bytes that remain, before the caller allocates anything.
+  std::uint64_t count(const char* field, std::uint64_t max, std::size_t record_bytes) {
+    const std::uint64_t n = u64(field);
+    if (n > max) fail(std::string(field) + " count " + std::to_string(n) + " is over the limit " + std::to_string(max));
+    if (n > left() / record_bytes) fail(std::string("truncated: the file is too short for its ") + field);
+    return n;
+  }
+  std::vector<LossPoint> points(const char* field, std::uint64_t max) {
+    const std::uint64_t n = count(field, max, 12);
+    std::vector<LossPoint> ps(static_cast<std::size_t>(n));
+    for (auto& p : ps) {
+      p.step = i64(field);
+      p.loss = f32(field);
+    }
+    return ps;
+  }
+};
+
+// Built-in data sets are recorded by name, not path.
+bool is_default_words(const std::string& source) {
+  const std::string prefix = kDefaultWordList;
+  return source.size() > prefix.size() && source.compare(0, prefix.size(), prefix) == 0 &&
+         source[prefix.size()] == ' ';
+}
+
+}  // namespace
+
+Session capture_session(const Trainer& t) {
+  Session s;
+  const Dataset& d = t.data();
+  s.data_source = d.source;
+  s.data_checksum = d.checksum;
+  s.tokenizer = d.tokenizer;
+  s.vocab = d.vocab.tokens();
+  s.config = t.config();
+  s.params = t.model().params;
+  s.step = t.step_count();
+  const LossHistory& h = t.history();
+  s.loss = h.points();
+  s.loss_stride = h.stride();
+  s.loss_capacity = h.capacity();
+  s.loss_pending = h.pending();
+  s.val = h.val;
+  s.rng = t.rng_state();
+  return s;
+}
+
+std::string encode_session(const Session& s) {
+  Writer p;
+  p.str(s.data_source);
+  p.u64(s.data_checksum);
+  p.u8(s.tokenizer == Tokenizer::Word ? 1 : 0);
+  p.u32(std::uint32_t(s.vocab.size()));
+  for (const auto& tok : s.vocab) p.str(tok);
+  const TrainConfig& c = s.config;
+  p.i32(c.block);
+  p.i32(c.emb);
+  p.i32(c.hidden);
+  p.i32(c.batch);
+  p.f64(c.lr);
+  p.i64(c.lr_decay_step);
+  p.f64(c.lr_decay);
+  p.u64(c.seed);
+  p.u64(s.params.size());
+  p.out.reserve(p.out.size() + 4 * s.params.size() + 1024 + 12 * (s.loss.size() + s.val.size()));
+  for (float v : s.params) p.f32(v);
+  p.i64(s.step);
+  p.i64(s.loss_stride);
+  p.u64(s.loss_capacity);
+  p.points(s.loss);
+  p.i64(s.loss_pending.step);
+  p.f64(s.loss_pending.sum);
+  p.i64(s.loss_pending.count);
+  p.points(s.val);
+  for (std::uint64_t w : s.rng.s) p.u64(w);
+  p.u8(s.rng.has_spare ? 1 : 0);
+  p.f64(s.rng.spare);
+
+  Writer h;
+  h.out.reserve(kHeaderBytes + p.out.size());
+  h.out.append(kMagic, sizeof kMagic);
+  h.u32(kSessionVersion);
+  h.u64(p.out.size());
+  h.u64(fnv1a(p.out.data(), p.out.size()));
+  h.out += p.out;
+  return std::move(h.out);
+}
+
+Session parse_session(std::string_view bytes, const std::string& name) {
+  if (bytes.size() < sizeof kMagic || std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0)
+    throw Error(name + ": not an embedviz session file (wrong magic bytes)");
+  Reader h{bytes, sizeof kMagic, name};
+  const std::uint32_t version = h.u32("header");
+  if (version != kSessionVersion)
+    throw Error(name + ": session format version " + std::to_string(version) + " is not supported (this build reads " +
+                std::to_string(kSessionVersion) + ")");
+  const std::uint64_t length = h.u64("header");
+  const std::uint64_t checksum = h.u64("header");
+  if (length != h.left())
+    throw Error(name + (length > h.left() ? ": truncated: the payload should be " : ": the payload should be ") +
+                std::to_string(length) + " bytes but " + std::to_string(h.left()) + " follow the header");
+  const std::string_view payload = bytes.substr(kHeaderBytes);
+  if (fnv1a(payload.data(), payload.size()) != checksum)
+    throw Error(name + ": corrupt: the payload's checksum does not match");
+
+  Reader r{payload, 0, name};
+  Session s;
+  s.data_source = r.str("data source", kMaxSourceBytes);
+  s.data_checksum = r.u64("data checksum");
+  const std::uint8_t tok = r.u8("tokenizer");
+  if (tok > 1) r.fail("unknown tokenizer " + std::to_string(tok));
+  s.tokenizer = tok == 1 ? Tokenizer::Word : Tokenizer::Char;
+
+  const std::uint32_t V = r.u32("vocabulary");
+  if (V < 2 || V > kMaxVocab) r.fail("vocabulary size " + std::to_string(V) + " is out of range");
+  if (V > r.left() / 5) r.fail("truncated: the file is too short for its vocabulary");
+  s.vocab.reserve(V);
+  for (std::uint32_t i = 0; i < V; ++i) {
+    s.vocab.push_back(r.str("vocabulary", kMaxTokenBytes));
+    if (s.vocab.back().empty()) r.fail("vocabulary token " + std::to_string(i) + " is empty");
+  }
+  // The order ev::Vocab builds: the boundary first, then strictly increasing bytes.
+  if (s.vocab[0] != Vocab::kBoundaryText) r.fail("vocabulary does not start with the boundary token");
+  for (std::uint32_t i = 2; i < V; ++i)
+    if (!(s.vocab[i - 1] < s.vocab[i])) r.fail("vocabulary is not sorted or has duplicates");
+
+  TrainConfig& c = s.config;
+  c.block = r.i32("configuration");
+  c.emb = r.i32("configuration");
+  c.hidden = r.i32("configuration");
+  c.batch = r.i32("configuration");
+  c.lr = r.f64("configuration");
+  c.lr_decay_step = r.i64("configuration");
+  c.lr_decay = r.f64("configuration");
+  c.seed = r.u64("configuration");
+  try {
+    validate(c, int(V), 0);
+  } catch (const Error& e) {
+    r.fail(e.what());
+  }
+
+  const std::uint64_t n_params = r.count("parameters", s.shape().count(), 4);
+  if (n_params != s.shape().count())
+    r.fail("has " + std::to_string(n_params) + " parameters but its shape needs " +
+           std::to_string(s.shape().count()));
+  s.params.resize(static_cast<std::size_t>(n_params));
+  for (auto& v : s.params) v = r.f32("parameters");
+
+  s.step = r.i64("step");
+  if (s.step < 0) r.fail("negative step " + std::to_string(s.step));
+
+  s.loss_stride = r.i64("loss history");
+  if (s.loss_stride < 1 || (s.loss_stride & (s.loss_stride - 1)) != 0 || s.loss_stride > s.step + 1)
+    r.fail("loss history stride " + std::to_string(s.loss_stride) + " is invalid");
+  s.loss_capacity = r.u64("loss history");
+  if (s.loss_capacity < 2 || s.loss_capacity > kMaxLossCapacity || s.loss_capacity % 2 != 0)
+    r.fail("loss history capacity " + std::to_string(s.loss_capacity) + " is invalid");
+  s.loss = r.points("loss history", s.loss_capacity - 1);
+  s.loss_pending.step = r.i64("loss history");
+  s.loss_pending.sum = r.f64("loss history");
+  s.loss_pending.count = r.i64("loss history");
+  if (s.loss_pending.count < 0 || s.loss_pending.count >= s.loss_stride)
+    r.fail("loss history's partial bucket is invalid");
+  s.val = r.points("validation history", kMaxValPoints);
+
+  for (auto& w : s.rng.s) w = r.u64("generator state");
+  const std::uint8_t spare = r.u8("generator state");
+  if (spare > 1) r.fail("generator state is invalid");
+  s.rng.has_spare = spare == 1;
+  s.rng.spare = r.f64("generator state");
+  if ((s.rng.s[0] | s.rng.s[1] | s.rng.s[2] | s.rng.s[3]) == 0) r.fail("generator state is all zero");
+
+  if (r.left() != 0) r.fail(std::to_string(r.left()) + " unexpected bytes after the session");
+  return s;
+}
+
+void save_session(const Session& s, const std::string& path) { write_file_atomic(path, encode_session(s)); }
+
+Session load_session(const std::string& path) {
+  return parse_session(read_file_bytes(path, kMaxSessionBytes), path);
+}
+
+void check_session_data(const Session& s, const Dataset& data) {
+  if (s.tokenizer != data.tokenizer)
+    throw Error(std::string("the session was trained with the ") + tokenizer_name(s.tokenizer) +
+                " tokenizer, the data is read with the " + tokenizer_name(data.tokenizer) + " tokenizer");
+  if (s.data_checksum != data.checksum)
+    throw Error("the session was trained on different data (" + s.data_source + "): " + data.source +
+                " has another checksum");
+  if (s.vocab != data.vocab.tokens())
+    throw Error("the session's vocabulary (" + std::to_string(s.vocab.size()) + " tokens) differs from " +
+                data.source + "'s (" + std::to_string(data.vocab.size()) + " tokens)");
+}
+
+std::shared_ptr<const Dataset> load_session_data(const Session& s) {
+  Dataset d;
+  if (s.data_source == kToyLessonSource)
+    d = toy_lesson_dataset(s.config.seed);
+  else if (is_default_words(s.data_source))
+    d = make_dataset(default_words(), s.tokenizer, s.config.seed, s.data_source);
+  else
+    d = load_dataset(s.data_source, s.tokenizer, s.config.seed);
+  check_session_data(s, d);
+  return std::make_shared<const Dataset>(std::move(d));
+}
+
+Trainer resume_session(const Session& s, std::shared_ptr<const Dataset> data) {
+  check_session_data(s, *data);
+  Trainer t(std::move(data), s.config);
+  t.restore(s.step, s.params, s.rng);
+  LossHistory h(static_cast<std::size_t>(s.loss_capacity));
+  h.restore(s.loss, s.loss_stride, s.loss_pending, s.val);
+  t.mutable_history() = std::move(h);
+  return t;
+}
+
+void apply_session(const Session& s, Trainer& t) {
+  Trainer fresh = resume_session(s, t.data_ptr());
+  t = std::move(fresh);  // nothing above touched t; a move cannot fail halfway
+}
+
+}  // namespace ev

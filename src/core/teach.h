@@ -1,0 +1,107 @@
+// teach.h: small pure functions behind the teaching panels: nearest
+// neighbours, distance matrices (one-hot versus learned), parameter counts,
+// the size of the n-gram table a neural model replaces, the built-in toy
+// lesson (seed note 002) and the lesson presets.
+// Everything takes plain tables (a Snapshot's C(), a Model's p().C) so a panel
+// can call it on the frame's snapshot. Not for: drawing.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "config.h"
+#include "dataset.h"
+#include "model.h"
+
+namespace ev {
+
+// A (V, d) table of row vectors, from a Snapshot's C(), a Model's p().C or a Mat.
+using TableRef = Eigen::Ref<const Mat<float>>;
+
+// ---- nearest neighbours ----------------------------------------------------
+
+enum class Metric {
+  Cosine,     // cosine similarity: larger is closer; direction only
+  Euclidean,  // straight-line distance: smaller is closer
+};
+
+struct Neighbour {
+  int id;        // token id (a row of C)
+  double value;  // cosine similarity or Euclidean distance to the query row
+};
+
+// The k rows of C closest to row `id` (itself excluded), closest first; ties
+// go to the smaller id. A zero row has cosine 0 with everything.
+std::vector<Neighbour> nearest(const TableRef& C, int id, int k, Metric metric);
+
+// ---- distance matrices -----------------------------------------------------
+
+// (V, V) Euclidean distances between one-hot codes: 0 on the diagonal, sqrt(2)
+// everywhere else: every token is equally far from every other.
+Mat<float> onehot_distances(int vocab);
+
+// (V, V) Euclidean distances between the rows of C, computed in double.
+Mat<float> embedding_distances(const TableRef& C);
+
+// ---- model facts -----------------------------------------------------------
+
+struct TensorCount {
+  const char* name;  // C, W1, b1, W2, b2
+  int rows, cols;    // its shape (a vector has 1 row)
+  std::size_t count; // rows * cols
+};
+
+// Parameters per tensor, in buffer order; they sum to shape.count().
+std::vector<TensorCount> parameter_counts(const ModelShape& shape);
+
+// log10 of the number of entries in a table of every sequence of `tokens`
+// tokens over a vocabulary of `vocab`: tokens * log10(vocab). A model with a
+// context of `block` needs tokens = block + 1 (the context and the next token).
+double ngram_table_log10(double vocab, int tokens);
+
+// Seed note 001's example: every 10-word combination over a 291,500-word
+// vocabulary: 291500^10, about 10^55.
+constexpr double kSeed001Vocab = 291500;
+constexpr int kSeed001Words = 10;
+
+// ---- the toy lesson (seed note 002) ----------------------------------------
+
+// The note's embedding lookup, with the note's own numbering. ev::Vocab puts
+// the boundary '.' first and sorts the rest, so `vocab_id` maps each of the
+// note's ids to the id the trained model uses for the same token.
+struct ToyLesson {
+  std::vector<std::string> tokens;  // the note's vocabulary: @ a b c .
+  std::vector<int> vocab_id;        // note id -> ev::Vocab id in toy_lesson_dataset()
+  Mat<float> C;                     // (5, 2) exactly the note's numbers, rows in note order
+  std::vector<int> context_ids;     // the context @ a b as note ids: [0, 1, 2]
+  Mat<float> rows;                  // (3, 2) C[[0, 1, 2]], by index lookup
+  Mat<float> onehot;                // (3, 5) the context as one-hot rows
+  Mat<float> rows_by_matmul;        // (3, 2) onehot * C: the same numbers
+  Vec<float> concat;                // (6) the rows concatenated: the MLP's input
+  Vec<float> concat_by_matmul;      // (6) the same from the one-hot path
+};
+ToyLesson toy_lesson();
+
+// The tiny data set the toy lesson trains on: items over @ a b c written by a
+// fixed rule (each starts with '@'; a is followed by b, b by c, c by a or the
+// end), so there is structure for 2-D embeddings to find.
+std::vector<std::string> toy_lesson_items();
+constexpr const char* kToyLessonSource = "built-in toy lesson (@ a b c)";
+// toy_lesson_items() as a Dataset (char tokens), shuffled and split with `seed`.
+Dataset toy_lesson_dataset(std::uint64_t seed);
+
+// ---- presets ---------------------------------------------------------------
+
+struct Preset {
+  std::string name;           // shown on the button
+  TrainConfig config;         // the hyperparameters it sets
+  std::int64_t steps;         // how long the lesson runs
+  bool toy_data;              // train on toy_lesson_dataset() instead of the current data
+  std::string what_to_watch;  // one short paragraph for the learner
+};
+
+// "2-D embeddings", "the lecture run", "toy lesson", in that order.
+std::vector<Preset> presets();
+
+}  // namespace ev
