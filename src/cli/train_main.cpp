@@ -1,27 +1,17 @@
 // embedviz-train: trains the makemore MLP headlessly and reports its losses.
 // Bad input gets one line on stderr naming the problem and exit status 1 (bad
 // data, divergence) or 2 (bad options); never a crash or a hang.
-#include <CLI/CLI.hpp>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "cli/options.h"
 #include "core/error.h"
 #include "core/trainer.h"
 
 namespace {
-
-struct Options {
-  std::string data;           // training text, one item per line; empty: the system word list
-  std::string tokenizer = "char";  // char or word
-  std::int64_t steps = 200000;     // SGD updates
-  std::int64_t lr_decay_step = -1; // -1: half of steps
-  int threads = 1;            // threads for evaluation
-  bool json = false;          // print a JSON summary as the last line of stdout
-  bool quiet = false;         // no progress on stderr
-};
 
 double flops_per_step(const ev::TrainConfig& c, int vocab) {
   // forward: 2 products; backward: 4 of the same sizes.
@@ -31,37 +21,16 @@ double flops_per_step(const ev::TrainConfig& c, int vocab) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  Options o;
-  ev::TrainConfig cfg;
-  CLI::App app{"embedviz-train: train the makemore MLP (Bengio et al. 2003) on a text file, headlessly."};
-  app.add_option("--data", o.data, "Text file, one item per line (UTF-8). Default: /usr/share/dict/words, "
-                                    "lowercased, letters a-z only, duplicates removed");
-  app.add_option("--tokenizer", o.tokenizer, "Tokens: 'char' (code points) or 'word' (whitespace-separated)")
-      ->check(CLI::IsMember({"char", "word"}));
-  app.add_option("--steps", o.steps, "SGD steps")->check(CLI::Range(std::int64_t(0), std::int64_t(1) << 40));
-  app.add_option("--block", cfg.block, "Context length")->check(CLI::Range(1, ev::Limits::kMaxBlock));
-  app.add_option("--emb", cfg.emb, "Embedding dimension")->check(CLI::Range(1, ev::Limits::kMaxEmb));
-  app.add_option("--hidden", cfg.hidden, "Hidden layer size")->check(CLI::Range(1, ev::Limits::kMaxHidden));
-  app.add_option("--batch", cfg.batch, "Minibatch size")->check(CLI::Range(1, ev::Limits::kMaxBatch));
-  app.add_option("--lr", cfg.lr, "Learning rate")->check(CLI::Range(ev::Limits::kMinLr, ev::Limits::kMaxLr));
-  app.add_option("--lr-decay-step", o.lr_decay_step, "Step from which the rate is lr*lr-decay (default: steps/2)")
-      ->check(CLI::Range(std::int64_t(0), std::int64_t(1) << 40));
-  app.add_option("--lr-decay", cfg.lr_decay, "Learning-rate factor after the decay step")->check(CLI::Range(0.0, 1e6));
-  app.add_option("--seed", cfg.seed, "Seed for the split, the initial parameters and the batches");
-  app.add_option("--threads", o.threads, "Threads for evaluating the splits")->check(CLI::Range(1, 256));
-  app.add_flag("--json", o.json, "Print a JSON summary as the last line of stdout");
-  app.add_flag("-q,--quiet", o.quiet, "No progress on stderr");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "embedviz-train: %s\n", e.what());
-    return 2;
+  const ev::cli::ParseResult parsed = ev::cli::parse_train_options(argc, argv);
+  if (!parsed.run) {
+    if (parsed.exit_code == 0)
+      std::fputs(parsed.message.c_str(), stdout);
+    else
+      std::fprintf(stderr, "embedviz-train: %s\n", parsed.message.c_str());
+    return parsed.exit_code;
   }
-  cfg.lr_decay_step = o.lr_decay_step >= 0 ? o.lr_decay_step : o.steps / 2;
+  const ev::cli::Options& o = parsed.options;
+  const ev::TrainConfig& cfg = o.config;
   const ev::Tokenizer tok = o.tokenizer == "word" ? ev::Tokenizer::Word : ev::Tokenizer::Char;
 
   try {

@@ -1,0 +1,37 @@
+// options.h: embedviz-train's command line, parsed into a struct without side
+// effects (no exit(), no printing), so it can be unit-tested and fuzzed.
+// Not for: running anything; train_main.cpp acts on the result.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "core/config.h"
+
+namespace ev::cli {
+
+// Everything embedviz-train's flags can set.
+struct Options {
+  std::string data;                 // training text, one item per line; empty: the system word list
+  std::string tokenizer = "char";   // char or word
+  std::int64_t steps = 200000;      // SGD updates
+  std::int64_t lr_decay_step = -1;  // -1: half of steps (already applied to config.lr_decay_step)
+  int threads = 1;                  // threads for evaluation
+  bool json = false;                // print a JSON summary as the last line of stdout
+  bool quiet = false;               // no progress on stderr
+  ev::TrainConfig config;           // the hyperparameters, lr_decay_step resolved
+};
+
+// What parsing decided: run with `options`, or stop with `exit_code` and `message`.
+struct ParseResult {
+  bool run = false;      // true: options are valid, go on
+  int exit_code = 0;     // when !run: 0 for --help, 2 for bad options
+  std::string message;   // when !run: the help text (exit 0) or a one-line error (exit 2)
+  Options options;       // the parsed options (meaningful when run)
+};
+
+// Parses argv (argv[0] is the program name). Never throws for any input,
+// never exits and never prints.
+ParseResult parse_train_options(int argc, const char* const* argv);
+
+}  // namespace ev::cli

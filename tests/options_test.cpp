@@ -1,0 +1,78 @@
+// options_test: embedviz-train's command line parsed without running anything:
+// defaults, every flag, help (exit 0) and bad options (exit 2, one line).
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "cli/options.h"
+
+using ev::cli::ParseResult;
+
+namespace {
+
+ParseResult parse(std::vector<std::string> args) {
+  args.insert(args.begin(), "embedviz-train");
+  std::vector<const char*> argv;
+  for (const auto& a : args) argv.push_back(a.c_str());
+  return ev::cli::parse_train_options(int(argv.size()), argv.data());
+}
+
+}  // namespace
+
+TEST(Options, Defaults) {
+  const ParseResult r = parse({});
+  ASSERT_TRUE(r.run) << r.message;
+  EXPECT_EQ(r.options.steps, 200000);
+  EXPECT_EQ(r.options.tokenizer, "char");
+  EXPECT_TRUE(r.options.data.empty());
+  EXPECT_EQ(r.options.config.block, ev::TrainConfig{}.block);
+  EXPECT_EQ(r.options.config.lr_decay_step, 100000);  // half of the steps
+}
+
+TEST(Options, EveryFlag) {
+  const ParseResult r = parse({"--data", "x.txt", "--tokenizer", "word", "--steps", "1000", "--block", "5",
+                               "--emb", "7", "--hidden", "64", "--batch", "16", "--lr", "0.05",
+                               "--lr-decay-step", "300", "--lr-decay", "0.5", "--seed", "9", "--threads", "3",
+                               "--json", "-q"});
+  ASSERT_TRUE(r.run) << r.message;
+  const auto& o = r.options;
+  EXPECT_EQ(o.data, "x.txt");
+  EXPECT_EQ(o.tokenizer, "word");
+  EXPECT_EQ(o.steps, 1000);
+  EXPECT_EQ(o.config.block, 5);
+  EXPECT_EQ(o.config.emb, 7);
+  EXPECT_EQ(o.config.hidden, 64);
+  EXPECT_EQ(o.config.batch, 16);
+  EXPECT_DOUBLE_EQ(o.config.lr, 0.05);
+  EXPECT_EQ(o.config.lr_decay_step, 300);
+  EXPECT_DOUBLE_EQ(o.config.lr_decay, 0.5);
+  EXPECT_EQ(o.config.seed, 9u);
+  EXPECT_EQ(o.threads, 3);
+  EXPECT_TRUE(o.json);
+  EXPECT_TRUE(o.quiet);
+}
+
+TEST(Options, HelpExitsZeroWithText) {
+  const ParseResult r = parse({"--help"});
+  EXPECT_FALSE(r.run);
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.message.find("--hidden"), std::string::npos) << r.message;
+}
+
+TEST(Options, BadOptionsExitTwoWithOneLine) {
+  for (const auto& args : std::vector<std::vector<std::string>>{{"--block", "0"},
+                                                                 {"--block", "65"},
+                                                                 {"--lr", "abc"},
+                                                                 {"--tokenizer", "byte"},
+                                                                 {"--no-such-flag"},
+                                                                 {"--steps"},
+                                                                 {"--hidden", "99999999999999999999"},
+                                                                 {"stray"}}) {
+    const ParseResult r = parse(args);
+    EXPECT_FALSE(r.run) << args[0];
+    EXPECT_EQ(r.exit_code, 2) << args[0];
+    EXPECT_FALSE(r.message.empty()) << args[0];
+    EXPECT_EQ(r.message.find('\n'), std::string::npos) << r.message;
+  }
+}
