@@ -1,6 +1,7 @@
 // embedviz-train: trains the makemore MLP headlessly and reports its losses.
 // Bad input gets one line on stderr naming the problem and exit status 1 (bad
 // data, divergence) or 2 (bad options); never a crash or a hang.
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -51,14 +52,28 @@ int main(int argc, char** argv) {
     const auto t0 = clock::now();
     auto last_report = t0;
     double ema = 0;
+    // tanh saturates, so a huge rate rarely makes the loss non-finite in float:
+    // the loss just explodes and stays finite. A batch loss 100 times the first
+    // one (or log V, if larger) is divergence too; no sane run comes near it.
+    double first_loss = 0;
     for (std::int64_t i = 0; i < o.steps; ++i) {
       const ev::StepResult r = trainer.step();
+      if (i == 0 && r.finite) first_loss = r.loss;
+      const double bound = 100.0 * std::max(first_loss, std::log(double(V)));
       if (!r.finite) {
         std::fprintf(stderr,
                      "embedviz-train: training diverged at step %lld: the loss became %s with learning rate %g; "
                      "try a smaller --lr\n",
                      (long long)trainer.step_count(), std::isnan(r.loss) ? "NaN" : "non-finite",
                      trainer.lr());
+        return 1;
+      }
+      if (r.loss > bound) {
+        std::fprintf(stderr,
+                     "embedviz-train: training diverged at step %lld: the loss became %.4g (it began at %.4g) with "
+                     "learning rate %g; try a smaller --lr\n",
+                     (long long)(trainer.step_count() - 1), double(r.loss), first_loss,
+                     trainer.config().lr_at(trainer.step_count() - 1));
         return 1;
       }
       ema = i == 0 ? r.loss : 0.99 * ema + 0.01 * r.loss;
