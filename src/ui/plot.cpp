@@ -1,0 +1,470 @@
+// plot.cpp: the plot widget. One plot is open at a time (ImGui is single
+// threaded), so its per-frame state lives in one static context, as ImGui's own.
+#include "ui/plot.h"
+
+#include <imgui_internal.h>  // SetItemUsingMouseWheel
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace ev::ui::plot {
+
+// ---------------------------------------------------------------- pure logic
+
+double nice_step(double lo, double hi, int target) {
+  const double range = hi - lo;
+  if (!std::isfinite(range) || range <= 0) return 1.0;
+  const double raw = range / std::max(1, target);
+  const double mag = std::pow(10.0, std::floor(std::log10(raw)));
+  const double norm = raw / mag;  // in [1, 10)
+  const double m = norm < 1.5 ? 1 : norm < 3 ? 2 : norm < 7 ? 5 : 10;
+  return m * mag;
+}
+
+std::vector<double> linear_ticks(double lo, double hi, int target) {
+  std::vector<double> out;
+  if (!std::isfinite(lo) || !std::isfinite(hi) || hi <= lo) return out;
+  const double step = nice_step(lo, hi, target);
+  const double first = std::ceil(lo / step - 1e-9);
+  for (int i = 0; i < 1000; ++i) {
+    double v = (first + i) * step;  // multiples, not repeated addition: no drift
+    if (v > hi + step * 1e-9) break;
+    if (std::fabs(v) < step * 1e-9) v = 0;  // no "-0" or 1e-17
+    out.push_back(v);
+  }
+  return out;
+}
+
+std::vector<double> log_ticks(double lo, double hi, int target) {
+  std::vector<double> out;
+  if (!(lo > 0) || !std::isfinite(hi) || hi <= lo) return out;
+  const double decades = std::log10(hi / lo);
+  if (decades < 1.0) return linear_ticks(lo, hi, target);
+  const int e0 = int(std::floor(std::log10(lo))), e1 = int(std::ceil(std::log10(hi)));
+  // With many decades, skip some so about `target` labels remain.
+  const int every = std::max(1, int(std::ceil(decades / std::max(1, target))));
+  for (int e = e0; e <= e1; ++e) {
+    const double p = std::pow(10.0, e);
+    if (decades <= 3) {
+      for (double m : {1.0, 2.0, 5.0})
+        if (m * p >= lo * (1 - 1e-12) && m * p <= hi * (1 + 1e-12)) out.push_back(m * p);
+    } else if (e % every == 0 && p >= lo * (1 - 1e-12) && p <= hi * (1 + 1e-12)) {
+      out.push_back(p);
+    }
+  }
+  return out;
+}
+
+std::string format_tick(double v, double step) {
+  if (!std::isfinite(v)) return "?";
+  step = std::fabs(step);
+  if (!(step > 0)) step = std::fabs(v) > 0 ? std::fabs(v) : 1;
+  if (std::fabs(v) < step * 1e-9) return "0";
+  char buf[64];
+  const double a = std::fabs(v);
+  auto decimals = [](double s) { return std::clamp(int(-std::floor(std::log10(s) + 1e-9)), 0, 12); };
+  if (a >= 1e6 && step >= 1e5) {
+    std::snprintf(buf, sizeof buf, "%.*fM", decimals(step / 1e6), v / 1e6);
+  } else if (a >= 1e4 && step >= 1e3) {
+    std::snprintf(buf, sizeof buf, "%.*fk", decimals(step / 1e3), v / 1e3);
+  } else if (a < 1e-4 || a >= 1e9) {
+    std::snprintf(buf, sizeof buf, "%.2g", v);
+  } else {
+    std::snprintf(buf, sizeof buf, "%.*f", decimals(step), v);
+  }
+  return buf;
+}
+
+std::pair<std::size_t, std::size_t> visible_range(const Series& s, double x0, double x1) {
+  const std::size_t n = s.count;
+  // First index with x >= x0.
+  std::size_t lo = 0, hi = n;
+  while (lo < hi) {
+    const std::size_t mid = lo + (hi - lo) / 2;
+    if (s.x(mid) < x0) lo = mid + 1;
+    else hi = mid;
+  }
+  const std::size_t first = lo > 0 ? lo - 1 : 0;
+  // First index with x > x1.
+  hi = n;
+  while (lo < hi) {
+    const std::size_t mid = lo + (hi - lo) / 2;
+    if (s.x(mid) <= x1) lo = mid + 1;
+    else hi = mid;
+  }
+  const std::size_t last = std::min(n, lo + 1);
+  return {first, std::max(first, last)};
+}
+
+void thin_to_pixels(const Series& s, double x0, double x1, int pixel_width, bool log_y, std::vector<Point2>* out) {
+  out->clear();
+  if (s.count == 0 || !(x1 > x0)) return;
+  const auto [first, last] = visible_range(s, x0, x1);
+  const int width = std::max(1, pixel_width);
+  auto usable = [&](double y) { return std::isfinite(y) && (!log_y || y > 0); };
+  if (last - first <= std::size_t(4) * std::size_t(width)) {
+    for (std::size_t i = first; i < last; ++i) {
+      const double y = s.y(i);
+      if (usable(y)) out->push_back({s.x(i), y});
+    }
+    return;
+  }
+  // One bucket per pixel column: its first, lowest, highest and last point.
+  const double col_w = (x1 - x0) / width;
+  long col = 0;
+  std::size_t b_first = 0, b_last = 0, b_min = 0, b_max = 0;
+  bool open = false;
+  auto flush = [&]() {
+    if (!open) return;
+    std::size_t idx[4] = {b_first, b_min, b_max, b_last};
+    std::sort(idx, idx + 4);
+    for (int k = 0; k < 4; ++k)
+      if (k == 0 || idx[k] != idx[k - 1]) out->push_back({s.x(idx[k]), s.y(idx[k])});
+    open = false;
+  };
+  for (std::size_t i = first; i < last; ++i) {
+    const double y = s.y(i);
+    if (!usable(y)) continue;
+    const double x = s.x(i);
+    const long c = long(std::clamp(std::floor((x - x0) / col_w), -1.0, double(width)));
+    if (!open || c != col) {
+      flush();
+      col = c;
+      b_first = b_last = b_min = b_max = i;
+      open = true;
+      continue;
+    }
+    b_last = i;
+    if (y < s.y(b_min)) b_min = i;
+    if (y > s.y(b_max)) b_max = i;
+  }
+  flush();
+}
+
+// ---------------------------------------------------------------- the widget
+
+namespace {
+
+struct LegendItem {
+  std::string label;
+  ImU32 colour;
+};
+
+struct Context {
+  bool open = false;
+  bool ready = false;  // layout and input done for this frame
+  PlotState* st = nullptr;
+  ImVec2 frame_min, frame_max;  // the whole widget
+  ImVec2 pmin, pmax;            // the plotting rectangle
+  std::string x_label, y_label;
+  int x_flags = 0, y_flags = 0;
+  bool fit_given = false;
+  double fx0 = 0, fx1 = 1, fy0 = 0, fy1 = 1;
+  bool hovered = false, clicked = false, active = false;
+  std::vector<LegendItem> legend;
+  std::vector<Point2> thinned;
+  std::vector<ImVec2> pixels;
+};
+Context g;
+
+bool log_x() { return (g.x_flags & kAxisLog) != 0; }
+bool log_y() { return (g.y_flags & kAxisLog) != 0; }
+double tx(double x) { return log_x() ? std::log10(x) : x; }
+double ty(double y) { return log_y() ? std::log10(y) : y; }
+double itx(double t) { return log_x() ? std::pow(10.0, t) : t; }
+double ity(double t) { return log_y() ? std::pow(10.0, t) : t; }
+
+bool sane(double a, double b, bool is_log) {
+  return std::isfinite(a) && std::isfinite(b) && b > a && (!is_log || a > 0) && (b - a) > 1e-300;
+}
+
+// Fits [a, b] with a 5% margin in axis space; widens a degenerate range.
+void fit_axis(double a, double b, bool is_log, double* lo, double* hi) {
+  if (is_log) {
+    if (!(b > 0)) b = 1;
+    if (!(a > 0)) a = b * 1e-3;
+  }
+  double ta = is_log ? std::log10(a) : a, tb = is_log ? std::log10(b) : b;
+  if (!std::isfinite(ta) || !std::isfinite(tb)) ta = 0, tb = 1;
+  if (tb < ta) std::swap(ta, tb);
+  if (tb - ta < 1e-9 * std::max(1.0, std::fabs(ta))) {
+    const double pad = std::max(0.5, std::fabs(ta) * 0.1);
+    ta -= pad;
+    tb += pad;
+  }
+  const double m = (tb - ta) * 0.05;
+  ta -= m;
+  tb += m;
+  *lo = is_log ? std::pow(10.0, ta) : ta;
+  *hi = is_log ? std::pow(10.0, tb) : tb;
+}
+
+std::vector<double> ticks_for(double lo, double hi, bool is_log, int target) {
+  return is_log ? log_ticks(lo, hi, target) : linear_ticks(lo, hi, target);
+}
+
+// The spacing a tick label's decimals are chosen from.
+double label_step(const std::vector<double>& ticks, std::size_t i, bool is_log) {
+  if (ticks.size() < 2) return std::max(1e-12, std::fabs(ticks[i]));
+  const double gap = i + 1 < ticks.size() ? ticks[i + 1] - ticks[i] : ticks[i] - ticks[i - 1];
+  if (!is_log) return ticks[1] - ticks[0];
+  return std::min(gap, std::fabs(ticks[i]));  // 1-2-5 ticks: decimals of the value itself
+}
+
+void apply_equal_aspect() {
+  PlotState& st = *g.st;
+  if (!st.equal_aspect || log_x() || log_y()) return;
+  const double w = std::max(1.0f, g.pmax.x - g.pmin.x), h = std::max(1.0f, g.pmax.y - g.pmin.y);
+  const double ux = (st.x1 - st.x0) / w, uy = (st.y1 - st.y0) / h;
+  const double u = std::max(ux, uy);
+  const double cx = 0.5 * (st.x0 + st.x1), cy = 0.5 * (st.y0 + st.y1);
+  st.x0 = cx - u * w * 0.5;
+  st.x1 = cx + u * w * 0.5;
+  st.y0 = cy - u * h * 0.5;
+  st.y1 = cy + u * h * 0.5;
+}
+
+// Lays out the plot, handles input and draws the background, grid and tick
+// labels. Runs once per plot, at the first call that needs the mapping.
+void prepare() {
+  if (g.ready) return;
+  g.ready = true;
+  PlotState& st = *g.st;
+  if (st.auto_fit && g.fit_given) {
+    fit_axis(g.fx0, g.fx1, log_x(), &st.x0, &st.x1);
+    fit_axis(g.fy0, g.fy1, log_y(), &st.y0, &st.y1);
+  }
+  if (!sane(st.x0, st.x1, log_x())) fit_axis(g.fx0, g.fx1, log_x(), &st.x0, &st.x1);
+  if (!sane(st.y0, st.y1, log_y())) fit_axis(g.fy0, g.fy1, log_y(), &st.y0, &st.y1);
+
+  // Margins: the y tick labels on the left, x tick labels and the x label
+  // below, the y label above (ImGui 1.86 cannot rotate text).
+  const float line = ImGui::GetTextLineHeight();
+  const float pad = ImGui::GetStyle().ItemInnerSpacing.x;
+  const std::vector<double> yt0 = ticks_for(st.y0, st.y1, log_y(), 6);
+  float label_w = ImGui::CalcTextSize("0.0").x;
+  for (std::size_t i = 0; i < yt0.size(); ++i)
+    label_w = std::max(label_w, ImGui::CalcTextSize(format_tick(yt0[i], label_step(yt0, i, log_y())).c_str()).x);
+  g.pmin = ImVec2(g.frame_min.x + label_w + 2 * pad, g.frame_min.y + line + pad);
+  g.pmax = ImVec2(g.frame_max.x - pad, g.frame_max.y - 2 * line - 2 * pad);
+  if (g.pmax.x < g.pmin.x + 10) g.pmax.x = g.pmin.x + 10;
+  if (g.pmax.y < g.pmin.y + 10) g.pmax.y = g.pmin.y + 10;
+  apply_equal_aspect();
+
+  // Input: wheel zooms about the mouse, drag pans, double-click fits.
+  const ImGuiIO& io = ImGui::GetIO();
+  const float w = g.pmax.x - g.pmin.x, h = g.pmax.y - g.pmin.y;
+  if (g.hovered && io.MouseWheel != 0) {
+    const double f = std::pow(1.2, -double(io.MouseWheel));
+    const double mx = tx(st.x0) + (io.MousePos.x - g.pmin.x) / w * (tx(st.x1) - tx(st.x0));
+    const double my = ty(st.y0) + (g.pmax.y - io.MousePos.y) / h * (ty(st.y1) - ty(st.y0));
+    const double nx0 = mx + (tx(st.x0) - mx) * f, nx1 = mx + (tx(st.x1) - mx) * f;
+    const double ny0 = my + (ty(st.y0) - my) * f, ny1 = my + (ty(st.y1) - my) * f;
+    if (sane(itx(nx0), itx(nx1), log_x()) && sane(ity(ny0), ity(ny1), log_y())) {
+      st.x0 = itx(nx0), st.x1 = itx(nx1), st.y0 = ity(ny0), st.y1 = ity(ny1);
+      st.auto_fit = false;
+    }
+  }
+  if (g.active && ImGui::IsMouseDragging(ImGuiMouseButton_Left, 2.0f) &&
+      (io.MouseDelta.x != 0 || io.MouseDelta.y != 0)) {
+    const double dx = -io.MouseDelta.x / w * (tx(st.x1) - tx(st.x0));
+    const double dy = io.MouseDelta.y / h * (ty(st.y1) - ty(st.y0));
+    st.x0 = itx(tx(st.x0) + dx), st.x1 = itx(tx(st.x1) + dx);
+    st.y0 = ity(ty(st.y0) + dy), st.y1 = ity(ty(st.y1) + dy);
+    st.auto_fit = false;
+  }
+  if (g.hovered && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) st.auto_fit = true;
+  apply_equal_aspect();
+
+  // Background, grid and tick labels.
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImU32 bg = ImGui::GetColorU32(ImGuiCol_FrameBg);
+  const ImU32 grid = ImGui::GetColorU32(ImGuiCol_Border, 0.45f);
+  const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text);
+  dl->AddRectFilled(g.pmin, g.pmax, bg);
+  const std::vector<double> xt = ticks_for(st.x0, st.x1, log_x(), std::max(2, int(w / 90)));
+  const std::vector<double> yt = ticks_for(st.y0, st.y1, log_y(), std::max(2, int(h / 50)));
+  for (std::size_t i = 0; i < xt.size(); ++i) {
+    const float x = ToPixels(xt[i], st.y0).x;
+    if (x < g.pmin.x - 0.5f || x > g.pmax.x + 0.5f) continue;
+    dl->AddLine(ImVec2(x, g.pmin.y), ImVec2(x, g.pmax.y), grid);
+    const std::string s = format_tick(xt[i], label_step(xt, i, log_x()));
+    const float tw = ImGui::CalcTextSize(s.c_str()).x;
+    const float lx = std::clamp(x - tw * 0.5f, g.frame_min.x, g.frame_max.x - tw);
+    dl->AddText(ImVec2(lx, g.pmax.y + pad), text, s.c_str());
+  }
+  for (std::size_t i = 0; i < yt.size(); ++i) {
+    const float y = ToPixels(st.x0, yt[i]).y;
+    if (y < g.pmin.y - 0.5f || y > g.pmax.y + 0.5f) continue;
+    dl->AddLine(ImVec2(g.pmin.x, y), ImVec2(g.pmax.x, y), grid);
+    const std::string s = format_tick(yt[i], label_step(yt, i, log_y()));
+    const ImVec2 ts = ImGui::CalcTextSize(s.c_str());
+    const float ly = std::clamp(y - ts.y * 0.5f, g.frame_min.y, g.frame_max.y - ts.y);
+    dl->AddText(ImVec2(g.pmin.x - pad - ts.x, ly), text, s.c_str());
+  }
+  if (!g.x_label.empty()) {
+    const float tw = ImGui::CalcTextSize(g.x_label.c_str()).x;
+    dl->AddText(ImVec2(0.5f * (g.pmin.x + g.pmax.x) - 0.5f * tw, g.pmax.y + pad + line + pad), text,
+                g.x_label.c_str());
+  }
+  if (!g.y_label.empty()) dl->AddText(ImVec2(g.frame_min.x, g.frame_min.y), text, g.y_label.c_str());
+  dl->PushClipRect(g.pmin, g.pmax, true);
+}
+
+}  // namespace
+
+bool BeginPlot(const char* id, PlotState& state, ImVec2 size) {
+  IM_ASSERT(!g.open && "plot::BeginPlot inside another plot");
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  if (size.x <= 0) size.x = avail.x;
+  if (size.y <= 0) size.y = avail.y;
+  const float line = ImGui::GetTextLineHeight();
+  if (size.x < 4 * line || size.y < 5 * line) {
+    if (size.x > 0 && size.y > 0) ImGui::Dummy(size);
+    return false;
+  }
+  // Reset the per-plot state but keep the buffers' capacity.
+  std::vector<LegendItem> legend = std::move(g.legend);
+  std::vector<Point2> thinned = std::move(g.thinned);
+  std::vector<ImVec2> pixels = std::move(g.pixels);
+  g = Context{};
+  g.legend = std::move(legend);
+  g.legend.clear();
+  g.thinned = std::move(thinned);
+  g.pixels = std::move(pixels);
+  g.open = true;
+  g.st = &state;
+  g.clicked = ImGui::InvisibleButton(id, size);
+  ImGui::SetItemUsingMouseWheel();  // the wheel zooms the plot, not the window
+  const ImGuiIO& io = ImGui::GetIO();
+  const float thr = io.MouseDragThreshold;
+  g.clicked = g.clicked && io.MouseDragMaxDistanceSqr[0] < thr * thr;
+  g.hovered = ImGui::IsItemHovered();
+  g.active = ImGui::IsItemActive();
+  g.frame_min = ImGui::GetItemRectMin();
+  g.frame_max = ImGui::GetItemRectMax();
+  return true;
+}
+
+void SetupAxes(const char* x_label, const char* y_label, int x_flags, int y_flags) {
+  g.x_label = x_label ? x_label : "";
+  g.y_label = y_label ? y_label : "";
+  g.x_flags = x_flags;
+  g.y_flags = y_flags;
+}
+
+void SetupFit(double x0, double x1, double y0, double y1) {
+  g.fit_given = true;
+  g.fx0 = x0, g.fx1 = x1, g.fy0 = y0, g.fy1 = y1;
+}
+
+ImVec2 ToPixels(double x, double y) {
+  prepare();
+  const PlotState& st = *g.st;
+  const double fx = (tx(x) - tx(st.x0)) / (tx(st.x1) - tx(st.x0));
+  const double fy = (ty(y) - ty(st.y0)) / (ty(st.y1) - ty(st.y0));
+  // Clamp far-away values so float pixel coordinates never overflow.
+  const double px = std::clamp(g.pmin.x + fx * (g.pmax.x - g.pmin.x), -1e6, 1e6);
+  const double py = std::clamp(g.pmax.y - fy * (g.pmax.y - g.pmin.y), -1e6, 1e6);
+  return ImVec2(float(px), float(py));
+}
+
+Point2 FromPixels(ImVec2 p) {
+  prepare();
+  const PlotState& st = *g.st;
+  const double fx = (p.x - g.pmin.x) / double(g.pmax.x - g.pmin.x);
+  const double fy = (g.pmax.y - p.y) / double(g.pmax.y - g.pmin.y);
+  return {itx(tx(st.x0) + fx * (tx(st.x1) - tx(st.x0))), ity(ty(st.y0) + fy * (ty(st.y1) - ty(st.y0)))};
+}
+
+ImVec2 PlotMin() {
+  prepare();
+  return g.pmin;
+}
+ImVec2 PlotMax() {
+  prepare();
+  return g.pmax;
+}
+
+void LinearMap(float scale[2], float offset[2]) {
+  prepare();
+  const PlotState& st = *g.st;
+  const double sx = (g.pmax.x - g.pmin.x) / (st.x1 - st.x0);
+  const double sy = -(g.pmax.y - g.pmin.y) / (st.y1 - st.y0);
+  scale[0] = float(sx);
+  scale[1] = float(sy);
+  offset[0] = float(g.pmin.x - st.x0 * sx);
+  offset[1] = float(g.pmax.y - st.y0 * sy);
+}
+
+ImDrawList* DrawList() {
+  prepare();
+  return ImGui::GetWindowDrawList();
+}
+
+bool IsHovered(Point2* mouse) {
+  prepare();
+  const ImVec2 m = ImGui::GetIO().MousePos;
+  const bool in = g.hovered && m.x >= g.pmin.x && m.x <= g.pmax.x && m.y >= g.pmin.y && m.y <= g.pmax.y;
+  if (in && mouse) *mouse = FromPixels(m);
+  return in;
+}
+
+bool WasClicked() { return g.clicked; }
+
+void PlotLine(const char* label, const Series& s, ImU32 colour, float thickness) {
+  prepare();
+  if (label && *label) g.legend.push_back({label, colour});
+  const PlotState& st = *g.st;
+  thin_to_pixels(s, st.x0, st.x1, int(g.pmax.x - g.pmin.x), log_y(), &g.thinned);
+  g.pixels.clear();
+  for (const Point2& p : g.thinned) g.pixels.push_back(ToPixels(p.x, p.y));
+  if (g.pixels.size() >= 2)
+    ImGui::GetWindowDrawList()->AddPolyline(g.pixels.data(), int(g.pixels.size()), colour, ImDrawFlags_None,
+                                            thickness);
+}
+
+void PlotScatter(const char* label, const Series& s, ImU32 colour, float radius) {
+  prepare();
+  if (label && *label) g.legend.push_back({label, colour});
+  const PlotState& st = *g.st;
+  const auto [first, last] = visible_range(s, st.x0, st.x1);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  for (std::size_t i = first; i < last; ++i) {
+    const double y = s.y(i);
+    if (!std::isfinite(y) || (log_y() && y <= 0)) continue;
+    dl->AddCircleFilled(ToPixels(s.x(i), y), radius, colour, 12);
+  }
+}
+
+void LegendEntry(const char* label, ImU32 colour) { g.legend.push_back({label, colour}); }
+
+void EndPlot() {
+  IM_ASSERT(g.open && "plot::EndPlot without BeginPlot");
+  prepare();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->PopClipRect();
+  dl->AddRect(g.pmin, g.pmax, ImGui::GetColorU32(ImGuiCol_Border));
+  if (g.st->show_legend && !g.legend.empty()) {
+    const float line = ImGui::GetTextLineHeight();
+    const float pad = ImGui::GetStyle().ItemInnerSpacing.x;
+    float w = 0;
+    for (const LegendItem& it : g.legend) w = std::max(w, ImGui::CalcTextSize(it.label.c_str()).x);
+    const float box_w = w + line + 3 * pad, box_h = g.legend.size() * line + 2 * pad;
+    const ImVec2 b0(g.pmax.x - box_w - pad, g.pmin.y + pad);
+    dl->AddRectFilled(b0, ImVec2(b0.x + box_w, b0.y + box_h), ImGui::GetColorU32(ImGuiCol_PopupBg, 0.85f));
+    dl->AddRect(b0, ImVec2(b0.x + box_w, b0.y + box_h), ImGui::GetColorU32(ImGuiCol_Border));
+    for (std::size_t i = 0; i < g.legend.size(); ++i) {
+      const float y = b0.y + pad + i * line;
+      const float sw = line * 0.6f;
+      dl->AddRectFilled(ImVec2(b0.x + pad, y + (line - sw) * 0.5f), ImVec2(b0.x + pad + sw, y + (line + sw) * 0.5f),
+                        g.legend[i].colour);
+      dl->AddText(ImVec2(b0.x + 2 * pad + line, y), ImGui::GetColorU32(ImGuiCol_Text), g.legend[i].label.c_str());
+    }
+  }
+  g.open = false;
+  g.st = nullptr;
+}
+
+}  // namespace ev::ui::plot

@@ -1,0 +1,148 @@
+// plot_test.cpp: the plot widget's pure logic: tick placement and labels, the
+// binary search of the visible range, and thinning to pixel resolution.
+#include "ui/plot.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+namespace plot = ev::ui::plot;
+
+TEST(PlotTicks, NiceStepsAreOneTwoFiveTimesAPowerOfTen) {
+  EXPECT_DOUBLE_EQ(plot::nice_step(0, 10, 5), 2);
+  EXPECT_DOUBLE_EQ(plot::nice_step(0, 1, 10), 0.1);
+  EXPECT_DOUBLE_EQ(plot::nice_step(0, 1000000, 5), 200000);
+  EXPECT_DOUBLE_EQ(plot::nice_step(2.0, 3.5, 6), 0.2);  // raw 0.25 -> 0.2
+  EXPECT_DOUBLE_EQ(plot::nice_step(0, 6, 1), 5);
+  EXPECT_DOUBLE_EQ(plot::nice_step(0, 7, 1), 10);
+  EXPECT_DOUBLE_EQ(plot::nice_step(5, 5, 4), 1);  // empty range: a harmless default
+}
+
+TEST(PlotTicks, LinearTicksCoverTheRangeWithoutDrift) {
+  const std::vector<double> t = plot::linear_ticks(-0.35, 0.62, 5);
+  ASSERT_EQ(t.size(), 5u);  // step 0.2: -0.2 .. 0.6
+  EXPECT_DOUBLE_EQ(t.front(), -0.2);
+  EXPECT_DOUBLE_EQ(t.back(), 0.6);
+  EXPECT_EQ(t[1], 0.0);  // exactly zero, never 1e-17
+  EXPECT_FALSE(std::signbit(t[1]));
+  for (double v : t) {
+    EXPECT_GE(v, -0.35);
+    EXPECT_LE(v, 0.62);
+  }
+  EXPECT_TRUE(plot::linear_ticks(1, 1, 5).empty());
+  EXPECT_TRUE(plot::linear_ticks(0, std::numeric_limits<double>::infinity(), 5).empty());
+  EXPECT_TRUE(plot::linear_ticks(std::nan(""), 1, 5).empty());
+}
+
+TEST(PlotTicks, LogTicksArePowersOfTenAndFallBackInsideADecade) {
+  const std::vector<double> wide = plot::log_ticks(0.05, 30, 6);  // under 3 decades: 1, 2, 5 multiples
+  ASSERT_FALSE(wide.empty());
+  EXPECT_DOUBLE_EQ(wide.front(), 0.05);
+  EXPECT_DOUBLE_EQ(wide.back(), 20);
+  EXPECT_EQ(wide.size(), 9u);  // 0.05 0.1 0.2 0.5 1 2 5 10 20
+  const std::vector<double> huge = plot::log_ticks(1e-3, 1e6, 5);  // many decades: powers only, thinned
+  for (double v : huge) EXPECT_NEAR(std::log10(v), std::round(std::log10(v)), 1e-9);
+  EXPECT_LE(huge.size(), 6u);
+  const std::vector<double> narrow = plot::log_ticks(2.0, 3.5, 6);  // inside one decade: linear ticks
+  ASSERT_GE(narrow.size(), 3u);
+  EXPECT_DOUBLE_EQ(narrow.front(), 2.0);
+  EXPECT_TRUE(plot::log_ticks(0, 10, 5).empty());  // log of zero: nothing
+}
+
+TEST(PlotTicks, LabelsHaveTheDecimalsTheStepNeeds) {
+  EXPECT_EQ(plot::format_tick(0.2, 0.2), "0.2");
+  EXPECT_EQ(plot::format_tick(2.0, 0.5), "2.0");
+  EXPECT_EQ(plot::format_tick(0.05, 0.05), "0.05");
+  EXPECT_EQ(plot::format_tick(3, 1), "3");
+  EXPECT_EQ(plot::format_tick(1e-17, 0.1), "0");
+  EXPECT_EQ(plot::format_tick(200000, 200000), "200k");
+  EXPECT_EQ(plot::format_tick(25000, 5000), "25k");
+  EXPECT_EQ(plot::format_tick(1500000, 500000), "1.5M");
+  EXPECT_EQ(plot::format_tick(-1.5, 0.5), "-1.5");
+  EXPECT_EQ(plot::format_tick(std::nan(""), 1), "?");
+}
+
+namespace {
+struct Row {
+  std::int64_t step;
+  float loss;
+};
+}  // namespace
+
+TEST(PlotSeries, ReadsStridedStructsOfMixedTypes) {
+  const std::vector<Row> rows = {{10, 2.5f}, {20, 2.25f}, {30, 2.0f}};
+  const plot::Series s = plot::make_series(&rows[0].step, &rows[0].loss, rows.size(), sizeof(Row));
+  ASSERT_EQ(s.count, 3u);
+  EXPECT_EQ(s.x(1), 20.0);
+  EXPECT_EQ(s.y(2), 2.0);
+  const std::vector<float> ys = {4, 5, 6};
+  const plot::Series t = plot::make_series(ys.data(), ys.size());  // x is the index
+  EXPECT_EQ(t.x(2), 2.0);
+  EXPECT_EQ(t.y(2), 6.0);
+}
+
+TEST(PlotThinning, VisibleRangeIsFoundByBinarySearchAndWidenedByOne) {
+  std::vector<double> xs(1000), ys(1000, 1.0);
+  for (int i = 0; i < 1000; ++i) xs[std::size_t(i)] = i * 2.0;  // 0, 2, ..., 1998
+  const plot::Series s = plot::make_series(xs.data(), ys.data(), xs.size(), sizeof(double));
+  auto [a, b] = plot::visible_range(s, 100, 200);  // x 100 is index 50, x 200 is index 100
+  EXPECT_EQ(a, 49u);
+  EXPECT_EQ(b, 102u);
+  std::tie(a, b) = plot::visible_range(s, -50, 5);
+  EXPECT_EQ(a, 0u);
+  EXPECT_EQ(b, 4u);
+  std::tie(a, b) = plot::visible_range(s, 5000, 6000);  // right of all data: only the last point
+  EXPECT_EQ(a, 999u);
+  EXPECT_EQ(b, 1000u);
+  const plot::Series empty = plot::make_series(xs.data(), ys.data(), 0, sizeof(double));
+  std::tie(a, b) = plot::visible_range(empty, 0, 1);
+  EXPECT_EQ(a, b);
+}
+
+TEST(PlotThinning, AMillionPointsBecomeAFewPerPixelAndKeepTheirExtremes) {
+  const std::size_t n = 1000000;
+  std::vector<Row> rows(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    rows[i].step = std::int64_t(i);
+    rows[i].loss = float(3.0 + std::sin(double(i) * 0.01));  // wiggles far faster than a pixel
+  }
+  rows[123457].loss = 9.0f;   // a spike the thinned line must keep
+  rows[654321].loss = -4.0f;  // and a dip
+  const plot::Series s = plot::make_series(&rows[0].step, &rows[0].loss, n, sizeof(Row));
+  std::vector<plot::Point2> out;
+  const int width = 800;
+  plot::thin_to_pixels(s, 0, double(n), width, false, &out);
+  EXPECT_LE(out.size(), std::size_t(4 * (width + 2)));
+  EXPECT_GE(out.size(), std::size_t(width));  // every column is represented
+  double lo = 1e9, hi = -1e9;
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    lo = std::min(lo, out[i].y);
+    hi = std::max(hi, out[i].y);
+    if (i > 0) {
+      EXPECT_GE(out[i].x, out[i - 1].x);  // still ordered by x
+    }
+  }
+  EXPECT_EQ(hi, 9.0);
+  EXPECT_EQ(lo, -4.0);
+
+  // Zoomed in to 500 steps: fewer points than 4 per pixel, so all are kept.
+  plot::thin_to_pixels(s, 1000, 1500, width, false, &out);
+  EXPECT_EQ(out.size(), 503u);  // 1000..1500 plus one neighbour on each side
+  EXPECT_EQ(out.front().x, 999.0);
+  EXPECT_EQ(out.back().x, 1501.0);
+}
+
+TEST(PlotThinning, DropsNonFiniteAndNonPositiveOnLogAxes) {
+  const std::vector<double> xs = {0, 1, 2, 3, 4};
+  const std::vector<double> ys = {1, std::nan(""), -1, std::numeric_limits<double>::infinity(), 2};
+  const plot::Series s = plot::make_series(xs.data(), ys.data(), xs.size(), sizeof(double));
+  std::vector<plot::Point2> out;
+  plot::thin_to_pixels(s, 0, 4, 100, false, &out);
+  ASSERT_EQ(out.size(), 3u);  // 1, -1, 2
+  plot::thin_to_pixels(s, 0, 4, 100, true, &out);
+  ASSERT_EQ(out.size(), 2u);  // 1, 2
+  EXPECT_EQ(out[1].y, 2.0);
+}
