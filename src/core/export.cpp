@@ -2,6 +2,7 @@
 #include "export.h"
 
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <limits>
@@ -167,7 +168,7 @@ Mat<float> parse_vectors_tsv(std::string_view text) {
       char* q = nullptr;
       errno = 0;
       const float v = std::strtof(p, &q);
-      if (q == p || errno == ERANGE || (*q != '\t' && *q != '\0'))
+      if (q == p || (errno == ERANGE && std::isinf(v)) || (*q != '\t' && *q != '\0'))
         throw Error("vectors.tsv line " + std::to_string(line) + ": field " + std::to_string(n + 1) +
                     " is not a number");
       values.push_back(v);

@@ -72,11 +72,16 @@ void backward(Model<T>& m, const std::int32_t* X, const std::int32_t* Y, int B, 
   a.dlogits *= T(1) / T(B);                             // (B, V)
 
   G.W2.noalias() = a.h.transpose() * a.dlogits;         // (H, V) = (H, B)(B, V)
-  G.b2 = a.dlogits.colwise().sum();                     // (V)
+  // Bias gradients sum the rows in order, one row at a time: Eigen's colwise().sum()
+  // into a Map sums the first few columns in another order depending on where
+  // malloc put the buffer, so two identical runs drifted apart in the last bit.
+  G.b2.setZero();                                       // (V)
+  for (int b = 0; b < B; ++b) G.b2 += a.dlogits.row(b); // (V)
   a.dh.noalias() = a.dlogits * P.W2.transpose();        // (B, H) = (B, V)(V, H)
   a.dh.array() *= T(1) - a.h.array().square();          // (B, H) through tanh: 1 - h^2
   G.W1.noalias() = a.emb.transpose() * a.dh;            // (k*d, H) = (k*d, B)(B, H)
-  G.b1 = a.dh.colwise().sum();                          // (H)
+  G.b1.setZero();                                       // (H)
+  for (int b = 0; b < B; ++b) G.b1 += a.dh.row(b);      // (H)
   a.demb.noalias() = a.dh * P.W1.transpose();           // (B, k*d) = (B, H)(H, k*d)
 
   // The lookup's gradient is sparse: only rows of C that were looked up get any.

@@ -1,0 +1,116 @@
+// export_test: the Projector TSV round-trips to the same floats, tokens with
+// tabs, newlines and spaces survive, word2vec and CSV have their shapes.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <sstream>
+
+#include "core/atomic_file.h"
+#include "core/error.h"
+#include "core/export.h"
+#include "core/rng.h"
+
+using namespace ev;
+
+namespace {
+
+// Values of every magnitude, including ones that need all 9 digits.
+Mat<float> awkward_table(int V, int d) {
+  Rng rng(1);
+  Mat<float> C(V, d);
+  for (int i = 0; i < V; ++i)
+    for (int j = 0; j < d; ++j) C(i, j) = float(rng.normal() * std::pow(10.0, double(int(rng.below(13)) - 6)));
+  C(0, 0) = 0.1f;
+  C(0, 1) = -0.0f;
+  C(1, 0) = 1e-40f;  // subnormal
+  C(1, 1) = 3.4028235e38f;
+  return C;
+}
+
+std::vector<std::string> split_lines(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream in(s);
+  for (std::string l; std::getline(in, l);) out.push_back(l);
+  return out;
+}
+
+}  // namespace
+
+TEST(Export, ProjectorVectorsRoundTripExactly) {
+  const Mat<float> C = awkward_table(30, 5);
+  const std::string tsv = projector_vectors_tsv(C);
+  EXPECT_EQ(split_lines(tsv).size(), 30u);
+  const Mat<float> back = parse_vectors_tsv(tsv);
+  ASSERT_EQ(back.rows(), 30);
+  ASSERT_EQ(back.cols(), 5);
+  // max_digits10 digits: every float reads back as itself.
+  for (int i = 0; i < 30; ++i)
+    for (int j = 0; j < 5; ++j) EXPECT_EQ(back(i, j), C(i, j)) << i << "," << j;
+  EXPECT_TRUE(std::signbit(back(0, 1)));
+}
+
+TEST(Export, MetadataEscapesTokens) {
+  const std::vector<std::string> tokens = {".", "a", "tab\there", "new\nline", "back\\slash", "two words"};
+  const std::string meta = projector_metadata_tsv(tokens);
+  const auto lines = split_lines(meta);
+  ASSERT_EQ(lines.size(), tokens.size()) << "a token split a line";
+  EXPECT_EQ(lines[0], ".");  // the boundary token
+  EXPECT_EQ(lines[2], "tab\\there");
+  EXPECT_EQ(lines[5], "two words");  // spaces are fine inside a TSV field
+  for (std::size_t i = 0; i < tokens.size(); ++i) EXPECT_EQ(unescape_token(lines[i]), tokens[i]);
+}
+
+TEST(Export, WritesBothProjectorFiles) {
+  char tmpl[] = "/tmp/embedviz_export_XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  const std::string dir = tmpl;
+  const Mat<float> C = awkward_table(4, 3);
+  const std::vector<std::string> tokens = {".", "a", "b", "c"};
+  write_projector_tsv(dir, tokens, C);
+  EXPECT_EQ(parse_vectors_tsv(read_file_bytes(dir + "/vectors.tsv", 1 << 20)), C);
+  EXPECT_EQ(read_file_bytes(dir + "/metadata.tsv", 1 << 20), ".\na\nb\nc\n");
+  EXPECT_THROW(write_projector_tsv(dir, {".", "a"}, C), Error);  // 2 tokens, 4 rows
+  EXPECT_THROW(write_projector_tsv(dir + "/missing", tokens, C), Error);
+  std::remove((dir + "/vectors.tsv").c_str());
+  std::remove((dir + "/metadata.tsv").c_str());
+  EXPECT_EQ(rmdir(dir.c_str()), 0);
+}
+
+TEST(Export, Word2VecText) {
+  const Mat<float> C = awkward_table(3, 4);
+  const std::string text = word2vec_text({".", "new york", "a\tb"}, C);
+  const auto lines = split_lines(text);
+  ASSERT_EQ(lines.size(), 4u);
+  EXPECT_EQ(lines[0], "3 4");
+  for (int r = 0; r < 3; ++r) {
+    std::stringstream in(lines[std::size_t(r + 1)]);
+    std::string token;
+    in >> token;
+    std::vector<float> v;
+    for (std::string f; in >> f;) v.push_back(std::strtof(f.c_str(), nullptr));  // stof throws on subnormals
+    ASSERT_EQ(v.size(), 4u) << "line " << r + 1 << ": " << lines[std::size_t(r + 1)];
+    const char* expect[3] = {".", "new york", "a\tb"};
+    EXPECT_EQ(unescape_token(token), expect[r]);
+  }
+  EXPECT_EQ(lines[1].rfind(".", 0), 0u);
+}
+
+TEST(Export, LossCsvMergesTrainAndValidation) {
+  const std::vector<LossPoint> train = {{0, 3.5f}, {2, 3.0f}, {4, 2.5f}};
+  const std::vector<LossPoint> val = {{2, 3.25f}, {5, 2.75f}};
+  EXPECT_EQ(loss_csv(train, val),
+            "step,train_loss,val_loss\n"
+            "0,3.5,\n"
+            "2,3,3.25\n"
+            "4,2.5,\n"
+            "5,,2.75\n");
+  EXPECT_EQ(loss_csv({}, {}), "step,train_loss,val_loss\n");
+}
+
+TEST(Export, ParseRejectsRaggedOrNonNumericRows) {
+  EXPECT_THROW(parse_vectors_tsv("1\t2\n3\n"), Error);
+  EXPECT_THROW(parse_vectors_tsv("1\tx\n"), Error);
+  EXPECT_EQ(parse_vectors_tsv("").rows(), 0);
+}

@@ -1,0 +1,285 @@
+// session_test: saving and resuming a run: bit-identical continuation, atomic
+// saves, and rejection of corrupt, truncated or mismatched files without
+// touching the current run.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+
+#include "core/atomic_file.h"
+#include "core/error.h"
+#include "core/session.h"
+#include "core/teach.h"
+#include "test_data.h"
+
+using namespace ev;
+
+namespace {
+
+TrainConfig small_config() {
+  TrainConfig c;
+  c.block = 3;
+  c.emb = 4;
+  c.hidden = 16;
+  c.batch = 8;
+  c.lr = 0.2;
+  c.lr_decay_step = 120;  // the decay falls inside the resumed part
+  c.seed = 11;
+  return c;
+}
+
+// A fresh trainer whose loss history is small enough to merge points (stride > 1).
+Trainer make_trainer(std::shared_ptr<const Dataset> d) {
+  Trainer t(std::move(d), small_config());
+  t.mutable_history() = LossHistory(16);
+  return t;
+}
+
+void run(Trainer& t, int steps) {
+  for (int i = 0; i < steps; ++i) {
+    ASSERT_TRUE(t.step().finite);
+    if (t.step_count() % 40 == 0) t.record_val();
+  }
+}
+
+bool same_points(const std::vector<LossPoint>& a, const std::vector<LossPoint>& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (a[i].step != b[i].step || std::memcmp(&a[i].loss, &b[i].loss, sizeof(float)) != 0) return false;
+  return true;
+}
+
+void expect_same_run(const Trainer& a, const Trainer& b) {
+  EXPECT_EQ(a.step_count(), b.step_count());
+  ASSERT_EQ(a.model().params.size(), b.model().params.size());
+  EXPECT_EQ(std::memcmp(a.model().params.data(), b.model().params.data(), a.model().params.size() * sizeof(float)), 0)
+      << "parameters differ";
+  EXPECT_TRUE(same_points(a.history().points(), b.history().points()));
+  EXPECT_TRUE(same_points(a.history().val, b.history().val));
+  EXPECT_EQ(a.history().stride(), b.history().stride());
+  EXPECT_EQ(a.history().pending().count, b.history().pending().count);
+  EXPECT_EQ(a.history().pending().sum, b.history().pending().sum);
+  EXPECT_EQ(a.rng_state().s, b.rng_state().s);
+}
+
+std::string temp_dir() {
+  char tmpl[] = "/tmp/embedviz_session_XXXXXX";
+  const char* d = mkdtemp(tmpl);
+  if (!d) throw std::runtime_error("mkdtemp failed");
+  return d;
+}
+
+// Rewrites the payload checksum so a test can reach the checks behind it.
+void reseal(std::string& bytes) {
+  const std::uint64_t h = fnv1a(bytes.data() + 28, bytes.size() - 28);
+  for (int i = 0; i < 8; ++i) bytes[std::size_t(20 + i)] = char((h >> (8 * i)) & 0xFF);
+}
+
+std::string error_of(std::string_view bytes) {
+  try {
+    parse_session(bytes, "s.evs");
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST(Session, ResumeContinuesBitIdentically) {
+  auto data = testdata::synthetic_dataset();
+  Trainer unbroken = make_trainer(data);
+  run(unbroken, 100 + 150);
+  ASSERT_GT(unbroken.history().stride(), 1) << "the test should cover merged loss points";
+
+  Trainer first = make_trainer(data);
+  run(first, 100);
+  const std::string bytes = encode_session(capture_session(first));
+
+  // Resume on a data set built again from the same text, as a later process would.
+  auto data_again = testdata::synthetic_dataset();
+  Trainer resumed = resume_session(parse_session(bytes), data_again);
+  EXPECT_EQ(resumed.step_count(), 100);
+  run(resumed, 150);
+  expect_same_run(resumed, unbroken);
+}
+
+TEST(Session, SaveLoadFileRoundTrip) {
+  auto data = testdata::synthetic_dataset();
+  Trainer t = make_trainer(data);
+  run(t, 60);
+  const std::string dir = temp_dir();
+  const std::string path = dir + "/run.evs";
+  save_session(capture_session(t), path);
+  const Session s = load_session(path);
+  EXPECT_EQ(s.data_source, "synthetic names");
+  EXPECT_EQ(s.data_checksum, data->checksum);
+  EXPECT_EQ(s.vocab, data->vocab.tokens());
+  EXPECT_EQ(s.step, 60);
+  EXPECT_EQ(s.config.hidden, 16);
+  EXPECT_EQ(s.config.lr_decay_step, 120);
+  EXPECT_EQ(s.params, t.model().params);
+  EXPECT_EQ(encode_session(s), encode_session(capture_session(t)));
+  // Saving again replaces the file and leaves no temporary behind.
+  run(t, 5);
+  save_session(capture_session(t), path);
+  EXPECT_EQ(load_session(path).step, 65);
+  std::remove(path.c_str());
+  EXPECT_EQ(rmdir(dir.c_str()), 0) << "a temporary file was left in the directory";
+}
+
+TEST(Session, ApplyReplacesTheRun) {
+  auto data = testdata::synthetic_dataset();
+  Trainer saved = make_trainer(data);
+  run(saved, 30);
+  const Session s = capture_session(saved);
+  Trainer t(data, TrainConfig{});  // another shape entirely
+  apply_session(s, t);
+  expect_same_run(t, saved);
+  EXPECT_EQ(t.config().hidden, 16);
+}
+
+TEST(Session, RejectsWrongMagicAndVersion) {
+  auto data = testdata::synthetic_dataset();
+  Trainer t = make_trainer(data);
+  std::string bytes = encode_session(capture_session(t));
+  std::string bad = bytes;
+  bad[0] = 'X';
+  EXPECT_NE(error_of(bad).find("not an embedviz session"), std::string::npos) << error_of(bad);
+  EXPECT_NE(error_of("hello").find("not an embedviz session"), std::string::npos);
+  bad = bytes;
+  bad[8] = 9;  // version 9
+  EXPECT_NE(error_of(bad).find("version 9 is not supported"), std::string::npos) << error_of(bad);
+}
+
+TEST(Session, RejectsEveryTruncationAndCorruption) {
+  auto data = testdata::synthetic_dataset(40);
+  TrainConfig c = small_config();
+  c.hidden = 4;
+  Trainer t(data, c);
+  run(t, 10);
+  const std::string bytes = encode_session(capture_session(t));
+  for (std::size_t n = 0; n < bytes.size(); ++n) {
+    const std::string e = error_of(std::string_view(bytes).substr(0, n));
+    ASSERT_FALSE(e.empty()) << "truncated to " << n << " bytes was accepted";
+    ASSERT_EQ(e.find('\n'), std::string::npos);
+  }
+  EXPECT_NE(error_of(std::string_view(bytes).substr(0, bytes.size() - 1)).find("truncated"), std::string::npos);
+  // Any single flipped bit in the payload fails the checksum.
+  for (std::size_t i = 28; i < bytes.size(); i += 7) {
+    std::string bad = bytes;
+    bad[i] = char(bad[i] ^ 0x10);
+    ASSERT_NE(error_of(bad).find("checksum"), std::string::npos) << "byte " << i;
+  }
+  EXPECT_NE(error_of(bytes + "x").find("payload should be"), std::string::npos);
+}
+
+TEST(Session, LengthsAreCheckedBeforeAllocating) {
+  auto data = testdata::synthetic_dataset(40);
+  Trainer t(data, small_config());
+  const std::string bytes = encode_session(capture_session(t));
+  // The first payload field is the source string; after it come the checksum,
+  // the tokenizer and the vocabulary count.
+  const std::size_t src_len = std::string("synthetic names").size();
+  const std::size_t vocab_count_at = 28 + 4 + src_len + 8 + 1;
+
+  std::string bad = bytes;
+  bad[28 + 3] = char(0x7F);  // source length ~2 GB
+  reseal(bad);
+  EXPECT_NE(error_of(bad).find("data source is"), std::string::npos) << error_of(bad);
+
+  bad = bytes;
+  bad[vocab_count_at + 2] = char(0x7F);  // a vocabulary of millions
+  reseal(bad);
+  EXPECT_NE(error_of(bad).find("vocabulary"), std::string::npos) << error_of(bad);
+
+  // A valid-looking configuration with an enormous hidden layer is refused by the
+  // memory limit, not attempted.
+  Session s = capture_session(t);
+  s.config.hidden = Limits::kMaxHidden;
+  s.config.emb = Limits::kMaxEmb;
+  s.config.block = Limits::kMaxBlock;
+  s.params.clear();
+  EXPECT_NE(error_of(encode_session(s)).find("memory"), std::string::npos) << error_of(encode_session(s));
+
+  // Parameter count that disagrees with the shape.
+  s = capture_session(t);
+  s.params.pop_back();
+  EXPECT_NE(error_of(encode_session(s)).find("parameters"), std::string::npos) << error_of(encode_session(s));
+
+  // An unsorted vocabulary is not one ev::Vocab could have built.
+  s = capture_session(t);
+  std::swap(s.vocab[1], s.vocab[2]);
+  EXPECT_NE(error_of(encode_session(s)).find("sorted"), std::string::npos);
+}
+
+TEST(Session, CorruptOrMismatchedFileLeavesTheRunUntouched) {
+  auto data = testdata::synthetic_dataset();
+  Trainer t = make_trainer(data);
+  run(t, 50);
+  const Session before = capture_session(t);
+  const std::string before_bytes = encode_session(before);
+
+  // Another data set: the same shape of config, different text.
+  auto other = std::make_shared<const Dataset>(
+      make_dataset(testdata::synthetic_names(200, 99), Tokenizer::Char, 7, "other names"));
+  Trainer elsewhere(other, small_config());
+  const Session foreign = capture_session(elsewhere);
+  try {
+    apply_session(foreign, t);
+    FAIL() << "a session from other data was applied";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("different data"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(encode_session(capture_session(t)), before_bytes);
+
+  // Same data, but the vocabulary was tampered with.
+  Session tampered = before;
+  tampered.vocab.back() = "zz";
+  EXPECT_THROW(apply_session(tampered, t), Error);
+  EXPECT_EQ(encode_session(capture_session(t)), before_bytes);
+
+  // A corrupt file never reaches the trainer: loading throws first.
+  const std::string dir = temp_dir();
+  const std::string path = dir + "/bad.evs";
+  std::string bad = before_bytes;
+  bad[bad.size() / 2] = char(bad[bad.size() / 2] ^ 1);
+  write_file_atomic(path, bad);
+  try {
+    apply_session(load_session(path), t);
+    FAIL() << "a corrupt file was loaded";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(encode_session(capture_session(t)), before_bytes);
+  EXPECT_THROW(load_session(dir + "/missing.evs"), Error);
+  EXPECT_THROW(load_session(dir), Error);  // a directory
+  std::remove(path.c_str());
+  rmdir(dir.c_str());
+
+  // And the run goes on as if nothing happened.
+  Trainer twin = make_trainer(data);
+  run(twin, 50);
+  run(t, 10);
+  run(twin, 10);
+  expect_same_run(t, twin);
+}
+
+TEST(Session, BuiltInDataIsFoundAgain) {
+  auto toy = std::make_shared<const Dataset>(toy_lesson_dataset(5));
+  TrainConfig c = presets()[2].config;
+  c.seed = 5;
+  Trainer t(toy, c);
+  run(t, 20);
+  const Session s = capture_session(t);
+  auto again = load_session_data(s);
+  EXPECT_EQ(again->checksum, toy->checksum);
+  EXPECT_EQ(again->items, toy->items);
+
+  Session elsewhere = s;
+  elsewhere.data_source = "/nonexistent/names.txt";
+  EXPECT_THROW(load_session_data(elsewhere), Error);
+}

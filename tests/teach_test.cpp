@@ -1,0 +1,145 @@
+// teach_test: neighbours, distance matrices, model facts, the seed-002 toy
+// lesson and the presets.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "core/error.h"
+#include "core/teach.h"
+#include "core/trainer.h"
+
+using namespace ev;
+
+TEST(Teach, NearestByCosineAndEuclid) {
+  Mat<float> C(5, 2);
+  C << 1, 0,   // 0
+      10, 1,   // 1: same direction as 0, far away
+      0.9f, 0.5f,  // 2: near 0, a different direction
+      -1, 0,   // 3: opposite
+      0, 0;    // 4: zero row
+  const auto cos = nearest(C, 0, 3, Metric::Cosine);
+  ASSERT_EQ(cos.size(), 3u);
+  EXPECT_EQ(cos[0].id, 1);
+  EXPECT_EQ(cos[1].id, 2);
+  EXPECT_EQ(cos[2].id, 4);  // cosine 0 with a zero row
+  EXPECT_NEAR(cos[0].value, 10 / std::sqrt(101.0), 1e-12);
+  const auto euc = nearest(C, 0, 10, Metric::Euclidean);
+  ASSERT_EQ(euc.size(), 4u);  // k is capped at V - 1; the token itself is excluded
+  EXPECT_EQ(euc[0].id, 2);
+  EXPECT_EQ(euc[1].id, 4);
+  EXPECT_EQ(euc[2].id, 3);
+  EXPECT_EQ(euc[3].id, 1);
+  EXPECT_NEAR(euc[2].value, 2.0, 1e-12);
+  EXPECT_THROW(nearest(C, 5, 1, Metric::Cosine), Error);
+  EXPECT_TRUE(nearest(C, 0, 0, Metric::Cosine).empty());
+}
+
+TEST(Teach, OneHotCodesAreAllEquallyFar) {
+  const Mat<float> D = onehot_distances(6);
+  for (int i = 0; i < 6; ++i)
+    for (int j = 0; j < 6; ++j) EXPECT_EQ(D(i, j), i == j ? 0.0f : float(std::sqrt(2.0)));
+}
+
+TEST(Teach, EmbeddingDistancesComeFromC) {
+  const ToyLesson L = toy_lesson();
+  const Mat<float> D = embedding_distances(L.C);
+  ASSERT_EQ(D.rows(), 5);
+  for (int i = 0; i < 5; ++i)
+    for (int j = 0; j < 5; ++j) {
+      EXPECT_EQ(D(i, j), D(j, i));
+      EXPECT_NEAR(D(i, j), (L.C.row(i) - L.C.row(j)).norm(), 1e-6);
+    }
+  EXPECT_NEAR(D(0, 3), std::hypot(0.4, 0.1), 1e-6);  // '@' to 'c'
+}
+
+TEST(Teach, ParameterCountsByTensor) {
+  const ModelShape s{27, 3, 10, 200};
+  const auto t = parameter_counts(s);
+  ASSERT_EQ(t.size(), 5u);
+  EXPECT_STREQ(t[0].name, "C");
+  EXPECT_EQ(t[0].count, 270u);    // 27 x 10
+  EXPECT_EQ(t[1].count, 6000u);   // 30 x 200
+  EXPECT_EQ(t[2].count, 200u);
+  EXPECT_EQ(t[3].count, 5400u);   // 200 x 27
+  EXPECT_EQ(t[4].count, 27u);
+  std::size_t sum = 0;
+  for (const auto& x : t) sum += x.count;
+  EXPECT_EQ(sum, s.count());
+  EXPECT_EQ(sum, 11897u);  // the lecture's model
+}
+
+TEST(Teach, NgramTableOfSeed001) {
+  // 291,500 words, every 10-word combination: 291500^10 is about 10^55.
+  const double e = ngram_table_log10(kSeed001Vocab, kSeed001Words);
+  EXPECT_NEAR(e, 54.646, 1e-3);
+  EXPECT_EQ(std::lround(e), 55);
+  // makemore's context of 3 characters plus the next: 27^4 = 531441 entries.
+  EXPECT_NEAR(std::pow(10.0, ngram_table_log10(27, 3 + 1)), 531441.0, 1e-6);
+}
+
+TEST(Teach, ToyLessonIsTheNotesNumbers) {
+  const ToyLesson L = toy_lesson();
+  EXPECT_EQ(L.tokens, (std::vector<std::string>{"@", "a", "b", "c", "."}));
+  const float note[5][2] = {{0.10f, -0.20f}, {0.00f, 0.30f}, {-0.40f, 0.20f}, {0.50f, -0.10f}, {-0.20f, 0.40f}};
+  for (int i = 0; i < 5; ++i)
+    for (int j = 0; j < 2; ++j) EXPECT_EQ(L.C(i, j), note[i][j]);
+  EXPECT_EQ(L.context_ids, (std::vector<int>{0, 1, 2}));
+  // C[2] for 'b'.
+  EXPECT_EQ(L.rows(2, 0), -0.40f);
+  EXPECT_EQ(L.rows(2, 1), 0.20f);
+  // The concatenated 6-vector, both ways, to the bit.
+  const float expect[6] = {0.10f, -0.20f, 0.00f, 0.30f, -0.40f, 0.20f};
+  ASSERT_EQ(L.concat.size(), 6);
+  for (int i = 0; i < 6; ++i) {
+    EXPECT_EQ(L.concat(i), expect[i]);
+    EXPECT_EQ(L.concat_by_matmul(i), expect[i]);
+  }
+  EXPECT_EQ(L.onehot.rows(), 3);
+  EXPECT_EQ(L.onehot.row(1), (Vec<float>(5) << 0, 1, 0, 0, 0).finished());
+  EXPECT_EQ(L.rows, L.rows_by_matmul);
+  // ev::Vocab numbers the same tokens differently: '.' first, the rest sorted.
+  EXPECT_EQ(L.vocab_id, (std::vector<int>{1, 2, 3, 4, 0}));
+}
+
+TEST(Teach, ToyLessonDataTrains) {
+  const auto items = toy_lesson_items();
+  EXPECT_GE(items.size(), 10u);
+  for (const auto& it : items) {
+    EXPECT_EQ(it[0], '@');
+    EXPECT_EQ(it.back(), 'c');
+  }
+  auto data = std::make_shared<const Dataset>(toy_lesson_dataset(1));
+  EXPECT_EQ(data->vocab.tokens(), (std::vector<std::string>{".", "@", "a", "b", "c"}));
+  EXPECT_EQ(data->source, kToyLessonSource);
+
+  const Preset p = presets()[2];
+  ASSERT_TRUE(p.toy_data);
+  Trainer t(data, p.config);
+  const double start = t.evaluate(Split::Train);
+  for (std::int64_t i = 0; i < p.steps; ++i) ASSERT_TRUE(t.step().finite);
+  const double end = t.evaluate(Split::Train);
+  // '.' -> '@', a -> b and b -> c are certain; only '@' -> ? and c -> ? are not.
+  EXPECT_LT(end, 0.5 * start) << "start " << start << " end " << end;
+  // The model learned the rule: after "@ab" comes 'c', almost surely.
+  const auto probs = next_token_probs(t.model(), {data->vocab.id("@"), data->vocab.id("a"), data->vocab.id("b")});
+  EXPECT_GT(probs[std::size_t(data->vocab.id("c"))], 0.8f);
+}
+
+TEST(Teach, Presets) {
+  const auto ps = presets();
+  ASSERT_EQ(ps.size(), 3u);
+  EXPECT_EQ(ps[0].name, "2-D embeddings");
+  EXPECT_EQ(ps[0].config.emb, 2);
+  EXPECT_EQ(ps[0].config.hidden, 100);
+  EXPECT_EQ(ps[1].name, "the lecture run");
+  EXPECT_EQ(ps[1].config.emb, 10);
+  EXPECT_EQ(ps[1].config.hidden, 200);
+  EXPECT_EQ(ps[1].steps, 200000);
+  EXPECT_EQ(ps[1].config.lr_decay_step, 100000);
+  EXPECT_EQ(ps[2].name, "toy lesson");
+  EXPECT_EQ(ps[2].config.emb, 2);
+  for (const auto& p : ps) {
+    EXPECT_FALSE(p.what_to_watch.empty());
+    EXPECT_NO_THROW(validate(p.config, 27, 100000)) << p.name;
+  }
+}
