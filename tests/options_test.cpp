@@ -76,3 +76,11 @@ TEST(Options, BadOptionsExitTwoWithOneLine) {
     EXPECT_EQ(r.message.find('\n'), std::string::npos) << r.message;
   }
 }
+
+TEST(Options, ControlBytesInArgumentsStayOnOneLine) {
+  // Found by fuzz_options: CLI11 quotes the bad argument, newline and all.
+  const ParseResult r = parse({"--bl\nock", "5"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.message.find('\n'), std::string::npos) << r.message;
+  EXPECT_NE(r.message.find("\\x0a"), std::string::npos) << r.message;
+}

@@ -8,6 +8,28 @@
 
 namespace ev::cli {
 
+namespace {
+
+// CLI11 quotes the offending argument in its messages; an argument can hold a
+// newline or a terminal escape, so control bytes are shown as \xHH to keep the
+// message on one harmless line.
+std::string one_line(const std::string& s) {
+  std::string out;
+  for (unsigned char ch : s) {
+    if (ch < 0x20 || ch == 0x7F) {
+      static const char* hex = "0123456789abcdef";
+      out += "\\x";
+      out += hex[ch >> 4];
+      out += hex[ch & 15];
+    } else {
+      out += char(ch);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 ParseResult parse_train_options(int argc, const char* const* argv) {
   ParseResult r;
   Options& o = r.options;
@@ -40,11 +62,11 @@ ParseResult parse_train_options(int argc, const char* const* argv) {
     return r;
   } catch (const CLI::Error& e) {
     r.exit_code = 2;
-    r.message = e.what();
+    r.message = one_line(e.what());
     return r;
   } catch (const std::exception& e) {  // CLI11 converters may throw standard exceptions on odd input
     r.exit_code = 2;
-    r.message = std::string("bad command line: ") + e.what();
+    r.message = one_line(std::string("bad command line: ") + e.what());
     return r;
   }
   cfg.lr_decay_step = o.lr_decay_step >= 0 ? o.lr_decay_step : o.steps / 2;
