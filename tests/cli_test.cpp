@@ -1,0 +1,202 @@
+// cli_test: runs the real embedviz-train on bad input and checks it fails the
+// way users are promised: exit status 1 (bad data, divergence) or 2 (bad
+// options), one line on stderr naming the problem, never a crash. Also the
+// --json summary and --help.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "core/rng.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Outcome {
+  bool exited = false;  // false: killed by a signal (a crash)
+  int status = -1;      // exit status when exited
+  std::string out, err;
+};
+
+std::string quote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+std::size_t count_lines(const std::string& s) {
+  std::size_t n = 0;
+  for (char c : s) n += c == '\n';
+  return n + (!s.empty() && s.back() != '\n');
+}
+
+std::string last_line(const std::string& s) {
+  std::string t = s;
+  while (!t.empty() && t.back() == '\n') t.pop_back();
+  const auto p = t.rfind('\n');
+  return p == std::string::npos ? t : t.substr(p + 1);
+}
+
+class Cli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const char* base = std::getenv("TMPDIR");
+    std::string tmpl = std::string(base && *base ? base : "/tmp") + "/embedviz_cli_test_XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
+    dir_ = tmpl;
+  }
+  void TearDown() override {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+
+  std::string write(const std::string& name, const std::string& bytes) {
+    const std::string p = dir_ + "/" + name;
+    std::ofstream(p, std::ios::binary) << bytes;
+    return p;
+  }
+
+  // Sixty short pseudo-words over a few letters: a valid, tiny data set.
+  std::string small_data() {
+    ev::Rng rng(3);
+    std::string text;
+    for (int i = 0; i < 60; ++i) {
+      for (int j = 0, n = 3 + int(rng.below(5)); j < n; ++j) text += char('a' + rng.below(10));
+      text += '\n';
+    }
+    return write("small.txt", text);
+  }
+
+  // Runs embedviz-train with `args` (already quoted); `prefix` runs first in the same shell.
+  Outcome run(const std::string& args, const std::string& prefix = "") {
+    const std::string err_path = dir_ + "/stderr.txt";
+    const std::string cmd =
+        prefix + quote(EMBEDVIZ_TRAIN_EXE) + " " + args + " 2>" + quote(err_path) + " </dev/null";
+    Outcome r;
+    FILE* p = popen(cmd.c_str(), "r");
+    if (!p) return r;
+    char buf[4096];
+    std::size_t n;
+    while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
+    const int st = pclose(p);
+    r.exited = WIFEXITED(st);
+    r.status = r.exited ? WEXITSTATUS(st) : -1;
+    std::ifstream e(err_path);
+    std::stringstream ss;
+    ss << e.rdbuf();
+    r.err = ss.str();
+    return r;
+  }
+
+  // The promise for bad input: the given exit status, one stderr line that
+  // contains every one of `words`, nothing on stdout.
+  void expect_refused(const Outcome& r, int status, std::initializer_list<const char*> words) {
+    ASSERT_TRUE(r.exited) << "killed by a signal; stderr: " << r.err;
+    EXPECT_EQ(r.status, status) << r.err;
+    EXPECT_EQ(count_lines(r.err), 1u) << "stderr:\n" << r.err;
+    EXPECT_EQ(r.err.rfind("embedviz-train: ", 0), 0u) << r.err;
+    for (const char* w : words) EXPECT_NE(r.err.find(w), std::string::npos) << "'" << w << "' not in: " << r.err;
+    EXPECT_TRUE(r.out.empty()) << r.out;
+  }
+
+  std::string dir_;
+};
+
+}  // namespace
+
+TEST_F(Cli, MissingFile) {
+  const std::string p = dir_ + "/no-such-file.txt";
+  expect_refused(run("--data " + quote(p)), 1, {"no-such-file.txt"});
+}
+
+TEST_F(Cli, EmptyFile) { expect_refused(run("--data " + quote(write("empty.txt", ""))), 1, {"empty.txt", "empty"}); }
+
+TEST_F(Cli, BinaryFile) {
+  std::string bytes = "emma\nolivia\n";
+  bytes += std::string("\x7f" "ELF\0\0\0\x01\x02", 9);
+  expect_refused(run("--data " + quote(write("prog.bin", bytes))), 1, {"prog.bin", "line 3"});
+}
+
+TEST_F(Cli, NonUtf8File) {
+  expect_refused(run("--data " + quote(write("latin1.txt", "emma\nzo\xEB\nava\n"))), 1,
+                 {"latin1.txt", "line 2", "UTF-8"});
+}
+
+TEST_F(Cli, TooFewLines) {
+  expect_refused(run("--data " + quote(write("few.txt", "emma\nolivia\n\nava\n"))), 1, {"few.txt", "3 items"});
+}
+
+TEST_F(Cli, OutOfRangeOptions) {
+  const std::string data = small_data();
+  expect_refused(run("--data " + quote(data) + " --emb 0"), 2, {"--emb", "0"});
+  expect_refused(run("--data " + quote(data) + " --lr -1"), 2, {"--lr", "-1"});
+  expect_refused(run("--data " + quote(data) + " --block 65"), 2, {"--block"});
+}
+
+TEST_F(Cli, NonNumericOption) {
+  const std::string data = small_data();
+  expect_refused(run("--data " + quote(data) + " --steps abc"), 2, {"--steps", "abc"});
+  expect_refused(run("--data " + quote(data) + " --lr fast"), 2, {"--lr", "fast"});
+  expect_refused(run("--data " + quote(data) + " --no-such-option"), 2, {"--no-such-option"});
+}
+
+// 64*1024 inputs x 65536 hidden units is tens of GiB: refused from the
+// estimate, before anything big is allocated. Outside the sanitizers the run
+// is given a 2 GiB address-space limit, so an attempt to allocate would fail
+// with a different message.
+TEST_F(Cli, AbsurdSizesAreRefusedBeforeAllocating) {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  const std::string limit;  // the sanitizers reserve terabytes of address space up front
+#else
+  const std::string limit = "ulimit -v 2097152; ";
+#endif
+  const Outcome r = run("--data " + quote(small_data()) + " --emb 1024 --hidden 65536 --block 64", limit);
+  expect_refused(r, 1, {"GiB", "emb 1024", "hidden 65536"});
+}
+
+// The loss explodes (it stays finite in float: tanh saturates): the run stops
+// at the first such step and names the step and the learning rate.
+TEST_F(Cli, Divergence) {
+  const Outcome r = run("--data " + quote(small_data()) + " --steps 500 --lr 1e5 -q");
+  expect_refused(r, 1, {"diverged", "at step ", "learning rate 100000"});
+}
+
+TEST_F(Cli, JsonSummaryIsTheLastLine) {
+  const Outcome r = run("--data " + quote(small_data()) + " --steps 50 --emb 2 --hidden 8 --json");
+  ASSERT_TRUE(r.exited);
+  ASSERT_EQ(r.status, 0) << r.err;
+  nlohmann::json j;
+  ASSERT_NO_THROW(j = nlohmann::json::parse(last_line(r.out))) << r.out;
+  ASSERT_TRUE(j.is_object());
+  for (const char* key : {"steps", "params", "steps_per_s", "train_loss", "val_loss", "test_loss"})
+    EXPECT_TRUE(j.contains(key)) << key;
+  EXPECT_EQ(j.at("steps").get<long long>(), 50);
+  const long long V = j.at("vocab").get<long long>();
+  EXPECT_EQ(V, 11);  // ten letters and the boundary
+  EXPECT_EQ(j.at("params").get<long long>(), V * 2 + 6 * 8 + 8 + 8 * V + V);
+  for (const char* key : {"train_loss", "val_loss", "test_loss"}) {
+    const double v = j.at(key).get<double>();
+    EXPECT_GT(v, 0.0) << key;
+    EXPECT_LT(v, 100.0) << key;
+  }
+  EXPECT_GE(j.at("steps_per_s").get<double>(), 0.0);
+
+  // With -q, the JSON object is all of stdout.
+  const Outcome q = run("--data " + quote(small_data()) + " --steps 10 --emb 2 --hidden 8 --json -q");
+  ASSERT_EQ(q.status, 0) << q.err;
+  EXPECT_EQ(count_lines(q.out), 1u) << q.out;
+  EXPECT_TRUE(nlohmann::json::parse(q.out).is_object());
+}
+
+TEST_F(Cli, Help) {
+  const Outcome r = run("--help");
+  ASSERT_TRUE(r.exited);
+  EXPECT_EQ(r.status, 0);
+  EXPECT_NE(r.out.find("--lr"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("--data"), std::string::npos) << r.out;
+}
