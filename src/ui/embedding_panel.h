@@ -1,0 +1,68 @@
+// embedding_panel.h: the embedding view. Every row of the table C is a point
+// labelled with its token: directly when d = 2 (axes in the table's units),
+// else projected onto two principal axes (kept aligned from frame to frame so
+// they never flip) or onto any two chosen dimensions. Points go through the
+// GPU (gfx::PointRenderer); labels, axes, trails and the legend through ImGui.
+// Draws the contents of the current ImGui window; the window is the caller's.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/pca.h"
+#include "core/snapshot.h"
+#include "gfx/point_renderer.h"
+#include "ui/plot.h"
+#include "ui/ui_context.h"
+
+namespace ev::ui {
+
+enum class Projection {
+  Auto,  // d = 2: the table itself; otherwise PCA
+  Pca,   // the two principal axes of the rows of C
+  Dims,  // two chosen columns of C
+};
+
+// Token classes, each with its own colour and legend entry.
+enum class TokenClass { Boundary, Vowel, Consonant, Other };
+TokenClass classify_token(const std::string& token, int id);
+
+// What the view keeps between frames. Owns GL objects: create and destroy it
+// with the GL context current.
+struct EmbeddingPanelState {
+  plot::PlotState plot;                  // limits, auto-fit, equal aspect
+  Projection projection = Projection::Auto;
+  int dim_x = 0, dim_y = 1;              // columns shown in Projection::Dims
+  bool show_labels = true;
+  bool show_trails = true;
+  int trail_length = 30;                 // positions kept per token
+  double trail_interval_s = 0.1;         // seconds between recorded positions
+
+  // Derived from the last snapshot seen (recomputed when its version changes).
+  std::uint64_t version = ~0ull;
+  std::int64_t step = -1;                // step of that snapshot (a smaller one means a reset)
+  ModelShape shape{};
+  Projection used = Projection::Auto;    // what `xy` is: Auto means the table's own columns
+  std::unique_ptr<Pca> pca;              // the last basis, passed back in to keep it aligned
+  std::vector<float> xy;                 // (V, 2) projected positions; NaN where not finite
+  std::string x_label, y_label;
+  std::vector<std::vector<float>> trails;  // ring of past `xy`, oldest first
+  double last_trail_time = -1e9;
+
+  gfx::PointRenderer points;             // initialised on first draw
+  std::vector<gfx::PointInstance> instances;
+  std::string gl_error;                  // why points cannot be drawn ("" when fine)
+
+  EmbeddingPanelState() { plot.equal_aspect = true; }
+};
+
+// Projects the snapshot's table into st.xy as st's settings say (no drawing).
+// Exposed for tests: the pixel test checks points land where this says.
+void update_projection(const Snapshot& s, EmbeddingPanelState& st);
+
+// Draws the view into the current ImGui window.
+void draw_embedding_panel(const Snapshot& s, UiContext& ctx, EmbeddingPanelState& st);
+
+}  // namespace ev::ui

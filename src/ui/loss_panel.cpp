@@ -1,0 +1,122 @@
+// loss_panel.cpp: the loss view on top of the plot widget.
+#include "ui/loss_panel.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace ev::ui {
+
+namespace {
+const ImU32 kTrainFaint = IM_COL32(110, 160, 230, 70);
+const ImU32 kTrainSmooth = IM_COL32(110, 170, 255, 255);
+const ImU32 kVal = IM_COL32(245, 150, 60, 255);
+
+// The index of the point whose step is nearest x, in a list sorted by step.
+std::size_t nearest(const std::vector<LossPoint>& pts, double x) {
+  auto it = std::lower_bound(pts.begin(), pts.end(), x, [](const LossPoint& p, double v) { return double(p.step) < v; });
+  std::size_t i = std::size_t(it - pts.begin());
+  if (i >= pts.size()) return pts.size() - 1;
+  if (i > 0 && x - double(pts[i - 1].step) < double(pts[i].step) - x) --i;
+  return i;
+}
+}  // namespace
+
+void smooth_series(const std::vector<LossPoint>& pts, float smoothing, std::vector<double>* xs,
+                   std::vector<double>* ys) {
+  xs->clear();
+  ys->clear();
+  const double a = std::clamp(double(smoothing), 0.0, 0.9999);
+  double ema = 0, weight = 0;
+  for (const LossPoint& p : pts) {
+    if (!std::isfinite(p.loss)) continue;
+    ema = a * ema + (1 - a) * double(p.loss);
+    weight = a * weight + (1 - a);
+    xs->push_back(double(p.step));
+    ys->push_back(ema / weight);  // bias-corrected: the first value is the first loss
+  }
+}
+
+void draw_loss_panel(const Snapshot& s, UiContext& ctx, LossPanelState& st) {
+  (void)ctx;
+  // Controls and the latest numbers.
+  if (ImGui::Checkbox("log scale", &st.log_scale)) st.plot.auto_fit = true;
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
+  ImGui::SliderFloat("smoothing", &st.smoothing, 0.0f, 0.999f, "%.3f");
+  ImGui::SameLine();
+  if (ImGui::Button("fit")) st.plot.auto_fit = true;
+  ImGui::SameLine();
+  if (s.val.empty()) ImGui::Text("step %lld   loss %.4f   smoothed %.4f", (long long)s.step, double(s.last_loss), double(s.smooth_loss));
+  else
+    ImGui::Text("step %lld   loss %.4f   smoothed %.4f   val %.4f", (long long)s.step, double(s.last_loss),
+                double(s.smooth_loss), double(s.val_loss));
+
+  if (s.version != st.version || st.smoothing != st.smoothing_used) {
+    st.version = s.version;
+    st.smoothing_used = st.smoothing;
+    smooth_series(s.loss, st.smoothing, &st.smooth_x, &st.smooth_y);
+    double lo = 1e300, hi = -1e300, lo_pos = 1e300;
+    std::int64_t xmax = 1;
+    auto take = [&](const std::vector<LossPoint>& v) {
+      for (const LossPoint& p : v) {
+        if (!std::isfinite(p.loss)) continue;
+        lo = std::min(lo, double(p.loss));
+        hi = std::max(hi, double(p.loss));
+        if (p.loss > 0) lo_pos = std::min(lo_pos, double(p.loss));
+        xmax = std::max(xmax, p.step + s.loss_stride);
+      }
+    };
+    take(s.loss);
+    take(s.val);
+    if (lo > hi) lo = 1, hi = 10;
+    if (lo_pos > hi) lo_pos = std::max(hi, 1e-3) * 1e-3;
+    st.y_min = lo, st.y_max = hi, st.y_min_pos = lo_pos, st.x_max = xmax;
+  }
+
+  if (!plot::BeginPlot("##loss", st.plot)) return;
+  plot::SetupAxes("step", "loss (cross-entropy, nats)", plot::kAxisNone, st.log_scale ? plot::kAxisLog : plot::kAxisNone);
+  plot::SetupFit(0, double(st.x_max), st.log_scale ? st.y_min_pos : std::min(0.0, st.y_min), st.y_max);
+  if (s.loss.empty()) {
+    const ImVec2 a = plot::PlotMin(), b = plot::PlotMax();
+    const char* msg = "No steps yet: press play or step.";
+    const ImVec2 ts = ImGui::CalcTextSize(msg);
+    plot::DrawList()->AddText(ImVec2(0.5f * (a.x + b.x - ts.x), 0.5f * (a.y + b.y - ts.y)),
+                              ImGui::GetColorU32(ImGuiCol_TextDisabled), msg);
+  } else {
+    const char* faint = s.loss_stride > 1 ? "train (mean per point)" : "train (per step)";
+    plot::PlotLine(faint, plot::make_series(&s.loss[0].step, &s.loss[0].loss, s.loss.size(), sizeof(LossPoint)),
+                   kTrainFaint, 1.0f);
+    plot::PlotLine("train, smoothed", plot::make_series(st.smooth_x.data(), st.smooth_y.data(), st.smooth_x.size(), sizeof(double)),
+                   kTrainSmooth, 2.0f);
+  }
+  if (!s.val.empty()) {
+    const plot::Series v = plot::make_series(&s.val[0].step, &s.val[0].loss, s.val.size(), sizeof(LossPoint));
+    plot::PlotLine(nullptr, v, kVal, 1.5f);
+    plot::PlotScatter("validation", v, kVal, 4.0f);
+  }
+
+  // Hover readout: a vertical line at the nearest recorded step.
+  plot::Point2 m{};
+  if (!s.loss.empty() && plot::IsHovered(&m)) {
+    const std::size_t i = nearest(s.loss, m.x);
+    const LossPoint& p = s.loss[i];
+    const ImVec2 a = plot::PlotMin(), b = plot::PlotMax();
+    const float x = plot::ToPixels(double(p.step), 1.0).x;
+    plot::DrawList()->AddLine(ImVec2(x, a.y), ImVec2(x, b.y), ImGui::GetColorU32(ImGuiCol_Text, 0.5f));
+    ImGui::BeginTooltip();
+    if (s.loss_stride > 1)
+      ImGui::Text("steps %lld-%lld", (long long)p.step, (long long)(p.step + s.loss_stride - 1));
+    else
+      ImGui::Text("step %lld", (long long)p.step);
+    ImGui::Text("train loss %.4f", double(p.loss));
+    if (i < st.smooth_y.size() && st.smooth_x.size() == s.loss.size()) ImGui::Text("smoothed   %.4f", st.smooth_y[i]);
+    if (!s.val.empty()) {
+      const LossPoint& v = s.val[nearest(s.val, m.x)];
+      ImGui::Text("val loss   %.4f (step %lld)", double(v.loss), (long long)v.step);
+    }
+    ImGui::EndTooltip();
+  }
+  plot::EndPlot();
+}
+
+}  // namespace ev::ui

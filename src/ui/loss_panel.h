@@ -1,0 +1,39 @@
+// loss_panel.h: the loss view. Training loss per step drawn faint, a smoothed
+// curve over it, and validation loss at its intervals; linear or log scale;
+// hover for the numbers. Draws into the current ImGui window, from the
+// snapshot's (already downsampled) history; the plot thins it to pixels.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "core/snapshot.h"
+#include "ui/plot.h"
+#include "ui/ui_context.h"
+
+namespace ev::ui {
+
+struct LossPanelState {
+  plot::PlotState plot;           // limits and auto-fit
+  bool log_scale = true;          // the first steps' losses are ~10x the later ones
+  float smoothing = 0.95f;        // exponential smoothing per plotted point (0 = none)
+
+  // Derived from the last snapshot seen.
+  std::uint64_t version = ~0ull;
+  float smoothing_used = -1;
+  std::vector<double> smooth_x, smooth_y;  // the smoothed curve
+  double y_min = 1, y_max = 10, y_min_pos = 1;  // finite extents (y_min_pos: smallest > 0)
+  std::int64_t x_max = 1;
+
+  LossPanelState() { plot.show_legend = true; }
+};
+
+// Exponential moving average of ys with bias correction (so the curve starts
+// at the first value, not at 0). Non-finite inputs are skipped.
+void smooth_series(const std::vector<LossPoint>& pts, float smoothing, std::vector<double>* xs,
+                   std::vector<double>* ys);
+
+// Draws the view into the current ImGui window.
+void draw_loss_panel(const Snapshot& s, UiContext& ctx, LossPanelState& st);
+
+}  // namespace ev::ui

@@ -1,0 +1,342 @@
+// onehot_panel.cpp: both paths computed by core/onehot.h on the live table,
+// so the numbers shown are the numbers compared.
+#include "ui/onehot_panel.h"
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <exception>
+
+#include "core/onehot.h"
+#include "ui/gpu_draw.h"
+
+namespace ev::ui {
+
+namespace {
+
+constexpr int kWindowRows = 48;    // heat map rows shown for a large vocabulary
+constexpr int kShownCols = 16;     // numbers shown per embedding row before "..."
+const ImU32 kHighlight = IM_COL32(255, 215, 0, 255);
+
+bool gl_loaded() { return glad_glCreateShader != nullptr && glad_glTexImage2D != nullptr; }
+
+std::string row_text(const float* row, int d) {
+  std::string out = "[";
+  char buf[32];
+  for (int j = 0; j < d && j < kShownCols; ++j) {
+    std::snprintf(buf, sizeof buf, "%s%+.3f", j ? " " : "", double(row[j]));
+    out += buf;
+  }
+  if (d > kShownCols) out += " ...";
+  return out + "]";
+}
+
+// Microseconds per call of fn, over enough repetitions to take about 2 ms.
+template <class F>
+double time_us(F&& fn) {
+  using clock = std::chrono::steady_clock;
+  int reps = 0;
+  const auto t0 = clock::now();
+  auto t1 = t0;
+  do {
+    fn();
+    ++reps;
+    t1 = clock::now();
+  } while (reps < 1000 && t1 - t0 < std::chrono::milliseconds(2));
+  return std::chrono::duration<double, std::micro>(t1 - t0).count() / reps;
+}
+
+std::string count_text(double v) {
+  char buf[48];
+  if (v >= 1e6) std::snprintf(buf, sizeof buf, "%.2fM", v / 1e6);
+  else if (v >= 1e4) std::snprintf(buf, sizeof buf, "%.1fk", v / 1e3);
+  else std::snprintf(buf, sizeof buf, "%.0f", v);
+  return buf;
+}
+
+// One one-hot row as a strip of V cells with the lit one coloured; for
+// vocabularies too wide to show, a sentence instead.
+void onehot_strip(int id, int V, float width) {
+  const float line = ImGui::GetTextLineHeight();
+  const float cell = std::min(line * 0.7f, width / float(V));
+  if (cell < 2.0f) {
+    ImGui::Text("1 at column %d of %d, 0 elsewhere", id, V);
+    return;
+  }
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  const ImU32 off = ImGui::GetColorU32(ImGuiCol_FrameBg), border = ImGui::GetColorU32(ImGuiCol_Border);
+  for (int j = 0; j < V; ++j) {
+    const ImVec2 a(p.x + j * cell, p.y), b(p.x + (j + 1) * cell - 1, p.y + cell);
+    dl->AddRectFilled(a, b, j == id ? kHighlight : off);
+    if (j == id) dl->AddRect(ImVec2(a.x - 1, a.y - 1), ImVec2(b.x + 1, b.y + 1), border);
+  }
+  ImGui::Dummy(ImVec2(V * cell, cell));
+}
+
+}  // namespace
+
+ParsedContext parse_context(const std::string& text, const Dataset& data, int block) {
+  ParsedContext out;
+  std::vector<std::string> toks;
+  try {
+    toks = tokenize(text, data.tokenizer);
+  } catch (const std::exception& e) {
+    out.error = std::string("cannot read the context: ") + e.what();
+    return out;
+  }
+  std::vector<int> ids;
+  for (const std::string& t : toks) {
+    const int id = data.vocab.id(t);
+    if (id < 0) {
+      out.error = "'" + t + "' is not in the vocabulary";
+      return out;
+    }
+    ids.push_back(id);
+  }
+  // The last `block` tokens, padded with the boundary on the left.
+  out.ids.assign(std::size_t(std::max(0, block)), Vocab::kBoundary);
+  const std::size_t take = std::min(ids.size(), out.ids.size());
+  std::copy(ids.end() - std::ptrdiff_t(take), ids.end(), out.ids.end() - std::ptrdiff_t(take));
+  return out;
+}
+
+void draw_onehot_panel(const Snapshot& s, UiContext& ctx, OnehotPanelState& st) {
+  const int V = s.shape.vocab, d = s.shape.emb, block = s.shape.block;
+  if (!s.data || V <= 0 || d <= 0 || block <= 0 || s.params.size() < s.shape.count() || s.data->vocab.size() < V) {
+    ImGui::TextDisabled("No embedding table yet.");
+    return;
+  }
+  const Vocab& vocab = s.data->vocab;
+  const float line = ImGui::GetTextLineHeight();
+
+  // The context: typed, or a row of the last batch.
+  const int B = block > 0 ? int(s.batch_X.size() / std::size_t(block)) : 0;
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted("context");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
+  if (ImGui::InputText("##context", st.text, sizeof st.text)) st.from_batch = false;
+  ImGui::SameLine();
+  if (B > 0) {
+    ImGui::Checkbox("from batch", &st.from_batch);
+    if (st.from_batch) {
+      ImGui::SameLine();
+      ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);
+      ImGui::SliderInt("row", &st.batch_row, 0, B - 1);
+    }
+  } else {
+    ImGui::TextDisabled("(no batch yet)");
+    st.from_batch = false;
+  }
+  st.batch_row = std::clamp(st.batch_row, 0, std::max(0, B - 1));
+
+  std::vector<int> ids;
+  if (st.from_batch && B > 0) {
+    for (int k = 0; k < block; ++k) ids.push_back(std::clamp(int(s.batch_X[std::size_t(st.batch_row * block + k)]), 0, V - 1));
+  } else {
+    const ParsedContext pc = parse_context(st.text, *s.data, block);
+    if (!pc.error.empty()) {
+      ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.4f, 1.0f), "%s", pc.error.c_str());
+      return;
+    }
+    ids = pc.ids;
+  }
+  {
+    std::string shown = "ids  [";
+    for (int k = 0; k < block; ++k) {
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "%s%d '%s'", k ? ", " : "", ids[std::size_t(k)], vocab.token(ids[std::size_t(k)]).c_str());
+      shown += buf;
+    }
+    shown += "]";
+    if (st.from_batch) shown += "   next: '" + vocab.token(std::clamp(int(s.batch_Y[std::size_t(st.batch_row)]), 0, V - 1)) + "'";
+    ImGui::TextUnformatted(shown.c_str());
+  }
+
+  // Both paths, on the live table.
+  const Mat<float> C = s.C();                       // (V, d)
+  const Mat<float> E1 = embed_by_matmul(ids, C);    // (block, d) = (block, V)(V, d)
+  const Mat<float> E2 = embed_by_lookup(ids, C);    // (block, d)
+  st.max_diff = E1.size() ? (E1 - E2).cwiseAbs().maxCoeff() : 0.0f;
+  const double now = ImGui::GetTime();
+  if (now - st.last_timing > 0.5) {
+    st.matmul_us = time_us([&] { volatile float sink = embed_by_matmul(ids, C)(0, 0); (void)sink; });
+    st.lookup_us = time_us([&] { volatile float sink = embed_by_lookup(ids, C)(0, 0); (void)sink; });
+    st.last_timing = now;
+  }
+  const EmbedCost cost = embed_cost(block, V, d);
+
+  // The footer (concatenated vector, difference, cost) gets its lines first.
+  const float footer = 5.5f * ImGui::GetFrameHeightWithSpacing();
+  const float table_h = std::max(8 * line, ImGui::GetContentRegionAvail().y - footer);
+  const ImGuiTableFlags tf = ImGuiTableFlags_Resizable | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_ScrollY;
+  if (ImGui::BeginTable("paths", 3, tf, ImVec2(0, table_h))) {
+    ImGui::TableSetupColumn("one-hot rows x C", ImGuiTableColumnFlags_WidthStretch, 1.2f);
+    ImGui::TableSetupColumn("lookup C[ids]", ImGuiTableColumnFlags_WidthStretch, 1.0f);
+    ImGui::TableSetupColumn("C, the embedding table", ImGuiTableColumnFlags_WidthStretch, 1.0f);
+    ImGui::TableSetupScrollFreeze(0, 1);
+    ImGui::TableHeadersRow();
+    ImGui::TableNextRow();
+
+    // Path 1: one-hot (block x V) @ C (V x d).
+    ImGui::TableSetColumnIndex(0);
+    ImGui::TextWrapped("(%d x %d) one-hot @ (%d x %d) C = (%d x %d)", block, V, V, d, block, d);
+    for (int k = 0; k < block; ++k) {
+      const int id = ids[std::size_t(k)];
+      ImGui::Text("one-hot('%s')", vocab.token(id).c_str());
+      onehot_strip(id, V, ImGui::GetContentRegionAvail().x);
+      ImGui::TextWrapped("@ C = %s", row_text(E1.row(k).data(), d).c_str());
+    }
+
+    // Path 2: C[ids], row copies.
+    ImGui::TableSetColumnIndex(1);
+    ImGui::TextWrapped("C[ids] picks %d rows of C = (%d x %d)", block, block, d);
+    for (int k = 0; k < block; ++k) {
+      const int id = ids[std::size_t(k)];
+      ImGui::Text("C[%d]  ('%s')", id, vocab.token(id).c_str());
+      ImGui::Dummy(ImVec2(1, std::min(line * 0.7f, ImGui::GetContentRegionAvail().x / float(V)) >= 2.0f ? line * 0.7f : line));
+      ImGui::TextWrapped("= %s", row_text(E2.row(k).data(), d).c_str());
+    }
+
+    // The table as a heat map, looked-up rows outlined.
+    ImGui::TableSetColumnIndex(2);
+    {
+      const int focus_id = ids[std::size_t(std::clamp(st.focus, 0, block - 1))];
+      int first = 0, rows = V;
+      if (V > kWindowRows) {
+        rows = kWindowRows;
+        first = std::clamp(focus_id - kWindowRows / 2, 0, V - kWindowRows);
+        ImGui::Text("rows %d-%d of %d around", first, first + rows - 1, V);
+        for (int k = 0; k < block; ++k) {
+          ImGui::SameLine();
+          char label[64];
+          std::snprintf(label, sizeof label, "%s##focus%d", vocab.token(ids[std::size_t(k)]).c_str(), k);
+          if (ImGui::SmallButton(label)) st.focus = k;
+        }
+      }
+      // Upload when the table, the window or the ids change.
+      if (st.gl_error.empty() && !st.heatmap.ready()) {
+        if (!gl_loaded()) st.gl_error = "OpenGL is not loaded";
+        else {
+          try {
+            st.heatmap.init();
+          } catch (const std::exception& e) {
+            st.gl_error = e.what();
+          }
+        }
+      }
+      if (s.version != st.uploaded_version || ids != st.uploaded_ids || first != st.uploaded_first) {
+        st.window.assign(C.data() + std::size_t(first) * std::size_t(d), C.data() + std::size_t(first + rows) * std::size_t(d));
+        float m = 0;
+        for (float v : st.window)
+          if (std::isfinite(v)) m = std::max(m, std::fabs(v));
+        st.max_abs = m > 0 ? m : 1.0f;
+        std::vector<std::uint8_t> lit(std::size_t(rows), 0);
+        for (int id : ids)
+          if (id >= first && id < first + rows) lit[std::size_t(id - first)] = 1;
+        if (st.heatmap.ready()) st.heatmap.upload(st.window.data(), rows, d, lit);
+        st.uploaded_version = s.version;
+        st.uploaded_ids = ids;
+        st.uploaded_first = first;
+      }
+      // Geometry: row labels on the left, cells, and a colour scale below.
+      float label_w = 0;
+      for (int r = 0; r < rows; ++r) label_w = std::max(label_w, ImGui::CalcTextSize(vocab.token(first + r).c_str()).x);
+      label_w = std::min(label_w, ImGui::GetFontSize() * 6) + 4;
+      const ImVec2 avail = ImGui::GetContentRegionAvail();
+      const float cell_h = std::clamp((avail.y - 2.5f * line) / float(rows), 2.0f, line * 1.2f);
+      const float cell_w = std::clamp((avail.x - label_w - 4) / float(d), 2.0f, line * 2.0f);
+      const ImVec2 origin = ImGui::GetCursorScreenPos();
+      const float rect[4] = {origin.x + label_w, origin.y, origin.x + label_w + cell_w * d, origin.y + cell_h * rows};
+      ImDrawList* dl = ImGui::GetWindowDrawList();
+      if (st.heatmap.ready() && st.heatmap.rows() == rows) {
+        gfx::Heatmap* hm = &st.heatmap;
+        const float max_abs = st.max_abs;
+        const std::array<float, 4> r4 = {rect[0], rect[1], rect[2], rect[3]};
+        add_gpu_draw(dl, [hm, r4, max_abs](const gfx::ScreenSpace& ss) { hm->draw(ss, r4.data(), max_abs, 0.35f); });
+      } else {
+        // Without GL: the same colour map, cell by cell.
+        for (int r = 0; r < rows; ++r)
+          for (int j = 0; j < d; ++j) {
+            const float t = std::clamp(st.window[std::size_t(r) * std::size_t(d) + std::size_t(j)] / st.max_abs, -1.0f, 1.0f);
+            const ImVec4 mid(0.945f, 0.945f, 0.945f, 1), neg(0.230f, 0.299f, 0.754f, 1), pos(0.706f, 0.016f, 0.150f, 1);
+            const ImVec4& end = t < 0 ? neg : pos;
+            const float a = std::fabs(t);
+            const ImVec4 c(mid.x + (end.x - mid.x) * a, mid.y + (end.y - mid.y) * a, mid.z + (end.z - mid.z) * a, 1);
+            dl->AddRectFilled(ImVec2(rect[0] + j * cell_w, rect[1] + r * cell_h),
+                              ImVec2(rect[0] + (j + 1) * cell_w, rect[1] + (r + 1) * cell_h), ImGui::GetColorU32(c));
+          }
+      }
+      // Row labels: every row when they fit, else every k-th, and always the looked-up ones.
+      const int every = std::max(1, int(std::ceil(line / cell_h)));
+      const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text);
+      for (int r = 0; r < rows; ++r) {
+        const int id = first + r;
+        const bool lit = std::find(ids.begin(), ids.end(), id) != ids.end();
+        if (!lit && r % every != 0) continue;
+        const char* tok = vocab.token(id).c_str();
+        const float tw = std::min(ImGui::CalcTextSize(tok).x, label_w - 4);
+        const float y = rect[1] + (r + 0.5f) * cell_h - 0.5f * line;
+        dl->AddText(ImVec2(rect[0] - 4 - tw, y), lit ? kHighlight : text, tok);
+      }
+      for (int k = 0; k < block; ++k) {
+        const int r = ids[std::size_t(k)] - first;
+        if (r < 0 || r >= rows) continue;
+        dl->AddRect(ImVec2(rect[0] - 1, rect[1] + r * cell_h - 1), ImVec2(rect[2] + 1, rect[1] + (r + 1) * cell_h + 1),
+                    kHighlight, 0.0f, 0, 2.0f);
+      }
+      if (ImGui::IsMouseHoveringRect(ImVec2(rect[0], rect[1]), ImVec2(rect[2], rect[3]))) {
+        const ImVec2 m = ImGui::GetIO().MousePos;
+        const int r = std::clamp(int((m.y - rect[1]) / cell_h), 0, rows - 1);
+        const int j = std::clamp(int((m.x - rect[0]) / cell_w), 0, d - 1);
+        ctx.hovered_token = first + r;
+        ImGui::SetTooltip("C[%d, %d] = %+.5f  ('%s')", first + r, j, double(C(first + r, j)),
+                          vocab.token(first + r).c_str());
+      }
+      ImGui::Dummy(ImVec2(rect[2] - origin.x, rect[3] - origin.y + 4));
+      // The colour scale.
+      const ImVec2 sp = ImGui::GetCursorScreenPos();
+      const float sw = std::max(40.0f, rect[2] - rect[0]);
+      for (int i = 0; i < 32; ++i) {
+        const float t = -1.0f + 2.0f * (i + 0.5f) / 32.0f;
+        const ImVec4 mid(0.945f, 0.945f, 0.945f, 1), neg(0.230f, 0.299f, 0.754f, 1), pos(0.706f, 0.016f, 0.150f, 1);
+        const ImVec4& end = t < 0 ? neg : pos;
+        const float a = std::fabs(t);
+        const ImVec4 c(mid.x + (end.x - mid.x) * a, mid.y + (end.y - mid.y) * a, mid.z + (end.z - mid.z) * a, 1);
+        dl->AddRectFilled(ImVec2(sp.x + label_w + sw * i / 32.0f, sp.y), ImVec2(sp.x + label_w + sw * (i + 1) / 32.0f, sp.y + line * 0.6f),
+                          ImGui::GetColorU32(c));
+      }
+      ImGui::Dummy(ImVec2(label_w + sw, line * 0.6f));
+      ImGui::SetCursorScreenPos(ImVec2(sp.x + label_w, ImGui::GetCursorScreenPos().y));
+      ImGui::Text("%+.2f", -double(st.max_abs));
+      char hibuf[32];
+      std::snprintf(hibuf, sizeof hibuf, "%+.2f", double(st.max_abs));
+      ImGui::SameLine(label_w + sw - ImGui::CalcTextSize(hibuf).x + ImGui::GetStyle().CellPadding.x);
+      ImGui::TextUnformatted(hibuf);
+      if (!st.gl_error.empty()) ImGui::TextDisabled("(drawn without the GPU: %s)", st.gl_error.c_str());
+    }
+    ImGui::EndTable();
+  }
+
+  // The concatenated input, the difference and the cost.
+  {
+    std::string x = "x = concat  (" + std::to_string(block) + " x " + std::to_string(d) + " = " + std::to_string(block * d) + " numbers into the MLP):  ";
+    char buf[32];
+    const int shown = std::min(block * d, 48);
+    for (int i = 0; i < shown; ++i) {
+      std::snprintf(buf, sizeof buf, "%s%+.3f", i ? " " : "", double(E2(i / d, i % d)));
+      x += buf;
+    }
+    if (block * d > shown) x += " ...";
+    ImGui::TextWrapped("%s", x.c_str());
+  }
+  ImGui::Text("largest |one-hot @ C - C[ids]| = %g", double(st.max_diff));
+  ImGui::Text("one-hot @ C: %s multiply-adds (%d x %d x %d), %.2f us     C[ids]: %s copies (%d x %d), %.2f us",
+              count_text(cost.multiply_adds).c_str(), block, V, d, st.matmul_us, count_text(cost.copies).c_str(), block,
+              d, st.lookup_us);
+}
+
+}  // namespace ev::ui

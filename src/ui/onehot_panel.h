@@ -1,0 +1,54 @@
+// onehot_panel.h: the one-hot vs lookup view. For one context (typed, or a
+// row of the last batch) it shows the two ways to get the embeddings side by
+// side with live numbers: one-hot rows (block x V) times C (V x d), and the
+// lookup C[ids]; the concatenated input vector; the largest difference
+// between the paths (0); what each path costs, counted and measured; and a
+// shader-drawn heat map of C with the looked-up rows highlighted.
+// Draws into the current ImGui window.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/snapshot.h"
+#include "gfx/heatmap.h"
+#include "ui/ui_context.h"
+
+namespace ev::ui {
+
+// A context turned into ids: the last `block` tokens of `text`, padded on the
+// left with the boundary token as makemore does. `error` is set (one line)
+// when a token is not in the vocabulary or the text is not valid UTF-8.
+struct ParsedContext {
+  std::vector<int> ids;  // (block)
+  std::string error;
+};
+ParsedContext parse_context(const std::string& text, const Dataset& data, int block);
+
+// What the view keeps between frames. Owns GL objects: create and destroy it
+// with the GL context current.
+struct OnehotPanelState {
+  char text[256] = "emm";      // the typed context
+  bool from_batch = false;     // use a row of the last batch instead
+  int batch_row = 0;           // which row
+  int focus = 0;               // which context position the heat map window centres on (large V)
+
+  // Measured cost of each path, refreshed at most twice a second.
+  double matmul_us = 0, lookup_us = 0;
+  double last_timing = -1e9;
+  float max_diff = 0;
+
+  gfx::Heatmap heatmap;        // initialised on first draw
+  std::string gl_error;        // why the heat map is not on the GPU ("" when fine)
+  std::uint64_t uploaded_version = ~0ull;
+  std::vector<int> uploaded_ids;
+  int uploaded_first = -1;
+  float max_abs = 1;
+  std::vector<float> window;   // the rows of C shown, (rows, d)
+};
+
+// Draws the view into the current ImGui window.
+void draw_onehot_panel(const Snapshot& s, UiContext& ctx, OnehotPanelState& st);
+
+}  // namespace ev::ui
