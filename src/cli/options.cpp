@@ -52,6 +52,13 @@ ParseResult parse_train_options(int argc, const char* const* argv) {
   app.add_option("--threads", o.threads, "Threads for evaluating the splits")->check(CLI::Range(1, 256));
   app.add_flag("--json", o.json, "Print a JSON summary as the last line of stdout");
   app.add_flag("-q,--quiet", o.quiet, "No progress on stderr");
+  app.add_option("--resume", o.resume, "Continue a saved session: its data (unless --data is given), its "
+                                        "hyperparameters and its state; --steps counts further steps");
+  app.add_option("--save-session", o.save_session, "Save the run as a session file at the end (atomically)");
+  app.add_option("--export-tsv", o.export_tsv, "Write vectors.tsv and metadata.tsv for the TensorFlow Embedding "
+                                                "Projector into this directory (created if missing)");
+  app.add_option("--export-word2vec", o.export_word2vec, "Write the embeddings in word2vec text format");
+  app.add_option("--export-loss-csv", o.export_loss_csv, "Write the loss history as CSV (step,train_loss,val_loss)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
@@ -69,6 +76,16 @@ ParseResult parse_train_options(int argc, const char* const* argv) {
     r.message = one_line(std::string("bad command line: ") + e.what());
     return r;
   }
+  // A resumed run keeps the hyperparameters it was saved with: flags that would
+  // change them are refused rather than silently ignored.
+  if (!o.resume.empty())
+    for (const char* flag : {"--tokenizer", "--block", "--emb", "--hidden", "--batch", "--lr", "--lr-decay-step",
+                             "--lr-decay", "--seed"})
+      if (app.count(flag) > 0) {
+        r.exit_code = 2;
+        r.message = std::string(flag) + " cannot be given with --resume: the session keeps its own hyperparameters";
+        return r;
+      }
   cfg.lr_decay_step = o.lr_decay_step >= 0 ? o.lr_decay_step : o.steps / 2;
   r.run = true;
   return r;

@@ -19,6 +19,11 @@ struct Options {
   int threads = 1;                  // threads for evaluation
   bool json = false;                // print a JSON summary as the last line of stdout
   bool quiet = false;               // no progress on stderr
+  std::string resume;               // session file to continue (its data, hyperparameters and state); "" = fresh
+  std::string save_session;         // write the run as a session file here at the end; "" = none
+  std::string export_tsv;           // directory for the Projector's vectors.tsv + metadata.tsv; "" = none
+  std::string export_word2vec;      // file for C in word2vec text format; "" = none
+  std::string export_loss_csv;      // file for the loss history as CSV; "" = none
   ev::TrainConfig config;           // the hyperparameters, lr_decay_step resolved
 };
 

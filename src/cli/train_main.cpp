@@ -5,11 +5,14 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
 
 #include "cli/options.h"
 #include "core/error.h"
+#include "core/export.h"   // --export-tsv, --export-word2vec, --export-loss-csv
+#include "core/session.h"  // --resume, --save-session
 #include "core/trainer.h"
 
 namespace {
@@ -31,17 +34,30 @@ int main(int argc, char** argv) {
     return parsed.exit_code;
   }
   const ev::cli::Options& o = parsed.options;
-  const ev::TrainConfig& cfg = o.config;
   const ev::Tokenizer tok = o.tokenizer == "word" ? ev::Tokenizer::Word : ev::Tokenizer::Char;
 
   try {
     std::shared_ptr<const ev::Dataset> data;
-    if (o.data.empty())
-      data = std::make_shared<ev::Dataset>(
-          ev::make_dataset(ev::default_words(), tok, cfg.seed, std::string(ev::kDefaultWordList) + " (a-z words)"));
-    else
-      data = std::make_shared<ev::Dataset>(ev::load_dataset(o.data, tok, cfg.seed));
-    ev::Trainer trainer(data, cfg);
+    std::unique_ptr<ev::Session> session;  // set with --resume
+    if (!o.resume.empty()) {
+      session = std::make_unique<ev::Session>(ev::load_session(o.resume));
+      if (o.data.empty()) {
+        data = ev::load_session_data(*session);
+      } else {
+        data = std::make_shared<ev::Dataset>(ev::load_dataset(o.data, session->tokenizer, session->config.seed));
+        ev::check_session_data(*session, *data);
+      }
+    } else if (o.data.empty()) {
+      data = std::make_shared<ev::Dataset>(ev::make_dataset(ev::default_words(), tok, o.config.seed,
+                                                            std::string(ev::kDefaultWordList) + " (a-z words)"));
+    } else {
+      data = std::make_shared<ev::Dataset>(ev::load_dataset(o.data, tok, o.config.seed));
+    }
+    ev::Trainer trainer = session ? ev::resume_session(*session, data) : ev::Trainer(data, o.config);
+    session.reset();  // its parameters are in the trainer now
+    const ev::TrainConfig& cfg = trainer.config();
+    if (!o.quiet && !o.resume.empty())
+      std::fprintf(stderr, "resuming %s at step %lld\n", o.resume.c_str(), (long long)trainer.step_count());
     const int V = data->vocab.size();
     if (!o.quiet)
       std::fprintf(stderr, "data: %s: %zu items, vocab %d, %zu training examples\nmodel: %s, %zu parameters\n",
@@ -92,15 +108,27 @@ int main(int argc, char** argv) {
 
     if (!o.quiet) std::fprintf(stderr, "evaluating...\n");
     const double train = trainer.evaluate(ev::Split::Train, o.threads);
-    const double val = trainer.evaluate(ev::Split::Val, o.threads);
+    const double val = trainer.record_val(o.threads);  // also kept in the history (sessions, loss CSV)
     const double test = trainer.evaluate(ev::Split::Test, o.threads);
     const double gflops = sps * flops_per_step(cfg, V) / 1e9;
     if (!o.quiet || !o.json)
       std::fprintf(o.json ? stderr : stdout,
                    "steps %lld  train %.4f  val %.4f  test %.4f  %.0f steps/s (%.1f GFLOP/s)\n",
                    (long long)o.steps, train, val, test, sps, gflops);
+    if (!o.save_session.empty()) ev::save_session(ev::capture_session(trainer), o.save_session);
+    const auto C = trainer.model().p().C;  // (V, d)
+    if (!o.export_tsv.empty()) {
+      std::error_code ec;
+      std::filesystem::create_directories(o.export_tsv, ec);
+      if (ec) throw ev::Error("cannot create directory " + o.export_tsv + ": " + ec.message());
+      ev::write_projector_tsv(o.export_tsv, data->vocab.tokens(), C);
+    }
+    if (!o.export_word2vec.empty()) ev::write_word2vec(o.export_word2vec, data->vocab.tokens(), C);
+    if (!o.export_loss_csv.empty())
+      ev::write_loss_csv(o.export_loss_csv, trainer.history().points(), trainer.history().val);
     if (o.json) {
       nlohmann::json j = {{"steps", o.steps},
+                          {"step", trainer.step_count()},
                           {"params", trainer.model().params.size()},
                           {"vocab", V},
                           {"data", data->source},

@@ -1,0 +1,139 @@
+// train_teach_cli_test: embedviz-train's session and export flags, run as a
+// real process: a run saved and resumed ends bit-identical to an unbroken one,
+// and the export files appear with the right shapes.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "cli/options.h"
+#include "core/atomic_file.h"
+#include "core/export.h"
+#include "core/session.h"
+#include "test_data.h"
+
+using namespace ev;
+
+namespace {
+
+struct Outcome {
+  int status;
+  std::string err;
+};
+
+// Runs embedviz-train with the given arguments, stderr captured.
+Outcome train(const std::string& dir, const std::string& args) {
+  const std::string err = dir + "/stderr.txt";
+  const std::string cmd = std::string(EMBEDVIZ_TRAIN_EXE) + " -q " + args + " > /dev/null 2> " + err;
+  const int rc = std::system(cmd.c_str());
+  std::ifstream in(err);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return {WIFEXITED(rc) ? WEXITSTATUS(rc) : -1, ss.str()};
+}
+
+class TrainTeachCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/embedviz_cli_XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    dir = tmpl;
+    data = dir + "/names.txt";
+    std::ofstream out(data);
+    for (const auto& n : testdata::synthetic_names(300)) out << n << "\n";
+  }
+  void TearDown() override { std::system(("rm -rf '" + dir + "'").c_str()); }
+  std::string model() const { return " --data " + data + " --block 3 --emb 4 --hidden 24 --batch 16 --seed 5 "; }
+  std::string dir, data;
+};
+
+}  // namespace
+
+TEST_F(TrainTeachCli, ResumeEqualsAnUnbrokenRun) {
+  Outcome r = train(dir, model() + "--steps 300 --lr-decay-step 200 --save-session " + dir + "/full.evs");
+  ASSERT_EQ(r.status, 0) << r.err;
+  r = train(dir, model() + "--steps 120 --lr-decay-step 200 --save-session " + dir + "/half.evs");
+  ASSERT_EQ(r.status, 0) << r.err;
+  // The session brings its own data path, hyperparameters and step.
+  r = train(dir, "--resume " + dir + "/half.evs --steps 180 --save-session " + dir + "/resumed.evs");
+  ASSERT_EQ(r.status, 0) << r.err;
+
+  const Session full = load_session(dir + "/full.evs");
+  const Session resumed = load_session(dir + "/resumed.evs");
+  EXPECT_EQ(resumed.step, 300);
+  EXPECT_EQ(resumed.config.lr_decay_step, 200);
+  EXPECT_EQ(resumed.params, full.params);  // float ==, element by element
+  EXPECT_EQ(resumed.rng.s, full.rng.s);
+  ASSERT_EQ(resumed.loss.size(), full.loss.size());
+  for (std::size_t i = 0; i < full.loss.size(); ++i) {
+    EXPECT_EQ(resumed.loss[i].step, full.loss[i].step);
+    EXPECT_EQ(resumed.loss[i].loss, full.loss[i].loss);
+  }
+  // Each run records the validation loss where it ends.
+  ASSERT_EQ(resumed.val.size(), 2u);
+  EXPECT_EQ(resumed.val[0].step, 120);
+  EXPECT_EQ(resumed.val[1].step, 300);
+  EXPECT_EQ(resumed.val[1].loss, full.val.back().loss);
+}
+
+TEST_F(TrainTeachCli, ExportsTsvWord2VecAndCsv) {
+  const Outcome r = train(dir, model() + "--steps 50 --export-tsv " + dir + "/projector --export-word2vec " + dir +
+                                 "/vectors.txt --export-loss-csv " + dir + "/loss.csv --save-session " + dir +
+                                 "/s.evs");
+  ASSERT_EQ(r.status, 0) << r.err;
+  const Session s = load_session(dir + "/s.evs");
+  const Mat<float> C = ConstTensors<float>(s.params.data(), s.shape()).C;
+  EXPECT_EQ(parse_vectors_tsv(read_file_bytes(dir + "/projector/vectors.tsv", 1 << 20)), C);
+  EXPECT_EQ(read_file_bytes(dir + "/projector/metadata.tsv", 1 << 20), projector_metadata_tsv(s.vocab));
+  const std::string w2v = read_file_bytes(dir + "/vectors.txt", 1 << 20);
+  EXPECT_EQ(w2v.substr(0, w2v.find('\n')), std::to_string(s.vocab.size()) + " 4");
+  const std::string csv = read_file_bytes(dir + "/loss.csv", 1 << 20);
+  EXPECT_EQ(csv.rfind("step,train_loss,val_loss\n0,", 0), 0u) << csv.substr(0, 80);
+  EXPECT_NE(csv.find("\n50,,"), std::string::npos) << "the final validation row is missing";
+}
+
+TEST_F(TrainTeachCli, BadSessionsAreOneLineErrors) {
+  std::ofstream(dir + "/junk.evs") << "not a session";
+  Outcome r = train(dir, "--resume " + dir + "/junk.evs --steps 1");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("not an embedviz session"), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+
+  r = train(dir, "--resume " + dir + "/missing.evs --steps 1");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("missing.evs"), std::string::npos) << r.err;
+
+  // A session resumed on other data is refused, naming the mismatch.
+  ASSERT_EQ(train(dir, model() + "--steps 5 --save-session " + dir + "/s.evs").status, 0);
+  std::ofstream(dir + "/other.txt") << "one\ntwo\nthree\nfour\nfive\nsix\nseven\neight\nnine\nten\n";
+  r = train(dir, "--resume " + dir + "/s.evs --data " + dir + "/other.txt --steps 1");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("different data"), std::string::npos) << r.err;
+
+  // An export into a directory that cannot be made fails cleanly.
+  r = train(dir, model() + "--steps 1 --export-word2vec /nonexistent/dir/v.txt");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("/nonexistent/dir"), std::string::npos) << r.err;
+}
+
+TEST(TrainTeachOptions, ResumeKeepsTheSessionsHyperparameters) {
+  const char* ok[] = {"embedviz-train", "--resume", "a.evs", "--steps", "10", "--save-session", "b.evs",
+                      "--export-tsv", "dir", "--export-word2vec", "w.txt", "--export-loss-csv", "l.csv"};
+  const auto r = cli::parse_train_options(13, ok);
+  ASSERT_TRUE(r.run) << r.message;
+  EXPECT_EQ(r.options.resume, "a.evs");
+  EXPECT_EQ(r.options.save_session, "b.evs");
+  EXPECT_EQ(r.options.export_tsv, "dir");
+  EXPECT_EQ(r.options.export_word2vec, "w.txt");
+  EXPECT_EQ(r.options.export_loss_csv, "l.csv");
+  const char* bad[] = {"embedviz-train", "--resume", "a.evs", "--hidden", "64"};
+  const auto e = cli::parse_train_options(5, bad);
+  EXPECT_FALSE(e.run);
+  EXPECT_EQ(e.exit_code, 2);
+  EXPECT_NE(e.message.find("--hidden cannot be given with --resume"), std::string::npos) << e.message;
+}
