@@ -108,7 +108,11 @@ int main(int argc, char** argv) {
 
     if (!o.quiet) std::fprintf(stderr, "evaluating...\n");
     const double train = trainer.evaluate(ev::Split::Train, o.threads);
-    const double val = trainer.record_val(o.threads);  // also kept in the history (sessions, loss CSV)
+    // Kept in the history too (sessions, loss CSV), once per step: a resume with --steps 0 adds no duplicate.
+    const auto& vals = trainer.history().val;
+    const double val = !vals.empty() && vals.back().step == trainer.step_count()
+                           ? trainer.evaluate(ev::Split::Val, o.threads)
+                           : trainer.record_val(o.threads);
     const double test = trainer.evaluate(ev::Split::Test, o.threads);
     const double gflops = sps * flops_per_step(cfg, V) / 1e9;
     if (!o.quiet || !o.json)
