@@ -290,10 +290,11 @@ void draw_embedding_panel(const Snapshot& s, UiContext& ctx, EmbeddingPanelState
     const bool big = int(i) == ctx.selected_token || int(i) == hovered;
     st.instances.push_back({x, y, class_colour(cls[i]), big ? radius * 1.5f : radius});
   }
+  gfx::DataToPixels map;
+  plot::LinearMap(map.scale, map.offset);
+  st.last_map = map;
   if (st.points.ready()) {
     st.points.upload(st.instances.data(), st.instances.size());
-    gfx::DataToPixels map;
-    plot::LinearMap(map.scale, map.offset);
     gfx::PointRenderer* r = &st.points;
     add_gpu_draw(dl, [r, map](const gfx::ScreenSpace& ss) { r->draw(ss, map); });
   } else {

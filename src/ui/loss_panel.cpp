@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 namespace ev::ui {
 
@@ -45,11 +46,17 @@ void draw_loss_panel(const Snapshot& s, UiContext& ctx, LossPanelState& st) {
   ImGui::SliderFloat("smoothing", &st.smoothing, 0.0f, 0.999f, "%.3f");
   ImGui::SameLine();
   if (ImGui::Button("fit")) st.plot.auto_fit = true;
-  ImGui::SameLine();
-  if (s.val.empty()) ImGui::Text("step %lld   loss %.4f   smoothed %.4f", (long long)s.step, double(s.last_loss), double(s.smooth_loss));
+  char stats[160];
+  const double smoothed = st.smooth_y.empty() ? double(s.smooth_loss) : st.smooth_y.back();
+  if (s.val.empty())
+    std::snprintf(stats, sizeof stats, "step %lld   loss %.4f   smoothed %.4f", (long long)s.step, double(s.last_loss), smoothed);
   else
-    ImGui::Text("step %lld   loss %.4f   smoothed %.4f   val %.4f", (long long)s.step, double(s.last_loss),
-                double(s.smooth_loss), double(s.val_loss));
+    std::snprintf(stats, sizeof stats, "step %lld   loss %.4f   smoothed %.4f   val %.4f", (long long)s.step,
+                  double(s.last_loss), smoothed, double(s.val.back().loss));
+  // On the same line when it fits, else on its own.
+  ImGui::SameLine();
+  if (ImGui::GetContentRegionAvail().x < ImGui::CalcTextSize(stats).x) ImGui::NewLine();
+  ImGui::TextUnformatted(stats);
 
   if (s.version != st.version || st.smoothing != st.smoothing_used) {
     st.version = s.version;

@@ -48,6 +48,35 @@ double time_us(F&& fn) {
   return std::chrono::duration<double, std::micro>(t1 - t0).count() / reps;
 }
 
+// Text made of space-separated words, wrapped only at the spaces (ImGui's own
+// wrapping also breaks after '.', which would split numbers).
+void words_wrapped(const std::string& text) {
+  const float width = ImGui::GetContentRegionAvail().x;
+  const float space = ImGui::CalcTextSize(" ").x;
+  std::string line;
+  float used = 0;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    std::size_t j = text.find(' ', i);
+    if (j == std::string::npos) j = text.size();
+    const std::string word = text.substr(i, j - i);
+    const float w = ImGui::CalcTextSize(word.c_str()).x;
+    if (!line.empty() && used + space + w > width) {
+      ImGui::TextUnformatted(line.c_str());
+      line.clear();
+      used = 0;
+    }
+    if (!line.empty()) {
+      line += ' ';
+      used += space;
+    }
+    line += word;
+    used += w;
+    i = j + 1;
+  }
+  if (!line.empty()) ImGui::TextUnformatted(line.c_str());
+}
+
 std::string count_text(double v) {
   char buf[48];
   if (v >= 1e6) std::snprintf(buf, sizeof buf, "%.2fM", v / 1e6);
@@ -170,7 +199,7 @@ void draw_onehot_panel(const Snapshot& s, UiContext& ctx, OnehotPanelState& st) 
   const EmbedCost cost = embed_cost(block, V, d);
 
   // The footer (concatenated vector, difference, cost) gets its lines first.
-  const float footer = 5.5f * ImGui::GetFrameHeightWithSpacing();
+  const float footer = 7.0f * ImGui::GetTextLineHeightWithSpacing();
   const float table_h = std::max(8 * line, ImGui::GetContentRegionAvail().y - footer);
   const ImGuiTableFlags tf = ImGuiTableFlags_Resizable | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_ScrollY;
   if (ImGui::BeginTable("paths", 3, tf, ImVec2(0, table_h))) {
@@ -183,22 +212,23 @@ void draw_onehot_panel(const Snapshot& s, UiContext& ctx, OnehotPanelState& st) 
 
     // Path 1: one-hot (block x V) @ C (V x d).
     ImGui::TableSetColumnIndex(0);
-    ImGui::TextWrapped("(%d x %d) one-hot @ (%d x %d) C = (%d x %d)", block, V, V, d, block, d);
+    words_wrapped("one-hot (" + std::to_string(block) + " x " + std::to_string(V) + ") @ C (" + std::to_string(V) +
+                  " x " + std::to_string(d) + ")");
     for (int k = 0; k < block; ++k) {
       const int id = ids[std::size_t(k)];
       ImGui::Text("one-hot('%s')", vocab.token(id).c_str());
       onehot_strip(id, V, ImGui::GetContentRegionAvail().x);
-      ImGui::TextWrapped("@ C = %s", row_text(E1.row(k).data(), d).c_str());
+      words_wrapped("@ C = " + row_text(E1.row(k).data(), d));
     }
 
     // Path 2: C[ids], row copies.
     ImGui::TableSetColumnIndex(1);
-    ImGui::TextWrapped("C[ids] picks %d rows of C = (%d x %d)", block, block, d);
+    words_wrapped("C[ids]: " + std::to_string(block) + " rows of C (" + std::to_string(V) + " x " + std::to_string(d) + ")");
     for (int k = 0; k < block; ++k) {
       const int id = ids[std::size_t(k)];
       ImGui::Text("C[%d]  ('%s')", id, vocab.token(id).c_str());
       ImGui::Dummy(ImVec2(1, std::min(line * 0.7f, ImGui::GetContentRegionAvail().x / float(V)) >= 2.0f ? line * 0.7f : line));
-      ImGui::TextWrapped("= %s", row_text(E2.row(k).data(), d).c_str());
+      words_wrapped("= " + row_text(E2.row(k).data(), d));
     }
 
     // The table as a heat map, looked-up rows outlined.
@@ -299,7 +329,7 @@ void draw_onehot_panel(const Snapshot& s, UiContext& ctx, OnehotPanelState& st) 
       ImGui::Dummy(ImVec2(rect[2] - origin.x, rect[3] - origin.y + 4));
       // The colour scale.
       const ImVec2 sp = ImGui::GetCursorScreenPos();
-      const float sw = std::max(40.0f, rect[2] - rect[0]);
+      const float sw = std::max(rect[2] - rect[0], 2.0f * ImGui::CalcTextSize("+0.00").x + line);
       for (int i = 0; i < 32; ++i) {
         const float t = -1.0f + 2.0f * (i + 0.5f) / 32.0f;
         const ImVec4 mid(0.945f, 0.945f, 0.945f, 1), neg(0.230f, 0.299f, 0.754f, 1), pos(0.706f, 0.016f, 0.150f, 1);
@@ -331,12 +361,13 @@ void draw_onehot_panel(const Snapshot& s, UiContext& ctx, OnehotPanelState& st) 
       x += buf;
     }
     if (block * d > shown) x += " ...";
-    ImGui::TextWrapped("%s", x.c_str());
+    words_wrapped(x);
   }
   ImGui::Text("largest |one-hot @ C - C[ids]| = %g", double(st.max_diff));
-  ImGui::Text("one-hot @ C: %s multiply-adds (%d x %d x %d), %.2f us     C[ids]: %s copies (%d x %d), %.2f us",
-              count_text(cost.multiply_adds).c_str(), block, V, d, st.matmul_us, count_text(cost.copies).c_str(), block,
-              d, st.lookup_us);
+  ImGui::Text("one-hot @ C: %s multiply-adds (%d x %d x %d), %.2f us per context",
+              count_text(cost.multiply_adds).c_str(), block, V, d, st.matmul_us);
+  ImGui::Text("C[ids]:      %s copies (%d x %d), %.2f us per context", count_text(cost.copies).c_str(), block, d,
+              st.lookup_us);
 }
 
 }  // namespace ev::ui

@@ -459,7 +459,7 @@ void EndPlot() {
       const float y = b0.y + pad + i * line;
       const float sw = line * 0.6f;
       dl->AddRectFilled(ImVec2(b0.x + pad, y + (line - sw) * 0.5f), ImVec2(b0.x + pad + sw, y + (line + sw) * 0.5f),
-                        g.legend[i].colour);
+                        g.legend[i].colour | IM_COL32_A_MASK);  // faint items get a solid swatch
       dl->AddText(ImVec2(b0.x + 2 * pad + line, y), ImGui::GetColorU32(ImGuiCol_Text), g.legend[i].label.c_str());
     }
   }

@@ -1,0 +1,415 @@
+// views_test.cpp: the embedding, loss and one-hot views drawn for real, with
+// no screen: Mesa's EGL surfaceless platform, a framebuffer object and Dear
+// ImGui's OpenGL 3 renderer. Checks pixels (points land where the projection
+// and the plot's mapping say, in their class colour), the context parser, and
+// writes screenshots of the views at two window sizes for people to look at.
+// Skips cleanly when no EGL/GL 3.3 is available.
+#define EGL_NO_X11  // no X11 types: they define macros such as None and Bool
+#include <EGL/egl.h>
+#include <EGL/eglext.h>
+#include <gtest/gtest.h>
+#include <imgui.h>
+#include <backends/imgui_impl_opengl3.h>
+#include <stb/stb_image_write.h>
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/dataset.h"
+#include "core/error.h"
+#include "core/pca.h"
+#include "core/snapshot.h"
+#include "core/trainer.h"
+#include "gfx/gl.h"
+#include "gfx/point_renderer.h"
+#include "gfx/shader.h"
+#include "ui/embedding_panel.h"
+#include "ui/loss_panel.h"
+#include "ui/onehot_panel.h"
+
+namespace {
+
+// A GL 3.3 core context without a window, and an RGBA8 framebuffer to draw in.
+class Headless {
+ public:
+  bool open(int w, int h) {
+    auto get_display = reinterpret_cast<PFNEGLGETPLATFORMDISPLAYEXTPROC>(eglGetProcAddress("eglGetPlatformDisplayEXT"));
+    if (!get_display) return fail("no eglGetPlatformDisplayEXT");
+    dpy_ = get_display(EGL_PLATFORM_SURFACELESS_MESA, EGL_DEFAULT_DISPLAY, nullptr);
+    if (dpy_ == EGL_NO_DISPLAY || !eglInitialize(dpy_, nullptr, nullptr)) return fail("no surfaceless EGL display");
+    const EGLint cfg_attr[] = {EGL_SURFACE_TYPE, EGL_PBUFFER_BIT, EGL_RENDERABLE_TYPE, EGL_OPENGL_BIT, EGL_NONE};
+    EGLConfig cfg;
+    EGLint n = 0;
+    if (!eglChooseConfig(dpy_, cfg_attr, &cfg, 1, &n) || n < 1) return fail("no EGL config");
+    if (!eglBindAPI(EGL_OPENGL_API)) return fail("no desktop GL API");
+    const EGLint ctx_attr[] = {EGL_CONTEXT_MAJOR_VERSION, 3, EGL_CONTEXT_MINOR_VERSION, 3,
+                               EGL_CONTEXT_OPENGL_PROFILE_MASK, EGL_CONTEXT_OPENGL_CORE_PROFILE_BIT, EGL_NONE};
+    ctx_ = eglCreateContext(dpy_, cfg, EGL_NO_CONTEXT, ctx_attr);
+    if (ctx_ == EGL_NO_CONTEXT) return fail("no GL 3.3 core context");
+    if (!eglMakeCurrent(dpy_, EGL_NO_SURFACE, EGL_NO_SURFACE, ctx_)) return fail("cannot make the context current");
+    if (ev::gfx::load_gl(reinterpret_cast<ev::gfx::GlLoadFn>(&eglGetProcAddress)) < 33) return fail("GL < 3.3");
+    resize(w, h);
+    return true;
+  }
+  void resize(int w, int h) {
+    w_ = w, h_ = h;
+    if (!fbo_) {
+      glGenFramebuffers(1, &fbo_);
+      glGenTextures(1, &tex_);
+    }
+    glBindTexture(GL_TEXTURE_2D, tex_);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, w, h, 0, GL_RGBA, GL_UNSIGNED_BYTE, nullptr);
+    glBindFramebuffer(GL_FRAMEBUFFER, fbo_);
+    glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, tex_, 0);
+    glViewport(0, 0, w, h);
+  }
+  // The framebuffer's pixels, top row first (as the screen shows them).
+  std::vector<unsigned char> pixels() const {
+    std::vector<unsigned char> p(std::size_t(w_) * std::size_t(h_) * 4), out(p.size());
+    glPixelStorei(GL_PACK_ALIGNMENT, 1);
+    glReadPixels(0, 0, w_, h_, GL_RGBA, GL_UNSIGNED_BYTE, p.data());
+    const std::size_t row = std::size_t(w_) * 4;
+    for (int y = 0; y < h_; ++y) std::copy_n(p.data() + std::size_t(h_ - 1 - y) * row, row, out.data() + std::size_t(y) * row);
+    return out;
+  }
+  int w() const { return w_; }
+  int h() const { return h_; }
+  const std::string& why() const { return why_; }
+  ~Headless() {
+    if (fbo_) glDeleteFramebuffers(1, &fbo_);
+    if (tex_) glDeleteTextures(1, &tex_);
+    if (ctx_ != EGL_NO_CONTEXT) {
+      eglMakeCurrent(dpy_, EGL_NO_SURFACE, EGL_NO_SURFACE, EGL_NO_CONTEXT);
+      eglDestroyContext(dpy_, ctx_);
+    }
+    if (dpy_ != EGL_NO_DISPLAY) eglTerminate(dpy_);
+  }
+
+ private:
+  bool fail(const char* why) {
+    why_ = why;
+    return false;
+  }
+  EGLDisplay dpy_ = EGL_NO_DISPLAY;
+  EGLContext ctx_ = EGL_NO_CONTEXT;
+  GLuint fbo_ = 0, tex_ = 0;
+  int w_ = 0, h_ = 0;
+  std::string why_;
+};
+
+// ImGui with its GL renderer on the headless context, at a readable font size.
+class Gui {
+ public:
+  explicit Gui(int w, int h) {
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;
+    io.DisplaySize = ImVec2(float(w), float(h));
+    const char* font = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+    if (std::filesystem::exists(font)) io.Fonts->AddFontFromFileTTF(font, 16.0f);
+    ImGui::StyleColorsDark();
+    ok_ = ImGui_ImplOpenGL3_Init("#version 330");
+  }
+  ~Gui() {
+    ImGui_ImplOpenGL3_Shutdown();
+    ImGui::DestroyContext();
+  }
+  bool ok() const { return ok_; }
+  void begin(float dt = 1.0f / 60.0f) {
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui::GetIO().DeltaTime = dt;
+    ImGui::NewFrame();
+  }
+  void end() {
+    ImGui::Render();
+    glClearColor(0.08f, 0.08f, 0.09f, 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    glFinish();
+  }
+
+ private:
+  bool ok_ = false;
+};
+
+std::unique_ptr<Headless> open_headless(int w, int h, std::string* why) {
+  auto g = std::make_unique<Headless>();
+  if (!g->open(w, h)) {
+    *why = g->why();
+    return nullptr;
+  }
+  return g;
+}
+
+// A snapshot whose table we choose: a char vocabulary of a..z and '.'.
+std::shared_ptr<ev::Snapshot> snapshot_with(int emb) {
+  std::vector<std::string> items;
+  for (const char* w : {"abcdefghijklm", "nopqrstuvwxyz", "emma", "olivia", "ava", "isabella", "sophia", "mia",
+                        "charlotte", "amelia", "harper", "evelyn"})
+    items.push_back(w);
+  auto data = std::make_shared<ev::Dataset>(ev::make_dataset(items, ev::Tokenizer::Char, 1, "test"));
+  auto s = std::make_shared<ev::Snapshot>();
+  s->data = data;
+  s->version = 1;
+  s->shape = ev::ModelShape{data->vocab.size(), 3, emb, 8};
+  s->params.assign(s->shape.count(), 0.0f);
+  return s;
+}
+
+void draw_in_window(const char* name, ImVec2 pos, ImVec2 size, const std::function<void()>& body) {
+  ImGui::SetNextWindowPos(pos);
+  ImGui::SetNextWindowSize(size);
+  ImGui::Begin(name, nullptr, ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse);
+  body();
+  ImGui::End();
+}
+
+struct Rgb {
+  int r, g, b;
+};
+Rgb at(const std::vector<unsigned char>& px, int w, int x, int y) {
+  const std::size_t i = (std::size_t(y) * std::size_t(w) + std::size_t(x)) * 4;
+  return {px[i], px[i + 1], px[i + 2]};
+}
+bool near_colour(Rgb c, int r, int g, int b, int tol = 40) {
+  return std::abs(c.r - r) <= tol && std::abs(c.g - g) <= tol && std::abs(c.b - b) <= tol;
+}
+
+}  // namespace
+
+TEST(ShaderTest, EmbeddedShadersCompileAndErrorsNameTheFile) {
+  std::string why;
+  auto gl = open_headless(64, 64, &why);
+  if (!gl) GTEST_SKIP() << "no headless GL: " << why;
+  ASSERT_NE(ev::gfx::embedded_shader("points.vert"), nullptr);
+  ASSERT_NE(ev::gfx::embedded_shader("heatmap.frag"), nullptr);
+  EXPECT_EQ(ev::gfx::embedded_shader("nope.frag"), nullptr);
+  EXPECT_TRUE(ev::gfx::Program::from_files("points.vert", "points.frag"));
+  try {
+    ev::gfx::Program::from_source("#version 330 core\nvoid main() { gl_Position = vec4(0); }\n",
+                                  "#version 330 core\nout vec4 o; void main() { o = undefined_thing; }\n", "a.vert",
+                                  "broken.frag");
+    FAIL() << "a broken shader compiled";
+  } catch (const ev::Error& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("broken.frag"), std::string::npos) << m;
+    EXPECT_EQ(m.find('\n'), std::string::npos) << "one line: " << m;
+  }
+  try {
+    ev::gfx::Program::from_files("missing.vert", "points.frag");
+    FAIL() << "a missing shader built";
+  } catch (const ev::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("missing.vert"), std::string::npos);
+  }
+}
+
+TEST(PointRendererTest, DiscsLandWhereTheMappingSays) {
+  std::string why;
+  auto gl = open_headless(200, 100, &why);
+  if (!gl) GTEST_SKIP() << "no headless GL: " << why;
+  ev::gfx::PointRenderer r;
+  r.init();
+  // Data (1, 2) -> pixel (50, 30); data (3, 1) -> (150, 70): px = data * (50, -40) + (0, 110).
+  const ev::gfx::PointInstance pts[3] = {{1, 2, IM_COL32(255, 0, 0, 255), 6},
+                                          {3, 1, IM_COL32(0, 255, 0, 255), 6},
+                                          {NAN, 1, IM_COL32(0, 0, 255, 255), 6}};  // uploaded anyway; must not show
+  r.upload(pts, 3);
+  ev::gfx::ScreenSpace ss;
+  ss.display_size[0] = 200, ss.display_size[1] = 100;
+  ev::gfx::DataToPixels m;
+  m.scale[0] = 50, m.scale[1] = -40, m.offset[0] = 0, m.offset[1] = 110;
+  glClearColor(0, 0, 0, 1);
+  glClear(GL_COLOR_BUFFER_BIT);
+  r.draw(ss, m);
+  glFinish();
+  const auto px = gl->pixels();
+  EXPECT_TRUE(near_colour(at(px, 200, 50, 30), 255, 0, 0, 10));
+  EXPECT_TRUE(near_colour(at(px, 200, 150, 70), 0, 255, 0, 10));
+  EXPECT_TRUE(near_colour(at(px, 200, 100, 50), 0, 0, 0, 0));  // between them: background
+  EXPECT_TRUE(near_colour(at(px, 200, 50, 40), 0, 0, 0, 0));   // 10 px below the 6 px disc
+  int blue = 0;
+  for (std::size_t i = 0; i < px.size(); i += 4) blue += px[i + 2] > 0;
+  EXPECT_EQ(blue, 0) << "a NaN position drew something";
+}
+
+TEST(EmbeddingPanelTest, PointsAreDrawnWhereTheProjectionSays) {
+  std::string why;
+  auto gl = open_headless(900, 700, &why);
+  if (!gl) GTEST_SKIP() << "no headless GL: " << why;
+  Gui gui(900, 700);
+  ASSERT_TRUE(gui.ok());
+  auto s = snapshot_with(2);
+  const ev::Vocab& vocab = s->data->vocab;
+  // Place every token on a grid, well apart; one row has a NaN that must be skipped.
+  float* C = s->params.data();  // (V, 2)
+  const int V = vocab.size();
+  for (int i = 0; i < V; ++i) {
+    C[2 * i] = float(i % 6) * 1.5f - 3.0f;
+    C[2 * i + 1] = float(i / 6) * -1.0f + 2.0f;
+  }
+  const int nan_id = vocab.id("z");
+  C[2 * nan_id] = NAN;
+  ev::ui::EmbeddingPanelState st;
+  st.show_trails = false;
+  st.show_labels = false;  // labels sit beside points; keep the test about the discs
+  ev::ui::UiContext ctx;
+  ImGui::GetIO().MousePos = ImVec2(-100, -100);
+  for (int frame = 0; frame < 2; ++frame) {
+    gui.begin();
+    draw_in_window("embedding", ImVec2(0, 0), ImVec2(900, 700), [&] { ev::ui::draw_embedding_panel(*s, ctx, st); });
+    gui.end();
+  }
+  ASSERT_TRUE(st.gl_error.empty()) << st.gl_error;
+  ASSERT_EQ(st.xy.size(), std::size_t(2 * V));
+  const auto px = gl->pixels();
+  const ev::gfx::DataToPixels& m = st.last_map;
+  int checked = 0;
+  for (int i = 0; i < V; ++i) {
+    if (i == nan_id) {
+      EXPECT_TRUE(std::isnan(st.xy[2 * std::size_t(i)]));
+      continue;
+    }
+    // d = 2: the view plots the table itself.
+    EXPECT_EQ(st.xy[2 * std::size_t(i)], C[2 * i]);
+    EXPECT_EQ(st.xy[2 * std::size_t(i) + 1], C[2 * i + 1]);
+    const int x = int(std::lround(C[2 * i] * m.scale[0] + m.offset[0]));
+    const int y = int(std::lround(C[2 * i + 1] * m.scale[1] + m.offset[1]));
+    ASSERT_TRUE(x > 0 && x < 900 && y > 0 && y < 700) << "token " << i << " at " << x << "," << y;
+    const Rgb c = at(px, 900, x, y);
+    switch (ev::ui::classify_token(vocab.token(i), i)) {
+      case ev::ui::TokenClass::Boundary: EXPECT_TRUE(near_colour(c, 235, 87, 87)) << i; break;
+      case ev::ui::TokenClass::Vowel: EXPECT_TRUE(near_colour(c, 242, 171, 57)) << vocab.token(i); break;
+      case ev::ui::TokenClass::Consonant: EXPECT_TRUE(near_colour(c, 86, 156, 235)) << vocab.token(i); break;
+      case ev::ui::TokenClass::Other: break;
+    }
+    // Halfway to the next grid point there is no disc.
+    const int xm = int(std::lround((C[2 * i] + 0.75f) * m.scale[0] + m.offset[0]));
+    const Rgb between = at(px, 900, xm, y);
+    EXPECT_FALSE(near_colour(between, 86, 156, 235) || near_colour(between, 242, 171, 57)) << vocab.token(i);
+    ++checked;
+  }
+  EXPECT_EQ(checked, V - 1);
+}
+
+TEST(EmbeddingPanelTest, PcaProjectionIsTheCoresAndStaysAligned) {
+  auto s = snapshot_with(5);
+  const int V = s->shape.vocab;
+  for (int i = 0; i < V; ++i)
+    for (int j = 0; j < 5; ++j) s->params[std::size_t(i * 5 + j)] = float(std::sin(1.3 * i + 0.7 * j * j) * (j + 1));
+  ev::ui::EmbeddingPanelState st;
+  ev::ui::update_projection(*s, st);
+  ASSERT_EQ(st.used, ev::ui::Projection::Pca);
+  const ev::Mat<double> X = s->C().cast<double>();
+  const ev::Pca p = ev::pca(X, 2);
+  const ev::Mat<double> P = p.project(X);
+  for (int i = 0; i < V; ++i) {
+    EXPECT_NEAR(std::fabs(st.xy[2 * std::size_t(i)]), std::fabs(P(i, 0)), 1e-4);
+    EXPECT_NEAR(std::fabs(st.xy[2 * std::size_t(i) + 1]), std::fabs(P(i, 1)), 1e-4);
+  }
+  EXPECT_NE(st.x_label.find("% of variance"), std::string::npos);
+  // A small change of the table must not flip an axis.
+  const std::vector<float> before = st.xy;
+  for (float& v : s->params) v *= 1.001f;
+  s->version = 2;
+  ev::ui::update_projection(*s, st);
+  double dot = 0;
+  for (std::size_t i = 0; i < before.size(); i += 2) dot += double(before[i]) * double(st.xy[i]);
+  EXPECT_GT(dot, 0);
+}
+
+TEST(OnehotPanelTest, ContextsBecomeIdsPaddedWithTheBoundary) {
+  auto s = snapshot_with(2);
+  const ev::Vocab& v = s->data->vocab;
+  ev::ui::ParsedContext p = ev::ui::parse_context("emm", *s->data, 3);
+  ASSERT_TRUE(p.error.empty());
+  EXPECT_EQ(p.ids, (std::vector<int>{v.id("e"), v.id("m"), v.id("m")}));
+  p = ev::ui::parse_context("m", *s->data, 3);
+  EXPECT_EQ(p.ids, (std::vector<int>{0, 0, v.id("m")}));
+  p = ev::ui::parse_context("olivia", *s->data, 3);  // the last `block` tokens
+  EXPECT_EQ(p.ids, (std::vector<int>{v.id("v"), v.id("i"), v.id("a")}));
+  p = ev::ui::parse_context("", *s->data, 2);
+  EXPECT_EQ(p.ids, (std::vector<int>{0, 0}));
+  p = ev::ui::parse_context("e!", *s->data, 3);
+  EXPECT_NE(p.error.find("'!'"), std::string::npos);
+  p = ev::ui::parse_context("e\xff", *s->data, 3);  // invalid UTF-8: refused or skipped, never a crash
+  EXPECT_TRUE(!p.error.empty() || p.ids.size() == 3u);
+}
+
+// Screenshots of all three views from a real run, at the two window sizes the
+// app must work at. Asserts only that something was drawn; people look at them.
+TEST(ViewsScreenshot, AllViewsAtTwoSizes) {
+  std::string why;
+  auto gl = open_headless(1600, 1000, &why);
+  if (!gl) GTEST_SKIP() << "no headless GL: " << why;
+  std::shared_ptr<const ev::Dataset> data;
+  if (std::filesystem::exists(EMBEDVIZ_NAMES)) {
+    data = std::make_shared<ev::Dataset>(ev::load_dataset(EMBEDVIZ_NAMES, ev::Tokenizer::Char, 42));
+  } else {
+    data = snapshot_with(2)->data;
+  }
+  ev::TrainConfig cfg;
+  cfg.emb = 2;
+  cfg.hidden = 100;
+  ev::Trainer tr(data, cfg);
+  const char* steps_env = std::getenv("EMBEDVIZ_SCREENSHOT_STEPS");
+  const int steps = steps_env ? std::atoi(steps_env) : 3000;
+  for (int i = 0; i < steps; ++i) {
+    tr.step();
+    if (i % 1000 == 999) tr.record_val();
+  }
+  auto s = std::make_shared<ev::Snapshot>();
+  s->data = data;
+  s->version = 7;
+  s->step = tr.step_count();
+  s->config = tr.config();
+  s->shape = tr.model().shape;
+  s->params = tr.model().params;
+  s->loss = tr.history().points();
+  s->loss_stride = tr.history().stride();
+  s->val = tr.history().val;
+  s->last_loss = s->loss.empty() ? 0 : s->loss.back().loss;
+  const ev::Examples& ex = tr.examples(ev::Split::Train);
+  for (std::int32_t row : tr.last_batch()) {
+    s->batch_X.insert(s->batch_X.end(), ex.context(std::size_t(row)), ex.context(std::size_t(row)) + cfg.block);
+    s->batch_Y.push_back(ex.Y[std::size_t(row)]);
+  }
+
+  for (auto [w, h] : {std::pair{1600, 1000}, std::pair{1280, 800}}) {
+    gl->resize(w, h);
+    Gui gui(w, h);
+    ASSERT_TRUE(gui.ok());
+    ev::ui::EmbeddingPanelState emb;
+    ev::ui::LossPanelState loss;
+    ev::ui::OnehotPanelState oh;
+    ev::ui::UiContext ctx;
+    ctx.selected_token = data->vocab.id("q");
+    ImGui::GetIO().MousePos = ImVec2(-100, -100);
+    const float fw = float(w), fh = float(h);
+    for (int frame = 0; frame < 3; ++frame) {
+      gui.begin();
+      draw_in_window("Embedding", ImVec2(0, 0), ImVec2(fw * 0.55f, fh * 0.6f),
+                     [&] { ev::ui::draw_embedding_panel(*s, ctx, emb); });
+      draw_in_window("Loss", ImVec2(0, fh * 0.6f), ImVec2(fw * 0.55f, fh * 0.4f),
+                     [&] { ev::ui::draw_loss_panel(*s, ctx, loss); });
+      draw_in_window("One-hot vs lookup", ImVec2(fw * 0.55f, 0), ImVec2(fw * 0.45f, fh),
+                     [&] { ev::ui::draw_onehot_panel(*s, ctx, oh); });
+      gui.end();
+    }
+    EXPECT_TRUE(emb.gl_error.empty()) << emb.gl_error;
+    EXPECT_TRUE(oh.gl_error.empty()) << oh.gl_error;
+    EXPECT_EQ(oh.max_diff, 0.0f);
+    const auto px = gl->pixels();
+    int lit = 0;
+    for (std::size_t i = 0; i < px.size(); i += 4) lit += px[i] + px[i + 1] + px[i + 2] > 200;
+    EXPECT_GT(lit, w * h / 100) << "the frame is nearly empty";
+    const std::string path = std::string(EMBEDVIZ_SCREENSHOT_DIR) + "/views_" + std::to_string(w) + "x" +
+                             std::to_string(h) + ".png";
+    EXPECT_TRUE(stbi_write_png(path.c_str(), w, h, 4, px.data(), w * 4)) << path;
+  }
+}
