@@ -4,9 +4,6 @@
 // and the plot's mapping say, in their class colour), the context parser, and
 // writes screenshots of the views at two window sizes for people to look at.
 // Skips cleanly when no EGL/GL 3.3 is available.
-#define EGL_NO_X11  // no X11 types: they define macros such as None and Bool
-#include <EGL/egl.h>
-#include <EGL/eglext.h>
 #include <gtest/gtest.h>
 #include <imgui.h>
 #include <backends/imgui_impl_opengl3.h>
@@ -28,79 +25,15 @@
 #include "gfx/gl.h"
 #include "gfx/point_renderer.h"
 #include "gfx/shader.h"
+#include "headless_egl.h"
 #include "ui/embedding_panel.h"
 #include "ui/loss_panel.h"
 #include "ui/onehot_panel.h"
 
+using ev::testing::Headless;
+using ev::testing::open_headless;
+
 namespace {
-
-// A GL 3.3 core context without a window, and an RGBA8 framebuffer to draw in.
-class Headless {
- public:
-  bool open(int w, int h) {
-    auto get_display = reinterpret_cast<PFNEGLGETPLATFORMDISPLAYEXTPROC>(eglGetProcAddress("eglGetPlatformDisplayEXT"));
-    if (!get_display) return fail("no eglGetPlatformDisplayEXT");
-    dpy_ = get_display(EGL_PLATFORM_SURFACELESS_MESA, EGL_DEFAULT_DISPLAY, nullptr);
-    if (dpy_ == EGL_NO_DISPLAY || !eglInitialize(dpy_, nullptr, nullptr)) return fail("no surfaceless EGL display");
-    const EGLint cfg_attr[] = {EGL_SURFACE_TYPE, EGL_PBUFFER_BIT, EGL_RENDERABLE_TYPE, EGL_OPENGL_BIT, EGL_NONE};
-    EGLConfig cfg;
-    EGLint n = 0;
-    if (!eglChooseConfig(dpy_, cfg_attr, &cfg, 1, &n) || n < 1) return fail("no EGL config");
-    if (!eglBindAPI(EGL_OPENGL_API)) return fail("no desktop GL API");
-    const EGLint ctx_attr[] = {EGL_CONTEXT_MAJOR_VERSION, 3, EGL_CONTEXT_MINOR_VERSION, 3,
-                               EGL_CONTEXT_OPENGL_PROFILE_MASK, EGL_CONTEXT_OPENGL_CORE_PROFILE_BIT, EGL_NONE};
-    ctx_ = eglCreateContext(dpy_, cfg, EGL_NO_CONTEXT, ctx_attr);
-    if (ctx_ == EGL_NO_CONTEXT) return fail("no GL 3.3 core context");
-    if (!eglMakeCurrent(dpy_, EGL_NO_SURFACE, EGL_NO_SURFACE, ctx_)) return fail("cannot make the context current");
-    if (ev::gfx::load_gl(reinterpret_cast<ev::gfx::GlLoadFn>(&eglGetProcAddress)) < 33) return fail("GL < 3.3");
-    resize(w, h);
-    return true;
-  }
-  void resize(int w, int h) {
-    w_ = w, h_ = h;
-    if (!fbo_) {
-      glGenFramebuffers(1, &fbo_);
-      glGenTextures(1, &tex_);
-    }
-    glBindTexture(GL_TEXTURE_2D, tex_);
-    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, w, h, 0, GL_RGBA, GL_UNSIGNED_BYTE, nullptr);
-    glBindFramebuffer(GL_FRAMEBUFFER, fbo_);
-    glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, tex_, 0);
-    glViewport(0, 0, w, h);
-  }
-  // The framebuffer's pixels, top row first (as the screen shows them).
-  std::vector<unsigned char> pixels() const {
-    std::vector<unsigned char> p(std::size_t(w_) * std::size_t(h_) * 4), out(p.size());
-    glPixelStorei(GL_PACK_ALIGNMENT, 1);
-    glReadPixels(0, 0, w_, h_, GL_RGBA, GL_UNSIGNED_BYTE, p.data());
-    const std::size_t row = std::size_t(w_) * 4;
-    for (int y = 0; y < h_; ++y) std::copy_n(p.data() + std::size_t(h_ - 1 - y) * row, row, out.data() + std::size_t(y) * row);
-    return out;
-  }
-  int w() const { return w_; }
-  int h() const { return h_; }
-  const std::string& why() const { return why_; }
-  ~Headless() {
-    if (fbo_) glDeleteFramebuffers(1, &fbo_);
-    if (tex_) glDeleteTextures(1, &tex_);
-    if (ctx_ != EGL_NO_CONTEXT) {
-      eglMakeCurrent(dpy_, EGL_NO_SURFACE, EGL_NO_SURFACE, EGL_NO_CONTEXT);
-      eglDestroyContext(dpy_, ctx_);
-    }
-    if (dpy_ != EGL_NO_DISPLAY) eglTerminate(dpy_);
-  }
-
- private:
-  bool fail(const char* why) {
-    why_ = why;
-    return false;
-  }
-  EGLDisplay dpy_ = EGL_NO_DISPLAY;
-  EGLContext ctx_ = EGL_NO_CONTEXT;
-  GLuint fbo_ = 0, tex_ = 0;
-  int w_ = 0, h_ = 0;
-  std::string why_;
-};
 
 // ImGui with its GL renderer on the headless context, at a readable font size.
 class Gui {
@@ -137,15 +70,6 @@ class Gui {
  private:
   bool ok_ = false;
 };
-
-std::unique_ptr<Headless> open_headless(int w, int h, std::string* why) {
-  auto g = std::make_unique<Headless>();
-  if (!g->open(w, h)) {
-    *why = g->why();
-    return nullptr;
-  }
-  return g;
-}
 
 // A snapshot whose table we choose: a char vocabulary of a..z and '.'.
 std::shared_ptr<ev::Snapshot> snapshot_with(int emb) {
@@ -412,4 +336,54 @@ TEST(ViewsScreenshot, AllViewsAtTwoSizes) {
                              std::to_string(h) + ".png";
     EXPECT_TRUE(stbi_write_png(path.c_str(), w, h, 4, px.data(), w * 4)) << path;
   }
+}
+
+// A word-level vocabulary of 17,000 tokens: every point is drawn, labels only
+// where they do not overlap; the one-hot view shows a window of the table.
+TEST(ViewsScreenshot, WordLevelVocabulary) {
+  std::string why;
+  auto gl = open_headless(1600, 1000, &why);
+  if (!gl) GTEST_SKIP() << "no headless GL: " << why;
+  const char* syl[] = {"ba", "ko", "ri", "mu", "te", "la", "no", "si", "pe", "du", "ga", "vo", "zi", "he", "ju", "fa"};
+  std::vector<std::string> words;
+  for (int i = 0; words.size() < 17000; ++i)
+    words.push_back(std::string(syl[i % 16]) + syl[(i / 16) % 16] + syl[(i / 256) % 16] + (i >= 4096 ? syl[(i / 4096) % 16] : ""));
+  std::vector<std::string> lines;
+  for (std::size_t i = 0; i < words.size(); i += 10) {
+    std::string line;
+    for (std::size_t j = i; j < std::min(words.size(), i + 10); ++j) line += (line.empty() ? "" : " ") + words[j];
+    lines.push_back(line);
+  }
+  auto data = std::make_shared<ev::Dataset>(ev::make_dataset(lines, ev::Tokenizer::Word, 3, "words"));
+  auto s = std::make_shared<ev::Snapshot>();
+  s->data = data;
+  s->version = 1;
+  s->shape = ev::ModelShape{data->vocab.size(), 3, 16, 8};
+  s->params.assign(s->shape.count(), 0.0f);
+  std::uint64_t x = 88172645463325252ull;
+  for (float& v : s->params) {  // xorshift: a reproducible spread of values
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    v = float(double(x >> 11) / double(1ull << 53) * 2.0 - 1.0);
+  }
+  Gui gui(1600, 1000);
+  ASSERT_TRUE(gui.ok());
+  ev::ui::EmbeddingPanelState emb;
+  ev::ui::OnehotPanelState oh;
+  std::snprintf(oh.text, sizeof oh.text, "%s %s %s", words[5].c_str(), words[9000].c_str(), words[16999].c_str());
+  ev::ui::UiContext ctx;
+  ImGui::GetIO().MousePos = ImVec2(-100, -100);
+  for (int frame = 0; frame < 2; ++frame) {
+    gui.begin();
+    draw_in_window("Embedding", ImVec2(0, 0), ImVec2(900, 1000), [&] { ev::ui::draw_embedding_panel(*s, ctx, emb); });
+    draw_in_window("One-hot vs lookup", ImVec2(900, 0), ImVec2(700, 1000), [&] { ev::ui::draw_onehot_panel(*s, ctx, oh); });
+    gui.end();
+  }
+  const int V = s->shape.vocab;
+  EXPECT_EQ(emb.instances.size(), std::size_t(V));
+  EXPECT_GT(emb.labels_drawn, 10);
+  EXPECT_LT(emb.labels_drawn, V / 10) << "overlapping labels were not hidden";
+  EXPECT_EQ(oh.max_diff, 0.0f);
+  const auto px = gl->pixels();
+  EXPECT_TRUE(stbi_write_png((std::string(EMBEDVIZ_SCREENSHOT_DIR) + "/views_words.png").c_str(), 1600, 1000, 4,
+                             px.data(), 1600 * 4));
 }

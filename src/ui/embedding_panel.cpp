@@ -284,12 +284,17 @@ void draw_embedding_panel(const Snapshot& s, UiContext& ctx, EmbeddingPanelState
   // Points: one instanced draw on the GPU; ImGui circles if GL is unavailable.
   st.instances.clear();
   st.instances.reserve(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    const float x = st.xy[2 * i], y = st.xy[2 * i + 1];
-    if (!finite2(x, y)) continue;  // never draw NaN/inf
-    const bool big = int(i) == ctx.selected_token || int(i) == hovered;
-    st.instances.push_back({x, y, class_colour(cls[i]), big ? radius * 1.5f : radius});
-  }
+  // Drawn in order: the boundary token and the selected/hovered ones last, on top.
+  auto on_top = [&](std::size_t i) {
+    return cls[i] == TokenClass::Boundary || int(i) == ctx.selected_token || int(i) == hovered;
+  };
+  for (int pass = 0; pass < 2; ++pass)
+    for (std::size_t i = 0; i < n; ++i) {
+      const float x = st.xy[2 * i], y = st.xy[2 * i + 1];
+      if (!finite2(x, y) || on_top(i) != (pass == 1)) continue;  // never draw NaN/inf
+      const bool big = int(i) == ctx.selected_token || int(i) == hovered;
+      st.instances.push_back({x, y, class_colour(cls[i]), big ? radius * 1.5f : radius});
+    }
   gfx::DataToPixels map;
   plot::LinearMap(map.scale, map.offset);
   st.last_map = map;
@@ -311,6 +316,7 @@ void draw_embedding_panel(const Snapshot& s, UiContext& ctx, EmbeddingPanelState
 
   // Labels: all of them for small vocabularies; for large ones only those that
   // do not overlap an earlier label (zooming in reveals more).
+  st.labels_drawn = 0;
   if (st.show_labels) {
     const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text);
     const float line = ImGui::GetTextLineHeight();
@@ -325,6 +331,7 @@ void draw_embedding_panel(const Snapshot& s, UiContext& ctx, EmbeddingPanelState
       const ImVec2 at(p.x + radius + 2, p.y - size.y * 0.5f);
       if (!force && V > kAllLabelsUpTo && !grid.claim(at, ImVec2(at.x + size.x, at.y + size.y))) return;
       draw_label(dl, at, tok.c_str(), text);
+      ++st.labels_drawn;
     };
     if (ctx.selected_token >= 0 && ctx.selected_token < V) label(std::size_t(ctx.selected_token), true);
     if (hovered >= 0) label(std::size_t(hovered), true);

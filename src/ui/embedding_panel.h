@@ -53,6 +53,7 @@ struct EmbeddingPanelState {
 
   gfx::PointRenderer points;             // initialised on first draw
   std::vector<gfx::PointInstance> instances;
+  int labels_drawn = 0;                  // labels shown in the last frame (large vocabularies hide overlaps)
   gfx::DataToPixels last_map;            // data -> pixels of the last frame drawn (linear axes)
   std::string gl_error;                  // why points cannot be drawn ("" when fine)
 

@@ -91,7 +91,7 @@ void onehot_strip(int id, int V, float width) {
   const float line = ImGui::GetTextLineHeight();
   const float cell = std::min(line * 0.7f, width / float(V));
   if (cell < 2.0f) {
-    ImGui::Text("1 at column %d of %d, 0 elsewhere", id, V);
+    words_wrapped("1 at column " + std::to_string(id) + " of " + std::to_string(V) + ", 0 elsewhere");
     return;
   }
   ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -199,7 +199,10 @@ void draw_onehot_panel(const Snapshot& s, UiContext& ctx, OnehotPanelState& st) 
   const EmbedCost cost = embed_cost(block, V, d);
 
   // The footer (concatenated vector, difference, cost) gets its lines first.
-  const float footer = 7.0f * ImGui::GetTextLineHeightWithSpacing();
+  // The footer: the wrapped concatenated vector plus three lines.
+  const float x_width = ImGui::CalcTextSize("+0.000 ").x * float(std::min(block * d, 48) + 8);
+  const float x_lines = std::ceil(x_width / std::max(1.0f, ImGui::GetContentRegionAvail().x)) + 1;
+  const float footer = (x_lines + 3.5f) * ImGui::GetTextLineHeightWithSpacing();
   const float table_h = std::max(8 * line, ImGui::GetContentRegionAvail().y - footer);
   const ImGuiTableFlags tf = ImGuiTableFlags_Resizable | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_ScrollY;
   if (ImGui::BeginTable("paths", 3, tf, ImVec2(0, table_h))) {
@@ -239,11 +242,15 @@ void draw_onehot_panel(const Snapshot& s, UiContext& ctx, OnehotPanelState& st) 
       if (V > kWindowRows) {
         rows = kWindowRows;
         first = std::clamp(focus_id - kWindowRows / 2, 0, V - kWindowRows);
-        ImGui::Text("rows %d-%d of %d around", first, first + rows - 1, V);
+        ImGui::Text("rows %d-%d of %d", first, first + rows - 1, V);
+        ImGui::TextUnformatted("around");
         for (int k = 0; k < block; ++k) {
-          ImGui::SameLine();
           char label[64];
           std::snprintf(label, sizeof label, "%s##focus%d", vocab.token(ids[std::size_t(k)]).c_str(), k);
+          // Buttons flow onto the next line when the column is narrow.
+          const float bw = ImGui::CalcTextSize(label, nullptr, true).x + 2 * ImGui::GetStyle().FramePadding.x;
+          ImGui::SameLine();
+          if (ImGui::GetContentRegionAvail().x < bw) ImGui::NewLine();
           if (ImGui::SmallButton(label)) st.focus = k;
         }
       }
