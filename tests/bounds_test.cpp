@@ -1,0 +1,142 @@
+// bounds_test: sizes that would exhaust memory are refused before anything is
+// allocated, with the estimate in the message, on every way in (the Trainer,
+// embedviz-train's flags, session files); and the loss history stays bounded.
+#include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "core/config.h"
+#include "core/error.h"
+#include "core/loss_history.h"
+#include "core/session.h"
+#include "core/trainer.h"
+#include "test_data.h"
+
+using namespace ev;
+
+namespace {
+
+// A configuration inside every per-field limit whose total is far above 8 GiB.
+TrainConfig huge_config() {
+  TrainConfig c;
+  c.block = Limits::kMaxBlock;
+  c.emb = Limits::kMaxEmb;
+  c.hidden = Limits::kMaxHidden;
+  c.batch = Limits::kMaxBatch;
+  return c;
+}
+
+// Runs a shell command; returns its exit status and output (stdout and stderr).
+int run(const std::string& cmd, std::string* out) {
+  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
+  if (!p) return -1;
+  char buf[4096];
+  std::size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out->append(buf, n);
+  const int status = pclose(p);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+}  // namespace
+
+TEST(Bounds, EstimateGrowsWithEverySize) {
+  const TrainConfig base;
+  const double b = estimate_bytes(base, 27, 200000);
+  for (auto grow : {&TrainConfig::block, &TrainConfig::emb, &TrainConfig::hidden, &TrainConfig::batch}) {
+    TrainConfig c = base;
+    c.*grow *= 4;
+    EXPECT_GT(estimate_bytes(c, 27, 200000), b);
+  }
+  EXPECT_GT(estimate_bytes(base, 1000, 200000), b);
+  EXPECT_GT(estimate_bytes(base, 27, 2000000), b);
+  // The parameters alone are a lower bound: 4 bytes each, three copies.
+  EXPECT_GE(estimate_bytes(base, 27, 0), 12.0 * double(base.shape(27).count()));
+}
+
+TEST(Bounds, TrainerRefusesWithTheEstimate) {
+  try {
+    Trainer t(testdata::synthetic_dataset(50), huge_config());
+    FAIL() << "accepted";
+  } catch (const Error& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("GiB of memory"), std::string::npos) << m;
+    EXPECT_NE(m.find("hidden 65536"), std::string::npos) << m;
+  }
+}
+
+TEST(Bounds, ShapeChangeRefusedLeavesTheTrainerAsItWas) {
+  Trainer t(testdata::synthetic_dataset(50), TrainConfig{});
+  for (int i = 0; i < 3; ++i) t.step();
+  const auto params = t.model().params;
+  EXPECT_THROW(t.set_config(huge_config()), Error);
+  EXPECT_THROW(t.set_batch(Limits::kMaxBatch + 1), Error);
+  EXPECT_EQ(t.step_count(), 3);
+  EXPECT_EQ(t.model().params, params);
+  EXPECT_EQ(t.config().hidden, TrainConfig{}.hidden);
+  EXPECT_TRUE(t.step().finite);
+}
+
+TEST(Bounds, SessionFileRefusedBeforeItsParameters) {
+  // A session whose header claims a huge model (and holds no parameters): the
+  // loader must refuse it on the sizes, not by trying to read or allocate them.
+  Session s;
+  s.vocab = {".", "a", "b"};
+  s.config = huge_config();
+  s.loss_capacity = 16;
+  s.rng.s[0] = 1;
+  try {
+    parse_session(encode_session(s), "huge.evs");
+    FAIL() << "accepted";
+  } catch (const Error& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("GiB of memory"), std::string::npos) << m;
+    EXPECT_NE(m.find("huge.evs"), std::string::npos) << m;
+  }
+}
+
+TEST(Bounds, CommandLineRefusesBeforeAllocating) {
+  const auto dir = std::filesystem::temp_directory_path() / ("bounds_test_" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  {
+    std::ofstream f(dir / "words.txt");
+    for (const auto& w : testdata::synthetic_names(100)) f << w << "\n";
+  }
+  std::string out;
+  const int code = run(std::string(EMBEDVIZ_TRAIN_EXE) + " --data " + (dir / "words.txt").string() +
+                           " --block 64 --emb 1024 --hidden 65536 --batch 1048576 --steps 1 -q",
+                       &out);
+  std::filesystem::remove_all(dir);
+  EXPECT_EQ(code, 1) << out;
+  EXPECT_NE(out.find("GiB of memory"), std::string::npos) << out;
+  EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 1) << out;
+  // Had it allocated the model, the child's peak RSS would be gigabytes.
+  rusage ru{};
+  ASSERT_EQ(getrusage(RUSAGE_CHILDREN, &ru), 0);
+  EXPECT_LT(ru.ru_maxrss, 1024L * 1024L) << "peak RSS of the child, KiB";
+}
+
+TEST(Bounds, LossHistoryStaysBoundedOverTenMillionSteps) {
+  LossHistory h(1024);
+  const std::int64_t n = 10'000'000;
+  std::size_t most = 0;
+  for (std::int64_t i = 0; i < n; ++i) {
+    h.add(i, 1.0f + float(i % 7));
+    most = std::max(most, h.points().capacity());
+  }
+  EXPECT_LE(h.points().size(), h.capacity());
+  EXPECT_LE(most, 2 * h.capacity());  // the vector never grew past the bound
+  EXPECT_GE(h.points().size(), h.capacity() / 2);
+  // The points still cover the whole run in order, each `stride` steps wide.
+  ASSERT_FALSE(h.points().empty());
+  EXPECT_EQ(h.points().front().step, 0);
+  for (std::size_t i = 1; i < h.points().size(); ++i)
+    EXPECT_EQ(h.points()[i].step - h.points()[i - 1].step, h.stride());
+  EXPECT_EQ(h.points().back().step + h.stride() + h.pending().count, n);
+}
