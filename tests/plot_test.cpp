@@ -102,15 +102,15 @@ TEST(PlotThinning, VisibleRangeIsFoundByBinarySearchAndWidenedByOne) {
   EXPECT_EQ(a, b);
 }
 
-TEST(PlotThinning, AMillionPointsBecomeAFewPerPixelAndKeepTheirExtremes) {
-  const std::size_t n = 1000000;
+TEST(PlotThinning, ColumnsKeepTheirExtremesExactlyUpToSixtyFourPoints) {
+  const std::size_t n = 50000;  // 800 columns: 62.5 points each, all read
   std::vector<Row> rows(n);
   for (std::size_t i = 0; i < n; ++i) {
     rows[i].step = std::int64_t(i);
     rows[i].loss = float(3.0 + std::sin(double(i) * 0.01));  // wiggles far faster than a pixel
   }
-  rows[123457].loss = 9.0f;   // a spike the thinned line must keep
-  rows[654321].loss = -4.0f;  // and a dip
+  rows[12347].loss = 9.0f;   // a one-step spike the thinned line must keep
+  rows[34561].loss = -4.0f;  // and a dip
   const plot::Series s = plot::make_series(&rows[0].step, &rows[0].loss, n, sizeof(Row));
   std::vector<plot::Point2> out;
   const int width = 800;
@@ -122,17 +122,35 @@ TEST(PlotThinning, AMillionPointsBecomeAFewPerPixelAndKeepTheirExtremes) {
     lo = std::min(lo, out[i].y);
     hi = std::max(hi, out[i].y);
     if (i > 0) {
-      EXPECT_GE(out[i].x, out[i - 1].x);  // still ordered by x
+      EXPECT_GT(out[i].x, out[i - 1].x);  // ordered by x, no point twice
     }
   }
   EXPECT_EQ(hi, 9.0);
   EXPECT_EQ(lo, -4.0);
+  EXPECT_EQ(out.front().x, 0.0);
+  EXPECT_EQ(out.back().x, double(n - 1));
 
   // Zoomed in to 500 steps: fewer points than 4 per pixel, so all are kept.
   plot::thin_to_pixels(s, 1000, 1500, width, false, &out);
   EXPECT_EQ(out.size(), 503u);  // 1000..1500 plus one neighbour on each side
   EXPECT_EQ(out.front().x, 999.0);
   EXPECT_EQ(out.back().x, 1501.0);
+}
+
+TEST(PlotThinning, AMillionPointsGiveAsFewPointsAsAThousandAndKeepWideFeatures) {
+  const std::size_t n = 1000000;
+  std::vector<Row> rows(n);
+  for (std::size_t i = 0; i < n; ++i) rows[i] = {std::int64_t(i), float(2.0 + 20.0 / (1.0 + 0.001 * double(i)))};
+  for (std::size_t i = 500000; i < 500200; ++i) rows[i].loss = 50.0f;  // a burst 200 steps wide
+  const plot::Series s = plot::make_series(&rows[0].step, &rows[0].loss, n, sizeof(Row));
+  std::vector<plot::Point2> out;
+  plot::thin_to_pixels(s, 0, double(n), 1000, false, &out);
+  EXPECT_LE(out.size(), 4u * 1002u);
+  double hi = 0;
+  for (const plot::Point2& p : out) hi = std::max(hi, p.y);
+  EXPECT_EQ(hi, 50.0);
+  EXPECT_EQ(out.front().y, 22.0);  // the first and last points are exact
+  EXPECT_EQ(out.back().x, double(n - 1));
 }
 
 TEST(PlotThinning, DropsNonFiniteAndNonPositiveOnLogAxes) {

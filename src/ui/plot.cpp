@@ -111,35 +111,51 @@ void thin_to_pixels(const Series& s, double x0, double x1, int pixel_width, bool
     return;
   }
   // One bucket per pixel column: its first, lowest, highest and last point.
+  // Column boundaries come from binary searches, so the cost depends on the
+  // number of columns, not of points: a column holding more than
+  // kReadsPerColumn points is sampled at an even stride (first and last
+  // exact), which can miss a spike narrower than the stride but keeps a
+  // million-point curve as cheap as a thousand-point one.
+  constexpr std::size_t kReadsPerColumn = 64;
   const double col_w = (x1 - x0) / width;
-  long col = 0;
-  std::size_t b_first = 0, b_last = 0, b_min = 0, b_max = 0;
-  bool open = false;
-  auto flush = [&]() {
-    if (!open) return;
-    std::size_t idx[4] = {b_first, b_min, b_max, b_last};
+  auto lower = [&](std::size_t lo, std::size_t hi, double x) {  // first index in [lo, hi) with s.x >= x
+    while (lo < hi) {
+      const std::size_t mid = lo + (hi - lo) / 2;
+      if (s.x(mid) < x) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  auto emit_bucket = [&](std::size_t a, std::size_t b) {  // points [a, b) of one column
+    if (a >= b) return;
+    const std::size_t step = std::max<std::size_t>(1, (b - a) / kReadsPerColumn);
+    std::size_t f = b, l = b, mn = b, mx = b;
+    auto visit = [&](std::size_t i) {
+      const double y = s.y(i);
+      if (!usable(y)) return;
+      if (f == b) f = i;
+      l = i;
+      if (mn == b || y < s.y(mn)) mn = i;
+      if (mx == b || y > s.y(mx)) mx = i;
+    };
+    for (std::size_t i = a; i < b; i += step) visit(i);
+    if ((b - 1 - a) % step != 0) visit(b - 1);
+    if (f == b) return;  // nothing finite in this column
+    std::size_t idx[4] = {f, mn, mx, l};
     std::sort(idx, idx + 4);
     for (int k = 0; k < 4; ++k)
       if (k == 0 || idx[k] != idx[k - 1]) out->push_back({s.x(idx[k]), s.y(idx[k])});
-    open = false;
   };
-  for (std::size_t i = first; i < last; ++i) {
-    const double y = s.y(i);
-    if (!usable(y)) continue;
-    const double x = s.x(i);
-    const long c = long(std::clamp(std::floor((x - x0) / col_w), -1.0, double(width)));
-    if (!open || c != col) {
-      flush();
-      col = c;
-      b_first = b_last = b_min = b_max = i;
-      open = true;
-      continue;
-    }
-    b_last = i;
-    if (y < s.y(b_min)) b_min = i;
-    if (y > s.y(b_max)) b_max = i;
+  // The neighbour left of the range, each column, then the neighbour right of it.
+  std::size_t a = first;
+  std::size_t b = lower(first, last, x0);
+  emit_bucket(a, b);
+  for (int c = 0; c < width; ++c) {
+    a = b;
+    b = c + 1 < width ? lower(a, last, x0 + (c + 1) * col_w) : lower(a, last, std::nextafter(x1, 1e308));
+    emit_bucket(a, b);
   }
-  flush();
+  emit_bucket(b, last);
 }
 
 // ---------------------------------------------------------------- the widget

@@ -83,10 +83,12 @@ struct Point2 {
   double x, y;
 };
 
-// Thins the visible part of a series sorted by x to at most about four
-// points per pixel column (first, min, max, last, in index order), so the
-// drawn polyline covers the same pixels as the full one. Points whose y is
-// not finite (or <= 0 with log_y) are dropped. Output in data units.
+// Thins the visible part of a series sorted by x to at most four points per
+// pixel column (first, min, max, last, in index order), so the drawn polyline
+// covers the same pixels as the full one. Cost grows with the pixel width,
+// not the point count: columns of more than 64 points are sampled at a
+// stride (exact up to 64 points per column). Points whose y is not finite
+// (or <= 0 with log_y) are dropped. Output in data units.
 void thin_to_pixels(const Series& s, double x0, double x1, int pixel_width, bool log_y, std::vector<Point2>* out);
 
 // ---- The widget ----
