@@ -2,7 +2,7 @@
 // visible over each other and over light backgrounds.
 #version 330 core
 
-in vec2 v_local;
+in float v_half_extent;
 in float v_radius;
 in vec4 v_color;
 
@@ -11,7 +11,8 @@ uniform float u_px_scale;  // framebuffer pixels per display pixel (HiDPI)
 out vec4 o_color;
 
 void main() {
-  float d = length(v_local);
+  vec2 local = (gl_PointCoord * 2.0 - 1.0) * v_half_extent;  // offset from the centre, display pixels
+  float d = length(local);
   // Coverage falls from 1 to 0 across one framebuffer pixel at the edge.
   float aa = 1.0 / max(u_px_scale, 1e-3);
   float coverage = clamp((v_radius - d) / aa + 0.5, 0.0, 1.0);

@@ -1,5 +1,5 @@
-// point_renderer.cpp: instanced quads, one per point; the disc is cut out and
-// anti-aliased in points.frag.
+// point_renderer.cpp: point sprites, one vertex per point; the disc is cut
+// out and anti-aliased in points.frag.
 #include "gfx/point_renderer.h"
 
 #include <algorithm>
@@ -16,37 +16,24 @@ void PointRenderer::init() {
   u_px_scale_ = program_.uniform("u_px_scale");
 
   glGenVertexArrays(1, &vao_);
-  glGenBuffers(1, &quad_vbo_);
   glGenBuffers(1, &inst_vbo_);
   glBindVertexArray(vao_);
-
-  const float quad[8] = {-1, -1, 1, -1, -1, 1, 1, 1};  // a triangle strip
-  glBindBuffer(GL_ARRAY_BUFFER, quad_vbo_);
-  glBufferData(GL_ARRAY_BUFFER, sizeof quad, quad, GL_STATIC_DRAW);
-  glEnableVertexAttribArray(0);
-  glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, 0, nullptr);
-
   glBindBuffer(GL_ARRAY_BUFFER, inst_vbo_);
   const GLsizei stride = sizeof(PointInstance);
-  glEnableVertexAttribArray(1);  // a_pos
-  glVertexAttribPointer(1, 2, GL_FLOAT, GL_FALSE, stride,
-                        reinterpret_cast<const void*>(offsetof(PointInstance, x)));
-  glVertexAttribDivisor(1, 1);
-  glEnableVertexAttribArray(2);  // a_color
-  glVertexAttribPointer(2, 4, GL_UNSIGNED_BYTE, GL_TRUE, stride,
+  glEnableVertexAttribArray(0);  // a_pos
+  glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, stride, reinterpret_cast<const void*>(offsetof(PointInstance, x)));
+  glEnableVertexAttribArray(1);  // a_color
+  glVertexAttribPointer(1, 4, GL_UNSIGNED_BYTE, GL_TRUE, stride,
                         reinterpret_cast<const void*>(offsetof(PointInstance, rgba)));
-  glVertexAttribDivisor(2, 1);
-  glEnableVertexAttribArray(3);  // a_radius
-  glVertexAttribPointer(3, 1, GL_FLOAT, GL_FALSE, stride,
+  glEnableVertexAttribArray(2);  // a_radius
+  glVertexAttribPointer(2, 1, GL_FLOAT, GL_FALSE, stride,
                         reinterpret_cast<const void*>(offsetof(PointInstance, radius)));
-  glVertexAttribDivisor(3, 1);
   glBindVertexArray(0);
   glBindBuffer(GL_ARRAY_BUFFER, 0);
 }
 
 PointRenderer::~PointRenderer() {
   if (vao_) glDeleteVertexArrays(1, &vao_);
-  if (quad_vbo_) glDeleteBuffers(1, &quad_vbo_);
   if (inst_vbo_) glDeleteBuffers(1, &inst_vbo_);
 }
 
@@ -81,9 +68,11 @@ void PointRenderer::draw(const ScreenSpace& s, const DataToPixels& m) const {
   glUniform2f(u_display_pos_, s.display_pos[0], s.display_pos[1]);
   glUniform2f(u_display_size_, s.display_size[0], s.display_size[1]);
   glUniform1f(u_px_scale_, s.fb_scale[0]);
+  glEnable(GL_PROGRAM_POINT_SIZE);  // the vertex shader sets each sprite's size
   glBindVertexArray(vao_);
-  glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, GLsizei(count_));
+  glDrawArrays(GL_POINTS, 0, GLsizei(count_));
   glBindVertexArray(0);
+  glDisable(GL_PROGRAM_POINT_SIZE);
   glUseProgram(0);
 }
 

@@ -1,4 +1,4 @@
-// point_renderer.h: many anti-aliased discs in one instanced draw call, for
+// point_renderer.h: many anti-aliased discs in one draw call (point sprites), for
 // the embedding view (27 characters or 100,000 words alike). Positions stay in
 // data units on the GPU; zoom and pan only change two uniforms. Labels, axes
 // and everything textual are not drawn here (ImGui does those).
@@ -12,7 +12,7 @@
 
 namespace ev::gfx {
 
-// One disc: 16 bytes per instance.
+// One disc: 16 bytes per point.
 struct PointInstance {
   float x, y;          // position in data units
   std::uint32_t rgba;  // colour as bytes R, G, B, A in memory order (ImGui's IM_COL32)
@@ -35,15 +35,15 @@ class PointRenderer {
   // Creates the program and buffers (needs a current GL 3.3 context). Throws ev::Error.
   void init();
   bool ready() const { return vao_ != 0; }
-  // Replaces the instances drawn by draw(); callers skip non-finite points.
+  // Replaces the points drawn by draw(); callers skip non-finite points.
   void upload(const PointInstance* points, std::size_t n);
   std::size_t size() const { return count_; }
-  // Draws the uploaded instances, scissored to s.clip, alpha-blended.
+  // Draws the uploaded points, scissored to s.clip, alpha-blended.
   void draw(const ScreenSpace& s, const DataToPixels& m) const;
 
  private:
   Program program_;
-  GLuint vao_ = 0, quad_vbo_ = 0, inst_vbo_ = 0;
+  GLuint vao_ = 0, inst_vbo_ = 0;
   std::size_t count_ = 0, capacity_ = 0;
   GLint u_scale_ = -1, u_offset_ = -1, u_display_pos_ = -1, u_display_size_ = -1, u_px_scale_ = -1;
 };

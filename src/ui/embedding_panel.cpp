@@ -186,6 +186,8 @@ void draw_embedding_panel(const Snapshot& s, UiContext& ctx, EmbeddingPanelState
     ImGui::SameLine();
     if (ImGui::Checkbox("trails", &st.show_trails) && !st.show_trails) st.trails.clear();
     ImGui::SameLine();
+    if (ImGui::Checkbox("equal axes", &st.plot.equal_aspect)) st.plot.auto_fit = true;
+    ImGui::SameLine();
     if (ImGui::Button("fit")) st.plot.auto_fit = true;
   }
   if (!vocab || V <= 0 || d <= 0 || s.params.size() < s.shape.count() || vocab->size() < V) {
