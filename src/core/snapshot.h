@@ -18,6 +18,7 @@ namespace ev {
 
 struct Snapshot {
   std::uint64_t version = 0;             // increases with every publish
+  std::uint64_t commands_applied = 0;    // commands the trainer had applied when this was built
   std::int64_t step = 0;                 // SGD updates done
   double epoch = 0;                      // training examples seen / training examples
   TrainConfig config;                    // the hyperparameters in force

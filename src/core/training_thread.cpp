@@ -1,0 +1,276 @@
+// training_thread.cpp: the trainer's loop: drain commands, train in short
+// slices, publish a snapshot about 60 times a second (and at once after any
+// command while paused).
+#include "training_thread.h"
+
+#include <cmath>
+#include <cstdio>
+
+#include "error.h"
+
+namespace ev {
+
+namespace {
+using clock_t_ = std::chrono::steady_clock;
+constexpr auto kSlice = std::chrono::milliseconds(4);           // training between queue checks
+constexpr auto kPublishEvery = std::chrono::milliseconds(15);   // about one snapshot per frame
+
+template <class... F>
+struct overloaded : F... {
+  using F::operator()...;
+};
+template <class... F>
+overloaded(F...) -> overloaded<F...>;
+
+std::string format(const char* fmt, double a, double b, double c) {
+  char buf[512];
+  std::snprintf(buf, sizeof buf, fmt, a, b, c);
+  return buf;
+}
+}  // namespace
+
+TrainingThread::TrainingThread(std::shared_ptr<const Dataset> data, const TrainConfig& cfg)
+    : trainer_(std::make_unique<Trainer>(std::move(data), cfg)) {
+  publish();
+  thread_ = std::thread([this] { run(); });
+}
+
+TrainingThread::~TrainingThread() { stop(); }
+
+void TrainingThread::stop() {
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void TrainingThread::post(Command c) {
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    queue_.push_back(std::move(c));
+    posted_.fetch_add(1);
+  }
+  cv_.notify_one();
+}
+
+bool TrainingThread::wait_idle(std::chrono::milliseconds timeout) {
+  std::unique_lock<std::mutex> lk(mu_);
+  return idle_cv_.wait_for(lk, timeout, [&] { return stop_ || (applied_ == posted_.load() && !busy_); });
+}
+
+void TrainingThread::run() {
+  auto last_publish = clock_t_::now();
+  for (;;) {
+    std::vector<Command> cmds;
+    {
+      std::unique_lock<std::mutex> lk(mu_);
+      const bool working = playing_ || pending_steps_ > 0;
+      const auto ready = [&] { return stop_ || !queue_.empty(); };
+      if (!working)
+        cv_.wait(lk, ready);
+      else if (target_sps_ > 0 && clock_t_::now() < next_due_)
+        cv_.wait_until(lk, next_due_, ready);  // speed limit: sleep until the next step is due
+      if (stop_) return;
+      cmds.swap(queue_);
+    }
+    for (const auto& c : cmds) apply(c);
+    applied_local_ += cmds.size();
+    bool changed = !cmds.empty();
+
+    const bool was_working = playing_ || pending_steps_ > 0;
+    if (was_working) {
+      train_for(clock_t_::now() + kSlice);
+      changed = true;
+    }
+    const bool working = playing_ || pending_steps_ > 0;
+    const auto now = clock_t_::now();
+    if (changed && (!working || now - last_publish >= kPublishEvery)) {
+      publish();
+      last_publish = now;
+    }
+  }
+}
+
+bool TrainingThread::train_one() {
+  const StepResult r = trainer_->step();
+  const double bound = kExplodeFactor * std::log(double(trainer_->data().vocab.size()));
+  if (!r.finite || !(r.loss <= bound)) {
+    diverged_ = true;
+    playing_ = false;
+    pending_steps_ = 0;
+    message_ = format(
+        "Training diverged at step %.0f: the loss became %g with learning rate %g. Lower the rate, or restore "
+        "the last good parameters.",
+        double(trainer_->step_count()), double(r.loss), trainer_->lr());
+    return false;
+  }
+  last_loss_ = r.loss;
+  smooth_loss_ = have_smooth_ ? 0.99f * smooth_loss_ + 0.01f * r.loss : r.loss;
+  have_smooth_ = true;
+  return true;
+}
+
+void TrainingThread::train_for(clock_t_::time_point until) {
+  const auto t0 = clock_t_::now();
+  std::int64_t done = 0;
+  bool finished_steps = false;
+  while (playing_ || pending_steps_ > 0) {
+    if (target_sps_ > 0) {
+      const auto now = clock_t_::now();
+      if (now < next_due_) break;
+      // Never catch up on time spent paused or waiting: at most one step late.
+      next_due_ = std::max(next_due_, now - std::chrono::milliseconds(1)) +
+                  std::chrono::duration_cast<clock_t_::duration>(std::chrono::duration<double>(1.0 / target_sps_));
+    }
+    if (!train_one()) break;
+    ++done;
+    if (pending_steps_ > 0 && --pending_steps_ == 0) {
+      finished_steps = true;
+      break;
+    }
+    if ((done & 7) == 0 && (clock_t_::now() >= until || posted_.load() != applied_local_)) break;
+  }
+  const double secs = std::chrono::duration<double>(clock_t_::now() - t0).count();
+  window_steps_ += done;
+  window_seconds_ += secs;
+  since_val_s_ += secs;
+  if (window_seconds_ >= 0.5) {
+    sps_ = double(window_steps_) / window_seconds_;
+    window_steps_ = 0;
+    window_seconds_ = 0;
+  }
+  if (finished_steps || (since_val_s_ >= kValEverySeconds && !diverged_)) {
+    val_loss_ = float(trainer_->record_val(1));
+    since_val_s_ = 0;
+  }
+}
+
+void TrainingThread::apply(const Command& command) {
+  try {
+    std::visit(
+        overloaded{
+            [&](const cmd::Play& c) {
+              playing_ = c.on;
+              pending_steps_ = 0;
+              if (c.on) {
+                diverged_ = false;
+                message_.clear();
+                next_due_ = clock_t_::now();
+              }
+            },
+            [&](const cmd::Step& c) {
+              playing_ = false;
+              diverged_ = false;
+              if (c.n > 0) pending_steps_ += c.n;
+              next_due_ = clock_t_::now();
+            },
+            [&](const cmd::Reset&) {
+              trainer_->reset();
+              playing_ = false;
+              pending_steps_ = 0;
+              diverged_ = false;
+              have_smooth_ = false;
+              last_loss_ = smooth_loss_ = val_loss_ = 0;
+              message_.clear();
+            },
+            [&](const cmd::SetLr& c) { trainer_->set_lr(c.lr); },
+            [&](const cmd::SetLrDecay& c) { trainer_->set_lr_decay(c.step, c.factor); },
+            [&](const cmd::SetBatch& c) { trainer_->set_batch(c.batch); },
+            [&](const cmd::SetShape& c) {
+              TrainConfig cfg = trainer_->config();
+              cfg.block = c.block;
+              cfg.emb = c.emb;
+              cfg.hidden = c.hidden;
+              trainer_->set_config(cfg);
+              pending_steps_ = 0;
+              diverged_ = false;
+              have_smooth_ = false;
+              last_loss_ = smooth_loss_ = val_loss_ = 0;
+              message_ = "The model's shape changed: training restarted from the seed.";
+            },
+            [&](const cmd::SetSeed& c) {
+              TrainConfig cfg = trainer_->config();
+              cfg.seed = c.seed;
+              trainer_->set_config(cfg);
+              pending_steps_ = 0;
+              diverged_ = false;
+              have_smooth_ = false;
+              last_loss_ = smooth_loss_ = val_loss_ = 0;
+              message_ = "New seed: training restarted.";
+            },
+            [&](const cmd::SetSpeed& c) {
+              target_sps_ = std::isfinite(c.steps_per_s) && c.steps_per_s > 0 ? c.steps_per_s : 0;
+              next_due_ = clock_t_::now();
+            },
+            [&](const cmd::LoadData& c) {
+              auto data = std::make_shared<const Dataset>(
+                  load_dataset(c.path, trainer_->data().tokenizer, trainer_->config().seed));
+              auto next = std::make_unique<Trainer>(data, trainer_->config());  // throws before replacing
+              trainer_ = std::move(next);
+              playing_ = false;
+              pending_steps_ = 0;
+              diverged_ = false;
+              have_smooth_ = false;
+              last_loss_ = smooth_loss_ = val_loss_ = 0;
+              message_ = "Training on " + c.path + ": " + std::to_string(data->items.size()) + " items, " +
+                         std::to_string(data->vocab.size()) + " tokens.";
+            },
+            [&](const cmd::RestoreCheckpoint&) {
+              trainer_->restore_checkpoint();
+              playing_ = false;
+              pending_steps_ = 0;
+              diverged_ = false;
+              message_ = "Restored the parameters of step " + std::to_string(trainer_->step_count()) + ".";
+            },
+        },
+        command);
+  } catch (const Error& e) {
+    message_ = e.what();
+  } catch (const std::bad_alloc&) {
+    message_ = "Not enough memory for that; the current run is unchanged.";
+  }
+}
+
+void TrainingThread::publish() {
+  const Trainer& t = *trainer_;
+  auto s = std::make_shared<Snapshot>();
+  s->version = ++version_;
+  s->commands_applied = applied_local_;
+  s->step = t.step_count();
+  s->epoch = t.epoch();
+  s->config = t.config();
+  s->data = t.data_ptr();
+  s->shape = t.model().shape;
+  s->params = t.model().params;
+  s->loss = t.history().points();
+  s->loss_stride = t.history().stride();
+  s->val = t.history().val;
+  s->last_loss = last_loss_;
+  s->smooth_loss = smooth_loss_;
+  s->val_loss = val_loss_;
+  const Examples& train = t.examples(Split::Train);
+  const int k = t.config().block;
+  for (std::int32_t row : t.last_batch()) {
+    if (std::size_t(row) >= train.size()) continue;
+    const std::int32_t* ctx = train.context(std::size_t(row));
+    s->batch_X.insert(s->batch_X.end(), ctx, ctx + k);
+    s->batch_Y.push_back(train.Y[std::size_t(row)]);
+  }
+  s->playing = playing_;
+  s->target_steps_per_s = target_sps_;
+  s->steps_per_s = playing_ ? sps_ : 0.0;
+  s->diverged = diverged_;
+  s->checkpoint_step = t.checkpoint_step();
+  s->message = message_;
+  std::atomic_store_explicit(&snap_, std::shared_ptr<const Snapshot>(std::move(s)), std::memory_order_release);
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    applied_ = applied_local_;
+    busy_ = playing_ || pending_steps_ > 0;
+  }
+  idle_cv_.notify_all();
+}
+
+}  // namespace ev

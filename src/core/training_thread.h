@@ -1,0 +1,90 @@
+// training_thread.h: a Trainer on a thread of its own, for the desktop app.
+// The UI posts commands (commands.h) into a small queue that the trainer drains
+// between steps; the trainer publishes immutable snapshots (snapshot.h) that
+// each frame loads once. Neither side ever waits for the other: the queue's
+// mutex is held only to push or swap a vector, and the snapshot pointer is
+// swapped atomically. Not for: drawing anything (no GL, no ImGui here).
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "commands.h"
+#include "snapshot.h"
+#include "trainer.h"
+
+namespace ev {
+
+class TrainingThread {
+ public:
+  // Starts paused. Throws ev::Error when cfg does not fit the data.
+  TrainingThread(std::shared_ptr<const Dataset> data, const TrainConfig& cfg);
+  ~TrainingThread();  // stops and joins
+  TrainingThread(const TrainingThread&) = delete;
+  TrainingThread& operator=(const TrainingThread&) = delete;
+
+  // Queues a command; never blocks on training.
+  void post(Command c);
+  // The latest published snapshot (never null).
+  SnapshotPtr snapshot() const { return std::atomic_load_explicit(&snap_, std::memory_order_acquire); }
+  // Commands posted so far.
+  std::uint64_t commands_posted() const { return posted_.load(); }
+
+  // Blocks until every posted command is applied, requested steps are done and a
+  // snapshot showing that is published (or the timeout passes; returns false).
+  // For tests and for the headless app; the UI never calls it.
+  bool wait_idle(std::chrono::milliseconds timeout);
+
+  // Stops the thread promptly (also done by the destructor).
+  void stop();
+
+  // Seconds of validation-free training between validation-loss evaluations.
+  static constexpr double kValEverySeconds = 2.0;
+  // A batch loss this many times log(V) means training has blown up.
+  static constexpr double kExplodeFactor = 100.0;
+
+ private:
+  void run();
+  void apply(const Command& c);
+  void publish();
+  void train_for(std::chrono::steady_clock::time_point until);
+  bool train_one();
+
+  // Shared with the UI thread.
+  mutable std::mutex mu_;
+  std::condition_variable cv_;       // wakes the trainer: command or stop
+  std::condition_variable idle_cv_;  // wakes wait_idle()
+  std::vector<Command> queue_;
+  bool stop_ = false;
+  std::atomic<std::uint64_t> posted_{0};
+  std::uint64_t applied_ = 0;        // guarded by mu_ for wait_idle; written by the trainer
+  bool busy_ = false;                // guarded by mu_: steps pending or playing
+  std::shared_ptr<const Snapshot> snap_;
+
+  // The trainer thread's own state.
+  std::unique_ptr<Trainer> trainer_;
+  bool playing_ = false;
+  std::int64_t pending_steps_ = 0;
+  double target_sps_ = 0;            // 0: as fast as possible
+  bool diverged_ = false;
+  std::string message_;
+  float last_loss_ = 0, smooth_loss_ = 0, val_loss_ = 0;
+  bool have_smooth_ = false;
+  std::uint64_t version_ = 0;
+  std::uint64_t applied_local_ = 0;
+  // Measured speed: steps and seconds spent training, over a sliding window.
+  double sps_ = 0;
+  std::int64_t window_steps_ = 0;
+  double window_seconds_ = 0;
+  double since_val_s_ = 0;
+  std::chrono::steady_clock::time_point next_due_{};
+
+  std::thread thread_;  // last: starts after everything above is built
+};
+
+}  // namespace ev

@@ -1,0 +1,56 @@
+// render_target.cpp: FBO management, pixel read-back and PNG output.
+#include "gfx/render_target.h"
+
+#include <stb_image_write.h>
+
+#include <algorithm>
+
+#include "core/error.h"
+
+namespace ev::gfx {
+
+RenderTarget::~RenderTarget() {
+  if (fbo_) glDeleteFramebuffers(1, &fbo_);
+  if (tex_) glDeleteTextures(1, &tex_);
+}
+
+void RenderTarget::bind(int w, int h) {
+  if (!fbo_) {
+    glGenFramebuffers(1, &fbo_);
+    glGenTextures(1, &tex_);
+  }
+  glBindFramebuffer(GL_FRAMEBUFFER, fbo_);
+  if (w != w_ || h != h_) {
+    w_ = w;
+    h_ = h;
+    glBindTexture(GL_TEXTURE_2D, tex_);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, w, h, 0, GL_RGBA, GL_UNSIGNED_BYTE, nullptr);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+    glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, tex_, 0);
+  }
+  glViewport(0, 0, w, h);
+}
+
+Image read_pixels(int w, int h) {
+  Image img;
+  img.width = w;
+  img.height = h;
+  std::vector<unsigned char> raw(std::size_t(w) * std::size_t(h) * 4);
+  img.rgba.resize(raw.size());
+  glPixelStorei(GL_PACK_ALIGNMENT, 1);
+  glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, raw.data());
+  const std::size_t row = std::size_t(w) * 4;
+  for (int y = 0; y < h; ++y)  // GL's first row is the bottom one
+    std::copy_n(raw.data() + std::size_t(h - 1 - y) * row, row, img.rgba.data() + std::size_t(y) * row);
+  for (std::size_t i = 3; i < img.rgba.size(); i += 4) img.rgba[i] = 255;  // opaque, whatever the clear alpha
+  return img;
+}
+
+void write_png(const Image& img, const std::string& path) {
+  if (img.width <= 0 || img.height <= 0 ||
+      !stbi_write_png(path.c_str(), img.width, img.height, 4, img.rgba.data(), img.width * 4))
+    throw Error("cannot write the PNG file " + path);
+}
+
+}  // namespace ev::gfx

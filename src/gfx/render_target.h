@@ -1,0 +1,42 @@
+// render_target.h: an offscreen RGBA8 framebuffer, and reading pixels back
+// from whatever framebuffer is bound (for screenshots and pixel tests).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "gfx/gl.h"
+
+namespace ev::gfx {
+
+// RGBA8 pixels, top row first (as a screen shows them).
+struct Image {
+  int width = 0, height = 0;
+  std::vector<unsigned char> rgba;
+  const unsigned char* at(int x, int y) const { return rgba.data() + (std::size_t(y) * std::size_t(width) + std::size_t(x)) * 4; }
+};
+
+class RenderTarget {
+ public:
+  RenderTarget() = default;
+  ~RenderTarget();
+  RenderTarget(const RenderTarget&) = delete;
+  RenderTarget& operator=(const RenderTarget&) = delete;
+
+  // (Re)allocates at w x h when the size changed, binds it and sets the viewport.
+  void bind(int w, int h);
+  int width() const { return w_; }
+  int height() const { return h_; }
+
+ private:
+  GLuint fbo_ = 0, tex_ = 0;
+  int w_ = 0, h_ = 0;
+};
+
+// Reads the bound framebuffer's w x h pixels.
+Image read_pixels(int w, int h);
+
+// Writes an image as PNG; throws ev::Error naming the path when it cannot.
+void write_png(const Image& img, const std::string& path);
+
+}  // namespace ev::gfx
