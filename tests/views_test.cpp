@@ -221,6 +221,66 @@ TEST(EmbeddingPanelTest, PointsAreDrawnWhereTheProjectionSays) {
   EXPECT_EQ(checked, V - 1);
 }
 
+TEST(EmbeddingPanelTest, HoverClickWheelAndTrails) {
+  std::string why;
+  auto gl = open_headless(800, 600, &why);
+  if (!gl) GTEST_SKIP() << "no headless GL: " << why;
+  Gui gui(800, 600);
+  ASSERT_TRUE(gui.ok());
+  auto s = snapshot_with(2);
+  const int V = s->shape.vocab;
+  for (int i = 0; i < V; ++i) {
+    s->params[std::size_t(2 * i)] = float(i % 6);
+    s->params[std::size_t(2 * i + 1)] = float(i / 6);
+  }
+  ev::ui::EmbeddingPanelState st;
+  st.trail_interval_s = 0;  // record a position every frame
+  ev::ui::UiContext ctx;
+  ImGuiIO& io = ImGui::GetIO();
+  auto frame = [&] {
+    gui.begin();
+    draw_in_window("embedding", ImVec2(0, 0), ImVec2(800, 600), [&] { ev::ui::draw_embedding_panel(*s, ctx, st); });
+    gui.end();
+  };
+  io.MousePos = ImVec2(-100, -100);
+  frame();
+  frame();
+  const int target = 8;  // data (2, 1)
+  const ImVec2 p(2 * st.last_map.scale[0] + st.last_map.offset[0], 1 * st.last_map.scale[1] + st.last_map.offset[1]);
+  io.MousePos = ImVec2(p.x + 2, p.y - 1);
+  frame();
+  EXPECT_EQ(ctx.hovered_token, target);
+  io.MouseDown[0] = true;
+  frame();
+  io.MouseDown[0] = false;
+  frame();
+  EXPECT_EQ(ctx.selected_token, target);
+  EXPECT_TRUE(st.plot.auto_fit);
+
+  // The wheel zooms about the mouse: the hovered point stays under it.
+  const double width_before = st.plot.x1 - st.plot.x0;
+  io.MouseWheel = 2;
+  frame();
+  io.MouseWheel = 0;
+  frame();
+  EXPECT_FALSE(st.plot.auto_fit);
+  EXPECT_LT(st.plot.x1 - st.plot.x0, width_before * 0.8);
+  const ImVec2 q(2 * st.last_map.scale[0] + st.last_map.offset[0], 1 * st.last_map.scale[1] + st.last_map.offset[1]);
+  EXPECT_NEAR(q.x, p.x + 2, 3.0);
+  EXPECT_NEAR(q.y, p.y - 1, 3.0);
+
+  // Moving the table leaves a trail of the previous positions.
+  const std::size_t before = st.trails.size();
+  for (int k = 1; k <= 3; ++k) {
+    for (float& v : s->params) v += 0.1f;
+    s->version = std::uint64_t(10 + k);
+    s->step = k;
+    frame();
+  }
+  EXPECT_EQ(st.trails.size(), before + 3);
+  EXPECT_FLOAT_EQ(st.trails.back()[0], st.xy[0]);
+}
+
 TEST(EmbeddingPanelTest, PcaProjectionIsTheCoresAndStaysAligned) {
   auto s = snapshot_with(5);
   const int V = s->shape.vocab;

@@ -160,6 +160,11 @@ void update_projection(const Snapshot& s, EmbeddingPanelState& st) {
 }
 
 void draw_embedding_panel(const Snapshot& s, UiContext& ctx, EmbeddingPanelState& st) {
+  // Own ID scope, so two views can share one window without clashing widget IDs.
+  struct IdScope {
+    IdScope() { ImGui::PushID("embedding"); }
+    ~IdScope() { ImGui::PopID(); }
+  } id_scope;
   const int V = s.shape.vocab, d = s.shape.emb;
   const Vocab* vocab = s.data ? &s.data->vocab : nullptr;
 

@@ -38,6 +38,11 @@ void smooth_series(const std::vector<LossPoint>& pts, float smoothing, std::vect
 }
 
 void draw_loss_panel(const Snapshot& s, UiContext& ctx, LossPanelState& st) {
+  // Own ID scope, so two views can share one window without clashing widget IDs.
+  struct IdScope {
+    IdScope() { ImGui::PushID("loss"); }
+    ~IdScope() { ImGui::PopID(); }
+  } id_scope;
   (void)ctx;
   // Controls and the latest numbers.
   if (ImGui::Checkbox("log scale", &st.log_scale)) st.plot.auto_fit = true;

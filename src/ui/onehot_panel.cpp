@@ -133,6 +133,11 @@ ParsedContext parse_context(const std::string& text, const Dataset& data, int bl
 }
 
 void draw_onehot_panel(const Snapshot& s, UiContext& ctx, OnehotPanelState& st) {
+  // Own ID scope, so two views can share one window without clashing widget IDs.
+  struct IdScope {
+    IdScope() { ImGui::PushID("onehot"); }
+    ~IdScope() { ImGui::PopID(); }
+  } id_scope;
   const int V = s.shape.vocab, d = s.shape.emb, block = s.shape.block;
   if (!s.data || V <= 0 || d <= 0 || block <= 0 || s.params.size() < s.shape.count() || s.data->vocab.size() < V) {
     ImGui::TextDisabled("No embedding table yet.");
