@@ -23,6 +23,7 @@
 #include "core/snapshot.h"
 #include "core/trainer.h"
 #include "gfx/gl.h"
+#include "gfx/heatmap.h"
 #include "gfx/point_renderer.h"
 #include "gfx/shader.h"
 #include "headless_egl.h"
@@ -160,6 +161,37 @@ TEST(PointRendererTest, DiscsLandWhereTheMappingSays) {
   int blue = 0;
   for (std::size_t i = 0; i < px.size(); i += 4) blue += px[i + 2] > 0;
   EXPECT_EQ(blue, 0) << "a NaN position drew something";
+}
+
+TEST(HeatmapTest, DivergingColoursHighlightedRowsAndNonFiniteCells) {
+  std::string why;
+  auto gl = open_headless(100, 100, &why);
+  if (!gl) GTEST_SKIP() << "no headless GL: " << why;
+  ev::gfx::Heatmap hm;
+  hm.init();
+  // (3, 2): row 0 is looked up, rows 1 and 2 are dimmed.
+  const float table[6] = {-2.0f, 2.0f, 0.0f, NAN, -1.0f, 4.0f};
+  hm.upload(table, 3, 2, {1, 0, 0});
+  ASSERT_EQ(hm.rows(), 3);
+  ev::gfx::ScreenSpace ss;
+  ss.display_size[0] = 100, ss.display_size[1] = 100;
+  const float rect[4] = {0, 0, 100, 90};  // cells 50 x 30
+  glClearColor(0, 1, 0, 1);
+  glClear(GL_COLOR_BUFFER_BIT);
+  hm.draw(ss, rect, 2.0f, 1.0f);  // |v| >= 2 is full colour
+  glFinish();
+  const auto px = gl->pixels();
+  const Rgb neg = at(px, 100, 25, 15), pos = at(px, 100, 75, 15);
+  EXPECT_TRUE(near_colour(neg, 59, 76, 192, 6)) << neg.r << "," << neg.g << "," << neg.b;  // full blue
+  EXPECT_TRUE(near_colour(pos, 180, 4, 38, 6)) << pos.r << "," << pos.g << "," << pos.b;   // full red
+  const Rgb zero = at(px, 100, 25, 45);  // 0 in a dimmed row: grey-white, not coloured
+  EXPECT_NEAR(zero.r, zero.b, 4);
+  EXPECT_GT(zero.r, 120);
+  const Rgb nan = at(px, 100, 75, 45);
+  EXPECT_TRUE(nan.r < 100 && nan.r == nan.g && nan.g == nan.b) << "NaN must be dark grey, no value's colour";
+  const Rgb dim_neg = at(px, 100, 25, 75);  // -1 at half strength, dimmed: paler than the lit row
+  EXPECT_GT(dim_neg.r, neg.r);
+  EXPECT_TRUE(near_colour(at(px, 100, 50, 95), 0, 255, 0, 0));  // below the rectangle: untouched
 }
 
 TEST(EmbeddingPanelTest, PointsAreDrawnWhereTheProjectionSays) {
