@@ -1,6 +1,6 @@
 // bounds_test: sizes that would exhaust memory are refused before anything is
 // allocated, with the estimate in the message, on every way in (the Trainer,
-// embedviz-train's flags, session files); and the loss history stays bounded.
+// embedviz-train's flags, the app's shape changes, session files); and the loss history stays bounded.
 #include <gtest/gtest.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -17,6 +17,7 @@
 #include "core/loss_history.h"
 #include "core/session.h"
 #include "core/trainer.h"
+#include "core/training_thread.h"
 #include "test_data.h"
 
 using namespace ev;
@@ -81,6 +82,22 @@ TEST(Bounds, ShapeChangeRefusedLeavesTheTrainerAsItWas) {
   EXPECT_EQ(t.model().params, params);
   EXPECT_EQ(t.config().hidden, TrainConfig{}.hidden);
   EXPECT_TRUE(t.step().finite);
+}
+
+TEST(Bounds, AppShapeChangeRefusedWithTheEstimate) {
+  // The GUI's sliders reach the trainer as commands: a shape that does not fit
+  // must leave the run as it was and tell the user why, in the snapshot.
+  TrainingThread tt(testdata::synthetic_dataset(50), TrainConfig{});
+  tt.post(cmd::Step{5});
+  ASSERT_TRUE(tt.wait_idle(std::chrono::seconds(60)));
+  const auto before = tt.snapshot();
+  tt.post(cmd::SetShape{Limits::kMaxBlock, Limits::kMaxEmb, Limits::kMaxHidden});
+  ASSERT_TRUE(tt.wait_idle(std::chrono::seconds(60)));
+  const auto after = tt.snapshot();
+  EXPECT_NE(after->message.find("GiB of memory"), std::string::npos) << after->message;
+  EXPECT_EQ(after->step, 5);
+  EXPECT_EQ(after->shape, before->shape);
+  EXPECT_EQ(after->params, before->params);
 }
 
 TEST(Bounds, SessionFileRefusedBeforeItsParameters) {
