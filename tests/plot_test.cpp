@@ -60,6 +60,8 @@ TEST(PlotTicks, LabelsHaveTheDecimalsTheStepNeeds) {
   EXPECT_EQ(plot::format_tick(1e-17, 0.1), "0");
   EXPECT_EQ(plot::format_tick(200000, 200000), "200k");
   EXPECT_EQ(plot::format_tick(25000, 5000), "25k");
+  EXPECT_EQ(plot::format_tick(2000, 2000), "2k");  // same style as 10k on one axis
+  EXPECT_EQ(plot::format_tick(1500, 500), "1500");
   EXPECT_EQ(plot::format_tick(1500000, 500000), "1.5M");
   EXPECT_EQ(plot::format_tick(-1.5, 0.5), "-1.5");
   EXPECT_EQ(plot::format_tick(std::nan(""), 1), "?");

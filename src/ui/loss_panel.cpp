@@ -87,7 +87,8 @@ void draw_loss_panel(const Snapshot& s, UiContext& ctx, LossPanelState& st) {
 
   if (!plot::BeginPlot("##loss", st.plot)) return;
   plot::SetupAxes("step", "loss (cross-entropy, nats)", plot::kAxisNone, st.log_scale ? plot::kAxisLog : plot::kAxisNone);
-  plot::SetupFit(0, double(st.x_max), st.log_scale ? st.y_min_pos : std::min(0.0, st.y_min), st.y_max);
+  if (s.loss.empty() && s.val.empty()) plot::SetupFit(0, 1000, 1, 30);  // a plausible frame until data arrives
+  else plot::SetupFit(0, double(st.x_max), st.log_scale ? st.y_min_pos : std::min(0.0, st.y_min), st.y_max);
   if (s.loss.empty()) {
     const ImVec2 a = plot::PlotMin(), b = plot::PlotMax();
     const char* msg = "No steps yet: press play or step.";

@@ -66,7 +66,7 @@ std::string format_tick(double v, double step) {
   auto decimals = [](double s) { return std::clamp(int(-std::floor(std::log10(s) + 1e-9)), 0, 12); };
   if (a >= 1e6 && step >= 1e5) {
     std::snprintf(buf, sizeof buf, "%.*fM", decimals(step / 1e6), v / 1e6);
-  } else if (a >= 1e4 && step >= 1e3) {
+  } else if (a >= 1e3 && step >= 1e3) {
     std::snprintf(buf, sizeof buf, "%.*fk", decimals(step / 1e3), v / 1e3);
   } else if (a < 1e-4 || a >= 1e9) {
     std::snprintf(buf, sizeof buf, "%.2g", v);
