@@ -199,13 +199,20 @@ void draw_embedding_panel(const Snapshot& s, UiContext& ctx, EmbeddingPanelState
     ImGui::TextDisabled("No embedding table yet.");
     return;
   }
-  if (changed || s.version != st.version || st.shape != s.shape) update_projection(s, st);
+  // Re-project when the table changed. A large table (word level) costs
+  // milliseconds per PCA, so while training it is re-projected at 10 Hz.
+  const double now = ImGui::GetTime();
+  const bool large = double(V) * double(d) > 2e5;
+  if (changed || st.shape != s.shape ||
+      (s.version != st.version && (!large || now - st.last_projection_time >= 0.1))) {
+    update_projection(s, st);
+    st.last_projection_time = now;
+  }
   const std::size_t n = std::size_t(V);
   if (st.xy.size() != 2 * n) return;
 
   // Trails: a ring of recent positions, recorded at a fixed pace in wall time
   // so they look the same at any training speed.
-  const double now = ImGui::GetTime();
   if (st.show_trails && now - st.last_trail_time >= st.trail_interval_s) {
     if (st.trails.empty() || st.trails.back() != st.xy) {
       st.trails.push_back(st.xy);

@@ -50,6 +50,7 @@ struct EmbeddingPanelState {
   std::string x_label, y_label;
   std::vector<std::vector<float>> trails;  // ring of past `xy`, oldest first
   double last_trail_time = -1e9;
+  double last_projection_time = -1e9;   // large tables are re-projected at most 10 times a second
 
   gfx::PointRenderer points;             // initialised on first draw
   std::vector<gfx::PointInstance> instances;
