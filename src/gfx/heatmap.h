@@ -7,7 +7,6 @@
 #include <cstdint>
 #include <vector>
 
-#include "gfx/gl.h"
 #include "gfx/shader.h"
 
 namespace ev::gfx {
@@ -33,9 +32,9 @@ class Heatmap {
 
  private:
   Program program_;
-  GLuint vao_ = 0, vbo_ = 0, table_tex_ = 0, highlight_tex_ = 0;
+  unsigned vao_ = 0, vbo_ = 0, table_tex_ = 0, highlight_tex_ = 0;
   int rows_ = 0, cols_ = 0;
-  GLint u_rect_ = -1, u_display_pos_ = -1, u_display_size_ = -1, u_max_abs_ = -1, u_dim_ = -1,
+  int u_rect_ = -1, u_display_pos_ = -1, u_display_size_ = -1, u_max_abs_ = -1, u_dim_ = -1,
         u_table_ = -1, u_highlight_ = -1;
 };
 

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "gfx/gl.h"
+
 namespace ev::gfx {
 
 void PointRenderer::init() {

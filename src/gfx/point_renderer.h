@@ -7,7 +7,6 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "gfx/gl.h"
 #include "gfx/shader.h"
 
 namespace ev::gfx {
@@ -43,9 +42,9 @@ class PointRenderer {
 
  private:
   Program program_;
-  GLuint vao_ = 0, inst_vbo_ = 0;
+  unsigned vao_ = 0, inst_vbo_ = 0;
   std::size_t count_ = 0, capacity_ = 0;
-  GLint u_scale_ = -1, u_offset_ = -1, u_display_pos_ = -1, u_display_size_ = -1, u_px_scale_ = -1;
+  int u_scale_ = -1, u_offset_ = -1, u_display_pos_ = -1, u_display_size_ = -1, u_px_scale_ = -1;
 };
 
 }  // namespace ev::gfx

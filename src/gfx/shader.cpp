@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "core/error.h"
+#include "gfx/gl.h"
 
 namespace ev::gfx {
 
@@ -42,6 +43,10 @@ GLuint compile(GLenum type, const char* src, const char* name) {
 
 }  // namespace
 
+bool gl_ready() {
+  return glad_glCreateShader != nullptr && glad_glDrawArrays != nullptr && glad_glTexImage2D != nullptr;
+}
+
 Program Program::from_files(const char* vert_name, const char* frag_name) {
   return from_source(embedded_shader(vert_name), embedded_shader(frag_name), vert_name, frag_name);
 }
@@ -74,6 +79,8 @@ Program Program::from_source(const char* vert_src, const char* frag_src, const c
   }
   return p;
 }
+
+int Program::uniform(const char* name) const { return glGetUniformLocation(id_, name); }
 
 Program::~Program() {
   if (id_) glDeleteProgram(id_);

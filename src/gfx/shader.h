@@ -2,13 +2,17 @@
 // into the binary at build time (so the program runs from any directory).
 // Compile and link errors become one ev::Error naming the file and the
 // driver's message. Not a material system: one program per drawing job.
+// This header does not include GL (GL names are plain unsigned ints here), so
+// any file may include it whatever windowing header it includes first.
 #pragma once
 
 #include <string>
 
-#include "gfx/gl.h"
-
 namespace ev::gfx {
+
+// True when GL entry points are loaded (a context exists and load_gl ran),
+// so views can fall back to ImGui drawing instead of calling null pointers.
+bool gl_ready();
 
 // The text of an embedded shader by file name ("points.vert"), or nullptr.
 const char* embedded_shader(const char* name);
@@ -28,13 +32,13 @@ class Program {
   Program(const Program&) = delete;
   Program& operator=(const Program&) = delete;
 
-  GLuint id() const { return id_; }
+  unsigned id() const { return id_; }
   explicit operator bool() const { return id_ != 0; }
   // Location of a uniform (-1 when the driver optimised it away).
-  GLint uniform(const char* name) const { return glGetUniformLocation(id_, name); }
+  int uniform(const char* name) const;
 
  private:
-  GLuint id_ = 0;
+  unsigned id_ = 0;  // GLuint
 };
 
 // Where a GPU draw lands: the display (in ImGui's display pixels, y down), its

@@ -43,8 +43,6 @@ const char* class_name(TokenClass c) {
 
 bool finite2(float x, float y) { return std::isfinite(x) && std::isfinite(y); }
 
-// Whether the GL entry points are loaded (the app or a test has a context).
-bool gl_loaded() { return glad_glCreateShader != nullptr && glad_glDrawArraysInstanced != nullptr; }
 
 std::string vector_text(const float* row, int d) {
   std::string out;
@@ -232,7 +230,7 @@ void draw_embedding_panel(const Snapshot& s, UiContext& ctx, EmbeddingPanelState
   if (x0 > x1) x0 = -1, x1 = 1, y0 = -1, y1 = 1;
 
   if (st.gl_error.empty() && !st.points.ready()) {
-    if (!gl_loaded()) {
+    if (!gfx::gl_ready()) {
       st.gl_error = "OpenGL is not loaded";
     } else {
       try {

@@ -20,7 +20,6 @@ constexpr int kWindowRows = 48;    // heat map rows shown for a large vocabulary
 constexpr int kShownCols = 16;     // numbers shown per embedding row before "..."
 const ImU32 kHighlight = IM_COL32(255, 215, 0, 255);
 
-bool gl_loaded() { return glad_glCreateShader != nullptr && glad_glTexImage2D != nullptr; }
 
 std::string row_text(const float* row, int d) {
   std::string out = "[";
@@ -261,7 +260,7 @@ void draw_onehot_panel(const Snapshot& s, UiContext& ctx, OnehotPanelState& st) 
       }
       // Upload when the table, the window or the ids change.
       if (st.gl_error.empty() && !st.heatmap.ready()) {
-        if (!gl_loaded()) st.gl_error = "OpenGL is not loaded";
+        if (!gfx::gl_ready()) st.gl_error = "OpenGL is not loaded";
         else {
           try {
             st.heatmap.init();
