@@ -3,7 +3,9 @@
 // token is selected or hovered), so the views stay linked.
 #pragma once
 
+#include <array>
 #include <functional>
+#include <map>
 #include <string>
 
 #include "core/commands.h"
@@ -15,6 +17,13 @@ struct UiContext {
   int selected_token = -1;                   // token picked in any view (-1: none)
   int hovered_token = -1;                    // token under the mouse this frame (-1: none)
   std::string notice;                        // a message for the status line
+  float frame_ms = 0;                        // duration of the last frame, for the status line
+
+  // Screen rectangles (x0, y0, x1, y1) of labelled controls in the last frame,
+  // so tests and tutorials can find a button without knowing the layout.
+  std::map<std::string, std::array<float, 4>> item_rects;
+  // Records the last ImGui item's rectangle under `label` (defined in controls_panel.cpp).
+  void record_item(const std::string& label);
 };
 
 }  // namespace ev::ui

@@ -1,0 +1,213 @@
+// app.cpp: layout, menu, shortcuts and the per-frame wiring of the panels.
+#include "app/app.h"
+
+#include <imgui.h>
+
+#include <cstdio>
+#include <fstream>
+
+#include "core/error.h"
+
+namespace ev::app {
+
+namespace {
+constexpr const char* kFont = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+constexpr float kFontPx = 16.0f;
+// The panels tile the screen, so they draw no background of their own: the
+// frame is cleared to the window colour instead. With software GL (llvmpipe)
+// a full-screen blended background layer costs about half the frame.
+constexpr ImGuiWindowFlags kPanelFlags = ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoBackground;
+constexpr ImGuiWindowFlags kStatusFlags = kPanelFlags | ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoResize |
+                                          ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoMove;
+
+// A tiny data set of the project's own, so the app always has something to train on.
+std::vector<std::string> builtin_items() {
+  return {"emma",  "olivia", "ava",  "isabella", "sophia", "mia",   "charlotte", "amelia", "harper", "evelyn",
+          "abigail", "emily", "ella", "elizabeth", "camila", "luna", "sofia",     "avery",  "mila",   "aria",
+          "scarlett", "penelope", "layla", "chloe", "victoria", "madison", "eleanor", "grace", "nora", "riley"};
+}
+}  // namespace
+
+std::shared_ptr<const Dataset> load_initial_data(const AppOptions& o, std::string* error) {
+  const std::uint64_t seed = o.config.seed;
+  if (!o.data.empty()) {
+    try {
+      return std::make_shared<const Dataset>(load_dataset(o.data, Tokenizer::Char, seed));
+    } catch (const Error& e) {
+      *error = std::string(e.what()) + " (training on the default data instead)";
+    }
+  }
+  try {
+    return std::make_shared<const Dataset>(
+        make_dataset(default_words(), Tokenizer::Char, seed, std::string(kDefaultWordList) + " (a-z words)"));
+  } catch (const Error& e) {
+    if (error->empty()) *error = std::string(e.what()) + " (install wamerican; training on a small built-in list)";
+  }
+  return std::make_shared<const Dataset>(make_dataset(builtin_items(), Tokenizer::Char, seed, "built-in names"));
+}
+
+void setup_fonts_and_style(float scale) {
+  ImGuiIO& io = ImGui::GetIO();
+  io.Fonts->Clear();
+  // Latin, Greek, Cyrillic and the arrows and symbols the labels use: enough
+  // for most token sets a user drops in; DejaVu Sans covers all of them.
+  static const ImWchar ranges[] = {0x0020, 0x024F, 0x0370, 0x03FF, 0x0400, 0x04FF, 0x2000, 0x206F,
+                                   0x2190, 0x21FF, 0x2200, 0x22FF, 0x25A0, 0x25FF, 0};
+  if (std::ifstream(kFont).good())
+    io.Fonts->AddFontFromFileTTF(kFont, kFontPx * scale, nullptr, ranges);
+  else
+    io.Fonts->AddFontDefault();
+  ImGui::StyleColorsDark();
+  ImGuiStyle& style = ImGui::GetStyle();
+  style.WindowRounding = 4;
+  style.FrameRounding = 3;
+  style.WindowBorderSize = 1;
+  style.ScaleAllSizes(scale);
+}
+
+App::App(const AppOptions& o) {
+  std::string err;
+  auto data = load_initial_data(o, &err);
+  trainer_ = std::make_unique<TrainingThread>(data, o.config);
+  if (o.play) trainer_->post(cmd::Play{true});
+  error_ = err;
+  ctx_.post = [this](const Command& c) { trainer_->post(c); };
+  snap_ = trainer_->snapshot();
+}
+
+App::~App() { trainer_->stop(); }
+
+void App::shortcuts() {
+  const ImGuiIO& io = ImGui::GetIO();
+  if (io.KeyCtrl && ImGui::IsKeyPressed('Q', false)) quit_ = true;
+  if (io.WantTextInput || io.KeyCtrl || io.KeyAlt) return;
+  if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Space), false)) ctx_.post(cmd::Play{!snap_->playing});
+  if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow)) || ImGui::IsKeyPressed('S'))
+    ctx_.post(cmd::Step{1});
+  if (ImGui::IsKeyPressed('R', false)) ctx_.post(cmd::Reset{});
+}
+
+void App::menu_bar() {
+  if (!ImGui::BeginMainMenuBar()) return;
+  if (ImGui::BeginMenu("File")) {
+    if (ImGui::MenuItem("Train on a text file...")) open_data_popup_ = true;
+    ImGui::Separator();
+    if (ImGui::MenuItem("Quit", "Ctrl+Q")) quit_ = true;
+    ImGui::EndMenu();
+  }
+  if (ImGui::BeginMenu("Run")) {
+    if (ImGui::MenuItem(snap_->playing ? "Pause" : "Play", "Space")) ctx_.post(cmd::Play{!snap_->playing});
+    if (ImGui::MenuItem("Step", "S")) ctx_.post(cmd::Step{1});
+    if (ImGui::MenuItem("Reset", "R")) ctx_.post(cmd::Reset{});
+    ImGui::EndMenu();
+  }
+  if (ImGui::BeginMenu("View")) {
+    if (ImGui::MenuItem("Reset layout")) relayout_ = true;
+    ImGui::EndMenu();
+  }
+  if (ImGui::BeginMenu("Help")) {
+    ImGui::TextUnformatted("Space: play / pause\nS or Right arrow: one SGD step\nR: reset from the seed\n"
+                           "Drop a text file on the window to train on it.\n"
+                           "Embedding view: wheel zooms, drag pans, double-click fits.");
+    ImGui::EndMenu();
+  }
+  const Dataset& d = *snap_->data;
+  ImGui::SameLine(ImGui::GetWindowWidth() - ImGui::CalcTextSize(d.source.c_str()).x - 40);
+  ImGui::TextDisabled("%s", d.source.c_str());
+  ImGui::EndMainMenuBar();
+
+  if (open_data_popup_) {
+    ImGui::OpenPopup("Train on a text file");
+    open_data_popup_ = false;
+  }
+  if (ImGui::BeginPopupModal("Train on a text file", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
+    ImGui::TextUnformatted("A UTF-8 text file with one item (a name, a word, a line) per line:");
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 30);
+    const bool enter = ImGui::InputText("##path", data_path_, sizeof data_path_, ImGuiInputTextFlags_EnterReturnsTrue);
+    if (ImGui::Button("Train") || enter) {
+      ctx_.post(cmd::LoadData{data_path_});
+      ImGui::CloseCurrentPopup();
+    }
+    ImGui::SameLine();
+    if (ImGui::Button("Cancel")) ImGui::CloseCurrentPopup();
+    ImGui::EndPopup();
+  }
+}
+
+void App::layout_windows() {
+  const ImGuiIO& io = ImGui::GetIO();
+  const float W = io.DisplaySize.x, H = io.DisplaySize.y;
+  if (W != last_w_ || H != last_h_) relayout_ = true;
+  last_w_ = W;
+  last_h_ = H;
+  const ImGuiCond cond = relayout_ ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
+  relayout_ = false;
+
+  const float font = ImGui::GetFontSize();
+  const float top = ImGui::GetFrameHeight();            // menu bar
+  const float status_h = ImGui::GetFrameHeightWithSpacing() + 8;
+  const float left_w = std::max(font * 21, W * 0.2f);   // controls
+  const float right_w = std::max(font * 26, W * 0.3f);  // loss + one-hot
+  const float mid_w = W - left_w - right_w;
+  const float body_h = H - top - status_h;
+
+  struct Place {
+    const char* name;
+    float x, y, w, h;
+    ImGuiWindowFlags flags = kPanelFlags;
+  };
+  const Place places[] = {
+      {"Controls", 0, top, left_w, body_h},
+      {"Embeddings", left_w, top, mid_w, body_h},
+      {"Loss", left_w + mid_w, top, right_w, body_h * 0.42f},
+      {"One-hot vs lookup", left_w + mid_w, top + body_h * 0.42f, right_w, body_h * 0.58f},
+      {"Status", 0, H - status_h, W, status_h, kStatusFlags},
+  };
+  for (const Place& p : places) {
+    ImGui::SetNextWindowPos(ImVec2(p.x, p.y), cond);
+    ImGui::SetNextWindowSize(ImVec2(p.w, p.h), cond);
+    // Begin/End of the same name below merge with this placement.
+    ImGui::Begin(p.name, nullptr, p.flags);
+    ImGui::End();
+  }
+}
+
+std::array<float, 4> clear_color() {
+  const ImVec4 c = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
+  return {c.x, c.y, c.z, 1.0f};
+}
+
+void App::frame(float frame_ms) {
+  snap_ = trainer_->snapshot();  // once per frame: every panel shows the same step
+  const Snapshot& s = *snap_;
+  ctx_.frame_ms = frame_ms;
+  ctx_.hovered_token = -1;
+
+  shortcuts();
+  menu_bar();
+  layout_windows();
+
+  const ImGuiWindowFlags flags = kPanelFlags;
+  if (ImGui::Begin("Controls", nullptr, flags)) {
+    if (!error_.empty()) {
+      ImGui::PushTextWrapPos(0);
+      ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.4f, 1.0f), "%s", error_.c_str());
+      ImGui::PopTextWrapPos();
+      if (ImGui::SmallButton("Dismiss")) error_.clear();
+      ImGui::Separator();
+    }
+    ui::draw_controls_panel(s, ctx_, controls_);
+  }
+  ImGui::End();
+  if (ImGui::Begin("Embeddings", nullptr, flags)) ui::draw_embedding_panel(s, ctx_, embedding_);
+  ImGui::End();
+  if (ImGui::Begin("Loss", nullptr, flags)) ui::draw_loss_panel(s, ctx_, loss_);
+  ImGui::End();
+  if (ImGui::Begin("One-hot vs lookup", nullptr, flags)) ui::draw_onehot_panel(s, ctx_, onehot_);
+  ImGui::End();
+  if (ImGui::Begin("Status", nullptr, kStatusFlags))
+    ui::draw_status_line(s, ctx_);
+  ImGui::End();
+}
+
+}  // namespace ev::app

@@ -1,0 +1,81 @@
+// app.h: the desktop app without its platform: the trainer thread, the panels
+// and their layout, the menu bar and the keyboard shortcuts. The frame loop
+// (main.cpp) and the GUI tests drive it the same way: call frame() between
+// ImGui::NewFrame() and ImGui::Render() with a GL context current.
+#pragma once
+
+#include <array>
+#include <memory>
+#include <string>
+
+#include "core/training_thread.h"
+#include "ui/controls_panel.h"
+#include "ui/embedding_panel.h"
+#include "ui/loss_panel.h"
+#include "ui/onehot_panel.h"
+#include "ui/ui_context.h"
+
+namespace ev::app {
+
+struct AppOptions {
+  std::string data;            // training text; empty: the system word list
+  bool play = false;           // start training at launch
+  int frames = -1;             // quit after this many frames (-1: run until closed)
+  std::string screenshot;      // save the last frame as PNG here
+  std::string stats;           // write frame and training statistics as JSON here
+  int width = 1600, height = 1000;  // window size in screen coordinates
+  bool headless = false;       // no window: EGL surfaceless + an offscreen framebuffer
+  TrainConfig config;          // initial hyperparameters
+};
+
+// Loads the data the options name. On failure, falls back to the system word
+// list (then to a small built-in set) and sets *error to what went wrong.
+std::shared_ptr<const Dataset> load_initial_data(const AppOptions& o, std::string* error);
+
+class App {
+ public:
+  // Starts the trainer thread (paused unless o.play). A GL context must be current.
+  explicit App(const AppOptions& o);
+  ~App();
+
+  // Builds this frame's UI. frame_ms is the duration of the previous frame.
+  void frame(float frame_ms);
+
+  TrainingThread& trainer() { return *trainer_; }
+  ui::UiContext& context() { return ctx_; }
+  // The snapshot the last frame drew.
+  const SnapshotPtr& shown() const { return snap_; }
+  bool quit_requested() const { return quit_; }
+  // Lays the windows out again for the current display size on the next frame.
+  void reset_layout() { relayout_ = true; }
+  // An error from outside the trainer (start-up, file drops), shown in the window.
+  void set_error(std::string e) { error_ = std::move(e); }
+
+ private:
+  void shortcuts();
+  void menu_bar();
+  void layout_windows();
+
+  std::unique_ptr<TrainingThread> trainer_;
+  SnapshotPtr snap_;
+  ui::UiContext ctx_;
+  ui::ControlsState controls_;
+  ui::EmbeddingPanelState embedding_;
+  ui::LossPanelState loss_;
+  ui::OnehotPanelState onehot_;
+  bool relayout_ = true;
+  float last_w_ = 0, last_h_ = 0;
+  bool quit_ = false;
+  bool open_data_popup_ = false;
+  char data_path_[1024] = "";
+  std::string error_;
+};
+
+// The colour to clear each frame to: the panels' background (they draw none).
+std::array<float, 4> clear_color();
+
+// Loads DejaVu Sans (Debian's fonts-dejavu-core) at a readable size for the
+// given content scale, and scales ImGui's style to match.
+void setup_fonts_and_style(float scale);
+
+}  // namespace ev::app

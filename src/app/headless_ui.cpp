@@ -1,0 +1,101 @@
+// headless_ui.cpp: ImGui on an offscreen framebuffer, input fed by hand.
+#include "app/headless_ui.h"
+
+#include <backends/imgui_impl_opengl3.h>
+#include <imgui.h>
+
+#include "core/error.h"
+
+namespace ev::app {
+
+void map_keys_like_glfw() {
+  // GLFW's key codes: printable keys are their ASCII upper case.
+  ImGuiIO& io = ImGui::GetIO();
+  io.KeyMap[ImGuiKey_Tab] = 258;
+  io.KeyMap[ImGuiKey_LeftArrow] = 263;
+  io.KeyMap[ImGuiKey_RightArrow] = 262;
+  io.KeyMap[ImGuiKey_UpArrow] = 265;
+  io.KeyMap[ImGuiKey_DownArrow] = 264;
+  io.KeyMap[ImGuiKey_Backspace] = 259;
+  io.KeyMap[ImGuiKey_Delete] = 261;
+  io.KeyMap[ImGuiKey_Enter] = 257;
+  io.KeyMap[ImGuiKey_Escape] = 256;
+  io.KeyMap[ImGuiKey_Space] = 32;
+  io.KeyMap[ImGuiKey_A] = 'A';
+  io.KeyMap[ImGuiKey_C] = 'C';
+  io.KeyMap[ImGuiKey_V] = 'V';
+  io.KeyMap[ImGuiKey_X] = 'X';
+  io.KeyMap[ImGuiKey_Y] = 'Y';
+  io.KeyMap[ImGuiKey_Z] = 'Z';
+}
+
+HeadlessUi::HeadlessUi(const AppOptions& o) : w_(o.width), h_(o.height) {
+  IMGUI_CHECKVERSION();
+  imgui_ = ImGui::CreateContext();
+  ImGuiIO& io = ImGui::GetIO();
+  io.IniFilename = nullptr;  // a headless run never touches the user's layout
+  io.DisplaySize = ImVec2(float(w_), float(h_));
+  map_keys_like_glfw();
+  setup_fonts_and_style(1.0f);
+  ImGui_ImplOpenGL3_Init("#version 330 core");
+  app_ = std::make_unique<App>(o);
+}
+
+HeadlessUi::~HeadlessUi() {
+  app_.reset();  // panels own GL objects: free them while the context lives
+  ImGui_ImplOpenGL3_Shutdown();
+  ImGui::DestroyContext(imgui_);
+}
+
+void HeadlessUi::frame(float dt) {
+  ImGuiIO& io = ImGui::GetIO();
+  io.DeltaTime = dt > 0 ? dt : 1e-3f;
+  io.DisplaySize = ImVec2(float(w_), float(h_));
+  ImGui_ImplOpenGL3_NewFrame();
+  ImGui::NewFrame();
+  app_->frame(last_dt_ms_);
+  ImGui::Render();
+  target_.bind(w_, h_);
+  const auto bg = clear_color();
+  glClearColor(bg[0], bg[1], bg[2], bg[3]);
+  glClear(GL_COLOR_BUFFER_BIT);
+  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  last_dt_ms_ = dt * 1000.0f;
+}
+
+void HeadlessUi::set_mouse(float x, float y, bool down) {
+  ImGuiIO& io = ImGui::GetIO();
+  io.MousePos = ImVec2(x, y);
+  io.MouseDown[0] = down;
+}
+
+void HeadlessUi::click(float x, float y) {
+  set_mouse(x, y, false);
+  frame();
+  set_mouse(x, y, true);
+  frame();
+  set_mouse(x, y, false);
+  frame();
+}
+
+bool HeadlessUi::click(const std::string& label) {
+  const auto& rects = app_->context().item_rects;
+  auto it = rects.find(label);
+  if (it == rects.end()) return false;
+  const auto& r = it->second;
+  click(0.5f * (r[0] + r[2]), 0.5f * (r[1] + r[3]));
+  return true;
+}
+
+void HeadlessUi::key(int k) {
+  ImGuiIO& io = ImGui::GetIO();
+  const int index = k < ImGuiKey_COUNT ? io.KeyMap[k] : k;
+  io.KeysDown[index] = true;
+  frame();
+  io.KeysDown[index] = false;
+  frame();
+}
+
+gfx::Image HeadlessUi::pixels() const { return gfx::read_pixels(w_, h_); }
+
+}  // namespace ev::app

@@ -1,0 +1,216 @@
+// main.cpp: embedviz, the desktop app. Parses the flags, opens a window (GLFW)
+// or a headless context, and runs the frame loop in Dear ImGui's order:
+// poll, new frame, build the UI, render, swap; cleanup in reverse.
+#include "gfx/gl.h"  // before GLFW, which must not include a GL header of its own
+#define GLFW_INCLUDE_NONE
+#include <CLI/CLI.hpp>
+#include <GLFW/glfw3.h>
+#include <backends/imgui_impl_glfw.h>
+#include <backends/imgui_impl_opengl3.h>
+#include <imgui.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "app/app.h"
+#include "app/headless_ui.h"
+#include "core/error.h"
+#include "gfx/render_target.h"
+
+namespace {
+
+using ev::app::AppOptions;
+
+// Frame times and training progress, for --stats.
+struct Stats {
+  std::vector<double> frame_ms;
+  std::int64_t first_step = 0, last_step = 0;
+  double seconds = 0;
+
+  void write(const std::string& path, int w, int h) const {
+    std::vector<double> v = frame_ms;
+    std::sort(v.begin(), v.end());
+    auto pct = [&](double p) { return v.empty() ? 0.0 : v[std::min(v.size() - 1, std::size_t(p * double(v.size())))]; };
+    const nlohmann::json j = {{"frames", frame_ms.size()},
+                              {"width", w},
+                              {"height", h},
+                              {"frame_ms_p50", pct(0.50)},
+                              {"frame_ms_p95", pct(0.95)},
+                              {"frame_ms_max", v.empty() ? 0.0 : v.back()},
+                              {"train_steps", last_step},
+                              {"train_steps_per_s", seconds > 0 ? double(last_step - first_step) / seconds : 0.0}};
+    std::ofstream f(path);
+    f << j.dump(2) << "\n";
+    if (!f) throw ev::Error("cannot write the stats file " + path);
+  }
+};
+
+// Where the window layout is kept: $XDG_CONFIG_HOME/embedviz or ~/.config/embedviz.
+std::string layout_file() {
+  namespace fs = std::filesystem;
+  fs::path dir;
+  if (const char* x = std::getenv("XDG_CONFIG_HOME"); x && *x)
+    dir = fs::path(x) / "embedviz";
+  else if (const char* h = std::getenv("HOME"); h && *h)
+    dir = fs::path(h) / ".config" / "embedviz";
+  else
+    return "";
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  return ec ? "" : (dir / "layout.ini").string();
+}
+
+ev::app::App* g_app = nullptr;  // for GLFW's drop callback
+
+void on_drop(GLFWwindow*, int count, const char** paths) {
+  if (g_app && count > 0) g_app->context().post(ev::cmd::LoadData{paths[0]});
+}
+
+int run_headless(const AppOptions& o) {
+  ev::app::HeadlessUi ui(o);
+  Stats st;
+  const int frames = o.frames < 0 ? 60 : o.frames;
+  using clock = std::chrono::steady_clock;
+  const auto t0 = clock::now();
+  st.first_step = ui.app().trainer().snapshot()->step;
+  auto prev = t0;
+  for (int i = 0; i < frames && !ui.app().quit_requested(); ++i) {
+    ui.frame(st.frame_ms.empty() ? 1.0f / 60 : float(st.frame_ms.back() / 1000.0));
+    glFinish();  // count the GPU's (llvmpipe's) work in the frame time
+    const auto now = clock::now();
+    st.frame_ms.push_back(std::chrono::duration<double, std::milli>(now - prev).count());
+    prev = now;
+  }
+  st.seconds = std::chrono::duration<double>(clock::now() - t0).count();
+  st.last_step = ui.app().trainer().snapshot()->step;
+  if (!o.screenshot.empty()) ev::gfx::write_png(ui.pixels(), o.screenshot);
+  if (!o.stats.empty()) st.write(o.stats, o.width, o.height);
+  return 0;
+}
+
+int run_window(const AppOptions& o) {
+  glfwSetErrorCallback([](int, const char* d) { std::fprintf(stderr, "embedviz: GLFW: %s\n", d); });
+  if (!glfwInit()) throw ev::Error("cannot open a window (no display?); try --headless");
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+  glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+  glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
+  glfwWindowHint(GLFW_SCALE_TO_MONITOR, GLFW_TRUE);
+  GLFWwindow* window = glfwCreateWindow(o.width, o.height, "embedviz", nullptr, nullptr);
+  if (!window) {
+    glfwTerminate();
+    throw ev::Error("cannot create an OpenGL 3.3 window; try --headless");
+  }
+  glfwMakeContextCurrent(window);
+  glfwSwapInterval(1);
+  if (ev::gfx::load_gl(reinterpret_cast<ev::gfx::GlLoadFn>(&glfwGetProcAddress)) < 33)
+    throw ev::Error("OpenGL 3.3 is not available");
+
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGuiIO& io = ImGui::GetIO();
+  static std::string ini;  // ImGui keeps the pointer
+  ini = layout_file();
+  io.IniFilename = ini.empty() ? nullptr : ini.c_str();
+  float sx = 1, sy = 1;
+  glfwGetWindowContentScale(window, &sx, &sy);
+  ev::app::setup_fonts_and_style(std::max(1.0f, std::max(sx, sy)));
+  ImGui_ImplGlfw_InitForOpenGL(window, true);
+  ImGui_ImplOpenGL3_Init("#version 330 core");
+
+  Stats st;
+  int code = 0;
+  {
+    ev::app::App app(o);
+    g_app = &app;
+    glfwSetDropCallback(window, on_drop);
+    using clock = std::chrono::steady_clock;
+    const auto t0 = clock::now();
+    auto prev = t0;
+    st.first_step = app.trainer().snapshot()->step;
+    float last_ms = 16.7f;
+    for (int frame = 0; !glfwWindowShouldClose(window) && !app.quit_requested(); ++frame) {
+      // poll, new frame, build the UI, render, swap
+      glfwPollEvents();
+      ImGui_ImplOpenGL3_NewFrame();
+      ImGui_ImplGlfw_NewFrame();
+      ImGui::NewFrame();
+      app.frame(last_ms);
+      ImGui::Render();
+      int fw = 0, fh = 0;
+      glfwGetFramebufferSize(window, &fw, &fh);
+      glViewport(0, 0, fw, fh);
+      const auto bg = ev::app::clear_color();
+      glClearColor(bg[0], bg[1], bg[2], bg[3]);
+      glClear(GL_COLOR_BUFFER_BIT);
+      ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+      const bool last = o.frames >= 0 && frame + 1 >= o.frames;
+      if (last && !o.screenshot.empty()) ev::gfx::write_png(ev::gfx::read_pixels(fw, fh), o.screenshot);
+      glfwSwapBuffers(window);
+      const auto now = clock::now();
+      last_ms = float(std::chrono::duration<double, std::milli>(now - prev).count());
+      st.frame_ms.push_back(last_ms);
+      prev = now;
+      if (last) break;
+    }
+    st.seconds = std::chrono::duration<double>(clock::now() - t0).count();
+    st.last_step = app.trainer().snapshot()->step;
+    g_app = nullptr;
+  }  // the app (trainer thread, GL objects) goes before the context
+  if (!o.stats.empty()) st.write(o.stats, o.width, o.height);
+
+  ImGui_ImplOpenGL3_Shutdown();
+  ImGui_ImplGlfw_Shutdown();
+  ImGui::DestroyContext();
+  glfwDestroyWindow(window);
+  glfwTerminate();
+  return code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  AppOptions o;
+  std::string size = "1600x1000";
+  CLI::App cli{"embedviz: watch a neural network learn embeddings, live."};
+  cli.add_option("--data", o.data, "Text file to train on, one item per line (default: the system word list)");
+  cli.add_flag("--play", o.play, "Start training at launch");
+  cli.add_option("--frames", o.frames, "Quit after this many frames")->check(CLI::Range(0, 100000000));
+  cli.add_option("--screenshot", o.screenshot, "Save the last frame as a PNG file");
+  cli.add_option("--stats", o.stats, "Write frame times and training speed as JSON");
+  cli.add_option("--size", size, "Window size, WIDTHxHEIGHT (default 1600x1000)");
+  cli.add_flag("--headless", o.headless, "No window: render offscreen (EGL surfaceless)");
+  cli.add_option("--lr", o.config.lr, "Initial learning rate")->check(CLI::Range(1e-8, 1e6));
+  cli.add_option("--emb", o.config.emb, "Initial embedding dimension")->check(CLI::Range(1, 64));
+  cli.add_option("--hidden", o.config.hidden, "Initial hidden layer size")->check(CLI::Range(1, 4096));
+  cli.add_option("--block", o.config.block, "Initial context length")->check(CLI::Range(1, 16));
+  cli.add_option("--batch", o.config.batch, "Initial minibatch size")->check(CLI::Range(1, 65536));
+  cli.add_option("--seed", o.config.seed, "Seed for the split, the initial parameters and the batches");
+  try {
+    cli.parse(argc, argv);
+    if (std::sscanf(size.c_str(), "%dx%d", &o.width, &o.height) != 2 || o.width < 200 || o.height < 150 ||
+        o.width > 16384 || o.height > 16384)
+      throw CLI::ValidationError("--size", "expected WIDTHxHEIGHT between 200x150 and 16384x16384, got " + size);
+  } catch (const CLI::CallForHelp& e) {
+    return cli.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "embedviz: %s\n", e.what());
+    return 2;
+  }
+  o.config.lr_decay_step = 100000;
+  // llvmpipe (Mesa's software GL) starts one raster thread per core; on a small
+  // machine they would take the trainer's core. One is plenty for this UI.
+  setenv("LP_NUM_THREADS", "1", 0);
+  try {
+    return o.headless ? run_headless(o) : run_window(o);
+  } catch (const ev::Error& e) {
+    std::fprintf(stderr, "embedviz: %s\n", e.what());
+    return 1;
+  }
+}

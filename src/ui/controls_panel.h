@@ -1,0 +1,33 @@
+// controls_panel.h: the run's controls: play/pause, step 1/10/100, reset,
+// speed, learning rate (live), decay, batch, model shape (restarts), seed, and
+// the divergence banner. Widgets post a command when they change; the sliders
+// show the trainer's actual settings whenever the user is not dragging them.
+#pragma once
+
+#include <cstdint>
+
+#include "core/snapshot.h"
+#include "ui/ui_context.h"
+
+namespace ev::ui {
+
+struct ControlsState {
+  float lr = 0.1f;               // log slider
+  float lr_decay = 0.1f;         // factor after the decay step
+  int lr_decay_step = 100000;    // step at which the decay applies
+  int batch = 32;
+  int emb = 10, hidden = 200, block = 3;  // shape: applied on release, restarts
+  int seed = 42;
+  float speed = 0;               // steps/s; 0 (or the slider's top) = as fast as possible
+  std::uint64_t synced_version = ~0ull;
+};
+
+// Steps per second at the top of the speed slider, shown as "max".
+constexpr float kMaxSpeedSlider = 100000.f;
+
+void draw_controls_panel(const Snapshot& s, UiContext& ctx, ControlsState& st);
+
+// One-line status: step, epoch, losses, speed, frame time.
+void draw_status_line(const Snapshot& s, const UiContext& ctx);
+
+}  // namespace ev::ui
