@@ -203,11 +203,9 @@ void draw_onehot_panel(const Snapshot& s, UiContext& ctx, OnehotPanelState& st) 
   const EmbedCost cost = embed_cost(block, V, d);
 
   // The footer (concatenated vector, difference, cost) gets its lines first.
-  // The footer: the wrapped concatenated vector plus three lines.
-  const float x_width = ImGui::CalcTextSize("+0.000 ").x * float(std::min(block * d, 48) + 8);
-  const float x_lines = std::ceil(x_width / std::max(1.0f, ImGui::GetContentRegionAvail().x)) + 1;
-  const float footer = (x_lines + 3.5f) * ImGui::GetTextLineHeightWithSpacing();
-  const float table_h = std::max(8 * line, ImGui::GetContentRegionAvail().y - footer);
+  // The footer: the concatenated vector (at most three lines) plus three lines.
+  const float footer = 6.6f * ImGui::GetTextLineHeightWithSpacing();
+  const float table_h = std::max(10 * line, ImGui::GetContentRegionAvail().y - footer);
   const ImGuiTableFlags tf = ImGuiTableFlags_Resizable | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_ScrollY;
   if (ImGui::BeginTable("paths", 3, tf, ImVec2(0, table_h))) {
     ImGui::TableSetupColumn("one-hot rows x C", ImGuiTableColumnFlags_WidthStretch, 1.2f);
@@ -311,17 +309,20 @@ void draw_onehot_panel(const Snapshot& s, UiContext& ctx, OnehotPanelState& st) 
                               ImVec2(rect[0] + (j + 1) * cell_w, rect[1] + (r + 1) * cell_h), ImGui::GetColorU32(c));
           }
       }
-      // Row labels: every row when they fit, else every k-th, and always the looked-up ones.
-      const int every = std::max(1, int(std::ceil(line / cell_h)));
+      // Row labels: every row when they fit (down to 70% of the font size),
+      // else every k-th, and always the looked-up ones.
+      const float fs = std::clamp(cell_h * 0.95f, line * 0.7f, ImGui::GetFontSize());
+      const float scale = fs / ImGui::GetFontSize();
+      const int every = std::max(1, int(std::ceil(fs / cell_h - 0.05f)));
       const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text);
       for (int r = 0; r < rows; ++r) {
         const int id = first + r;
         const bool lit = std::find(ids.begin(), ids.end(), id) != ids.end();
         if (!lit && r % every != 0) continue;
         const char* tok = vocab.token(id).c_str();
-        const float tw = std::min(ImGui::CalcTextSize(tok).x, label_w - 4);
-        const float y = rect[1] + (r + 0.5f) * cell_h - 0.5f * line;
-        dl->AddText(ImVec2(rect[0] - 4 - tw, y), lit ? kHighlight : text, tok);
+        const float tw = std::min(ImGui::CalcTextSize(tok).x * scale, label_w - 4);
+        const float y = rect[1] + (r + 0.5f) * cell_h - 0.5f * fs;
+        dl->AddText(ImGui::GetFont(), fs, ImVec2(rect[0] - 4 - tw, y), lit ? kHighlight : text, tok);
       }
       for (int k = 0; k < block; ++k) {
         const int r = ids[std::size_t(k)] - first;
@@ -340,7 +341,8 @@ void draw_onehot_panel(const Snapshot& s, UiContext& ctx, OnehotPanelState& st) 
       ImGui::Dummy(ImVec2(rect[2] - origin.x, rect[3] - origin.y + 4));
       // The colour scale.
       const ImVec2 sp = ImGui::GetCursorScreenPos();
-      const float sw = std::max(rect[2] - rect[0], 2.0f * ImGui::CalcTextSize("+0.00").x + line);
+      const float sw = std::min(std::max(rect[2] - rect[0], 2.0f * ImGui::CalcTextSize("+0.00").x + line),
+                                std::max(line, ImGui::GetContentRegionAvail().x - label_w));
       for (int i = 0; i < 32; ++i) {
         const float t = -1.0f + 2.0f * (i + 0.5f) / 32.0f;
         const ImVec4 mid(0.945f, 0.945f, 0.945f, 1), neg(0.230f, 0.299f, 0.754f, 1), pos(0.706f, 0.016f, 0.150f, 1);
@@ -362,22 +364,25 @@ void draw_onehot_panel(const Snapshot& s, UiContext& ctx, OnehotPanelState& st) 
     ImGui::EndTable();
   }
 
-  // The concatenated input, the difference and the cost.
+  // The concatenated input (as much as fits in three lines), the difference and the cost.
   {
-    std::string x = "x = concat  (" + std::to_string(block) + " x " + std::to_string(d) + " = " + std::to_string(block * d) + " numbers into the MLP):  ";
+    const float number_w = ImGui::CalcTextSize("+0.000 ").x;
+    const int per_line = std::max(1, int(ImGui::GetContentRegionAvail().x / number_w));
+    const int shown = std::min(block * d, 2 * per_line);
+    std::string x = "x = concat (" + std::to_string(block) + " x " + std::to_string(d) + " = " +
+                    std::to_string(block * d) + " numbers into the MLP):";
     char buf[32];
-    const int shown = std::min(block * d, 48);
     for (int i = 0; i < shown; ++i) {
-      std::snprintf(buf, sizeof buf, "%s%+.3f", i ? " " : "", double(E2(i / d, i % d)));
+      std::snprintf(buf, sizeof buf, " %+.3f", double(E2(i / d, i % d)));
       x += buf;
     }
     if (block * d > shown) x += " ...";
     words_wrapped(x);
   }
   ImGui::Text("largest |one-hot @ C - C[ids]| = %g", double(st.max_diff));
-  ImGui::Text("one-hot @ C: %s multiply-adds (%d x %d x %d), %.2f us per context",
+  ImGui::Text("one-hot @ C: %s multiply-adds (%d x %d x %d), %.2f us",
               count_text(cost.multiply_adds).c_str(), block, V, d, st.matmul_us);
-  ImGui::Text("C[ids]:      %s copies (%d x %d), %.2f us per context", count_text(cost.copies).c_str(), block, d,
+  ImGui::Text("C[ids]:      %s copies (%d x %d), %.2f us", count_text(cost.copies).c_str(), block, d,
               st.lookup_us);
 }
 
