@@ -61,6 +61,30 @@ TEST(Bounds, EstimateGrowsWithEverySize) {
   EXPECT_GE(estimate_bytes(base, 27, 0), 12.0 * double(base.shape(27).count()));
 }
 
+TEST(Bounds, EstimateCoversWhatATrainerHoldsOnTheNames) {
+  if (!std::filesystem::exists(EMBEDVIZ_NAMES)) GTEST_SKIP() << "no names data at " << EMBEDVIZ_NAMES;
+  auto data = std::make_shared<const Dataset>(load_dataset(EMBEDVIZ_NAMES, Tokenizer::Char, 42));
+  TrainConfig c;
+  c.block = 8;
+  c.emb = 24;
+  c.hidden = 300;
+  c.batch = 64;
+  Trainer t(data, c);
+  t.step();
+  std::size_t tokens = 0, floats = 3 * t.model().params.size();  // parameters, gradients, checkpoint
+  for (const auto& item : data->items) tokens += item.size() + 1;
+  for (Split s : {Split::Train, Split::Val, Split::Test}) floats += t.examples(s).X.size() + t.examples(s).Y.size();
+  const auto& a = t.last_activations();
+  for (const auto* m : {&a.emb, &a.h, &a.logits, &a.probs, &a.dlogits, &a.dh, &a.demb}) floats += std::size_t(m->size());
+  const double held = 4.0 * double(floats);
+  const double estimate = estimate_bytes(c, data->vocab.size(), tokens);
+  EXPECT_GE(estimate, held);
+  // The estimate also counts evaluation's working set (4096-row chunks), which
+  // a step does not hold; beyond that it must not be far above the truth, or
+  // it would refuse runs that fit.
+  EXPECT_LE(estimate, 4.0 * held);
+}
+
 TEST(Bounds, TrainerRefusesWithTheEstimate) {
   try {
     Trainer t(testdata::synthetic_dataset(50), huge_config());
