@@ -1,0 +1,221 @@
+// training_thread_test: the trainer thread's contract. Commands are applied in
+// order and none is lost; Step{n} is exactly n updates; live changes keep the
+// step; shape changes restart; divergence pauses and can be undone; and a
+// storm of random commands while training leaves the state each one asked for.
+#include <gtest/gtest.h>
+
+#include <chrono>
+
+#include "core/rng.h"
+#include "core/training_thread.h"
+#include "test_data.h"
+
+using namespace ev;
+using namespace std::chrono_literals;
+
+namespace {
+
+TrainConfig small_config() {
+  TrainConfig c;
+  c.emb = 2;
+  c.hidden = 16;
+  c.batch = 8;
+  c.seed = 3;
+  return c;
+}
+
+SnapshotPtr settle(TrainingThread& t) {
+  EXPECT_TRUE(t.wait_idle(20s)) << "the trainer did not become idle";
+  return t.snapshot();
+}
+
+}  // namespace
+
+TEST(TrainingThread, StartsPausedAtStepZero) {
+  TrainingThread t(testdata::synthetic_dataset(), small_config());
+  auto s = t.snapshot();
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->step, 0);
+  EXPECT_FALSE(s->playing);
+  EXPECT_EQ(s->params.size(), s->shape.count());
+}
+
+TEST(TrainingThread, StepDoesExactlyNUpdatesThenPauses) {
+  TrainingThread t(testdata::synthetic_dataset(), small_config());
+  t.post(cmd::Step{1});
+  EXPECT_EQ(settle(t)->step, 1);
+  t.post(cmd::Step{10});
+  EXPECT_EQ(settle(t)->step, 11);
+  t.post(cmd::Step{100});
+  auto s = settle(t);
+  EXPECT_EQ(s->step, 111);
+  EXPECT_FALSE(s->playing);
+  EXPECT_EQ(std::int64_t(s->batch_Y.size()), s->config.batch);
+  EXPECT_EQ(s->batch_X.size(), s->batch_Y.size() * std::size_t(s->config.block));
+}
+
+TEST(TrainingThread, SameStepsSameParametersAsATrainer) {
+  auto data = testdata::synthetic_dataset();
+  TrainingThread t(data, small_config());
+  t.post(cmd::Step{37});
+  auto s = settle(t);
+  Trainer direct(data, small_config());
+  for (int i = 0; i < 37; ++i) direct.step();
+  EXPECT_EQ(s->params, direct.model().params);
+}
+
+TEST(TrainingThread, LearningRateChangesLiveWithoutReset) {
+  TrainingThread t(testdata::synthetic_dataset(), small_config());
+  t.post(cmd::Step{20});
+  t.post(cmd::SetLr{0.02});
+  auto s = settle(t);
+  EXPECT_EQ(s->step, 20);
+  EXPECT_DOUBLE_EQ(s->config.lr, 0.02);
+  t.post(cmd::SetBatch{5});
+  t.post(cmd::Step{1});
+  s = settle(t);
+  EXPECT_EQ(s->step, 21);
+  EXPECT_EQ(s->batch_Y.size(), 5u);
+}
+
+TEST(TrainingThread, ShapeChangeRestartsFromTheSeed) {
+  TrainingThread t(testdata::synthetic_dataset(), small_config());
+  t.post(cmd::Step{5});
+  t.post(cmd::SetShape{4, 3, 20});
+  auto s = settle(t);
+  EXPECT_EQ(s->step, 0);
+  EXPECT_EQ(s->shape.block, 4);
+  EXPECT_EQ(s->shape.emb, 3);
+  EXPECT_EQ(s->shape.hidden, 20);
+  EXPECT_EQ(s->params.size(), s->shape.count());
+  EXPECT_FALSE(s->message.empty());
+}
+
+TEST(TrainingThread, ResetReturnsToTheInitialParameters) {
+  TrainingThread t(testdata::synthetic_dataset(), small_config());
+  const auto initial = t.snapshot()->params;
+  t.post(cmd::Step{25});
+  EXPECT_NE(settle(t)->params, initial);
+  t.post(cmd::Reset{});
+  auto s = settle(t);
+  EXPECT_EQ(s->step, 0);
+  EXPECT_EQ(s->params, initial);
+  EXPECT_TRUE(s->loss.empty());
+}
+
+TEST(TrainingThread, PlayTrainsAndPauseStops) {
+  TrainingThread t(testdata::synthetic_dataset(), small_config());
+  t.post(cmd::Play{true});
+  const auto deadline = std::chrono::steady_clock::now() + 20s;
+  while (t.snapshot()->step < 200 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(1ms);
+  EXPECT_GE(t.snapshot()->step, 200);
+  t.post(cmd::Play{false});
+  auto s = settle(t);
+  EXPECT_FALSE(s->playing);
+  std::this_thread::sleep_for(20ms);
+  EXPECT_EQ(t.snapshot()->step, s->step);
+}
+
+TEST(TrainingThread, SpeedLimitIsRespected) {
+  TrainingThread t(testdata::synthetic_dataset(), small_config());
+  t.post(cmd::SetSpeed{50});
+  t.post(cmd::Play{true});
+  std::this_thread::sleep_for(300ms);
+  t.post(cmd::Play{false});
+  auto s = settle(t);
+  // 50 steps/s for ~0.3 s: about 15, never thousands.
+  EXPECT_GE(s->step, 3);
+  EXPECT_LE(s->step, 40);
+}
+
+TEST(TrainingThread, DivergencePausesAndCanBeUndone) {
+  TrainingThread t(testdata::synthetic_dataset(), small_config());
+  t.post(cmd::Step{600});  // past the first checkpoint
+  settle(t);
+  t.post(cmd::SetLr{1e5});
+  t.post(cmd::Step{1000});
+  auto s = settle(t);
+  EXPECT_TRUE(s->diverged);
+  EXPECT_FALSE(s->playing);
+  EXPECT_LT(s->step, 1600);
+  EXPECT_NE(s->message.find("diverged"), std::string::npos) << s->message;
+  t.post(cmd::SetLr{0.1});
+  t.post(cmd::RestoreCheckpoint{});
+  s = settle(t);
+  EXPECT_FALSE(s->diverged);
+  EXPECT_EQ(s->step, s->checkpoint_step);
+  for (float v : s->params) ASSERT_TRUE(std::isfinite(v));
+}
+
+TEST(TrainingThread, BadDataFileKeepsTheRun) {
+  TrainingThread t(testdata::synthetic_dataset(), small_config());
+  t.post(cmd::Step{7});
+  t.post(cmd::LoadData{"/nonexistent/names.txt"});
+  auto s = settle(t);
+  EXPECT_EQ(s->step, 7);
+  EXPECT_NE(s->message.find("/nonexistent/names.txt"), std::string::npos) << s->message;
+  t.post(cmd::SetShape{3, 2, 1 << 20});  // absurd: refused before allocating
+  s = settle(t);
+  EXPECT_EQ(s->step, 7);
+  EXPECT_EQ(s->shape.hidden, 16);
+  EXPECT_FALSE(s->message.empty());
+}
+
+// Thousands of random commands while training. After each, the state is what
+// the command asked for, and the number applied equals the number posted.
+TEST(TrainingThread, RandomCommandStorm) {
+  TrainingThread t(testdata::synthetic_dataset(), small_config());
+  Rng rng(12345);
+  std::int64_t step = 0;  // the step after the last check, known while paused
+  bool playing = false;
+  int block = 3, emb = 2, hidden = 16, batch = 8;
+  double lr = 0.1;
+  const int kCommands = 10000;
+  for (int i = 0; i < kCommands; ++i) {
+    const bool was_playing = playing;
+    const int kind = int(rng.below(8));
+    int n = 0;
+    switch (kind) {
+      case 0: t.post(cmd::Play{true}); playing = true; break;
+      case 1: t.post(cmd::Play{false}); playing = false; break;
+      case 2:
+        n = 1 + int(rng.below(5));
+        t.post(cmd::Step{n});
+        playing = false;
+        break;
+      case 3: t.post(cmd::Reset{}); playing = false; break;
+      case 4: lr = 0.01 + 0.2 * rng.uniform(); t.post(cmd::SetLr{lr}); break;
+      case 5: batch = 1 + int(rng.below(16)); t.post(cmd::SetBatch{batch}); break;
+      case 6:
+        block = 1 + int(rng.below(4));
+        emb = 1 + int(rng.below(4));
+        hidden = 4 + int(rng.below(16));
+        t.post(cmd::SetShape{block, emb, hidden});
+        break;
+      default: t.post(cmd::SetSpeed{rng.below(2) ? 0.0 : 1000.0}); break;
+    }
+    // While playing, check every 16th command (after pausing): waiting for
+    // idle while playing would never return.
+    if (playing && i % 16) continue;
+    if (playing) {
+      t.post(cmd::Play{false});
+      playing = false;
+    }
+    ASSERT_TRUE(t.wait_idle(30s)) << "deadlock or lost command at command " << i;
+    auto s = t.snapshot();
+    ASSERT_EQ(s->commands_applied, t.commands_posted()) << "command " << i;
+    ASSERT_FALSE(s->playing);
+    ASSERT_EQ(s->shape.block, block);
+    ASSERT_EQ(s->shape.emb, emb);
+    ASSERT_EQ(s->shape.hidden, hidden);
+    ASSERT_EQ(s->config.batch, batch);
+    ASSERT_DOUBLE_EQ(s->config.lr, lr);
+    ASSERT_FALSE(s->diverged);
+    if (!was_playing && kind != 0) {
+      // A paused run moves only as the command says.
+      const std::int64_t want = kind == 2 ? step + n : (kind == 3 || kind == 6) ? 0 : step;
+      ASSERT_EQ(s->step, want) << "command " << i << " of kind " << kind;
+    }
+    step = s->step;
+  }
+}
