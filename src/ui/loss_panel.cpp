@@ -89,24 +89,28 @@ void draw_loss_panel(const Snapshot& s, UiContext& ctx, LossPanelState& st) {
   plot::SetupAxes("step", "loss (cross-entropy, nats)", plot::kAxisNone, st.log_scale ? plot::kAxisLog : plot::kAxisNone);
   if (s.loss.empty() && s.val.empty()) plot::SetupFit(0, 1000, 1, 30);  // a plausible frame until data arrives
   else plot::SetupFit(0, double(st.x_max), st.log_scale ? st.y_min_pos : std::min(0.0, st.y_min), st.y_max);
+  // Drawn bottom to top: the faint per-step band, the validation line, the
+  // smoothed curve over it, the validation markers on top.
+  const bool have_val = !s.val.empty();
+  const plot::Series v = have_val ? plot::make_series(&s.val[0].step, &s.val[0].loss, s.val.size(), sizeof(LossPoint))
+                                  : plot::Series{};
   if (s.loss.empty()) {
     const ImVec2 a = plot::PlotMin(), b = plot::PlotMax();
     const char* msg = "No steps yet: press play or step.";
     const ImVec2 ts = ImGui::CalcTextSize(msg);
     plot::DrawList()->AddText(ImVec2(0.5f * (a.x + b.x - ts.x), 0.5f * (a.y + b.y - ts.y)),
                               ImGui::GetColorU32(ImGuiCol_TextDisabled), msg);
+    if (have_val) plot::PlotLine(nullptr, v, kVal, 1.5f);
   } else {
     const char* faint = s.loss_stride > 1 ? "train (mean per point)" : "train (per step)";
     plot::PlotLine(faint, plot::make_series(&s.loss[0].step, &s.loss[0].loss, s.loss.size(), sizeof(LossPoint)),
                    kTrainFaint, 1.0f);
-    plot::PlotLine("train, smoothed", plot::make_series(st.smooth_x.data(), st.smooth_y.data(), st.smooth_x.size(), sizeof(double)),
+    if (have_val) plot::PlotLine(nullptr, v, kVal, 1.5f);
+    plot::PlotLine("train, smoothed",
+                   plot::make_series(st.smooth_x.data(), st.smooth_y.data(), st.smooth_x.size(), sizeof(double)),
                    kTrainSmooth, 2.0f);
   }
-  if (!s.val.empty()) {
-    const plot::Series v = plot::make_series(&s.val[0].step, &s.val[0].loss, s.val.size(), sizeof(LossPoint));
-    plot::PlotLine(nullptr, v, kVal, 1.5f);
-    plot::PlotScatter("validation", v, kVal, 4.0f);
-  }
+  if (have_val) plot::PlotScatter("validation", v, kVal, 4.0f);
 
   // Hover readout: a vertical line at the nearest recorded step.
   plot::Point2 m{};
@@ -124,8 +128,8 @@ void draw_loss_panel(const Snapshot& s, UiContext& ctx, LossPanelState& st) {
     ImGui::Text("train loss %.4f", double(p.loss));
     if (i < st.smooth_y.size() && st.smooth_x.size() == s.loss.size()) ImGui::Text("smoothed   %.4f", st.smooth_y[i]);
     if (!s.val.empty()) {
-      const LossPoint& v = s.val[nearest(s.val, m.x)];
-      ImGui::Text("val loss   %.4f (step %lld)", double(v.loss), (long long)v.step);
+      const LossPoint& vp = s.val[nearest(s.val, m.x)];
+      ImGui::Text("val loss   %.4f (step %lld)", double(vp.loss), (long long)vp.step);
     }
     ImGui::EndTooltip();
   }

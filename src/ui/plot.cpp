@@ -433,12 +433,39 @@ void PlotLine(const char* label, const Series& s, ImU32 colour, float thickness)
   prepare();
   if (label && *label) g.legend.push_back({label, colour});
   const PlotState& st = *g.st;
-  thin_to_pixels(s, st.x0, st.x1, int(g.pmax.x - g.pmin.x), log_y(), &g.thinned);
+  const int width = int(g.pmax.x - g.pmin.x);
+  thin_to_pixels(s, st.x0, st.x1, width, log_y(), &g.thinned);
   g.pixels.clear();
   for (const Point2& p : g.thinned) g.pixels.push_back(ToPixels(p.x, p.y));
-  if (g.pixels.size() >= 2)
-    ImGui::GetWindowDrawList()->AddPolyline(g.pixels.data(), int(g.pixels.size()), colour, ImDrawFlags_None,
-                                            thickness);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const auto [first, last] = visible_range(s, st.x0, st.x1);
+  if (last - first <= std::size_t(4) * std::size_t(std::max(1, width))) {
+    if (g.pixels.size() >= 2) dl->AddPolyline(g.pixels.data(), int(g.pixels.size()), colour, ImDrawFlags_None, thickness);
+    return;
+  }
+  // Denser than the pixels: one vertical bar per pixel column, from the
+  // column's lowest to its highest point (joined to the next column). It
+  // covers the same pixels as the zigzag polyline, without its overdraw of
+  // thin anti-aliased triangles, which software renderers pay for.
+  const float half = 0.5f * thickness;
+  std::size_t i = 0;
+  float prev_lo = 0, prev_hi = 0;
+  bool have_prev = false;
+  while (i < g.pixels.size()) {
+    const float col = std::floor(g.pixels[i].x);
+    float lo = g.pixels[i].y, hi = g.pixels[i].y;
+    std::size_t j = i + 1;
+    for (; j < g.pixels.size() && std::floor(g.pixels[j].x) == col; ++j) {
+      lo = std::min(lo, g.pixels[j].y);
+      hi = std::max(hi, g.pixels[j].y);
+    }
+    // Reach the neighbour column's range so steep parts stay connected.
+    const float a = have_prev ? std::min(lo, prev_hi) : lo, b = have_prev ? std::max(hi, prev_lo) : hi;
+    dl->AddRectFilled(ImVec2(col, a - half), ImVec2(col + 1, b + half), colour);
+    prev_lo = lo, prev_hi = hi;
+    have_prev = true;
+    i = j;
+  }
 }
 
 void PlotScatter(const char* label, const Series& s, ImU32 colour, float radius) {

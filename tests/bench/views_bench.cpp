@@ -1,8 +1,9 @@
 // views_bench.cpp: what the views cost. The loss view built (ImGui, no GPU)
-// for histories of a thousand to a million points, thinning alone, and the
-// point renderer drawing 100,000 discs into a 1600x1000 framebuffer (headless
-// EGL; skipped when there is none).
+// for histories of a thousand to a million points, thinning alone, the point
+// renderer drawing 100,000 discs, and whole 1600x1000 frames with and without
+// the views (headless EGL; those skip when there is none).
 #include <benchmark/benchmark.h>
+#include <backends/imgui_impl_opengl3.h>
 #include <imgui.h>
 
 #include <cmath>
@@ -10,10 +11,13 @@
 #include <string>
 #include <vector>
 
+#include "core/dataset.h"
 #include "core/snapshot.h"
 #include "gfx/point_renderer.h"
 #include "headless_egl.h"
+#include "ui/embedding_panel.h"
 #include "ui/loss_panel.h"
+#include "ui/onehot_panel.h"
 #include "ui/plot.h"
 
 namespace {
@@ -102,6 +106,63 @@ void BM_Points(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_Points)->Arg(27)->Arg(100000)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// A whole 1600x1000 frame rendered by ImGui's GL renderer (llvmpipe on CI):
+// the views side by side (arg: 1 embedding + 2 loss + 4 one-hot) against the
+// same windows empty (arg 0),
+// so the views' share of the frame time is visible.
+void BM_ViewsFrame(benchmark::State& state) {
+  std::string why;
+  auto gl = ev::testing::open_headless(1600, 1000, &why);
+  if (!gl) {
+    state.SkipWithError(("no headless GL: " + why).c_str());
+    return;
+  }
+  ImGui::CreateContext();
+  ImGuiIO& io = ImGui::GetIO();
+  io.IniFilename = nullptr;
+  io.DisplaySize = ImVec2(1600, 1000);
+  io.DeltaTime = 1.0f / 60.0f;
+  io.Fonts->AddFontFromFileTTF("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 16.0f);
+  ImGui_ImplOpenGL3_Init("#version 330");
+  std::vector<std::string> items = {"emma", "olivia", "ava", "isabella", "sophia", "mia", "charlotte", "amelia",
+                                    "harper", "evelyn", "abigail", "emily", "quinn", "zoe"};
+  auto data = std::make_shared<ev::Dataset>(ev::make_dataset(items, ev::Tokenizer::Char, 1, "bench"));
+  ev::Snapshot snap;
+  snap.data = data;
+  snap.shape = ev::ModelShape{data->vocab.size(), 3, 2, 100};
+  snap.params.assign(snap.shape.count(), 0.0f);
+  for (std::size_t i = 0; i < snap.params.size(); ++i) snap.params[i] = float(std::sin(double(i) * 1.7));
+  snap.loss = fake_history(30000);
+  ev::ui::EmbeddingPanelState emb;
+  ev::ui::LossPanelState loss;
+  ev::ui::OnehotPanelState oh;
+  ev::ui::UiContext ctx;
+  const int views = int(state.range(0));  // bits: 1 embedding, 2 loss, 4 one-hot
+  auto window = [](const char* name, ImVec2 pos, ImVec2 size) {
+    ImGui::SetNextWindowPos(pos);
+    ImGui::SetNextWindowSize(size);
+    return ImGui::Begin(name);
+  };
+  for (auto _ : state) {
+    ++snap.version;  // as while training: every frame a new table
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui::NewFrame();
+    if (window("Embedding", ImVec2(0, 0), ImVec2(900, 1000)) && (views & 1)) ev::ui::draw_embedding_panel(snap, ctx, emb);
+    ImGui::End();
+    if (window("Loss", ImVec2(900, 0), ImVec2(700, 400)) && (views & 2)) ev::ui::draw_loss_panel(snap, ctx, loss);
+    ImGui::End();
+    if (window("One-hot", ImVec2(900, 400), ImVec2(700, 600)) && (views & 4)) ev::ui::draw_onehot_panel(snap, ctx, oh);
+    ImGui::End();
+    ImGui::Render();
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    glFinish();
+  }
+  ImGui_ImplOpenGL3_Shutdown();
+  ImGui::DestroyContext();
+}
+BENCHMARK(BM_ViewsFrame)->Arg(0)->Arg(1)->Arg(2)->Arg(4)->Arg(7)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 
