@@ -1,0 +1,170 @@
+// gui_test: drives the real app headlessly (EGL surfaceless + an offscreen
+// framebuffer), clicking its buttons and dragging its sliders like a user, and
+// asserting on the trainer's state and on the pixels drawn.
+#include <gtest/gtest.h>
+#include <imgui.h>
+
+#include <chrono>
+#include <cmath>
+#include <set>
+
+#include "app/headless_ui.h"
+#include "core/error.h"
+
+using namespace ev;
+using namespace std::chrono_literals;
+
+namespace {
+
+app::AppOptions options() {
+  app::AppOptions o;
+  o.width = 1600;
+  o.height = 1000;
+  o.config.emb = 2;
+  o.config.hidden = 32;
+  o.config.seed = 5;
+  return o;
+}
+
+// Opens the headless app, or skips when this machine has no EGL/llvmpipe.
+std::unique_ptr<app::HeadlessUi> open_ui(app::AppOptions o = options()) {
+  try {
+    auto ui = std::make_unique<app::HeadlessUi>(o);
+    ui->frame();
+    ui->frame();
+    return ui;
+  } catch (const Error& e) {
+    return nullptr;
+  }
+}
+
+SnapshotPtr settle(app::HeadlessUi& ui) {
+  EXPECT_TRUE(ui.app().trainer().wait_idle(20s));
+  ui.frame();
+  return ui.app().trainer().snapshot();
+}
+
+}  // namespace
+
+TEST(Gui, StepButtonDoesExactlyOneUpdate) {
+  auto ui = open_ui();
+  if (!ui) GTEST_SKIP() << "no headless OpenGL here";
+  EXPECT_EQ(settle(*ui)->step, 0);
+  ASSERT_TRUE(ui->click("Step"));
+  EXPECT_EQ(settle(*ui)->step, 1);
+  ASSERT_TRUE(ui->click("Step"));
+  EXPECT_EQ(settle(*ui)->step, 2);
+  ASSERT_TRUE(ui->click("Step 10"));
+  EXPECT_EQ(settle(*ui)->step, 12);
+  ASSERT_TRUE(ui->click("Step 100"));
+  auto s = settle(*ui);
+  EXPECT_EQ(s->step, 112);
+  EXPECT_FALSE(s->playing);
+  // The frame shows the step the trainer is at.
+  EXPECT_EQ(ui->app().shown()->step, 112);
+}
+
+TEST(Gui, PlayPauseAndReset) {
+  auto ui = open_ui();
+  if (!ui) GTEST_SKIP() << "no headless OpenGL here";
+  ASSERT_TRUE(ui->click("Play/Pause"));
+  const auto deadline = std::chrono::steady_clock::now() + 20s;
+  while (ui->app().trainer().snapshot()->step < 100 && std::chrono::steady_clock::now() < deadline) ui->frame();
+  EXPECT_TRUE(ui->app().trainer().snapshot()->playing);
+  EXPECT_GE(ui->app().trainer().snapshot()->step, 100);
+  ASSERT_TRUE(ui->click("Play/Pause"));
+  auto s = settle(*ui);
+  EXPECT_FALSE(s->playing);
+  const auto paused_at = s->step;
+  ui->frame();
+  EXPECT_EQ(ui->app().trainer().snapshot()->step, paused_at);
+  ASSERT_TRUE(ui->click("Reset"));
+  EXPECT_EQ(settle(*ui)->step, 0);
+}
+
+TEST(Gui, KeyboardShortcuts) {
+  auto ui = open_ui();
+  if (!ui) GTEST_SKIP() << "no headless OpenGL here";
+  ui->key('S');
+  EXPECT_EQ(settle(*ui)->step, 1);
+  ui->key(ImGuiKey_RightArrow);
+  EXPECT_EQ(settle(*ui)->step, 2);
+  ui->key('R');
+  EXPECT_EQ(settle(*ui)->step, 0);
+  ui->key(ImGuiKey_Space);
+  const auto deadline = std::chrono::steady_clock::now() + 20s;
+  while (!ui->app().trainer().snapshot()->playing && std::chrono::steady_clock::now() < deadline) ui->frame();
+  EXPECT_TRUE(ui->app().trainer().snapshot()->playing);
+  ui->key(ImGuiKey_Space);
+  EXPECT_FALSE(settle(*ui)->playing);
+}
+
+TEST(Gui, LearningRateSliderChangesTheRateWithoutReset) {
+  auto ui = open_ui();
+  if (!ui) GTEST_SKIP() << "no headless OpenGL here";
+  ASSERT_TRUE(ui->click("Step 10"));
+  auto s = settle(*ui);
+  ASSERT_EQ(s->step, 10);
+  const double lr0 = s->config.lr;
+  const auto& rects = ui->app().context().item_rects;
+  ASSERT_TRUE(rects.count("learning rate"));
+  const auto r = rects.at("learning rate");
+  // Drag the slider's grab from the middle to near the left end.
+  const float y = 0.5f * (r[1] + r[3]);
+  ui->set_mouse(0.5f * (r[0] + r[2]), y, false);
+  ui->frame();
+  ui->set_mouse(0.5f * (r[0] + r[2]), y, true);
+  ui->frame();
+  for (float x = 0.5f * (r[0] + r[2]); x > r[0] + 4; x -= 10) {
+    ui->set_mouse(x, y, true);
+    ui->frame();
+  }
+  ui->set_mouse(r[0] + 4, y, false);
+  ui->frame();
+  s = settle(*ui);
+  EXPECT_LT(s->config.lr, lr0 * 0.1) << "the slider did not lower the rate";
+  EXPECT_EQ(s->step, 10) << "changing the rate must not reset the run";
+  // The next step uses the new rate: the parameters move by lr * grad.
+  ASSERT_TRUE(ui->click("Step"));
+  EXPECT_EQ(settle(*ui)->step, 11);
+}
+
+TEST(Gui, ShapeChangeRestartsAndSays) {
+  auto ui = open_ui();
+  if (!ui) GTEST_SKIP() << "no headless OpenGL here";
+  ASSERT_TRUE(ui->click("Step 10"));
+  settle(*ui);
+  const auto r = ui->app().context().item_rects.at("embedding dim");
+  const float y = 0.5f * (r[1] + r[3]);
+  ui->set_mouse(r[0] + 3, y, false);
+  ui->frame();
+  ui->set_mouse(r[0] + 3, y, true);  // clicking the slider's left end sets 1
+  ui->frame();
+  ui->set_mouse(r[0] + 3, y, false);
+  ui->frame();
+  auto s = settle(*ui);
+  EXPECT_EQ(s->shape.emb, 1);
+  EXPECT_EQ(s->step, 0);
+  EXPECT_NE(s->message.find("restarted"), std::string::npos) << s->message;
+}
+
+// The whole window is drawn (the views' own test checks points land where the
+// projection says).
+TEST(Gui, FrameIsDrawn) {
+  auto ui = open_ui();
+  if (!ui) GTEST_SKIP() << "no headless OpenGL here";
+  ASSERT_TRUE(ui->click("Step 100"));
+  settle(*ui);
+  ui->frame();
+  const gfx::Image img = ui->pixels();
+  ASSERT_EQ(img.width, 1600);
+  ASSERT_EQ(img.height, 1000);
+  // Not a blank frame: many distinct colours (text, points, plots).
+  std::set<unsigned> colours;
+  for (int y = 0; y < img.height; y += 3)
+    for (int x = 0; x < img.width; x += 3) {
+      const unsigned char* p = img.at(x, y);
+      colours.insert(unsigned(p[0]) << 16 | unsigned(p[1]) << 8 | p[2]);
+    }
+  EXPECT_GT(colours.size(), 200u);
+}
