@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -337,6 +338,38 @@ TEST(EmbeddingPanelTest, PcaProjectionIsTheCoresAndStaysAligned) {
   double dot = 0;
   for (std::size_t i = 0; i < before.size(); i += 2) dot += double(before[i]) * double(st.xy[i]);
   EXPECT_GT(dot, 0);
+}
+
+TEST(EmbeddingPanelTest, EveryProjectionCopesWithOneDimensionAndNonFiniteRows) {
+  auto s = snapshot_with(1);
+  const int V = s->shape.vocab;
+  for (int i = 0; i < V; ++i) s->params[std::size_t(i)] = float(i);
+  s->params[3] = std::numeric_limits<float>::infinity();
+  for (ev::ui::Projection p : {ev::ui::Projection::Auto, ev::ui::Projection::Pca, ev::ui::Projection::Dims}) {
+    ev::ui::EmbeddingPanelState st;
+    st.projection = p;
+    ev::ui::update_projection(*s, st);
+    ASSERT_EQ(st.xy.size(), std::size_t(2 * V));
+    EXPECT_EQ(st.xy[2 * 5], 5.0f);  // d = 1: the value on x, 0 on y
+    EXPECT_EQ(st.xy[2 * 5 + 1], 0.0f);
+  }
+  auto t = snapshot_with(4);
+  for (std::size_t i = 0; i < t->params.size(); ++i) t->params[i] = float(std::cos(double(i)));
+  t->params[4 * 7 + 2] = NAN;  // row 7 is not finite: left out of the PCA and not drawn
+  ev::ui::EmbeddingPanelState st;
+  st.projection = ev::ui::Projection::Pca;
+  ev::ui::update_projection(*t, st);
+  EXPECT_TRUE(std::isnan(st.xy[2 * 7]));
+  for (int i = 0; i < t->shape.vocab; ++i) {
+    if (i != 7) {
+      EXPECT_TRUE(std::isfinite(st.xy[2 * std::size_t(i)])) << i;
+    }
+  }
+  st.projection = ev::ui::Projection::Dims;
+  st.dim_x = 3, st.dim_y = 99;  // out of range: clamped
+  ev::ui::update_projection(*t, st);
+  EXPECT_EQ(st.dim_y, 3);
+  EXPECT_EQ(st.xy[2 * 1], t->params[4 * 1 + 3]);
 }
 
 TEST(OnehotPanelTest, ContextsBecomeIdsPaddedWithTheBoundary) {

@@ -104,7 +104,7 @@ void update_projection(const Snapshot& s, EmbeddingPanelState& st) {
   }
   Projection use = st.projection;
   if (use == Projection::Auto && d > 2) use = Projection::Pca;
-  if (use == Projection::Dims && d < 2) use = Projection::Auto;
+  if ((use == Projection::Dims || use == Projection::Pca) && d < 2) use = Projection::Auto;  // one column: plot it
   st.dim_x = std::clamp(st.dim_x, 0, d - 1);
   st.dim_y = std::clamp(st.dim_y, 0, d - 1);
   if (reset || use != st.used) {

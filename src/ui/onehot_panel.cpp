@@ -185,7 +185,7 @@ void draw_onehot_panel(const Snapshot& s, UiContext& ctx, OnehotPanelState& st) 
       shown += buf;
     }
     shown += "]";
-    if (st.from_batch) shown += "   next: '" + vocab.token(std::clamp(int(s.batch_Y[std::size_t(st.batch_row)]), 0, V - 1)) + "'";
+    if (st.from_batch && std::size_t(st.batch_row) < s.batch_Y.size()) shown += "   next: '" + vocab.token(std::clamp(int(s.batch_Y[std::size_t(st.batch_row)]), 0, V - 1)) + "'";
     ImGui::TextUnformatted(shown.c_str());
   }
 
