@@ -21,6 +21,7 @@ struct AppOptions {
   std::string data;            // training text; empty: the system word list
   bool play = false;           // start training at launch
   int frames = -1;             // quit after this many frames (-1: run until closed)
+  std::int64_t steps = -1;     // quit once training reaches this step (-1: never)
   std::string screenshot;      // save the last frame as PNG here
   std::string stats;           // write frame and training statistics as JSON here
   int width = 1600, height = 1000;  // window size in screen coordinates

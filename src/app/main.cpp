@@ -72,15 +72,21 @@ void on_drop(GLFWwindow*, int count, const char** paths) {
   if (g_app && count > 0) g_app->context().post(ev::cmd::LoadData{paths[0]});
 }
 
+// True once training has reached --steps.
+bool reached(ev::app::App& app, const AppOptions& o) {
+  return o.steps >= 0 && app.trainer().snapshot()->step >= o.steps;
+}
+
 int run_headless(const AppOptions& o) {
   ev::app::HeadlessUi ui(o);
   Stats st;
-  const int frames = o.frames < 0 ? 60 : o.frames;
+  // Without --frames: 60 frames, or until --steps is reached.
+  const int frames = o.frames >= 0 ? o.frames : o.steps >= 0 ? 1 << 30 : 60;
   using clock = std::chrono::steady_clock;
   const auto t0 = clock::now();
   st.first_step = ui.app().trainer().snapshot()->step;
   auto prev = t0;
-  for (int i = 0; i < frames && !ui.app().quit_requested(); ++i) {
+  for (int i = 0; i < frames && !ui.app().quit_requested() && !reached(ui.app(), o); ++i) {
     ui.frame(st.frame_ms.empty() ? 1.0f / 60 : float(st.frame_ms.back() / 1000.0));
     glFinish();  // count the GPU's (llvmpipe's) work in the frame time
     const auto now = clock::now();
@@ -135,7 +141,7 @@ int run_window(const AppOptions& o) {
     auto prev = t0;
     st.first_step = app.trainer().snapshot()->step;
     float last_ms = 16.7f;
-    for (int frame = 0; !glfwWindowShouldClose(window) && !app.quit_requested(); ++frame) {
+    for (int frame = 0; !glfwWindowShouldClose(window) && !app.quit_requested() && !reached(app, o); ++frame) {
       // poll, new frame, build the UI, render, swap
       glfwPollEvents();
       ImGui_ImplOpenGL3_NewFrame();
@@ -182,6 +188,8 @@ int main(int argc, char** argv) {
   cli.add_option("--data", o.data, "Text file to train on, one item per line (default: the system word list)");
   cli.add_flag("--play", o.play, "Start training at launch");
   cli.add_option("--frames", o.frames, "Quit after this many frames")->check(CLI::Range(0, 100000000));
+  cli.add_option("--steps", o.steps, "Quit once training reaches this step (use with --play)")
+      ->check(CLI::Range(std::int64_t(0), std::int64_t(1) << 40));
   cli.add_option("--screenshot", o.screenshot, "Save the last frame as a PNG file");
   cli.add_option("--stats", o.stats, "Write frame times and training speed as JSON");
   cli.add_option("--size", size, "Window size, WIDTHxHEIGHT (default 1600x1000)");
