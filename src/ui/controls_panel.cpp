@@ -145,10 +145,13 @@ void draw_controls_panel(const Snapshot& s, UiContext& ctx, ControlsState& st) {
 }
 
 void draw_status_line(const Snapshot& s, const UiContext& ctx) {
-  char val[32] = "-";
+  // "-" until there is a number to show, never a made-up 0.
+  char val[32] = "-", loss[32] = "-", smooth[32] = "-";
   if (s.val_loss > 0) std::snprintf(val, sizeof val, "%.4f", double(s.val_loss));
-  ImGui::Text("step %lld   epoch %.2f   loss %.4f   smoothed %.4f   val %s   %s   %.0f steps/s   frame %.1f ms",
-              (long long)s.step, s.epoch, double(s.last_loss), double(s.smooth_loss), val,
+  if (s.last_loss > 0) std::snprintf(loss, sizeof loss, "%.4f", double(s.last_loss));
+  if (s.smooth_loss > 0) std::snprintf(smooth, sizeof smooth, "%.4f", double(s.smooth_loss));
+  ImGui::Text("step %lld   epoch %.2f   loss %s   smoothed %s   val %s   %s   %.0f steps/s   frame %.1f ms",
+              (long long)s.step, s.epoch, loss, smooth, val,
               s.diverged ? "DIVERGED" : s.playing ? "training" : "paused", s.steps_per_s, double(ctx.frame_ms));
 }
 
