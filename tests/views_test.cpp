@@ -1,13 +1,12 @@
 // views_test.cpp: the embedding, loss and one-hot views drawn for real, with
-// no screen: Mesa's EGL surfaceless platform, a framebuffer object and Dear
-// ImGui's OpenGL 3 renderer. Checks pixels (points land where the projection
+// no screen: gfx::HeadlessContext (Mesa's EGL surfaceless platform), a
+// gfx::RenderTarget and Dear ImGui's OpenGL 3 renderer. Checks pixels (points land where the projection
 // and the plot's mapping say, in their class colour), the context parser, and
 // writes screenshots of the views at two window sizes for people to look at.
 // Skips cleanly when no EGL/GL 3.3 is available.
 #include <gtest/gtest.h>
 #include <imgui.h>
 #include <backends/imgui_impl_opengl3.h>
-#include <stb/stb_image_write.h>
 
 #include <cmath>
 #include <cstdio>
@@ -26,6 +25,7 @@
 #include "gfx/gl.h"
 #include "gfx/heatmap.h"
 #include "gfx/point_renderer.h"
+#include "gfx/render_target.h"
 #include "gfx/shader.h"
 #include "headless_egl.h"
 #include "ui/embedding_panel.h"
@@ -459,7 +459,7 @@ TEST(ViewsScreenshot, AllViewsAtTwoSizes) {
     EXPECT_GT(lit, w * h / 100) << "the frame is nearly empty";
     const std::string path = std::string(EMBEDVIZ_SCREENSHOT_DIR) + "/views_" + std::to_string(w) + "x" +
                              std::to_string(h) + ".png";
-    EXPECT_TRUE(stbi_write_png(path.c_str(), w, h, 4, px.data(), w * 4)) << path;
+    EXPECT_NO_THROW(ev::gfx::write_png(ev::gfx::Image{w, h, px}, path));
   }
 }
 
@@ -509,6 +509,5 @@ TEST(ViewsScreenshot, WordLevelVocabulary) {
   EXPECT_LT(emb.labels_drawn, V / 10) << "overlapping labels were not hidden";
   EXPECT_EQ(oh.max_diff, 0.0f);
   const auto px = gl->pixels();
-  EXPECT_TRUE(stbi_write_png((std::string(EMBEDVIZ_SCREENSHOT_DIR) + "/views_words.png").c_str(), 1600, 1000, 4,
-                             px.data(), 1600 * 4));
+  EXPECT_NO_THROW(ev::gfx::write_png(ev::gfx::Image{1600, 1000, px}, std::string(EMBEDVIZ_SCREENSHOT_DIR) + "/views_words.png"));
 }
