@@ -335,6 +335,7 @@ void draw_onehot_panel(const Snapshot& s, UiContext& ctx, OnehotPanelState& st) 
         const int r = std::clamp(int((m.y - rect[1]) / cell_h), 0, rows - 1);
         const int j = std::clamp(int((m.x - rect[0]) / cell_w), 0, d - 1);
         ctx.hovered_token = first + r;
+        if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) ctx.selected_token = first + r;  // ringed in the embedding view
         ImGui::SetTooltip("C[%d, %d] = %+.5f  ('%s')", first + r, j, double(C(first + r, j)),
                           vocab.token(first + r).c_str());
       }
