@@ -155,6 +155,46 @@ TEST(PlotThinning, AMillionPointsGiveAsFewPointsAsAThousandAndKeepWideFeatures) 
   EXPECT_EQ(out.back().x, double(n - 1));
 }
 
+TEST(PlotThinning, IrregularStepsMatchAColumnByColumnScan) {
+  // Uneven, repeated x values defeat the interpolated search's guess; every
+  // column's lowest and highest point must still come out.
+  std::vector<double> xs, ys;
+  double x = 0;
+  std::uint64_t r = 12345;
+  for (int i = 0; i < 20000; ++i) {
+    r = r * 6364136223846793005ull + 1442695040888963407ull;
+    x += (r >> 60) < 3 ? 0.0 : double((r >> 40) & 0xff) * (i < 10000 ? 0.01 : 1.0);  // dense, then sparse
+    xs.push_back(x);
+    ys.push_back(double((r >> 20) & 0xffff));
+  }
+  const plot::Series s = plot::make_series(xs.data(), ys.data(), xs.size(), sizeof(double));
+  const int width = 300;
+  for (const auto& [x0, x1] : {std::pair{xs.front(), xs.back()}, std::pair{xs[5000], xs[15000]}, std::pair{xs[9990], xs[10200]}}) {
+    std::vector<plot::Point2> out;
+    plot::thin_to_pixels(s, x0, x1, width, false, &out);
+    const double col_w = (x1 - x0) / width;
+    std::vector<double> lo(width, 1e300), hi(width, -1e300);
+    std::vector<int> count(width, 0);
+    for (std::size_t i = 0; i < xs.size(); ++i) {
+      if (xs[i] < x0 || xs[i] > x1) continue;
+      const int c = std::min(width - 1, int((xs[i] - x0) / col_w));
+      lo[std::size_t(c)] = std::min(lo[std::size_t(c)], ys[i]);
+      hi[std::size_t(c)] = std::max(hi[std::size_t(c)], ys[i]);
+      ++count[std::size_t(c)];
+    }
+    for (int c = 0; c < width; ++c) {
+      if (count[std::size_t(c)] == 0 || count[std::size_t(c)] > 64) continue;  // only exact columns
+      bool has_lo = false, has_hi = false;
+      for (const plot::Point2& p : out) {
+        if (p.x < x0 + c * col_w - 1e-9 || p.x > x0 + (c + 1) * col_w + 1e-9) continue;
+        has_lo |= p.y == lo[std::size_t(c)];
+        has_hi |= p.y == hi[std::size_t(c)];
+      }
+      EXPECT_TRUE(has_lo && has_hi) << "column " << c << " of [" << x0 << ", " << x1 << "]";
+    }
+  }
+}
+
 TEST(PlotThinning, DropsNonFiniteAndNonPositiveOnLogAxes) {
   const std::vector<double> xs = {0, 1, 2, 3, 4};
   const std::vector<double> ys = {1, std::nan(""), -1, std::numeric_limits<double>::infinity(), 2};
