@@ -20,6 +20,7 @@ namespace {
 constexpr int kAllLabelsUpTo = 64;      // vocabularies this small label every point
 constexpr int kTrailsUpTo = 2000;       // above this, only the selected/hovered token leaves a trail
 constexpr int kNeighbours = 5;
+constexpr float kTrailFollow = 0.35f;   // how far a trail's running average moves toward each new position
 
 ImU32 class_colour(TokenClass c) {
   switch (c) {
@@ -210,10 +211,17 @@ void draw_embedding_panel(const Snapshot& s, UiContext& ctx, EmbeddingPanelState
   if (st.xy.size() != 2 * n) return;
 
   // Trails: a ring of recent positions, recorded at a fixed pace in wall time
-  // so they look the same at any training speed.
+  // so they look the same at any training speed. Each recorded position is a
+  // running average, so a trail shows where a token drifts rather than the
+  // step-to-step jitter of stochastic gradient descent.
   if (st.show_trails && now - st.last_trail_time >= st.trail_interval_s) {
-    if (st.trails.empty() || st.trails.back() != st.xy) {
-      st.trails.push_back(st.xy);
+    if (st.trail_mean.size() != st.xy.size() || st.trails.empty()) st.trail_mean = st.xy;
+    for (std::size_t i = 0; i < st.xy.size(); ++i) {
+      float& m = st.trail_mean[i];
+      m = std::isfinite(m) && std::isfinite(st.xy[i]) ? m + kTrailFollow * (st.xy[i] - m) : st.xy[i];
+    }
+    if (st.trails.empty() || st.trails.back() != st.trail_mean) {
+      st.trails.push_back(st.trail_mean);
       if (int(st.trails.size()) > std::max(1, st.trail_length)) st.trails.erase(st.trails.begin());
     }
     st.last_trail_time = now;
@@ -283,9 +291,14 @@ void draw_embedding_panel(const Snapshot& s, UiContext& ctx, EmbeddingPanelState
         const float ax = st.trails[k - 1][2 * i], ay = st.trails[k - 1][2 * i + 1];
         const float bx = st.trails[k][2 * i], by = st.trails[k][2 * i + 1];
         if (!finite2(ax, ay) || !finite2(bx, by)) continue;
-        const int alpha = int(200.0f * float(k) / float(K));
+        const int alpha = int(150.0f * float(k) / float(K));
         dl->AddLine(plot::ToPixels(ax, ay), plot::ToPixels(bx, by), base | (ImU32(alpha) << IM_COL32_A_SHIFT), 1.5f);
       }
+      // The averaged trail lags behind the point: join its end to the point.
+      const float ex = st.trails[K - 1][2 * i], ey = st.trails[K - 1][2 * i + 1];
+      const float px = st.xy[2 * i], py = st.xy[2 * i + 1];
+      if (finite2(ex, ey) && finite2(px, py))
+        dl->AddLine(plot::ToPixels(ex, ey), plot::ToPixels(px, py), base | (ImU32(150) << IM_COL32_A_SHIFT), 1.5f);
     };
     if (V <= kTrailsUpTo) {
       for (std::size_t i = 0; i < n; ++i) trail_of(i);

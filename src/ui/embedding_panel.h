@@ -48,7 +48,8 @@ struct EmbeddingPanelState {
   std::unique_ptr<Pca> pca;              // the last basis, passed back in to keep it aligned
   std::vector<float> xy;                 // (V, 2) projected positions; NaN where not finite
   std::string x_label, y_label;
-  std::vector<std::vector<float>> trails;  // ring of past `xy`, oldest first
+  std::vector<std::vector<float>> trails;  // ring of past positions (running averages of `xy`), oldest first
+  std::vector<float> trail_mean;         // (V, 2) the running average the next trail point records
   double last_trail_time = -1e9;
   double last_projection_time = -1e9;   // large tables are re-projected at most 10 times a second
 
