@@ -4,6 +4,8 @@
 
 #include <deque>
 
+#include "gfx/gl.h"
+
 namespace ev::ui {
 
 namespace {
@@ -43,6 +45,20 @@ void add_gpu_draw(ImDrawList* dl, std::function<void(const gfx::ScreenSpace&)> d
   pending.draws.push_back(std::move(draw));
   dl->AddCallback(&run_draw, &pending.draws.back());
   dl->AddCallback(ImDrawCallback_ResetRenderState, nullptr);  // ImGui's renderer sets its GL state again
+}
+
+void add_gpu_fill(ImDrawList* dl, ImVec2 min, ImVec2 max, ImVec4 c) {
+  if (!gfx::gl_ready()) {
+    dl->AddRectFilled(min, max, ImGui::GetColorU32(ImVec4(c.x, c.y, c.z, 1.0f)));
+    return;
+  }
+  dl->PushClipRect(min, max, true);  // the callback's clip rectangle is the area to fill
+  add_gpu_draw(dl, [c](const gfx::ScreenSpace& s) {
+    gfx::apply_screen_space(s);
+    glClearColor(c.x, c.y, c.z, 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+  });
+  dl->PopClipRect();
 }
 
 }  // namespace ev::ui
