@@ -2,8 +2,10 @@
 # soak.sh: runs >= 2 million training steps and samples the process's resident
 # memory (VmRSS in /proc/PID/status) once a second. Passes when RSS grows by at
 # most 5 MB (5120 KiB) after the warm-up (the first 15 s).
-# Runs the app's headless mode (embedviz --headless) when the build has it, else
-# embedviz-soak (tests/bench/soak_main.cpp), the same loop without a window.
+# Runs the app's headless mode (embedviz --headless --play: the whole app, frames
+# drawn offscreen) when the build has it, else (or with EMBEDVIZ_SOAK_ENGINE=1)
+# embedviz-soak (tests/bench/soak_main.cpp): the app's training thread and a
+# 60 Hz snapshot reader, without GL.
 # Usage: tests/bench/soak.sh [build-dir] [steps]   (a Release build; default: build, 2000000)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -16,8 +18,8 @@ data=()
 if [ -f "$names" ]; then data=(--data "$names"); fi
 
 app="$build/src/app/embedviz"
-if [ -x "$app" ] && "$app" --help 2>&1 | grep -q -- '--headless'; then
-  cmd=("$app" --headless --steps "$steps" "${data[@]}")
+if [ -z "${EMBEDVIZ_SOAK_ENGINE:-}" ] && [ -x "$app" ] && "$app" --help 2>&1 | grep -q -- '--headless'; then
+  cmd=("$app" --headless --play --steps "$steps" "${data[@]}")
 else
   cmake --build "$build" --target embedviz-soak -j2 >/dev/null
   cmd=("$build/tests/bench/embedviz-soak" --steps "$steps" "${data[@]}")
