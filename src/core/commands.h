@@ -9,7 +9,7 @@
 namespace ev::cmd {
 
 struct Play { bool on; };                   // start or pause continuous training
-struct Step { int n; };                     // exactly n SGD updates, then pause
+struct Step { int n; };                     // exactly n SGD updates, then pause; recorded for the step inspector
 struct Reset {};                            // re-initialise from the seed, step 0
 struct SetLr { double lr; };                // applied live, no reset
 struct SetLrDecay { std::int64_t step; double factor; };
@@ -19,10 +19,14 @@ struct SetSeed { std::uint64_t seed; };     // restarts from the new seed
 struct SetSpeed { double steps_per_s; };    // 0 = as fast as possible
 struct LoadData { std::string path; };      // train on another text file (errors reach Snapshot::message)
 struct RestoreCheckpoint {};                // go back to the last finite parameters after divergence
+struct SaveSession { std::string path; };   // atomic save of the whole run (errors reach Snapshot::message)
+struct LoadSession { std::string path; };   // replaces the run; a bad file leaves it untouched
+struct ApplyPreset { int index; };          // one of ev::presets(): sets the configuration, paused at step 0
 
 }  // namespace ev::cmd
 
 namespace ev {
 using Command = std::variant<cmd::Play, cmd::Step, cmd::Reset, cmd::SetLr, cmd::SetLrDecay, cmd::SetBatch,
-                             cmd::SetShape, cmd::SetSeed, cmd::SetSpeed, cmd::LoadData, cmd::RestoreCheckpoint>;
+                             cmd::SetShape, cmd::SetSeed, cmd::SetSpeed, cmd::LoadData, cmd::RestoreCheckpoint,
+                             cmd::SaveSession, cmd::LoadSession, cmd::ApplyPreset>;
 }  // namespace ev

@@ -19,7 +19,7 @@ float row_loss(const Activations<float>& a, int b, int y) {
 
 }  // namespace
 
-StepInspection inspect_steps(Trainer& t, int n) {
+StepInspection inspect_steps(Trainer& t, int n, double max_loss) {
   if (n < 1 || n > kMaxInspectSteps)
     throw Error("steps to inspect = " + std::to_string(n) + " is out of range; it must be between 1 and " +
                 std::to_string(kMaxInspectSteps));
@@ -40,6 +40,7 @@ StepInspection inspect_steps(Trainer& t, int n) {
       out.diverged = true;
       break;
     }
+    const bool exploded = !(r.loss <= max_loss);
     InspectedStep s;
     s.step = step;
     s.lr = lr;
@@ -66,6 +67,10 @@ StepInspection inspect_steps(Trainer& t, int n) {
     all_X.insert(all_X.end(), X.begin(), X.end());
     all_Y.insert(all_Y.end(), Y.begin(), Y.end());
     out.steps.push_back(std::move(s));
+    if (exploded) {
+      out.diverged = true;
+      break;
+    }
   }
 
   const int N = int(all_Y.size());

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "model.h"
@@ -51,6 +52,8 @@ constexpr int kMaxInspectSteps = 10000;  // every example of every batch is kept
 
 // Runs n (1..kMaxInspectSteps) SGD steps on `t`, exactly as t.step() would,
 // recording what they did. Throws ev::Error for n out of range.
-StepInspection inspect_steps(Trainer& t, int n);
+// Stops early (diverged) at a step whose batch loss is above max_loss: a run that
+// has blown up while staying finite.
+StepInspection inspect_steps(Trainer& t, int n, double max_loss = std::numeric_limits<double>::infinity());
 
 }  // namespace ev

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "config.h"
+#include "inspect.h"
 #include "dataset.h"
 #include "loss_history.h"
 #include "model.h"
@@ -42,6 +43,9 @@ struct Snapshot {
   bool diverged = false;                 // the last step's loss was not finite; training paused
   std::int64_t checkpoint_step = 0;      // step of the last finite parameters the user can restore
   std::string message;                   // latest error or notice for the user ("" when none)
+  std::shared_ptr<const StepInspection> inspection;  // what the last Step command did (null after other changes)
+  std::int64_t stop_at = -1;             // playing pauses at this step (a lesson's length; -1: never)
+  int preset = -1;                       // index into ev::presets() of the lesson in force (-1: none)
 
   ConstTensors<float> tensors() const { return ConstTensors<float>(params.data(), shape); }
   Eigen::Map<const Mat<float>> C() const { return tensors().C; }  // (V, d)

@@ -7,6 +7,8 @@
 #include <cstdio>
 
 #include "error.h"
+#include "session.h"
+#include "teach.h"
 
 namespace ev {
 
@@ -112,6 +114,38 @@ bool TrainingThread::train_one() {
   return true;
 }
 
+void TrainingThread::restarted() {
+  playing_ = false;
+  pending_steps_ = 0;
+  diverged_ = false;
+  have_smooth_ = false;
+  last_loss_ = smooth_loss_ = val_loss_ = 0;
+  inspection_.reset();
+}
+
+// A Step command while paused: the same updates as train_one(), recorded so the
+// step inspector can show what they did.
+void TrainingThread::inspect(int n) {
+  const double bound = kExplodeFactor * std::log(double(trainer_->data().vocab.size()));
+  auto rec = std::make_shared<StepInspection>(inspect_steps(*trainer_, n, bound));
+  for (const InspectedStep& st : rec->steps) {
+    last_loss_ = st.loss_before;
+    smooth_loss_ = have_smooth_ ? 0.99f * smooth_loss_ + 0.01f * st.loss_before : st.loss_before;
+    have_smooth_ = true;
+  }
+  if (rec->diverged) {
+    diverged_ = true;
+    message_ = format(
+        "Training diverged at step %.0f: the loss became %g with learning rate %g. Lower the rate, or restore "
+        "the last good parameters.",
+        double(trainer_->step_count()), double(rec->steps.empty() ? NAN : rec->steps.back().loss_before),
+        trainer_->lr());
+  }
+  inspection_ = std::move(rec);
+  val_loss_ = float(trainer_->record_val(1));
+  since_val_s_ = 0;
+}
+
 void TrainingThread::train_for(clock_t_::time_point until) {
   const auto t0 = clock_t_::now();
   std::int64_t done = 0;
@@ -126,6 +160,12 @@ void TrainingThread::train_for(clock_t_::time_point until) {
     }
     if (!train_one()) break;
     ++done;
+    if (stop_at_ >= 0 && trainer_->step_count() >= stop_at_) {
+      playing_ = false;
+      pending_steps_ = 0;
+      message_ = "The lesson's " + std::to_string(stop_at_) + " steps are done.";
+      break;
+    }
     if (pending_steps_ > 0 && --pending_steps_ == 0) {
       finished_steps = true;
       break;
@@ -155,6 +195,7 @@ void TrainingThread::apply(const Command& command) {
               playing_ = c.on;
               pending_steps_ = 0;
               if (c.on) {
+                inspection_.reset();
                 diverged_ = false;
                 message_.clear();
                 next_due_ = clock_t_::now();
@@ -163,16 +204,17 @@ void TrainingThread::apply(const Command& command) {
             [&](const cmd::Step& c) {
               playing_ = false;
               diverged_ = false;
-              if (c.n > 0) pending_steps_ += c.n;
+              if (c.n <= 0) return;
+              if (pending_steps_ == 0 && c.n <= kMaxInspectSteps) {
+                inspect(c.n);
+                return;
+              }
+              pending_steps_ += c.n;
               next_due_ = clock_t_::now();
             },
             [&](const cmd::Reset&) {
               trainer_->reset();
-              playing_ = false;
-              pending_steps_ = 0;
-              diverged_ = false;
-              have_smooth_ = false;
-              last_loss_ = smooth_loss_ = val_loss_ = 0;
+              restarted();
               message_.clear();
             },
             [&](const cmd::SetLr& c) { trainer_->set_lr(c.lr); },
@@ -184,20 +226,14 @@ void TrainingThread::apply(const Command& command) {
               cfg.emb = c.emb;
               cfg.hidden = c.hidden;
               trainer_->set_config(cfg);
-              pending_steps_ = 0;
-              diverged_ = false;
-              have_smooth_ = false;
-              last_loss_ = smooth_loss_ = val_loss_ = 0;
+              restarted();
               message_ = "The model's shape changed: training restarted from the seed.";
             },
             [&](const cmd::SetSeed& c) {
               TrainConfig cfg = trainer_->config();
               cfg.seed = c.seed;
               trainer_->set_config(cfg);
-              pending_steps_ = 0;
-              diverged_ = false;
-              have_smooth_ = false;
-              last_loss_ = smooth_loss_ = val_loss_ = 0;
+              restarted();
               message_ = "New seed: training restarted.";
             },
             [&](const cmd::SetSpeed& c) {
@@ -209,11 +245,9 @@ void TrainingThread::apply(const Command& command) {
                   load_dataset(c.path, trainer_->data().tokenizer, trainer_->config().seed));
               auto next = std::make_unique<Trainer>(data, trainer_->config());  // throws before replacing
               trainer_ = std::move(next);
-              playing_ = false;
-              pending_steps_ = 0;
-              diverged_ = false;
-              have_smooth_ = false;
-              last_loss_ = smooth_loss_ = val_loss_ = 0;
+              restarted();
+              preset_ = -1;
+              stop_at_ = -1;
               message_ = "Training on " + c.path + ": " + std::to_string(data->items.size()) + " items, " +
                          std::to_string(data->vocab.size()) + " tokens.";
             },
@@ -222,7 +256,45 @@ void TrainingThread::apply(const Command& command) {
               playing_ = false;
               pending_steps_ = 0;
               diverged_ = false;
+              inspection_.reset();
               message_ = "Restored the parameters of step " + std::to_string(trainer_->step_count()) + ".";
+            },
+            [&](const cmd::SaveSession& c) {
+              save_session(capture_session(*trainer_), c.path);
+              message_ = "Saved the session (step " + std::to_string(trainer_->step_count()) + ") to " + c.path;
+            },
+            [&](const cmd::LoadSession& c) {
+              // Everything is read and checked before the current run is replaced.
+              const Session session = load_session(c.path);
+              std::shared_ptr<const Dataset> data = trainer_->data_ptr();
+              if (data->checksum != session.data_checksum) data = load_session_data(session);
+              auto next = std::make_unique<Trainer>(resume_session(session, data));
+              trainer_ = std::move(next);
+              restarted();
+              preset_ = -1;
+              stop_at_ = -1;
+              message_ = "Loaded the session " + c.path + " at step " + std::to_string(trainer_->step_count()) + ".";
+            },
+            [&](const cmd::ApplyPreset& c) {
+              const std::vector<Preset> all = presets();
+              if (c.index < 0 || c.index >= int(all.size())) throw Error("no such lesson");
+              const Preset& p = all[std::size_t(c.index)];
+              TrainConfig cfg = p.config;
+              cfg.seed = trainer_->config().seed;
+              if (p.toy_data) {
+                auto data = std::make_shared<const Dataset>(toy_lesson_dataset(cfg.seed));
+                trainer_ = std::make_unique<Trainer>(data, cfg);
+              } else if (trainer_->data().source == kToyLessonSource) {
+                auto data = std::make_shared<const Dataset>(make_dataset(
+                    default_words(), Tokenizer::Char, cfg.seed, std::string(kDefaultWordList) + " (a-z words)"));
+                trainer_ = std::make_unique<Trainer>(data, cfg);
+              } else {
+                trainer_->set_config(cfg);
+              }
+              restarted();
+              preset_ = c.index;
+              stop_at_ = p.steps;
+              message_ = "Lesson \"" + p.name + "\" is ready: press play.";
             },
         },
         command);
@@ -264,6 +336,9 @@ void TrainingThread::publish() {
   s->diverged = diverged_;
   s->checkpoint_step = t.checkpoint_step();
   s->message = message_;
+  s->inspection = inspection_;
+  s->stop_at = stop_at_;
+  s->preset = preset_;
   std::atomic_store_explicit(&snap_, std::shared_ptr<const Snapshot>(std::move(s)), std::memory_order_release);
   {
     std::lock_guard<std::mutex> lk(mu_);

@@ -54,6 +54,8 @@ class TrainingThread {
   void publish();
   void train_for(std::chrono::steady_clock::time_point until);
   bool train_one();
+  void inspect(int n);
+  void restarted();  // bookkeeping after anything that re-initialises the run
 
   // Shared with the UI thread.
   mutable std::mutex mu_;
@@ -73,6 +75,9 @@ class TrainingThread {
   double target_sps_ = 0;            // 0: as fast as possible
   bool diverged_ = false;
   std::string message_;
+  std::shared_ptr<const StepInspection> inspection_;
+  std::int64_t stop_at_ = -1;
+  int preset_ = -1;
   float last_loss_ = 0, smooth_loss_ = 0, val_loss_ = 0;
   bool have_smooth_ = false;
   std::uint64_t version_ = 0;
