@@ -2,6 +2,7 @@
 // view. Work that depends only on the table is done once per snapshot
 // version; per frame there is only the drawing.
 #include "ui/embedding_panel.h"
+#include "ui/step_arrows.h"
 
 #include <algorithm>
 #include <cctype>
@@ -347,7 +348,7 @@ void draw_embedding_panel(const Snapshot& s, UiContext& ctx, EmbeddingPanelState
   if (st.show_labels) {
     const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text);
     const float line = ImGui::GetTextLineHeight();
-    LabelGrid grid(pmin, pmax, std::max(4.0f, line * 0.5f));
+    LabelGrid grid(pmin, pmax, std::max(3.0f, line * 0.25f));
     auto label = [&](std::size_t i, bool force) {
       const float x = st.xy[2 * i], y = st.xy[2 * i + 1];
       if (!finite2(x, y)) return;
@@ -355,16 +356,37 @@ void draw_embedding_panel(const Snapshot& s, UiContext& ctx, EmbeddingPanelState
       if (p.x < pmin.x - line || p.x > pmax.x || p.y < pmin.y - line || p.y > pmax.y + line) return;
       const std::string& tok = vocab->token(int(i));
       const ImVec2 size = ImGui::CalcTextSize(tok.c_str());
-      const ImVec2 at(p.x + radius + 2, p.y - size.y * 0.5f);
-      if (!force && V > kAllLabelsUpTo && !grid.claim(at, ImVec2(at.x + size.x, at.y + size.y))) return;
-      draw_label(dl, at, tok.c_str(), text);
+      // Right of the point if free, else left, above or below; small
+      // vocabularies label every point even when all four are taken.
+      const float gap = radius + 2;
+      const ImVec2 spots[4] = {ImVec2(p.x + gap, p.y - size.y * 0.5f), ImVec2(p.x - gap - size.x, p.y - size.y * 0.5f),
+                               ImVec2(p.x - size.x * 0.5f, p.y - gap - size.y), ImVec2(p.x - size.x * 0.5f, p.y + gap)};
+      int chosen = -1;
+      for (int k = 0; k < 4 && chosen < 0; ++k)
+        if (grid.claim(spots[k], ImVec2(spots[k].x + size.x - 1, spots[k].y + size.y - 1))) chosen = k;
+      if (chosen < 0) {
+        if (!force && V > kAllLabelsUpTo) return;
+        chosen = 0;
+      }
+      draw_label(dl, spots[chosen], tok.c_str(), text);
       ++st.labels_drawn;
     };
+    // Points first claim their own cells, so labels do not cover other points.
+    if (V <= kTrailsUpTo) {
+      for (std::size_t i = 0; i < n; ++i) {
+        if (!finite2(st.xy[2 * i], st.xy[2 * i + 1])) continue;
+        const ImVec2 p = plot::ToPixels(st.xy[2 * i], st.xy[2 * i + 1]);
+        grid.claim(ImVec2(p.x - radius * 0.5f, p.y - radius * 0.5f), ImVec2(p.x + radius * 0.5f, p.y + radius * 0.5f));
+      }
+    }
     if (ctx.selected_token >= 0 && ctx.selected_token < V) label(std::size_t(ctx.selected_token), true);
     if (hovered >= 0) label(std::size_t(hovered), true);
     for (std::size_t i = 0; i < n; ++i)
       if (int(i) != ctx.selected_token && int(i) != hovered) label(i, false);
   }
+
+  // The step inspector's arrows, when the last Step's record matches this table.
+  draw_step_arrows(s, st, dl);
 
   // Legend: the token classes that occur.
   if (present[int(TokenClass::Boundary)]) plot::LegendEntry("boundary '.'", class_colour(TokenClass::Boundary));
