@@ -6,6 +6,8 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdio>
+#include <fstream>
 #include <set>
 
 #include "app/headless_ui.h"
@@ -167,4 +169,88 @@ TEST(Gui, FrameIsDrawn) {
       colours.insert(unsigned(p[0]) << 16 | unsigned(p[1]) << 8 | p[2]);
     }
   EXPECT_GT(colours.size(), 200u);
+}
+
+// Step while paused opens the step inspector with what that update did: the
+// rows of C in the batch moved by -lr * gradient, all others not at all.
+TEST(Gui, StepOpensTheInspector) {
+  auto ui = open_ui();
+  if (!ui) GTEST_SKIP() << "no headless OpenGL here";
+  ASSERT_TRUE(ui->click("Step 100"));
+  settle(*ui);
+  ASSERT_TRUE(ui->click("Step"));
+  auto s = settle(*ui);
+  ui->frame();
+  ASSERT_TRUE(s->inspection);
+  const StepInspection& in = *s->inspection;
+  ASSERT_EQ(in.steps.size(), 1u);
+  EXPECT_EQ(in.steps[0].step + 1, s->step);
+  EXPECT_EQ(in.steps[0].batch.size(), std::size_t(s->config.batch));
+  const float lr = float(in.steps[0].lr);
+  for (int v = 0; v < s->shape.vocab; ++v) {
+    for (int j = 0; j < s->shape.emb; ++j) {
+      if (in.in_batch[std::size_t(v)])
+        EXPECT_NEAR(in.delta(v, j), -lr * in.grad_C(v, j), 1e-6f + 1e-5f * std::abs(in.delta(v, j)));
+      else
+        EXPECT_EQ(in.delta(v, j), 0.0f) << "token " << v << " was in no context but moved";
+    }
+  }
+  // The inspector's tab came forward: its own buttons were drawn this frame.
+  EXPECT_TRUE(ui->app().context().item_rects.count("inspector Step 1"));
+  // The current table is the one the record ends with.
+  EXPECT_EQ(Mat<float>(s->C()), in.C_after);
+#ifdef EMBEDVIZ_SCREENSHOT_DIR
+  gfx::write_png(ui->pixels(), std::string(EMBEDVIZ_SCREENSHOT_DIR) + "/gui_inspector.png");
+#endif
+}
+
+// Sessions through the trainer thread, as the File menu posts them: a bad file
+// leaves the run alone; a good one brings back the saved step and parameters.
+TEST(Gui, SaveAndLoadSession) {
+  auto ui = open_ui();
+  if (!ui) GTEST_SKIP() << "no headless OpenGL here";
+  const std::string path = ::testing::TempDir() + "/gui_session.evs";
+  ASSERT_TRUE(ui->click("Step 100"));
+  settle(*ui);
+  ui->app().context().post(cmd::SaveSession{path});
+  auto saved = settle(*ui);
+  ASSERT_NE(saved->message.find("Saved"), std::string::npos) << saved->message;
+  ASSERT_TRUE(ui->click("Step 10"));
+  EXPECT_EQ(settle(*ui)->step, 110);
+  {
+    std::ofstream bad(path + ".bad", std::ios::binary);
+    bad << "not a session";
+  }
+  ui->app().context().post(cmd::LoadSession{path + ".bad"});
+  auto s = settle(*ui);
+  EXPECT_EQ(s->step, 110) << "a bad file must leave the run untouched";
+  EXPECT_FALSE(s->message.empty());
+  ui->app().context().post(cmd::LoadSession{path});
+  s = settle(*ui);
+  EXPECT_EQ(s->step, 100);
+  EXPECT_EQ(s->params, saved->params);
+  std::remove(path.c_str());
+  std::remove((path + ".bad").c_str());
+}
+
+// Each teaching tab draws without error at the default size; pictures for a person to look at.
+TEST(Gui, EveryToolTabDraws) {
+  auto ui = open_ui();
+  if (!ui) GTEST_SKIP() << "no headless OpenGL here";
+  ASSERT_TRUE(ui->click("Step 100"));
+  settle(*ui);
+  for (const char* tab : {"Representations", "Sampling", "Neighbours", "Model", "Lessons", "One-hot vs lookup"}) {
+    ASSERT_TRUE(ui->click(std::string("tab ") + tab)) << tab;
+    ui->frame();
+#ifdef EMBEDVIZ_SCREENSHOT_DIR
+    gfx::write_png(ui->pixels(), std::string(EMBEDVIZ_SCREENSHOT_DIR) + "/gui_tab_" + tab + ".png");
+#endif
+  }
+  // A lesson preset sets its configuration, paused at step 0.
+  ASSERT_TRUE(ui->click("tab Lessons"));
+  ASSERT_TRUE(ui->click("lesson 2-D embeddings")) << "no preset button";
+  auto s = settle(*ui);
+  EXPECT_EQ(s->step, 0);
+  EXPECT_EQ(s->shape.emb, 2);
+  EXPECT_EQ(s->preset, 0);
 }

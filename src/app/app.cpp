@@ -4,9 +4,16 @@
 #include <imgui.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 
 #include "core/error.h"
+#include "core/export.h"
+#include "core/teach.h"
+#include "ui/facts_panel.h"
+#include "ui/inspector_panel.h"
+#include "ui/lessons_panel.h"
 
 namespace ev::app {
 
@@ -87,10 +94,37 @@ void App::shortcuts() {
   if (ImGui::IsKeyPressed('R', false)) ctx_.post(cmd::Reset{});
 }
 
+namespace {
+// Where files go by default: $XDG_DATA_HOME/embedviz or ~/.local/share/embedviz.
+std::string data_dir() {
+  std::string dir;
+  if (const char* x = std::getenv("XDG_DATA_HOME"); x && *x) dir = std::string(x) + "/embedviz";
+  else if (const char* h = std::getenv("HOME"); h && *h) dir = std::string(h) + "/.local/share/embedviz";
+  else return ".";
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  return dir;
+}
+}  // namespace
+
 void App::menu_bar() {
   if (!ImGui::BeginMainMenuBar()) return;
+  auto ask = [&](FileAction a, const std::string& name) {
+    file_action_ = a;
+    file_popup_open_ = true;
+    const std::string p = name.empty() ? "" : data_dir() + "/" + name;
+    std::snprintf(path_, sizeof path_, "%s", p.c_str());
+  };
   if (ImGui::BeginMenu("File")) {
-    if (ImGui::MenuItem("Train on a text file...")) open_data_popup_ = true;
+    if (ImGui::MenuItem("Train on a text file...")) ask(FileAction::TrainOn, "");
+    ImGui::Separator();
+    if (ImGui::MenuItem("Save session...")) ask(FileAction::SaveSession, "session.evs");
+    if (ImGui::MenuItem("Load session...")) ask(FileAction::LoadSession, "session.evs");
+    ImGui::Separator();
+    if (ImGui::MenuItem("Export embeddings for the Projector (TSV)...")) ask(FileAction::ExportTsv, "projector");
+    if (ImGui::MenuItem("Export embeddings as word2vec text...")) ask(FileAction::ExportWord2vec, "vectors.txt");
+    if (ImGui::MenuItem("Export the loss history (CSV)...")) ask(FileAction::ExportLossCsv, "loss.csv");
+    if (ImGui::MenuItem("Export a picture of the window (PNG)...")) ask(FileAction::ExportPng, "embedviz.png");
     ImGui::Separator();
     if (ImGui::MenuItem("Quit", "Ctrl+Q")) quit_ = true;
     ImGui::EndMenu();
@@ -101,37 +135,82 @@ void App::menu_bar() {
     if (ImGui::MenuItem("Reset", "R")) ctx_.post(cmd::Reset{});
     ImGui::EndMenu();
   }
+  if (ImGui::BeginMenu("Lessons")) {
+    const auto all = presets();
+    for (std::size_t i = 0; i < all.size(); ++i)
+      if (ImGui::MenuItem(all[i].name.c_str())) ctx_.post(cmd::ApplyPreset{int(i)});
+    ImGui::EndMenu();
+  }
   if (ImGui::BeginMenu("View")) {
     if (ImGui::MenuItem("Reset layout")) relayout_ = true;
     ImGui::EndMenu();
   }
   if (ImGui::BeginMenu("Help")) {
-    ImGui::TextUnformatted("Space: play / pause\nS or Right arrow: one SGD step\nR: reset from the seed\n"
+    ImGui::TextUnformatted("Space: play / pause\nS or Right arrow: one SGD step (shown in the step inspector)\n"
+                           "R: reset from the seed\nCtrl+Q: quit\n"
                            "Drop a text file on the window to train on it.\n"
-                           "Embedding view: wheel zooms, drag pans, double-click fits.");
+                           "Embedding view: wheel zooms, drag pans, double-click fits, click selects.");
     ImGui::EndMenu();
   }
   const Dataset& d = *snap_->data;
   ImGui::SameLine(ImGui::GetWindowWidth() - ImGui::CalcTextSize(d.source.c_str()).x - 40);
   ImGui::TextDisabled("%s", d.source.c_str());
   ImGui::EndMainMenuBar();
+  file_dialog();
+}
 
-  if (open_data_popup_) {
-    ImGui::OpenPopup("Train on a text file");
-    open_data_popup_ = false;
+void App::file_dialog() {
+  static const char* const titles[] = {"",
+                                       "Train on a text file",
+                                       "Save session",
+                                       "Load session",
+                                       "Export for the Embedding Projector",
+                                       "Export word2vec text",
+                                       "Export the loss history",
+                                       "Export a picture of the window"};
+  const char* title = titles[int(file_action_)];
+  if (file_popup_open_) {
+    ImGui::OpenPopup(title);
+    file_popup_open_ = false;
   }
-  if (ImGui::BeginPopupModal("Train on a text file", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
-    ImGui::TextUnformatted("A UTF-8 text file with one item (a name, a word, a line) per line:");
-    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 30);
-    const bool enter = ImGui::InputText("##path", data_path_, sizeof data_path_, ImGuiInputTextFlags_EnterReturnsTrue);
-    if (ImGui::Button("Train") || enter) {
-      ctx_.post(cmd::LoadData{data_path_});
-      ImGui::CloseCurrentPopup();
+  if (!ImGui::BeginPopupModal(title, nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
+  static const char* const hints[] = {"",
+                                      "A UTF-8 text file with one item (a name, a word, a line) per line:",
+                                      "The session file (written atomically: an old file is never damaged):",
+                                      "The session file to continue from (the current run is kept if it is bad):",
+                                      "A folder for vectors.tsv and metadata.tsv:",
+                                      "The word2vec text file:",
+                                      "The CSV file (step, train_loss, val_loss):",
+                                      "The PNG file:"};
+  ImGui::TextUnformatted(hints[int(file_action_)]);
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 34);
+  if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
+  const bool enter = ImGui::InputText("##path", path_, sizeof path_, ImGuiInputTextFlags_EnterReturnsTrue);
+  const bool ok = ImGui::Button("OK") || enter;
+  ImGui::SameLine();
+  if (ImGui::Button("Cancel") || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) ImGui::CloseCurrentPopup();
+  if (ok) {
+    const std::string path = path_;
+    const Snapshot& s = *snap_;
+    try {
+      switch (file_action_) {
+        case FileAction::TrainOn: ctx_.post(cmd::LoadData{path}); break;
+        case FileAction::SaveSession: ctx_.post(cmd::SaveSession{path}); break;
+        case FileAction::LoadSession: ctx_.post(cmd::LoadSession{path}); break;
+        case FileAction::ExportTsv: write_projector_tsv(path, s.data->vocab.tokens(), s.C()); break;
+        case FileAction::ExportWord2vec: write_word2vec(path, s.data->vocab.tokens(), s.C()); break;
+        case FileAction::ExportLossCsv: write_loss_csv(path, s.loss, s.val); break;
+        case FileAction::ExportPng: screenshot_request_ = path; break;
+        case FileAction::None: break;
+      }
+      if (file_action_ >= FileAction::ExportTsv && file_action_ != FileAction::ExportPng)
+        error_.clear(), ctx_.notice = "Exported to " + path;
+    } catch (const Error& e) {
+      error_ = e.what();
     }
-    ImGui::SameLine();
-    if (ImGui::Button("Cancel")) ImGui::CloseCurrentPopup();
-    ImGui::EndPopup();
+    ImGui::CloseCurrentPopup();
   }
+  ImGui::EndPopup();
 }
 
 void App::layout_windows() {
@@ -160,7 +239,7 @@ void App::layout_windows() {
       {"Controls", 0, top, left_w, body_h},
       {"Embeddings", left_w, top, mid_w, body_h},
       {"Loss", left_w + mid_w, top, right_w, body_h * 0.42f},
-      {"One-hot vs lookup", left_w + mid_w, top + body_h * 0.42f, right_w, body_h * 0.58f},
+      {"Tools", left_w + mid_w, top + body_h * 0.42f, right_w, body_h * 0.58f},
       {"Status", 0, H - status_h, W, status_h, kStatusFlags},
   };
   for (const Place& p : places) {
@@ -175,6 +254,51 @@ void App::layout_windows() {
 std::array<float, 4> clear_color() {
   const ImVec4 c = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
   return {c.x, c.y, c.z, 1.0f};
+}
+
+// One window of tabs for the views that explain: the one-hot identity, the step
+// inspector and the teaching tools. A new Step record brings its tab forward.
+void App::tools_window() {
+  const Snapshot& s = *snap_;
+  if (ImGui::Begin("Tools", nullptr, kPanelFlags) && ImGui::BeginTabBar("tools")) {
+    const bool new_record = s.inspection && s.inspection.get() != seen_inspection_;
+    if (new_record) seen_inspection_ = s.inspection.get();
+    auto tab = [&](const char* name, ImGuiTabItemFlags f = 0) {
+      const bool open = ImGui::BeginTabItem(name, nullptr, f);
+      ctx_.record_item(std::string("tab ") + name);
+      return open;
+    };
+    if (tab("One-hot vs lookup")) {
+      ui::draw_onehot_panel(s, ctx_, onehot_);
+      ImGui::EndTabItem();
+    }
+    if (tab("Step inspector", new_record ? ImGuiTabItemFlags_SetSelected : 0)) {
+      ui::draw_inspector_panel(s, ctx_);
+      ImGui::EndTabItem();
+    }
+    if (tab("Representations")) {
+      ui::draw_representations_panel(s, ctx_, representations_);
+      ImGui::EndTabItem();
+    }
+    if (tab("Sampling")) {
+      ui::draw_sampling_panel(s, ctx_, sampling_);
+      ImGui::EndTabItem();
+    }
+    if (tab("Neighbours")) {
+      ui::draw_neighbours_panel(s, ctx_, neighbours_);
+      ImGui::EndTabItem();
+    }
+    if (tab("Model")) {
+      ui::draw_facts_panel(s, ctx_);
+      ImGui::EndTabItem();
+    }
+    if (tab("Lessons")) {
+      ui::draw_lessons_panel(s, ctx_);
+      ImGui::EndTabItem();
+    }
+    ImGui::EndTabBar();
+  }
+  ImGui::End();
 }
 
 void App::frame(float frame_ms) {
@@ -203,8 +327,7 @@ void App::frame(float frame_ms) {
   ImGui::End();
   if (ImGui::Begin("Loss", nullptr, flags)) ui::draw_loss_panel(s, ctx_, loss_);
   ImGui::End();
-  if (ImGui::Begin("One-hot vs lookup", nullptr, flags)) ui::draw_onehot_panel(s, ctx_, onehot_);
-  ImGui::End();
+  tools_window();
   if (ImGui::Begin("Status", nullptr, kStatusFlags))
     ui::draw_status_line(s, ctx_);
   ImGui::End();

@@ -6,13 +6,17 @@
 
 #include <array>
 #include <memory>
+#include <utility>
 #include <string>
 
 #include "core/training_thread.h"
 #include "ui/controls_panel.h"
 #include "ui/embedding_panel.h"
 #include "ui/loss_panel.h"
+#include "ui/neighbours_panel.h"
 #include "ui/onehot_panel.h"
+#include "ui/representations_panel.h"
+#include "ui/sampling_panel.h"
 #include "ui/ui_context.h"
 
 namespace ev::app {
@@ -51,11 +55,15 @@ class App {
   void reset_layout() { relayout_ = true; }
   // An error from outside the trainer (start-up, file drops), shown in the window.
   void set_error(std::string e) { error_ = std::move(e); }
+  // A PNG of the window was asked for (File > Export): returns its path once, then "".
+  std::string take_screenshot_request() { return std::exchange(screenshot_request_, std::string()); }
 
  private:
   void shortcuts();
   void menu_bar();
   void layout_windows();
+  void file_dialog();
+  void tools_window();
 
   std::unique_ptr<TrainingThread> trainer_;
   SnapshotPtr snap_;
@@ -64,11 +72,20 @@ class App {
   ui::EmbeddingPanelState embedding_;
   ui::LossPanelState loss_;
   ui::OnehotPanelState onehot_;
+  ui::RepresentationsPanelState representations_;
+  ui::SamplingPanelState sampling_;
+  ui::NeighboursPanelState neighbours_;
+  const void* seen_inspection_ = nullptr;  // the step record the tools window last switched to
+
+  // File > ... : one path dialog for every file action.
+  enum class FileAction { None, TrainOn, SaveSession, LoadSession, ExportTsv, ExportWord2vec, ExportLossCsv, ExportPng };
+  FileAction file_action_ = FileAction::None;
+  bool file_popup_open_ = false;
+  std::string screenshot_request_;
   bool relayout_ = true;
   float last_w_ = 0, last_h_ = 0;
   bool quit_ = false;
-  bool open_data_popup_ = false;
-  char data_path_[1024] = "";
+  char path_[1024] = "";
   std::string error_;
 };
 

@@ -61,6 +61,14 @@ void HeadlessUi::frame(float dt) {
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
   last_dt_ms_ = dt * 1000.0f;
+  if (const std::string png = app_->take_screenshot_request(); !png.empty()) {
+    try {
+      gfx::write_png(pixels(), png);
+      app_->context().notice = "Saved a picture of the window to " + png;
+    } catch (const Error& e) {
+      app_->set_error(e.what());
+    }
+  }
 }
 
 void HeadlessUi::set_mouse(float x, float y, bool down) {

@@ -156,6 +156,14 @@ int run_window(const AppOptions& o) {
       glClearColor(bg[0], bg[1], bg[2], bg[3]);
       glClear(GL_COLOR_BUFFER_BIT);
       ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+      if (const std::string png = app.take_screenshot_request(); !png.empty()) {
+        try {
+          ev::gfx::write_png(ev::gfx::read_pixels(fw, fh), png);
+          app.context().notice = "Saved a picture of the window to " + png;
+        } catch (const ev::Error& e) {
+          app.set_error(e.what());
+        }
+      }
       const bool last = o.frames >= 0 && frame + 1 >= o.frames;
       if (last && !o.screenshot.empty()) ev::gfx::write_png(ev::gfx::read_pixels(fw, fh), o.screenshot);
       glfwSwapBuffers(window);

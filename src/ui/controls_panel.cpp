@@ -153,6 +153,10 @@ void draw_status_line(const Snapshot& s, const UiContext& ctx) {
   ImGui::Text("step %lld   epoch %.2f   loss %s   smoothed %s   val %s   %s   %.0f steps/s   frame %.1f ms",
               (long long)s.step, s.epoch, loss, smooth, val,
               s.diverged ? "DIVERGED" : s.playing ? "training" : "paused", s.steps_per_s, double(ctx.frame_ms));
+  if (!ctx.notice.empty()) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("   %s", ctx.notice.c_str());
+  }
 }
 
 }  // namespace ev::ui

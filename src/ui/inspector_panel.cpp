@@ -1,0 +1,118 @@
+// inspector_panel.cpp: the batch table, losses and the rows that moved.
+#include "ui/inspector_panel.h"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <cstdio>
+
+namespace ev::ui {
+
+std::string context_text(const Vocab& v, const std::vector<int>& ids) {
+  std::string out;
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    if (i) out += ' ';
+    out += v.token(ids[i]);
+  }
+  return out;
+}
+
+void draw_inspector_panel(const Snapshot& s, UiContext& ctx) {
+  ImGui::PushID("inspector");
+  const float w = ImGui::GetContentRegionAvail().x;
+  if (ImGui::Button("Step 1")) ctx.post(cmd::Step{1});
+  ctx.record_item("inspector Step 1");
+  ImGui::SameLine();
+  if (ImGui::Button("Step 10")) ctx.post(cmd::Step{10});
+  ImGui::SameLine();
+  ImGui::TextDisabled("Each press is real training: it pauses, then shows what the update did.");
+
+  const StepInspection* in = s.inspection.get();
+  if (!in || in->steps.empty()) {
+    ImGui::PushTextWrapPos(w);
+    ImGui::TextUnformatted(
+        "Pause and press Step (or S) to see one SGD update: the batch it used, the loss before and after, and an "
+        "arrow on the embedding view for every row of C that moved.");
+    ImGui::PopTextWrapPos();
+    ImGui::PopID();
+    return;
+  }
+  const Vocab& vocab = s.data->vocab;
+  const InspectedStep& first = in->steps.front();
+  const InspectedStep& last = in->steps.back();
+  if (in->steps.size() == 1)
+    ImGui::Text("Step %lld, learning rate %g: batch loss %.4f -> %.4f", (long long)first.step, first.lr,
+                double(first.loss_before), double(first.loss_after));
+  else
+    ImGui::Text("Steps %lld-%lld (%zu updates): loss on their batches %.4f -> %.4f", (long long)first.step,
+                (long long)last.step, in->steps.size(), double(in->loss_before), double(in->loss_after));
+  if (in->diverged) ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "Stopped early: the loss blew up.");
+
+  // Rows that moved, largest first; and the ones that could not.
+  std::vector<int> moved;
+  for (int v = 0; v < int(in->movement.size()); ++v)
+    if (in->in_batch[std::size_t(v)]) moved.push_back(v);
+  std::sort(moved.begin(), moved.end(), [&](int a, int b) { return in->movement[std::size_t(a)] > in->movement[std::size_t(b)]; });
+  ImGui::Text("%zu of %d rows of C moved (arrows on the embedding view).", moved.size(), s.shape.vocab);
+  if (!in->unmoved.empty()) {
+    std::string names;
+    for (std::size_t i = 0; i < in->unmoved.size() && i < 60; ++i) names += vocab.token(in->unmoved[i]) + " ";
+    if (in->unmoved.size() > 60) names += "...";
+    ImGui::PushTextWrapPos(w);
+    ImGui::TextColored(ImVec4(0.7f, 0.7f, 0.75f, 1),
+                       "Did not move: %s- no context in the batch looked them up, so their rows got exactly zero "
+                       "gradient. The lookup's gradient is sparse.",
+                       names.c_str());
+    ImGui::PopTextWrapPos();
+  }
+
+  const float h = ImGui::GetContentRegionAvail().y;
+  ImGui::BeginChild("tables", ImVec2(0, h), false);
+  if (ImGui::BeginTable("moved", 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_ScrollY,
+                        ImVec2(w * 0.34f, h))) {
+    ImGui::TableSetupScrollFreeze(0, 1);
+    ImGui::TableSetupColumn("token");
+    ImGui::TableSetupColumn("|move|");
+    ImGui::TableSetupColumn("|grad|");
+    ImGui::TableHeadersRow();
+    for (int v : moved) {
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      if (ImGui::Selectable(vocab.token(v).c_str(), ctx.selected_token == v, ImGuiSelectableFlags_SpanAllColumns))
+        ctx.selected_token = v;
+      if (ImGui::IsItemHovered()) ctx.hovered_token = v;
+      ImGui::TableNextColumn();
+      ImGui::Text("%.3g", double(in->movement[std::size_t(v)]));
+      ImGui::TableNextColumn();
+      ImGui::Text("%.3g", double(in->grad_C.row(v).norm()));
+    }
+    ImGui::EndTable();
+  }
+  ImGui::SameLine();
+  if (ImGui::BeginTable("batch", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_ScrollY,
+                        ImVec2(0, h))) {
+    ImGui::TableSetupScrollFreeze(0, 1);
+    ImGui::TableSetupColumn("context");
+    ImGui::TableSetupColumn("-> target");
+    ImGui::TableSetupColumn("p(target)");
+    ImGui::TableSetupColumn("loss");
+    ImGui::TableHeadersRow();
+    // The last update's batch (the one whose arrows are shown for a single step).
+    for (const InspectedExample& e : last.batch) {
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(context_text(vocab, e.context).c_str());
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(vocab.token(e.target).c_str());
+      ImGui::TableNextColumn();
+      ImGui::Text("%.3f", double(e.prob));
+      ImGui::TableNextColumn();
+      ImGui::Text("%.3f", double(e.loss));
+    }
+    ImGui::EndTable();
+  }
+  ImGui::EndChild();
+  ImGui::PopID();
+}
+
+}  // namespace ev::ui

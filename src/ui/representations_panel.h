@@ -1,0 +1,29 @@
+// representations_panel.h: three ways to feed a token to a network, side by
+// side (seed note 000): a simple index (one integer, with a meaningless
+// order), a one-hot vector (V numbers; every token exactly sqrt(2) from every
+// other) and the learned embedding (d numbers; similar tokens come close).
+// Both distance matrices are GPU heat maps that update as training runs.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/snapshot.h"
+#include "gfx/heatmap.h"
+#include "ui/ui_context.h"
+
+namespace ev::ui {
+
+struct RepresentationsPanelState {
+  gfx::Heatmap onehot_map, embed_map;  // initialised on first draw
+  std::string gl_error;                // why the maps are not on the GPU ("" when fine)
+  std::uint64_t uploaded_version = ~0ull;
+  int uploaded_vocab = -1;
+  float max_embed_dist = 1;            // colour scale of C's distances
+  double last_upload = -1e9;           // seconds; large tables refresh at most 4 times a second
+};
+
+void draw_representations_panel(const Snapshot& s, UiContext& ctx, RepresentationsPanelState& st);
+
+}  // namespace ev::ui

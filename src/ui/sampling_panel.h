@@ -1,0 +1,38 @@
+// sampling_panel.h: what the model has learned, in its own words: new items
+// sampled from the current parameters at a chosen temperature (those already in
+// the training set marked), and the next-token distribution for a typed
+// context as a bar chart that moves as training runs.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "core/model.h"
+#include "core/rng.h"
+#include "core/snapshot.h"
+#include "ui/ui_context.h"
+
+namespace ev::ui {
+
+struct SamplingPanelState {
+  int count = 12;              // items to sample
+  float temperature = 1.0f;
+  std::uint64_t seed = 1;      // advanced on each "Sample" press
+  bool live = true;            // resample as training runs (4 times a second)
+  char context[128] = "em";    // for the next-token chart
+  std::vector<std::string> samples;
+  std::vector<bool> known;     // sample i is in the training split
+  double last_sample_time = -1e9;
+  std::uint64_t sampled_version = ~0ull;
+  const Dataset* indexed = nullptr;        // the data the set below was built from
+  std::unordered_set<std::string> train_items;
+};
+
+// The training split's items as strings (tokens joined as the tokenizer split them).
+std::unordered_set<std::string> training_items(const Dataset& d);
+
+void draw_sampling_panel(const Snapshot& s, UiContext& ctx, SamplingPanelState& st);
+
+}  // namespace ev::ui

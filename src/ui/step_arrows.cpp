@@ -1,0 +1,94 @@
+// step_arrows.cpp: projecting C before the update and drawing scaled arrows.
+#include "ui/step_arrows.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "ui/plot.h"
+
+namespace ev::ui {
+
+std::vector<float> project_like_view(const EmbeddingPanelState& st, const Mat<float>& rows) {
+  const Eigen::Index n = rows.rows(), d = rows.cols();
+  std::vector<float> xy(std::size_t(n) * 2, std::numeric_limits<float>::quiet_NaN());
+  if (st.used == Projection::Pca) {
+    if (!st.pca || st.pca->components.cols() != d) return xy;
+    const Mat<double> P = st.pca->project(rows.cast<double>());  // (n, 2)
+    for (Eigen::Index i = 0; i < n; ++i) {
+      xy[2 * std::size_t(i)] = float(P(i, 0));
+      xy[2 * std::size_t(i) + 1] = P.cols() > 1 ? float(P(i, 1)) : 0.0f;
+    }
+    return xy;
+  }
+  const int cx = st.used == Projection::Auto ? 0 : st.dim_x;
+  const int cy = st.used == Projection::Auto ? (d > 1 ? 1 : -1) : st.dim_y;
+  if (cx >= d || cy >= d) return xy;
+  for (Eigen::Index i = 0; i < n; ++i) {
+    xy[2 * std::size_t(i)] = rows(i, cx);
+    xy[2 * std::size_t(i) + 1] = cy >= 0 ? rows(i, cy) : 0.0f;
+  }
+  return xy;
+}
+
+float draw_step_arrows(const Snapshot& s, const EmbeddingPanelState& st, ImDrawList* dl) {
+  const StepInspection* in = s.inspection.get();
+  // Only while the view shows the table the inspection ended with.
+  if (!in || in->steps.empty() || in->steps.back().step + 1 != s.step) return 0;
+  const int V = int(in->C_before.rows());
+  if (V != s.shape.vocab || st.xy.size() != std::size_t(V) * 2) return 0;
+  const std::vector<float> before = project_like_view(st, in->C_before);
+
+  // Pixel length of each move, and a factor that makes the longest ~70 px.
+  std::vector<float> len(std::size_t(V), 0.0f);
+  float longest = 0;
+  for (int v = 0; v < V; ++v) {
+    if (!in->in_batch[std::size_t(v)]) continue;
+    const ImVec2 a = plot::ToPixels(before[2 * std::size_t(v)], before[2 * std::size_t(v) + 1]);
+    const ImVec2 b = plot::ToPixels(st.xy[2 * std::size_t(v)], st.xy[2 * std::size_t(v) + 1]);
+    const float l = std::hypot(b.x - a.x, b.y - a.y);
+    if (std::isfinite(l)) len[std::size_t(v)] = l, longest = std::max(longest, l);
+  }
+  if (longest <= 0) return 0;
+  const float target = ImGui::GetFontSize() * 4.5f;
+  const float k = longest < target ? std::min(1e6f, target / longest) : 1.0f;
+
+  const ImU32 colour = IM_COL32(255, 236, 120, 235);
+  const ImVec2 mouse = ImGui::GetIO().MousePos;
+  int hovered = -1;
+  float hover_dist = 6.0f;
+  for (int v = 0; v < V; ++v) {
+    if (len[std::size_t(v)] <= 0) continue;
+    const ImVec2 head = plot::ToPixels(st.xy[2 * std::size_t(v)], st.xy[2 * std::size_t(v) + 1]);
+    const ImVec2 a = plot::ToPixels(before[2 * std::size_t(v)], before[2 * std::size_t(v) + 1]);
+    const ImVec2 dir((head.x - a.x) * k, (head.y - a.y) * k);  // scaled move, pixels
+    const ImVec2 tail(head.x - dir.x, head.y - dir.y);
+    dl->AddLine(tail, head, colour, 2.0f);
+    const float l = std::hypot(dir.x, dir.y);
+    if (l > 1) {
+      const ImVec2 u(dir.x / l, dir.y / l);
+      const float hs = std::min(9.0f, l * 0.5f);
+      dl->AddTriangleFilled(head, ImVec2(head.x - u.x * hs - u.y * hs * 0.5f, head.y - u.y * hs + u.x * hs * 0.5f),
+                            ImVec2(head.x - u.x * hs + u.y * hs * 0.5f, head.y - u.y * hs - u.x * hs * 0.5f), colour);
+    }
+    // Distance from the mouse to the segment, for the hover readout.
+    const float vx = head.x - tail.x, vy = head.y - tail.y;
+    const float t = std::clamp(((mouse.x - tail.x) * vx + (mouse.y - tail.y) * vy) / std::max(1e-6f, vx * vx + vy * vy), 0.0f, 1.0f);
+    const float dist = std::hypot(mouse.x - (tail.x + t * vx), mouse.y - (tail.y + t * vy));
+    if (dist < hover_dist) hover_dist = dist, hovered = v;
+  }
+  char note[96];
+  std::snprintf(note, sizeof note, "step arrows drawn x%.3g", double(k));
+  const ImVec2 corner = plot::PlotMin();
+  dl->AddText(ImVec2(corner.x + 8, corner.y + 6), colour, note);
+  if (hovered >= 0 && ImGui::IsWindowHovered()) {
+    ImGui::BeginTooltip();
+    ImGui::Text("'%s' moved %.4g in all %d dimensions (-lr x gradient)", s.data->vocab.token(hovered).c_str(),
+                double(in->movement[std::size_t(hovered)]), int(in->delta.cols()));
+    ImGui::Text("drawn %.3g times longer so it can be seen", double(k));
+    ImGui::EndTooltip();
+  }
+  return k;
+}
+
+}  // namespace ev::ui
