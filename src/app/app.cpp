@@ -260,7 +260,7 @@ std::array<float, 4> clear_color() {
 // inspector and the teaching tools. A new Step record brings its tab forward.
 void App::tools_window() {
   const Snapshot& s = *snap_;
-  if (ImGui::Begin("Tools", nullptr, kPanelFlags) && ImGui::BeginTabBar("tools")) {
+  if (ImGui::Begin("Tools", nullptr, kPanelFlags) && ImGui::BeginTabBar("tools", ImGuiTabBarFlags_FittingPolicyScroll)) {
     const bool new_record = s.inspection && s.inspection.get() != seen_inspection_;
     if (new_record) seen_inspection_ = s.inspection.get();
     auto tab = [&](const char* name, ImGuiTabItemFlags f = 0) {
@@ -272,7 +272,7 @@ void App::tools_window() {
       ui::draw_onehot_panel(s, ctx_, onehot_);
       ImGui::EndTabItem();
     }
-    if (tab("Step inspector", new_record ? ImGuiTabItemFlags_SetSelected : 0)) {
+    if (tab("Inspector", new_record ? ImGuiTabItemFlags_SetSelected : 0)) {
       ui::draw_inspector_panel(s, ctx_);
       ImGui::EndTabItem();
     }
@@ -280,7 +280,7 @@ void App::tools_window() {
       ui::draw_representations_panel(s, ctx_, representations_);
       ImGui::EndTabItem();
     }
-    if (tab("Sampling")) {
+    if (tab("Samples")) {
       ui::draw_sampling_panel(s, ctx_, sampling_);
       ImGui::EndTabItem();
     }

@@ -25,7 +25,9 @@ void draw_inspector_panel(const Snapshot& s, UiContext& ctx) {
   ImGui::SameLine();
   if (ImGui::Button("Step 10")) ctx.post(cmd::Step{10});
   ImGui::SameLine();
-  ImGui::TextDisabled("Each press is real training: it pauses, then shows what the update did.");
+  ImGui::PushTextWrapPos(0);
+  ImGui::TextDisabled("Real training steps, shown one update at a time.");
+  ImGui::PopTextWrapPos();
 
   const StepInspection* in = s.inspection.get();
   if (!in || in->steps.empty()) {

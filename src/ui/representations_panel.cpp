@@ -47,6 +47,7 @@ void draw_representations_panel(const Snapshot& s, UiContext& ctx, Representatio
   ImGui::TextDisabled("(or click a point in the embedding view)");
 
   const auto C = s.C();  // (V, d)
+  ImGui::PushTextWrapPos(0);
   ImGui::Text("index:     %d", tok);
   ImGui::SameLine();
   ImGui::TextDisabled("  one integer. Is '%s' closer to id %d than to id %d? The numbers cannot say.",
@@ -67,6 +68,7 @@ void draw_representations_panel(const Snapshot& s, UiContext& ctx, Representatio
   ImGui::TextUnformatted(em.c_str());
   ImGui::SameLine();
   ImGui::TextDisabled("  %d learned numbers", d);
+  ImGui::PopTextWrapPos();
 
   // Distance maps: refreshed when the table changes (large ones at most 4 times a second).
   const int n = std::min(V, kMaxMapTokens);
@@ -101,13 +103,14 @@ void draw_representations_panel(const Snapshot& s, UiContext& ctx, Representatio
   const float side = std::max(60.0f, std::min((avail - ImGui::GetStyle().ItemSpacing.x) * 0.5f,
                                               ImGui::GetContentRegionAvail().y - ImGui::GetTextLineHeightWithSpacing() * 3));
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  draw_map(dl, &st.onehot_map, ImGui::GetCursorScreenPos(), side, 1.5f, "one-hot distances: all sqrt(2)");
+  draw_map(dl, &st.onehot_map, ImGui::GetCursorScreenPos(), side, 1.5f, "one-hot: all sqrt(2) apart");
   ImGui::SameLine();
-  draw_map(dl, &st.embed_map, ImGui::GetCursorScreenPos(), side, st.max_embed_dist,
-           "embedding distances: similar tokens are close");
+  draw_map(dl, &st.embed_map, ImGui::GetCursorScreenPos(), side, st.max_embed_dist, "embedding: similar are close");
   if (V > n) ImGui::TextDisabled("(the first %d of %d tokens)", n, V);
+  ImGui::PushTextWrapPos(0);
   ImGui::TextDisabled("white: near, red: far (0 to %.2f). Rows and columns in vocabulary order: . a b c ...",
                       double(st.max_embed_dist));
+  ImGui::PopTextWrapPos();
   if (!st.gl_error.empty()) ImGui::TextDisabled("(no heat maps: %s)", st.gl_error.c_str());
   ImGui::PopID();
 }
