@@ -239,7 +239,7 @@ TEST(Gui, EveryToolTabDraws) {
   if (!ui) GTEST_SKIP() << "no headless OpenGL here";
   ASSERT_TRUE(ui->click("Step 100"));
   settle(*ui);
-  for (const char* tab : {"Representations", "Samples", "Neighbours", "Model", "Lessons", "One-hot vs lookup"}) {
+  for (const char* tab : {"Codes", "Samples", "Nearest", "Model", "Lessons", "One-hot"}) {
     ASSERT_TRUE(ui->click(std::string("tab ") + tab)) << tab;
     ui->frame();
 #ifdef EMBEDVIZ_SCREENSHOT_DIR

@@ -260,7 +260,7 @@ std::array<float, 4> clear_color() {
 // inspector and the teaching tools. A new Step record brings its tab forward.
 void App::tools_window() {
   const Snapshot& s = *snap_;
-  if (ImGui::Begin("Tools", nullptr, kPanelFlags) && ImGui::BeginTabBar("tools", ImGuiTabBarFlags_FittingPolicyScroll)) {
+  if (ImGui::Begin("Tools", nullptr, kPanelFlags) && ImGui::BeginTabBar("tools")) {
     const bool new_record = s.inspection && s.inspection.get() != seen_inspection_;
     if (new_record) seen_inspection_ = s.inspection.get();
     auto tab = [&](const char* name, ImGuiTabItemFlags f = 0) {
@@ -268,15 +268,15 @@ void App::tools_window() {
       ctx_.record_item(std::string("tab ") + name);
       return open;
     };
-    if (tab("One-hot vs lookup")) {
+    if (tab("One-hot")) {
       ui::draw_onehot_panel(s, ctx_, onehot_);
       ImGui::EndTabItem();
     }
-    if (tab("Inspector", new_record ? ImGuiTabItemFlags_SetSelected : 0)) {
+    if (tab("Step", new_record ? ImGuiTabItemFlags_SetSelected : 0)) {
       ui::draw_inspector_panel(s, ctx_);
       ImGui::EndTabItem();
     }
-    if (tab("Representations")) {
+    if (tab("Codes")) {
       ui::draw_representations_panel(s, ctx_, representations_);
       ImGui::EndTabItem();
     }
@@ -284,7 +284,7 @@ void App::tools_window() {
       ui::draw_sampling_panel(s, ctx_, sampling_);
       ImGui::EndTabItem();
     }
-    if (tab("Neighbours")) {
+    if (tab("Nearest")) {
       ui::draw_neighbours_panel(s, ctx_, neighbours_);
       ImGui::EndTabItem();
     }
@@ -306,6 +306,7 @@ void App::frame(float frame_ms) {
   const Snapshot& s = *snap_;
   ctx_.frame_ms = frame_ms;
   ctx_.hovered_token = -1;
+  ctx_.item_rects.clear();  // only what this frame draws can be clicked
 
   shortcuts();
   menu_bar();

@@ -36,6 +36,7 @@ void draw_representations_panel(const Snapshot& s, UiContext& ctx, Representatio
   const int V = s.shape.vocab, d = s.shape.emb;
   int tok = ctx.selected_token >= 0 && ctx.selected_token < V ? ctx.selected_token : std::min(1, V - 1);
 
+  ImGui::TextDisabled("THREE WAYS TO GIVE A TOKEN TO A NETWORK");
   // The token: pick with a combo (clicking a point in the embedding view selects too).
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
   if (ImGui::BeginCombo("token", vocab.token(tok).c_str())) {
