@@ -1,0 +1,68 @@
+"""The PyTorch peer for embedviz-train's speed: the makemore MLP (block 3,
+emb 10, hidden 200, batch 32, plain SGD) written the way the lecture writes
+it, on the same data, timing the training loop only. Prints one JSON line.
+
+Usage: /usr/bin/python3 tests/bench/torch_peer.py names.txt [steps] [threads]
+"""
+import json
+import random
+import sys
+import time
+
+import torch
+
+
+def main():
+    path = sys.argv[1]
+    steps = int(sys.argv[2]) if len(sys.argv) > 2 else 20000
+    threads = int(sys.argv[3]) if len(sys.argv) > 3 else 1
+    torch.set_num_threads(threads)
+    block, emb, hidden, batch, lr = 3, 10, 200, 32, 0.1
+
+    words = [w for w in open(path, encoding="utf-8").read().splitlines() if w]
+    chars = sorted(set("".join(words)))
+    stoi = {c: i + 1 for i, c in enumerate(chars)}
+    stoi["."] = 0
+    V = len(stoi)
+    random.seed(42)
+    random.shuffle(words)
+    X, Y = [], []
+    for w in words[: int(0.8 * len(words))]:
+        ctx = [0] * block
+        for ch in w + ".":
+            ix = stoi[ch]
+            X.append(ctx)
+            Y.append(ix)
+            ctx = ctx[1:] + [ix]
+    X, Y = torch.tensor(X), torch.tensor(Y)
+
+    g = torch.Generator().manual_seed(2147483647)
+    C = torch.randn((V, emb), generator=g)
+    W1 = torch.randn((block * emb, hidden), generator=g)
+    b1 = torch.randn(hidden, generator=g)
+    W2 = torch.randn((hidden, V), generator=g)
+    b2 = torch.randn(V, generator=g)
+    params = [C, W1, b1, W2, b2]
+    for p in params:
+        p.requires_grad = True
+
+    t0 = time.perf_counter()
+    for i in range(steps):
+        ix = torch.randint(0, X.shape[0], (batch,), generator=g)
+        e = C[X[ix]]                                  # (B, block, emb)
+        h = torch.tanh(e.view(-1, block * emb) @ W1 + b1)  # (B, hidden)
+        logits = h @ W2 + b2                          # (B, V)
+        loss = torch.nn.functional.cross_entropy(logits, Y[ix])
+        for p in params:
+            p.grad = None
+        loss.backward()
+        rate = lr if i < steps // 2 else lr * 0.1
+        for p in params:
+            p.data += -rate * p.grad
+    seconds = time.perf_counter() - t0
+    print(json.dumps({"steps": steps, "seconds": seconds, "steps_per_s": steps / seconds,
+                      "threads": threads, "last_loss": loss.item()}))
+
+
+if __name__ == "__main__":
+    main()
