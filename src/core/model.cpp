@@ -46,11 +46,15 @@ T forward(const Model<T>& m, const std::int32_t* X, const std::int32_t* Y, int B
   a.logits.noalias() = a.h * P.W2;              // (B, V) = (B, H)(H, V)
   a.logits.rowwise() += P.b2;                   // (B, V)
 
-  // Softmax with the row maximum subtracted, so exp never overflows.
-  Eigen::Matrix<T, Eigen::Dynamic, 1> maxes = a.logits.rowwise().maxCoeff();  // (B)
-  a.probs = (a.logits.colwise() - maxes).array().exp();                        // (B, V)
-  Eigen::Matrix<T, Eigen::Dynamic, 1> sums = a.probs.rowwise().sum();          // (B)
-  a.probs.array().colwise() /= sums.array();                                   // (B, V)
+  // Softmax with the row maximum subtracted, so exp never overflows. Row by
+  // row: each row is contiguous, so exp runs vectorised.
+  Eigen::Matrix<T, Eigen::Dynamic, 1> maxes(B), sums(B);                       // (B)
+  for (int b = 0; b < B; ++b) {
+    maxes(b) = a.logits.row(b).maxCoeff();
+    a.probs.row(b) = (a.logits.row(b).array() - maxes(b)).exp().matrix();     // (V)
+    sums(b) = a.probs.row(b).sum();
+    a.probs.row(b) /= sums(b);                                                 // (V)
+  }
 
   if (!Y) return T(0);
   // loss_b = -log softmax(logits_b)[y_b] = log(sum) + max - logit_y

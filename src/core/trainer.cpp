@@ -63,8 +63,9 @@ StepResult Trainer::step() {
     return {loss, false};
   }
   backward(model_, bx_.data(), by_.data(), B, act_);
+  // Any NaN or infinity in the gradients makes this sum NaN (x * 0 is 0 only for finite x).
   const Eigen::Map<const Eigen::ArrayXf> g(model_.grads.data(), Eigen::Index(model_.grads.size()));
-  if (!g.allFinite()) {
+  if (!std::isfinite((g * 0.0f).sum())) {
     rng_.restore(before);
     return {loss, false};
   }
