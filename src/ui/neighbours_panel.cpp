@@ -4,6 +4,7 @@
 #include <imgui.h>
 
 #include "core/teach.h"
+#include "ui/token_picker.h"
 
 namespace ev::ui {
 
@@ -11,13 +12,7 @@ void draw_neighbours_panel(const Snapshot& s, UiContext& ctx, NeighboursPanelSta
   ImGui::PushID("neighbours");
   const Vocab& vocab = s.data->vocab;
   const int V = s.shape.vocab;
-  int tok = ctx.selected_token >= 0 && ctx.selected_token < V ? ctx.selected_token : std::min(1, V - 1);
-  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
-  if (ImGui::BeginCombo("token", vocab.token(tok).c_str())) {
-    for (int v = 0; v < V && v < 4096; ++v)
-      if (ImGui::Selectable(vocab.token(v).c_str(), v == tok)) ctx.selected_token = tok = v;
-    ImGui::EndCombo();
-  }
+  const int tok = token_picker(s, ctx);
   ImGui::SameLine();
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);
   ImGui::SliderInt("k", &st.k, 1, std::max(1, std::min(32, V - 1)));

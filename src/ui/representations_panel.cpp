@@ -10,6 +10,7 @@
 #include "core/teach.h"
 #include "gfx/gl.h"
 #include "ui/gpu_draw.h"
+#include "ui/token_picker.h"
 
 namespace ev::ui {
 
@@ -34,16 +35,8 @@ void draw_representations_panel(const Snapshot& s, UiContext& ctx, Representatio
   ImGui::PushID("representations");
   const Vocab& vocab = s.data->vocab;
   const int V = s.shape.vocab, d = s.shape.emb;
-  int tok = ctx.selected_token >= 0 && ctx.selected_token < V ? ctx.selected_token : std::min(1, V - 1);
-
   ImGui::TextDisabled("THREE WAYS TO GIVE A TOKEN TO A NETWORK");
-  // The token: pick with a combo (clicking a point in the embedding view selects too).
-  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
-  if (ImGui::BeginCombo("token", vocab.token(tok).c_str())) {
-    for (int v = 0; v < V && v < 4096; ++v)
-      if (ImGui::Selectable(vocab.token(v).c_str(), v == tok)) ctx.selected_token = tok = v;
-    ImGui::EndCombo();
-  }
+  const int tok = token_picker(s, ctx);  // clicking a point in the embedding view selects too
   ImGui::SameLine();
   ImGui::TextDisabled("(or click a point in the embedding view)");
 
