@@ -233,19 +233,28 @@ TEST(Gui, SaveAndLoadSession) {
   std::remove((path + ".bad").c_str());
 }
 
-// Each teaching tab draws without error at the default size; pictures for a person to look at.
+// Each teaching tab draws at the default size and at 1280x800, and every tab
+// can be reached by a click; pictures for a person to look at.
 TEST(Gui, EveryToolTabDraws) {
+  for (const auto& [w, h] : {std::pair{1280, 800}, std::pair{1600, 1000}}) {
+    app::AppOptions o = options();
+    o.width = w;
+    o.height = h;
+    auto small = open_ui(o);
+    if (!small) GTEST_SKIP() << "no headless OpenGL here";
+    ASSERT_TRUE(small->click("Step 100"));
+    settle(*small);
+    for (const char* tab : {"Step", "Codes", "Samples", "Nearest", "Model", "Lessons", "One-hot"}) {
+      ASSERT_TRUE(small->click(std::string("tab ") + tab)) << tab << " at " << w << "x" << h;
+      small->frame();
+#ifdef EMBEDVIZ_SCREENSHOT_DIR
+      gfx::write_png(small->pixels(), std::string(EMBEDVIZ_SCREENSHOT_DIR) + "/gui_tab_" + tab + "_" +
+                                          std::to_string(w) + ".png");
+#endif
+    }
+  }
   auto ui = open_ui();
   if (!ui) GTEST_SKIP() << "no headless OpenGL here";
-  ASSERT_TRUE(ui->click("Step 100"));
-  settle(*ui);
-  for (const char* tab : {"Codes", "Samples", "Nearest", "Model", "Lessons", "One-hot"}) {
-    ASSERT_TRUE(ui->click(std::string("tab ") + tab)) << tab;
-    ui->frame();
-#ifdef EMBEDVIZ_SCREENSHOT_DIR
-    gfx::write_png(ui->pixels(), std::string(EMBEDVIZ_SCREENSHOT_DIR) + "/gui_tab_" + tab + ".png");
-#endif
-  }
   // A lesson preset sets its configuration, paused at step 0.
   ASSERT_TRUE(ui->click("tab Lessons"));
   ASSERT_TRUE(ui->click("lesson 2-D embeddings")) << "no preset button";

@@ -40,6 +40,7 @@ void draw_inspector_panel(const Snapshot& s, UiContext& ctx) {
     return;
   }
   const Vocab& vocab = s.data->vocab;
+  ImGui::PushTextWrapPos(0);
   const InspectedStep& first = in->steps.front();
   const InspectedStep& last = in->steps.back();
   if (in->steps.size() == 1)
@@ -60,18 +61,17 @@ void draw_inspector_panel(const Snapshot& s, UiContext& ctx) {
     std::string names;
     for (std::size_t i = 0; i < in->unmoved.size() && i < 60; ++i) names += vocab.token(in->unmoved[i]) + " ";
     if (in->unmoved.size() > 60) names += "...";
-    ImGui::PushTextWrapPos(w);
     ImGui::TextColored(ImVec4(0.7f, 0.7f, 0.75f, 1),
                        "Did not move: %s- no context in the batch looked them up, so their rows got exactly zero "
                        "gradient. The lookup's gradient is sparse.",
                        names.c_str());
-    ImGui::PopTextWrapPos();
   }
 
+  ImGui::PopTextWrapPos();
   const float h = ImGui::GetContentRegionAvail().y;
   ImGui::BeginChild("tables", ImVec2(0, h), false);
   if (ImGui::BeginTable("moved", 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_ScrollY,
-                        ImVec2(w * 0.34f, h))) {
+                        ImVec2(w * 0.4f, h))) {
     ImGui::TableSetupScrollFreeze(0, 1);
     ImGui::TableSetupColumn("token");
     ImGui::TableSetupColumn("|move|");

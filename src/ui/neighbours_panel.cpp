@@ -40,7 +40,9 @@ void draw_neighbours_panel(const Snapshot& s, UiContext& ctx, NeighboursPanelSta
     }
     ImGui::EndTable();
   }
+  ImGui::PushTextWrapPos(0);
   ImGui::TextDisabled("Cosine compares directions only; distance also counts length. Click a token to follow it.");
+  ImGui::PopTextWrapPos();
   ImGui::PopID();
 }
 
