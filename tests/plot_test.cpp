@@ -206,3 +206,61 @@ TEST(PlotThinning, DropsNonFiniteAndNonPositiveOnLogAxes) {
   ASSERT_EQ(out.size(), 2u);  // 1, 2
   EXPECT_EQ(out[1].y, 2.0);
 }
+
+// Distance from p to the segment [a, b], in pixels.
+static float segment_distance(ImVec2 p, ImVec2 a, ImVec2 b) {
+  const float dx = b.x - a.x, dy = b.y - a.y, len2 = dx * dx + dy * dy;
+  float t = len2 > 0 ? ((p.x - a.x) * dx + (p.y - a.y) * dy) / len2 : 0;
+  t = std::fmin(1.0f, std::fmax(0.0f, t));
+  return std::hypot(p.x - a.x - t * dx, p.y - a.y - t * dy);
+}
+
+TEST(PlotSimplify, ASmoothCurveShrinksAndStaysWithinTheTolerance) {
+  // A decaying loss-like curve sampled at every pixel column.
+  std::vector<ImVec2> pts;
+  for (int x = 0; x < 800; ++x) pts.push_back(ImVec2(float(x), 300.0f - 250.0f * std::exp(-float(x) / 60.0f)));
+  const std::vector<ImVec2> orig = pts;
+  std::vector<int> kept;
+  plot::simplify_polyline(&pts, 0.25f, &kept);
+  EXPECT_LT(pts.size(), 80u);  // from 800
+  ASSERT_EQ(kept.size(), pts.size());
+  EXPECT_EQ(kept.front(), 0);
+  EXPECT_EQ(kept.back(), 799);
+  for (std::size_t k = 0; k < kept.size(); ++k) {
+    EXPECT_EQ(pts[k].x, orig[std::size_t(kept[k])].x);  // kept points are input points, in order
+    if (k) {
+      EXPECT_LT(kept[k - 1], kept[k]);
+    }
+  }
+  // Every dropped point lies within the tolerance of the segment that replaced it.
+  for (std::size_t k = 1; k < kept.size(); ++k)
+    for (int i = kept[k - 1] + 1; i < kept[k]; ++i)
+      EXPECT_LE(segment_distance(orig[std::size_t(i)], pts[k - 1], pts[k]), 0.25f + 1e-4f) << i;
+}
+
+TEST(PlotSimplify, KeepsCornersSpikesAndReturnsToTheStart) {
+  // A spike one point wide must survive; a path that comes back on itself
+  // (first and last point equal) must keep its far end.
+  std::vector<ImVec2> spike = {{0, 10}, {1, 10}, {2, 10}, {3, 2}, {4, 10}, {5, 10}, {6, 10}};
+  plot::simplify_polyline(&spike, 0.5f);
+  ASSERT_EQ(spike.size(), 5u);  // ends, the spike and its two feet
+  EXPECT_EQ(spike[2].y, 2.0f);
+  std::vector<ImVec2> loop = {{0, 0}, {5, 0}, {10, 0}, {5, 0.1f}, {0, 0}};
+  plot::simplify_polyline(&loop, 0.5f);
+  ASSERT_EQ(loop.size(), 3u);
+  EXPECT_EQ(loop[1].x, 10.0f);
+  // Two points or fewer come back unchanged.
+  std::vector<ImVec2> two = {{0, 0}, {3, 4}};
+  std::vector<int> kept;
+  plot::simplify_polyline(&two, 10.0f, &kept);
+  EXPECT_EQ(two.size(), 2u);
+  EXPECT_EQ(kept, (std::vector<int>{0, 1}));
+}
+
+TEST(PlotSimplify, AJaggedSeriesKeepsItsZigzag) {
+  // Noise of +-3 px: nothing can be dropped at a quarter pixel.
+  std::vector<ImVec2> pts;
+  for (int x = 0; x < 200; ++x) pts.push_back(ImVec2(float(x), (x % 2) ? 3.0f : -3.0f));
+  plot::simplify_polyline(&pts, 0.25f);
+  EXPECT_EQ(pts.size(), 200u);
+}

@@ -1,8 +1,10 @@
 // app.cpp: layout, menu, shortcuts and the per-frame wiring of the panels.
 #include "app/app.h"
 
+#include <backends/imgui_impl_opengl3.h>
 #include <imgui.h>
 
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -11,6 +13,7 @@
 #include "core/error.h"
 #include "core/export.h"
 #include "core/teach.h"
+#include "gfx/gl.h"
 #include "ui/facts_panel.h"
 #include "ui/inspector_panel.h"
 #include "ui/lessons_panel.h"
@@ -66,10 +69,34 @@ void setup_fonts_and_style(float scale) {
     io.Fonts->AddFontDefault();
   ImGui::StyleColorsDark();
   ImGuiStyle& style = ImGui::GetStyle();
-  style.WindowRounding = 4;
-  style.FrameRounding = 3;
+  // Square corners: a rounded rectangle is dozens of thin anti-aliased
+  // triangles, and a software renderer pays for each of them every frame.
+  style.WindowRounding = 0;
+  style.ChildRounding = 0;
+  style.FrameRounding = 0;
+  style.PopupRounding = 0;
+  style.GrabRounding = 0;
+  style.TabRounding = 0;
+  style.ScrollbarRounding = 0;
+  // The window background is the frame's clear colour (nearly free); fills
+  // that only repeat it are left out. The focused window keeps its title colour.
+  style.Colors[ImGuiCol_TitleBg] = ImVec4(0, 0, 0, 0);
+  style.Colors[ImGuiCol_TitleBgCollapsed] = ImVec4(0, 0, 0, 0);
+  style.Colors[ImGuiCol_MenuBarBg] = ImVec4(0, 0, 0, 0);
   style.WindowBorderSize = 1;
   style.ScaleAllSizes(scale);
+}
+
+void use_pixel_exact_font_sampling() {
+  // ImGui places glyphs on whole pixels, so nearest sampling of the font atlas
+  // draws the same text as bilinear, at a fraction of a software renderer's cost.
+  ImGui_ImplOpenGL3_CreateDeviceObjects();
+  const auto tex = GLuint(reinterpret_cast<std::intptr_t>(ImGui::GetIO().Fonts->TexID));
+  if (!tex) return;
+  glBindTexture(GL_TEXTURE_2D, tex);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+  glBindTexture(GL_TEXTURE_2D, 0);
 }
 
 App::App(const AppOptions& o) {
@@ -108,7 +135,10 @@ std::string data_dir() {
 }  // namespace
 
 void App::menu_bar() {
-  if (!ImGui::BeginMainMenuBar()) return;
+  ImGui::PushStyleColor(ImGuiCol_WindowBg, ImVec4(0, 0, 0, 0));  // the clear colour shows through
+  const bool open = ImGui::BeginMainMenuBar();
+  ImGui::PopStyleColor();
+  if (!open) return;
   auto ask = [&](FileAction a, const std::string& name) {
     file_action_ = a;
     file_popup_open_ = true;
@@ -301,10 +331,11 @@ void App::tools_window() {
   ImGui::End();
 }
 
-void App::frame(float frame_ms) {
+void App::frame(float frame_ms, float fps) {
   snap_ = trainer_->snapshot();  // once per frame: every panel shows the same step
   const Snapshot& s = *snap_;
   ctx_.frame_ms = frame_ms;
+  ctx_.fps = fps;
   ctx_.hovered_token = -1;
   ctx_.item_rects.clear();  // only what this frame draws can be clicked
 

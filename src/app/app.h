@@ -30,6 +30,7 @@ struct AppOptions {
   std::string stats;           // write frame and training statistics as JSON here
   int width = 1600, height = 1000;  // window size in screen coordinates
   bool headless = false;       // no window: EGL surfaceless + an offscreen framebuffer
+  double fps = -1;             // frame rate limit; 0: none; < 0: the display's refresh rate (windowed runs)
   TrainConfig config;          // initial hyperparameters
 };
 
@@ -43,8 +44,9 @@ class App {
   explicit App(const AppOptions& o);
   ~App();
 
-  // Builds this frame's UI. frame_ms is the duration of the previous frame.
-  void frame(float frame_ms);
+  // Builds this frame's UI. frame_ms is the work of the previous frame, fps
+  // the rate frames are shown at (0: unknown).
+  void frame(float frame_ms, float fps = 0);
 
   TrainingThread& trainer() { return *trainer_; }
   ui::UiContext& context() { return ctx_; }
@@ -91,6 +93,9 @@ class App {
 
 // The colour to clear each frame to: the panels' background (they draw none).
 std::array<float, 4> clear_color();
+
+// After the renderer backend is initialised: sample the font atlas nearest.
+void use_pixel_exact_font_sampling();
 
 // Loads DejaVu Sans (Debian's fonts-dejavu-core) at a readable size for the
 // given content scale, and scales ImGui's style to match.

@@ -38,6 +38,7 @@ HeadlessUi::HeadlessUi(const AppOptions& o) : w_(o.width), h_(o.height) {
   map_keys_like_glfw();
   setup_fonts_and_style(1.0f);
   ImGui_ImplOpenGL3_Init("#version 330 core");
+  use_pixel_exact_font_sampling();
   app_ = std::make_unique<App>(o);
 }
 

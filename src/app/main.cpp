@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <thread>
 #include <vector>
 
 #include "app/app.h"
@@ -27,22 +28,31 @@ namespace {
 
 using ev::app::AppOptions;
 
-// Frame times and training progress, for --stats.
+// Frame times and training progress, for --stats. A frame's time is the work
+// of making it: events, UI, rendering (waited for) and presenting. The
+// interval between frames also holds the wait for the next refresh.
 struct Stats {
-  std::vector<double> frame_ms;
+  std::vector<double> frame_ms, interval_ms;
   std::int64_t first_step = 0, last_step = 0;
   double seconds = 0;
+  double fps_limit = 0;
 
-  void write(const std::string& path, int w, int h) const {
-    std::vector<double> v = frame_ms;
+  static double pct(std::vector<double> v, double p) {
+    if (v.empty()) return 0.0;
     std::sort(v.begin(), v.end());
-    auto pct = [&](double p) { return v.empty() ? 0.0 : v[std::min(v.size() - 1, std::size_t(p * double(v.size())))]; };
+    return v[std::min(v.size() - 1, std::size_t(p * double(v.size())))];
+  }
+  void write(const std::string& path, int w, int h) const {
     const nlohmann::json j = {{"frames", frame_ms.size()},
                               {"width", w},
                               {"height", h},
-                              {"frame_ms_p50", pct(0.50)},
-                              {"frame_ms_p95", pct(0.95)},
-                              {"frame_ms_max", v.empty() ? 0.0 : v.back()},
+                              {"frame_ms_p50", pct(frame_ms, 0.50)},
+                              {"frame_ms_p95", pct(frame_ms, 0.95)},
+                              {"frame_ms_max", pct(frame_ms, 1.0)},
+                              {"frame_interval_ms_p50", pct(interval_ms, 0.50)},
+                              {"frame_interval_ms_p95", pct(interval_ms, 0.95)},
+                              {"fps", seconds > 0 ? double(frame_ms.size()) / seconds : 0.0},
+                              {"fps_limit", fps_limit},
                               {"train_steps", last_step},
                               {"train_steps_per_s", seconds > 0 ? double(last_step - first_step) / seconds : 0.0}};
     std::ofstream f(path);
@@ -91,6 +101,7 @@ int run_headless(const AppOptions& o) {
     glFinish();  // count the GPU's (llvmpipe's) work in the frame time
     const auto now = clock::now();
     st.frame_ms.push_back(std::chrono::duration<double, std::milli>(now - prev).count());
+    st.interval_ms.push_back(st.frame_ms.back());
     prev = now;
   }
   st.seconds = std::chrono::duration<double>(clock::now() - t0).count();
@@ -115,6 +126,15 @@ int run_window(const AppOptions& o) {
   }
   glfwMakeContextCurrent(window);
   glfwSwapInterval(1);
+  // Frames are paced to the display's refresh rate. Swapping on the vertical
+  // blank does that where the driver supports it; where it does not (a
+  // virtual display, some software renderers) the loop sleeps instead, so the
+  // UI never makes frames nobody sees with the trainer's CPU time.
+  double fps = o.fps;
+  if (fps < 0) {
+    const GLFWvidmode* mode = glfwGetPrimaryMonitor() ? glfwGetVideoMode(glfwGetPrimaryMonitor()) : nullptr;
+    fps = mode && mode->refreshRate >= 30 ? mode->refreshRate : 60;
+  }
   if (ev::gfx::load_gl(reinterpret_cast<ev::gfx::GlLoadFn>(&glfwGetProcAddress)) < 33)
     throw ev::Error("OpenGL 3.3 is not available");
 
@@ -129,6 +149,7 @@ int run_window(const AppOptions& o) {
   ev::app::setup_fonts_and_style(std::max(1.0f, std::max(sx, sy)));
   ImGui_ImplGlfw_InitForOpenGL(window, true);
   ImGui_ImplOpenGL3_Init("#version 330 core");
+  ev::app::use_pixel_exact_font_sampling();
 
   Stats st;
   int code = 0;
@@ -139,15 +160,27 @@ int run_window(const AppOptions& o) {
     using clock = std::chrono::steady_clock;
     const auto t0 = clock::now();
     auto prev = t0;
+    auto next = t0;  // when the next frame is due
+    const auto period = std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(fps > 0 ? 1.0 / fps : 0.0));
     st.first_step = app.trainer().snapshot()->step;
-    float last_ms = 16.7f;
+    st.fps_limit = fps;
+    float last_ms = 16.7f, last_fps = 0;
     for (int frame = 0; !glfwWindowShouldClose(window) && !app.quit_requested() && !reached(app, o); ++frame) {
-      // poll, new frame, build the UI, render, swap
+      // wait for the frame's turn, poll, new frame, build the UI, render, swap
+      if (fps > 0) {
+        next += period;
+        const auto now = clock::now();
+        if (next > now)
+          std::this_thread::sleep_until(next);
+        else if (now - next > period)
+          next = now;  // far behind (a stall): start the count again rather than rush
+      }
+      const auto start = clock::now();
       glfwPollEvents();
       ImGui_ImplOpenGL3_NewFrame();
       ImGui_ImplGlfw_NewFrame();
       ImGui::NewFrame();
-      app.frame(last_ms);
+      app.frame(last_ms, last_fps);
       ImGui::Render();
       int fw = 0, fh = 0;
       glfwGetFramebufferSize(window, &fw, &fh);
@@ -168,8 +201,11 @@ int run_window(const AppOptions& o) {
       if (last && !o.screenshot.empty()) ev::gfx::write_png(ev::gfx::read_pixels(fw, fh), o.screenshot);
       glfwSwapBuffers(window);
       const auto now = clock::now();
-      last_ms = float(std::chrono::duration<double, std::milli>(now - prev).count());
+      last_ms = float(std::chrono::duration<double, std::milli>(now - start).count());
+      const double interval = std::chrono::duration<double, std::milli>(now - prev).count();
+      if (interval > 0) last_fps = last_fps > 0 ? 0.9f * last_fps + 0.1f * float(1000.0 / interval) : float(1000.0 / interval);
       st.frame_ms.push_back(last_ms);
+      st.interval_ms.push_back(interval);
       prev = now;
       if (last) break;
     }
@@ -202,6 +238,8 @@ int main(int argc, char** argv) {
   cli.add_option("--stats", o.stats, "Write frame times and training speed as JSON");
   cli.add_option("--size", size, "Window size, WIDTHxHEIGHT (default 1600x1000)");
   cli.add_flag("--headless", o.headless, "No window: render offscreen (EGL surfaceless)");
+  cli.add_option("--fps", o.fps, "Most frames per second; 0: as many as possible (default: the display's refresh rate)")
+      ->check(CLI::Range(0.0, 1000.0));
   cli.add_option("--lr", o.config.lr, "Initial learning rate")->check(CLI::Range(1e-8, 1e6));
   cli.add_option("--emb", o.config.emb, "Initial embedding dimension")->check(CLI::Range(1, 64));
   cli.add_option("--hidden", o.config.hidden, "Initial hidden layer size")->check(CLI::Range(1, 4096));
@@ -221,8 +259,9 @@ int main(int argc, char** argv) {
   }
   o.config.lr_decay_step = 100000;
   // llvmpipe (Mesa's software GL) starts one raster thread per core; on a small
-  // machine they would take the trainer's core. One is plenty for this UI.
-  setenv("LP_NUM_THREADS", "1", 0);
+  // machine they would take the trainer's core. This UI rasterises on the
+  // thread that draws it: paced frames leave that thread idle between them.
+  setenv("LP_NUM_THREADS", "0", 0);
   try {
     return o.headless ? run_headless(o) : run_window(o);
   } catch (const ev::Error& e) {

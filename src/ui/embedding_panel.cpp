@@ -286,20 +286,33 @@ void draw_embedding_panel(const Snapshot& s, UiContext& ctx, EmbeddingPanelState
   // Trails, fading from old to new.
   if (st.show_trails && st.trails.size() >= 2) {
     const std::size_t K = st.trails.size();
+    // Each trail is simplified to within half a pixel first: a token that has
+    // settled leaves a segment or two instead of thirty.
+    std::vector<ImVec2> run;
+    std::vector<int> age, kept;
+    auto flush = [&](ImU32 base) {
+      plot::simplify_polyline(&run, 0.5f, &kept);
+      for (std::size_t k = 1; k < run.size(); ++k) {
+        const int alpha = std::min(255, 20 + int(220.0f * float(age[std::size_t(kept[k])]) / float(K)));
+        dl->AddLine(run[k - 1], run[k], base | (ImU32(alpha) << IM_COL32_A_SHIFT), 1.0f);
+      }
+      run.clear();
+      age.clear();
+    };
     auto trail_of = [&](std::size_t i) {
       const ImU32 base = class_colour(cls[i]) & ~IM_COL32_A_MASK;
-      for (std::size_t k = 1; k < K; ++k) {
-        const float ax = st.trails[k - 1][2 * i], ay = st.trails[k - 1][2 * i + 1];
-        const float bx = st.trails[k][2 * i], by = st.trails[k][2 * i + 1];
-        if (!finite2(ax, ay) || !finite2(bx, by)) continue;
-        const int alpha = int(150.0f * float(k) / float(K));
-        dl->AddLine(plot::ToPixels(ax, ay), plot::ToPixels(bx, by), base | (ImU32(alpha) << IM_COL32_A_SHIFT), 1.5f);
+      // The recorded running averages, then the point itself (the averaged
+      // trail lags behind it); a non-finite position breaks the trail.
+      for (std::size_t k = 0; k <= K; ++k) {
+        const float x = k < K ? st.trails[k][2 * i] : st.xy[2 * i], y = k < K ? st.trails[k][2 * i + 1] : st.xy[2 * i + 1];
+        if (!finite2(x, y)) {
+          flush(base);
+          continue;
+        }
+        run.push_back(plot::ToPixels(x, y));
+        age.push_back(int(std::min(k + 1, K)));
       }
-      // The averaged trail lags behind the point: join its end to the point.
-      const float ex = st.trails[K - 1][2 * i], ey = st.trails[K - 1][2 * i + 1];
-      const float px = st.xy[2 * i], py = st.xy[2 * i + 1];
-      if (finite2(ex, ey) && finite2(px, py))
-        dl->AddLine(plot::ToPixels(ex, ey), plot::ToPixels(px, py), base | (ImU32(150) << IM_COL32_A_SHIFT), 1.5f);
+      flush(base);
     };
     if (V <= kTrailsUpTo) {
       for (std::size_t i = 0; i < n; ++i) trail_of(i);

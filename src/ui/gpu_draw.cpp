@@ -47,18 +47,4 @@ void add_gpu_draw(ImDrawList* dl, std::function<void(const gfx::ScreenSpace&)> d
   dl->AddCallback(ImDrawCallback_ResetRenderState, nullptr);  // ImGui's renderer sets its GL state again
 }
 
-void add_gpu_fill(ImDrawList* dl, ImVec2 min, ImVec2 max, ImVec4 c) {
-  if (!gfx::gl_ready()) {
-    dl->AddRectFilled(min, max, ImGui::GetColorU32(ImVec4(c.x, c.y, c.z, 1.0f)));
-    return;
-  }
-  dl->PushClipRect(min, max, true);  // the callback's clip rectangle is the area to fill
-  add_gpu_draw(dl, [c](const gfx::ScreenSpace& s) {
-    gfx::apply_screen_space(s);
-    glClearColor(c.x, c.y, c.z, 1.0f);
-    glClear(GL_COLOR_BUFFER_BIT);
-  });
-  dl->PopClipRect();
-}
-
 }  // namespace ev::ui

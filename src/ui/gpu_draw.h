@@ -16,9 +16,4 @@ namespace ev::ui {
 // during ImGui's rendering of this frame, scissored to dl's current clip rect.
 void add_gpu_draw(ImDrawList* dl, std::function<void(const gfx::ScreenSpace&)> draw);
 
-// Fills [min, max] with an opaque colour by a scissored glClear when GL is
-// loaded (no per-pixel shading or blending: cheap on software renderers), else
-// by an ImGui rectangle.
-void add_gpu_fill(ImDrawList* dl, ImVec2 min, ImVec2 max, ImVec4 colour);
-
 }  // namespace ev::ui

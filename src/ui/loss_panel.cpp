@@ -100,12 +100,12 @@ void draw_loss_panel(const Snapshot& s, UiContext& ctx, LossPanelState& st) {
     const ImVec2 ts = ImGui::CalcTextSize(msg);
     plot::DrawList()->AddText(ImVec2(0.5f * (a.x + b.x - ts.x), 0.5f * (a.y + b.y - ts.y)),
                               ImGui::GetColorU32(ImGuiCol_TextDisabled), msg);
-    if (have_val) plot::PlotLine(nullptr, v, kVal, 1.5f);
+    if (have_val) plot::PlotLine(nullptr, v, kVal, 2.0f);
   } else {
     const char* faint = s.loss_stride > 1 ? "train (mean per point)" : "train (per step)";
     plot::PlotLine(faint, plot::make_series(&s.loss[0].step, &s.loss[0].loss, s.loss.size(), sizeof(LossPoint)),
                    kTrainFaint, 1.0f);
-    if (have_val) plot::PlotLine(nullptr, v, kVal, 1.5f);
+    if (have_val) plot::PlotLine(nullptr, v, kVal, 2.0f);
     plot::PlotLine("train, smoothed",
                    plot::make_series(st.smooth_x.data(), st.smooth_y.data(), st.smooth_x.size(), sizeof(double)),
                    kTrainSmooth, 2.0f);

@@ -8,7 +8,6 @@
 #include <cmath>
 #include <cstdio>
 
-#include "ui/gpu_draw.h"
 
 namespace ev::ui::plot {
 
@@ -190,6 +189,56 @@ void thin_to_pixels(const Series& s, double x0, double x1, int pixel_width, bool
   emit_bucket(b, last);
 }
 
+void simplify_polyline(std::vector<ImVec2>* points, float tolerance, std::vector<int>* kept) {
+  std::vector<ImVec2>& p = *points;
+  const int n = int(p.size());
+  if (kept) kept->clear();
+  if (n <= 2) {
+    if (kept)
+      for (int i = 0; i < n; ++i) kept->push_back(i);
+    return;
+  }
+  std::vector<std::uint8_t> keep(std::size_t(n), 0);
+  keep[0] = keep[std::size_t(n - 1)] = 1;
+  const float tol2 = tolerance * tolerance;
+  // An explicit stack of spans: deep recursion on a long zigzag would not fit
+  // a thread's stack.
+  std::vector<std::pair<int, int>> spans{{0, n - 1}};
+  while (!spans.empty()) {
+    const auto [a, b] = spans.back();
+    spans.pop_back();
+    if (b - a < 2) continue;
+    const float dx = p[std::size_t(b)].x - p[std::size_t(a)].x, dy = p[std::size_t(b)].y - p[std::size_t(a)].y;
+    const float len2 = dx * dx + dy * dy;
+    int far = -1;
+    float far_d2 = tol2;
+    for (int i = a + 1; i < b; ++i) {
+      const float ex = p[std::size_t(i)].x - p[std::size_t(a)].x, ey = p[std::size_t(i)].y - p[std::size_t(a)].y;
+      // Squared distance to the segment (to the end point when a = b).
+      float d2;
+      if (len2 <= 0) {
+        d2 = ex * ex + ey * ey;
+      } else {
+        const float t = std::clamp((ex * dx + ey * dy) / len2, 0.0f, 1.0f);
+        const float fx = ex - t * dx, fy = ey - t * dy;
+        d2 = fx * fx + fy * fy;
+      }
+      if (d2 > far_d2) far_d2 = d2, far = i;
+    }
+    if (far < 0) continue;
+    keep[std::size_t(far)] = 1;
+    spans.push_back({a, far});
+    spans.push_back({far, b});
+  }
+  int w = 0;
+  for (int i = 0; i < n; ++i) {
+    if (!keep[std::size_t(i)]) continue;
+    if (kept) kept->push_back(i);
+    p[std::size_t(w++)] = p[std::size_t(i)];
+  }
+  p.resize(std::size_t(w));
+}
+
 // ---------------------------------------------------------------- the widget
 
 namespace {
@@ -212,7 +261,7 @@ struct Context {
   bool hovered = false, clicked = false, active = false;
   std::vector<LegendItem> legend;
   std::vector<Point2> thinned;
-  std::vector<ImVec2> pixels;
+  std::vector<ImVec2> pixels, simplified;
 };
 Context g;
 
@@ -273,17 +322,6 @@ void apply_equal_aspect() {
   st.y1 = cy + u * h * 0.5;
 }
 
-// A style colour composited over the window background, as an opaque colour.
-ImVec4 opaque(ImGuiCol idx) {
-  const ImVec4 c = ImGui::GetStyleColorVec4(idx), w = ImGui::GetStyleColorVec4(ImGuiCol_WindowBg);
-  const float a = c.w;
-  return ImVec4(c.x * a + w.x * (1 - a), c.y * a + w.y * (1 - a), c.z * a + w.z * (1 - a), 1.0f);
-}
-
-// The plot's background: a scissored clear on the GPU (a full blended
-// rectangle costs milliseconds on a software renderer), drawn in order.
-void dl_fill_background(ImDrawList* dl, ImVec4 colour) { add_gpu_fill(dl, g.pmin, g.pmax, colour); }
-
 // Lays out the plot, handles input and draws the background, grid and tick
 // labels. Runs once per plot, at the first call that needs the mapping.
 void prepare() {
@@ -338,10 +376,8 @@ void prepare() {
 
   // Background, grid and tick labels.
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  const ImVec4 bg = opaque(ImGuiCol_FrameBg);
   const ImU32 grid = ImGui::GetColorU32(ImGuiCol_Border, 0.45f);
   const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text);
-  dl_fill_background(dl, bg);
   const std::vector<double> xt = ticks_for(st.x0, st.x1, log_x(), std::max(2, int(w / 90)));
   const std::vector<double> yt = ticks_for(st.y0, st.y1, log_y(), std::max(2, int(h / 50)));
   for (std::size_t i = 0; i < xt.size(); ++i) {
@@ -482,8 +518,15 @@ void PlotLine(const char* label, const Series& s, ImU32 colour, float thickness)
   for (const Point2& p : g.thinned) g.pixels.push_back(ToPixels(p.x, p.y));
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const auto [first, last] = visible_range(s, st.x0, st.x1);
-  if (last - first <= std::size_t(4) * std::size_t(std::max(1, width))) {
-    if (g.pixels.size() >= 2) dl->AddPolyline(g.pixels.data(), int(g.pixels.size()), colour, ImDrawFlags_None, thickness);
+  const bool dense = last - first > std::size_t(4) * std::size_t(std::max(1, width));
+  // Fewer triangles for the software renderers: a smooth curve as a polyline
+  // simplified to within a quarter pixel (two triangles per segment at whole
+  // pixel widths), a noisy one as one bar per pixel column (two per column).
+  g.simplified = g.pixels;
+  simplify_polyline(&g.simplified, 0.25f);
+  if (!dense || g.simplified.size() <= std::size_t(std::max(1, width))) {
+    if (g.simplified.size() >= 2)
+      dl->AddPolyline(g.simplified.data(), int(g.simplified.size()), colour, ImDrawFlags_None, thickness);
     return;
   }
   // Denser than the pixels: one vertical bar per pixel column, from the

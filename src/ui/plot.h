@@ -91,6 +91,13 @@ struct Point2 {
 // (or <= 0 with log_y) are dropped. Output in data units.
 void thin_to_pixels(const Series& s, double x0, double x1, int pixel_width, bool log_y, std::vector<Point2>* out);
 
+// Removes points of a pixel-space polyline that lie within `tolerance` pixels
+// of the simplified line (Ramer-Douglas-Peucker), keeping the first and the
+// last. A smooth curve drawn at pixel resolution shrinks to a few dozen
+// segments; every kept point is one of the input points, in order. Returns the
+// indices kept (ascending) in *kept, and the points in place.
+void simplify_polyline(std::vector<ImVec2>* points, float tolerance, std::vector<int>* kept = nullptr);
+
 // ---- The widget ----
 
 enum AxisFlags : int {
@@ -115,7 +122,8 @@ void SetupAxes(const char* x_label, const char* y_label, int x_flags = kAxisNone
 void SetupFit(double x0, double x1, double y0, double y1);
 
 // A line through a series sorted by x, thinned to pixel resolution.
-void PlotLine(const char* label, const Series& s, ImU32 colour, float thickness = 1.5f);
+// Whole-pixel thicknesses are cheapest to draw (two triangles per segment).
+void PlotLine(const char* label, const Series& s, ImU32 colour, float thickness = 1.0f);
 // Markers at each point (for short series such as validation losses).
 void PlotScatter(const char* label, const Series& s, ImU32 colour, float radius = 3.5f);
 // A legend entry without an item (for things drawn by the caller).

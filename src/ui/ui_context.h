@@ -17,7 +17,8 @@ struct UiContext {
   int selected_token = -1;                   // token picked in any view (-1: none)
   int hovered_token = -1;                    // token under the mouse this frame (-1: none)
   std::string notice;                        // a message for the status line
-  float frame_ms = 0;                        // duration of the last frame, for the status line
+  float frame_ms = 0;                        // the work of the last frame, for the status line
+  float fps = 0;                             // frames shown per second (0: unknown)
 
   // Screen rectangles (x0, y0, x1, y1) of labelled controls in the last frame,
   // so tests and tutorials can find a button without knowing the layout.
