@@ -24,6 +24,7 @@
 #include "core/trainer.h"
 #include "gfx/gl.h"
 #include "gfx/heatmap.h"
+#include "gfx/point_layer.h"
 #include "gfx/point_renderer.h"
 #include "gfx/render_target.h"
 #include "gfx/shader.h"
@@ -164,6 +165,63 @@ TEST(PointRendererTest, DiscsLandWhereTheMappingSays) {
   EXPECT_EQ(blue, 0) << "a NaN position drew something";
 }
 
+// The cached layer: drawn a slice per frame, shown only once complete, where
+// the mapping says; after a pan it follows at once (the old image moved), and
+// the next pass draws the discs afresh at their new places.
+TEST(PointLayerTest, CompletesInSlicesLandsWhereTheMappingSaysAndFollowsAPan) {
+  std::string why;
+  auto gl = open_headless(200, 100, &why);
+  if (!gl) GTEST_SKIP() << "no headless GL: " << why;
+  ev::gfx::PointLayer layer;
+  layer.init();
+  layer.set_slice(2);
+  // Data (1, 2) -> pixel (50, 30); data (3, 1) -> (150, 70); three more far off screen.
+  std::vector<ev::gfx::PointInstance> pts = {{1, 2, IM_COL32(255, 0, 0, 255), 6}, {3, 1, IM_COL32(0, 255, 0, 255), 6}};
+  for (int i = 0; i < 3; ++i) pts.push_back({-100, -100, IM_COL32(0, 0, 255, 255), 6});
+  ev::gfx::DataToPixels m;
+  m.scale[0] = 50, m.scale[1] = -40, m.offset[0] = 0, m.offset[1] = 110;
+  const float rect[4] = {0, 0, 200, 100};
+  ev::gfx::ScreenSpace ss;
+  ss.display_size[0] = 200, ss.display_size[1] = 100;
+  ss.clip[0] = 0, ss.clip[1] = 0, ss.clip[2] = 200, ss.clip[3] = 100;
+  auto frame = [&] {
+    glDisable(GL_SCISSOR_TEST);
+    glClearColor(0, 0, 0, 1);
+    glClear(GL_COLOR_BUFFER_BIT);
+    layer.draw(ss);
+    glFinish();
+    return gl->pixels();
+  };
+  layer.set(pts.data(), pts.size(), true, m, rect);
+  for (int f = 0; f < 2; ++f) {  // 5 points, 2 a frame: nothing to show until the third frame
+    const auto px = frame();
+    EXPECT_FALSE(layer.has_image());
+    EXPECT_TRUE(near_colour(at(px, 200, 50, 30), 0, 0, 0, 0)) << "frame " << f;
+  }
+  auto px = frame();
+  ASSERT_TRUE(layer.has_image());
+  EXPECT_EQ(layer.passes(), 1u);
+  EXPECT_TRUE(near_colour(at(px, 200, 50, 30), 255, 0, 0, 10));
+  EXPECT_TRUE(near_colour(at(px, 200, 150, 70), 0, 255, 0, 10));
+  EXPECT_TRUE(near_colour(at(px, 200, 100, 50), 0, 0, 0, 0));
+
+  // Pan 20 px right: the shown image moves with the map on the very next frame.
+  m.offset[0] = 20;
+  layer.set(pts.data(), pts.size(), false, m, rect);
+  px = frame();
+  EXPECT_TRUE(near_colour(at(px, 200, 70, 30), 255, 0, 0, 10));
+  EXPECT_TRUE(near_colour(at(px, 200, 50, 30), 0, 0, 0, 0));
+  // New positions wait for the pass under way, then show.
+  pts[0].x = 2;  // -> pixel (120, 30)
+  layer.set(pts.data(), pts.size(), true, m, rect);
+  for (int f = 0; f < 8 && layer.passes() < 3; ++f) px = frame();
+  EXPECT_GE(layer.passes(), 3u);
+  px = frame();
+  EXPECT_TRUE(near_colour(at(px, 200, 120, 30), 255, 0, 0, 10));
+  EXPECT_TRUE(near_colour(at(px, 200, 70, 30), 0, 0, 0, 0));
+  EXPECT_TRUE(near_colour(at(px, 200, 170, 70), 0, 255, 0, 10));
+}
+
 TEST(HeatmapTest, DivergingColoursHighlightedRowsAndNonFiniteCells) {
   std::string why;
   auto gl = open_headless(100, 100, &why);
@@ -195,7 +253,9 @@ TEST(HeatmapTest, DivergingColoursHighlightedRowsAndNonFiniteCells) {
   EXPECT_TRUE(near_colour(at(px, 100, 50, 95), 0, 255, 0, 0));  // below the rectangle: untouched
 }
 
-TEST(EmbeddingPanelTest, PointsAreDrawnWhereTheProjectionSays) {
+// Draws a grid of tokens and checks each disc's colour where the projection
+// puts it: drawn directly, or (layer_from <= V) through the cached layer.
+void check_points_land(int layer_from) {
   std::string why;
   auto gl = open_headless(900, 700, &why);
   if (!gl) GTEST_SKIP() << "no headless GL: " << why;
@@ -215,14 +275,24 @@ TEST(EmbeddingPanelTest, PointsAreDrawnWhereTheProjectionSays) {
   ev::ui::EmbeddingPanelState st;
   st.show_trails = false;
   st.show_labels = false;  // labels sit beside points; keep the test about the discs
+  st.layer_from = layer_from;
+  st.layer.set_slice(4);  // several frames per pass
   ev::ui::UiContext ctx;
   ImGui::GetIO().MousePos = ImVec2(-100, -100);
-  for (int frame = 0; frame < 2; ++frame) {
+  // Through the layer, 27 points 4 a frame: 7 frames to a complete image, then
+  // a few more, which must not draw it again (nothing moved).
+  for (int frame = 0; frame < 2 || (layer_from <= V && frame < 12); ++frame) {
     gui.begin();
     draw_in_window("embedding", ImVec2(0, 0), ImVec2(900, 700), [&] { ev::ui::draw_embedding_panel(*s, ctx, st); });
     gui.end();
   }
   ASSERT_TRUE(st.gl_error.empty()) << st.gl_error;
+  if (layer_from <= V) {
+    EXPECT_EQ(st.layer.passes(), 1u) << "an unchanged table is drawn once";
+    EXPECT_TRUE(st.instances.size() <= 1u) << "only the boundary token is drawn over the layer";
+  } else {
+    EXPECT_EQ(st.layer.passes(), 0u);
+  }
   ASSERT_EQ(st.xy.size(), std::size_t(2 * V));
   const auto px = gl->pixels();
   const ev::gfx::DataToPixels& m = st.last_map;
@@ -253,6 +323,11 @@ TEST(EmbeddingPanelTest, PointsAreDrawnWhereTheProjectionSays) {
   }
   EXPECT_EQ(checked, V - 1);
 }
+
+TEST(EmbeddingPanelTest, PointsAreDrawnWhereTheProjectionSays) { check_points_land(1 << 30); }
+
+// The same picture through the cached layer a large vocabulary uses.
+TEST(EmbeddingPanelTest, PointsThroughTheLayerAreDrawnWhereTheProjectionSays) { check_points_land(1); }
 
 TEST(EmbeddingPanelTest, HoverClickWheelAndTrails) {
   std::string why;

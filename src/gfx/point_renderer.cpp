@@ -56,8 +56,9 @@ void PointRenderer::upload(const PointInstance* points, std::size_t n) {
   count_ = n;
 }
 
-void PointRenderer::draw(const ScreenSpace& s, const DataToPixels& m) const {
-  if (!vao_ || count_ == 0) return;
+void PointRenderer::draw(const ScreenSpace& s, const DataToPixels& m, std::size_t first, std::size_t count) const {
+  if (!vao_ || first >= count_) return;
+  count = std::min(count, count_ - first);
   apply_screen_space(s);
   glEnable(GL_BLEND);
   glBlendEquation(GL_FUNC_ADD);
@@ -72,7 +73,7 @@ void PointRenderer::draw(const ScreenSpace& s, const DataToPixels& m) const {
   glUniform1f(u_px_scale_, s.fb_scale[0]);
   glEnable(GL_PROGRAM_POINT_SIZE);  // the vertex shader sets each sprite's size
   glBindVertexArray(vao_);
-  glDrawArrays(GL_POINTS, 0, GLsizei(count_));
+  glDrawArrays(GL_POINTS, GLint(first), GLsizei(count));
   glBindVertexArray(0);
   glDisable(GL_PROGRAM_POINT_SIZE);
   glUseProgram(0);

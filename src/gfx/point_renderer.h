@@ -37,8 +37,10 @@ class PointRenderer {
   // Replaces the points drawn by draw(); callers skip non-finite points.
   void upload(const PointInstance* points, std::size_t n);
   std::size_t size() const { return count_; }
-  // Draws the uploaded points, scissored to s.clip, alpha-blended.
-  void draw(const ScreenSpace& s, const DataToPixels& m) const;
+  // Draws the uploaded points [first, first + count), scissored to s.clip,
+  // alpha-blended (over transparent black this leaves premultiplied colour).
+  void draw(const ScreenSpace& s, const DataToPixels& m, std::size_t first = 0,
+            std::size_t count = static_cast<std::size_t>(-1)) const;
 
  private:
   Program program_;

@@ -27,6 +27,7 @@ class RenderTarget {
   void bind(int w, int h);
   int width() const { return w_; }
   int height() const { return h_; }
+  GLuint texture() const { return tex_; }
 
  private:
   GLuint fbo_ = 0, tex_ = 0;

@@ -19,6 +19,8 @@ namespace ev::ui {
 namespace {
 
 constexpr int kAllLabelsUpTo = 64;      // vocabularies this small label every point
+constexpr int kLabelTries = 4000;       // larger ones try this many visible points per frame,
+constexpr int kMaxLabels = 150;         // and show at most this many labels
 constexpr int kTrailsUpTo = 2000;       // above this, only the selected/hovered token leaves a trail
 constexpr int kNeighbours = 5;
 constexpr float kTrailFollow = 0.35f;   // how far a trail's running average moves toward each new position
@@ -77,11 +79,12 @@ struct LabelGrid {
   }
 };
 
-void draw_label(ImDrawList* dl, ImVec2 p, const char* text, ImU32 colour) {
-  // A dark shadow keeps light text readable over points and grid lines.
+void draw_label(ImDrawList* dl, ImVec2 p, const char* text, ImU32 colour, bool one_shadow) {
+  // A dark shadow keeps light text readable over points and grid lines (one
+  // for crowded views: each copy of the text costs the renderer again).
   const ImU32 shadow = IM_COL32(0, 0, 0, 200);
   dl->AddText(ImVec2(p.x + 1, p.y + 1), shadow, text);
-  dl->AddText(ImVec2(p.x - 1, p.y + 1), shadow, text);
+  if (!one_shadow) dl->AddText(ImVec2(p.x - 1, p.y + 1), shadow, text);
   dl->AddText(p, colour, text);
 }
 
@@ -100,6 +103,7 @@ void update_projection(const Snapshot& s, EmbeddingPanelState& st) {
   const bool reset = s.shape != st.shape || s.step < st.step;
   st.version = s.version;
   st.step = s.step;
+  ++st.projections;
   if (V <= 0 || d <= 0 || s.params.size() < s.shape.count()) {
     st.xy.clear();
     return;
@@ -244,6 +248,7 @@ void draw_embedding_panel(const Snapshot& s, UiContext& ctx, EmbeddingPanelState
     } else {
       try {
         st.points.init();
+        st.layer.init();
       } catch (const Error& e) {
         st.gl_error = e.what();
       }
@@ -260,12 +265,18 @@ void draw_embedding_panel(const Snapshot& s, UiContext& ctx, EmbeddingPanelState
   // 100,000 points stays readable as a density.
   const float radius = std::max(2.0f, ImGui::GetFontSize() * (V > 20000 ? 0.15f : V > 2000 ? 0.22f : 0.32f));
 
-  std::vector<TokenClass> cls(n);
-  bool present[4] = {false, false, false, false};
-  for (std::size_t i = 0; i < n; ++i) {
-    cls[i] = classify_token(vocab->token(int(i)), int(i));
-    present[int(cls[i])] = true;
+  // Token classes depend on the vocabulary only: worked out once per data set.
+  if (st.classes_of != s.data || st.classes.size() != n) {
+    st.classes.resize(n);
+    for (int k = 0; k < 4; ++k) st.classes_present[k] = false;
+    for (std::size_t i = 0; i < n; ++i) {
+      st.classes[i] = classify_token(vocab->token(int(i)), int(i));
+      st.classes_present[int(st.classes[i])] = true;
+    }
+    st.classes_of = s.data;  // held, so its address cannot come back as another data set's
   }
+  const std::vector<TokenClass>& cls = st.classes;
+  const bool* present = st.classes_present;
 
   // Hover: the nearest point within a few pixels of the mouse.
   int hovered = -1;
@@ -329,16 +340,35 @@ void draw_embedding_panel(const Snapshot& s, UiContext& ctx, EmbeddingPanelState
   auto on_top = [&](std::size_t i) {
     return cls[i] == TokenClass::Boundary || int(i) == ctx.selected_token || int(i) == hovered;
   };
+  const bool layered = V >= st.layer_from && st.layer.ready();
   for (int pass = 0; pass < 2; ++pass)
     for (std::size_t i = 0; i < n; ++i) {
       const float x = st.xy[2 * i], y = st.xy[2 * i + 1];
       if (!finite2(x, y) || on_top(i) != (pass == 1)) continue;  // never draw NaN/inf
+      if (layered && pass == 0) continue;  // in the layer
       const bool big = int(i) == ctx.selected_token || int(i) == hovered;
       st.instances.push_back({x, y, class_colour(cls[i]), big ? radius * 1.5f : radius});
     }
   gfx::DataToPixels map;
   plot::LinearMap(map.scale, map.offset);
   st.last_map = map;
+  if (layered) {
+    // Every point goes into the layer, in index order; new positions only when
+    // the projection changed.
+    const bool moved = st.layer_projection != st.projections;
+    if (moved) {
+      st.layer_projection = st.projections;
+      st.layer_instances.clear();
+      st.layer_instances.reserve(n);
+      for (std::size_t i = 0; i < n; ++i)
+        if (finite2(st.xy[2 * i], st.xy[2 * i + 1]))
+          st.layer_instances.push_back({st.xy[2 * i], st.xy[2 * i + 1], class_colour(cls[i]), radius});
+    }
+    const float rect[4] = {pmin.x, pmin.y, pmax.x, pmax.y};
+    st.layer.set(st.layer_instances.data(), st.layer_instances.size(), moved, map, rect);
+    gfx::PointLayer* l = &st.layer;
+    add_gpu_draw(dl, [l](const gfx::ScreenSpace& ss) { l->draw(ss); });
+  }
   if (st.points.ready()) {
     st.points.upload(st.instances.data(), st.instances.size());
     gfx::PointRenderer* r = &st.points;
@@ -362,11 +392,13 @@ void draw_embedding_panel(const Snapshot& s, UiContext& ctx, EmbeddingPanelState
     const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text);
     const float line = ImGui::GetTextLineHeight();
     LabelGrid grid(pmin, pmax, std::max(3.0f, line * 0.25f));
+    int tries = 0;
     auto label = [&](std::size_t i, bool force) {
       const float x = st.xy[2 * i], y = st.xy[2 * i + 1];
       if (!finite2(x, y)) return;
       const ImVec2 p = plot::ToPixels(x, y);
       if (p.x < pmin.x - line || p.x > pmax.x || p.y < pmin.y - line || p.y > pmax.y + line) return;
+      ++tries;
       const std::string& tok = vocab->token(int(i));
       const ImVec2 size = ImGui::CalcTextSize(tok.c_str());
       // Right of the point if free, else left, above or below; small
@@ -381,7 +413,7 @@ void draw_embedding_panel(const Snapshot& s, UiContext& ctx, EmbeddingPanelState
         if (!force && V > kAllLabelsUpTo) return;
         chosen = 0;
       }
-      draw_label(dl, spots[chosen], tok.c_str(), text);
+      draw_label(dl, spots[chosen], tok.c_str(), text, V > kAllLabelsUpTo);
       ++st.labels_drawn;
     };
     // Points first claim their own cells, so labels do not cover other points.
@@ -394,7 +426,10 @@ void draw_embedding_panel(const Snapshot& s, UiContext& ctx, EmbeddingPanelState
     }
     if (ctx.selected_token >= 0 && ctx.selected_token < V) label(std::size_t(ctx.selected_token), true);
     if (hovered >= 0) label(std::size_t(hovered), true);
-    for (std::size_t i = 0; i < n; ++i)
+    // A large vocabulary: the first visible tokens (in vocabulary order) that
+    // find room, within a budget per frame; zooming in brings others into view.
+    const bool budget = V > kAllLabelsUpTo;
+    for (std::size_t i = 0; i < n && !(budget && (tries >= kLabelTries || st.labels_drawn >= kMaxLabels)); ++i)
       if (int(i) != ctx.selected_token && int(i) != hovered) label(i, false);
   }
 

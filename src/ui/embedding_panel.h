@@ -13,6 +13,7 @@
 
 #include "core/pca.h"
 #include "core/snapshot.h"
+#include "gfx/point_layer.h"
 #include "gfx/point_renderer.h"
 #include "ui/plot.h"
 #include "ui/ui_context.h"
@@ -53,8 +54,20 @@ struct EmbeddingPanelState {
   double last_trail_time = -1e9;
   double last_projection_time = -1e9;   // large tables are re-projected at most 10 times a second
 
+  std::uint64_t projections = 0;         // update_projection calls so far (xy changed)
+  std::shared_ptr<const Dataset> classes_of;  // the data set `classes` was worked out for
+  std::vector<TokenClass> classes;       // each token's class
+  bool classes_present[4] = {false, false, false, false};
+
   gfx::PointRenderer points;             // initialised on first draw
   std::vector<gfx::PointInstance> instances;
+  // Vocabularies from layer_from tokens up are drawn through a cached layer,
+  // refreshed progressively (see gfx::PointLayer); the boundary, selected and
+  // hovered tokens are drawn on top of it directly.
+  int layer_from = 20000;
+  gfx::PointLayer layer;
+  std::uint64_t layer_projection = ~0ull;  // `projections` when the layer last got positions
+  std::vector<gfx::PointInstance> layer_instances;
   int labels_drawn = 0;                  // labels shown in the last frame (large vocabularies hide overlaps)
   gfx::DataToPixels last_map;            // data -> pixels of the last frame drawn (linear axes)
   std::string gl_error;                  // why points cannot be drawn ("" when fine)

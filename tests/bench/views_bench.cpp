@@ -7,6 +7,7 @@
 #include <imgui.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <vector>
@@ -163,6 +164,71 @@ void BM_ViewsFrame(benchmark::State& state) {
   ImGui::DestroyContext();
 }
 BENCHMARK(BM_ViewsFrame)->Arg(0)->Arg(1)->Arg(2)->Arg(4)->Arg(7)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// The embedding view alone, in a 1000x1000 window, for a vocabulary of `arg`
+// tokens with d = 2, the table changing every frame as while training. From
+// 20,000 tokens up the discs go through the cached point layer, refreshed a
+// slice at a time; layer_passes_per_s says how often the picture catches up.
+void BM_EmbeddingView(benchmark::State& state) {
+  std::string why;
+  auto gl = ev::testing::open_headless(1600, 1000, &why);
+  if (!gl) {
+    state.SkipWithError(("no headless GL: " + why).c_str());
+    return;
+  }
+  ImGui::CreateContext();
+  ImGuiIO& io = ImGui::GetIO();
+  io.IniFilename = nullptr;
+  io.DisplaySize = ImVec2(1600, 1000);
+  io.DeltaTime = 1.0f / 60.0f;
+  io.Fonts->AddFontFromFileTTF("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 16.0f);
+  ImGui_ImplOpenGL3_Init("#version 330");
+  const int V = int(state.range(0));
+  std::vector<std::string> items;
+  for (int i = 0; i + 1 < V; ++i) items.push_back("w" + std::to_string(i));
+  auto data = std::make_shared<ev::Dataset>(ev::make_dataset(items, ev::Tokenizer::Word, 1, "bench"));
+  ev::Snapshot snap;
+  snap.data = data;
+  snap.shape = ev::ModelShape{data->vocab.size(), 3, 2, 16};
+  snap.params.assign(snap.shape.count(), 0.0f);
+  // A clustered cloud, as trained embeddings are: a few blobs of different sizes.
+  std::uint64_t x = 88172645463325252ull;
+  auto next = [&x] {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    return double(x >> 11) / double(1ull << 53);
+  };
+  for (int i = 0; i < snap.shape.vocab; ++i) {
+    const double blob = double(i % 5), r = 0.2 + 0.15 * blob, a = 6.2831853 * next(), rr = r * std::sqrt(next());
+    snap.params[std::size_t(2 * i)] = float(std::cos(blob * 1.3) * 1.5 + rr * std::cos(a));
+    snap.params[std::size_t(2 * i + 1)] = float(std::sin(blob * 1.3) * 1.5 + rr * std::sin(a));
+  }
+  ev::ui::EmbeddingPanelState emb;
+  emb.show_trails = false;  // trails are drawn for small vocabularies only
+  ev::ui::UiContext ctx;
+  int frame = 0;
+  for (auto _ : state) {
+    // As while training: every frame a slightly different table.
+    const float drift = 1e-4f * float(frame++ % 100);
+    snap.params[0] += drift;
+    ++snap.version;
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui::NewFrame();
+    ImGui::SetNextWindowPos(ImVec2(0, 0));
+    ImGui::SetNextWindowSize(ImVec2(1000, 1000));
+    // As in the app: the window draws no background of its own (the clear does).
+    if (ImGui::Begin("Embedding", nullptr, ImGuiWindowFlags_NoBackground)) ev::ui::draw_embedding_panel(snap, ctx, emb);
+    ImGui::End();
+    ImGui::Render();
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    glFinish();
+  }
+  state.counters["layer_passes_per_s"] =
+      benchmark::Counter(double(emb.layer.passes()), benchmark::Counter::kIsRate);
+  ImGui_ImplOpenGL3_Shutdown();
+  ImGui::DestroyContext();
+}
+BENCHMARK(BM_EmbeddingView)->Arg(27)->Arg(20000)->Arg(100000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 

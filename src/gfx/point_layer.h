@@ -1,0 +1,77 @@
+// point_layer.h: a large point set (a word-level vocabulary: 100,000 discs)
+// kept as a cached image of the plot and refreshed progressively.
+//
+// A software renderer pays about half a microsecond per point sprite, so
+// 100,000 discs take about 50-100 ms to draw: far more than a frame. The layer
+// draws them into an offscreen image a slice at a time (a few milliseconds per
+// frame), and each frame shows the last complete image in one textured
+// rectangle, moved and scaled from the map it was drawn with to the current
+// one, so pan and zoom follow the mouse at once and the discs settle into
+// place when the next pass completes. A pass under way always finishes; the
+// next one takes the latest positions, map and size.
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+#include "gfx/point_renderer.h"
+#include "gfx/render_target.h"
+#include "gfx/shader.h"
+
+namespace ev::gfx {
+
+class PointLayer {
+ public:
+  PointLayer() = default;
+  ~PointLayer();
+  PointLayer(const PointLayer&) = delete;
+  PointLayer& operator=(const PointLayer&) = delete;
+
+  // Creates the programs and buffers (needs a current GL 3.3 context). Throws ev::Error.
+  void init();
+  bool ready() const { return vao_ != 0; }
+
+  // Points drawn per frame while a pass is under way.
+  void set_slice(std::size_t points) { slice_ = points ? points : 1; }
+
+  // What the layer should show: the points (copied), the map from data units to
+  // display pixels and the plot rectangle (display pixels) they are drawn in.
+  // `changed` says the points differ from the last call's.
+  void set(const PointInstance* points, std::size_t n, bool changed, const DataToPixels& map, const float rect[4]);
+
+  // During ImGui's rendering: draws the next slice into the image being made
+  // and shows the last complete image, mapped to the current map and clipped
+  // to s.clip. Restores the framebuffer binding it found.
+  void draw(const ScreenSpace& s);
+
+  // True once a pass has completed (something is shown).
+  bool has_image() const { return images_[front_].valid; }
+  // Passes completed so far, and points drawn in the pass under way.
+  std::size_t passes() const { return passes_; }
+  std::size_t progress() const { return drawn_; }
+
+ private:
+  struct Image {
+    RenderTarget target;
+    DataToPixels map;
+    float rect[4] = {0, 0, 0, 0};  // display pixels covered
+    float fb_scale[2] = {1, 1};
+    bool valid = false;
+  };
+  void start_pass(const ScreenSpace& s);
+
+  PointRenderer points_;   // the points of the pass under way
+  Image images_[2];        // images_[front_] is shown, the other is being made
+  int front_ = 0;
+  std::vector<PointInstance> pending_;  // the latest points
+  bool pending_new_ = false, pass_running_ = false;
+  DataToPixels map_;       // the latest map
+  float rect_[4] = {0, 0, 0, 0};
+  std::size_t slice_ = 2048, drawn_ = 0, passes_ = 0;
+
+  Program program_;
+  unsigned vao_ = 0, vbo_ = 0;
+  int u_rect_ = -1, u_display_pos_ = -1, u_display_size_ = -1, u_image_ = -1;
+};
+
+}  // namespace ev::gfx
