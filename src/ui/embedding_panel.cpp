@@ -304,7 +304,8 @@ void draw_embedding_panel(const Snapshot& s, UiContext& ctx, EmbeddingPanelState
     auto flush = [&](ImU32 base) {
       plot::simplify_polyline(&run, 0.5f, &kept);
       for (std::size_t k = 1; k < run.size(); ++k) {
-        const int alpha = std::min(255, 20 + int(220.0f * float(age[std::size_t(kept[k])]) / float(K)));
+        const float f = float(age[std::size_t(kept[k])]) / float(K);  // 1 for the newest
+        const int alpha = std::min(255, int(210.0f * f * f));
         dl->AddLine(run[k - 1], run[k], base | (ImU32(alpha) << IM_COL32_A_SHIFT), 1.0f);
       }
       run.clear();
