@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
 
 #include "gfx/gl.h"
 
@@ -28,6 +29,13 @@ int pixels(float lo, float hi, float scale) { return std::max(1, int(std::lround
 void PointLayer::init() {
   if (vao_) return;
   points_.init();
+  // A GPU draws 100,000 sprites in well under a millisecond: the whole set at
+  // once. Mesa's software rasterisers pay about a microsecond each: a slice.
+  const auto* renderer = reinterpret_cast<const char*>(glGetString(GL_RENDERER));
+  const std::string name = renderer ? renderer : "";
+  const bool software = name.find("llvmpipe") != std::string::npos || name.find("softpipe") != std::string::npos ||
+                        name.find("Software") != std::string::npos || name.find("SWR") != std::string::npos;
+  if (slice_ == 0) slice_ = software ? kSoftwareSlice : kGpuSlice;  // unless set_slice chose
   program_ = Program::from_files("layer.vert", "layer.frag");
   u_rect_ = program_.uniform("u_rect");
   u_display_pos_ = program_.uniform("u_display_pos");

@@ -31,8 +31,12 @@ class PointLayer {
   void init();
   bool ready() const { return vao_ != 0; }
 
-  // Points drawn per frame while a pass is under way.
+  // Points drawn per frame while a pass is under way: by default
+  // kSoftwareSlice on a software renderer, kGpuSlice (a whole word-level set)
+  // on a GPU.
+  static constexpr std::size_t kSoftwareSlice = 2048, kGpuSlice = std::size_t(1) << 20;
   void set_slice(std::size_t points) { slice_ = points ? points : 1; }
+  std::size_t slice() const { return slice_; }
 
   // What the layer should show: the points (copied), the map from data units to
   // display pixels and the plot rectangle (display pixels) they are drawn in.
@@ -67,7 +71,7 @@ class PointLayer {
   bool pending_new_ = false, pass_running_ = false;
   DataToPixels map_;       // the latest map
   float rect_[4] = {0, 0, 0, 0};
-  std::size_t slice_ = 2048, drawn_ = 0, passes_ = 0;
+  std::size_t slice_ = 0, drawn_ = 0, passes_ = 0;  // slice_ 0: chosen by init()
 
   Program program_;
   unsigned vao_ = 0, vbo_ = 0;
