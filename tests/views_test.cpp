@@ -175,8 +175,9 @@ TEST(PointLayerTest, CompletesInSlicesLandsWhereTheMappingSaysAndFollowsAPan) {
   ev::gfx::PointLayer layer;
   layer.init();
   const std::string renderer = reinterpret_cast<const char*>(glGetString(GL_RENDERER));
-  if (renderer.find("llvmpipe") != std::string::npos)
+  if (renderer.find("llvmpipe") != std::string::npos) {
     EXPECT_EQ(layer.slice(), ev::gfx::PointLayer::kSoftwareSlice) << "llvmpipe is a software renderer";
+  }
   layer.set_slice(2);
   // Data (1, 2) -> pixel (50, 30); data (3, 1) -> (150, 70); three more far off screen.
   std::vector<ev::gfx::PointInstance> pts = {{1, 2, IM_COL32(255, 0, 0, 255), 6}, {3, 1, IM_COL32(0, 255, 0, 255), 6}};
