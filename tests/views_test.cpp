@@ -224,6 +224,15 @@ TEST(PointLayerTest, CompletesInSlicesLandsWhereTheMappingSaysAndFollowsAPan) {
   EXPECT_TRUE(near_colour(at(px, 200, 120, 30), 255, 0, 0, 10));
   EXPECT_TRUE(near_colour(at(px, 200, 70, 30), 0, 0, 0, 0));
   EXPECT_TRUE(near_colour(at(px, 200, 170, 70), 0, 255, 0, 10));
+  // A new table: the old picture goes at once.
+  layer.clear();
+  EXPECT_FALSE(layer.has_image());
+  pts.resize(1);
+  layer.set(pts.data(), pts.size(), true, m, rect);
+  px = frame();  // one point, two a frame: complete in this frame
+  EXPECT_TRUE(layer.has_image());
+  EXPECT_TRUE(near_colour(at(px, 200, 120, 30), 255, 0, 0, 10));
+  EXPECT_TRUE(near_colour(at(px, 200, 170, 70), 0, 0, 0, 0)) << "the green disc was in the old table only";
 }
 
 TEST(HeatmapTest, DivergingColoursHighlightedRowsAndNonFiniteCells) {

@@ -68,6 +68,12 @@ void PointLayer::set(const PointInstance* points, std::size_t n, bool changed, c
   std::copy(rect, rect + 4, rect_);
 }
 
+void PointLayer::clear() {
+  images_[0].valid = images_[1].valid = false;
+  pass_running_ = false;
+  drawn_ = 0;
+}
+
 void PointLayer::start_pass(const ScreenSpace& s) {
   Image& back = images_[1 - front_];
   points_.upload(pending_.data(), pending_.size());

@@ -48,6 +48,9 @@ class PointLayer {
   // to s.clip. Restores the framebuffer binding it found.
   void draw(const ScreenSpace& s);
 
+  // Forgets the images (a new table: the old picture must not stand in for it).
+  void clear();
+
   // True once a pass has completed (something is shown).
   bool has_image() const { return images_[front_].valid; }
   // Passes completed so far, and points drawn in the pass under way.

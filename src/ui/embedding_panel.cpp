@@ -115,6 +115,7 @@ void update_projection(const Snapshot& s, EmbeddingPanelState& st) {
   st.dim_y = std::clamp(st.dim_y, 0, d - 1);
   if (reset || use != st.used) {
     st.trails.clear();
+    st.layer.clear();
     st.pca.reset();
     st.plot.auto_fit = true;
   }
