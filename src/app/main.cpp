@@ -34,6 +34,9 @@ using ev::app::AppOptions;
 // interval between frames also holds the wait for the next refresh.
 struct Stats {
   std::vector<double> frame_ms, interval_ms;
+  // The frame's phases, where they are timed (the window): events and UI,
+  // rasterising (waited for with glFinish) and presenting (the swap).
+  std::vector<double> ui_ms, render_ms, present_ms;
   std::int64_t first_step = 0, last_step = 0;
   double seconds = 0;
   double fps_limit = 0;
@@ -44,7 +47,7 @@ struct Stats {
     return v[std::min(v.size() - 1, std::size_t(p * double(v.size())))];
   }
   void write(const std::string& path, int w, int h) const {
-    const nlohmann::json j = {{"frames", frame_ms.size()},
+    nlohmann::json j = {{"frames", frame_ms.size()},
                               {"width", w},
                               {"height", h},
                               {"frame_ms_p50", pct(frame_ms, 0.50)},
@@ -56,6 +59,14 @@ struct Stats {
                               {"fps_limit", fps_limit},
                               {"train_steps", last_step},
                               {"train_steps_per_s", seconds > 0 ? double(last_step - first_step) / seconds : 0.0}};
+    if (!ui_ms.empty()) {
+      j["ui_ms_p50"] = pct(ui_ms, 0.50);
+      j["ui_ms_p95"] = pct(ui_ms, 0.95);
+      j["render_ms_p50"] = pct(render_ms, 0.50);
+      j["render_ms_p95"] = pct(render_ms, 0.95);
+      j["present_ms_p50"] = pct(present_ms, 0.50);
+      j["present_ms_p95"] = pct(present_ms, 0.95);
+    }
     std::ofstream f(path);
     f << j.dump(2) << "\n";
     if (!f) throw ev::Error("cannot write the stats file " + path);
@@ -183,6 +194,7 @@ int run_window(const AppOptions& o) {
       ImGui::NewFrame();
       app.frame(last_ms, last_fps);
       ImGui::Render();
+      const auto built = clock::now();
       int fw = 0, fh = 0;
       glfwGetFramebufferSize(window, &fw, &fh);
       glViewport(0, 0, fw, fh);
@@ -200,8 +212,14 @@ int run_window(const AppOptions& o) {
       }
       const bool last = o.frames >= 0 && frame + 1 >= o.frames;
       if (last && !o.screenshot.empty()) ev::gfx::write_png(ev::gfx::read_pixels(fw, fh), o.screenshot);
+      glFinish();  // the rendering itself, apart from presenting it
+      const auto rendered = clock::now();
       glfwSwapBuffers(window);
       const auto now = clock::now();
+      using ms = std::chrono::duration<double, std::milli>;
+      st.ui_ms.push_back(ms(built - start).count());
+      st.render_ms.push_back(ms(rendered - built).count());
+      st.present_ms.push_back(ms(now - rendered).count());
       last_ms = float(std::chrono::duration<double, std::milli>(now - start).count());
       const double interval = std::chrono::duration<double, std::milli>(now - prev).count();
       if (interval > 0) last_fps = last_fps > 0 ? 0.9f * last_fps + 0.1f * float(1000.0 / interval) : float(1000.0 / interval);

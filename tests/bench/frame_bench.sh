@@ -31,6 +31,9 @@ print(f"frames {app['frames']} at {app['width']}x{app['height']}, {pace}, "
       f"shown at {app['fps']:.1f} fps")
 print(f"frame time (the work of a frame): p50 {app['frame_ms_p50']:.1f} ms, p95 {app['frame_ms_p95']:.1f} ms "
       f"(bar 16.7, goal 8)")
+if "ui_ms_p50" in app:
+    print("  of which: " + ", ".join(f"{k} p50 {app[k + '_ms_p50']:.1f} / p95 {app[k + '_ms_p95']:.1f} ms"
+                                     for k in ("ui", "render", "present")))
 print(f"trainer in the app: {app['train_steps_per_s']:.0f} steps/s; CLI: {cli['steps_per_s']:.0f} steps/s; "
       f"ratio {100 * ratio:.0f}% (bar 70%, goal 90%)")
 PY
