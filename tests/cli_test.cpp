@@ -3,7 +3,6 @@
 // options), one line on stderr naming the problem, never a crash. Also the
 // --json summary and --help.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -12,28 +11,15 @@
 #include <sstream>
 
 #include "core/rng.h"
+#include "process.h"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-struct Outcome {
-  bool exited = false;  // false: killed by a signal (a crash)
-  int status = -1;      // exit status when exited
-  std::string out, err;
-};
-
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-std::size_t count_lines(const std::string& s) {
-  std::size_t n = 0;
-  for (char c : s) n += c == '\n';
-  return n + (!s.empty() && s.back() != '\n');
-}
+using ev::testing::count_lines;
+using ev::testing::Outcome;
+using ev::testing::quote;
 
 std::string last_line(const std::string& s) {
   std::string t = s;
@@ -44,22 +30,8 @@ std::string last_line(const std::string& s) {
 
 class Cli : public ::testing::Test {
  protected:
-  void SetUp() override {
-    const char* base = std::getenv("TMPDIR");
-    std::string tmpl = std::string(base && *base ? base : "/tmp") + "/embedviz_cli_test_XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-
-  std::string write(const std::string& name, const std::string& bytes) {
-    const std::string p = dir_ + "/" + name;
-    std::ofstream(p, std::ios::binary) << bytes;
-    return p;
-  }
+  void SetUp() override { ASSERT_TRUE(tmp_.ok()); }
+  std::string write(const std::string& name, const std::string& bytes) { return tmp_.write(name, bytes); }
 
   // Sixty short pseudo-words over a few letters: a valid, tiny data set.
   std::string small_data() {
@@ -74,23 +46,7 @@ class Cli : public ::testing::Test {
 
   // Runs embedviz-train with `args` (already quoted); `prefix` runs first in the same shell.
   Outcome run(const std::string& args, const std::string& prefix = "") {
-    const std::string err_path = dir_ + "/stderr.txt";
-    const std::string cmd =
-        prefix + quote(EMBEDVIZ_TRAIN_EXE) + " " + args + " 2>" + quote(err_path) + " </dev/null";
-    Outcome r;
-    FILE* p = popen(cmd.c_str(), "r");
-    if (!p) return r;
-    char buf[4096];
-    std::size_t n;
-    while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-    const int st = pclose(p);
-    r.exited = WIFEXITED(st);
-    r.status = r.exited ? WEXITSTATUS(st) : -1;
-    std::ifstream e(err_path);
-    std::stringstream ss;
-    ss << e.rdbuf();
-    r.err = ss.str();
-    return r;
+    return ev::testing::run_command(prefix + quote(EMBEDVIZ_TRAIN_EXE) + " " + args, tmp_.file("stderr.txt"));
   }
 
   // The promise for bad input: the given exit status, one stderr line that
@@ -104,13 +60,13 @@ class Cli : public ::testing::Test {
     EXPECT_TRUE(r.out.empty()) << r.out;
   }
 
-  std::string dir_;
+  ev::testing::TempDir tmp_;
 };
 
 }  // namespace
 
 TEST_F(Cli, MissingFile) {
-  const std::string p = dir_ + "/no-such-file.txt";
+  const std::string p = tmp_.file("no-such-file.txt");
   expect_refused(run("--data " + quote(p)), 1, {"no-such-file.txt"});
 }
 

@@ -44,6 +44,7 @@ std::shared_ptr<const Dataset> load_initial_data(const AppOptions& o, std::strin
     try {
       return std::make_shared<const Dataset>(load_dataset(o.data, Tokenizer::Char, seed));
     } catch (const Error& e) {
+      if (o.headless) throw;  // no window to say so in, and a script asked for this data
       *error = std::string(e.what()) + " (training on the default data instead)";
     }
   }

@@ -35,7 +35,8 @@ struct AppOptions {
 };
 
 // Loads the data the options name. On failure, falls back to the system word
-// list (then to a small built-in set) and sets *error to what went wrong.
+// list (then to a small built-in set) and sets *error to what went wrong;
+// headless, a failure to load the named data throws instead.
 std::shared_ptr<const Dataset> load_initial_data(const AppOptions& o, std::string* error);
 
 class App {
@@ -57,6 +58,7 @@ class App {
   void reset_layout() { relayout_ = true; }
   // An error from outside the trainer (start-up, file drops), shown in the window.
   void set_error(std::string e) { error_ = std::move(e); }
+  const std::string& error() const { return error_; }
   // A PNG of the window was asked for (File > Export): returns its path once, then "".
   std::string take_screenshot_request() { return std::exchange(screenshot_request_, std::string()); }
 

@@ -167,6 +167,7 @@ int run_window(const AppOptions& o) {
   int code = 0;
   {
     ev::app::App app(o);
+    if (!app.error().empty()) std::fprintf(stderr, "embedviz: %s\n", app.error().c_str());  // also in the window
     g_app = &app;
     glfwSetDropCallback(window, on_drop);
     using clock = std::chrono::steady_clock;

@@ -1,0 +1,188 @@
+// app_cli_test: runs the real embedviz program with its flags, headless
+// (EGL surfaceless) and, where xvfb-run is installed, in a window under Xvfb:
+// --frames, --play/--steps, --size, --stats and --screenshot do what they say,
+// and bad options or data end with one line on stderr and a failing status.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "core/rng.h"
+#include "process.h"
+#include "test_data.h"
+
+using ev::testing::count_lines;
+using ev::testing::Outcome;
+using ev::testing::quote;
+using nlohmann::json;
+
+namespace {
+
+class AppCli : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_TRUE(tmp_.ok()); }
+
+  // Runs embedviz with `args` (already quoted), after `prefix` (a wrapper such
+  // as xvfb-run), with its config and data directories in the test's own.
+  Outcome run(const std::string& args, const std::string& prefix = "") {
+    const std::string env = "XDG_CONFIG_HOME=" + quote(tmp_.file("config")) + " XDG_DATA_HOME=" +
+                            quote(tmp_.file("share")) + " ";
+    return ev::testing::run_command(env + prefix + quote(EMBEDVIZ_APP_EXE) + " " + args, tmp_.file("stderr.txt"));
+  }
+
+  // Eighty synthetic names, one a line: a valid, small data set.
+  std::string small_data() {
+    std::string text;
+    for (const std::string& w : ev::testdata::synthetic_names(80)) text += w + "\n";
+    return tmp_.write("small.txt", text);
+  }
+
+  json read_json(const std::string& path) {
+    std::ifstream f(path);
+    if (!f) return json();
+    return json::parse(f, nullptr, false);
+  }
+
+  // True when a headless run failed only because this machine has no EGL/GL.
+  static bool no_gl(const Outcome& r) {
+    return r.exited && r.status != 0 &&
+           (r.err.find("EGL") != std::string::npos || r.err.find("OpenGL") != std::string::npos);
+  }
+
+  ev::testing::TempDir tmp_;
+};
+
+// Width and height from a PNG file's IHDR chunk; {0, 0} when it is not a PNG.
+std::pair<std::uint32_t, std::uint32_t> png_size(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  unsigned char h[24] = {};
+  if (!f.read(reinterpret_cast<char*>(h), sizeof h)) return {0, 0};
+  const unsigned char sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+  for (int i = 0; i < 8; ++i)
+    if (h[i] != sig[i]) return {0, 0};
+  auto be32 = [&](int o) {
+    return std::uint32_t(h[o]) << 24 | std::uint32_t(h[o + 1]) << 16 | std::uint32_t(h[o + 2]) << 8 | h[o + 3];
+  };
+  return {be32(16), be32(20)};
+}
+
+TEST_F(AppCli, HelpNamesTheFlags) {
+  const Outcome r = run("--help");
+  ASSERT_TRUE(r.exited);
+  EXPECT_EQ(r.status, 0);
+  for (const char* flag : {"--data", "--play", "--frames", "--steps", "--screenshot", "--stats", "--size", "--headless",
+                           "--fps"})
+    EXPECT_NE(r.out.find(flag), std::string::npos) << flag << " not in --help:\n" << r.out;
+}
+
+TEST_F(AppCli, HeadlessFramesWriteStatsAndAScreenshotOfTheAskedSize) {
+  const std::string stats = tmp_.file("stats.json"), png = tmp_.file("shot.png");
+  const Outcome r = run("--headless --frames 7 --size 640x400 --data " + quote(small_data()) + " --stats " +
+                        quote(stats) + " --screenshot " + quote(png));
+  if (no_gl(r)) GTEST_SKIP() << "no headless OpenGL here: " << r.err;
+  ASSERT_TRUE(r.exited) << r.err;
+  ASSERT_EQ(r.status, 0) << r.err;
+  const json j = read_json(stats);
+  ASSERT_TRUE(j.is_object()) << "no stats written";
+  EXPECT_EQ(j["frames"], 7);
+  EXPECT_EQ(j["width"], 640);
+  EXPECT_EQ(j["height"], 400);
+  EXPECT_GT(j["frame_ms_p50"].get<double>(), 0.0);
+  EXPECT_GE(j["frame_ms_p95"].get<double>(), j["frame_ms_p50"].get<double>());
+  EXPECT_EQ(j["train_steps"], 0) << "trained without --play";
+  const auto [w, h] = png_size(png);
+  EXPECT_EQ(w, 640u);
+  EXPECT_EQ(h, 400u);
+}
+
+TEST_F(AppCli, HeadlessPlayTrainsUntilSteps) {
+  const std::string stats = tmp_.file("stats.json");
+  const Outcome r = run("--headless --play --steps 400 --data " + quote(small_data()) + " --stats " + quote(stats));
+  if (no_gl(r)) GTEST_SKIP() << "no headless OpenGL here: " << r.err;
+  ASSERT_TRUE(r.exited) << r.err;
+  ASSERT_EQ(r.status, 0) << r.err;
+  const json j = read_json(stats);
+  ASSERT_TRUE(j.is_object()) << "no stats written";
+  EXPECT_GE(j["train_steps"].get<std::int64_t>(), 400);
+  EXPECT_GT(j["train_steps_per_s"].get<double>(), 0.0);
+  EXPECT_GE(j["frames"].get<int>(), 1);
+}
+
+TEST_F(AppCli, BadOptionsAreRefusedWithOneLine) {
+  for (const char* args : {"--size 10x10", "--size wide", "--emb 0", "--emb 65", "--fps -1", "--lr 0", "--frames -5",
+                           "--no-such-flag"}) {
+    const Outcome r = run(std::string("--headless ") + args);
+    ASSERT_TRUE(r.exited) << args << ": killed by a signal; " << r.err;
+    EXPECT_EQ(r.status, 2) << args << ": " << r.err;
+    EXPECT_EQ(count_lines(r.err), 1u) << args << ":\n" << r.err;
+    EXPECT_EQ(r.err.rfind("embedviz: ", 0), 0u) << args << ": " << r.err;
+  }
+}
+
+TEST_F(AppCli, HeadlessBadDataFailsNamingTheFile) {
+  const std::string missing = tmp_.file("no-such-file.txt");
+  std::string binary(4096, '\0');
+  ev::Rng rng(9);
+  for (char& c : binary) c = char(rng.below(256));
+  const std::string bin = tmp_.write("noise.bin", binary);
+  const std::string empty = tmp_.write("empty.txt", "");
+  for (const std::string& path : {missing, bin, empty}) {
+    const std::string stats = tmp_.file("stats.json");
+    const Outcome r = run("--headless --frames 3 --data " + quote(path) + " --stats " + quote(stats));
+    if (no_gl(r)) GTEST_SKIP() << "no headless OpenGL here: " << r.err;
+    ASSERT_TRUE(r.exited) << path << ": killed by a signal; " << r.err;
+    EXPECT_EQ(r.status, 1) << path << ": " << r.err;
+    EXPECT_EQ(count_lines(r.err), 1u) << r.err;
+    EXPECT_NE(r.err.find(path.substr(path.rfind('/') + 1)), std::string::npos) << r.err;
+    EXPECT_FALSE(std::ifstream(stats).good()) << "stats written for a run that did not happen";
+  }
+}
+
+TEST_F(AppCli, UnwritableOutputsAreReported) {
+  const std::string dir = tmp_.file("missing-dir");
+  for (const std::string& args : {"--stats " + quote(dir + "/s.json"), "--screenshot " + quote(dir + "/s.png")}) {
+    const Outcome r = run("--headless --frames 2 --data " + quote(small_data()) + " " + args);
+    if (no_gl(r)) GTEST_SKIP() << "no headless OpenGL here: " << r.err;
+    ASSERT_TRUE(r.exited) << args << ": killed by a signal; " << r.err;
+    EXPECT_EQ(r.status, 1) << args << ": " << r.err;
+    EXPECT_NE(r.err.find("missing-dir"), std::string::npos) << r.err;
+  }
+}
+
+// A real window under Xvfb: frames are timed by phase, and bad data is
+// reported on the terminal too while the window trains on the default data.
+TEST_F(AppCli, WindowUnderXvfb) {
+#ifdef EMBEDVIZ_SANITIZED
+  GTEST_SKIP() << "the X libraries are not built for sanitizers";
+#endif
+  if (std::system("command -v xvfb-run >/dev/null 2>&1") != 0) GTEST_SKIP() << "xvfb-run not installed";
+  const std::string xvfb = "xvfb-run -a -s '-screen 0 1024x768x24' ";
+  const std::string stats = tmp_.file("stats.json");
+  Outcome r = run("--frames 12 --fps 0 --size 800x500 --data " + quote(small_data()) + " --stats " + quote(stats), xvfb);
+  ASSERT_TRUE(r.exited) << r.err;
+  ASSERT_EQ(r.status, 0) << r.err;
+  const json j = read_json(stats);
+  ASSERT_TRUE(j.is_object()) << "no stats written";
+  EXPECT_EQ(j["frames"], 12);
+  EXPECT_EQ(j["width"], 800);
+  EXPECT_EQ(j["fps_limit"], 0.0);
+  const double worst = j["frame_ms_max"].get<double>();
+  for (const char* phase : {"ui_ms_p50", "render_ms_p50", "present_ms_p50"}) {
+    ASSERT_TRUE(j.contains(phase)) << phase;
+    EXPECT_GE(j[phase].get<double>(), 0.0) << phase;
+    EXPECT_LE(j[phase].get<double>(), worst) << phase;
+  }
+  EXPECT_GT(j["render_ms_p50"].get<double>(), 0.0);
+
+  const std::string missing = tmp_.file("no-such-file.txt");
+  r = run("--frames 3 --size 800x500 --data " + quote(missing), xvfb);
+  ASSERT_TRUE(r.exited) << r.err;
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("no-such-file.txt"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("default data"), std::string::npos) << r.err;
+}
+
+}  // namespace
