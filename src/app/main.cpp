@@ -14,8 +14,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <malloc.h>
 #include <fstream>
+#include <malloc.h>
 #include <nlohmann/json.hpp>
 #include <thread>
 #include <vector>
@@ -48,17 +48,17 @@ struct Stats {
   }
   void write(const std::string& path, int w, int h) const {
     nlohmann::json j = {{"frames", frame_ms.size()},
-                              {"width", w},
-                              {"height", h},
-                              {"frame_ms_p50", pct(frame_ms, 0.50)},
-                              {"frame_ms_p95", pct(frame_ms, 0.95)},
-                              {"frame_ms_max", pct(frame_ms, 1.0)},
-                              {"frame_interval_ms_p50", pct(interval_ms, 0.50)},
-                              {"frame_interval_ms_p95", pct(interval_ms, 0.95)},
-                              {"fps", seconds > 0 ? double(frame_ms.size()) / seconds : 0.0},
-                              {"fps_limit", fps_limit},
-                              {"train_steps", last_step},
-                              {"train_steps_per_s", seconds > 0 ? double(last_step - first_step) / seconds : 0.0}};
+                        {"width", w},
+                        {"height", h},
+                        {"frame_ms_p50", pct(frame_ms, 0.50)},
+                        {"frame_ms_p95", pct(frame_ms, 0.95)},
+                        {"frame_ms_max", pct(frame_ms, 1.0)},
+                        {"frame_interval_ms_p50", pct(interval_ms, 0.50)},
+                        {"frame_interval_ms_p95", pct(interval_ms, 0.95)},
+                        {"fps", seconds > 0 ? double(frame_ms.size()) / seconds : 0.0},
+                        {"fps_limit", fps_limit},
+                        {"train_steps", last_step},
+                        {"train_steps_per_s", seconds > 0 ? double(last_step - first_step) / seconds : 0.0}};
     if (!ui_ms.empty()) {
       j["ui_ms_p50"] = pct(ui_ms, 0.50);
       j["ui_ms_p95"] = pct(ui_ms, 0.95);
@@ -221,8 +221,8 @@ int run_window(const AppOptions& o) {
       st.ui_ms.push_back(ms(built - start).count());
       st.render_ms.push_back(ms(rendered - built).count());
       st.present_ms.push_back(ms(now - rendered).count());
-      last_ms = float(std::chrono::duration<double, std::milli>(now - start).count());
-      const double interval = std::chrono::duration<double, std::milli>(now - prev).count();
+      last_ms = float(ms(now - start).count());
+      const double interval = ms(now - prev).count();
       if (interval > 0) last_fps = last_fps > 0 ? 0.9f * last_fps + 0.1f * float(1000.0 / interval) : float(1000.0 / interval);
       st.frame_ms.push_back(last_ms);
       st.interval_ms.push_back(interval);
