@@ -150,14 +150,15 @@ void draw_status_line(const Snapshot& s, const UiContext& ctx) {
   if (s.val_loss > 0) std::snprintf(val, sizeof val, "%.4f", double(s.val_loss));
   if (s.last_loss > 0) std::snprintf(loss, sizeof loss, "%.4f", double(s.last_loss));
   if (s.smooth_loss > 0) std::snprintf(smooth, sizeof smooth, "%.4f", double(s.smooth_loss));
+  char speed[32] = "-";  // training, but not yet measured
+  if (!s.playing || s.steps_per_s > 0) std::snprintf(speed, sizeof speed, "%.0f", s.playing ? s.steps_per_s : 0.0);
   char frame[48];
   if (ctx.fps > 0)
     std::snprintf(frame, sizeof frame, "frame %.1f ms, %.0f fps", double(ctx.frame_ms), double(ctx.fps));
   else
     std::snprintf(frame, sizeof frame, "frame %.1f ms", double(ctx.frame_ms));
-  ImGui::Text("step %lld   epoch %.2f   loss %s   smoothed %s   val %s   %s   %.0f steps/s   %s", (long long)s.step,
-              s.epoch, loss, smooth, val, s.diverged ? "DIVERGED" : s.playing ? "training" : "paused", s.steps_per_s,
-              frame);
+  ImGui::Text("step %lld   epoch %.2f   loss %s   smoothed %s   val %s   %s   %s steps/s   %s", (long long)s.step,
+              s.epoch, loss, smooth, val, s.diverged ? "DIVERGED" : s.playing ? "training" : "paused", speed, frame);
   if (!ctx.notice.empty()) {
     ImGui::SameLine();
     ImGui::TextDisabled("   %s", ctx.notice.c_str());
