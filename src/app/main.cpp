@@ -131,6 +131,10 @@ int run_window(const AppOptions& o) {
   glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
   glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
   glfwWindowHint(GLFW_SCALE_TO_MONITOR, GLFW_TRUE);
+  // Everything is drawn in 2-D, in order: no depth or stencil buffer (6.4 MB
+  // less at 1600x1000, and less for a software renderer to keep).
+  glfwWindowHint(GLFW_DEPTH_BITS, 0);
+  glfwWindowHint(GLFW_STENCIL_BITS, 0);
   GLFWwindow* window = glfwCreateWindow(o.width, o.height, "embedviz", nullptr, nullptr);
   if (!window) {
     glfwTerminate();
