@@ -46,6 +46,15 @@ class AppCli : public ::testing::Test {
     return json::parse(f, nullptr, false);
   }
 
+  // The run ended well and wrote its stats file, read into *stats.
+  ::testing::AssertionResult ran_with_stats(const Outcome& r, const std::string& path, json* stats) {
+    if (!r.exited) return ::testing::AssertionFailure() << "killed by a signal; " << r.err;
+    if (r.status != 0) return ::testing::AssertionFailure() << "exit status " << r.status << "; " << r.err;
+    *stats = read_json(path);
+    if (!stats->is_object()) return ::testing::AssertionFailure() << "no stats written to " << path;
+    return ::testing::AssertionSuccess();
+  }
+
   // True when a headless run failed only because this machine has no EGL/GL.
   static bool no_gl(const Outcome& r) {
     return r.exited && r.status != 0 &&
@@ -83,10 +92,8 @@ TEST_F(AppCli, HeadlessFramesWriteStatsAndAScreenshotOfTheAskedSize) {
   const Outcome r = run("--headless --frames 7 --size 640x400 --data " + quote(small_data()) + " --stats " +
                         quote(stats) + " --screenshot " + quote(png));
   if (no_gl(r)) GTEST_SKIP() << "no headless OpenGL here: " << r.err;
-  ASSERT_TRUE(r.exited) << r.err;
-  ASSERT_EQ(r.status, 0) << r.err;
-  const json j = read_json(stats);
-  ASSERT_TRUE(j.is_object()) << "no stats written";
+  json j;
+  ASSERT_TRUE(ran_with_stats(r, stats, &j));
   EXPECT_EQ(j["frames"], 7);
   EXPECT_EQ(j["width"], 640);
   EXPECT_EQ(j["height"], 400);
@@ -102,10 +109,8 @@ TEST_F(AppCli, HeadlessPlayTrainsUntilSteps) {
   const std::string stats = tmp_.file("stats.json");
   const Outcome r = run("--headless --play --steps 400 --data " + quote(small_data()) + " --stats " + quote(stats));
   if (no_gl(r)) GTEST_SKIP() << "no headless OpenGL here: " << r.err;
-  ASSERT_TRUE(r.exited) << r.err;
-  ASSERT_EQ(r.status, 0) << r.err;
-  const json j = read_json(stats);
-  ASSERT_TRUE(j.is_object()) << "no stats written";
+  json j;
+  ASSERT_TRUE(ran_with_stats(r, stats, &j));
   EXPECT_GE(j["train_steps"].get<std::int64_t>(), 400);
   EXPECT_GT(j["train_steps_per_s"].get<double>(), 0.0);
   EXPECT_GE(j["frames"].get<int>(), 1);
@@ -162,10 +167,8 @@ TEST_F(AppCli, WindowUnderXvfb) {
   const std::string xvfb = "xvfb-run -a -s '-screen 0 1024x768x24' ";
   const std::string stats = tmp_.file("stats.json");
   Outcome r = run("--frames 12 --fps 0 --size 800x500 --data " + quote(small_data()) + " --stats " + quote(stats), xvfb);
-  ASSERT_TRUE(r.exited) << r.err;
-  ASSERT_EQ(r.status, 0) << r.err;
-  const json j = read_json(stats);
-  ASSERT_TRUE(j.is_object()) << "no stats written";
+  json j;
+  ASSERT_TRUE(ran_with_stats(r, stats, &j));
   EXPECT_EQ(j["frames"], 12);
   EXPECT_EQ(j["width"], 800);
   EXPECT_EQ(j["fps_limit"], 0.0);
