@@ -107,13 +107,16 @@ TEST_F(AppCli, HeadlessFramesWriteStatsAndAScreenshotOfTheAskedSize) {
 
 TEST_F(AppCli, HeadlessPlayTrainsUntilSteps) {
   const std::string stats = tmp_.file("stats.json");
-  const Outcome r = run("--headless --play --steps 400 --data " + quote(small_data()) + " --stats " + quote(stats));
+  const std::string png = tmp_.file("shot.png");
+  const Outcome r = run("--headless --play --steps 400 --size 640x400 --data " + quote(small_data()) + " --stats " +
+                        quote(stats) + " --screenshot " + quote(png));
   if (no_gl(r)) GTEST_SKIP() << "no headless OpenGL here: " << r.err;
   json j;
   ASSERT_TRUE(ran_with_stats(r, stats, &j));
   EXPECT_GE(j["train_steps"].get<std::int64_t>(), 400);
   EXPECT_GT(j["train_steps_per_s"].get<double>(), 0.0);
   EXPECT_GE(j["frames"].get<int>(), 1);
+  EXPECT_EQ(png_size(png), std::make_pair(640u, 400u)) << "no picture of the last frame";
 }
 
 TEST_F(AppCli, BadOptionsAreRefusedWithOneLine) {
@@ -179,6 +182,15 @@ TEST_F(AppCli, WindowUnderXvfb) {
     EXPECT_LE(j[phase].get<double>(), worst) << phase;
   }
   EXPECT_GT(j["render_ms_p50"].get<double>(), 0.0);
+
+  // --steps ends the run: its last frame is still saved.
+  const std::string png = tmp_.file("window.png");
+  r = run("--play --steps 300 --size 800x500 --data " + quote(small_data()) + " --stats " + quote(stats) +
+              " --screenshot " + quote(png),
+          xvfb);
+  ASSERT_TRUE(ran_with_stats(r, stats, &j));
+  EXPECT_GE(j["train_steps"].get<std::int64_t>(), 300);
+  EXPECT_EQ(png_size(png), std::make_pair(800u, 500u)) << "no picture of the last frame";
 
   const std::string missing = tmp_.file("no-such-file.txt");
   r = run("--frames 3 --size 800x500 --data " + quote(missing), xvfb);

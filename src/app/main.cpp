@@ -182,7 +182,11 @@ int run_window(const AppOptions& o) {
     st.first_step = app.trainer().snapshot()->step;
     st.fps_limit = fps;
     float last_ms = 16.7f, last_fps = 0;
-    for (int frame = 0; !glfwWindowShouldClose(window) && !app.quit_requested() && !reached(app, o); ++frame) {
+    for (int frame = 0;; ++frame) {
+      // The last frame (drawn, and saved with --screenshot): the one --frames or
+      // --steps asks for, or the first after a request to close.
+      const bool last = glfwWindowShouldClose(window) || app.quit_requested() || reached(app, o) ||
+                        (o.frames >= 0 && frame + 1 >= o.frames);
       // wait for the frame's turn, poll, new frame, build the UI, render, swap
       if (fps > 0) {
         next += period;
@@ -215,7 +219,6 @@ int run_window(const AppOptions& o) {
           app.set_error(e.what());
         }
       }
-      const bool last = o.frames >= 0 && frame + 1 >= o.frames;
       if (last && !o.screenshot.empty()) ev::gfx::write_png(ev::gfx::read_pixels(fw, fh), o.screenshot);
       glFinish();  // the rendering itself, apart from presenting it
       const auto rendered = clock::now();
