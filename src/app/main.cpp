@@ -14,7 +14,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <malloc.h>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -22,6 +21,8 @@
 
 #include "app/app.h"
 #include "app/headless_ui.h"
+#include "cli/validators.h"
+#include "core/atomic_file.h"  // write_file_atomic, same_file
 #include "core/error.h"
 #include "gfx/render_target.h"
 
@@ -67,9 +68,7 @@ struct Stats {
       j["present_ms_p50"] = pct(present_ms, 0.50);
       j["present_ms_p95"] = pct(present_ms, 0.95);
     }
-    std::ofstream f(path);
-    f << j.dump(2) << "\n";
-    if (!f) throw ev::Error("cannot write the stats file " + path);
+    ev::write_file_atomic(path, j.dump(2) + "\n");
   }
 };
 
@@ -97,6 +96,22 @@ void on_drop(GLFWwindow*, int count, const char** paths) {
 // True once training has reached --steps.
 bool reached(ev::app::App& app, const AppOptions& o) {
   return o.steps >= 0 && app.trainer().snapshot()->step >= o.steps;
+}
+
+// Checks that need more than one option, and --size's exact form.
+void check_options(AppOptions& o, const std::string& size) {
+  int used = 0;
+  if (std::sscanf(size.c_str(), "%dx%d%n", &o.width, &o.height, &used) != 2 || std::size_t(used) != size.size() ||
+      o.width < 200 || o.height < 150 || o.width > 16384 || o.height > 16384)
+    throw CLI::ValidationError("--size", "expected WIDTHxHEIGHT between 200x150 and 16384x16384, got " + size);
+  if (o.frames == 0 && !o.screenshot.empty())
+    throw CLI::ValidationError("--screenshot", "--frames 0 draws no frame to save");
+  // Nothing else would start training in a headless run: it would never end.
+  if (o.headless && o.steps >= 0 && !o.play)
+    throw CLI::ValidationError("--steps", "a headless run reaches --steps only with --play");
+  for (const std::string* out : {&o.screenshot, &o.stats})
+    if (!out->empty() && ev::same_file(*out, o.data))
+      throw CLI::ValidationError("--data", ev::shown(*out) + " is the training data; it will not be written over");
 }
 
 int run_headless(const AppOptions& o) {
@@ -262,32 +277,34 @@ int main(int argc, char** argv) {
   AppOptions o;
   std::string size = "1600x1000";
   CLI::App cli{"embedviz: watch a neural network learn embeddings, live."};
-  cli.add_option("--data", o.data, "Text file to train on, one item per line (default: the system word list)");
+  using ev::cli::finite_range;
+  using ev::cli::non_empty_path;
+  cli.add_option("--data", o.data, "Text file or pipe to train on, one item per line (default: the system word list)")
+      ->check(non_empty_path());
   cli.add_flag("--play", o.play, "Start training at launch");
   cli.add_option("--frames", o.frames, "Quit after this many frames")->check(CLI::Range(0, 100000000));
-  cli.add_option("--steps", o.steps, "Quit once training reaches this step (use with --play)")
+  cli.add_option("--steps", o.steps, "Quit once training reaches this step (needs --play when headless)")
       ->check(CLI::Range(std::int64_t(0), std::int64_t(1) << 40));
-  cli.add_option("--screenshot", o.screenshot, "Save the last frame as a PNG file");
-  cli.add_option("--stats", o.stats, "Write frame times and training speed as JSON");
+  cli.add_option("--screenshot", o.screenshot, "Save the last frame as a PNG file")->check(non_empty_path());
+  cli.add_option("--stats", o.stats, "Write frame times and training speed as JSON")->check(non_empty_path());
   cli.add_option("--size", size, "Window size, WIDTHxHEIGHT (default 1600x1000)");
   cli.add_flag("--headless", o.headless, "No window: render offscreen (EGL surfaceless)");
   cli.add_option("--fps", o.fps, "Most frames per second; 0: as many as possible (default: the display's refresh rate)")
-      ->check(CLI::Range(0.0, 1000.0));
-  cli.add_option("--lr", o.config.lr, "Initial learning rate")->check(CLI::Range(1e-8, 1e6));
+      ->check(finite_range(0.0, 1000.0));
+  cli.add_option("--lr", o.config.lr, "Initial learning rate")->check(finite_range(1e-8, 1e6));
   cli.add_option("--emb", o.config.emb, "Initial embedding dimension")->check(CLI::Range(1, 64));
   cli.add_option("--hidden", o.config.hidden, "Initial hidden layer size")->check(CLI::Range(1, 4096));
   cli.add_option("--block", o.config.block, "Initial context length")->check(CLI::Range(1, 16));
   cli.add_option("--batch", o.config.batch, "Initial minibatch size")->check(CLI::Range(1, 65536));
-  cli.add_option("--seed", o.config.seed, "Seed for the split, the initial parameters and the batches");
+  cli.add_option("--seed", o.config.seed, "Seed for the split, the initial parameters and the batches")
+      ->check(ev::cli::seed_value());
   try {
     cli.parse(argc, argv);
-    if (std::sscanf(size.c_str(), "%dx%d", &o.width, &o.height) != 2 || o.width < 200 || o.height < 150 ||
-        o.width > 16384 || o.height > 16384)
-      throw CLI::ValidationError("--size", "expected WIDTHxHEIGHT between 200x150 and 16384x16384, got " + size);
+    check_options(o, size);
   } catch (const CLI::CallForHelp& e) {
     return cli.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "embedviz: %s\n", e.what());
+    std::fprintf(stderr, "embedviz: %s\n", ev::shown(e.what()).c_str());
     return 2;
   }
   o.config.lr_decay_step = 100000;
@@ -299,6 +316,12 @@ int main(int argc, char** argv) {
     return o.headless ? run_headless(o) : run_window(o);
   } catch (const ev::Error& e) {
     std::fprintf(stderr, "embedviz: %s\n", e.what());
+    return 1;
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "embedviz: out of memory (the run needs more than this machine can give)\n");
+    return 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "embedviz: %s\n", ev::shown(e.what()).c_str());
     return 1;
   }
 }

@@ -6,6 +6,8 @@
 #include <CLI/CLI.hpp>
 #include <exception>
 
+#include "cli/validators.h"
+
 namespace ev::cli {
 
 namespace {
@@ -35,8 +37,9 @@ ParseResult parse_train_options(int argc, const char* const* argv) {
   Options& o = r.options;
   ev::TrainConfig& cfg = o.config;
   CLI::App app{"embedviz-train: train the makemore MLP (Bengio et al. 2003) on a text file, headlessly."};
-  app.add_option("--data", o.data, "Text file, one item per line (UTF-8). Default: /usr/share/dict/words, "
-                                    "lowercased, letters a-z only, duplicates removed");
+  app.add_option("--data", o.data, "Text file or pipe, one item per line (UTF-8). Default: /usr/share/dict/words, "
+                                    "lowercased, letters a-z only, duplicates removed")
+      ->check(non_empty_path());
   app.add_option("--tokenizer", o.tokenizer, "Tokens: 'char' (code points) or 'word' (whitespace-separated)")
       ->check(CLI::IsMember({"char", "word"}));
   app.add_option("--steps", o.steps, "SGD steps")->check(CLI::Range(std::int64_t(0), std::int64_t(1) << 40));
@@ -44,21 +47,27 @@ ParseResult parse_train_options(int argc, const char* const* argv) {
   app.add_option("--emb", cfg.emb, "Embedding dimension")->check(CLI::Range(1, ev::Limits::kMaxEmb));
   app.add_option("--hidden", cfg.hidden, "Hidden layer size")->check(CLI::Range(1, ev::Limits::kMaxHidden));
   app.add_option("--batch", cfg.batch, "Minibatch size")->check(CLI::Range(1, ev::Limits::kMaxBatch));
-  app.add_option("--lr", cfg.lr, "Learning rate")->check(CLI::Range(ev::Limits::kMinLr, ev::Limits::kMaxLr));
+  app.add_option("--lr", cfg.lr, "Learning rate")->check(finite_range(ev::Limits::kMinLr, ev::Limits::kMaxLr));
   app.add_option("--lr-decay-step", o.lr_decay_step, "Step from which the rate is lr*lr-decay (default: steps/2)")
       ->check(CLI::Range(std::int64_t(0), std::int64_t(1) << 40));
-  app.add_option("--lr-decay", cfg.lr_decay, "Learning-rate factor after the decay step")->check(CLI::Range(0.0, 1e6));
-  app.add_option("--seed", cfg.seed, "Seed for the split, the initial parameters and the batches");
+  app.add_option("--lr-decay", cfg.lr_decay, "Learning-rate factor after the decay step")->check(finite_range(0.0, 1e6));
+  app.add_option("--seed", cfg.seed, "Seed for the split, the initial parameters and the batches")
+      ->check(seed_value());
   app.add_option("--threads", o.threads, "Threads for evaluating the splits")->check(CLI::Range(1, 256));
   app.add_flag("--json", o.json, "Print a JSON summary as the last line of stdout");
   app.add_flag("-q,--quiet", o.quiet, "No progress on stderr");
   app.add_option("--resume", o.resume, "Continue a saved session: its data (unless --data is given), its "
-                                        "hyperparameters and its state; --steps counts further steps");
-  app.add_option("--save-session", o.save_session, "Save the run as a session file at the end (atomically)");
+                                        "hyperparameters and its state; --steps counts further steps")
+      ->check(non_empty_path());
+  app.add_option("--save-session", o.save_session, "Save the run as a session file at the end (atomically)")
+      ->check(non_empty_path());
   app.add_option("--export-tsv", o.export_tsv, "Write vectors.tsv and metadata.tsv for the TensorFlow Embedding "
-                                                "Projector into this directory (created if missing)");
-  app.add_option("--export-word2vec", o.export_word2vec, "Write the embeddings in word2vec text format");
-  app.add_option("--export-loss-csv", o.export_loss_csv, "Write the loss history as CSV (step,train_loss,val_loss)");
+                                                "Projector into this directory (created if missing)")
+      ->check(non_empty_path());
+  app.add_option("--export-word2vec", o.export_word2vec, "Write the embeddings in word2vec text format")
+      ->check(non_empty_path());
+  app.add_option("--export-loss-csv", o.export_loss_csv, "Write the loss history as CSV (step,train_loss,val_loss)")
+      ->check(non_empty_path());
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {

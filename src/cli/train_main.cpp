@@ -2,20 +2,49 @@
 // Bad input gets one line on stderr naming the problem and exit status 1 (bad
 // data, divergence) or 2 (bad options); never a crash or a hang.
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
 
 #include "cli/options.h"
+#include "core/atomic_file.h"  // same_file
 #include "core/error.h"
 #include "core/export.h"   // --export-tsv, --export-word2vec, --export-loss-csv
 #include "core/session.h"  // --resume, --save-session
 #include "core/trainer.h"
 
 namespace {
+
+// Refuses an output path that names the training data (or, except for the
+// session save, which is how a run is resumed, the session it came from).
+void check_output(const std::string& out, const char* flag, const std::string& data, const std::string& resume,
+                  bool may_be_resume) {
+  if (out.empty()) return;
+  if (ev::same_file(out, data))
+    throw ev::Error(std::string(flag) + " " + ev::shown(out) + " is the training data; it will not be written over");
+  if (!may_be_resume && ev::same_file(out, resume))
+    throw ev::Error(std::string(flag) + " " + ev::shown(out) + " is the session being resumed; it will not be written over");
+}
+
+// A run fails when its final smoothed loss stays above three times a uniform
+// guess (ln V): it learned nothing a table of frequencies would not beat. A
+// run shorter than 1000 steps has had no time to get there from the random
+// start, so it fails only when its loss also ended well above where it began.
+bool failed_to_learn(double final_loss, double first_loss, std::int64_t steps, int vocab) {
+  const double bound = 3.0 * std::log(double(vocab));
+  return steps > 0 && final_loss > bound && (steps >= 1000 || final_loss > 1.5 * first_loss);
+}
+
+// stdout must have taken everything printed to it (a full disk, a closed pipe).
+void check_stdout() {
+  if (std::fflush(stdout) != 0 || std::ferror(stdout))
+    throw ev::Error(std::string("cannot write to standard output: ") + std::strerror(errno));
+}
 
 double flops_per_step(const ev::TrainConfig& c, int vocab) {
   // forward: 2 products; backward: 4 of the same sizes.
@@ -56,13 +85,27 @@ int main(int argc, char** argv) {
     ev::Trainer trainer = session ? ev::resume_session(*session, data) : ev::Trainer(data, o.config);
     session.reset();  // its parameters are in the trainer now
     const ev::TrainConfig& cfg = trainer.config();
-    if (!o.quiet && !o.resume.empty())
-      std::fprintf(stderr, "resuming %s at step %lld\n", o.resume.c_str(), (long long)trainer.step_count());
     const int V = data->vocab.size();
+    // Evaluation threads need working memory of their own: counted before any step.
+    ev::validate(cfg, V, data->n_tokens + data->items.size(), ev::dataset_bytes(*data), o.threads);
+    if (trainer.step_count() > ev::Limits::kMaxStep - o.steps)
+      throw ev::Error("the session is at step " + std::to_string(trainer.step_count()) + ": " +
+                      std::to_string(o.steps) + " more would pass step " + std::to_string(ev::Limits::kMaxStep) +
+                      ", the most a session can hold");
+    check_output(o.save_session, "--save-session", data->source, o.resume, true);
+    check_output(o.export_word2vec, "--export-word2vec", data->source, o.resume, false);
+    check_output(o.export_loss_csv, "--export-loss-csv", data->source, o.resume, false);
+    for (const char* name : {"/vectors.tsv", "/metadata.tsv"})
+      if (!o.export_tsv.empty())
+        check_output(o.export_tsv + name, "--export-tsv", data->source, o.resume, false);
+    if (!o.quiet && !o.resume.empty())
+      std::fprintf(stderr, "resuming %s at step %lld\n", ev::shown(o.resume).c_str(), (long long)trainer.step_count());
     if (!o.quiet)
       std::fprintf(stderr, "data: %s: %zu items, vocab %d, %zu training examples\nmodel: %s, %zu parameters\n",
-                   data->source.c_str(), data->items.size(), V, trainer.examples(ev::Split::Train).size(),
+                   ev::shown(data->source).c_str(), data->items.size(), V, trainer.examples(ev::Split::Train).size(),
                    ev::describe(cfg).c_str(), trainer.model().params.size());
+    if (const std::string note = ev::boundary_note(*data); !o.quiet && !note.empty())
+      std::fprintf(stderr, "%s\n", note.c_str());
 
     using clock = std::chrono::steady_clock;
     const auto t0 = clock::now();
@@ -103,6 +146,13 @@ int main(int argc, char** argv) {
         }
       }
     }
+    if (failed_to_learn(ema, first_loss, o.steps, V)) {
+      std::fprintf(stderr,
+                   "embedviz-train: training failed: after %lld steps the loss is %.4g, over 3 x ln(%d) = %.3g "
+                   "(three times a uniform guess), with learning rate %g; try a smaller --lr\n",
+                   (long long)o.steps, ema, V, 3.0 * std::log(double(V)), trainer.lr());
+      return 1;
+    }
     const double seconds = std::chrono::duration<double>(clock::now() - t0).count();
     const double sps = seconds > 0 ? double(o.steps) / seconds : 0.0;
 
@@ -136,20 +186,26 @@ int main(int argc, char** argv) {
                           {"params", trainer.model().params.size()},
                           {"vocab", V},
                           {"data", data->source},
+                          {"boundary_tokens", data->boundary_chars},
                           {"seconds", seconds},
                           {"steps_per_s", sps},
                           {"gflop_per_s", gflops},
                           {"train_loss", train},
                           {"val_loss", val},
                           {"test_loss", test}};
-      std::printf("%s\n", j.dump().c_str());
+      // A path need not be UTF-8: bytes that are not become U+FFFD rather than an exception.
+      std::printf("%s\n", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
     }
+    check_stdout();
     return 0;
   } catch (const ev::Error& e) {
     std::fprintf(stderr, "embedviz-train: %s\n", e.what());
     return 1;
   } catch (const std::bad_alloc&) {
-    std::fprintf(stderr, "embedviz-train: out of memory\n");
+    std::fprintf(stderr, "embedviz-train: out of memory (the run needs more than this machine can give)\n");
+    return 1;
+  } catch (const std::exception& e) {  // a thread that cannot start, and the like
+    std::fprintf(stderr, "embedviz-train: %s\n", ev::shown(e.what()).c_str());
     return 1;
   }
 }

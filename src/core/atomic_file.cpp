@@ -2,9 +2,11 @@
 #include "atomic_file.h"
 
 #include <fcntl.h>
+#include <limits.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
@@ -16,7 +18,7 @@ namespace ev {
 namespace {
 
 std::string sys_error(const std::string& what, const std::string& path, int err) {
-  return what + " " + path + ": " + std::strerror(err);
+  return what + " " + shown(path) + ": " + std::strerror(err);
 }
 
 // The directory part of a path ("." when there is none), for the directory fsync.
@@ -35,10 +37,69 @@ struct Fd {
   }
 };
 
+// The path a write must replace: `path` itself, or the file a chain of
+// symbolic links ends at (which need not exist yet).
+std::string follow_links(std::string path) {
+  for (int hops = 0; hops < 40; ++hops) {
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) return path;
+    char target[PATH_MAX];
+    const ssize_t n = ::readlink(path.c_str(), target, sizeof target - 1);
+    if (n < 0) throw Error(sys_error("cannot read the link", path, errno));
+    const std::string t(target, std::size_t(n));
+    path = !t.empty() && t[0] == '/' ? t : dir_of(path) + "/" + t;
+  }
+  throw Error(sys_error("cannot write", path, ELOOP));
+}
+
+// Reads up to n bytes, retrying interrupted reads. Returns the count (0 at the end).
+std::size_t read_some(int fd, char* buf, std::size_t n, const std::string& path) {
+  for (;;) {
+    const ssize_t got = ::read(fd, buf, n);
+    if (got >= 0) return std::size_t(got);
+    if (errno != EINTR) throw Error(sys_error("cannot read", path, errno));
+  }
+}
+
+// Appends the file's bytes to *out until its end or until *out holds `limit` bytes.
+void read_upto(int fd, std::string* out, std::size_t limit, const std::string& path) {
+  char buf[1 << 16];
+  while (out->size() < limit) {
+    const std::size_t n = read_some(fd, buf, std::min(sizeof buf, limit - out->size()), path);
+    if (n == 0) return;
+    out->append(buf, n);
+  }
+}
+
+// True when the file has no more bytes.
+bool at_end(int fd, const std::string& path) {
+  char c;
+  return read_some(fd, &c, 1, path) == 0;
+}
+
+int open_for_reading(const std::string& path) {
+  if (path.empty()) throw Error("no file name given (an empty path)");
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw Error(sys_error("cannot open", path, errno));
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    ::close(fd);
+    throw Error(shown(path) + " is a folder, not a file");
+  }
+  return fd;
+}
+
 }  // namespace
 
-void write_file_atomic(const std::string& path, std::string_view bytes) {
-  if (path.empty()) throw Error("cannot write a file with an empty name");
+void write_file_atomic(const std::string& given, std::string_view bytes) {
+  if (given.empty()) throw Error("cannot write a file with an empty name");
+  const std::string path = follow_links(given);
+  struct stat old {};
+  const bool exists = ::stat(path.c_str(), &old) == 0;
+  if (exists && !S_ISREG(old.st_mode))
+    throw Error("cannot write " + shown(given) + ": it is " +
+                (S_ISDIR(old.st_mode) ? "a folder" : S_ISFIFO(old.st_mode) ? "a pipe" : S_ISSOCK(old.st_mode) ? "a socket" : "a device") +
+                ", not a regular file; it was left as it was");
   const std::string dir = dir_of(path);
   // A name of our own per process and call: concurrent saves never share a temporary.
   static std::atomic<unsigned> counter{0};
@@ -52,6 +113,7 @@ void write_file_atomic(const std::string& path, std::string_view bytes) {
     ::unlink(tmp.c_str());
     throw Error(sys_error(what, name, err));
   };
+  if (exists && ::fchmod(f.fd, old.st_mode & 07777) != 0) fail("cannot set the permissions of", tmp);
   std::size_t done = 0;
   while (done < bytes.size()) {
     const ssize_t n = ::write(f.fd, bytes.data() + done, bytes.size() - done);
@@ -77,25 +139,40 @@ void write_file_atomic(const std::string& path, std::string_view bytes) {
 
 std::string read_file_bytes(const std::string& path, std::size_t max_bytes) {
   Fd f;
-  f.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (f.fd < 0) throw Error(sys_error("cannot open", path, errno));
+  f.fd = open_for_reading(path);
   struct stat st {};
-  if (::fstat(f.fd, &st) != 0) throw Error(sys_error("cannot read", path, errno));
-  if (!S_ISREG(st.st_mode)) throw Error(path + " is not a regular file");
-  if (std::uint64_t(st.st_size) > max_bytes)
-    throw Error(path + " is too large (" + std::to_string(st.st_size) + " bytes; the limit is " +
+  if (::fstat(f.fd, &st) == 0 && S_ISREG(st.st_mode) && std::uint64_t(st.st_size) > max_bytes)
+    throw Error(shown(path) + " is too large (" + std::to_string(st.st_size) + " bytes; the limit is " +
                 std::to_string(max_bytes) + ")");
-  std::string bytes(std::size_t(st.st_size), '\0');
-  std::size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t n = ::read(f.fd, &bytes[done], bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) throw Error(sys_error("cannot read", path, errno));
-    if (n == 0) break;  // the file shrank while we read it
-    done += std::size_t(n);
-  }
-  bytes.resize(done);
+  std::string bytes;
+  if (S_ISREG(st.st_mode)) bytes.reserve(std::size_t(st.st_size));
+  read_upto(f.fd, &bytes, max_bytes, path);
+  if (bytes.size() == max_bytes && !at_end(f.fd, path))
+    throw Error(shown(path) + " is too large (over " + std::to_string(max_bytes) + " bytes, the limit)");
   return bytes;
+}
+
+std::string read_file_with_header(const std::string& path, std::size_t header,
+                                  std::uint64_t (*length_of)(std::string_view, const std::string&)) {
+  Fd f;
+  f.fd = open_for_reading(path);
+  std::string bytes;
+  read_upto(f.fd, &bytes, header, path);
+  const std::uint64_t rest = length_of(bytes, path);  // throws for a foreign or short header
+  bytes.reserve(header + std::size_t(rest));
+  read_upto(f.fd, &bytes, header + std::size_t(rest), path);
+  if (bytes.size() == header + rest && !at_end(f.fd, path))
+    throw Error(shown(path) + ": unexpected bytes after the " + std::to_string(rest) + " the header announces");
+  if (bytes.size() != header + rest)
+    throw Error(shown(path) + ": truncated: the payload should be " + std::to_string(rest) + " bytes but " +
+                std::to_string(bytes.size() - header) + " follow the header");
+  return bytes;
+}
+
+bool same_file(const std::string& a, const std::string& b) {
+  struct stat sa {}, sb {};
+  return !a.empty() && !b.empty() && ::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0 &&
+         sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
 }  // namespace ev

@@ -32,14 +32,20 @@ struct Limits {
   static constexpr double kMinLr = 1e-8;
   static constexpr double kMaxLr = 1e6;
   static constexpr double kMaxBytes = 8.0 * (1ull << 30);  // refuse runs needing more than 8 GiB
+  static constexpr std::int64_t kMaxStep = std::int64_t(1) << 62;  // training stops here; sessions hold no more
 };
 
-// Bytes a run would allocate: parameters and gradients, batch activations, examples.
-double estimate_bytes(const TrainConfig& c, int vocab, std::size_t n_tokens);
+// Bytes a run would allocate: five copies of the parameters (parameters,
+// gradients, the checkpoint, and a snapshot or a session being saved with its
+// encoded bytes), the batch's activations, the examples built from n_tokens
+// tokens (boundaries included), `data_bytes` held by the data set itself
+// (dataset_bytes()) and the working set of `threads` evaluation threads.
+double estimate_bytes(const TrainConfig& c, int vocab, std::size_t n_tokens, double data_bytes = 0,
+                      int threads = 1);
 
 // Throws ev::Error naming the first field out of range, or the memory
 // estimate when the sizes are in range but together too large.
-void validate(const TrainConfig& c, int vocab, std::size_t n_tokens);
+void validate(const TrainConfig& c, int vocab, std::size_t n_tokens, double data_bytes = 0, int threads = 1);
 
 std::string describe(const TrainConfig& c);
 

@@ -2,8 +2,12 @@
 #include "dataset.h"
 
 #include <algorithm>
+#include <array>
+#include <cstdio>
 #include <set>
+#include <unordered_map>
 
+#include "config.h"
 #include "error.h"
 #include "rng.h"
 #include "text.h"
@@ -37,73 +41,154 @@ std::uint64_t fnv1a(const void* data, std::size_t n, std::uint64_t h) {
   return h;
 }
 
+double dataset_bytes(std::size_t items, std::size_t tokens, std::size_t vocab, std::size_t vocab_text_bytes) {
+  // An item: its vector (24 bytes, and as much again while the list of them
+  // grows), its heap block's header and rounding; a token id: 4 bytes. A
+  // vocabulary entry: the string, its hash-map node and bucket, its bytes twice.
+  return 64.0 * double(items) + 4.0 * double(tokens) + 128.0 * double(vocab) + 2.0 * double(vocab_text_bytes);
+}
+
+double dataset_bytes(const Dataset& d) {
+  std::size_t text = 0;
+  for (const auto& t : d.vocab.tokens()) text += t.size();
+  return dataset_bytes(d.items.size(), d.n_tokens, std::size_t(d.vocab.size()), text);
+}
+
+std::string boundary_note(const Dataset& d) {
+  if (d.boundary_chars == 0) return "";
+  return "note: " + shown(d.source) + " holds " + std::to_string(d.boundary_chars) + " '" + Vocab::kBoundaryText +
+         "' token" + (d.boundary_chars == 1 ? "" : "s") +
+         ", read as the boundary token that marks where items start and end";
+}
+
+namespace {
+
+// Builds a data set one item at a time, keeping token ids only: each distinct
+// token's text is held once, in the vocabulary.
+class DatasetBuilder {
+ public:
+  DatasetBuilder(Tokenizer tokenizer, std::string source) {
+    d_.source = std::move(source);
+    d_.tokenizer = tokenizer;
+    names_.emplace_back(Vocab::kBoundaryText);
+    ids_.emplace(Vocab::kBoundaryText, Vocab::kBoundary);
+    ascii_.fill(-1);
+    ascii_[std::size_t(Vocab::kBoundaryText[0])] = Vocab::kBoundary;
+  }
+
+  void add(std::string_view text) {
+    h_ = fnv1a(text.data(), text.size(), h_);
+    h_ = fnv1a("\n", 1, h_);
+    item_.clear();
+    if (d_.tokenizer == Tokenizer::Char) {
+      for (std::size_t i = 0; i < text.size();) {
+        const std::size_t n = std::max<std::size_t>(1, utf8_length(text, i));
+        item_.push_back(id(text.substr(i, n)));
+        i += n;
+      }
+    } else {
+      for (std::size_t i = 0; i < text.size();) {
+        while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
+        std::size_t j = i;
+        while (j < text.size() && text[j] != ' ' && text[j] != '\t') ++j;
+        if (j > i) item_.push_back(id(text.substr(i, j - i)));
+        i = j;
+      }
+    }
+    if (item_.empty()) return;
+    for (int t : item_) d_.boundary_chars += t == Vocab::kBoundary;
+    d_.items.emplace_back(item_.begin(), item_.end());  // exactly sized: no growth slack per item
+    d_.n_tokens += item_.size();
+    if ((d_.items.size() & 4095) == 0) check_memory();
+  }
+
+  Dataset finish(std::uint64_t seed) {
+    check_memory();
+    d_.checksum = h_;
+    if (d_.items.size() < 10)
+      throw Error(shown(d_.source) + ": " + std::to_string(d_.items.size()) +
+                  " items is too few to split 80/10/10; at least 10 are needed");
+    ids_.clear();
+    d_.vocab = Vocab(names_);  // sorted; the boundary first
+    std::vector<int> to_sorted(names_.size());
+    for (std::size_t i = 0; i < names_.size(); ++i) to_sorted[i] = d_.vocab.id(names_[i]);
+    names_.clear();
+    names_.shrink_to_fit();
+    for (auto& item : d_.items)
+      for (int& t : item) t = to_sorted[std::size_t(t)];
+
+    // Fisher-Yates with our own generator: the same split on every platform.
+    Rng rng(seed ^ 0x5EED5A17ull);
+    for (std::size_t i = d_.items.size(); i > 1; --i) std::swap(d_.items[i - 1], d_.items[rng.below(i)]);
+    const std::size_t n = d_.items.size();
+    d_.n_train = n * 8 / 10;
+    d_.n_val = n * 9 / 10 - d_.n_train;
+    return std::move(d_);
+  }
+
+ private:
+  int id(std::string_view tok) {
+    const bool ascii = tok.size() == 1 && static_cast<unsigned char>(tok[0]) < 128;
+    if (ascii && ascii_[std::size_t(tok[0])] >= 0) return ascii_[std::size_t(tok[0])];
+    key_.assign(tok);
+    auto [it, added] = ids_.emplace(key_, int(names_.size()));
+    if (added) {
+      names_.push_back(key_);
+      text_bytes_ += key_.size();
+    }
+    if (ascii) ascii_[std::size_t(tok[0])] = it->second;
+    return it->second;
+  }
+
+  // The data alone, with the smallest examples any model builds from it
+  // (block 1: two ids per token), must fit in the memory limit.
+  void check_memory() const {
+    const double examples = 8.0 * double(d_.n_tokens + d_.items.size());
+    const double bytes = dataset_bytes(d_.items.size(), d_.n_tokens, names_.size(), text_bytes_) + examples;
+    if (bytes > Limits::kMaxBytes) {
+      char buf[160];
+      std::snprintf(buf, sizeof buf, "after %zu items the data would already need about %.1f GiB of memory; the limit is %.0f GiB",
+                    d_.items.size(), bytes / double(1ull << 30), Limits::kMaxBytes / double(1ull << 30));
+      throw Error(shown(d_.source) + ": " + buf);
+    }
+  }
+
+  Dataset d_;
+  std::vector<std::string> names_;               // token texts by provisional id
+  std::unordered_map<std::string, int> ids_;     // token text -> provisional id
+  std::array<int, 128> ascii_{};                 // provisional ids of one-byte tokens (-1: not seen)
+  std::vector<int> item_;                        // the item being read
+  std::string key_;
+  std::size_t text_bytes_ = 0;
+  std::uint64_t h_ = 0xcbf29ce484222325ull;
+};
+
+}  // namespace
+
 Dataset make_dataset(const std::vector<std::string>& texts, Tokenizer tokenizer, std::uint64_t seed,
                      std::string source) {
-  Dataset d;
-  d.source = std::move(source);
-  d.tokenizer = tokenizer;
-
-  std::vector<std::vector<std::string>> tokenized;
-  tokenized.reserve(texts.size());
-  std::vector<std::string> all;
-  std::uint64_t h = 0xcbf29ce484222325ull;
-  for (const auto& t : texts) {
-    h = fnv1a(t.data(), t.size(), h);
-    h = fnv1a("\n", 1, h);
-    auto toks = tokenize(t, tokenizer);
-    if (toks.empty()) continue;
-    for (const auto& tok : toks) d.boundary_chars += tok == Vocab::kBoundaryText;
-    tokenized.push_back(std::move(toks));
-  }
-  d.checksum = h;
-  if (tokenized.size() < 10)
-    throw Error(d.source + ": " + std::to_string(tokenized.size()) +
-                " items is too few to split 80/10/10; at least 10 are needed");
-
-  {
-    std::set<std::string> distinct;
-    for (const auto& toks : tokenized) distinct.insert(toks.begin(), toks.end());
-    d.vocab = Vocab(std::vector<std::string>(distinct.begin(), distinct.end()));
-  }
-
-  d.items.reserve(tokenized.size());
-  for (const auto& toks : tokenized) {
-    std::vector<int> ids;
-    ids.reserve(toks.size());
-    for (const auto& tok : toks) ids.push_back(d.vocab.id(tok));
-    d.items.push_back(std::move(ids));
-  }
-
-  // Fisher-Yates with our own generator: the same split on every platform.
-  Rng rng(seed ^ 0x5EED5A17ull);
-  for (std::size_t i = d.items.size(); i > 1; --i) std::swap(d.items[i - 1], d.items[rng.below(i)]);
-
-  const std::size_t n = d.items.size();
-  d.n_train = n * 8 / 10;
-  d.n_val = n * 9 / 10 - d.n_train;
-  return d;
+  DatasetBuilder b(tokenizer, std::move(source));
+  for (const auto& t : texts) b.add(t);
+  return b.finish(seed);
 }
 
 Dataset load_dataset(const std::string& path, Tokenizer tokenizer, std::uint64_t seed) {
-  std::vector<Line> lines = read_lines(path);
-  std::vector<std::string> texts;
-  texts.reserve(lines.size());
-  for (auto& l : lines) texts.push_back(std::move(l.text));
-  return make_dataset(texts, tokenizer, seed, path);
+  DatasetBuilder b(tokenizer, path);
+  for_each_line(path, [&](std::string_view line, std::size_t) { b.add(line); });
+  return b.finish(seed);
 }
 
 std::vector<std::string> default_words(const std::string& path) {
-  std::vector<Line> lines = read_lines(path);
   std::set<std::string> seen;
   std::vector<std::string> words;
-  for (const auto& l : lines) {
+  for_each_line(path, [&](std::string_view line, std::size_t) {
     std::string w;
-    for (char c : l.text) {
+    for (char c : line) {
       if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
       if (c >= 'a' && c <= 'z') w.push_back(c);
     }
     if (!w.empty() && seen.insert(w).second) words.push_back(std::move(w));
-  }
+  });
   return words;
 }
 

@@ -21,12 +21,23 @@ struct Dataset {
   std::size_t n_train = 0;             // items[0, n_train) are the training split
   std::size_t n_val = 0;               // the next n_val are validation, the rest test
   std::uint64_t checksum = 0;          // FNV-1a of the items' text, to recognise the data again
-  std::size_t boundary_chars = 0;      // '.' characters in the text, read as the boundary token
+  std::size_t boundary_chars = 0;      // '.' tokens in the text, read as the boundary token
+  std::size_t n_tokens = 0;            // tokens in all items, boundaries not counted
 
   std::size_t n_test() const { return items.size() - n_train - n_val; }
   // Items of one split: [begin, end) indices into `items`.
   std::pair<std::size_t, std::size_t> range(Split s) const;
 };
+
+// Bytes a data set holds in memory: its token ids, one small vector per item
+// (with the slack of growing the list of them) and its vocabulary. Counted in
+// the memory estimate (config.h) and checked while a file is read.
+double dataset_bytes(std::size_t items, std::size_t tokens, std::size_t vocab, std::size_t vocab_text_bytes);
+double dataset_bytes(const Dataset& d);
+
+// A one-line note when the text holds '.' tokens, which are read as the
+// boundary token (makemore's convention); "" when it holds none.
+std::string boundary_note(const Dataset& d);
 
 // Builds a data set from item texts: tokenizes, builds the vocabulary, shuffles
 // with `seed` and splits 80/10/10. Throws ev::Error when there are fewer than
@@ -34,7 +45,9 @@ struct Dataset {
 Dataset make_dataset(const std::vector<std::string>& items, Tokenizer tokenizer, std::uint64_t seed,
                      std::string source);
 
-// Reads a UTF-8 text file with one item per line (see text.h for the rules).
+// Reads a UTF-8 text file with one item per line (see text.h for the rules),
+// as a stream: pipes work, and only token ids are kept. Refuses (ev::Error)
+// as soon as the data alone would need more memory than Limits::kMaxBytes.
 Dataset load_dataset(const std::string& path, Tokenizer tokenizer, std::uint64_t seed);
 
 // The default data: the system word list lowercased, letters a-z only, duplicates removed.

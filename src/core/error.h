@@ -1,9 +1,11 @@
-// error.h: the one exception type the core throws for bad input.
+// error.h: the one exception type the core throws for bad input, and how a
+// name taken from outside (a path, a token) is shown inside a message.
 // Every message is a single line that names the problem, ready to show a user.
 #pragma once
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace ev {
 
@@ -11,5 +13,10 @@ namespace ev {
 struct Error : std::runtime_error {
   explicit Error(const std::string& what) : std::runtime_error(what) {}
 };
+
+// `name` made safe for a one-line message on a terminal and in JSON: control
+// bytes (newline, escape, ...) and bytes that are not valid UTF-8 are written
+// as \xHH, a backslash as \\; valid UTF-8 text is kept as it is.
+std::string shown(std::string_view name);
 
 }  // namespace ev

@@ -27,7 +27,6 @@ constexpr char kMagic[8] = {'E', 'V', 'S', 'E', 'S', 'S', 'N', '\0'};
 constexpr std::size_t kHeaderBytes = 8 + 4 + 8 + 8;
 constexpr std::uint32_t kMaxSourceBytes = 4096;
 constexpr std::uint32_t kMaxVocab = 1u << 24;
-constexpr std::uint32_t kMaxTokenBytes = 1024;
 constexpr std::uint64_t kMaxLossCapacity = std::uint64_t(1) << 30;
 constexpr std::uint64_t kMaxValPoints = std::uint64_t(1) << 26;
 
@@ -73,7 +72,7 @@ struct Reader {
   std::size_t pos = 0;
   const std::string& name;
 
-  [[noreturn]] void fail(const std::string& what) const { throw Error(name + ": " + what); }
+  [[noreturn]] void fail(const std::string& what) const { throw Error(shown(name) + ": " + what); }
   std::size_t left() const { return in.size() - pos; }
   void need(std::size_t n, const char* field) {
     if (left() < n) fail(std::string("truncated: the file ends inside the ") + field);
@@ -158,7 +157,45 @@ Session capture_session(const Trainer& t) {
   return s;
 }
 
+namespace {
+
+// What the parser would refuse is refused here, before anything is written:
+// every saved session loads.
+void check_savable(const Session& s) {
+  if (s.data_source.size() > kMaxSourceBytes)
+    throw Error("cannot save a session of data named by a path of " + std::to_string(s.data_source.size()) +
+                " bytes; the limit is " + std::to_string(kMaxSourceBytes));
+  if (s.vocab.size() > kMaxVocab)
+    throw Error("cannot save a session with " + std::to_string(s.vocab.size()) + " tokens; the limit is " +
+                std::to_string(kMaxVocab));
+  for (std::size_t i = 0; i < s.vocab.size(); ++i)
+    if (s.vocab[i].size() > kMaxSessionTokenBytes)
+      throw Error("cannot save the session: token " + std::to_string(i) + " is " + std::to_string(s.vocab[i].size()) +
+                  " bytes long; sessions hold tokens of up to " + std::to_string(kMaxSessionTokenBytes) + " bytes");
+  if (s.step < 0 || s.step > Limits::kMaxStep)
+    throw Error("cannot save a session at step " + std::to_string(s.step) + "; the limit is " +
+                std::to_string(Limits::kMaxStep));
+}
+
+std::uint64_t session_length(std::string_view header, const std::string& name) {
+  if (header.size() < sizeof kMagic || std::memcmp(header.data(), kMagic, sizeof kMagic) != 0)
+    throw Error(shown(name) + ": not an embedviz session file (wrong magic bytes)");
+  Reader h{header, sizeof kMagic, name};
+  const std::uint32_t version = h.u32("header");
+  if (version != kSessionVersion)
+    throw Error(shown(name) + ": session format version " + std::to_string(version) +
+                " is not supported (this build reads " + std::to_string(kSessionVersion) + ")");
+  const std::uint64_t length = h.u64("header");
+  if (length > kMaxSessionBytes - kHeaderBytes)
+    throw Error(shown(name) + ": the header announces " + std::to_string(length) + " bytes; the limit is " +
+                std::to_string(kMaxSessionBytes));
+  return length;
+}
+
+}  // namespace
+
 std::string encode_session(const Session& s) {
+  check_savable(s);
   Writer p;
   p.str(s.data_source);
   p.u64(s.data_checksum);
@@ -200,21 +237,15 @@ std::string encode_session(const Session& s) {
 }
 
 Session parse_session(std::string_view bytes, const std::string& name) {
-  if (bytes.size() < sizeof kMagic || std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0)
-    throw Error(name + ": not an embedviz session file (wrong magic bytes)");
-  Reader h{bytes, sizeof kMagic, name};
-  const std::uint32_t version = h.u32("header");
-  if (version != kSessionVersion)
-    throw Error(name + ": session format version " + std::to_string(version) + " is not supported (this build reads " +
-                std::to_string(kSessionVersion) + ")");
-  const std::uint64_t length = h.u64("header");
+  const std::uint64_t length = session_length(bytes, name);
+  Reader h{bytes, sizeof kMagic + 4 + 8, name};
   const std::uint64_t checksum = h.u64("header");
   if (length != h.left())
-    throw Error(name + (length > h.left() ? ": truncated: the payload should be " : ": the payload should be ") +
+    throw Error(shown(name) + (length > h.left() ? ": truncated: the payload should be " : ": the payload should be ") +
                 std::to_string(length) + " bytes but " + std::to_string(h.left()) + " follow the header");
   const std::string_view payload = bytes.substr(kHeaderBytes);
   if (fnv1a(payload.data(), payload.size()) != checksum)
-    throw Error(name + ": corrupt: the payload's checksum does not match");
+    throw Error(shown(name) + ": corrupt: the payload's checksum does not match");
 
   Reader r{payload, 0, name};
   Session s;
@@ -229,7 +260,7 @@ Session parse_session(std::string_view bytes, const std::string& name) {
   if (V > r.left() / 5) r.fail("truncated: the file is too short for its vocabulary");
   s.vocab.reserve(V);
   for (std::uint32_t i = 0; i < V; ++i) {
-    s.vocab.push_back(r.str("vocabulary", kMaxTokenBytes));
+    s.vocab.push_back(r.str("vocabulary", kMaxSessionTokenBytes));
     if (s.vocab.back().empty()) r.fail("vocabulary token " + std::to_string(i) + " is empty");
   }
   // The order ev::Vocab builds: the boundary first, then strictly increasing bytes.
@@ -260,7 +291,8 @@ Session parse_session(std::string_view bytes, const std::string& name) {
   for (auto& v : s.params) v = r.f32("parameters");
 
   s.step = r.i64("step");
-  if (s.step < 0) r.fail("negative step " + std::to_string(s.step));
+  if (s.step < 0 || s.step > Limits::kMaxStep)
+    r.fail("step " + std::to_string(s.step) + " is out of range (0 to " + std::to_string(Limits::kMaxStep) + ")");
 
   s.loss_stride = r.i64("loss history");
   if (s.loss_stride < 1 || (s.loss_stride & (s.loss_stride - 1)) != 0 || s.loss_stride > s.step + 1)
@@ -287,10 +319,14 @@ Session parse_session(std::string_view bytes, const std::string& name) {
   return s;
 }
 
-void save_session(const Session& s, const std::string& path) { write_file_atomic(path, encode_session(s)); }
+void save_session(const Session& s, const std::string& path) {
+  if (same_file(path, s.data_source))
+    throw Error("cannot save the session over " + shown(path) + ": that is the data it trains on");
+  write_file_atomic(path, encode_session(s));
+}
 
 Session load_session(const std::string& path) {
-  return parse_session(read_file_bytes(path, kMaxSessionBytes), path);
+  return parse_session(read_file_with_header(path, kHeaderBytes, session_length), path);
 }
 
 void check_session_data(const Session& s, const Dataset& data) {

@@ -46,11 +46,13 @@ struct Session {
 
 constexpr std::uint32_t kSessionVersion = 1;                        // bumped on any format change
 constexpr std::uint64_t kMaxSessionBytes = std::uint64_t(1) << 34;  // 16 GiB: above the largest valid model
+constexpr std::uint32_t kMaxSessionTokenBytes = 1u << 16;            // longest token a session holds
 
 // Everything a Trainer holds that the next step depends on.
 Session capture_session(const Trainer& t);
 
-// The file's bytes for a session.
+// The file's bytes for a session. Throws ev::Error for a session that
+// parse_session would refuse (a token or path over its limit, a step out of range).
 std::string encode_session(const Session& s);
 
 // Parses a whole session file from memory. Throws ev::Error with one line
@@ -59,6 +61,7 @@ std::string encode_session(const Session& s);
 Session parse_session(std::string_view bytes, const std::string& name = "session");
 
 // Saves atomically: a crash at any moment leaves the old or the new file.
+// Refuses (ev::Error) to write over the session's own data file.
 void save_session(const Session& s, const std::string& path);
 // Reads and parses a session file (ev::Error on any problem).
 Session load_session(const std::string& path);

@@ -1,17 +1,17 @@
-// text.cpp: UTF-8 validation and line splitting.
+// text.cpp: UTF-8 validation, line splitting, and names shown in messages.
 #include "text.h"
 
-#include <filesystem>
-#include <fstream>
-#include <sstream>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include "error.h"
 
 namespace ev {
 
-// Length of the UTF-8 sequence starting at s[i], or 0 when it is invalid
-// (overlong forms, surrogates and code points past U+10FFFF are invalid).
-static std::size_t utf8_length(std::string_view s, std::size_t i) {
+std::size_t utf8_length(std::string_view s, std::size_t i) {
   const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
   const unsigned c = b(i);
   if (c < 0x80) return 1;
@@ -31,6 +31,29 @@ static std::size_t utf8_length(std::string_view s, std::size_t i) {
   return n;
 }
 
+std::string shown(std::string_view name) {
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  out.reserve(name.size());
+  for (std::size_t i = 0; i < name.size();) {
+    const auto c = static_cast<unsigned char>(name[i]);
+    const std::size_t n = utf8_length(name, i);
+    if (c == '\\') {
+      out += "\\\\";
+    } else if (n == 0 || c < 0x20 || c == 0x7F) {
+      out += "\\x";
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    } else {
+      out.append(name.substr(i, n));
+      i += n;
+      continue;
+    }
+    ++i;
+  }
+  return out;
+}
+
 bool split_utf8(std::string_view s, std::vector<std::string>* out, std::size_t* bad_offset) {
   for (std::size_t i = 0; i < s.size();) {
     const std::size_t n = utf8_length(s, i);
@@ -44,46 +67,111 @@ bool split_utf8(std::string_view s, std::vector<std::string>* out, std::size_t* 
   return true;
 }
 
-std::vector<Line> parse_lines(std::string_view bytes, const std::string& name) {
-  if (bytes.empty()) throw Error(name + ": the file is empty");
-  if (bytes.substr(0, 3) == "\xEF\xBB\xBF") bytes.remove_prefix(3);
-  std::vector<Line> lines;
-  std::size_t number = 0;
-  std::size_t pos = 0;
-  while (pos < bytes.size()) {
-    std::size_t end = bytes.find('\n', pos);
-    if (end == std::string_view::npos) end = bytes.size();
-    ++number;
-    std::string_view line = bytes.substr(pos, end - pos);
-    pos = end + 1;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.find('\0') != std::string_view::npos)
-      throw Error(name + ": line " + std::to_string(number) + " has a NUL byte; this looks like a binary file, not text");
-    std::size_t bad = 0;
-    if (!split_utf8(line, nullptr, &bad))
-      throw Error(name + ": line " + std::to_string(number) + " is not valid UTF-8 (byte " + std::to_string(bad + 1) + ")");
-    if (line.empty()) continue;
-    lines.push_back({std::string(line), number});
+namespace {
+
+// Splits a stream of bytes into checked lines. Bytes arrive in chunks; only
+// the unfinished last line is kept between them.
+class LineSplitter {
+ public:
+  LineSplitter(std::string name, const LineFn& on_line) : name_(std::move(name)), on_line_(on_line) {}
+
+  void feed(std::string_view chunk) {
+    if (chunk.empty()) return;
+    any_bytes_ = true;
+    std::size_t pos = 0;
+    while (pos < chunk.size()) {
+      const std::size_t end = chunk.find('\n', pos);
+      if (end == std::string_view::npos) {
+        partial_.append(chunk.substr(pos));
+        return;
+      }
+      if (partial_.empty()) {
+        line(chunk.substr(pos, end - pos));
+      } else {
+        partial_.append(chunk.substr(pos, end - pos));
+        line(partial_);
+        partial_.clear();
+      }
+      pos = end + 1;
+    }
   }
-  if (lines.empty()) throw Error(name + ": the file has no non-empty lines");
+
+  void finish() {
+    if (!any_bytes_) throw Error(shown(name_) + ": the file is empty");
+    if (!partial_.empty()) line(partial_);
+    partial_.clear();
+    partial_.shrink_to_fit();
+    if (lines_ == 0) throw Error(shown(name_) + ": the file has no non-empty lines");
+  }
+
+ private:
+  void line(std::string_view s) {
+    ++number_;
+    if (number_ == 1 && s.substr(0, 3) == "\xEF\xBB\xBF") s.remove_prefix(3);
+    if (!s.empty() && s.back() == '\r') s.remove_suffix(1);
+    if (s.find('\0') != std::string_view::npos)
+      throw Error(shown(name_) + ": line " + std::to_string(number_) +
+                  " has a NUL byte; this looks like a binary file, not text");
+    std::size_t bad = 0;
+    if (!split_utf8(s, nullptr, &bad))
+      throw Error(shown(name_) + ": line " + std::to_string(number_) + " is not valid UTF-8 (byte " +
+                  std::to_string(bad + 1) + ")");
+    if (s.empty()) return;
+    ++lines_;
+    on_line_(s, number_);
+  }
+
+  std::string name_;
+  const LineFn& on_line_;
+  std::string partial_;
+  std::size_t number_ = 0, lines_ = 0;
+  bool any_bytes_ = false;
+};
+
+struct Fd {
+  int fd = -1;
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+}  // namespace
+
+std::vector<Line> parse_lines(std::string_view bytes, const std::string& name) {
+  std::vector<Line> lines;
+  const LineFn keep = [&](std::string_view s, std::size_t n) { lines.push_back({std::string(s), n}); };
+  LineSplitter split(name, keep);
+  split.feed(bytes);
+  split.finish();
   return lines;
 }
 
+void for_each_line(const std::string& path, const LineFn& on_line, std::size_t max_bytes) {
+  if (path.empty()) throw Error("no file name given (an empty path)");
+  Fd f;
+  f.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (f.fd < 0) throw Error(shown(path) + ": cannot open the file: " + std::strerror(errno));
+  LineSplitter split(path, on_line);
+  std::string buf(std::size_t(1) << 20, '\0');
+  std::size_t total = 0;
+  for (;;) {
+    const ssize_t n = ::read(f.fd, buf.data(), buf.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EISDIR) throw Error(shown(path) + ": is a folder, not a text file");
+    if (n < 0) throw Error(shown(path) + ": cannot read the file: " + std::strerror(errno));
+    if (n == 0) break;
+    total += std::size_t(n);
+    if (total > max_bytes)
+      throw Error(shown(path) + ": the file is over " + std::to_string(max_bytes >> 20) + " MiB, the limit");
+    split.feed(std::string_view(buf.data(), std::size_t(n)));
+  }
+  split.finish();
+}
+
 std::vector<Line> read_lines(const std::string& path, std::size_t max_bytes) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) throw Error(path + ": is a folder, not a text file");
-  std::ifstream f(path, std::ios::binary);
-  if (!f) throw Error(path + ": cannot open the file (does it exist?)");
-  f.seekg(0, std::ios::end);
-  const std::streamoff size = f.tellg();
-  if (size < 0) throw Error(path + ": cannot read the file (is it a directory?)");
-  if (std::size_t(size) > max_bytes)
-    throw Error(path + ": the file is " + std::to_string(size >> 20) + " MiB; the limit is " +
-                std::to_string(max_bytes >> 20) + " MiB");
-  f.seekg(0);
-  std::string bytes(std::size_t(size), '\0');
-  if (size > 0 && !f.read(bytes.data(), size)) throw Error(path + ": cannot read the file");
-  return parse_lines(bytes, path);
+  std::vector<Line> lines;
+  for_each_line(path, [&](std::string_view s, std::size_t n) { lines.push_back({std::string(s), n}); }, max_bytes);
+  return lines;
 }
 
 }  // namespace ev

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <exception>
+#include <system_error>
 #include <thread>
 
 #include "error.h"
@@ -19,7 +21,7 @@ std::size_t token_count(const Dataset& d) {
 }  // namespace
 
 Trainer::Trainer(std::shared_ptr<const Dataset> data, const TrainConfig& cfg) : data_(std::move(data)), cfg_(cfg) {
-  validate(cfg_, data_->vocab.size(), token_count(*data_));
+  validate(cfg_, data_->vocab.size(), token_count(*data_), dataset_bytes(*data_));
   build_examples();
   reset();
 }
@@ -79,7 +81,7 @@ StepResult Trainer::step() {
 void Trainer::set_lr(double lr) {
   TrainConfig c = cfg_;
   c.lr = lr;
-  validate(c, data_->vocab.size(), token_count(*data_));
+  validate(c, data_->vocab.size(), token_count(*data_), dataset_bytes(*data_));
   cfg_.lr = lr;
 }
 
@@ -87,19 +89,19 @@ void Trainer::set_lr_decay(std::int64_t step, double factor) {
   TrainConfig c = cfg_;
   c.lr_decay_step = step;
   c.lr_decay = factor;
-  validate(c, data_->vocab.size(), token_count(*data_));
+  validate(c, data_->vocab.size(), token_count(*data_), dataset_bytes(*data_));
   cfg_ = c;
 }
 
 void Trainer::set_batch(int batch) {
   TrainConfig c = cfg_;
   c.batch = batch;
-  validate(c, data_->vocab.size(), token_count(*data_));
+  validate(c, data_->vocab.size(), token_count(*data_), dataset_bytes(*data_));
   cfg_.batch = batch;
 }
 
 void Trainer::set_config(const TrainConfig& c) {
-  validate(c, data_->vocab.size(), token_count(*data_));
+  validate(c, data_->vocab.size(), token_count(*data_), dataset_bytes(*data_));
   const bool new_examples = c.block != cfg_.block;
   cfg_ = c;
   if (new_examples) build_examples();
@@ -142,18 +144,34 @@ double mean_loss(const Model<float>& m, const Examples& ex, int threads) {
   const std::size_t chunks = (n + kChunk - 1) / kChunk;
   threads = std::max(1, std::min<int>(threads, int(chunks)));
   std::vector<double> sums(std::size_t(threads), 0.0);
+  // A worker's exception (std::bad_alloc) must not escape its thread, which
+  // would terminate the program: it is kept and rethrown on the caller's.
+  std::vector<std::exception_ptr> errors(static_cast<std::size_t>(threads));
   auto work = [&](int t) {
-    Activations<float> a;
-    for (std::size_t c = std::size_t(t); c < chunks; c += std::size_t(threads)) {
-      const std::size_t b = c * kChunk, e = std::min(n, b + kChunk);
-      const int rows = int(e - b);
-      sums[std::size_t(t)] += double(forward(m, ex.context(b), ex.Y.data() + b, rows, a)) * rows;
+    try {
+      Activations<float> a;
+      for (std::size_t c = std::size_t(t); c < chunks; c += std::size_t(threads)) {
+        const std::size_t b = c * kChunk, e = std::min(n, b + kChunk);
+        const int rows = int(e - b);
+        sums[std::size_t(t)] += double(forward(m, ex.context(b), ex.Y.data() + b, rows, a)) * rows;
+      }
+    } catch (...) {
+      errors[std::size_t(t)] = std::current_exception();
     }
   };
   std::vector<std::thread> pool;
-  for (int t = 1; t < threads; ++t) pool.emplace_back(work, t);
+  pool.reserve(std::size_t(threads));
+  try {
+    for (int t = 1; t < threads; ++t) pool.emplace_back(work, t);
+  } catch (const std::system_error&) {
+    // No more threads to be had: the chunks of the workers that did not start
+    // are done here.
+    for (int t = int(pool.size()) + 1; t < threads; ++t) work(t);
+  }
   work(0);
   for (auto& th : pool) th.join();
+  for (const auto& e : errors)
+    if (e) std::rethrow_exception(e);
   double total = 0;
   for (double s : sums) total += s;
   return total / double(n);

@@ -96,6 +96,12 @@ void TrainingThread::run() {
 }
 
 bool TrainingThread::train_one() {
+  if (trainer_->step_count() >= Limits::kMaxStep) {
+    playing_ = false;
+    pending_steps_ = 0;
+    message_ = "Training stops at step " + std::to_string(Limits::kMaxStep) + ", the most a session can hold.";
+    return false;
+  }
   const StepResult r = trainer_->step();
   const double bound = kExplodeFactor * std::log(double(trainer_->data().vocab.size()));
   if (!r.finite || !(r.loss <= bound)) {
@@ -170,7 +176,9 @@ void TrainingThread::train_for(clock_t_::time_point until) {
       finished_steps = true;
       break;
     }
-    if ((done & 7) == 0 && (clock_t_::now() >= until || posted_.load() != applied_local_)) break;
+    // Checked after every step: at large sizes one step takes seconds, and a
+    // stop or any command must wait for no more than the step under way.
+    if (clock_t_::now() >= until || posted_.load() != applied_local_) break;
   }
   const double secs = std::chrono::duration<double>(clock_t_::now() - t0).count();
   window_steps_ += done;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "core/atomic_file.h"
 #include "core/error.h"
 
 namespace ev::gfx {
@@ -48,9 +49,16 @@ Image read_pixels(int w, int h) {
 }
 
 void write_png(const Image& img, const std::string& path) {
+  // Encoded in memory, then written atomically: a failed write (a full disk)
+  // is reported and leaves any file already at the path as it was.
+  std::string png;
+  const auto append = [](void* out, void* data, int n) {
+    static_cast<std::string*>(out)->append(static_cast<const char*>(data), std::size_t(n));
+  };
   if (img.width <= 0 || img.height <= 0 ||
-      !stbi_write_png(path.c_str(), img.width, img.height, 4, img.rgba.data(), img.width * 4))
-    throw Error("cannot write the PNG file " + path);
+      !stbi_write_png_to_func(append, &png, img.width, img.height, 4, img.rgba.data(), img.width * 4))
+    throw Error("cannot encode the PNG file " + shown(path));
+  write_file_atomic(path, png);
 }
 
 }  // namespace ev::gfx
