@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "core/atomic_file.h"  // same_file
 #include "core/error.h"
 #include "core/export.h"
 #include "core/teach.h"
@@ -106,6 +107,7 @@ App::App(const AppOptions& o) {
   trainer_ = std::make_unique<TrainingThread>(data, o.config);
   if (o.play) trainer_->post(cmd::Play{true});
   error_ = err;
+  ctx_.notice = boundary_note(*data);
   ctx_.post = [this](const Command& c) { trainer_->post(c); };
   snap_ = trainer_->snapshot();
 }
@@ -224,6 +226,8 @@ void App::file_dialog() {
     const std::string path = path_;
     const Snapshot& s = *snap_;
     try {
+      if (file_action_ >= FileAction::ExportTsv && same_file(path, s.data->source))
+        throw Error(ev::shown(path) + " is the training data; it will not be written over");
       switch (file_action_) {
         case FileAction::TrainOn: ctx_.post(cmd::LoadData{path}); break;
         case FileAction::SaveSession: ctx_.post(cmd::SaveSession{path}); break;
@@ -235,9 +239,11 @@ void App::file_dialog() {
         case FileAction::None: break;
       }
       if (file_action_ >= FileAction::ExportTsv && file_action_ != FileAction::ExportPng)
-        error_.clear(), ctx_.notice = "Exported to " + path;
+        error_.clear(), ctx_.notice = "Exported to " + ev::shown(path);
     } catch (const Error& e) {
       error_ = e.what();
+    } catch (const std::bad_alloc&) {
+      error_ = "Not enough memory to export; nothing was written.";
     }
     ImGui::CloseCurrentPopup();
   }

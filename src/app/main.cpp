@@ -109,9 +109,16 @@ void check_options(AppOptions& o, const std::string& size) {
   // Nothing else would start training in a headless run: it would never end.
   if (o.headless && o.steps >= 0 && !o.play)
     throw CLI::ValidationError("--steps", "a headless run reaches --steps only with --play");
-  for (const std::string* out : {&o.screenshot, &o.stats})
-    if (!out->empty() && ev::same_file(*out, o.data))
+  for (const std::string* out : {&o.screenshot, &o.stats}) {
+    if (out->empty()) continue;
+    if (ev::same_file(*out, o.data))
       throw CLI::ValidationError("--data", ev::shown(*out) + " is the training data; it will not be written over");
+    try {
+      ev::check_replaceable(*out);
+    } catch (const ev::Error& e) {
+      throw CLI::ValidationError(out == &o.stats ? "--stats" : "--screenshot", e.what());
+    }
+  }
 }
 
 int run_headless(const AppOptions& o) {

@@ -12,7 +12,7 @@
 #include <string>
 
 #include "cli/options.h"
-#include "core/atomic_file.h"  // same_file
+#include "core/atomic_file.h"  // same_file, check_replaceable
 #include "core/error.h"
 #include "core/export.h"   // --export-tsv, --export-word2vec, --export-loss-csv
 #include "core/session.h"  // --resume, --save-session
@@ -25,6 +25,7 @@ namespace {
 void check_output(const std::string& out, const char* flag, const std::string& data, const std::string& resume,
                   bool may_be_resume) {
   if (out.empty()) return;
+  ev::check_replaceable(out);
   if (ev::same_file(out, data))
     throw ev::Error(std::string(flag) + " " + ev::shown(out) + " is the training data; it will not be written over");
   if (!may_be_resume && ev::same_file(out, resume))

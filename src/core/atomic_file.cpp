@@ -91,15 +91,23 @@ int open_for_reading(const std::string& path) {
 
 }  // namespace
 
+void check_replaceable(const std::string& path) {
+  if (path.empty()) throw Error("cannot write a file with an empty name");
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0 || S_ISREG(st.st_mode)) return;
+  const char* what = S_ISDIR(st.st_mode)    ? "a folder"
+                     : S_ISFIFO(st.st_mode) ? "a pipe"
+                     : S_ISSOCK(st.st_mode) ? "a socket"
+                                            : "a device";
+  throw Error("cannot write " + shown(path) + ": it is " + what + ", not a regular file; it was left as it was");
+}
+
 void write_file_atomic(const std::string& given, std::string_view bytes) {
   if (given.empty()) throw Error("cannot write a file with an empty name");
   const std::string path = follow_links(given);
+  check_replaceable(given);
   struct stat old {};
   const bool exists = ::stat(path.c_str(), &old) == 0;
-  if (exists && !S_ISREG(old.st_mode))
-    throw Error("cannot write " + shown(given) + ": it is " +
-                (S_ISDIR(old.st_mode) ? "a folder" : S_ISFIFO(old.st_mode) ? "a pipe" : S_ISSOCK(old.st_mode) ? "a socket" : "a device") +
-                ", not a regular file; it was left as it was");
   const std::string dir = dir_of(path);
   // A name of our own per process and call: concurrent saves never share a temporary.
   static std::atomic<unsigned> counter{0};

@@ -18,6 +18,10 @@ namespace ev {
 // the path and the system's reason when any step fails (the temporary is removed).
 void write_file_atomic(const std::string& path, std::string_view bytes);
 
+// Throws the ev::Error write_file_atomic would throw for what is at `path`
+// now (a folder, device, pipe or socket), so a run can refuse before its work.
+void check_replaceable(const std::string& path);
+
 // Reads a whole file (or a pipe, to its end), refusing more than max_bytes. Throws ev::Error.
 std::string read_file_bytes(const std::string& path, std::size_t max_bytes);
 

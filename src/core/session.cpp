@@ -334,11 +334,11 @@ void check_session_data(const Session& s, const Dataset& data) {
     throw Error(std::string("the session was trained with the ") + tokenizer_name(s.tokenizer) +
                 " tokenizer, the data is read with the " + tokenizer_name(data.tokenizer) + " tokenizer");
   if (s.data_checksum != data.checksum)
-    throw Error("the session was trained on different data (" + s.data_source + "): " + data.source +
+    throw Error("the session was trained on different data (" + shown(s.data_source) + "): " + shown(data.source) +
                 " has another checksum");
   if (s.vocab != data.vocab.tokens())
     throw Error("the session's vocabulary (" + std::to_string(s.vocab.size()) + " tokens) differs from " +
-                data.source + "'s (" + std::to_string(data.vocab.size()) + " tokens)");
+                shown(data.source) + "'s (" + std::to_string(data.vocab.size()) + " tokens)");
 }
 
 std::shared_ptr<const Dataset> load_session_data(const Session& s) {

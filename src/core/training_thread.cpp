@@ -256,8 +256,9 @@ void TrainingThread::apply(const Command& command) {
               restarted();
               preset_ = -1;
               stop_at_ = -1;
-              message_ = "Training on " + c.path + ": " + std::to_string(data->items.size()) + " items, " +
+              message_ = "Training on " + shown(c.path) + ": " + std::to_string(data->items.size()) + " items, " +
                          std::to_string(data->vocab.size()) + " tokens.";
+              if (const std::string note = boundary_note(*data); !note.empty()) message_ += " " + note + ".";
             },
             [&](const cmd::RestoreCheckpoint&) {
               trainer_->restore_checkpoint();
@@ -269,7 +270,7 @@ void TrainingThread::apply(const Command& command) {
             },
             [&](const cmd::SaveSession& c) {
               save_session(capture_session(*trainer_), c.path);
-              message_ = "Saved the session (step " + std::to_string(trainer_->step_count()) + ") to " + c.path;
+              message_ = "Saved the session (step " + std::to_string(trainer_->step_count()) + ") to " + shown(c.path);
             },
             [&](const cmd::LoadSession& c) {
               // Everything is read and checked before the current run is replaced.
@@ -281,7 +282,7 @@ void TrainingThread::apply(const Command& command) {
               restarted();
               preset_ = -1;
               stop_at_ = -1;
-              message_ = "Loaded the session " + c.path + " at step " + std::to_string(trainer_->step_count()) + ".";
+              message_ = "Loaded the session " + shown(c.path) + " at step " + std::to_string(trainer_->step_count()) + ".";
             },
             [&](const cmd::ApplyPreset& c) {
               const std::vector<Preset> all = presets();
