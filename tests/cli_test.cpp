@@ -4,6 +4,8 @@
 // --json summary and --help.
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -155,4 +157,111 @@ TEST_F(Cli, Help) {
   EXPECT_EQ(r.status, 0);
   EXPECT_NE(r.out.find("--lr"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("--data"), std::string::npos) << r.out;
+}
+
+// Outputs that would destroy something are refused before any training: the
+// data file (under any name), special files, and exports over the session.
+TEST_F(Cli, OutputsNeverReplaceTheDataOrSpecialFiles) {
+  const std::string data = small_data();
+  const std::string before = ev::testing::TempDir::read(data);
+  std::filesystem::create_symlink(data, tmp_.file("alias.txt"));
+  for (const std::string& flag : {"--save-session", "--export-word2vec", "--export-loss-csv"})
+    for (const std::string& target : {data, tmp_.file("alias.txt"), tmp_.file("./small.txt")})
+      expect_refused(run("--data " + quote(data) + " --steps 5 " + flag + " " + quote(target)), 1,
+                     {flag.c_str(), "training data"});
+  std::filesystem::create_directory(tmp_.file("projector"));
+  std::filesystem::create_symlink(data, tmp_.file("projector/metadata.tsv"));
+  expect_refused(run("--data " + quote(data) + " --steps 5 --export-tsv " + quote(tmp_.file("projector"))), 1,
+                 {"--export-tsv", "training data"});
+  EXPECT_EQ(ev::testing::TempDir::read(data), before);
+  for (const char* dev : {"/dev/null", "/dev/full", "/dev/stdout"})
+    expect_refused(run("--data " + quote(data) + " --steps 5 --save-session " + dev), 1, {"not a regular file"});
+  EXPECT_TRUE(std::filesystem::is_character_file("/dev/null"));
+  // Resuming may save over its own session; an export over it is refused.
+  ASSERT_EQ(run("--data " + quote(data) + " --steps 5 -q --save-session " + quote(tmp_.file("s.evs"))).status, 0);
+  const Outcome again = run("--resume " + quote(tmp_.file("s.evs")) + " --steps 5 -q --save-session " +
+                            quote(tmp_.file("s.evs")));
+  EXPECT_EQ(again.status, 0) << again.err;
+  expect_refused(run("--resume " + quote(tmp_.file("s.evs")) + " --steps 5 --export-loss-csv " +
+                     quote(tmp_.file("s.evs"))),
+                 1, {"session being resumed"});
+}
+
+// Empty paths, non-finite rates, clamped seeds and unreadable ranges: exit 2.
+TEST_F(Cli, StrictOptions) {
+  const std::string data = quote(small_data());
+  for (const char* flag : {"--data", "--save-session", "--resume", "--export-tsv", "--export-word2vec",
+                           "--export-loss-csv"})
+    expect_refused(run(std::string(flag) + " '' --steps 1"), 2, {flag, "empty"});
+  for (const char* v : {"nan", "inf", "-inf", "NaN", "0.1x", ""})
+    expect_refused(run("--data " + data + " --lr '" + v + "'"), 2, {"--lr"});
+  expect_refused(run("--data " + data + " --lr-decay nan"), 2, {"--lr-decay"});
+  expect_refused(run("--data " + data + " --lr 1e-9"), 2, {"1e-08 to 1e+06"});
+  for (const char* v : {"-1", "18446744073709551616", "1e3", "0x10", " 5"})
+    expect_refused(run("--data " + data + " --seed '" + v + "'"), 2, {"--seed"});
+  EXPECT_EQ(run("--data " + data + " --seed 18446744073709551615 --steps 1 -q").status, 0);
+}
+
+// Names with newlines and terminal escapes are shown escaped, on one line;
+// a file that exists but cannot be read says why.
+TEST_F(Cli, NamesAreShownOnOneLine) {
+  expect_refused(run("--data " + quote(tmp_.file("a\nb\x1b[31m.txt"))), 1, {"a\\x0ab\\x1b[31m.txt", "No such file"});
+  expect_refused(run("--data " + quote(tmp_.file(""))), 1, {"folder"});
+  std::filesystem::create_directory(tmp_.file("dir.txt"));
+  expect_refused(run("--data " + quote(tmp_.file("dir.txt"))), 1, {"dir.txt", "folder"});
+}
+
+// --json with a data path that is not UTF-8: valid JSON, exit 0; stdout that
+// cannot be written (a full disk) is an error.
+TEST_F(Cli, JsonSurvivesAnyPathAndReportsAFailedWrite) {
+  const std::string odd = write("caf\xe9\xff.txt", ev::testing::TempDir::read(small_data()));
+  const Outcome r = run("--data " + quote(odd) + " --steps 5 --json -q");
+  ASSERT_TRUE(r.exited);
+  ASSERT_EQ(r.status, 0) << r.err;
+  const nlohmann::json j = nlohmann::json::parse(r.out);
+  EXPECT_NE(j.at("data").get<std::string>().find("caf"), std::string::npos);
+  const Outcome full = run("--data " + quote(odd) + " --steps 5 --json -q >/dev/full");
+  EXPECT_EQ(full.status, 1) << full.err;
+  EXPECT_NE(full.err.find("standard output"), std::string::npos) << full.err;
+}
+
+// Data from a pipe (as `--data <(zcat names.gz)` gives) is read as a stream.
+TEST_F(Cli, DataFromAPipe) {
+  const std::string data = small_data();
+  const std::string fifo = tmp_.file("fifo");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0644), 0);
+  const Outcome p = run("--data " + quote(fifo) + " --steps 5 --json -q", "cat " + quote(data) + " >" + quote(fifo) + " & ");
+  ASSERT_EQ(p.status, 0) << p.err;
+  EXPECT_EQ(nlohmann::json::parse(p.out).at("vocab").get<int>(), 11);
+}
+
+// '.' in the data is the boundary token: said on stderr and in the JSON.
+TEST_F(Cli, BoundaryTokensInTheDataAreReported) {
+  std::string text = ev::testing::TempDir::read(small_data());
+  text += "a.b\n...\n";
+  const Outcome r = run("--data " + quote(write("dots.txt", text)) + " --steps 5 --json");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("holds 4 '.' tokens"), std::string::npos) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(last_line(r.out)).at("boundary_tokens").get<int>(), 4);
+  const Outcome clean = run("--data " + quote(small_data()) + " --steps 5");
+  EXPECT_EQ(clean.err.find("boundary"), std::string::npos) << clean.err;
+}
+
+// A run whose loss ends far above a uniform guess and never came down is no
+// success, even though no single step blew up.
+TEST_F(Cli, ARunThatLearnedNothingFails) {
+  if (!std::filesystem::exists(EMBEDVIZ_NAMES)) GTEST_SKIP() << "no names data";
+  const std::string names = quote(EMBEDVIZ_NAMES);
+  for (const char* lr : {"50", "20"})
+    expect_refused(run("--data " + names + " --steps 2000 -q --lr " + lr), 1, {"training failed", "uniform guess"});
+  EXPECT_EQ(run("--data " + names + " --steps 2000 -q --lr 1").status, 0);
+  EXPECT_EQ(run("--data " + names + " --steps 1 -q --lr 50").status, 0);  // too short to judge
+}
+
+// Evaluation threads are counted in the memory estimate.
+TEST_F(Cli, EvaluationThreadsAreCounted) {
+  const std::string data = quote(small_data());
+  expect_refused(run("--data " + data + " --hidden 65536 --threads 256 --steps 1"), 1,
+                 {"GiB", "256 evaluation threads"});
+  EXPECT_EQ(run("--data " + data + " --hidden 64 --threads 256 --steps 1 -q").status, 0);
 }

@@ -67,6 +67,13 @@ class TempDir {
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;
   bool ok() const { return !path_.empty(); }
+  // A whole file's bytes ("" when it cannot be read).
+  static std::string read(const std::string& path) {
+    std::ifstream f(path, std::ios::binary);
+    std::stringstream ss;
+    ss << f.rdbuf();
+    return ss.str();
+  }
   std::string file(const std::string& name) const { return path_ + "/" + name; }
   // Writes bytes to the named file in the directory; returns its path.
   std::string write(const std::string& name, const std::string& bytes) const {
