@@ -283,3 +283,76 @@ TEST(Session, BuiltInDataIsFoundAgain) {
   elsewhere.data_source = "/nonexistent/names.txt";
   EXPECT_THROW(load_session_data(elsewhere), Error);
 }
+
+// What is saved must load: a session the parser would refuse is refused at
+// save time, and everything up to the limits round-trips.
+TEST(Session, WhatIsSavedLoadsOrTheSaveRefuses) {
+  std::vector<std::string> items;
+  for (int i = 0; i < 12; ++i) items.push_back("w" + std::to_string(i) + " " + std::string(2000 + i, 'a'));
+  auto words = std::make_shared<const Dataset>(make_dataset(items, Tokenizer::Word, 1, "long words"));
+  Trainer t(words, small_config());
+  Session s = capture_session(t);
+  EXPECT_EQ(parse_session(encode_session(s)).vocab, s.vocab);  // 2000-byte tokens are fine
+
+  Session huge = s;
+  huge.vocab.back() = std::string(kMaxSessionTokenBytes + 1, 'z');
+  try {
+    encode_session(huge);
+    FAIL() << "a token over the limit was saved";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("tokens of up to"), std::string::npos) << e.what();
+  }
+  Session far = s;
+  far.step = Limits::kMaxStep + 1;
+  EXPECT_THROW(encode_session(far), Error);
+  far.step = Limits::kMaxStep;
+  EXPECT_EQ(parse_session(encode_session(far)).step, Limits::kMaxStep);
+  Session path = s;
+  path.data_source = std::string(5000, 'p');
+  EXPECT_THROW(encode_session(path), Error);
+}
+
+// A session names its data: saving it over that file is refused, and the data stays.
+TEST(Session, SavingOverItsOwnDataIsRefused) {
+  const std::string dir = temp_dir();
+  const std::string data_path = dir + "/names.txt";
+  {
+    std::ofstream f(data_path);
+    for (const auto& n : testdata::synthetic_names(50)) f << n << "\n";
+  }
+  const std::string before = read_file_bytes(data_path, 1 << 20);
+  auto data = std::make_shared<const Dataset>(load_dataset(data_path, Tokenizer::Char, 3));
+  Trainer t(data, small_config());
+  EXPECT_THROW(save_session(capture_session(t), data_path), Error);
+  EXPECT_THROW(save_session(capture_session(t), dir + "/../" + dir.substr(dir.rfind('/') + 1) + "/names.txt"), Error);
+  EXPECT_EQ(read_file_bytes(data_path, 1 << 20), before);
+  std::remove(data_path.c_str());
+  EXPECT_EQ(rmdir(dir.c_str()), 0);
+}
+
+// A file posing as a session is judged by its 28-byte header, never read whole.
+TEST(Session, AHugeForeignFileIsRefusedByItsHeader) {
+  const std::string dir = temp_dir();
+  const std::string path = dir + "/big.evs";
+  { std::ofstream(path) << "not a session at all, and long"; }
+  ASSERT_EQ(truncate(path.c_str(), off_t(6) << 30), 0);  // sparse: no disk used
+  try {
+    load_session(path);
+    FAIL() << "accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("wrong magic"), std::string::npos) << e.what();
+  }
+  // A real header announcing more than the limit is refused before the payload is read.
+  std::string header = encode_session(capture_session(make_trainer(testdata::synthetic_dataset()))).substr(0, 28);
+  for (int i = 0; i < 8; ++i) header[12 + i] = char(0xFF);
+  { std::ofstream(path, std::ios::binary | std::ios::trunc) << header; }
+  ASSERT_EQ(truncate(path.c_str(), off_t(6) << 30), 0);
+  try {
+    load_session(path);
+    FAIL() << "accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("the limit"), std::string::npos) << e.what();
+  }
+  std::remove(path.c_str());
+  EXPECT_EQ(rmdir(dir.c_str()), 0);
+}
