@@ -160,6 +160,39 @@ TEST_F(AppCli, UnwritableOutputsAreReported) {
   }
 }
 
+// Options CLI11 alone would take, and pairs that could never do what they say.
+TEST_F(AppCli, StrictOptionsAreRefused) {
+  const std::string data = quote(small_data());
+  const std::vector<std::string> cases = {"--size 1600x1000junk", "--size 1600x", "--fps nan", "--fps inf",
+                                          "--lr nan", "--seed -1", "--data ''", "--stats ''", "--screenshot ''",
+                                          "--frames 0 --screenshot " + quote(tmp_.file("f.png")),
+                                          "--steps 10 --data " + data, "--frames 2 --stats /dev/full",
+                                          "--frames 2 --screenshot /dev/null",
+                                          "--frames 2 --data " + data + " --stats " + data};
+  for (const std::string& args : cases) {
+    const Outcome r = run("--headless " + args);
+    ASSERT_TRUE(r.exited) << args << ": killed by a signal; " << r.err;
+    EXPECT_EQ(r.status, 2) << args << ": " << r.err;
+    EXPECT_EQ(count_lines(r.err), 1u) << args << ":\n" << r.err;
+  }
+  EXPECT_FALSE(std::ifstream(tmp_.file("f.png")).good());
+  EXPECT_TRUE(std::filesystem::is_character_file("/dev/full"));
+  EXPECT_EQ(ev::testing::TempDir::read(tmp_.file("small.txt")).size() > 0, true);
+}
+
+// A write that fails part way (the file-size limit stands in for a full
+// disk) is an error, and the file already there is left whole.
+TEST_F(AppCli, AFailedWriteKeepsTheOldFile) {
+  const std::string shot = tmp_.write("shot.png", "an older picture");
+  const Outcome r = run("--headless --frames 2 --data " + quote(small_data()) + " --screenshot " + quote(shot),
+                        "ulimit -f 8; trap '' XFSZ; ");
+  if (no_gl(r)) GTEST_SKIP() << "no headless OpenGL here: " << r.err;
+  ASSERT_TRUE(r.exited) << "killed by a signal; " << r.err;
+  EXPECT_EQ(r.status, 1) << r.err;
+  EXPECT_NE(r.err.find("shot.png"), std::string::npos) << r.err;
+  EXPECT_EQ(ev::testing::TempDir::read(shot), "an older picture");
+}
+
 // A real window under Xvfb: frames are timed by phase, and bad data is
 // reported on the terminal too while the window trains on the default data.
 TEST_F(AppCli, WindowUnderXvfb) {

@@ -84,3 +84,40 @@ TEST(Options, ControlBytesInArgumentsStayOnOneLine) {
   EXPECT_EQ(r.message.find('\n'), std::string::npos) << r.message;
   EXPECT_NE(r.message.find("\\x0a"), std::string::npos) << r.message;
 }
+
+// Values CLI11 alone would take: empty paths (silently "none"), non-finite or
+// junk-suffixed rates, negative or overflowing seeds (wrapped or clamped).
+TEST(Options, EmptyNonFiniteAndOverflowingValuesAreRefused) {
+  for (const auto& args : std::vector<std::vector<std::string>>{{"--data", ""},
+                                                                 {"--resume", ""},
+                                                                 {"--save-session", ""},
+                                                                 {"--export-tsv", ""},
+                                                                 {"--export-word2vec", ""},
+                                                                 {"--export-loss-csv", ""},
+                                                                 {"--lr", "nan"},
+                                                                 {"--lr", "inf"},
+                                                                 {"--lr", "0.1junk"},
+                                                                 {"--lr", ""},
+                                                                 {"--lr-decay", "nan"},
+                                                                 {"--lr-decay", "-inf"},
+                                                                 {"--seed", "-1"},
+                                                                 {"--seed", "18446744073709551616"},
+                                                                 {"--seed", "1e9"},
+                                                                 {"--seed", "+5"}}) {
+    const ParseResult r = parse(args);
+    EXPECT_FALSE(r.run) << args[0] << " '" << args[1] << "'";
+    EXPECT_EQ(r.exit_code, 2) << args[0] << " '" << args[1] << "'";
+    EXPECT_NE(r.message.find(args[0]), std::string::npos) << r.message;
+    EXPECT_EQ(r.message.find('\n'), std::string::npos) << r.message;
+  }
+  const ParseResult big = parse({"--seed", "18446744073709551615"});
+  ASSERT_TRUE(big.run) << big.message;
+  EXPECT_EQ(big.options.config.seed, 18446744073709551615ull);  // the largest seed, exactly
+}
+
+TEST(Options, RangesArePrintedReadably) {
+  const ParseResult r = parse({"--lr", "1e-9"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.message.find("1e-08 to 1e+06"), std::string::npos) << r.message;
+  EXPECT_EQ(r.message.find("0.000000"), std::string::npos) << r.message;
+}
