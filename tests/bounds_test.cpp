@@ -181,3 +181,72 @@ TEST(Bounds, LossHistoryStaysBoundedOverTenMillionSteps) {
     EXPECT_EQ(h.points()[i].step - h.points()[i - 1].step, h.stride());
   EXPECT_EQ(h.points().back().step + h.stride() + h.pending().count, n);
 }
+
+namespace {
+
+// A field of /proc/self/status in bytes (VmRSS, VmHWM); 0 when unknown.
+double proc_status_bytes(const std::string& field) {
+  std::ifstream f("/proc/self/status");
+  std::string line;
+  while (std::getline(f, line))
+    if (line.rfind(field + ":", 0) == 0) return 1024.0 * std::stod(line.substr(field.size() + 1));
+  return 0;
+}
+
+}  // namespace
+
+// The data is counted: memory grows with evaluation threads and with the
+// bytes a data set holds, and the estimate in the refusal names both.
+TEST(Bounds, EstimateCountsTheDataAndEvaluationThreads) {
+  const TrainConfig c;
+  EXPECT_GT(estimate_bytes(c, 27, 1000, 0, 64), estimate_bytes(c, 27, 1000, 0, 4));
+  EXPECT_EQ(estimate_bytes(c, 27, 1000, 1e9), estimate_bytes(c, 27, 1000) + 1e9);
+  EXPECT_GT(dataset_bytes(2000, 1000, 27, 27), dataset_bytes(1000, 1000, 27, 27));
+  EXPECT_GT(dataset_bytes(1000, 2000, 27, 27), dataset_bytes(1000, 1000, 27, 27));
+  try {
+    TrainConfig big = c;
+    big.hidden = 65536;
+    validate(big, 27, 1000, 0, 256);
+    FAIL() << "accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("256 evaluation threads"), std::string::npos) << e.what();
+  }
+}
+
+// The promise measured: loading 20 MB of random printable lines and building
+// a trainer on it raises the peak resident size by no more than the estimate,
+// and by less than 30 bytes per byte of text (ids, not strings).
+TEST(Bounds, MemoryPerByteOfTextIsSmallAndEstimated) {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  GTEST_SKIP() << "sanitizers add their own memory to every allocation";
+#endif
+  char tmpl[] = "/tmp/embedviz_bounds_XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  const std::string path = std::string(tmpl) + "/random.txt";
+  std::size_t text_bytes = 0;
+  {
+    Rng rng(17);
+    std::string text;
+    while (text.size() < (std::size_t(20) << 20)) {
+      for (int j = 0, n = 1 + int(rng.below(30)); j < n; ++j) text += char(' ' + rng.below(95));
+      text += '\n';
+    }
+    std::ofstream(path, std::ios::binary) << text;
+    text_bytes = text.size();
+  }
+  std::ofstream("/proc/self/clear_refs") << "5";  // resets the peak to the current size
+  const double before = proc_status_bytes("VmRSS");
+  {
+    auto data = std::make_shared<const Dataset>(load_dataset(path, Tokenizer::Char, 1));
+    Trainer t(data, TrainConfig{});
+    t.step();
+    const double peak = proc_status_bytes("VmHWM") - before;
+    const double estimate = estimate_bytes(t.config(), data->vocab.size(), data->n_tokens + data->items.size(),
+                                           dataset_bytes(*data));
+    EXPECT_LE(peak, estimate) << "the estimate must cover what a run holds";
+    EXPECT_LT(peak / double(text_bytes), 30.0) << peak / double(text_bytes) << " bytes of memory per byte of text";
+    std::printf("memory per byte of text: %.1f (estimate %.1f)\n", peak / double(text_bytes),
+                estimate / double(text_bytes));
+  }
+  std::filesystem::remove_all(tmpl);
+}
