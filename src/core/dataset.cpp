@@ -56,9 +56,8 @@ double dataset_bytes(const Dataset& d) {
 
 std::string boundary_note(const Dataset& d) {
   if (d.boundary_chars == 0) return "";
-  return "note: " + shown(d.source) + " holds " + std::to_string(d.boundary_chars) + " '" + Vocab::kBoundaryText +
-         "' token" + (d.boundary_chars == 1 ? "" : "s") +
-         ", read as the boundary token that marks where items start and end";
+  return "note: " + std::to_string(d.boundary_chars) + " '" + Vocab::kBoundaryText + "' in " + shown(d.source) +
+         " read as the boundary token";
 }
 
 namespace {
