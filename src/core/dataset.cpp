@@ -42,10 +42,10 @@ std::uint64_t fnv1a(const void* data, std::size_t n, std::uint64_t h) {
 }
 
 double dataset_bytes(std::size_t items, std::size_t tokens, std::size_t vocab, std::size_t vocab_text_bytes) {
-  // An item: its vector (24 bytes, and as much again while the list of them
-  // grows), its heap block's header and rounding; a token id: 4 bytes. A
+  // An item: its vector (24 bytes, and twice as much again while the list of
+  // them grows), its heap block (32 bytes at least); a token id: 4 bytes. A
   // vocabulary entry: the string, its hash-map node and bucket, its bytes twice.
-  return 64.0 * double(items) + 4.0 * double(tokens) + 128.0 * double(vocab) + 2.0 * double(vocab_text_bytes);
+  return 104.0 * double(items) + 4.0 * double(tokens) + 128.0 * double(vocab) + 2.0 * double(vocab_text_bytes);
 }
 
 double dataset_bytes(const Dataset& d) {
@@ -84,6 +84,7 @@ class DatasetBuilder {
         const std::size_t n = std::max<std::size_t>(1, utf8_length(text, i));
         item_.push_back(id(text.substr(i, n)));
         i += n;
+        if (!item_.empty() && (item_.size() & 0xFFFFF) == 0) check_memory();  // one line can be a whole file
       }
     } else {
       for (std::size_t i = 0; i < text.size();) {
@@ -92,6 +93,7 @@ class DatasetBuilder {
         while (j < text.size() && text[j] != ' ' && text[j] != '\t') ++j;
         if (j > i) item_.push_back(id(text.substr(i, j - i)));
         i = j;
+        if (!item_.empty() && (item_.size() & 0xFFFFF) == 0) check_memory();
       }
     }
     if (item_.empty()) return;
@@ -143,10 +145,12 @@ class DatasetBuilder {
   // (block 1: two ids per token), must fit in the memory limit.
   void check_memory() const {
     const double examples = 8.0 * double(d_.n_tokens + d_.items.size());
-    const double bytes = dataset_bytes(d_.items.size(), d_.n_tokens, names_.size(), text_bytes_) + examples;
+    const double bytes = dataset_bytes(d_.items.size(), d_.n_tokens, names_.size(), text_bytes_) + examples +
+                         16.0 * double(item_.capacity());  // the line being read: ids, copy, examples
+
     if (bytes > Limits::kMaxBytes) {
       char buf[160];
-      std::snprintf(buf, sizeof buf, "after %zu items the data would already need about %.1f GiB of memory; the limit is %.0f GiB",
+      std::snprintf(buf, sizeof buf, "the data read so far (%zu lines) would already need about %.1f GiB of memory; the limit is %.0f GiB",
                     d_.items.size(), bytes / double(1ull << 30), Limits::kMaxBytes / double(1ull << 30));
       throw Error(shown(d_.source) + ": " + buf);
     }
