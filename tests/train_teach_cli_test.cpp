@@ -137,3 +137,18 @@ TEST(TrainTeachOptions, ResumeKeepsTheSessionsHyperparameters) {
   EXPECT_EQ(e.exit_code, 2);
   EXPECT_NE(e.message.find("--hidden cannot be given with --resume"), std::string::npos) << e.message;
 }
+
+// A session near the largest step: continuing past it is refused up front, so
+// no run ever writes a session it would then refuse to load; up to it is fine.
+TEST_F(TrainTeachCli, ContinuationNeverPassesTheLargestStep) {
+  ASSERT_EQ(train(dir, model() + "--steps 5 --save-session " + dir + "/s.evs").status, 0);
+  Session s = load_session(dir + "/s.evs");
+  s.step = Limits::kMaxStep - 3;
+  save_session(s, dir + "/far.evs");
+  Outcome r = train(dir, "--resume " + dir + "/far.evs --steps 10 -q --save-session " + dir + "/far.evs");
+  EXPECT_EQ(r.status, 1) << r.err;
+  EXPECT_NE(r.err.find("the most a session can hold"), std::string::npos) << r.err;
+  r = train(dir, "--resume " + dir + "/far.evs --steps 3 -q --save-session " + dir + "/far.evs");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(load_session(dir + "/far.evs").step, Limits::kMaxStep);
+}
