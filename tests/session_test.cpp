@@ -356,3 +356,24 @@ TEST(Session, AHugeForeignFileIsRefusedByItsHeader) {
   std::remove(path.c_str());
   EXPECT_EQ(rmdir(dir.c_str()), 0);
 }
+
+// A file whose step is past the largest a run reaches is refused on load
+// (its checksum made right, so the step check itself is what refuses it).
+TEST(Session, AStepPastTheLimitIsRefused) {
+  Session s = capture_session(make_trainer(testdata::synthetic_dataset()));
+  s.step = Limits::kMaxStep;
+  std::string bytes = encode_session(s);
+  std::size_t at = 28 + 4 + s.data_source.size() + 8 + 1 + 4;  // header, source, checksum, tokenizer, V
+  for (const auto& tok : s.vocab) at += 4 + tok.size();
+  at += 4 * 4 + 8 + 8 + 8 + 8 + 8 + 4 * s.params.size();  // sizes, rates, seed, n_params, params
+  const std::uint64_t past = std::uint64_t(Limits::kMaxStep) + 1;
+  for (int i = 0; i < 8; ++i) bytes[at + std::size_t(i)] = char((past >> (8 * i)) & 0xFF);
+  const std::uint64_t sum = fnv1a(bytes.data() + 28, bytes.size() - 28);
+  for (int i = 0; i < 8; ++i) bytes[20 + std::size_t(i)] = char((sum >> (8 * i)) & 0xFF);
+  try {
+    parse_session(bytes);
+    FAIL() << "accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("step 4611686018427387905 is out of range"), std::string::npos) << e.what();
+  }
+}
