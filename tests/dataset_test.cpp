@@ -222,3 +222,31 @@ TEST(Dataset, DefaultWordsLowercaseLettersOnlyDeduplicated) {
   EXPECT_EQ(default_words(p), (std::vector<std::string>{"apple", "obrien", "zo", "apples", "banana"}));
   EXPECT_THROW(default_words(dir.write("none", "")), Error);
 }
+
+// Reading a file as a stream of ids gives the same data set as building it
+// from its lines: same vocabulary, items, split and checksum (sessions saved
+// before still recognise their data), with the boundary tokens counted.
+TEST(Dataset, StreamedFileEqualsBuiltFromLines) {
+  const std::string path = std::filesystem::temp_directory_path() / "embedviz_stream_test.txt";
+  std::vector<std::string> lines;
+  for (int i = 0; i < 500; ++i)
+    lines.push_back(std::string(1 + i % 7, char('a' + i % 26)) + (i % 50 == 0 ? "." : "") + "\xC3\xA9");
+  {
+    std::ofstream f(path, std::ios::binary);
+    f << "\xEF\xBB\xBF";
+    for (const auto& l : lines) f << l << "\r\n\n";
+  }
+  const Dataset a = load_dataset(path, Tokenizer::Char, 5);
+  const Dataset b = make_dataset(lines, Tokenizer::Char, 5, path);
+  EXPECT_EQ(a.vocab.tokens(), b.vocab.tokens());
+  EXPECT_EQ(a.items, b.items);
+  EXPECT_EQ(a.n_train, b.n_train);
+  EXPECT_EQ(a.checksum, b.checksum);
+  std::uint64_t h = 0xcbf29ce484222325ull;  // the checksum as sessions have always stored it
+  for (const auto& l : lines) h = fnv1a("\n", 1, fnv1a(l.data(), l.size(), h));
+  EXPECT_EQ(a.checksum, h);
+  EXPECT_EQ(a.boundary_chars, 10u);
+  EXPECT_NE(boundary_note(a).find("10 '.'"), std::string::npos) << boundary_note(a);
+  EXPECT_GT(dataset_bytes(a), 4.0 * double(a.n_tokens));
+  std::filesystem::remove(path);
+}

@@ -45,3 +45,30 @@ TEST(Text, ErrorsNameTheLine) {
   EXPECT_THROW(read_lines("/nonexistent/file.txt"), Error);
   EXPECT_THROW(read_lines("/tmp"), Error);
 }
+
+// Streams end: a NUL is refused as soon as it arrives, even with no line end
+// in sight (/dev/zero), and a folder or a missing file says which it is.
+TEST(Text, EndlessOrOddFilesAreRefusedAtOnce) {
+  const auto message = [](const std::string& path) {
+    try {
+      for_each_line(path, [](std::string_view, std::size_t) {});
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  EXPECT_NE(message("/dev/zero").find("line 1 has a NUL byte"), std::string::npos);
+  EXPECT_NE(message("/").find("is a folder"), std::string::npos);
+  EXPECT_NE(message("/no/such/file").find("No such file"), std::string::npos);
+  EXPECT_NE(message("").find("empty path"), std::string::npos);
+  EXPECT_NE(message("/dev/null").find("empty"), std::string::npos);
+}
+
+TEST(Text, NamesAreShownOnOneHarmlessLine) {
+  EXPECT_EQ(shown("names.txt"), "names.txt");
+  EXPECT_EQ(shown("caf\xC3\xA9 \xE2\x86\x92 x"), "caf\xC3\xA9 \xE2\x86\x92 x");  // UTF-8 kept
+  EXPECT_EQ(shown("a\nb"), "a\\x0ab");
+  EXPECT_EQ(shown("\x1b[31mred"), "\\x1b[31mred");
+  EXPECT_EQ(shown("bad\xFF\xC3"), "bad\\xff\\xc3");
+  EXPECT_EQ(shown("back\\slash"), "back\\\\slash");
+}

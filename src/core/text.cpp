@@ -82,6 +82,8 @@ class LineSplitter {
     while (pos < chunk.size()) {
       const std::size_t end = chunk.find('\n', pos);
       if (end == std::string_view::npos) {
+        // A NUL is refused as it arrives: /dev/zero has no line end to wait for.
+        if (chunk.find('\0', pos) != std::string_view::npos) binary(number_ + 1);
         partial_.append(chunk.substr(pos));
         return;
       }
@@ -109,9 +111,7 @@ class LineSplitter {
     ++number_;
     if (number_ == 1 && s.substr(0, 3) == "\xEF\xBB\xBF") s.remove_prefix(3);
     if (!s.empty() && s.back() == '\r') s.remove_suffix(1);
-    if (s.find('\0') != std::string_view::npos)
-      throw Error(shown(name_) + ": line " + std::to_string(number_) +
-                  " has a NUL byte; this looks like a binary file, not text");
+    if (s.find('\0') != std::string_view::npos) binary(number_);
     std::size_t bad = 0;
     if (!split_utf8(s, nullptr, &bad))
       throw Error(shown(name_) + ": line " + std::to_string(number_) + " is not valid UTF-8 (byte " +
@@ -119,6 +119,11 @@ class LineSplitter {
     if (s.empty()) return;
     ++lines_;
     on_line_(s, number_);
+  }
+
+  [[noreturn]] void binary(std::size_t number) const {
+    throw Error(shown(name_) + ": line " + std::to_string(number) +
+                " has a NUL byte; this looks like a binary file, not text");
   }
 
   std::string name_;
