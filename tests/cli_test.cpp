@@ -265,3 +265,33 @@ TEST_F(Cli, EvaluationThreadsAreCounted) {
                  {"GiB", "256 evaluation threads"});
   EXPECT_EQ(run("--data " + data + " --hidden 64 --threads 256 --steps 1 -q").status, 0);
 }
+
+// However little memory there is, wherever an allocation fails (the model,
+// the examples, an evaluation thread's buffers, a thread that cannot start),
+// the run ends with one line and status 1: never an abort.
+TEST_F(Cli, AllocationFailuresAnywhereAreOneLine) {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  GTEST_SKIP() << "the sanitizers reserve terabytes of address space up front";
+#endif
+  ev::Rng rng(5);
+  std::string text;  // enough examples for eight evaluation threads to have chunks of their own
+  for (int i = 0; i < 5000; ++i) {
+    for (int j = 0, n = 3 + int(rng.below(5)); j < n; ++j) text += char('a' + rng.below(26));
+    text += '\n';
+  }
+  const std::string data = quote(write("words.txt", text));
+  int failed = 0, passed = 0;
+  for (int mb : {60, 150, 250, 400, 600, 1000}) {
+    const Outcome r = run("--data " + data + " --hidden 4096 --threads 8 --steps 1 -q",
+                          "ulimit -v " + std::to_string(mb * 1024) + "; ");
+    ASSERT_TRUE(r.exited) << mb << " MB: killed by a signal; " << r.err;
+    if (r.status == 0) {
+      ++passed;
+      continue;
+    }
+    ++failed;
+    expect_refused(r, 1, {"out of memory"});
+  }
+  EXPECT_GT(failed, 0) << "no limit was low enough to fail";
+  EXPECT_GT(passed, 0) << "no limit was high enough to run";
+}

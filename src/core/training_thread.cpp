@@ -83,7 +83,13 @@ void TrainingThread::run() {
 
     const bool was_working = playing_ || pending_steps_ > 0;
     if (was_working) {
-      train_for(clock_t_::now() + kSlice);
+      try {
+        train_for(clock_t_::now() + kSlice);
+      } catch (const std::bad_alloc&) {  // a step's buffers or a validation pass
+        playing_ = false;
+        pending_steps_ = 0;
+        message_ = "Not enough memory to go on training: paused. A smaller model or batch may fit.";
+      }
       changed = true;
     }
     const bool working = playing_ || pending_steps_ > 0;
