@@ -1,6 +1,8 @@
 // text_test: UTF-8 decoding, BOM/CRLF handling and rejection of bad files.
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 #include "core/error.h"
 #include "core/text.h"
 
@@ -71,4 +73,31 @@ TEST(Text, NamesAreShownOnOneHarmlessLine) {
   EXPECT_EQ(shown("\x1b[31mred"), "\\x1b[31mred");
   EXPECT_EQ(shown("bad\xFF\xC3"), "bad\\xff\\xc3");
   EXPECT_EQ(shown("back\\slash"), "back\\\\slash");
+}
+
+// A file read in 1 MiB chunks gives the lines parsing it whole gives, with
+// lines, CRLF endings and multi-byte characters across the chunk boundaries.
+TEST(Text, ChunkedReadingEqualsWholeParsing) {
+  std::string text = "\xEF\xBB\xBF";
+  unsigned x = 7;
+  while (text.size() < (std::size_t(3) << 20)) {
+    x = x * 1103515245u + 12345u;
+    const int n = int((x >> 16) % 40);
+    for (int i = 0; i < n; ++i) text += (i % 5 == 4) ? "\xE2\x86\x92" : std::string(1, char('a' + i % 26));
+    text += (x & 1) ? "\r\n" : "\n";
+  }
+  const std::string path = "/tmp/embedviz_text_chunks.txt";
+  {
+    std::FILE* f = std::fopen(path.c_str(), "wb");
+    ASSERT_NE(f, nullptr);
+    std::fwrite(text.data(), 1, text.size(), f);
+    std::fclose(f);
+  }
+  const std::vector<Line> whole = parse_lines(text, path), chunked = read_lines(path);
+  ASSERT_EQ(whole.size(), chunked.size());
+  for (std::size_t i = 0; i < whole.size(); ++i) {
+    ASSERT_EQ(whole[i].text, chunked[i].text) << i;
+    ASSERT_EQ(whole[i].number, chunked[i].number) << i;
+  }
+  std::remove(path.c_str());
 }
