@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <thread>
 
 #include "core/rng.h"
 #include "core/training_thread.h"
@@ -221,4 +222,32 @@ TEST(TrainingThread, RandomCommandStorm) {
     }
     step = s->step;
   }
+}
+
+// At large sizes a step takes long: a command (or a stop) is taken up after
+// the step under way, never after a batch of further steps.
+TEST(TrainingThread, CommandsWaitForOneStepAtMost) {
+  TrainConfig c = small_config();
+  c.hidden = 2048;
+  c.batch = 2048;  // tens of milliseconds a step: far over the 4 ms slice
+  TrainingThread t(testdata::synthetic_dataset(), c);
+  t.post(cmd::Play{true});
+  const auto started = [&] { return t.snapshot()->step >= 2; };
+  for (int i = 0; i < 2000 && !started(); ++i) std::this_thread::sleep_for(5ms);
+  ASSERT_TRUE(started());
+  for (int round = 0; round < 3; ++round) {
+    const std::int64_t before = t.snapshot()->step;  // published after its step: at most one is under way
+    t.post(cmd::SetLr{0.05});
+    const std::uint64_t want = t.commands_posted();
+    SnapshotPtr s = t.snapshot();
+    for (int i = 0; i < 4000 && s->commands_applied < want; ++i) {
+      std::this_thread::sleep_for(1ms);
+      s = t.snapshot();
+    }
+    ASSERT_GE(s->commands_applied, want);
+    EXPECT_LE(s->step - before, 2) << "steps run while the command waited";
+  }
+  const auto t0 = std::chrono::steady_clock::now();
+  t.stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 10s);
 }
