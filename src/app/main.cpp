@@ -23,6 +23,7 @@
 #include "app/app.h"
 #include "app/headless_ui.h"
 #include "core/error.h"
+#include "core/files.h"
 #include "gfx/render_target.h"
 
 namespace {
@@ -75,17 +76,14 @@ struct Stats {
 
 // Where the window layout is kept: $XDG_CONFIG_HOME/embedviz or ~/.config/embedviz.
 std::string layout_file() {
-  namespace fs = std::filesystem;
-  fs::path dir;
-  if (const char* x = std::getenv("XDG_CONFIG_HOME"); x && *x)
-    dir = fs::path(x) / "embedviz";
-  else if (const char* h = std::getenv("HOME"); h && *h)
-    dir = fs::path(h) / ".config" / "embedviz";
-  else
+  const std::string dir = ev::config_dir();
+  if (dir.empty()) return "";
+  try {
+    ev::make_dirs(dir);
+  } catch (const ev::Error&) {
     return "";
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  return ec ? "" : (dir / "layout.ini").string();
+  }
+  return dir + "/layout.ini";
 }
 
 ev::app::App* g_app = nullptr;  // for GLFW's drop callback
