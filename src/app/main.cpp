@@ -261,6 +261,7 @@ int main(int argc, char** argv) {
   std::string size = "1600x1000";
   CLI::App cli{"embedviz: watch a neural network learn embeddings, live."};
   cli.add_option("--data", o.data, "Text file to train on, one item per line (default: the system word list)");
+  cli.add_option("file", o.data, "The same as --data: how a desktop opens a text file with embedviz");
   cli.add_flag("--play", o.play, "Start training at launch");
   cli.add_option("--frames", o.frames, "Quit after this many frames")->check(CLI::Range(0, 100000000));
   cli.add_option("--steps", o.steps, "Quit once training reaches this step (use with --play)")
