@@ -199,6 +199,7 @@ TEST_F(Browser, LoadOffersTheSessionJustSaved) {
   // It opens in the saved file's folder with the file picked and listed as recent.
   EXPECT_TRUE(shown("browser entry first.evs"));
   EXPECT_TRUE(shown("browser recent " + saved));
+  picture("browser_load_session.png");
   ASSERT_TRUE(ui_->click("browser ok"));
   s = settle();
   EXPECT_EQ(s->step, 10) << s->message;
