@@ -185,9 +185,10 @@ void App::ask(FileAction a) {
   file_action_ = a;
   std::string start;
   const std::string newest = newest_of_type(recent_, sp.filters[0]);
+  const std::string examples = examples_dir();
   const bool exporting = a >= FileAction::ExportTsv;
   if (sp.mode == ui::BrowseMode::Open) {
-    start = !newest.empty() ? newest : a == FileAction::TrainOn && !examples_dir().empty() ? examples_dir() : data_dir();
+    start = !newest.empty() ? newest : a == FileAction::TrainOn && !examples.empty() ? examples : data_dir();
   } else {
     std::string dir = exporting ? last_export_dir_ : std::filesystem::path(newest).parent_path().string();
     if (dir.empty()) {
@@ -200,7 +201,8 @@ void App::ask(FileAction a) {
     }
     start = dir + "/" + sp.default_name;
   }
-  ui::open_file_browser(browser_, sp.title, sp.hint, sp.mode, sp.filters, start, recent_);
+  ui::open_file_browser(browser_, sp.title, sp.hint, sp.mode, sp.filters, start, recent_,
+                        {{"Home", home_dir()}, {"embedviz files", data_dir()}, {"Examples", examples}});
 }
 
 void App::examples_menu() {
@@ -277,11 +279,7 @@ void App::menu_bar() {
 }
 
 void App::file_dialog() {
-  const std::vector<ui::Place> places = {{"Home", home_dir()}, {"embedviz files", data_dir()}, {"Examples", examples_dir()}};
-  std::vector<ui::Place> shown;
-  for (const ui::Place& p : places)
-    if (std::error_code ec; !p.dir.empty() && std::filesystem::is_directory(p.dir, ec)) shown.push_back(p);
-  if (ui::draw_file_browser(browser_, shown, ctx_)) run_file_action(browser_.chosen);
+  if (ui::draw_file_browser(browser_, ctx_)) run_file_action(browser_.chosen);
 }
 
 // Does what the chosen action asks with the chosen path. Training data and

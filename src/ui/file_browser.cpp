@@ -90,9 +90,9 @@ void draw_location(FileBrowserState& st, UiContext& ctx) {
 }
 
 // Places and recent files. Returns true when a recent file was double-clicked and chosen.
-bool draw_places(FileBrowserState& st, const std::vector<Place>& places, UiContext& ctx) {
+bool draw_places(FileBrowserState& st, UiContext& ctx) {
   ImGui::TextDisabled("Places");
-  for (const Place& p : places) {
+  for (const Place& p : st.places) {
     if (ImGui::Selectable(p.label.c_str(), p.dir == st.dir, ImGuiSelectableFlags_DontClosePopups)) go_to(st, p.dir);
     ctx.record_item("browser place " + p.label);
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", p.dir.c_str());
@@ -202,7 +202,8 @@ bool draw_footer(FileBrowserState& st, UiContext& ctx) {
 }  // namespace
 
 void open_file_browser(FileBrowserState& st, std::string title, std::string hint, BrowseMode mode,
-                       std::vector<FileFilter> filters, const std::string& start, const RecentFiles& recent) {
+                       std::vector<FileFilter> filters, const std::string& start, const RecentFiles& recent,
+                       const std::vector<Place>& places) {
   st.title = std::move(title);
   st.hint = std::move(hint);
   st.mode = mode;
@@ -213,6 +214,9 @@ void open_file_browser(FileBrowserState& st, std::string title, std::string hint
   const fs::path p(start);
   go_to(st, start_is_dir ? start : p.parent_path().string());
   set_name(st, start_is_dir ? "" : p.filename().string());
+  st.places.clear();
+  for (const Place& place : places)
+    if (!place.dir.empty() && fs::is_directory(place.dir, ec)) st.places.push_back(place);
   st.recent.clear();
   for (const std::string& r : recent.paths()) {
     const bool dir = fs::is_directory(r, ec);
@@ -223,7 +227,7 @@ void open_file_browser(FileBrowserState& st, std::string title, std::string hint
   st.open_request = true;
 }
 
-bool draw_file_browser(FileBrowserState& st, const std::vector<Place>& places, UiContext& ctx) {
+bool draw_file_browser(FileBrowserState& st, UiContext& ctx) {
   if (st.open_request) {
     ImGui::OpenPopup(st.title.c_str());
     st.open_request = false;
@@ -246,7 +250,7 @@ bool draw_file_browser(FileBrowserState& st, const std::vector<Place>& places, U
   const float body_h = std::max(font * 4, ImGui::GetContentRegionAvail().y - footer);
   bool chosen = false;
   ImGui::BeginChild("places", ImVec2(font * 15, body_h), true);
-  chosen = draw_places(st, places, ctx) || chosen;
+  chosen = draw_places(st, ctx) || chosen;
   ImGui::EndChild();
   ImGui::SameLine();
   ImGui::BeginChild("folder", ImVec2(0, body_h), true);

@@ -33,6 +33,7 @@ struct FileBrowserState {
   std::string dir;                   // the folder shown
   char name[1024] = "";              // the path field: a name in `dir`, or any typed path
   std::vector<DirEntry> entries;     // `dir`'s listing, refreshed when dir, filter or `hidden` change
+  std::vector<Place> places;         // the places that exist
   std::vector<std::string> recent;   // recent files that exist and match the filters
   std::string problem;               // why the last choice was refused ("" when none)
   bool hidden = false;               // show hidden entries
@@ -44,12 +45,13 @@ struct FileBrowserState {
 
 // Prepares the browser for one action; it shows on the next draw_file_browser.
 // `start` is a folder to show, or a file whose folder is shown and whose name
-// fills the path field.
+// fills the path field. Places that do not exist are left out.
 void open_file_browser(FileBrowserState& st, std::string title, std::string hint, BrowseMode mode,
-                       std::vector<FileFilter> filters, const std::string& start, const RecentFiles& recent);
+                       std::vector<FileFilter> filters, const std::string& start, const RecentFiles& recent,
+                       const std::vector<Place>& places);
 
 // Draws the browser while it is open. Returns true on the frame a path is
 // chosen (st.chosen holds it, absolute and normal), false otherwise.
-bool draw_file_browser(FileBrowserState& st, const std::vector<Place>& places, UiContext& ctx);
+bool draw_file_browser(FileBrowserState& st, UiContext& ctx);
 
 }  // namespace ev::ui
