@@ -252,6 +252,10 @@ TEST_F(Browser, BrowsesFoldersAndTypesAndOpensAFile) {
   ASSERT_TRUE(ui_->click("browser cancel"));
   ui_->frame();
   EXPECT_FALSE(shown("browser ok"));
+  // An export never offers a training file to be written over.
+  menu("Export embeddings as word2vec text...");
+  EXPECT_TRUE(shown("browser ok"));
+  EXPECT_FALSE(shown("browser recent " + dir + "/names.txt"));
 }
 
 // A missing file is refused in the dialog, which stays open; the run is untouched.

@@ -201,7 +201,8 @@ void App::ask(FileAction a) {
     }
     start = dir + "/" + sp.default_name;
   }
-  ui::open_file_browser(browser_, sp.title, sp.hint, sp.mode, sp.filters, start, recent_,
+  // Exports list no recent files: a click on a training file must not offer it to be overwritten.
+  ui::open_file_browser(browser_, sp.title, sp.hint, sp.mode, sp.filters, start, exporting ? RecentFiles() : recent_,
                         {{"Home", home_dir()}, {"embedviz files", data_dir()}, {"Examples", examples}});
 }
 
