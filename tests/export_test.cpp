@@ -72,9 +72,13 @@ TEST(Export, WritesBothProjectorFiles) {
   EXPECT_EQ(parse_vectors_tsv(read_file_bytes(dir + "/vectors.tsv", 1 << 20)), C);
   EXPECT_EQ(read_file_bytes(dir + "/metadata.tsv", 1 << 20), ".\na\nb\nc\n");
   EXPECT_THROW(write_projector_tsv(dir, {".", "a"}, C), Error);  // 2 tokens, 4 rows
-  EXPECT_THROW(write_projector_tsv(dir + "/missing", tokens, C), Error);
-  std::remove((dir + "/vectors.tsv").c_str());
-  std::remove((dir + "/metadata.tsv").c_str());
+  // A folder that does not exist yet is created; one under a file cannot be.
+  write_projector_tsv(dir + "/new/folder", tokens, C);
+  EXPECT_EQ(parse_vectors_tsv(read_file_bytes(dir + "/new/folder/vectors.tsv", 1 << 20)), C);
+  EXPECT_THROW(write_projector_tsv(dir + "/vectors.tsv/sub", tokens, C), Error);
+  for (const char* f : {"/new/folder/vectors.tsv", "/new/folder/metadata.tsv", "/new/folder", "/new", "/vectors.tsv",
+                        "/metadata.tsv"})
+    std::remove((dir + f).c_str());
   EXPECT_EQ(rmdir(dir.c_str()), 0);
 }
 

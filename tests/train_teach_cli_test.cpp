@@ -115,10 +115,10 @@ TEST_F(TrainTeachCli, BadSessionsAreOneLineErrors) {
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.err.find("different data"), std::string::npos) << r.err;
 
-  // An export into a directory that cannot exist (its parent is a file) fails cleanly.
-  r = train(dir, model() + "--steps 1 --export-word2vec " + data + "/dir/v.txt");
+  // An export into a folder that cannot be made (under a file) fails cleanly, naming it.
+  r = train(dir, model() + "--steps 1 --export-word2vec " + dir + "/other.txt/dir/v.txt");
   EXPECT_EQ(r.status, 1);
-  EXPECT_NE(r.err.find(data + "/dir"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("other.txt/dir"), std::string::npos) << r.err;
 }
 
 TEST(TrainTeachOptions, ResumeKeepsTheSessionsHyperparameters) {

@@ -13,6 +13,7 @@
 #include "core/atomic_file.h"  // same_file
 #include "core/error.h"
 #include "core/export.h"
+#include "core/files.h"
 #include "core/teach.h"
 #include "gfx/gl.h"
 #include "ui/facts_panel.h"
@@ -101,7 +102,7 @@ void use_pixel_exact_font_sampling() {
   glBindTexture(GL_TEXTURE_2D, 0);
 }
 
-App::App(const AppOptions& o) {
+App::App(const AppOptions& o) : recent_(config_dir().empty() ? "" : config_dir() + "/recent.txt") {
   std::string err;
   auto data = load_initial_data(o, &err);
   trainer_ = std::make_unique<TrainingThread>(data, o.config);
@@ -125,39 +126,127 @@ void App::shortcuts() {
 }
 
 namespace {
-// Where files go by default: $XDG_DATA_HOME/embedviz or ~/.local/share/embedviz.
-std::string data_dir() {
-  std::string dir;
-  if (const char* x = std::getenv("XDG_DATA_HOME"); x && *x) dir = std::string(x) + "/embedviz";
-  else if (const char* h = std::getenv("HOME"); h && *h) dir = std::string(h) + "/.local/share/embedviz";
-  else return ".";
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  return dir;
+
+// What each File menu action asks for.
+struct FileActionSpec {
+  const char* title;
+  const char* hint;
+  ui::BrowseMode mode;
+  std::vector<FileFilter> filters;  // the first is the action's own type
+  const char* default_name;         // what a save or an export is called at first ("" to open)
+};
+
+const FileActionSpec& spec(int action) {
+  const FileFilter all{"All files", {}};
+  static const FileActionSpec specs[] = {
+      {"", "", ui::BrowseMode::Open, {all}, ""},
+      {"Train on a text file", "A UTF-8 text file with one item (a name, a word, a line) per line.",
+       ui::BrowseMode::Open, {{"Text files (*.txt)", {".txt"}}, all}, ""},
+      {"Save session", "The session file (written atomically: an old file is never damaged).", ui::BrowseMode::Save,
+       {{"Sessions (*.evs)", {".evs"}}, all}, "session.evs"},
+      {"Load session", "The session to continue from (the current run is kept if the file is bad).",
+       ui::BrowseMode::Open, {{"Sessions (*.evs)", {".evs"}}, all}, ""},
+      {"Export for the Embedding Projector", "A folder for vectors.tsv and metadata.tsv (created if missing).",
+       ui::BrowseMode::Folder, {{"Folders", {}}}, "projector"},
+      {"Export word2vec text", "The word2vec text file.", ui::BrowseMode::Save,
+       {{"word2vec text (*.txt, *.vec)", {".txt", ".vec"}}, all}, "vectors.txt"},
+      {"Export the loss history", "The CSV file (step, train_loss, val_loss).", ui::BrowseMode::Save,
+       {{"CSV files (*.csv)", {".csv"}}, all}, "loss.csv"},
+      {"Export a picture of the window", "The PNG file.", ui::BrowseMode::Save, {{"PNG pictures (*.png)", {".png"}}, all},
+       "embedviz.png"},
+  };
+  return specs[action];
 }
+
+// The newest recent path of the action's own type that still exists ("" when none).
+std::string newest_of_type(const RecentFiles& recent, const FileFilter& type) {
+  for (const std::string& r : recent.paths()) {
+    std::error_code ec;
+    if (matches(type, r) && std::filesystem::is_regular_file(r, ec)) return r;
+  }
+  return "";
+}
+
 }  // namespace
+
+std::string examples_dir() {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const fs::path installed = exe.parent_path().parent_path() / EMBEDVIZ_INSTALL_DATA_DIR;
+    if (fs::is_directory(installed, ec)) return installed.lexically_normal().string();
+  }
+  return fs::is_directory(EMBEDVIZ_SOURCE_DATA_DIR, ec) ? EMBEDVIZ_SOURCE_DATA_DIR : "";
+}
+
+// Opens the file browser for an action: at the newest file of its type, or
+// where the last export went, or in the app's folder.
+void App::ask(FileAction a) {
+  const FileActionSpec& sp = spec(int(a));
+  file_action_ = a;
+  std::string start;
+  const std::string newest = newest_of_type(recent_, sp.filters[0]);
+  const std::string examples = examples_dir();
+  const bool exporting = a >= FileAction::ExportTsv;
+  if (sp.mode == ui::BrowseMode::Open) {
+    start = !newest.empty() ? newest : a == FileAction::TrainOn && !examples.empty() ? examples : data_dir();
+  } else {
+    std::string dir = exporting ? last_export_dir_ : std::filesystem::path(newest).parent_path().string();
+    if (dir.empty()) {
+      dir = data_dir();
+      try {
+        make_dirs(dir);
+      } catch (const Error&) {
+        dir = home_dir();
+      }
+    }
+    start = dir + "/" + sp.default_name;
+  }
+  // Exports list no recent files: a click on a training file must not offer it to be overwritten.
+  ui::open_file_browser(browser_, sp.title, sp.hint, sp.mode, sp.filters, start, exporting ? RecentFiles() : recent_,
+                        {{"Home", home_dir()}, {"embedviz files", data_dir()}, {"Examples", examples}});
+}
+
+void App::examples_menu() {
+  const std::string dir = examples_dir();
+  std::string error;
+  const auto files = dir.empty() ? std::vector<DirEntry>{} : list_dir(dir, {"Text files", {".txt"}}, false, &error);
+  if (files.empty()) ImGui::TextDisabled("No examples installed");
+  for (const DirEntry& e : files) {
+    if (e.is_dir) continue;
+    if (ImGui::MenuItem(e.name.c_str())) ctx_.post(cmd::LoadData{dir + "/" + e.name});
+    ctx_.record_item("menu example " + e.name);
+  }
+}
 
 void App::menu_bar() {
   ImGui::PushStyleColor(ImGuiCol_WindowBg, ImVec4(0, 0, 0, 0));  // the clear colour shows through
   const bool open = ImGui::BeginMainMenuBar();
   ImGui::PopStyleColor();
   if (!open) return;
-  auto ask = [&](FileAction a, const std::string& name) {
-    file_action_ = a;
-    file_popup_open_ = true;
-    const std::string p = name.empty() ? "" : data_dir() + "/" + name;
-    std::snprintf(path_, sizeof path_, "%s", p.c_str());
+  auto item = [&](const char* label, FileAction a) {
+    if (ImGui::MenuItem(label)) ask(a);
+    ctx_.record_item(std::string("menu ") + label);
   };
-  if (ImGui::BeginMenu("File")) {
-    if (ImGui::MenuItem("Train on a text file...")) ask(FileAction::TrainOn, "");
+  const bool file_menu = ImGui::BeginMenu("File");
+  ctx_.record_item("menu File");
+  if (file_menu) {
+    item("Train on a text file...", FileAction::TrainOn);
+    const bool examples = ImGui::BeginMenu("Examples");
+    ctx_.record_item("menu Examples");
+    if (examples) {
+      examples_menu();
+      ImGui::EndMenu();
+    }
     ImGui::Separator();
-    if (ImGui::MenuItem("Save session...")) ask(FileAction::SaveSession, "session.evs");
-    if (ImGui::MenuItem("Load session...")) ask(FileAction::LoadSession, "session.evs");
+    item("Save session...", FileAction::SaveSession);
+    item("Load session...", FileAction::LoadSession);
     ImGui::Separator();
-    if (ImGui::MenuItem("Export embeddings for the Projector (TSV)...")) ask(FileAction::ExportTsv, "projector");
-    if (ImGui::MenuItem("Export embeddings as word2vec text...")) ask(FileAction::ExportWord2vec, "vectors.txt");
-    if (ImGui::MenuItem("Export the loss history (CSV)...")) ask(FileAction::ExportLossCsv, "loss.csv");
-    if (ImGui::MenuItem("Export a picture of the window (PNG)...")) ask(FileAction::ExportPng, "embedviz.png");
+    item("Export embeddings for the Projector (TSV)...", FileAction::ExportTsv);
+    item("Export embeddings as word2vec text...", FileAction::ExportWord2vec);
+    item("Export the loss history (CSV)...", FileAction::ExportLossCsv);
+    item("Export a picture of the window (PNG)...", FileAction::ExportPng);
     ImGui::Separator();
     if (ImGui::MenuItem("Quit", "Ctrl+Q")) quit_ = true;
     ImGui::EndMenu();
@@ -193,61 +282,44 @@ void App::menu_bar() {
 }
 
 void App::file_dialog() {
-  static const char* const titles[] = {"",
-                                       "Train on a text file",
-                                       "Save session",
-                                       "Load session",
-                                       "Export for the Embedding Projector",
-                                       "Export word2vec text",
-                                       "Export the loss history",
-                                       "Export a picture of the window"};
-  const char* title = titles[int(file_action_)];
-  if (file_popup_open_) {
-    ImGui::OpenPopup(title);
-    file_popup_open_ = false;
-  }
-  if (!ImGui::BeginPopupModal(title, nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
-  static const char* const hints[] = {"",
-                                      "A UTF-8 text file with one item (a name, a word, a line) per line:",
-                                      "The session file (written atomically: an old file is never damaged):",
-                                      "The session file to continue from (the current run is kept if it is bad):",
-                                      "A folder for vectors.tsv and metadata.tsv:",
-                                      "The word2vec text file:",
-                                      "The CSV file (step, train_loss, val_loss):",
-                                      "The PNG file:"};
-  ImGui::TextUnformatted(hints[int(file_action_)]);
-  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 34);
-  if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
-  const bool enter = ImGui::InputText("##path", path_, sizeof path_, ImGuiInputTextFlags_EnterReturnsTrue);
-  const bool ok = ImGui::Button("OK") || enter;
-  ImGui::SameLine();
-  if (ImGui::Button("Cancel") || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) ImGui::CloseCurrentPopup();
-  if (ok) {
-    const std::string path = path_;
-    const Snapshot& s = *snap_;
-    try {
-      if (file_action_ >= FileAction::ExportTsv && same_file(path, s.data->source))
-        throw Error(ev::shown(path) + " is the training data; it will not be written over");
-      switch (file_action_) {
-        case FileAction::TrainOn: ctx_.post(cmd::LoadData{path}); break;
-        case FileAction::SaveSession: ctx_.post(cmd::SaveSession{path}); break;
-        case FileAction::LoadSession: ctx_.post(cmd::LoadSession{path}); break;
-        case FileAction::ExportTsv: write_projector_tsv(path, s.data->vocab.tokens(), s.C()); break;
-        case FileAction::ExportWord2vec: write_word2vec(path, s.data->vocab.tokens(), s.C()); break;
-        case FileAction::ExportLossCsv: write_loss_csv(path, s.loss, s.val); break;
-        case FileAction::ExportPng: screenshot_request_ = path; break;
-        case FileAction::None: break;
-      }
-      if (file_action_ >= FileAction::ExportTsv && file_action_ != FileAction::ExportPng)
-        error_.clear(), ctx_.notice = "Exported to " + ev::shown(path);
-    } catch (const Error& e) {
-      error_ = e.what();
-    } catch (const std::bad_alloc&) {
-      error_ = "Not enough memory to export; nothing was written.";
+  if (ui::draw_file_browser(browser_, ctx_)) run_file_action(browser_.chosen);
+}
+
+// Does what the chosen action asks with the chosen path. Training data and
+// sessions go to the trainer thread (its message reports how it went); exports
+// are written here and create the folders they need.
+void App::run_file_action(const std::string& path) {
+  const Snapshot& s = *snap_;
+  try {
+    if (file_action_ >= FileAction::ExportTsv && same_file(path, s.data->source))
+      throw Error(ev::shown(path) + " is the training data; it will not be written over");
+    switch (file_action_) {
+      case FileAction::TrainOn: ctx_.post(cmd::LoadData{path}); break;
+      case FileAction::SaveSession:
+        make_parent_dirs(path);
+        ctx_.post(cmd::SaveSession{path});
+        break;
+      case FileAction::LoadSession: ctx_.post(cmd::LoadSession{path}); break;
+      case FileAction::ExportTsv: write_projector_tsv(path, s.data->vocab.tokens(), s.C()); break;
+      case FileAction::ExportWord2vec: write_word2vec(path, s.data->vocab.tokens(), s.C()); break;
+      case FileAction::ExportLossCsv: write_loss_csv(path, s.loss, s.val); break;
+      case FileAction::ExportPng:
+        make_parent_dirs(path);
+        screenshot_request_ = path;
+        break;
+      case FileAction::None: break;
     }
-    ImGui::CloseCurrentPopup();
+    if (file_action_ >= FileAction::ExportTsv) {
+      last_export_dir_ = std::filesystem::path(path).parent_path().string();
+      if (file_action_ != FileAction::ExportPng) error_.clear(), ctx_.notice = "Exported to " + ev::shown(path);
+    } else {
+      recent_.add(path);
+    }
+  } catch (const Error& e) {
+    error_ = e.what();
+  } catch (const std::bad_alloc&) {
+    error_ = "Not enough memory to export; nothing was written.";
   }
-  ImGui::EndPopup();
 }
 
 void App::layout_windows() {

@@ -9,9 +9,11 @@
 #include <utility>
 #include <string>
 
+#include "core/files.h"
 #include "core/training_thread.h"
 #include "ui/controls_panel.h"
 #include "ui/embedding_panel.h"
+#include "ui/file_browser.h"
 #include "ui/loss_panel.h"
 #include "ui/neighbours_panel.h"
 #include "ui/onehot_panel.h"
@@ -38,6 +40,10 @@ struct AppOptions {
 // list (then to a small built-in set) and sets *error to what went wrong;
 // headless, a failure to load the named data throws instead.
 std::shared_ptr<const Dataset> load_initial_data(const AppOptions& o, std::string* error);
+
+// The folder of example data sets (File > Examples): share/embedviz/data beside
+// an installed program, else the source tree's data/; "" when neither exists.
+std::string examples_dir();
 
 class App {
  public:
@@ -66,7 +72,11 @@ class App {
   void shortcuts();
   void menu_bar();
   void layout_windows();
+  enum class FileAction { None, TrainOn, SaveSession, LoadSession, ExportTsv, ExportWord2vec, ExportLossCsv, ExportPng };
+  void ask(FileAction a);
   void file_dialog();
+  void run_file_action(const std::string& path);
+  void examples_menu();
   void tools_window();
 
   std::unique_ptr<TrainingThread> trainer_;
@@ -81,15 +91,15 @@ class App {
   ui::NeighboursPanelState neighbours_;
   const void* seen_inspection_ = nullptr;  // the step record the tools window last switched to
 
-  // File > ... : one path dialog for every file action.
-  enum class FileAction { None, TrainOn, SaveSession, LoadSession, ExportTsv, ExportWord2vec, ExportLossCsv, ExportPng };
+  // File > ... : one file browser for every file action.
   FileAction file_action_ = FileAction::None;
-  bool file_popup_open_ = false;
+  ui::FileBrowserState browser_;
+  RecentFiles recent_;            // data files and sessions opened or saved, kept in the config folder
+  std::string last_export_dir_;   // where the last export went (the next one starts there)
   std::string screenshot_request_;
   bool relayout_ = true;
   float last_w_ = 0, last_h_ = 0;
   bool quit_ = false;
-  char path_[1024] = "";
   std::string error_;
 };
 

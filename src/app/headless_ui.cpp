@@ -105,6 +105,13 @@ void HeadlessUi::key(int k) {
   frame();
 }
 
+void HeadlessUi::type(const std::string& text) {
+  for (const char c : text) {
+    ImGui::GetIO().AddInputCharacter(static_cast<unsigned char>(c));
+    frame();
+  }
+}
+
 gfx::Image HeadlessUi::pixels() const { return gfx::read_pixels(w_, h_); }
 
 }  // namespace ev::app

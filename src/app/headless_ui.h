@@ -30,6 +30,8 @@ class HeadlessUi {
   bool click(const std::string& label);
   // Presses and releases a key (an ImGuiKey_ index, or an uppercase letter).
   void key(int key);
+  // Types text into the focused field, a character a frame.
+  void type(const std::string& text);
   void set_mouse(float x, float y, bool down);
 
   App& app() { return *app_; }

@@ -24,6 +24,7 @@
 #include "cli/validators.h"
 #include "core/atomic_file.h"  // write_file_atomic, same_file
 #include "core/error.h"
+#include "core/files.h"
 #include "gfx/render_target.h"
 
 namespace {
@@ -74,17 +75,14 @@ struct Stats {
 
 // Where the window layout is kept: $XDG_CONFIG_HOME/embedviz or ~/.config/embedviz.
 std::string layout_file() {
-  namespace fs = std::filesystem;
-  fs::path dir;
-  if (const char* x = std::getenv("XDG_CONFIG_HOME"); x && *x)
-    dir = fs::path(x) / "embedviz";
-  else if (const char* h = std::getenv("HOME"); h && *h)
-    dir = fs::path(h) / ".config" / "embedviz";
-  else
+  const std::string dir = ev::config_dir();
+  if (dir.empty()) return "";
+  try {
+    ev::make_dirs(dir);
+  } catch (const ev::Error&) {
     return "";
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  return ec ? "" : (dir / "layout.ini").string();
+  }
+  return dir + "/layout.ini";
 }
 
 ev::app::App* g_app = nullptr;  // for GLFW's drop callback
@@ -287,6 +285,8 @@ int main(int argc, char** argv) {
   using ev::cli::finite_range;
   using ev::cli::non_empty_path;
   cli.add_option("--data", o.data, "Text file or pipe to train on, one item per line (default: the system word list)")
+      ->check(non_empty_path());
+  cli.add_option("file", o.data, "The same as --data: how a desktop opens a text file with embedviz")
       ->check(non_empty_path());
   cli.add_flag("--play", o.play, "Start training at launch");
   cli.add_option("--frames", o.frames, "Quit after this many frames")->check(CLI::Range(0, 100000000));

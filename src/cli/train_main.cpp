@@ -10,6 +10,8 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <sys/ioctl.h>  // the terminal's width
+#include <unistd.h>     // isatty
 
 #include "cli/options.h"
 #include "core/atomic_file.h"  // same_file, check_replaceable
@@ -52,6 +54,33 @@ void check_stdout() {
 double flops_per_step(const ev::TrainConfig& c, int vocab) {
   // forward: 2 products; backward: 4 of the same sizes.
   return 6.0 * c.batch * (double(c.block) * c.emb * c.hidden + double(c.hidden) * vocab);
+}
+
+// h:mm:ss or m:ss.
+std::string clock_time(double seconds) {
+  const long t = long(std::max(0.0, seconds) + 0.5);
+  char buf[32];
+  if (t >= 3600) std::snprintf(buf, sizeof buf, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
+  else std::snprintf(buf, sizeof buf, "%ld:%02ld", t / 60, t % 60);
+  return buf;
+}
+
+// The progress line a terminal shows on long runs, rewritten in place ('\r'
+// back to the start, ESC[K clearing what a longer line left), cut to the
+// terminal's width so it never wraps.
+void show_progress(std::int64_t done, std::int64_t total, double seconds, double smoothed, double batch, double lr,
+                   bool last) {
+  const double rate = seconds > 0 ? double(done) / seconds : 0.0;
+  const double left = rate > 0 ? double(total - done) / rate : 0.0;
+  char line[256];
+  std::snprintf(line, sizeof line, "step %lld/%lld (%.0f%%)  %s%s%s  %.0f steps/s  loss %.4f (batch %.4f)  lr %g",
+                (long long)done, (long long)total, total > 0 ? 100.0 * double(done) / double(total) : 100.0,
+                last ? "took " : "", clock_time(last ? seconds : left).c_str(), last ? "" : " left", rate, smoothed,
+                batch, lr);
+  winsize ws{};
+  const std::size_t width = ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 1 ? ws.ws_col - 1 : 79;
+  std::fprintf(stderr, "\r%.*s\x1b[K%s", int(std::min(width, std::strlen(line))), line, last ? "\n" : "");
+  std::fflush(stderr);
 }
 
 }  // namespace
@@ -113,16 +142,22 @@ int main(int argc, char** argv) {
     using clock = std::chrono::steady_clock;
     const auto t0 = clock::now();
     auto last_report = t0;
+    // Progress only on a terminal: one line, updated in place; a pipe or a file gets none.
+    const bool live = !o.quiet && isatty(STDERR_FILENO);
     double ema = 0;
     // tanh saturates, so a huge rate rarely makes the loss non-finite in float:
     // the loss just explodes and stays finite. A batch loss 100 times the first
     // one (or log V, if larger) is divergence too; no sane run comes near it.
-    double first_loss = 0;
+    double first_loss = 0, batch_loss = 0;
+    auto end_progress_line = [&] {
+      if (live && last_report != t0) std::fputc('\n', stderr);
+    };
     for (std::int64_t i = 0; i < o.steps; ++i) {
       const ev::StepResult r = trainer.step();
       if (i == 0 && r.finite) first_loss = r.loss;
       const double bound = 100.0 * std::max(first_loss, std::log(double(V)));
       if (!r.finite) {
+        end_progress_line();
         std::fprintf(stderr,
                      "embedviz-train: training diverged at step %lld: the loss became %s with learning rate %g; "
                      "try a smaller --lr\n",
@@ -131,6 +166,7 @@ int main(int argc, char** argv) {
         return 1;
       }
       if (r.loss > bound) {
+        end_progress_line();
         std::fprintf(stderr,
                      "embedviz-train: training diverged at step %lld: the loss became %.4g (it began at %.4g) with "
                      "learning rate %g; try a smaller --lr\n",
@@ -139,14 +175,11 @@ int main(int argc, char** argv) {
         return 1;
       }
       ema = i == 0 ? r.loss : 0.99 * ema + 0.01 * r.loss;
-      if (!o.quiet && (i & 1023) == 1023) {
-        const auto now = clock::now();
-        if (now - last_report > std::chrono::seconds(1)) {
-          last_report = now;
-          const double s = std::chrono::duration<double>(now - t0).count();
-          std::fprintf(stderr, "step %lld/%lld  loss %.4f  lr %g  %.0f steps/s\n", (long long)(i + 1),
-                       (long long)o.steps, ema, trainer.lr(), double(i + 1) / s);
-        }
+      batch_loss = r.loss;
+      if (live && (i & 255) == 255 && clock::now() - last_report > std::chrono::milliseconds(200)) {
+        last_report = clock::now();
+        show_progress(i + 1, o.steps, std::chrono::duration<double>(last_report - t0).count(), ema, batch_loss,
+                      trainer.lr(), false);
       }
     }
     if (failed_to_learn(ema, first_loss, o.steps, V)) {
@@ -158,6 +191,7 @@ int main(int argc, char** argv) {
     }
     const double seconds = std::chrono::duration<double>(clock::now() - t0).count();
     const double sps = seconds > 0 ? double(o.steps) / seconds : 0.0;
+    if (live && o.steps > 0) show_progress(o.steps, o.steps, seconds, ema, batch_loss, trainer.lr(), true);
 
     if (!o.quiet) std::fprintf(stderr, "evaluating...\n");
     const double train = trainer.evaluate(ev::Split::Train, o.threads);

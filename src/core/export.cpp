@@ -9,6 +9,7 @@
 
 #include "atomic_file.h"
 #include "error.h"
+#include "files.h"  // make_dirs, make_parent_dirs: exports create the folders they need
 
 namespace ev {
 
@@ -99,6 +100,7 @@ std::string projector_metadata_tsv(const std::vector<std::string>& tokens) {
 
 void write_projector_tsv(const std::string& dir, const std::vector<std::string>& tokens, const TableRef& C) {
   check_rows(tokens, C);
+  make_dirs(dir);
   const std::string base = dir.empty() || dir.back() == '/' ? dir : dir + "/";
   write_file_atomic(base + "vectors.tsv", projector_vectors_tsv(C));
   write_file_atomic(base + "metadata.tsv", projector_metadata_tsv(tokens));
@@ -117,6 +119,7 @@ std::string word2vec_text(const std::vector<std::string>& tokens, const TableRef
 }
 
 void write_word2vec(const std::string& path, const std::vector<std::string>& tokens, const TableRef& C) {
+  make_parent_dirs(path);
   write_file_atomic(path, word2vec_text(tokens, C));
 }
 
@@ -149,6 +152,7 @@ std::string loss_csv(const std::vector<LossPoint>& train, const std::vector<Loss
 }
 
 void write_loss_csv(const std::string& path, const std::vector<LossPoint>& train, const std::vector<LossPoint>& val) {
+  make_parent_dirs(path);
   write_file_atomic(path, loss_csv(train, val));
 }
 

@@ -1,7 +1,8 @@
 // export.h: the embedding table and the loss curve in formats other tools read:
 // the TensorFlow Embedding Projector (vectors.tsv + metadata.tsv), word2vec's
 // text format, and CSV. Each format has a function that returns the text (for
-// tests and previews) and one that writes it atomically.
+// tests and previews) and one that writes it atomically, creating the folders
+// it needs.
 // Not for: reading sessions back (session.h) or images (the app writes PNGs).
 #pragma once
 
@@ -28,7 +29,7 @@ std::string unescape_token(std::string_view field);
 std::string projector_vectors_tsv(const TableRef& C);
 // metadata.tsv: one token per line, no header (the Projector's single-column form).
 std::string projector_metadata_tsv(const std::vector<std::string>& tokens);
-// Writes dir/vectors.tsv and dir/metadata.tsv (dir must exist).
+// Writes dir/vectors.tsv and dir/metadata.tsv, creating dir when it does not exist.
 void write_projector_tsv(const std::string& dir, const std::vector<std::string>& tokens, const TableRef& C);
 
 // word2vec text format: a "V d" header line, then "token v1 ... vd" per token.
