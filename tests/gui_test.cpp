@@ -233,25 +233,44 @@ TEST(Gui, SaveAndLoadSession) {
   std::remove((path + ".bad").c_str());
 }
 
-// Each teaching tab draws at the default size and at 1280x800, and every tab
-// can be reached by a click; pictures for a person to look at.
+// Every text this frame drew cut off, one per line ("" when none).
+std::string clipped_text(app::HeadlessUi& ui) {
+  std::string all;
+  for (const std::string& c : ui.app().context().clipped) all += c + "\n";
+  return all;
+}
+
+// Clicks through every tab of the Tools window, asserting that nothing is cut
+// off, and saves a picture of each for a person to look at.
+void walk_tabs(app::HeadlessUi& ui, const std::string& state) {
+  for (const char* tab : {"One-hot", "Step", "Codes", "Samples", "Nearest", "Model", "Lessons"}) {
+    ASSERT_TRUE(ui.click(std::string("tab ") + tab)) << tab << " at " << ui.width() << "x" << ui.height();
+    ui.frame();
+    EXPECT_EQ(clipped_text(ui), "") << tab << " at " << ui.width() << "x" << ui.height() << ", " << state;
+#ifdef EMBEDVIZ_SCREENSHOT_DIR
+    gfx::write_png(ui.pixels(), std::string(EMBEDVIZ_SCREENSHOT_DIR) + "/gui_" + state + "_" + tab + "_" +
+                                    std::to_string(ui.width()) + ".png");
+#endif
+  }
+}
+
+// Each teaching tab draws at the default size and at 1280x800, with no text
+// cut off, at step 0, after training, and in the 2-D lesson.
 TEST(Gui, EveryToolTabDraws) {
   for (const auto& [w, h] : {std::pair{1280, 800}, std::pair{1600, 1000}}) {
     app::AppOptions o = options();
     o.width = w;
     o.height = h;
+    o.config.emb = 10;
     auto small = open_ui(o);
     if (!small) GTEST_SKIP() << "no headless OpenGL here";
+    walk_tabs(*small, "step0");
     ASSERT_TRUE(small->click("Step 100"));
     settle(*small);
-    for (const char* tab : {"Step", "Codes", "Samples", "Nearest", "Model", "Lessons", "One-hot"}) {
-      ASSERT_TRUE(small->click(std::string("tab ") + tab)) << tab << " at " << w << "x" << h;
-      small->frame();
-#ifdef EMBEDVIZ_SCREENSHOT_DIR
-      gfx::write_png(small->pixels(), std::string(EMBEDVIZ_SCREENSHOT_DIR) + "/gui_tab_" + tab + "_" +
-                                          std::to_string(w) + ".png");
-#endif
-    }
+    walk_tabs(*small, "trained");
+    small->app().trainer().post(cmd::ApplyPreset{0});
+    settle(*small);
+    walk_tabs(*small, "lesson2d");
   }
   auto ui = open_ui();
   if (!ui) GTEST_SKIP() << "no headless OpenGL here";

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <iterator>
 #include <fstream>
 
 #include "core/error.h"
@@ -15,6 +16,7 @@
 #include "core/teach.h"
 #include "gfx/gl.h"
 #include "ui/facts_panel.h"
+#include "ui/fit.h"
 #include "ui/inspector_panel.h"
 #include "ui/lessons_panel.h"
 
@@ -244,6 +246,19 @@ void App::file_dialog() {
   ImGui::EndPopup();
 }
 
+namespace {
+// The Tools window's tabs, in order: short names that are never cut.
+constexpr const char* kToolTabs[] = {"One-hot", "Step", "Codes", "Samples", "Nearest", "Model", "Lessons"};
+
+// Width the tab bar needs to show every tab's whole name on one row.
+float tool_tabs_width() {
+  const ImGuiStyle& st = ImGui::GetStyle();
+  float w = 2 * st.WindowPadding.x;
+  for (const char* name : kToolTabs) w += ImGui::CalcTextSize(name).x + 2 * st.FramePadding.x + st.ItemInnerSpacing.x;
+  return w + ImGui::GetFontSize();  // room for a scroll bar
+}
+}  // namespace
+
 void App::layout_windows() {
   const ImGuiIO& io = ImGui::GetIO();
   const float W = io.DisplaySize.x, H = io.DisplaySize.y;
@@ -257,7 +272,7 @@ void App::layout_windows() {
   const float top = ImGui::GetFrameHeight();            // menu bar
   const float status_h = ImGui::GetFrameHeightWithSpacing() + 8;
   const float left_w = std::max(font * 21, W * 0.2f);   // controls
-  const float right_w = std::max(font * 26, W * 0.3f);  // loss + one-hot
+  const float right_w = std::max({font * 26, W * 0.3f, tool_tabs_width()});  // loss + tools
   const float mid_w = W - left_w - right_w;
   const float body_h = H - top - status_h;
 
@@ -289,47 +304,40 @@ std::array<float, 4> clear_color() {
 
 // One window of tabs for the views that explain: the one-hot identity, the step
 // inspector and the teaching tools. A new Step record brings its tab forward.
+// The tab bar stays put: each tab's content scrolls in a region below it.
 void App::tools_window() {
   const Snapshot& s = *snap_;
-  if (ImGui::Begin("Tools", nullptr, kPanelFlags) && ImGui::BeginTabBar("tools")) {
+  if (ImGui::Begin("Tools", nullptr, kPanelFlags | ImGuiWindowFlags_NoScrollbar) && ImGui::BeginTabBar("tools")) {
     const bool new_record = s.inspection && s.inspection.get() != seen_inspection_;
     if (new_record) seen_inspection_ = s.inspection.get();
-    auto tab = [&](const char* name, ImGuiTabItemFlags f = 0) {
-      const bool open = ImGui::BeginTabItem(name, nullptr, f);
+    for (int i = 0; i < int(std::size(kToolTabs)); ++i) {
+      const char* name = kToolTabs[i];
+      const bool step_tab = i == 1;
+      const bool open = ImGui::BeginTabItem(name, nullptr, step_tab && new_record ? ImGuiTabItemFlags_SetSelected : 0);
       ctx_.record_item(std::string("tab ") + name);
-      return open;
-    };
-    if (tab("One-hot")) {
-      ui::draw_onehot_panel(s, ctx_, onehot_);
-      ImGui::EndTabItem();
-    }
-    if (tab("Step", new_record ? ImGuiTabItemFlags_SetSelected : 0)) {
-      ui::draw_inspector_panel(s, ctx_);
-      ImGui::EndTabItem();
-    }
-    if (tab("Codes")) {
-      ui::draw_representations_panel(s, ctx_, representations_);
-      ImGui::EndTabItem();
-    }
-    if (tab("Samples")) {
-      ui::draw_sampling_panel(s, ctx_, sampling_);
-      ImGui::EndTabItem();
-    }
-    if (tab("Nearest")) {
-      ui::draw_neighbours_panel(s, ctx_, neighbours_);
-      ImGui::EndTabItem();
-    }
-    if (tab("Model")) {
-      ui::draw_facts_panel(s, ctx_);
-      ImGui::EndTabItem();
-    }
-    if (tab("Lessons")) {
-      ui::draw_lessons_panel(s, ctx_);
+      ui::check_label_fits(ctx_, name);
+      if (!open) continue;
+      ImGui::BeginChild("tab body", ImVec2(0, 0), false, ImGuiWindowFlags_NoBackground);
+      tool_tab(i);
+      ImGui::EndChild();
       ImGui::EndTabItem();
     }
     ImGui::EndTabBar();
   }
   ImGui::End();
+}
+
+void App::tool_tab(int i) {
+  const Snapshot& s = *snap_;
+  switch (i) {
+    case 0: ui::draw_onehot_panel(s, ctx_, onehot_); break;
+    case 1: ui::draw_inspector_panel(s, ctx_); break;
+    case 2: ui::draw_representations_panel(s, ctx_, representations_); break;
+    case 3: ui::draw_sampling_panel(s, ctx_, sampling_); break;
+    case 4: ui::draw_neighbours_panel(s, ctx_, neighbours_); break;
+    case 5: ui::draw_facts_panel(s, ctx_); break;
+    default: ui::draw_lessons_panel(s, ctx_); break;
+  }
 }
 
 void App::frame(float frame_ms, float fps) {
@@ -339,6 +347,7 @@ void App::frame(float frame_ms, float fps) {
   ctx_.fps = fps;
   ctx_.hovered_token = -1;
   ctx_.item_rects.clear();  // only what this frame draws can be clicked
+  ctx_.clipped.clear();
 
   shortcuts();
   menu_bar();
@@ -364,6 +373,7 @@ void App::frame(float frame_ms, float fps) {
   if (ImGui::Begin("Status", nullptr, kStatusFlags))
     ui::draw_status_line(s, ctx_);
   ImGui::End();
+  ui::check_windows(ctx_);
 }
 
 }  // namespace ev::app

@@ -68,6 +68,7 @@ class App {
   void layout_windows();
   void file_dialog();
   void tools_window();
+  void tool_tab(int i);  // the content of the Tools window's i-th tab
 
   std::unique_ptr<TrainingThread> trainer_;
   SnapshotPtr snap_;

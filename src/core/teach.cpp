@@ -69,17 +69,16 @@ double ngram_table_log10(double vocab, int tokens) { return double(tokens) * std
 
 ToyLesson toy_lesson() {
   ToyLesson L;
-  L.tokens = {"@", "a", "b", "c", "."};
   const Dataset d = toy_lesson_dataset(0);
-  for (const auto& tok : L.tokens) L.vocab_id.push_back(d.vocab.id(tok));
-  L.C.resize(5, 2);  // (5, 2) the note's table, row i = note id i
-  L.C << 0.10f, -0.20f,  // '@'
+  L.tokens = d.vocab.tokens();  // . @ a b c
+  L.C.resize(5, 2);  // (5, 2) row i = token id i
+  L.C << -0.20f, 0.40f,  // '.'
+      0.10f, -0.20f,     // '@'
       0.00f, 0.30f,      // 'a'
       -0.40f, 0.20f,     // 'b'
-      0.50f, -0.10f,     // 'c'
-      -0.20f, 0.40f;     // '.'
-  L.context_ids = {0, 1, 2};  // @ a b
-  L.rows = embed_by_lookup(L.context_ids, L.C);            // (3, 2) C[[0, 1, 2]]
+      0.50f, -0.10f;     // 'c'
+  L.context_ids = {d.vocab.id("@"), d.vocab.id("a"), d.vocab.id("b")};  // [1, 2, 3]
+  L.rows = embed_by_lookup(L.context_ids, L.C);            // (3, 2) C[[1, 2, 3]]
   L.onehot = onehot(L.context_ids, 5);                      // (3, 5)
   L.rows_by_matmul = embed_by_matmul(L.context_ids, L.C);  // (3, 2) = (3, 5)(5, 2)
   // .view(-1): row-major storage makes the concatenation a reshape.
@@ -103,6 +102,12 @@ std::vector<std::string> toy_lesson_items() {
 
 Dataset toy_lesson_dataset(std::uint64_t seed) {
   return make_dataset(toy_lesson_items(), Tokenizer::Char, seed, kToyLessonSource);
+}
+
+bool load_toy_lesson_table(Model<float>& m) {
+  if (m.shape.vocab != 5 || m.shape.emb != 2) return false;
+  m.p().C = toy_lesson().C;  // (5, 2)
+  return true;
 }
 
 std::vector<Preset> presets() {

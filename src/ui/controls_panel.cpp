@@ -7,6 +7,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "ui/fit.h"
+
 namespace ev::ui {
 
 void UiContext::record_item(const std::string& label) {
@@ -28,12 +30,6 @@ void sync_from(const Snapshot& s, ControlsState& st) {
   st.seed = int(c.seed & 0x7fffffff);
   st.speed = s.target_steps_per_s > 0 ? float(s.target_steps_per_s) : kMaxSpeedSlider;
   st.synced_version = s.version;
-}
-
-bool button(UiContext& ctx, const char* label, const ImVec2& size = ImVec2(0, 0)) {
-  const bool pressed = ImGui::Button(label, size);
-  ctx.record_item(label);
-  return pressed;
 }
 
 void help_marker(const char* text) {
