@@ -268,6 +268,14 @@ TEST(Gui, EveryToolTabDraws) {
     ASSERT_TRUE(small->click("Step 100"));
     settle(*small);
     walk_tabs(*small, "trained");
+    // Too high a rate: the warning (or the divergence banner) with its Restore button, nothing cut.
+    small->app().trainer().post(cmd::SetLr{100});
+    small->app().trainer().post(cmd::Step{300});
+    const auto s = settle(*small);
+    EXPECT_TRUE(s->rising || s->diverged);
+    small->frame();
+    EXPECT_TRUE(small->app().context().item_rects.count("Restore")) << "no Restore button at " << w;
+    walk_tabs(*small, "diverged");
     small->app().trainer().post(cmd::ApplyPreset{0});
     settle(*small);
     walk_tabs(*small, "lesson2d");
@@ -281,4 +289,30 @@ TEST(Gui, EveryToolTabDraws) {
   EXPECT_EQ(s->step, 0);
   EXPECT_EQ(s->shape.emb, 2);
   EXPECT_EQ(s->preset, 0);
+}
+
+// A presenter's clicker taps a key for less than a frame: every tap counts.
+TEST(Gui, KeyTapsShorterThanAFrameAllCount) {
+  auto ui = open_ui();
+  if (!ui) GTEST_SKIP() << "no headless OpenGL here";
+  for (int i = 0; i < 4; ++i) ui->tap('S');
+  ui->frame();
+  EXPECT_EQ(settle(*ui)->step, 4);
+  ui->tap(ImGuiKey_RightArrow);
+  ui->tap(ImGuiKey_RightArrow);
+  ui->frame();
+  EXPECT_EQ(settle(*ui)->step, 6);
+}
+
+// The loss plot shows the two landmarks of the makemore lectures, and the
+// numbers above it are "-" until there are losses, then the status line's.
+TEST(Gui, LossPlotLandmarksAndNumbers) {
+  auto ui = open_ui();
+  if (!ui) GTEST_SKIP() << "no headless OpenGL here";
+  auto s = ui->app().trainer().snapshot();
+  EXPECT_GT(s->bigram_loss, 0.0f);
+  EXPECT_LT(s->bigram_loss, std::log(float(s->shape.vocab)));  // counting beats a uniform guess
+  ASSERT_TRUE(ui->click("Step 10"));
+  s = settle(*ui);
+  EXPECT_GT(s->smooth_loss, 0.0f);
 }

@@ -114,14 +114,19 @@ App::App(const AppOptions& o) {
 
 App::~App() { trainer_->stop(); }
 
+// The keyboard shortcuts, from every press queued since the last frame (not
+// from the key state, which misses a tap shorter than a frame).
 void App::shortcuts() {
   const ImGuiIO& io = ImGui::GetIO();
-  if (io.KeyCtrl && ImGui::IsKeyPressed('Q', false)) quit_ = true;
-  if (io.WantTextInput || io.KeyCtrl || io.KeyAlt) return;
-  if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Space), false)) ctx_.post(cmd::Play{!snap_->playing});
-  if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow)) || ImGui::IsKeyPressed('S'))
-    ctx_.post(cmd::Step{1});
-  if (ImGui::IsKeyPressed('R', false)) ctx_.post(cmd::Reset{});
+  const std::vector<KeyPress> keys = std::exchange(keys_, {});
+  bool playing = snap_->playing;
+  for (const KeyPress& k : keys) {
+    if (k.ctrl && k.key == 'Q') quit_ = true;
+    if (io.WantTextInput || k.ctrl || k.alt) continue;
+    if (k.key == io.KeyMap[ImGuiKey_Space] && !k.repeat) ctx_.post(cmd::Play{playing = !playing});
+    if (k.key == io.KeyMap[ImGuiKey_RightArrow] || k.key == 'S') ctx_.post(cmd::Step{1});
+    if (k.key == 'R' && !k.repeat) ctx_.post(cmd::Reset{});
+  }
 }
 
 namespace {

@@ -7,6 +7,7 @@
 #include <array>
 #include <memory>
 #include <utility>
+#include <vector>
 #include <string>
 
 #include "core/training_thread.h"
@@ -49,6 +50,11 @@ class App {
   // the rate frames are shown at (0: unknown).
   void frame(float frame_ms, float fps = 0);
 
+  // A key press from the platform (GLFW's key codes: printable keys are their
+  // upper-case ASCII), queued and acted on by the next frame's shortcuts, so
+  // every press counts even when it is released before that frame.
+  void key_event(int key, bool repeat, bool ctrl, bool alt) { keys_.push_back({key, repeat, ctrl, alt}); }
+
   TrainingThread& trainer() { return *trainer_; }
   ui::UiContext& context() { return ctx_; }
   // The snapshot the last frame drew.
@@ -90,6 +96,11 @@ class App {
   bool relayout_ = true;
   float last_w_ = 0, last_h_ = 0;
   bool quit_ = false;
+  struct KeyPress {
+    int key;
+    bool repeat, ctrl, alt;
+  };
+  std::vector<KeyPress> keys_;  // presses since the last frame
   char path_[1024] = "";
   std::string error_;
 };

@@ -30,6 +30,9 @@ class HeadlessUi {
   bool click(const std::string& label);
   // Presses and releases a key (an ImGuiKey_ index, or an uppercase letter).
   void key(int key);
+  // A press and release between two frames, as a clicker sends it: ImGui's key
+  // state never sees it down, only the app's queue of presses.
+  void tap(int key);
   void set_mouse(float x, float y, bool down);
 
   App& app() { return *app_; }

@@ -104,6 +104,30 @@ Dataset toy_lesson_dataset(std::uint64_t seed) {
   return make_dataset(toy_lesson_items(), Tokenizer::Char, seed, kToyLessonSource);
 }
 
+double bigram_loss(const Dataset& d, Split split) {
+  const std::size_t V = std::size_t(d.vocab.size());
+  std::vector<double> N(V * V, 1.0);  // (V, V) counts, row = previous token; +1 smoothing
+  auto pairs = [&](Split s, auto&& f) {
+    const auto [b, e] = d.range(s);
+    for (std::size_t i = b; i < e; ++i) {
+      int prev = 0;  // the boundary starts every item and ends it
+      for (int t : d.items[i]) f(prev, t), prev = t;
+      f(prev, 0);
+    }
+  };
+  pairs(Split::Train, [&](int a, int b) { N[std::size_t(a) * V + std::size_t(b)] += 1; });
+  std::vector<double> row_sum(V, 0.0);
+  for (std::size_t a = 0; a < V; ++a)
+    for (std::size_t b = 0; b < V; ++b) row_sum[a] += N[a * V + b];
+  double nll = 0;
+  std::size_t n = 0;
+  pairs(split, [&](int a, int b) {
+    nll -= std::log(N[std::size_t(a) * V + std::size_t(b)] / row_sum[std::size_t(a)]);
+    ++n;
+  });
+  return n ? nll / double(n) : 0.0;
+}
+
 bool load_toy_lesson_table(Model<float>& m) {
   if (m.shape.vocab != 5 || m.shape.emb != 2) return false;
   m.p().C = toy_lesson().C;  // (5, 2)

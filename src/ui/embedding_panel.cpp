@@ -100,7 +100,10 @@ TokenClass classify_token(const std::string& token, int id) {
 
 void update_projection(const Snapshot& s, EmbeddingPanelState& st) {
   const int V = s.shape.vocab, d = s.shape.emb;
-  const bool reset = s.shape != st.shape || s.step < st.step;
+  // A new run (reset, new data, a loaded session, a lesson) starts new trails:
+  // none drawn from where the old run's points were.
+  const bool reset = s.shape != st.shape || s.step < st.step || s.run != st.run;
+  st.run = s.run;
   st.version = s.version;
   st.step = s.step;
   ++st.projections;

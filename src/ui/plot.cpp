@@ -47,7 +47,10 @@ std::vector<double> log_ticks(double lo, double hi, int target) {
   const int every = std::max(1, int(std::ceil(decades / std::max(1, target))));
   for (int e = e0; e <= e1; ++e) {
     const double p = std::pow(10.0, e);
-    if (decades <= 3) {
+    if (decades <= 1.5) {  // where a loss curve lives (2 to 30): 3 between 2 and 5
+      for (double m : {1.0, 2.0, 3.0, 5.0})
+        if (m * p >= lo * (1 - 1e-12) && m * p <= hi * (1 + 1e-12)) out.push_back(m * p);
+    } else if (decades <= 3) {
       for (double m : {1.0, 2.0, 5.0})
         if (m * p >= lo * (1 - 1e-12) && m * p <= hi * (1 + 1e-12)) out.push_back(m * p);
     } else if (e % every == 0 && p >= lo * (1 - 1e-12) && p <= hi * (1 + 1e-12)) {
@@ -339,7 +342,9 @@ void prepare() {
   // below, the y label above (ImGui 1.86 cannot rotate text).
   const float line = ImGui::GetTextLineHeight();
   const float pad = ImGui::GetStyle().ItemInnerSpacing.x;
-  const std::vector<double> yt0 = ticks_for(st.y0, st.y1, log_y(), 6);
+  // The y labels' margin is measured on the very ticks drawn below (same target count).
+  const float h0 = (g.frame_max.y - 2 * line - 2 * pad) - (g.frame_min.y + line + pad);
+  const std::vector<double> yt0 = ticks_for(st.y0, st.y1, log_y(), std::max(2, int(h0 / 50)));
   float label_w = ImGui::CalcTextSize("0.0").x;
   for (std::size_t i = 0; i < yt0.size(); ++i)
     label_w = std::max(label_w, ImGui::CalcTextSize(format_tick(yt0[i], label_step(yt0, i, log_y())).c_str()).x);
@@ -396,7 +401,8 @@ void prepare() {
     const std::string s = format_tick(yt[i], label_step(yt, i, log_y()));
     const ImVec2 ts = ImGui::CalcTextSize(s.c_str());
     const float ly = std::clamp(y - ts.y * 0.5f, g.frame_min.y, g.frame_max.y - ts.y);
-    dl->AddText(ImVec2(g.pmin.x - pad - ts.x, ly), text, s.c_str());
+    // Never left of the frame: after a zoom the labels can outgrow the margin for a frame.
+    dl->AddText(ImVec2(std::max(g.frame_min.x, g.pmin.x - pad - ts.x), ly), text, s.c_str());
   }
   if (!g.x_label.empty()) {
     const float tw = ImGui::CalcTextSize(g.x_label.c_str()).x;
