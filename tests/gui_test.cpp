@@ -316,3 +316,33 @@ TEST(Gui, LossPlotLandmarksAndNumbers) {
   s = settle(*ui);
   EXPECT_GT(s->smooth_loss, 0.0f);
 }
+
+// The welcome shows at the first start, and once dismissed with its box ticked
+// never again; the file that remembers it is the only trace.
+TEST(Gui, WelcomeCanBeDismissedForGood) {
+  const std::string seen = ::testing::TempDir() + "/embedviz-welcome-seen";
+  std::remove(seen.c_str());
+  app::AppOptions o = options();
+  o.welcome_seen_file = seen;
+  for (const auto& [w, h] : {std::pair{1280, 800}, std::pair{1600, 1000}}) {
+    o.width = w;
+    o.height = h;
+    auto ui = open_ui(o);
+    if (!ui) GTEST_SKIP() << "no headless OpenGL here";
+    ui->frame();
+    ASSERT_TRUE(ui->app().context().item_rects.count("Start")) << "no welcome at " << w;
+    EXPECT_EQ(clipped_text(*ui), "");
+#ifdef EMBEDVIZ_SCREENSHOT_DIR
+    gfx::write_png(ui->pixels(), std::string(EMBEDVIZ_SCREENSHOT_DIR) + "/gui_welcome_" + std::to_string(w) + ".png");
+#endif
+    if (w == 1600) {
+      ASSERT_TRUE(ui->click("Start"));
+      ui->frame();
+      EXPECT_FALSE(ui->app().context().item_rects.count("Start"));
+    }
+  }
+  auto again = open_ui(o);
+  again->frame();
+  EXPECT_FALSE(again->app().context().item_rects.count("Start")) << "the welcome came back";
+  std::remove(seen.c_str());
+}

@@ -109,6 +109,8 @@ App::App(const AppOptions& o) {
   if (o.play) trainer_->post(cmd::Play{true});
   error_ = err;
   ctx_.post = [this](const Command& c) { trainer_->post(c); };
+  welcome_seen_file_ = o.welcome_seen_file;
+  show_welcome_ = !welcome_seen_file_.empty() && !std::filesystem::exists(welcome_seen_file_);
   snap_ = trainer_->snapshot();
 }
 
@@ -184,6 +186,8 @@ void App::menu_bar() {
     ImGui::EndMenu();
   }
   if (ImGui::BeginMenu("Help")) {
+    if (ImGui::MenuItem("Welcome")) show_welcome_ = true;
+    ImGui::Separator();
     ImGui::TextUnformatted("Space: play / pause\nS or Right arrow: one SGD step (shown in the step inspector)\n"
                            "R: reset from the seed\nCtrl+Q: quit\n"
                            "Drop a text file on the window to train on it.\n"
@@ -345,6 +349,45 @@ void App::tool_tab(int i) {
   }
 }
 
+// A short first-launch guide over the window: what you see, what to press,
+// the lessons. Dismissed for good by a file in the configuration folder.
+void App::welcome_window() {
+  if (!show_welcome_) return;
+  const ImGuiIO& io = ImGui::GetIO();
+  const float w = std::min(ImGui::GetFontSize() * 34, io.DisplaySize.x - 40);
+  ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x * 0.5f, io.DisplaySize.y * 0.45f), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+  ImGui::SetNextWindowSize(ImVec2(w, 0), ImGuiCond_Always);  // height: fitted to the text
+  ImGui::SetNextWindowFocus();
+  if (ImGui::Begin("Welcome to embedviz", nullptr, ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoResize |
+                                                       ImGuiWindowFlags_NoSavedSettings)) {
+    ui::wrapped_text(ctx_,
+                     "A small language model (the MLP of Karpathy's makemore lectures, after Bengio et al. 2003) "
+                     "learns to spell words, and you watch what it learns.");
+    ImGui::Spacing();
+    ui::wrapped_text(ctx_,
+                     "What you see. In the middle, every token's row of the embedding table C as a point. On the "
+                     "right, the loss, with two dashed landmarks: a uniform guess (ln V) and a counting bigram "
+                     "model. Below it, the Tools: one-hot versus lookup, the step inspector and more.");
+    ImGui::Spacing();
+    ui::wrapped_text(ctx_,
+                     "What to press. Play (space) trains; Step (S) makes one SGD update and shows it in the Step "
+                     "tab, with arrows on the points; Reset (R) starts again. Hover any control to see what it "
+                     "does.");
+    ImGui::Spacing();
+    ui::wrapped_text(ctx_,
+                     "The lessons (the Lessons menu, or the Lessons tab): 2-D embeddings, the lecture's run, and a "
+                     "toy lesson that works one-hot times C by hand.");
+    ImGui::Spacing();
+    ImGui::Checkbox("Don't show this again", &welcome_for_good_);
+    ui::tooltip("Help > Welcome shows it again.");
+    if (ui::button(ctx_, "Start") || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) {
+      show_welcome_ = false;
+      if (welcome_for_good_ && !welcome_seen_file_.empty()) std::ofstream(welcome_seen_file_) << "dismissed\n";
+    }
+  }
+  ImGui::End();
+}
+
 void App::frame(float frame_ms, float fps) {
   snap_ = trainer_->snapshot();  // once per frame: every panel shows the same step
   const Snapshot& s = *snap_;
@@ -375,6 +418,7 @@ void App::frame(float frame_ms, float fps) {
   if (ImGui::Begin("Loss", nullptr, flags)) ui::draw_loss_panel(s, ctx_, loss_);
   ImGui::End();
   tools_window();
+  welcome_window();
   if (ImGui::Begin("Status", nullptr, kStatusFlags))
     ui::draw_status_line(s, ctx_);
   ImGui::End();

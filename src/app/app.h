@@ -33,6 +33,9 @@ struct AppOptions {
   bool headless = false;       // no window: EGL surfaceless + an offscreen framebuffer
   double fps = -1;             // frame rate limit; 0: none; < 0: the display's refresh rate (windowed runs)
   TrainConfig config;          // initial hyperparameters
+  // A file whose existence means the welcome was dismissed for good; the
+  // welcome shows at start while it is absent ("": never at start).
+  std::string welcome_seen_file;
 };
 
 // Loads the data the options name. On failure, falls back to the system word
@@ -74,7 +77,8 @@ class App {
   void layout_windows();
   void file_dialog();
   void tools_window();
-  void tool_tab(int i);  // the content of the Tools window's i-th tab
+  void tool_tab(int i);
+  void welcome_window();  // the content of the Tools window's i-th tab
 
   std::unique_ptr<TrainingThread> trainer_;
   SnapshotPtr snap_;
@@ -96,6 +100,9 @@ class App {
   bool relayout_ = true;
   float last_w_ = 0, last_h_ = 0;
   bool quit_ = false;
+  bool show_welcome_ = false;
+  bool welcome_for_good_ = true;  // the "don't show again" box
+  std::string welcome_seen_file_;
   struct KeyPress {
     int key;
     bool repeat, ctrl, alt;

@@ -74,7 +74,7 @@ struct Stats {
 };
 
 // Where the window layout is kept: $XDG_CONFIG_HOME/embedviz or ~/.config/embedviz.
-std::string layout_file() {
+std::string layout_file(const char* name = "layout.ini") {
   namespace fs = std::filesystem;
   fs::path dir;
   if (const char* x = std::getenv("XDG_CONFIG_HOME"); x && *x)
@@ -85,7 +85,7 @@ std::string layout_file() {
     return "";
   std::error_code ec;
   fs::create_directories(dir, ec);
-  return ec ? "" : (dir / "layout.ini").string();
+  return ec ? "" : (dir / name).string();
 }
 
 ev::app::App* g_app = nullptr;  // for GLFW's drop and key callbacks
@@ -305,6 +305,8 @@ int main(int argc, char** argv) {
   // thread that draws it: paced frames leave that thread idle between them.
   setenv("LP_NUM_THREADS", "0", 0);
   try {
+    // The welcome greets people, not scripted runs (--frames, --steps).
+    if (!o.headless && o.frames < 0 && o.steps < 0) o.welcome_seen_file = layout_file("welcome-dismissed");
     return o.headless ? run_headless(o) : run_window(o);
   } catch (const ev::Error& e) {
     std::fprintf(stderr, "embedviz: %s\n", e.what());

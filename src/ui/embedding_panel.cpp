@@ -382,6 +382,13 @@ void draw_embedding_panel(const Snapshot& s, UiContext& ctx, EmbeddingPanelState
     for (const gfx::PointInstance& p : st.instances)
       dl->AddCircleFilled(plot::ToPixels(p.x, p.y), p.radius, p.rgba, 12);
   }
+  // The legend keeps clear of the points and of their labels (to their right).
+  if (!layered)
+    for (const gfx::PointInstance& p : st.instances) {
+      const ImVec2 at = plot::ToPixels(p.x, p.y);
+      plot::Occupy(at);
+      plot::Occupy(ImVec2(at.x + ImGui::GetFontSize(), at.y));
+    }
 
   // Rings around the selected and hovered tokens.
   for (int t : {ctx.selected_token, hovered}) {

@@ -78,10 +78,13 @@ void draw_inspector_panel(const Snapshot& s, UiContext& ctx) {
                               " updates. |grad| and the batch on the right: the last update's (" +
                               std::to_string(last.step + 1) + ") only.");
 
-  const float h = ImGui::GetContentRegionAvail().y;
-  ImGui::BeginChild("tables", ImVec2(0, h), false);
-  if (ImGui::BeginTable("moved", 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_ScrollY,
-                        ImVec2(w * 0.4f, h))) {
+  // The two tables one above the other, each as wide as the tab: no column is
+  // ever cut, and each scrolls on its own.
+  const float h = std::max(ImGui::GetContentRegionAvail().y * 0.5f - ImGui::GetStyle().ItemSpacing.y,
+                           ImGui::GetTextLineHeightWithSpacing() * 6);
+  (void)w;
+  if (ImGui::BeginTable("moved", 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchSame | ImGuiTableFlags_ScrollY,
+                        ImVec2(0, h))) {
     ImGui::TableSetupScrollFreeze(0, 1);
     ImGui::TableSetupColumn("token");
     ImGui::TableSetupColumn("|move|");
@@ -100,8 +103,7 @@ void draw_inspector_panel(const Snapshot& s, UiContext& ctx) {
     }
     ImGui::EndTable();
   }
-  ImGui::SameLine();
-  if (ImGui::BeginTable("batch", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_ScrollY,
+  if (ImGui::BeginTable("batch", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchSame | ImGuiTableFlags_ScrollY,
                         ImVec2(0, h))) {
     ImGui::TableSetupScrollFreeze(0, 1);
     ImGui::TableSetupColumn(many ? "last batch" : "context");
@@ -123,7 +125,6 @@ void draw_inspector_panel(const Snapshot& s, UiContext& ctx) {
     }
     ImGui::EndTable();
   }
-  ImGui::EndChild();
   ImGui::PopID();
 }
 

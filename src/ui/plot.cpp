@@ -265,6 +265,7 @@ struct Context {
   std::vector<LegendItem> legend;
   std::vector<Point2> thinned;
   std::vector<ImVec2> pixels, simplified;
+  std::vector<ImVec2> occupied;  // pixels with data on them, which the legend avoids
 };
 Context g;
 
@@ -522,6 +523,7 @@ void PlotLine(const char* label, const Series& s, ImU32 colour, float thickness)
   thin_to_pixels(s, st.x0, st.x1, width, log_y(), &g.thinned);
   g.pixels.clear();
   for (const Point2& p : g.thinned) g.pixels.push_back(ToPixels(p.x, p.y));
+  g.occupied.insert(g.occupied.end(), g.pixels.begin(), g.pixels.end());
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const auto [first, last] = visible_range(s, st.x0, st.x1);
   const bool dense = last - first > std::size_t(4) * std::size_t(std::max(1, width));
@@ -569,9 +571,13 @@ void PlotScatter(const char* label, const Series& s, ImU32 colour, float radius)
   for (std::size_t i = first; i < last; ++i) {
     const double y = s.y(i);
     if (!std::isfinite(y) || (log_y() && y <= 0)) continue;
-    dl->AddCircleFilled(ToPixels(s.x(i), y), radius, colour, 12);
+    const ImVec2 p = ToPixels(s.x(i), y);
+    dl->AddCircleFilled(p, radius, colour, 12);
+    g.occupied.push_back(p);
   }
 }
+
+void Occupy(ImVec2 pixel) { g.occupied.push_back(pixel); }
 
 void LegendEntry(const char* label, ImU32 colour) { g.legend.push_back({label, colour}); }
 
@@ -587,7 +593,19 @@ void EndPlot() {
     float w = 0;
     for (const LegendItem& it : g.legend) w = std::max(w, ImGui::CalcTextSize(it.label.c_str()).x);
     const float box_w = w + line + 3 * pad, box_h = g.legend.size() * line + 2 * pad;
-    const ImVec2 b0(g.pmax.x - box_w - pad, g.pmin.y + pad);
+    // The corner whose box covers the fewest data points (top right on a tie).
+    const ImVec2 corners[] = {{g.pmax.x - box_w - pad, g.pmin.y + pad},
+                              {g.pmin.x + pad, g.pmin.y + pad},
+                              {g.pmax.x - box_w - pad, g.pmax.y - box_h - pad},
+                              {g.pmin.x + pad, g.pmax.y - box_h - pad}};
+    ImVec2 b0 = corners[0];
+    std::size_t fewest = ~std::size_t(0);
+    for (const ImVec2& c : corners) {
+      std::size_t n = 0;
+      for (const ImVec2& p : g.occupied)
+        n += p.x >= c.x - pad && p.x <= c.x + box_w + pad && p.y >= c.y - pad && p.y <= c.y + box_h + pad;
+      if (n < fewest) fewest = n, b0 = c;
+    }
     dl->AddRectFilled(b0, ImVec2(b0.x + box_w, b0.y + box_h), ImGui::GetColorU32(ImGuiCol_PopupBg, 0.85f));
     dl->AddRect(b0, ImVec2(b0.x + box_w, b0.y + box_h), ImGui::GetColorU32(ImGuiCol_Border));
     for (std::size_t i = 0; i < g.legend.size(); ++i) {
