@@ -233,25 +233,52 @@ TEST(Gui, SaveAndLoadSession) {
   std::remove((path + ".bad").c_str());
 }
 
-// Each teaching tab draws at the default size and at 1280x800, and every tab
-// can be reached by a click; pictures for a person to look at.
+// Every text this frame drew cut off, one per line ("" when none).
+std::string clipped_text(app::HeadlessUi& ui) {
+  std::string all;
+  for (const std::string& c : ui.app().context().clipped) all += c + "\n";
+  return all;
+}
+
+// Clicks through every tab of the Tools window, asserting that nothing is cut
+// off, and saves a picture of each for a person to look at.
+void walk_tabs(app::HeadlessUi& ui, const std::string& state) {
+  for (const char* tab : {"One-hot", "Step", "Codes", "Samples", "Nearest", "Model", "Lessons"}) {
+    ASSERT_TRUE(ui.click(std::string("tab ") + tab)) << tab << " at " << ui.width() << "x" << ui.height();
+    ui.frame();
+    EXPECT_EQ(clipped_text(ui), "") << tab << " at " << ui.width() << "x" << ui.height() << ", " << state;
+#ifdef EMBEDVIZ_SCREENSHOT_DIR
+    gfx::write_png(ui.pixels(), std::string(EMBEDVIZ_SCREENSHOT_DIR) + "/gui_" + state + "_" + tab + "_" +
+                                    std::to_string(ui.width()) + ".png");
+#endif
+  }
+}
+
+// Each teaching tab draws at the default size and at 1280x800, with no text
+// cut off, at step 0, after training, and in the 2-D lesson.
 TEST(Gui, EveryToolTabDraws) {
   for (const auto& [w, h] : {std::pair{1280, 800}, std::pair{1600, 1000}}) {
     app::AppOptions o = options();
     o.width = w;
     o.height = h;
+    o.config.emb = 10;
     auto small = open_ui(o);
     if (!small) GTEST_SKIP() << "no headless OpenGL here";
+    walk_tabs(*small, "step0");
     ASSERT_TRUE(small->click("Step 100"));
     settle(*small);
-    for (const char* tab : {"Step", "Codes", "Samples", "Nearest", "Model", "Lessons", "One-hot"}) {
-      ASSERT_TRUE(small->click(std::string("tab ") + tab)) << tab << " at " << w << "x" << h;
-      small->frame();
-#ifdef EMBEDVIZ_SCREENSHOT_DIR
-      gfx::write_png(small->pixels(), std::string(EMBEDVIZ_SCREENSHOT_DIR) + "/gui_tab_" + tab + "_" +
-                                          std::to_string(w) + ".png");
-#endif
-    }
+    walk_tabs(*small, "trained");
+    // Too high a rate: the warning (or the divergence banner) with its Restore button, nothing cut.
+    small->app().trainer().post(cmd::SetLr{100});
+    small->app().trainer().post(cmd::Step{300});
+    const auto s = settle(*small);
+    EXPECT_TRUE(s->rising || s->diverged);
+    small->frame();
+    EXPECT_TRUE(small->app().context().item_rects.count("Restore")) << "no Restore button at " << w;
+    walk_tabs(*small, "diverged");
+    small->app().trainer().post(cmd::ApplyPreset{0});
+    settle(*small);
+    walk_tabs(*small, "lesson2d");
   }
   auto ui = open_ui();
   if (!ui) GTEST_SKIP() << "no headless OpenGL here";
@@ -262,4 +289,60 @@ TEST(Gui, EveryToolTabDraws) {
   EXPECT_EQ(s->step, 0);
   EXPECT_EQ(s->shape.emb, 2);
   EXPECT_EQ(s->preset, 0);
+}
+
+// A presenter's clicker taps a key for less than a frame: every tap counts.
+TEST(Gui, KeyTapsShorterThanAFrameAllCount) {
+  auto ui = open_ui();
+  if (!ui) GTEST_SKIP() << "no headless OpenGL here";
+  for (int i = 0; i < 4; ++i) ui->tap('S');
+  ui->frame();
+  EXPECT_EQ(settle(*ui)->step, 4);
+  ui->tap(ImGuiKey_RightArrow);
+  ui->tap(ImGuiKey_RightArrow);
+  ui->frame();
+  EXPECT_EQ(settle(*ui)->step, 6);
+}
+
+// The loss plot shows the two landmarks of the makemore lectures, and the
+// numbers above it are "-" until there are losses, then the status line's.
+TEST(Gui, LossPlotLandmarksAndNumbers) {
+  auto ui = open_ui();
+  if (!ui) GTEST_SKIP() << "no headless OpenGL here";
+  auto s = ui->app().trainer().snapshot();
+  EXPECT_GT(s->bigram_loss, 0.0f);
+  EXPECT_LT(s->bigram_loss, std::log(float(s->shape.vocab)));  // counting beats a uniform guess
+  ASSERT_TRUE(ui->click("Step 10"));
+  s = settle(*ui);
+  EXPECT_GT(s->smooth_loss, 0.0f);
+}
+
+// The welcome shows at the first start, and once dismissed with its box ticked
+// never again; the file that remembers it is the only trace.
+TEST(Gui, WelcomeCanBeDismissedForGood) {
+  const std::string seen = ::testing::TempDir() + "/embedviz-welcome-seen";
+  std::remove(seen.c_str());
+  app::AppOptions o = options();
+  o.welcome_seen_file = seen;
+  for (const auto& [w, h] : {std::pair{1280, 800}, std::pair{1600, 1000}}) {
+    o.width = w;
+    o.height = h;
+    auto ui = open_ui(o);
+    if (!ui) GTEST_SKIP() << "no headless OpenGL here";
+    ui->frame();
+    ASSERT_TRUE(ui->app().context().item_rects.count("Start")) << "no welcome at " << w;
+    EXPECT_EQ(clipped_text(*ui), "");
+#ifdef EMBEDVIZ_SCREENSHOT_DIR
+    gfx::write_png(ui->pixels(), std::string(EMBEDVIZ_SCREENSHOT_DIR) + "/gui_welcome_" + std::to_string(w) + ".png");
+#endif
+    if (w == 1600) {
+      ASSERT_TRUE(ui->click("Start"));
+      ui->frame();
+      EXPECT_FALSE(ui->app().context().item_rects.count("Start"));
+    }
+  }
+  auto again = open_ui(o);
+  again->frame();
+  EXPECT_FALSE(again->app().context().item_rects.count("Start")) << "the welcome came back";
+  std::remove(seen.c_str());
 }

@@ -46,6 +46,8 @@ TEST(PlotTicks, LogTicksArePowersOfTenAndFallBackInsideADecade) {
   const std::vector<double> huge = plot::log_ticks(1e-3, 1e6, 5);  // many decades: powers only, thinned
   for (double v : huge) EXPECT_NEAR(std::log10(v), std::round(std::log10(v)), 1e-9);
   EXPECT_LE(huge.size(), 6u);
+  // A loss curve's range: a tick between 2 and 5.
+  EXPECT_EQ(plot::log_ticks(1.8, 30, 6), (std::vector<double>{2, 3, 5, 10, 20, 30}));
   const std::vector<double> narrow = plot::log_ticks(2.0, 3.5, 6);  // inside one decade: linear ticks
   ASSERT_GE(narrow.size(), 3u);
   EXPECT_DOUBLE_EQ(narrow.front(), 2.0);

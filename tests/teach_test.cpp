@@ -49,7 +49,7 @@ TEST(Teach, EmbeddingDistancesComeFromC) {
       EXPECT_EQ(D(i, j), D(j, i));
       EXPECT_NEAR(D(i, j), (L.C.row(i) - L.C.row(j)).norm(), 1e-6);
     }
-  EXPECT_NEAR(D(0, 3), std::hypot(0.4, 0.1), 1e-6);  // '@' to 'c'
+  EXPECT_NEAR(D(1, 4), std::hypot(0.4, 0.1), 1e-6);  // '@' to 'c'
 }
 
 TEST(Teach, ParameterCountsByTensor) {
@@ -68,23 +68,27 @@ TEST(Teach, ParameterCountsByTensor) {
   EXPECT_EQ(sum, 11897u);  // the lecture's model
 }
 
-TEST(Teach, NgramTableOfSeed001) {
-  // 291,500 words, every 10-word combination: 291500^10 is about 10^55.
-  const double e = ngram_table_log10(kSeed001Vocab, kSeed001Words);
+TEST(Teach, NgramTablesOfBengioAndTheOed) {
+  // Bengio et al. (2003): 10 words over 100,000: 10^50.
+  EXPECT_EQ(ngram_table_log10(kBengioVocab, kBengioWords), 50.0);
+  // The OED's 291,500 entries, 10 in a row: 291500^10 is about 10^55.
+  const double e = ngram_table_log10(kOedEntries, kBengioWords);
   EXPECT_NEAR(e, 54.646, 1e-3);
   EXPECT_EQ(std::lround(e), 55);
   // makemore's context of 3 characters plus the next: 27^4 = 531441 entries.
   EXPECT_NEAR(std::pow(10.0, ngram_table_log10(27, 3 + 1)), 531441.0, 1e-6);
 }
 
-TEST(Teach, ToyLessonIsTheNotesNumbers) {
+TEST(Teach, ToyLessonIsNumberedAsTheLiveModel) {
   const ToyLesson L = toy_lesson();
-  EXPECT_EQ(L.tokens, (std::vector<std::string>{"@", "a", "b", "c", "."}));
-  const float note[5][2] = {{0.10f, -0.20f}, {0.00f, 0.30f}, {-0.40f, 0.20f}, {0.50f, -0.10f}, {-0.20f, 0.40f}};
+  // The live model's vocabulary of the lesson's data, in its order.
+  EXPECT_EQ(L.tokens, toy_lesson_dataset(7).vocab.tokens());
+  EXPECT_EQ(L.tokens, (std::vector<std::string>{".", "@", "a", "b", "c"}));
+  const float table[5][2] = {{-0.20f, 0.40f}, {0.10f, -0.20f}, {0.00f, 0.30f}, {-0.40f, 0.20f}, {0.50f, -0.10f}};
   for (int i = 0; i < 5; ++i)
-    for (int j = 0; j < 2; ++j) EXPECT_EQ(L.C(i, j), note[i][j]);
-  EXPECT_EQ(L.context_ids, (std::vector<int>{0, 1, 2}));
-  // C[2] for 'b'.
+    for (int j = 0; j < 2; ++j) EXPECT_EQ(L.C(i, j), table[i][j]);
+  EXPECT_EQ(L.context_ids, (std::vector<int>{1, 2, 3}));
+  // C[3] for 'b', the context's third row.
   EXPECT_EQ(L.rows(2, 0), -0.40f);
   EXPECT_EQ(L.rows(2, 1), 0.20f);
   // The concatenated 6-vector, both ways, to the bit.
@@ -95,10 +99,27 @@ TEST(Teach, ToyLessonIsTheNotesNumbers) {
     EXPECT_EQ(L.concat_by_matmul(i), expect[i]);
   }
   EXPECT_EQ(L.onehot.rows(), 3);
-  EXPECT_EQ(L.onehot.row(1), (Vec<float>(5) << 0, 1, 0, 0, 0).finished());
+  EXPECT_EQ(L.onehot.row(1), (Vec<float>(5) << 0, 0, 1, 0, 0).finished());
   EXPECT_EQ(L.rows, L.rows_by_matmul);
-  // ev::Vocab numbers the same tokens differently: '.' first, the rest sorted.
-  EXPECT_EQ(L.vocab_id, (std::vector<int>{1, 2, 3, 4, 0}));
+}
+
+// The lesson's table goes into a model of its shape, and into no other.
+TEST(Teach, ToyLessonTableLoadsIntoTheModel) {
+  const Dataset d = toy_lesson_dataset(3);
+  TrainConfig c;
+  c.emb = 2;
+  c.hidden = 8;
+  Model<float> m(ModelShape{d.vocab.size(), c.block, 2, 8});
+  init_normal(m, 3);
+  const std::vector<float> before = m.params;
+  ASSERT_TRUE(load_toy_lesson_table(m));
+  EXPECT_EQ(Mat<float>(m.p().C), toy_lesson().C);
+  EXPECT_TRUE(std::equal(before.begin() + 10, before.end(), m.params.begin() + 10));  // only C changed
+  Model<float> other(ModelShape{d.vocab.size(), c.block, 3, 8});
+  init_normal(other, 3);
+  const std::vector<float> kept = other.params;
+  EXPECT_FALSE(load_toy_lesson_table(other));
+  EXPECT_EQ(other.params, kept);
 }
 
 TEST(Teach, ToyLessonDataTrains) {

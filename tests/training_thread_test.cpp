@@ -5,9 +5,11 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cmath>
 #include <thread>
 
 #include "core/rng.h"
+#include "core/teach.h"
 #include "core/training_thread.h"
 #include "test_data.h"
 
@@ -250,4 +252,65 @@ TEST(TrainingThread, CommandsWaitForOneStepAtMost) {
   const auto t0 = std::chrono::steady_clock::now();
   t.stop();
   EXPECT_LT(std::chrono::steady_clock::now() - t0, 10s);
+}
+
+// Too high a rate: the smoothed loss rises well above a uniform guess and the
+// snapshot says so; Restore brings back the parameters and the rate from just
+// before the rate changed, not parameters that were already broken.
+TEST(TrainingThread, RestoreGoesBackToBeforeTheRateChanged) {
+  TrainingThread t(testdata::synthetic_dataset(), small_config());
+  t.post(cmd::Step{300});
+  const SnapshotPtr before = settle(t);
+  EXPECT_FALSE(before->rising) << "a healthy run must not warn";
+  t.post(cmd::SetLr{50});
+  t.post(cmd::Step{400});
+  auto s = settle(t);
+  EXPECT_TRUE(s->rising || s->diverged) << "smoothed loss " << s->smooth_loss;
+  EXPECT_GT(s->smooth_loss, TrainingThread::kWarnFactor * std::log(double(s->shape.vocab)));
+  EXPECT_EQ(s->checkpoint_step, 300);
+  EXPECT_DOUBLE_EQ(s->checkpoint_lr, before->config.lr);
+  t.post(cmd::RestoreCheckpoint{});
+  s = settle(t);
+  EXPECT_EQ(s->step, 300);
+  EXPECT_EQ(s->params, before->params);
+  EXPECT_DOUBLE_EQ(s->config.lr, before->config.lr);
+  EXPECT_FALSE(s->rising);
+  EXPECT_FALSE(s->diverged);
+  ASSERT_FALSE(s->loss.empty());
+  EXPECT_LT(s->loss.back().step, 300) << "the broken steps stay in the loss history";
+  EXPECT_NE(s->message.find("before the learning rate changed"), std::string::npos) << s->message;
+}
+
+// The speed shown is steps over wall-clock time, waits for the limit included.
+TEST(TrainingThread, SpeedShownIsTheRateTrainedAt) {
+  TrainingThread t(testdata::synthetic_dataset(), small_config());
+  t.post(cmd::SetSpeed{20});
+  t.post(cmd::Play{true});
+  std::this_thread::sleep_for(1500ms);
+  const double shown = t.snapshot()->steps_per_s;
+  t.post(cmd::Play{false});
+  settle(t);
+  EXPECT_GT(shown, 10.0);
+  EXPECT_LT(shown, 25.0);
+}
+
+// Every replacement of the run is announced (the views drop their trails), and
+// the toy lesson starts from the table it shows.
+TEST(TrainingThread, NewRunsAreNumberedAndTheToyLessonStartsFromItsTable) {
+  TrainingThread t(testdata::synthetic_dataset(), small_config());
+  const std::uint64_t run0 = t.snapshot()->run;
+  t.post(cmd::Reset{});
+  EXPECT_GT(settle(t)->run, run0);
+  const auto all = presets();
+  for (std::size_t i = 0; i < all.size(); ++i)
+    if (all[i].toy_data) t.post(cmd::ApplyPreset{int(i)});
+  auto s = settle(t);
+  EXPECT_EQ(Mat<float>(s->C()), toy_lesson().C);
+  t.post(cmd::Step{5});
+  t.post(cmd::Reset{});
+  s = settle(t);
+  EXPECT_EQ(s->step, 0);
+  EXPECT_EQ(Mat<float>(s->C()), toy_lesson().C);
+  EXPECT_GT(s->bigram_loss, 0.0f);
+  EXPECT_LT(s->bigram_loss, std::log(5.0f));  // the toy data's rule is learnable by counting
 }

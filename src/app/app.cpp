@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <iterator>
 #include <fstream>
 
 #include "core/atomic_file.h"  // same_file
@@ -17,6 +18,7 @@
 #include "core/teach.h"
 #include "gfx/gl.h"
 #include "ui/facts_panel.h"
+#include "ui/fit.h"
 #include "ui/inspector_panel.h"
 #include "ui/lessons_panel.h"
 
@@ -110,19 +112,26 @@ App::App(const AppOptions& o) : recent_(config_dir().empty() ? "" : config_dir()
   error_ = err;
   ctx_.notice = boundary_note(*data);
   ctx_.post = [this](const Command& c) { trainer_->post(c); };
+  welcome_seen_file_ = o.welcome_seen_file;
+  show_welcome_ = !welcome_seen_file_.empty() && !std::filesystem::exists(welcome_seen_file_);
   snap_ = trainer_->snapshot();
 }
 
 App::~App() { trainer_->stop(); }
 
+// The keyboard shortcuts, from every press queued since the last frame (not
+// from the key state, which misses a tap shorter than a frame).
 void App::shortcuts() {
   const ImGuiIO& io = ImGui::GetIO();
-  if (io.KeyCtrl && ImGui::IsKeyPressed('Q', false)) quit_ = true;
-  if (io.WantTextInput || io.KeyCtrl || io.KeyAlt) return;
-  if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Space), false)) ctx_.post(cmd::Play{!snap_->playing});
-  if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow)) || ImGui::IsKeyPressed('S'))
-    ctx_.post(cmd::Step{1});
-  if (ImGui::IsKeyPressed('R', false)) ctx_.post(cmd::Reset{});
+  const std::vector<KeyPress> keys = std::exchange(keys_, {});
+  bool playing = snap_->playing;
+  for (const KeyPress& k : keys) {
+    if (k.ctrl && k.key == 'Q') quit_ = true;
+    if (io.WantTextInput || k.ctrl || k.alt) continue;
+    if (k.key == io.KeyMap[ImGuiKey_Space] && !k.repeat) ctx_.post(cmd::Play{playing = !playing});
+    if (k.key == io.KeyMap[ImGuiKey_RightArrow] || k.key == 'S') ctx_.post(cmd::Step{1});
+    if (k.key == 'R' && !k.repeat) ctx_.post(cmd::Reset{});
+  }
 }
 
 namespace {
@@ -268,6 +277,8 @@ void App::menu_bar() {
     ImGui::EndMenu();
   }
   if (ImGui::BeginMenu("Help")) {
+    if (ImGui::MenuItem("Welcome")) show_welcome_ = true;
+    ImGui::Separator();
     ImGui::TextUnformatted("Space: play / pause\nS or Right arrow: one SGD step (shown in the step inspector)\n"
                            "R: reset from the seed\nCtrl+Q: quit\n"
                            "Drop a text file on the window to train on it.\n"
@@ -322,6 +333,19 @@ void App::run_file_action(const std::string& path) {
   }
 }
 
+namespace {
+// The Tools window's tabs, in order: short names that are never cut.
+constexpr const char* kToolTabs[] = {"One-hot", "Step", "Codes", "Samples", "Nearest", "Model", "Lessons"};
+
+// Width the tab bar needs to show every tab's whole name on one row.
+float tool_tabs_width() {
+  const ImGuiStyle& st = ImGui::GetStyle();
+  float w = 2 * st.WindowPadding.x;
+  for (const char* name : kToolTabs) w += ImGui::CalcTextSize(name).x + 2 * st.FramePadding.x + st.ItemInnerSpacing.x;
+  return w + ImGui::GetFontSize();  // room for a scroll bar
+}
+}  // namespace
+
 void App::layout_windows() {
   const ImGuiIO& io = ImGui::GetIO();
   const float W = io.DisplaySize.x, H = io.DisplaySize.y;
@@ -335,7 +359,7 @@ void App::layout_windows() {
   const float top = ImGui::GetFrameHeight();            // menu bar
   const float status_h = ImGui::GetFrameHeightWithSpacing() + 8;
   const float left_w = std::max(font * 21, W * 0.2f);   // controls
-  const float right_w = std::max(font * 26, W * 0.3f);  // loss + one-hot
+  const float right_w = std::max({font * 26, W * 0.3f, tool_tabs_width()});  // loss + tools
   const float mid_w = W - left_w - right_w;
   const float body_h = H - top - status_h;
 
@@ -367,45 +391,77 @@ std::array<float, 4> clear_color() {
 
 // One window of tabs for the views that explain: the one-hot identity, the step
 // inspector and the teaching tools. A new Step record brings its tab forward.
+// The tab bar stays put: each tab's content scrolls in a region below it.
 void App::tools_window() {
   const Snapshot& s = *snap_;
-  if (ImGui::Begin("Tools", nullptr, kPanelFlags) && ImGui::BeginTabBar("tools")) {
+  if (ImGui::Begin("Tools", nullptr, kPanelFlags | ImGuiWindowFlags_NoScrollbar) && ImGui::BeginTabBar("tools")) {
     const bool new_record = s.inspection && s.inspection.get() != seen_inspection_;
     if (new_record) seen_inspection_ = s.inspection.get();
-    auto tab = [&](const char* name, ImGuiTabItemFlags f = 0) {
-      const bool open = ImGui::BeginTabItem(name, nullptr, f);
+    for (int i = 0; i < int(std::size(kToolTabs)); ++i) {
+      const char* name = kToolTabs[i];
+      const bool step_tab = i == 1;
+      const bool open = ImGui::BeginTabItem(name, nullptr, step_tab && new_record ? ImGuiTabItemFlags_SetSelected : 0);
       ctx_.record_item(std::string("tab ") + name);
-      return open;
-    };
-    if (tab("One-hot")) {
-      ui::draw_onehot_panel(s, ctx_, onehot_);
-      ImGui::EndTabItem();
-    }
-    if (tab("Step", new_record ? ImGuiTabItemFlags_SetSelected : 0)) {
-      ui::draw_inspector_panel(s, ctx_);
-      ImGui::EndTabItem();
-    }
-    if (tab("Codes")) {
-      ui::draw_representations_panel(s, ctx_, representations_);
-      ImGui::EndTabItem();
-    }
-    if (tab("Samples")) {
-      ui::draw_sampling_panel(s, ctx_, sampling_);
-      ImGui::EndTabItem();
-    }
-    if (tab("Nearest")) {
-      ui::draw_neighbours_panel(s, ctx_, neighbours_);
-      ImGui::EndTabItem();
-    }
-    if (tab("Model")) {
-      ui::draw_facts_panel(s, ctx_);
-      ImGui::EndTabItem();
-    }
-    if (tab("Lessons")) {
-      ui::draw_lessons_panel(s, ctx_);
+      ui::check_label_fits(ctx_, name);
+      if (!open) continue;
+      ImGui::BeginChild("tab body", ImVec2(0, 0), false, ImGuiWindowFlags_NoBackground);
+      tool_tab(i);
+      ImGui::EndChild();
       ImGui::EndTabItem();
     }
     ImGui::EndTabBar();
+  }
+  ImGui::End();
+}
+
+void App::tool_tab(int i) {
+  const Snapshot& s = *snap_;
+  switch (i) {
+    case 0: ui::draw_onehot_panel(s, ctx_, onehot_); break;
+    case 1: ui::draw_inspector_panel(s, ctx_); break;
+    case 2: ui::draw_representations_panel(s, ctx_, representations_); break;
+    case 3: ui::draw_sampling_panel(s, ctx_, sampling_); break;
+    case 4: ui::draw_neighbours_panel(s, ctx_, neighbours_); break;
+    case 5: ui::draw_facts_panel(s, ctx_); break;
+    default: ui::draw_lessons_panel(s, ctx_); break;
+  }
+}
+
+// A short first-launch guide over the window: what you see, what to press,
+// the lessons. Dismissed for good by a file in the configuration folder.
+void App::welcome_window() {
+  if (!show_welcome_) return;
+  const ImGuiIO& io = ImGui::GetIO();
+  const float w = std::min(ImGui::GetFontSize() * 34, io.DisplaySize.x - 40);
+  ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x * 0.5f, io.DisplaySize.y * 0.45f), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+  ImGui::SetNextWindowSize(ImVec2(w, 0), ImGuiCond_Always);  // height: fitted to the text
+  ImGui::SetNextWindowFocus();
+  if (ImGui::Begin("Welcome to embedviz", nullptr, ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoResize |
+                                                       ImGuiWindowFlags_NoSavedSettings)) {
+    ui::wrapped_text(ctx_,
+                     "A small language model (the MLP of Karpathy's makemore lectures, after Bengio et al. 2003) "
+                     "learns to spell words, and you watch what it learns.");
+    ImGui::Spacing();
+    ui::wrapped_text(ctx_,
+                     "What you see. In the middle, every token's row of the embedding table C as a point. On the "
+                     "right, the loss, with two dashed landmarks: a uniform guess (ln V) and a counting bigram "
+                     "model. Below it, the Tools: one-hot versus lookup, the step inspector and more.");
+    ImGui::Spacing();
+    ui::wrapped_text(ctx_,
+                     "What to press. Play (space) trains; Step (S) makes one SGD update and shows it in the Step "
+                     "tab, with arrows on the points; Reset (R) starts again. Hover any control to see what it "
+                     "does.");
+    ImGui::Spacing();
+    ui::wrapped_text(ctx_,
+                     "The lessons (the Lessons menu, or the Lessons tab): 2-D embeddings, the lecture's run, and a "
+                     "toy lesson that works one-hot times C by hand.");
+    ImGui::Spacing();
+    ImGui::Checkbox("Don't show this again", &welcome_for_good_);
+    ui::tooltip("Help > Welcome shows it again.");
+    if (ui::button(ctx_, "Start") || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) {
+      show_welcome_ = false;
+      if (welcome_for_good_ && !welcome_seen_file_.empty()) std::ofstream(welcome_seen_file_) << "dismissed\n";
+    }
   }
   ImGui::End();
 }
@@ -417,6 +473,7 @@ void App::frame(float frame_ms, float fps) {
   ctx_.fps = fps;
   ctx_.hovered_token = -1;
   ctx_.item_rects.clear();  // only what this frame draws can be clicked
+  ctx_.clipped.clear();
 
   shortcuts();
   menu_bar();
@@ -439,9 +496,11 @@ void App::frame(float frame_ms, float fps) {
   if (ImGui::Begin("Loss", nullptr, flags)) ui::draw_loss_panel(s, ctx_, loss_);
   ImGui::End();
   tools_window();
+  welcome_window();
   if (ImGui::Begin("Status", nullptr, kStatusFlags))
     ui::draw_status_line(s, ctx_);
   ImGui::End();
+  ui::check_windows(ctx_);
 }
 
 }  // namespace ev::app

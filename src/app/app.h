@@ -7,6 +7,7 @@
 #include <array>
 #include <memory>
 #include <utility>
+#include <vector>
 #include <string>
 
 #include "core/files.h"
@@ -34,6 +35,9 @@ struct AppOptions {
   bool headless = false;       // no window: EGL surfaceless + an offscreen framebuffer
   double fps = -1;             // frame rate limit; 0: none; < 0: the display's refresh rate (windowed runs)
   TrainConfig config;          // initial hyperparameters
+  // A file whose existence means the welcome was dismissed for good; the
+  // welcome shows at start while it is absent ("": never at start).
+  std::string welcome_seen_file;
 };
 
 // Loads the data the options name. On failure, falls back to the system word
@@ -54,6 +58,11 @@ class App {
   // Builds this frame's UI. frame_ms is the work of the previous frame, fps
   // the rate frames are shown at (0: unknown).
   void frame(float frame_ms, float fps = 0);
+
+  // A key press from the platform (GLFW's key codes: printable keys are their
+  // upper-case ASCII), queued and acted on by the next frame's shortcuts, so
+  // every press counts even when it is released before that frame.
+  void key_event(int key, bool repeat, bool ctrl, bool alt) { keys_.push_back({key, repeat, ctrl, alt}); }
 
   TrainingThread& trainer() { return *trainer_; }
   ui::UiContext& context() { return ctx_; }
@@ -78,6 +87,8 @@ class App {
   void run_file_action(const std::string& path);
   void examples_menu();
   void tools_window();
+  void tool_tab(int i);
+  void welcome_window();  // the content of the Tools window's i-th tab
 
   std::unique_ptr<TrainingThread> trainer_;
   SnapshotPtr snap_;
@@ -100,6 +111,14 @@ class App {
   bool relayout_ = true;
   float last_w_ = 0, last_h_ = 0;
   bool quit_ = false;
+  bool show_welcome_ = false;
+  bool welcome_for_good_ = true;  // the "don't show again" box
+  std::string welcome_seen_file_;
+  struct KeyPress {
+    int key;
+    bool repeat, ctrl, alt;
+  };
+  std::vector<KeyPress> keys_;  // presses since the last frame
   std::string error_;
 };
 

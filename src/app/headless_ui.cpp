@@ -100,6 +100,7 @@ void HeadlessUi::key(int k) {
   ImGuiIO& io = ImGui::GetIO();
   const int index = k < ImGuiKey_COUNT ? io.KeyMap[k] : k;
   io.KeysDown[index] = true;
+  app_->key_event(index, false, io.KeyCtrl, io.KeyAlt);
   frame();
   io.KeysDown[index] = false;
   frame();
@@ -110,6 +111,11 @@ void HeadlessUi::type(const std::string& text) {
     ImGui::GetIO().AddInputCharacter(static_cast<unsigned char>(c));
     frame();
   }
+}
+
+void HeadlessUi::tap(int k) {
+  const ImGuiIO& io = ImGui::GetIO();
+  app_->key_event(k < ImGuiKey_COUNT ? io.KeyMap[k] : k, false, io.KeyCtrl, io.KeyAlt);
 }
 
 gfx::Image HeadlessUi::pixels() const { return gfx::read_pixels(w_, h_); }

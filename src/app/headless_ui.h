@@ -32,6 +32,9 @@ class HeadlessUi {
   void key(int key);
   // Types text into the focused field, a character a frame.
   void type(const std::string& text);
+  // A press and release between two frames, as a clicker sends it: ImGui's key
+  // state never sees it down, only the app's queue of presses.
+  void tap(int key);
   void set_mouse(float x, float y, bool down);
 
   App& app() { return *app_; }

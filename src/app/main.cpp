@@ -74,7 +74,7 @@ struct Stats {
 };
 
 // Where the window layout is kept: $XDG_CONFIG_HOME/embedviz or ~/.config/embedviz.
-std::string layout_file() {
+std::string layout_file(const char* name = "layout.ini") {
   const std::string dir = ev::config_dir();
   if (dir.empty()) return "";
   try {
@@ -82,10 +82,18 @@ std::string layout_file() {
   } catch (const ev::Error&) {
     return "";
   }
-  return dir + "/layout.ini";
+  return dir + "/" + name;
 }
 
-ev::app::App* g_app = nullptr;  // for GLFW's drop callback
+ev::app::App* g_app = nullptr;  // for GLFW's drop and key callbacks
+
+// Every press reaches the app, however short: a presenter's clicker taps keys
+// for less than a frame, which polling the key state once a frame would miss.
+// ImGui's GLFW backend, installed after this, calls it before its own.
+void on_key(GLFWwindow*, int key, int, int action, int mods) {
+  if (g_app && (action == GLFW_PRESS || action == GLFW_REPEAT))
+    g_app->key_event(key, action == GLFW_REPEAT, (mods & GLFW_MOD_CONTROL) != 0, (mods & GLFW_MOD_ALT) != 0);
+}
 
 void on_drop(GLFWwindow*, int count, const char** paths) {
   if (g_app && count > 0) g_app->context().post(ev::cmd::LoadData{paths[0]});
@@ -183,6 +191,7 @@ int run_window(const AppOptions& o) {
   float sx = 1, sy = 1;
   glfwGetWindowContentScale(window, &sx, &sy);
   ev::app::setup_fonts_and_style(std::max(1.0f, std::max(sx, sy)));
+  glfwSetKeyCallback(window, on_key);
   ImGui_ImplGlfw_InitForOpenGL(window, true);
   ImGui_ImplOpenGL3_Init("#version 330 core");
   ev::app::use_pixel_exact_font_sampling();
@@ -320,6 +329,8 @@ int main(int argc, char** argv) {
   // thread that draws it: paced frames leave that thread idle between them.
   setenv("LP_NUM_THREADS", "0", 0);
   try {
+    // The welcome greets people, not scripted runs (--frames, --steps).
+    if (!o.headless && o.frames < 0 && o.steps < 0) o.welcome_seen_file = layout_file("welcome-dismissed");
     return o.headless ? run_headless(o) : run_window(o);
   } catch (const ev::Error& e) {
     std::fprintf(stderr, "embedviz: %s\n", e.what());

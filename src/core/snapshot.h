@@ -41,7 +41,12 @@ struct Snapshot {
   double target_steps_per_s = 0;         // speed limit; 0 = as fast as possible
   double steps_per_s = 0;                // measured training speed
   bool diverged = false;                 // the last step's loss was not finite; training paused
-  std::int64_t checkpoint_step = 0;      // step of the last finite parameters the user can restore
+  bool rising = false;                   // the smoothed loss rose well above a uniform guess (see TrainingThread)
+  std::int64_t checkpoint_step = 0;      // the step Restore goes back to
+  double checkpoint_lr = 0;              // the learning rate in force there, which Restore brings back too
+  std::string checkpoint_why;            // why those parameters were kept ("before the learning rate changed", ...)
+  float bigram_loss = 0;                 // a counting bigram model's loss on the training split (0: none)
+  std::uint64_t run = 0;                 // increases whenever the run is replaced (reset, new data, session, lesson)
   std::string message;                   // latest error or notice for the user ("" when none)
   std::shared_ptr<const StepInspection> inspection;  // what the last Step command did (null after other changes)
   std::int64_t stop_at = -1;             // playing pauses at this step (a lesson's length; -1: never)

@@ -69,17 +69,16 @@ double ngram_table_log10(double vocab, int tokens) { return double(tokens) * std
 
 ToyLesson toy_lesson() {
   ToyLesson L;
-  L.tokens = {"@", "a", "b", "c", "."};
   const Dataset d = toy_lesson_dataset(0);
-  for (const auto& tok : L.tokens) L.vocab_id.push_back(d.vocab.id(tok));
-  L.C.resize(5, 2);  // (5, 2) the note's table, row i = note id i
-  L.C << 0.10f, -0.20f,  // '@'
+  L.tokens = d.vocab.tokens();  // . @ a b c
+  L.C.resize(5, 2);  // (5, 2) row i = token id i
+  L.C << -0.20f, 0.40f,  // '.'
+      0.10f, -0.20f,     // '@'
       0.00f, 0.30f,      // 'a'
       -0.40f, 0.20f,     // 'b'
-      0.50f, -0.10f,     // 'c'
-      -0.20f, 0.40f;     // '.'
-  L.context_ids = {0, 1, 2};  // @ a b
-  L.rows = embed_by_lookup(L.context_ids, L.C);            // (3, 2) C[[0, 1, 2]]
+      0.50f, -0.10f;     // 'c'
+  L.context_ids = {d.vocab.id("@"), d.vocab.id("a"), d.vocab.id("b")};  // [1, 2, 3]
+  L.rows = embed_by_lookup(L.context_ids, L.C);            // (3, 2) C[[1, 2, 3]]
   L.onehot = onehot(L.context_ids, 5);                      // (3, 5)
   L.rows_by_matmul = embed_by_matmul(L.context_ids, L.C);  // (3, 2) = (3, 5)(5, 2)
   // .view(-1): row-major storage makes the concatenation a reshape.
@@ -103,6 +102,36 @@ std::vector<std::string> toy_lesson_items() {
 
 Dataset toy_lesson_dataset(std::uint64_t seed) {
   return make_dataset(toy_lesson_items(), Tokenizer::Char, seed, kToyLessonSource);
+}
+
+double bigram_loss(const Dataset& d, Split split) {
+  const std::size_t V = std::size_t(d.vocab.size());
+  std::vector<double> N(V * V, 1.0);  // (V, V) counts, row = previous token; +1 smoothing
+  auto pairs = [&](Split s, auto&& f) {
+    const auto [b, e] = d.range(s);
+    for (std::size_t i = b; i < e; ++i) {
+      int prev = 0;  // the boundary starts every item and ends it
+      for (int t : d.items[i]) f(prev, t), prev = t;
+      f(prev, 0);
+    }
+  };
+  pairs(Split::Train, [&](int a, int b) { N[std::size_t(a) * V + std::size_t(b)] += 1; });
+  std::vector<double> row_sum(V, 0.0);
+  for (std::size_t a = 0; a < V; ++a)
+    for (std::size_t b = 0; b < V; ++b) row_sum[a] += N[a * V + b];
+  double nll = 0;
+  std::size_t n = 0;
+  pairs(split, [&](int a, int b) {
+    nll -= std::log(N[std::size_t(a) * V + std::size_t(b)] / row_sum[std::size_t(a)]);
+    ++n;
+  });
+  return n ? nll / double(n) : 0.0;
+}
+
+bool load_toy_lesson_table(Model<float>& m) {
+  if (m.shape.vocab != 5 || m.shape.emb != 2) return false;
+  m.p().C = toy_lesson().C;  // (5, 2)
+  return true;
 }
 
 std::vector<Preset> presets() {

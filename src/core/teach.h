@@ -1,7 +1,8 @@
 // teach.h: small pure functions behind the teaching panels: nearest
 // neighbours, distance matrices (one-hot versus learned), parameter counts,
 // the size of the n-gram table a neural model replaces, the built-in toy
-// lesson (seed note 002) and the lesson presets.
+// lesson (the embedding lookup of Karpathy's makemore lecture 2, worked by
+// hand on five tokens) and the lesson presets.
 // Everything takes plain tables (a Snapshot's C(), a Model's p().C) so a panel
 // can call it on the frame's snapshot. Not for: drawing.
 #pragma once
@@ -60,22 +61,31 @@ std::vector<TensorCount> parameter_counts(const ModelShape& shape);
 // context of `block` needs tokens = block + 1 (the context and the next token).
 double ngram_table_log10(double vocab, int tokens);
 
-// Seed note 001's example: every 10-word combination over a 291,500-word
-// vocabulary: 291500^10, about 10^55.
-constexpr double kSeed001Vocab = 291500;
-constexpr int kSeed001Words = 10;
+// Bengio et al. (2003), section 1: a joint distribution of 10 consecutive
+// words over a vocabulary of 100,000 has 100000^10 - 1 = 10^50 - 1 free
+// parameters.
+constexpr double kBengioVocab = 100000;
+constexpr int kBengioWords = 10;
+// The Oxford English Dictionary (2nd edition, 1989) has 291,500 entries: a
+// table of every 10 of them in a row would have 291500^10, about 10^55, cells.
+constexpr double kOedEntries = 291500;
 
-// ---- the toy lesson (seed note 002) ----------------------------------------
+// The landmark of Karpathy's makemore lecture 1: the mean negative log
+// likelihood of a counting bigram model (counts of each token pair on the
+// training split, plus one for smoothing, as in the lecture) on the items of
+// `split`, each framed by the boundary token. About 2.45 on names.txt.
+double bigram_loss(const Dataset& d, Split split);
 
-// The note's embedding lookup, with the note's own numbering. ev::Vocab puts
-// the boundary '.' first and sorts the rest, so `vocab_id` maps each of the
-// note's ids to the id the trained model uses for the same token.
+// ---- the toy lesson --------------------------------------------------------
+
+// An embedding lookup small enough to follow by hand, numbered as the live
+// model numbers it (ev::Vocab: the boundary '.' first, the rest sorted), so the
+// numbers shown are the numbers the app trains from (see toy_lesson_table).
 struct ToyLesson {
-  std::vector<std::string> tokens;  // the note's vocabulary: @ a b c .
-  std::vector<int> vocab_id;        // note id -> ev::Vocab id in toy_lesson_dataset()
-  Mat<float> C;                     // (5, 2) exactly the note's numbers, rows in note order
-  std::vector<int> context_ids;     // the context @ a b as note ids: [0, 1, 2]
-  Mat<float> rows;                  // (3, 2) C[[0, 1, 2]], by index lookup
+  std::vector<std::string> tokens;  // the vocabulary of toy_lesson_dataset(): . @ a b c
+  Mat<float> C;                     // (5, 2) the lesson's table, row i = token id i
+  std::vector<int> context_ids;     // the context @ a b as ids: [1, 2, 3]
+  Mat<float> rows;                  // (3, 2) C[[1, 2, 3]], by index lookup
   Mat<float> onehot;                // (3, 5) the context as one-hot rows
   Mat<float> rows_by_matmul;        // (3, 2) onehot * C: the same numbers
   Vec<float> concat;                // (6) the rows concatenated: the MLP's input
@@ -90,6 +100,10 @@ std::vector<std::string> toy_lesson_items();
 constexpr const char* kToyLessonSource = "built-in toy lesson (@ a b c)";
 // toy_lesson_items() as a Dataset (char tokens), shuffled and split with `seed`.
 Dataset toy_lesson_dataset(std::uint64_t seed);
+// Copies the lesson's C into a model of the lesson's shape (vocabulary 5,
+// d = 2), so a run of the toy lesson starts from the table the lesson shows.
+// Returns false (and changes nothing) for any other shape.
+bool load_toy_lesson_table(Model<float>& m);
 
 // ---- presets ---------------------------------------------------------------
 

@@ -24,15 +24,19 @@ struct overloaded : F... {
 template <class... F>
 overloaded(F...) -> overloaded<F...>;
 
-std::string format(const char* fmt, double a, double b, double c) {
+std::string diverged_message(double step, double loss, double lr, double restore_step) {
   char buf[512];
-  std::snprintf(buf, sizeof buf, fmt, a, b, c);
+  std::snprintf(buf, sizeof buf,
+                "Training diverged at step %.0f: the loss became %g with learning rate %g. Lower the rate, or "
+                "restore the parameters of step %.0f.",
+                step, loss, lr, restore_step);
   return buf;
 }
 }  // namespace
 
 TrainingThread::TrainingThread(std::shared_ptr<const Dataset> data, const TrainConfig& cfg)
     : trainer_(std::make_unique<Trainer>(std::move(data), cfg)) {
+  restarted();
   publish();
   thread_ = std::thread([this] { run(); });
 }
@@ -114,25 +118,58 @@ bool TrainingThread::train_one() {
     diverged_ = true;
     playing_ = false;
     pending_steps_ = 0;
-    message_ = format(
-        "Training diverged at step %.0f: the loss became %g with learning rate %g. Lower the rate, or restore "
-        "the last good parameters.",
-        double(trainer_->step_count()), double(r.loss), trainer_->lr());
+    message_ = diverged_message(double(trainer_->step_count()), double(r.loss), trainer_->lr(), double(good_.step));
     return false;
   }
-  last_loss_ = r.loss;
-  smooth_loss_ = have_smooth_ ? 0.99f * smooth_loss_ + 0.01f * r.loss : r.loss;
-  have_smooth_ = true;
+  observe(r.loss);
+  const double uniform = std::log(double(trainer_->data().vocab.size()));
+  if (trainer_->step_count() % kGoodEvery == 0 && !rising_ && smooth_loss_ < uniform && r.loss < uniform)
+    keep_good("known good: loss below a uniform guess");
   return true;
+}
+
+void TrainingThread::observe(float loss) {
+  last_loss_ = loss;
+  smooth_loss_ = have_smooth_ ? 0.99f * smooth_loss_ + 0.01f * loss : loss;
+  best_smooth_ = have_smooth_ ? std::min(best_smooth_, smooth_loss_) : smooth_loss_;
+  have_smooth_ = true;
+  const double uniform = std::log(double(trainer_->data().vocab.size()));
+  rising_ = smooth_loss_ > kWarnFactor * uniform && smooth_loss_ > best_smooth_ + 0.5 * uniform;
+}
+
+void TrainingThread::keep_good(const char* why) {
+  good_.step = trainer_->step_count();
+  good_.params = trainer_->model().params;
+  good_.rng = trainer_->rng_state();
+  good_.lr = trainer_->config().lr;
+  good_.why = why;
+}
+
+void TrainingThread::restore_good() {
+  trainer_->restore(good_.step, good_.params, good_.rng);
+  trainer_->mutable_history().truncate(good_.step);
+  trainer_->set_lr(good_.lr);
+  playing_ = false;
+  pending_steps_ = 0;
+  diverged_ = rising_ = false;
+  have_smooth_ = false;
+  last_loss_ = smooth_loss_ = 0;
+  inspection_.reset();
+  char lr[32];
+  std::snprintf(lr, sizeof lr, "%g", good_.lr);
+  message_ = "Restored the parameters of step " + std::to_string(good_.step) + " (" + good_.why +
+             ") and the learning rate " + lr + ".";
 }
 
 void TrainingThread::restarted() {
   playing_ = false;
   pending_steps_ = 0;
-  diverged_ = false;
+  diverged_ = rising_ = false;
   have_smooth_ = false;
   last_loss_ = smooth_loss_ = val_loss_ = 0;
   inspection_.reset();
+  ++run_;
+  keep_good("the start of the run");
 }
 
 // A Step command while paused: the same updates as train_one(), recorded so the
@@ -140,18 +177,12 @@ void TrainingThread::restarted() {
 void TrainingThread::inspect(int n) {
   const double bound = kExplodeFactor * std::log(double(trainer_->data().vocab.size()));
   auto rec = std::make_shared<StepInspection>(inspect_steps(*trainer_, n, bound));
-  for (const InspectedStep& st : rec->steps) {
-    last_loss_ = st.loss_before;
-    smooth_loss_ = have_smooth_ ? 0.99f * smooth_loss_ + 0.01f * st.loss_before : st.loss_before;
-    have_smooth_ = true;
-  }
+  for (const InspectedStep& st : rec->steps) observe(st.loss_before);
   if (rec->diverged) {
     diverged_ = true;
-    message_ = format(
-        "Training diverged at step %.0f: the loss became %g with learning rate %g. Lower the rate, or restore "
-        "the last good parameters.",
-        double(trainer_->step_count()), double(rec->steps.empty() ? NAN : rec->steps.back().loss_before),
-        trainer_->lr());
+    message_ = diverged_message(double(trainer_->step_count()),
+                                double(rec->steps.empty() ? NAN : rec->steps.back().loss_before), trainer_->lr(),
+                                double(good_.step));
   }
   inspection_ = std::move(rec);
   val_loss_ = float(trainer_->record_val(1));
@@ -186,14 +217,16 @@ void TrainingThread::train_for(clock_t_::time_point until) {
     // stop or any command must wait for no more than the step under way.
     if (clock_t_::now() >= until || posted_.load() != applied_local_) break;
   }
-  const double secs = std::chrono::duration<double>(clock_t_::now() - t0).count();
+  const auto now = clock_t_::now();
+  since_val_s_ += std::chrono::duration<double>(now - t0).count();
+  // Speed over wall-clock windows of at least half a second, waits for a
+  // speed limit included: at 1 step/s it shows 1.
   window_steps_ += done;
-  window_seconds_ += secs;
-  since_val_s_ += secs;
-  if (window_seconds_ >= 0.5) {
-    sps_ = double(window_steps_) / window_seconds_;
+  const double window_s = std::chrono::duration<double>(now - window_start_).count();
+  if (window_s >= 0.5 && window_steps_ > 0) {
+    sps_ = double(window_steps_) / window_s;
     window_steps_ = 0;
-    window_seconds_ = 0;
+    window_start_ = now;
   }
   if (finished_steps || (since_val_s_ >= kValEverySeconds && !diverged_)) {
     val_loss_ = float(trainer_->record_val(1));
@@ -212,7 +245,9 @@ void TrainingThread::apply(const Command& command) {
                 inspection_.reset();
                 diverged_ = false;
                 message_.clear();
-                next_due_ = clock_t_::now();
+                next_due_ = window_start_ = clock_t_::now();
+                window_steps_ = 0;
+                sps_ = 0;
               }
             },
             [&](const cmd::Step& c) {
@@ -228,10 +263,18 @@ void TrainingThread::apply(const Command& command) {
             },
             [&](const cmd::Reset&) {
               trainer_->reset();
+              if (trainer_->data().source == kToyLessonSource) load_toy_lesson_table(trainer_->mutable_model());
               restarted();
               message_.clear();
             },
-            [&](const cmd::SetLr& c) { trainer_->set_lr(c.lr); },
+            [&](const cmd::SetLr& c) {
+              // Restore goes back to before the rate changed, unless the run is
+              // already in trouble or a drag of the slider is still going on.
+              if (c.lr != trainer_->config().lr && !rising_ && !diverged_ && good_.step != trainer_->step_count())
+                keep_good("before the learning rate changed");
+              trainer_->set_lr(c.lr);
+              best_smooth_ = smooth_loss_;
+            },
             [&](const cmd::SetLrDecay& c) { trainer_->set_lr_decay(c.step, c.factor); },
             [&](const cmd::SetBatch& c) { trainer_->set_batch(c.batch); },
             [&](const cmd::SetShape& c) {
@@ -266,14 +309,7 @@ void TrainingThread::apply(const Command& command) {
                          std::to_string(data->vocab.size()) + " tokens.";
               if (const std::string note = boundary_note(*data); !note.empty()) message_ += " " + note + ".";
             },
-            [&](const cmd::RestoreCheckpoint&) {
-              trainer_->restore_checkpoint();
-              playing_ = false;
-              pending_steps_ = 0;
-              diverged_ = false;
-              inspection_.reset();
-              message_ = "Restored the parameters of step " + std::to_string(trainer_->step_count()) + ".";
-            },
+            [&](const cmd::RestoreCheckpoint&) { restore_good(); },
             [&](const cmd::SaveSession& c) {
               save_session(capture_session(*trainer_), c.path);
               message_ = "Saved the session (step " + std::to_string(trainer_->step_count()) + ") to " + shown(c.path);
@@ -299,6 +335,7 @@ void TrainingThread::apply(const Command& command) {
               if (p.toy_data) {
                 auto data = std::make_shared<const Dataset>(toy_lesson_dataset(cfg.seed));
                 trainer_ = std::make_unique<Trainer>(data, cfg);
+                load_toy_lesson_table(trainer_->mutable_model());  // the C the lesson shows
               } else if (trainer_->data().source == kToyLessonSource) {
                 auto data = std::make_shared<const Dataset>(make_dataset(
                     default_words(), Tokenizer::Char, cfg.seed, std::string(kDefaultWordList) + " (a-z words)"));
@@ -349,7 +386,16 @@ void TrainingThread::publish() {
   s->target_steps_per_s = target_sps_;
   s->steps_per_s = playing_ ? sps_ : 0.0;
   s->diverged = diverged_;
-  s->checkpoint_step = t.checkpoint_step();
+  s->rising = rising_;
+  s->checkpoint_step = good_.step;
+  s->checkpoint_lr = good_.lr;
+  s->checkpoint_why = good_.why;
+  if (bigram_data_ != t.data_ptr()) {
+    bigram_data_ = t.data_ptr();
+    bigram_loss_ = float(bigram_loss(t.data(), Split::Train));
+  }
+  s->bigram_loss = bigram_loss_;
+  s->run = run_;
   s->message = message_;
   s->inspection = inspection_;
   s->stop_at = stop_at_;

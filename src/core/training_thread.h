@@ -45,8 +45,15 @@ class TrainingThread {
 
   // Seconds of validation-free training between validation-loss evaluations.
   static constexpr double kValEverySeconds = 2.0;
-  // A batch loss this many times log(V) means training has blown up.
+  // A batch loss this many times log(V) means training has blown up: it pauses.
   static constexpr double kExplodeFactor = 100.0;
+  // The smoothed loss is "rising" (a warning, training goes on) once it is this
+  // many times log(V), the loss of a uniform guess, and has risen from its best
+  // by at least half of log(V).
+  static constexpr double kWarnFactor = 1.5;
+  // Steps between saves of parameters known to be good (smoothed and batch
+  // loss below log(V), not rising), the other place Restore can go back to.
+  static constexpr std::int64_t kGoodEvery = 500;
 
  private:
   void run();
@@ -54,8 +61,11 @@ class TrainingThread {
   void publish();
   void train_for(std::chrono::steady_clock::time_point until);
   bool train_one();
+  void observe(float loss);  // smoothing and the rising warning, after each step
   void inspect(int n);
   void restarted();  // bookkeeping after anything that re-initialises the run
+  void keep_good(const char* why);  // the parameters Restore goes back to
+  void restore_good();
 
   // Shared with the UI thread.
   mutable std::mutex mu_;
@@ -80,12 +90,24 @@ class TrainingThread {
   int preset_ = -1;
   float last_loss_ = 0, smooth_loss_ = 0, val_loss_ = 0;
   bool have_smooth_ = false;
+  float best_smooth_ = 0;            // lowest smoothed loss since the run or the rate last changed
+  bool rising_ = false;
+  struct Good {
+    std::int64_t step = 0;
+    std::vector<float> params;
+    Rng::Saved rng{};
+    double lr = 0;
+    std::string why;
+  } good_;
+  std::uint64_t run_ = 0;
+  std::shared_ptr<const Dataset> bigram_data_;  // the data bigram_loss_ was counted on
+  float bigram_loss_ = 0;
   std::uint64_t version_ = 0;
   std::uint64_t applied_local_ = 0;
   // Measured speed: steps and seconds spent training, over a sliding window.
   double sps_ = 0;
   std::int64_t window_steps_ = 0;
-  double window_seconds_ = 0;
+  std::chrono::steady_clock::time_point window_start_{};  // wall clock: waits at a speed limit count too
   double since_val_s_ = 0;
   std::chrono::steady_clock::time_point next_due_{};
 

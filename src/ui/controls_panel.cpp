@@ -7,6 +7,9 @@
 #include <cmath>
 #include <cstdio>
 
+#include "ui/fit.h"
+#include "ui/loss_panel.h"
+
 namespace ev::ui {
 
 void UiContext::record_item(const std::string& label) {
@@ -30,60 +33,70 @@ void sync_from(const Snapshot& s, ControlsState& st) {
   st.synced_version = s.version;
 }
 
-bool button(UiContext& ctx, const char* label, const ImVec2& size = ImVec2(0, 0)) {
-  const bool pressed = ImGui::Button(label, size);
-  ctx.record_item(label);
-  return pressed;
+// A coloured box around text and a Restore button: divergence, or a loss on
+// its way there. Sized to its text, so nothing in it is ever cut.
+void trouble_banner(const Snapshot& s, UiContext& ctx, const std::string& text, ImU32 colour) {
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->ChannelsSplit(2);
+  dl->ChannelsSetCurrent(1);
+  const ImVec2 a = ImGui::GetCursorScreenPos();
+  ImGui::BeginGroup();
+  wrapped_text(ctx, text);
+  char label[96];
+  std::snprintf(label, sizeof label, "Restore step %lld", (long long)s.checkpoint_step);
+  if (button(ctx, label)) ctx.post(cmd::RestoreCheckpoint{});
+  ctx.record_item("Restore");
+  char tip[256];
+  std::snprintf(tip, sizeof tip, "Go back to the parameters of step %lld (%s) and the learning rate %g in force then.",
+                (long long)s.checkpoint_step, s.checkpoint_why.c_str(), s.checkpoint_lr);
+  tooltip(tip);
+  ImGui::EndGroup();
+  dl->ChannelsSetCurrent(0);
+  const float pad = ImGui::GetStyle().FramePadding.x;
+  dl->AddRectFilled(ImVec2(a.x - pad, a.y - pad),
+                    ImVec2(a.x + ImGui::GetContentRegionAvail().x + pad, ImGui::GetItemRectMax().y + pad), colour);
+  dl->ChannelsMerge();
+  ImGui::Dummy(ImVec2(0, pad));
 }
 
-void help_marker(const char* text) {
-  ImGui::SameLine();
-  ImGui::TextDisabled("(?)");
-  if (ImGui::IsItemHovered()) {
-    ImGui::BeginTooltip();
-    ImGui::PushTextWrapPos(ImGui::GetFontSize() * 30.0f);
-    ImGui::TextUnformatted(text);
-    ImGui::PopTextWrapPos();
-    ImGui::EndTooltip();
+void warnings(const Snapshot& s, UiContext& ctx) {
+  const double uniform = std::log(double(std::max(2, s.shape.vocab)));
+  if (s.diverged) {
+    trouble_banner(s, ctx, s.message, IM_COL32(115, 20, 20, 255));
+  } else if (s.rising) {
+    char text[512];
+    std::snprintf(text, sizeof text,
+                  "The loss is rising: smoothed %.3g, %.1f times a uniform guess (ln %d = %.2f, the dashed line on "
+                  "the loss plot). Learning rate %g makes the steps overshoot. Lower it, or restore step %lld (%s).",
+                  double(s.smooth_loss), double(s.smooth_loss) / uniform, s.shape.vocab, uniform,
+                  s.config.lr_at(s.step), (long long)s.checkpoint_step, s.checkpoint_why.c_str());
+    trouble_banner(s, ctx, text, IM_COL32(110, 70, 10, 255));
   }
 }
 
 }  // namespace
 
-void draw_controls_panel(const Snapshot& s, UiContext& ctx, ControlsState& st) {
-  // Show the trainer's truth unless the user is in the middle of an edit.
-  if (st.synced_version != s.version && !ImGui::IsAnyItemActive()) sync_from(s, st);
-  const float w = ImGui::GetContentRegionAvail().x;
+namespace {
+void run_buttons(const Snapshot& s, UiContext& ctx, ControlsState& st, float w) {
   const float gap = ImGui::GetStyle().ItemSpacing.x;
-
-  if (s.diverged) {
-    ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0.45f, 0.08f, 0.08f, 1.0f));
-    ImGui::BeginChild("diverged", ImVec2(0, ImGui::GetTextLineHeightWithSpacing() * 6.5f), true);
-    ImGui::PushTextWrapPos(0);
-    ImGui::TextUnformatted(s.message.c_str());
-    ImGui::PopTextWrapPos();
-    char label[96];
-    std::snprintf(label, sizeof label, "Restore step %lld", (long long)s.checkpoint_step);
-    if (button(ctx, label)) ctx.post(cmd::RestoreCheckpoint{});
-    ctx.record_item("Restore");
-    ImGui::EndChild();
-    ImGui::PopStyleColor();
-  }
-
-  // Run: play/pause, step, reset.
   ImGui::TextDisabled("RUN");
   const float bw = (w - 3 * gap) / 4;
   if (button(ctx, s.playing ? "Pause" : "Play", ImVec2(bw, 0))) ctx.post(cmd::Play{!s.playing});
   ctx.record_item("Play/Pause");
+  tooltip("Train continuously, or stop (space).");
   ImGui::SameLine();
   if (button(ctx, "Step", ImVec2(bw, 0))) ctx.post(cmd::Step{1});
+  tooltip("One SGD update, then pause (S or the right arrow). The Step tab shows what it did.");
   ImGui::SameLine();
   if (button(ctx, "Step 10", ImVec2(bw, 0))) ctx.post(cmd::Step{10});
+  tooltip("Ten SGD updates, then pause.");
   ImGui::SameLine();
   if (button(ctx, "Step 100", ImVec2(bw, 0))) ctx.post(cmd::Step{100});
+  tooltip("A hundred SGD updates, then pause.");
   if (button(ctx, "Reset", ImVec2(bw, 0))) ctx.post(cmd::Reset{});
+  tooltip("Start again from the seed: new random parameters, step 0 (R).");
   ImGui::SameLine();
-  ImGui::TextDisabled("space: play  S/\xE2\x86\x92: step  R: reset");
+  wrapped_disabled(ctx, "space: play  S/\xE2\x86\x92: step  R: reset");
 
   ImGui::SetNextItemWidth(w * 0.62f);
   const bool unlimited = st.speed >= kMaxSpeedSlider;
@@ -91,65 +104,108 @@ void draw_controls_panel(const Snapshot& s, UiContext& ctx, ControlsState& st) {
                          ImGuiSliderFlags_Logarithmic))
     ctx.post(cmd::SetSpeed{st.speed >= kMaxSpeedSlider ? 0.0 : double(st.speed)});
   ctx.record_item("speed");
-  help_marker("Steps per second. Drag left for one step a second in front of a class; right for as fast as "
-              "the machine allows.");
+  tooltip("Steps per second. Drag left for one step a second in front of a class; right for as fast as the "
+          "machine allows.");
+}
 
-  // Training: applied live, no reset.
+void training_controls(const Snapshot& s, UiContext& ctx, ControlsState& st, float w) {
   ImGui::Spacing();
   ImGui::TextDisabled("TRAINING (applied live)");
   ImGui::SetNextItemWidth(w * 0.62f);
-  if (ImGui::SliderFloat("learning rate", &st.lr, 1e-4f, 10.0f, "%.4g", ImGuiSliderFlags_Logarithmic))
+  if (ImGui::SliderFloat("learning rate", &st.lr, kMinLr, kMaxLr, "%.4g", ImGuiSliderFlags_Logarithmic))
     ctx.post(cmd::SetLr{double(st.lr)});
   ctx.record_item("learning rate");
+  tooltip("How far each SGD step moves the parameters, against the gradient. 0.1 is the makemore lecture's "
+          "rate; far above 1 the steps overshoot and the loss climbs: the plot shows it.");
   ImGui::SetNextItemWidth(w * 0.62f);
   if (ImGui::InputInt("decay at step", &st.lr_decay_step, 1000, 10000)) {
     st.lr_decay_step = std::max(0, st.lr_decay_step);
     ctx.post(cmd::SetLrDecay{st.lr_decay_step, double(st.lr_decay)});
   }
+  tooltip("From this step on, the learning rate is the slider's times the decay factor.");
   ImGui::SetNextItemWidth(w * 0.62f);
   if (ImGui::SliderFloat("decay factor", &st.lr_decay, 0.001f, 1.0f, "x%.3g", ImGuiSliderFlags_Logarithmic))
     ctx.post(cmd::SetLrDecay{st.lr_decay_step, double(st.lr_decay)});
+  tooltip("What the learning rate is multiplied by from the decay step on (x1: no decay).");
   ImGui::SetNextItemWidth(w * 0.62f);
   if (ImGui::SliderInt("batch size", &st.batch, 1, 1024, "%d", ImGuiSliderFlags_Logarithmic))
     ctx.post(cmd::SetBatch{st.batch});
-  ImGui::Text("rate now: %.4g%s", s.config.lr_at(s.step), s.step >= s.config.lr_decay_step ? " (decayed)" : "");
+  tooltip("Examples per SGD step: larger batches give a less noisy gradient and cost more per step.");
+  const TrainConfig& c = s.config;
+  char rate[256];
+  if (s.step >= c.lr_decay_step && c.lr_decay != 1.0) {
+    std::snprintf(rate, sizeof rate,
+                  "Rate now %.4g = %.4g x %.3g: past step %lld the decay factor overrides the slider.",
+                  c.lr_at(s.step), c.lr, c.lr_decay, (long long)c.lr_decay_step);
+    wrapped_text(ctx, rate, ImVec4(1.0f, 0.85f, 0.4f, 1.0f));
+  } else {
+    std::snprintf(rate, sizeof rate, "rate now: %.4g", c.lr_at(s.step));
+    wrapped_text(ctx, rate);
+  }
+}
 
-  // Shape: new parameters, so a restart from the seed.
+// A slider for a small integer with - and + buttons beside it for exact values.
+// Returns true when a button changed *v.
+bool int_slider(UiContext& ctx, const char* label, int* v, int lo, int hi, float w, ImGuiSliderFlags flags) {
+  const float bw = ImGui::GetFrameHeight(), gap = ImGui::GetStyle().ItemInnerSpacing.x;
+  ImGui::PushID(label);
+  ImGui::SetNextItemWidth(w - 2 * (bw + gap));
+  ImGui::SliderInt("##slider", v, lo, hi, "%d", flags);
+  ctx.record_item(label);
+  const bool released = ImGui::IsItemDeactivatedAfterEdit();
+  ImGui::SameLine(0, gap);
+  bool stepped = false;
+  if (ImGui::Button("-", ImVec2(bw, 0)) && *v > lo) --*v, stepped = true;
+  ctx.record_item(std::string(label) + " -");
+  ImGui::SameLine(0, gap);
+  if (ImGui::Button("+", ImVec2(bw, 0)) && *v < hi) ++*v, stepped = true;
+  ctx.record_item(std::string(label) + " +");
+  ImGui::SameLine(0, gap);
+  ImGui::TextUnformatted(label);
+  ImGui::PopID();
+  return released || stepped;
+}
+
+void shape_controls(const Snapshot& s, UiContext& ctx, ControlsState& st, float w) {
   ImGui::Spacing();
   ImGui::TextDisabled("MODEL SHAPE (restarts training)");
-  bool shape_done = false;
-  ImGui::SetNextItemWidth(w * 0.62f);
-  ImGui::SliderInt("embedding dim", &st.emb, 1, 64);
-  shape_done |= ImGui::IsItemDeactivatedAfterEdit();
-  ctx.record_item("embedding dim");
-  ImGui::SetNextItemWidth(w * 0.62f);
-  ImGui::SliderInt("hidden size", &st.hidden, 1, 1024, "%d", ImGuiSliderFlags_Logarithmic);
-  shape_done |= ImGui::IsItemDeactivatedAfterEdit();
-  ImGui::SetNextItemWidth(w * 0.62f);
-  ImGui::SliderInt("block size", &st.block, 1, 16);
-  shape_done |= ImGui::IsItemDeactivatedAfterEdit();
+  bool shape_done = int_slider(ctx, "embedding dim", &st.emb, 1, 64, w * 0.62f, 0);
+  tooltip("d: how many numbers each token's row of C has. 2 draws C itself; more are shown through PCA. "
+          "- and + change it by one.");
+  shape_done |= int_slider(ctx, "hidden size", &st.hidden, 1, 1024, w * 0.62f, ImGuiSliderFlags_Logarithmic);
+  tooltip("Neurons in the tanh layer.");
+  shape_done |= int_slider(ctx, "block size", &st.block, 1, 16, w * 0.62f, 0);
+  tooltip("How many previous tokens the model sees to predict the next.");
   if (shape_done && (st.emb != s.config.emb || st.hidden != s.config.hidden || st.block != s.config.block))
     ctx.post(cmd::SetShape{st.block, st.emb, st.hidden});
   ImGui::SetNextItemWidth(w * 0.62f);
   ImGui::InputInt("seed", &st.seed);
   if (ImGui::IsItemDeactivatedAfterEdit() && std::uint64_t(st.seed) != s.config.seed)
     ctx.post(cmd::SetSeed{std::uint64_t(std::max(0, st.seed))});
-  ImGui::TextDisabled("%zu parameters, vocabulary of %d", s.params.size(), s.shape.vocab);
+  tooltip("The random seed of the initial parameters, the batches and the data split. Changing it restarts.");
+  char facts[96];
+  std::snprintf(facts, sizeof facts, "%zu parameters, vocabulary of %d", s.params.size(), s.shape.vocab);
+  wrapped_disabled(ctx, facts);
+}
+}  // namespace
 
+void draw_controls_panel(const Snapshot& s, UiContext& ctx, ControlsState& st) {
+  // Show the trainer's truth unless the user is in the middle of an edit.
+  if (st.synced_version != s.version && !ImGui::IsAnyItemActive()) sync_from(s, st);
+  const float w = ImGui::GetContentRegionAvail().x;
+  warnings(s, ctx);
+  run_buttons(s, ctx, st, w);
+  training_controls(s, ctx, st, w);
+  shape_controls(s, ctx, st, w);
   if (!s.diverged && !s.message.empty()) {
     ImGui::Spacing();
-    ImGui::PushTextWrapPos(0);
-    ImGui::TextColored(ImVec4(1.0f, 0.85f, 0.4f, 1.0f), "%s", s.message.c_str());
-    ImGui::PopTextWrapPos();
+    wrapped_text(ctx, s.message, ImVec4(1.0f, 0.85f, 0.4f, 1.0f));
   }
 }
 
 void draw_status_line(const Snapshot& s, const UiContext& ctx) {
   // "-" until there is a number to show, never a made-up 0.
-  char val[32] = "-", loss[32] = "-", smooth[32] = "-";
-  if (s.val_loss > 0) std::snprintf(val, sizeof val, "%.4f", double(s.val_loss));
-  if (s.last_loss > 0) std::snprintf(loss, sizeof loss, "%.4f", double(s.last_loss));
-  if (s.smooth_loss > 0) std::snprintf(smooth, sizeof smooth, "%.4f", double(s.smooth_loss));
+  const std::string val = loss_text(s.val_loss), loss = loss_text(s.last_loss), smooth = loss_text(s.smooth_loss);
   char speed[32] = "-";  // training, but not yet measured
   if (!s.playing || s.steps_per_s > 0) std::snprintf(speed, sizeof speed, "%.0f", s.playing ? s.steps_per_s : 0.0);
   char frame[48];
@@ -158,7 +214,8 @@ void draw_status_line(const Snapshot& s, const UiContext& ctx) {
   else
     std::snprintf(frame, sizeof frame, "frame %.1f ms", double(ctx.frame_ms));
   ImGui::Text("step %lld   epoch %.2f   loss %s   smoothed %s   val %s   %s   %s steps/s   %s", (long long)s.step,
-              s.epoch, loss, smooth, val, s.diverged ? "DIVERGED" : s.playing ? "training" : "paused", speed, frame);
+              s.epoch, loss.c_str(), smooth.c_str(), val.c_str(),
+              s.diverged ? "DIVERGED" : s.rising ? "LOSS RISING" : s.playing ? "training" : "paused", speed, frame);
   if (!ctx.notice.empty()) {
     ImGui::SameLine();
     ImGui::TextDisabled("   %s", ctx.notice.c_str());

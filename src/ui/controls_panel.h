@@ -24,6 +24,9 @@ struct ControlsState {
 
 // Steps per second at the top of the speed slider, shown as "max".
 constexpr float kMaxSpeedSlider = 100000.f;
+// The learning-rate slider's range: its top end makes the loss blow up
+// visibly (and, on names, pauses training as diverged).
+constexpr float kMinLr = 1e-4f, kMaxLr = 100.0f;
 
 void draw_controls_panel(const Snapshot& s, UiContext& ctx, ControlsState& st);
 

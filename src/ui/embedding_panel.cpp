@@ -100,7 +100,10 @@ TokenClass classify_token(const std::string& token, int id) {
 
 void update_projection(const Snapshot& s, EmbeddingPanelState& st) {
   const int V = s.shape.vocab, d = s.shape.emb;
-  const bool reset = s.shape != st.shape || s.step < st.step;
+  // A new run (reset, new data, a loaded session, a lesson) starts new trails:
+  // none drawn from where the old run's points were.
+  const bool reset = s.shape != st.shape || s.step < st.step || s.run != st.run;
+  st.run = s.run;
   st.version = s.version;
   st.step = s.step;
   ++st.projections;
@@ -379,6 +382,13 @@ void draw_embedding_panel(const Snapshot& s, UiContext& ctx, EmbeddingPanelState
     for (const gfx::PointInstance& p : st.instances)
       dl->AddCircleFilled(plot::ToPixels(p.x, p.y), p.radius, p.rgba, 12);
   }
+  // The legend keeps clear of the points and of their labels (to their right).
+  if (!layered)
+    for (const gfx::PointInstance& p : st.instances) {
+      const ImVec2 at = plot::ToPixels(p.x, p.y);
+      plot::Occupy(at);
+      plot::Occupy(ImVec2(at.x + ImGui::GetFontSize(), at.y));
+    }
 
   // Rings around the selected and hovered tokens.
   for (int t : {ctx.selected_token, hovered}) {

@@ -43,6 +43,7 @@ struct EmbeddingPanelState {
 
   // Derived from the last snapshot seen (recomputed when its version changes).
   std::uint64_t version = ~0ull;
+  std::uint64_t run = 0;                 // Snapshot::run of the last snapshot seen
   std::int64_t step = -1;                // step of that snapshot (a smaller one means a reset)
   ModelShape shape{};
   Projection used = Projection::Auto;    // what `xy` is: Auto means the table's own columns

@@ -4,8 +4,10 @@
 #include <imgui.h>
 
 #include <cmath>
+#include <cstdio>
 
 #include "core/teach.h"
+#include "ui/fit.h"
 
 namespace ev::ui {
 
@@ -23,7 +25,6 @@ std::string power_of_ten(double log10v) {
 }  // namespace
 
 void draw_facts_panel(const Snapshot& s, UiContext& ctx) {
-  (void)ctx;
   ImGui::PushID("facts");
   const auto counts = parameter_counts(s.shape);
   if (ImGui::BeginTable("params", 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit)) {
@@ -54,15 +55,25 @@ void draw_facts_panel(const Snapshot& s, UiContext& ctx) {
   const int V = s.shape.vocab, k = s.shape.block;
   const double lg = ngram_table_log10(V, k + 1);
   ImGui::Spacing();
-  ImGui::PushTextWrapPos(0);
-  ImGui::Text("A counting table over the same context (%d tokens, then the next) needs V^(block+1) = %d^%d = %s "
-              "entries. This model uses %zu numbers and shares what it learns between similar tokens.",
-              k, V, k + 1, power_of_ten(lg).c_str(), s.params.size());
-  const double big = ngram_table_log10(kSeed001Vocab, kSeed001Words);
-  ImGui::Text("Bengio et al.'s example: a 291,500-word vocabulary and 10 words in a row: 291,500^10, about %s "
-              "entries (10^%.0f). No table could hold that; an embedding of 30 numbers per word can.",
-              power_of_ten(big).c_str(), std::round(big));
-  ImGui::PopTextWrapPos();
+  char buf[512];
+  std::snprintf(buf, sizeof buf,
+                "A counting table over the same context (%d tokens, then the next) needs V^(block+1) = %d^%d = %s "
+                "entries. This model uses %zu numbers and shares what it learns between similar tokens.",
+                k, V, k + 1, power_of_ten(lg).c_str(), s.params.size());
+  wrapped_text(ctx, buf);
+  ImGui::Spacing();
+  std::snprintf(buf, sizeof buf,
+                "Bengio et al. (2003): modelling 10 words in a row over a vocabulary of 100,000 words takes "
+                "100,000^10 - 1 = 10^%.0f free parameters. Their model gives each word a vector of 30 to 100 "
+                "learned numbers instead, shared by every context the word appears in.",
+                ngram_table_log10(kBengioVocab, kBengioWords));
+  wrapped_text(ctx, buf);
+  const double oed = ngram_table_log10(kOedEntries, kBengioWords);
+  std::snprintf(buf, sizeof buf,
+                "With the %s entries of the Oxford English Dictionary (2nd edition) as the vocabulary, the same "
+                "table of 10 words would have 291,500^10, about %s cells.",
+                "291,500", power_of_ten(oed).c_str());
+  wrapped_text(ctx, buf);
   ImGui::PopID();
 }
 

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "ui/fit.h"
+
 namespace ev::ui {
 
 std::string context_text(const Vocab& v, const std::vector<int>& ids) {
@@ -20,62 +22,73 @@ std::string context_text(const Vocab& v, const std::vector<int>& ids) {
 void draw_inspector_panel(const Snapshot& s, UiContext& ctx) {
   ImGui::PushID("inspector");
   const float w = ImGui::GetContentRegionAvail().x;
-  if (ImGui::Button("Step 1")) ctx.post(cmd::Step{1});
+  if (button(ctx, "Step 1")) ctx.post(cmd::Step{1});
   ctx.record_item("inspector Step 1");
+  tooltip("One SGD update on a random batch, then pause (the same as S).");
   ImGui::SameLine();
-  if (ImGui::Button("Step 10")) ctx.post(cmd::Step{10});
+  if (button(ctx, "Step 10")) ctx.post(cmd::Step{10});
+  tooltip("Ten SGD updates, then pause: the arrows show how far each row moved over all ten.");
   ImGui::SameLine();
-  ImGui::PushTextWrapPos(0);
-  ImGui::TextDisabled("Real training steps, shown one update at a time.");
-  ImGui::PopTextWrapPos();
+  wrapped_disabled(ctx, "Real training steps, shown one update at a time.");
 
   const StepInspection* in = s.inspection.get();
   if (!in || in->steps.empty()) {
-    ImGui::PushTextWrapPos(w);
-    ImGui::TextUnformatted(
-        "Pause and press Step (or S) to see one SGD update: the batch it used, the loss before and after, and an "
-        "arrow on the embedding view for every row of C that moved.");
-    ImGui::PopTextWrapPos();
+    wrapped_text(ctx,
+                 "Pause and press Step (or S) to see one SGD update: the batch it used, the loss before and after, "
+                 "and an arrow on the embedding view for every row of C that moved.");
     ImGui::PopID();
     return;
   }
   const Vocab& vocab = s.data->vocab;
-  ImGui::PushTextWrapPos(0);
   const InspectedStep& first = in->steps.front();
   const InspectedStep& last = in->steps.back();
-  if (in->steps.size() == 1)
-    ImGui::Text("Step %lld, learning rate %g: batch loss %.4f -> %.4f", (long long)first.step, first.lr,
-                double(first.loss_before), double(first.loss_after));
+  // Steps are counted as the status line counts them: the updates done so far.
+  const bool many = in->steps.size() > 1;
+  char buf[256];
+  if (!many)
+    std::snprintf(buf, sizeof buf, "Update %lld (step %lld -> %lld), learning rate %g: batch loss %.4f -> %.4f",
+                  (long long)first.step + 1, (long long)first.step, (long long)first.step + 1, first.lr,
+                  double(first.loss_before), double(first.loss_after));
   else
-    ImGui::Text("Steps %lld-%lld (%zu updates): loss on their batches %.4f -> %.4f", (long long)first.step,
-                (long long)last.step, in->steps.size(), double(in->loss_before), double(in->loss_after));
-  if (in->diverged) ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "Stopped early: the loss blew up.");
+    std::snprintf(buf, sizeof buf, "Updates %lld to %lld (%zu of them, step %lld -> %lld): loss on their batches %.4f -> %.4f",
+                  (long long)first.step + 1, (long long)last.step + 1, in->steps.size(), (long long)first.step,
+                  (long long)last.step + 1, double(in->loss_before), double(in->loss_after));
+  wrapped_text(ctx, buf);
+  if (in->diverged) wrapped_text(ctx, "Stopped early: the loss blew up.", ImVec4(1, 0.4f, 0.4f, 1));
 
   // Rows that moved, largest first; and the ones that could not.
   std::vector<int> moved;
   for (int v = 0; v < int(in->movement.size()); ++v)
     if (in->in_batch[std::size_t(v)]) moved.push_back(v);
   std::sort(moved.begin(), moved.end(), [&](int a, int b) { return in->movement[std::size_t(a)] > in->movement[std::size_t(b)]; });
-  ImGui::Text("%zu of %d rows of C moved (arrows on the embedding view).", moved.size(), s.shape.vocab);
+  std::snprintf(buf, sizeof buf, "%zu of %d rows of C moved (arrows on the embedding view).", moved.size(),
+                s.shape.vocab);
+  wrapped_text(ctx, buf);
   if (!in->unmoved.empty()) {
     std::string names;
     for (std::size_t i = 0; i < in->unmoved.size() && i < 60; ++i) names += vocab.token(in->unmoved[i]) + " ";
     if (in->unmoved.size() > 60) names += "...";
-    ImGui::TextColored(ImVec4(0.7f, 0.7f, 0.75f, 1),
-                       "Did not move: %s- no context in the batch looked them up, so their rows got exactly zero "
-                       "gradient. The lookup's gradient is sparse.",
-                       names.c_str());
+    wrapped_text(ctx,
+                 "Did not move: " + names + "- no context in " + (many ? "any of the batches" : "the batch") +
+                     " looked them up, so their rows got exactly zero gradient. The lookup's gradient is sparse.",
+                 ImVec4(0.7f, 0.7f, 0.75f, 1));
   }
+  if (many)
+    wrapped_disabled(ctx, "|move|: how far each row went over all " + std::to_string(in->steps.size()) +
+                              " updates. |grad| and the batch on the right: the last update's (" +
+                              std::to_string(last.step + 1) + ") only.");
 
-  ImGui::PopTextWrapPos();
-  const float h = ImGui::GetContentRegionAvail().y;
-  ImGui::BeginChild("tables", ImVec2(0, h), false);
-  if (ImGui::BeginTable("moved", 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_ScrollY,
-                        ImVec2(w * 0.4f, h))) {
+  // The two tables one above the other, each as wide as the tab: no column is
+  // ever cut, and each scrolls on its own.
+  const float h = std::max(ImGui::GetContentRegionAvail().y * 0.5f - ImGui::GetStyle().ItemSpacing.y,
+                           ImGui::GetTextLineHeightWithSpacing() * 6);
+  (void)w;
+  if (ImGui::BeginTable("moved", 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchSame | ImGuiTableFlags_ScrollY,
+                        ImVec2(0, h))) {
     ImGui::TableSetupScrollFreeze(0, 1);
     ImGui::TableSetupColumn("token");
     ImGui::TableSetupColumn("|move|");
-    ImGui::TableSetupColumn("|grad|");
+    ImGui::TableSetupColumn(many ? "|grad| last" : "|grad|");
     ImGui::TableHeadersRow();
     for (int v : moved) {
       ImGui::TableNextRow();
@@ -90,11 +103,10 @@ void draw_inspector_panel(const Snapshot& s, UiContext& ctx) {
     }
     ImGui::EndTable();
   }
-  ImGui::SameLine();
-  if (ImGui::BeginTable("batch", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_ScrollY,
+  if (ImGui::BeginTable("batch", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchSame | ImGuiTableFlags_ScrollY,
                         ImVec2(0, h))) {
     ImGui::TableSetupScrollFreeze(0, 1);
-    ImGui::TableSetupColumn("context");
+    ImGui::TableSetupColumn(many ? "last batch" : "context");
     ImGui::TableSetupColumn("-> target");
     ImGui::TableSetupColumn("p(target)");
     ImGui::TableSetupColumn("loss");
@@ -113,7 +125,6 @@ void draw_inspector_panel(const Snapshot& s, UiContext& ctx) {
     }
     ImGui::EndTable();
   }
-  ImGui::EndChild();
   ImGui::PopID();
 }
 

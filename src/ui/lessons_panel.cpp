@@ -3,7 +3,10 @@
 
 #include <imgui.h>
 
+#include <cstdio>
+
 #include "core/teach.h"
+#include "ui/fit.h"
 
 namespace ev::ui {
 
@@ -17,37 +20,48 @@ std::string row_text(const Mat<float>& M, Eigen::Index r) {
   }
   return out + "]";
 }
+
+std::string ids_text(const std::vector<int>& ids) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < ids.size(); ++i) out += (i ? ", " : "") + std::to_string(ids[i]);
+  return out + "]";
+}
 }  // namespace
 
 void draw_toy_lesson(UiContext& ctx) {
   static const ToyLesson lesson = toy_lesson();
-  ImGui::TextUnformatted("vocab = ['@', 'a', 'b', 'c', '.']   ids 0 1 2 3 4   (d = 2)");
+  std::string vocab = "vocab = [";
+  for (std::size_t i = 0; i < lesson.tokens.size(); ++i) vocab += (i ? ", '" : "'") + lesson.tokens[i] + "'";
+  wrapped_text(ctx, vocab + "]   ids 0 to 4, d = 2: the live model's own numbering");
   ImGui::TextUnformatted("C =");
   for (Eigen::Index r = 0; r < lesson.C.rows(); ++r)
-    ImGui::Text("    %s   # '%s'", row_text(lesson.C, r).c_str(), lesson.tokens[std::size_t(r)].c_str());
-  ImGui::TextUnformatted("context ['@', 'a', 'b'] -> ids [0, 1, 2]");
-  const float half = ImGui::GetContentRegionAvail().x * 0.5f;
-  ImGui::BeginChild("lookup", ImVec2(half, ImGui::GetTextLineHeightWithSpacing() * 6), true);
-  ImGui::TextDisabled("lookup: C[[0, 1, 2]]");
-  for (Eigen::Index r = 0; r < lesson.rows.rows(); ++r) ImGui::Text("%s", row_text(lesson.rows, r).c_str());
-  ImGui::EndChild();
-  ImGui::SameLine();
-  ImGui::BeginChild("onehot", ImVec2(0, ImGui::GetTextLineHeightWithSpacing() * 6), true);
-  ImGui::TextDisabled("one-hot (3 x 5) @ C (5 x 2)");
-  for (Eigen::Index r = 0; r < lesson.onehot.rows(); ++r)
-    ImGui::Text("%s @ C = %s", row_text(lesson.onehot, r).c_str(), row_text(lesson.rows_by_matmul, r).c_str());
-  ImGui::EndChild();
+    ImGui::Text("    %s   # %lld '%s'", row_text(lesson.C, r).c_str(), (long long)r,
+                lesson.tokens[std::size_t(r)].c_str());
+  wrapped_text(ctx, "context ['@', 'a', 'b'] -> ids " + ids_text(lesson.context_ids));
+  ImGui::Spacing();
+  wrapped_disabled(ctx, "lookup: C[" + ids_text(lesson.context_ids) + "]");
+  for (Eigen::Index r = 0; r < lesson.rows.rows(); ++r) ImGui::Text("    %s", row_text(lesson.rows, r).c_str());
+  wrapped_disabled(ctx, "one-hot (3 x 5) @ C (5 x 2): the same rows");
+  for (Eigen::Index r = 0; r < lesson.onehot.rows(); ++r) {
+    ImGui::Text("    %s @ C", row_text(lesson.onehot, r).c_str());
+    wrapped_text(ctx, "      = " + row_text(lesson.rows_by_matmul, r));
+  }
   const Mat<float> concat = lesson.concat;
-  ImGui::Text("concatenated, the MLP's input: %s", row_text(concat, 0).c_str());
-  ImGui::Text("largest difference between the two paths: %g",
-              double((lesson.rows - lesson.rows_by_matmul).cwiseAbs().maxCoeff()));
-  if (ImGui::Button("Train on the toy data")) {
+  wrapped_text(ctx, "concatenated, the MLP's input: " + row_text(concat, 0));
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "largest difference between the two paths: %g",
+                double((lesson.rows - lesson.rows_by_matmul).cwiseAbs().maxCoeff()));
+  wrapped_text(ctx, buf);
+  if (button(ctx, "Train on the toy data")) {
     const auto all = presets();
     for (std::size_t i = 0; i < all.size(); ++i)
       if (all[i].toy_data) ctx.post(cmd::ApplyPreset{int(i)});
   }
+  tooltip("Starts the toy lesson: its data, and this very C in the live model at step 0.");
+  std::snprintf(buf, sizeof buf, "(%zu items over @ a b c, written by a fixed rule; training starts from this C)",
+                toy_lesson_items().size());
   ImGui::SameLine();
-  ImGui::TextDisabled("(%zu items over @ a b c, written by a fixed rule)", toy_lesson_items().size());
+  wrapped_disabled(ctx, buf);
 }
 
 void draw_lessons_panel(const Snapshot& s, UiContext& ctx) {
@@ -57,13 +71,13 @@ void draw_lessons_panel(const Snapshot& s, UiContext& ctx) {
     const Preset& p = all[i];
     const bool active = s.preset == int(i);
     if (active) ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.25f, 0.5f, 0.3f, 1));
-    if (ImGui::Button(p.name.c_str(), ImVec2(ImGui::GetFontSize() * 11, 0))) ctx.post(cmd::ApplyPreset{int(i)});
+    if (button(ctx, p.name.c_str(), ImVec2(ImGui::GetFontSize() * 9, 0))) ctx.post(cmd::ApplyPreset{int(i)});
     ctx.record_item("lesson " + p.name);
+    tooltip("Sets this lesson's configuration and data, paused at step 0: press play.");
     if (active) ImGui::PopStyleColor();
     ImGui::SameLine();
-    ImGui::PushTextWrapPos(0);
-    ImGui::TextUnformatted(p.what_to_watch.c_str());
-    ImGui::PopTextWrapPos();
+    wrapped_text(ctx, p.what_to_watch);
+    ImGui::Spacing();
   }
   if (s.stop_at >= 0) ImGui::TextDisabled("This lesson pauses at step %lld.", (long long)s.stop_at);
   ImGui::Separator();

@@ -5,12 +5,30 @@
 #include <cmath>
 #include <cstdio>
 
+#include "ui/fit.h"
+
 namespace ev::ui {
 
 namespace {
 const ImU32 kTrainFaint = IM_COL32(110, 160, 230, 70);
 const ImU32 kTrainSmooth = IM_COL32(110, 170, 255, 255);
 const ImU32 kVal = IM_COL32(245, 150, 60, 255);
+
+const ImU32 kUniform = IM_COL32(230, 90, 90, 220);
+const ImU32 kBigram = IM_COL32(120, 200, 120, 220);
+
+// A dashed horizontal line across the plot at loss y, labelled at its right
+// end (above the line, or below it when it runs along the top).
+void reference_line(double y, const std::string& label, ImU32 colour) {
+  const ImVec2 a = plot::PlotMin(), b = plot::PlotMax();
+  const float py = plot::ToPixels(0, y).y;
+  if (!(py >= a.y && py <= b.y)) return;
+  ImDrawList* dl = plot::DrawList();
+  for (float x = a.x; x < b.x; x += 12) dl->AddLine(ImVec2(x, py), ImVec2(std::min(x + 7, b.x), py), colour, 1.0f);
+  const ImVec2 ts = ImGui::CalcTextSize(label.c_str());
+  const float ty = py - ts.y - 1 >= a.y ? py - ts.y - 1 : py + 2;
+  dl->AddText(ImVec2(b.x - ts.x - 4, ty), colour, label.c_str());
+}
 
 // The index of the point whose step is nearest x, in a list sorted by step.
 std::size_t nearest(const std::vector<LossPoint>& pts, double x) {
@@ -37,31 +55,35 @@ void smooth_series(const std::vector<LossPoint>& pts, float smoothing, std::vect
   }
 }
 
+std::string loss_text(float loss) {
+  if (!(loss > 0) || !std::isfinite(loss)) return "-";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.4f", double(loss));
+  return buf;
+}
+
 void draw_loss_panel(const Snapshot& s, UiContext& ctx, LossPanelState& st) {
   // Own ID scope, so two views can share one window without clashing widget IDs.
   struct IdScope {
     IdScope() { ImGui::PushID("loss"); }
     ~IdScope() { ImGui::PopID(); }
   } id_scope;
-  (void)ctx;
-  // Controls and the latest numbers.
+  // Controls and the latest numbers: the same as the status line's.
   if (ImGui::Checkbox("log scale", &st.log_scale)) st.plot.auto_fit = true;
+  tooltip("A log axis shows the slow late progress as clearly as the fast start.");
   ImGui::SameLine();
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
-  ImGui::SliderFloat("smoothing", &st.smoothing, 0.0f, 0.999f, "%.3f");
+  ImGui::SliderFloat("curve smoothing", &st.smoothing, 0.0f, 0.999f, "%.3f");
+  tooltip("How much the bright curve averages the per-point losses (0: none). The numbers above the plot "
+          "do not change with it: their smoothed loss is the trainer's, 0.99 per step.");
   ImGui::SameLine();
-  if (ImGui::Button("fit")) st.plot.auto_fit = true;
-  char stats[160];
-  const double smoothed = st.smooth_y.empty() ? double(s.smooth_loss) : st.smooth_y.back();
-  if (s.val.empty())
-    std::snprintf(stats, sizeof stats, "step %lld   loss %.4f   smoothed %.4f", (long long)s.step, double(s.last_loss), smoothed);
-  else
-    std::snprintf(stats, sizeof stats, "step %lld   loss %.4f   smoothed %.4f   val %.4f", (long long)s.step,
-                  double(s.last_loss), smoothed, double(s.val.back().loss));
-  // On the same line when it fits, else on its own.
-  ImGui::SameLine();
-  if (ImGui::GetContentRegionAvail().x < ImGui::CalcTextSize(stats).x) ImGui::NewLine();
-  ImGui::TextUnformatted(stats);
+  if (button(ctx, "fit")) st.plot.auto_fit = true;
+  tooltip("Show all the data again after zooming or panning (or double-click the plot).");
+  char stats[200];
+  std::snprintf(stats, sizeof stats, "step %lld   loss %s   smoothed %s   val %s", (long long)s.step,
+                loss_text(s.last_loss).c_str(), loss_text(s.smooth_loss).c_str(),
+                loss_text(s.val.empty() ? 0.0f : s.val.back().loss).c_str());
+  wrapped_text(ctx, stats);
 
   if (s.version != st.version || st.smoothing != st.smoothing_used) {
     st.version = s.version;
@@ -80,6 +102,10 @@ void draw_loss_panel(const Snapshot& s, UiContext& ctx, LossPanelState& st) {
     };
     take(s.loss);
     take(s.val);
+    // The landmarks stay in view: a uniform guess and the bigram model.
+    const double uniform = std::log(double(std::max(2, s.shape.vocab)));
+    for (double y : {uniform, double(s.bigram_loss)})
+      if (y > 0) lo = std::min(lo, y), hi = std::max(hi, y), lo_pos = std::min(lo_pos, y);
     if (lo > hi) lo = 1, hi = 10;
     if (lo_pos > hi) lo_pos = std::max(hi, 1e-3) * 1e-3;
     st.y_min = lo, st.y_max = hi, st.y_min_pos = lo_pos, st.x_max = xmax;
@@ -111,6 +137,13 @@ void draw_loss_panel(const Snapshot& s, UiContext& ctx, LossPanelState& st) {
                    kTrainSmooth, 2.0f);
   }
   if (have_val) plot::PlotScatter("validation", v, kVal, 4.0f);
+  char label[96];
+  std::snprintf(label, sizeof label, "uniform guess: ln %d = %.2f", s.shape.vocab, std::log(double(s.shape.vocab)));
+  reference_line(std::log(double(s.shape.vocab)), label, kUniform);
+  if (s.bigram_loss > 0) {
+    std::snprintf(label, sizeof label, "bigram counts: %.2f", double(s.bigram_loss));
+    reference_line(double(s.bigram_loss), label, kBigram);
+  }
 
   // Hover readout: a vertical line at the nearest recorded step.
   plot::Point2 m{};

@@ -1,10 +1,12 @@
 // loss_panel.h: the loss view. Training loss per step drawn faint, a smoothed
 // curve over it, and validation loss at its intervals; linear or log scale;
-// hover for the numbers. Draws into the current ImGui window, from the
+// hover for the numbers; dashed landmarks at the loss of a uniform guess (ln V)
+// and of a counting bigram model, as in the makemore lectures. Draws into the current ImGui window, from the
 // snapshot's (already downsampled) history; the plot thins it to pixels.
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "core/snapshot.h"
@@ -32,6 +34,9 @@ struct LossPanelState {
 // at the first value, not at 0). Non-finite inputs are skipped.
 void smooth_series(const std::vector<LossPoint>& pts, float smoothing, std::vector<double>* xs,
                    std::vector<double>* ys);
+
+// A loss as the panels print it: 4 decimals, or "-" before there is one (never a made-up 0).
+std::string loss_text(float loss);
 
 // Draws the view into the current ImGui window.
 void draw_loss_panel(const Snapshot& s, UiContext& ctx, LossPanelState& st);

@@ -145,6 +145,13 @@ void draw_onehot_panel(const Snapshot& s, UiContext& ctx, OnehotPanelState& st) 
   const Vocab& vocab = s.data->vocab;
   const float line = ImGui::GetTextLineHeight();
 
+  // New data: a typed context with tokens the new vocabulary lacks gives way
+  // to the empty one (all boundary tokens), which every vocabulary has.
+  if (st.data_checksum != s.data->checksum) {
+    st.data_checksum = s.data->checksum;
+    if (!parse_context(st.text, *s.data, block).error.empty()) st.text[0] = '\0';
+  }
+
   // The context: typed, or a row of the last batch.
   const int B = block > 0 ? int(s.batch_X.size() / std::size_t(block)) : 0;
   ImGui::AlignTextToFramePadding();

@@ -33,6 +33,7 @@ struct OnehotPanelState {
   bool from_batch = false;     // use a row of the last batch instead
   int batch_row = 0;           // which row
   int focus = 0;               // which context position the heat map window centres on (large V)
+  std::uint64_t data_checksum = 0;  // Dataset::checksum of the data `text` was checked against
 
   // Measured cost of each path, refreshed at most twice a second.
   double matmul_us = 0, lookup_us = 0;

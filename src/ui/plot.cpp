@@ -47,7 +47,10 @@ std::vector<double> log_ticks(double lo, double hi, int target) {
   const int every = std::max(1, int(std::ceil(decades / std::max(1, target))));
   for (int e = e0; e <= e1; ++e) {
     const double p = std::pow(10.0, e);
-    if (decades <= 3) {
+    if (decades <= 1.5) {  // where a loss curve lives (2 to 30): 3 between 2 and 5
+      for (double m : {1.0, 2.0, 3.0, 5.0})
+        if (m * p >= lo * (1 - 1e-12) && m * p <= hi * (1 + 1e-12)) out.push_back(m * p);
+    } else if (decades <= 3) {
       for (double m : {1.0, 2.0, 5.0})
         if (m * p >= lo * (1 - 1e-12) && m * p <= hi * (1 + 1e-12)) out.push_back(m * p);
     } else if (e % every == 0 && p >= lo * (1 - 1e-12) && p <= hi * (1 + 1e-12)) {
@@ -262,6 +265,7 @@ struct Context {
   std::vector<LegendItem> legend;
   std::vector<Point2> thinned;
   std::vector<ImVec2> pixels, simplified;
+  std::vector<ImVec2> occupied;  // pixels with data on them, which the legend avoids
 };
 Context g;
 
@@ -339,7 +343,9 @@ void prepare() {
   // below, the y label above (ImGui 1.86 cannot rotate text).
   const float line = ImGui::GetTextLineHeight();
   const float pad = ImGui::GetStyle().ItemInnerSpacing.x;
-  const std::vector<double> yt0 = ticks_for(st.y0, st.y1, log_y(), 6);
+  // The y labels' margin is measured on the very ticks drawn below (same target count).
+  const float h0 = (g.frame_max.y - 2 * line - 2 * pad) - (g.frame_min.y + line + pad);
+  const std::vector<double> yt0 = ticks_for(st.y0, st.y1, log_y(), std::max(2, int(h0 / 50)));
   float label_w = ImGui::CalcTextSize("0.0").x;
   for (std::size_t i = 0; i < yt0.size(); ++i)
     label_w = std::max(label_w, ImGui::CalcTextSize(format_tick(yt0[i], label_step(yt0, i, log_y())).c_str()).x);
@@ -396,7 +402,8 @@ void prepare() {
     const std::string s = format_tick(yt[i], label_step(yt, i, log_y()));
     const ImVec2 ts = ImGui::CalcTextSize(s.c_str());
     const float ly = std::clamp(y - ts.y * 0.5f, g.frame_min.y, g.frame_max.y - ts.y);
-    dl->AddText(ImVec2(g.pmin.x - pad - ts.x, ly), text, s.c_str());
+    // Never left of the frame: after a zoom the labels can outgrow the margin for a frame.
+    dl->AddText(ImVec2(std::max(g.frame_min.x, g.pmin.x - pad - ts.x), ly), text, s.c_str());
   }
   if (!g.x_label.empty()) {
     const float tw = ImGui::CalcTextSize(g.x_label.c_str()).x;
@@ -516,6 +523,7 @@ void PlotLine(const char* label, const Series& s, ImU32 colour, float thickness)
   thin_to_pixels(s, st.x0, st.x1, width, log_y(), &g.thinned);
   g.pixels.clear();
   for (const Point2& p : g.thinned) g.pixels.push_back(ToPixels(p.x, p.y));
+  g.occupied.insert(g.occupied.end(), g.pixels.begin(), g.pixels.end());
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const auto [first, last] = visible_range(s, st.x0, st.x1);
   const bool dense = last - first > std::size_t(4) * std::size_t(std::max(1, width));
@@ -563,9 +571,13 @@ void PlotScatter(const char* label, const Series& s, ImU32 colour, float radius)
   for (std::size_t i = first; i < last; ++i) {
     const double y = s.y(i);
     if (!std::isfinite(y) || (log_y() && y <= 0)) continue;
-    dl->AddCircleFilled(ToPixels(s.x(i), y), radius, colour, 12);
+    const ImVec2 p = ToPixels(s.x(i), y);
+    dl->AddCircleFilled(p, radius, colour, 12);
+    g.occupied.push_back(p);
   }
 }
+
+void Occupy(ImVec2 pixel) { g.occupied.push_back(pixel); }
 
 void LegendEntry(const char* label, ImU32 colour) { g.legend.push_back({label, colour}); }
 
@@ -581,7 +593,19 @@ void EndPlot() {
     float w = 0;
     for (const LegendItem& it : g.legend) w = std::max(w, ImGui::CalcTextSize(it.label.c_str()).x);
     const float box_w = w + line + 3 * pad, box_h = g.legend.size() * line + 2 * pad;
-    const ImVec2 b0(g.pmax.x - box_w - pad, g.pmin.y + pad);
+    // The corner whose box covers the fewest data points (top right on a tie).
+    const ImVec2 corners[] = {{g.pmax.x - box_w - pad, g.pmin.y + pad},
+                              {g.pmin.x + pad, g.pmin.y + pad},
+                              {g.pmax.x - box_w - pad, g.pmax.y - box_h - pad},
+                              {g.pmin.x + pad, g.pmax.y - box_h - pad}};
+    ImVec2 b0 = corners[0];
+    std::size_t fewest = ~std::size_t(0);
+    for (const ImVec2& c : corners) {
+      std::size_t n = 0;
+      for (const ImVec2& p : g.occupied)
+        n += p.x >= c.x - pad && p.x <= c.x + box_w + pad && p.y >= c.y - pad && p.y <= c.y + box_h + pad;
+      if (n < fewest) fewest = n, b0 = c;
+    }
     dl->AddRectFilled(b0, ImVec2(b0.x + box_w, b0.y + box_h), ImGui::GetColorU32(ImGuiCol_PopupBg, 0.85f));
     dl->AddRect(b0, ImVec2(b0.x + box_w, b0.y + box_h), ImGui::GetColorU32(ImGuiCol_Border));
     for (std::size_t i = 0; i < g.legend.size(); ++i) {

@@ -126,6 +126,10 @@ void SetupFit(double x0, double x1, double y0, double y1);
 void PlotLine(const char* label, const Series& s, ImU32 colour, float thickness = 1.0f);
 // Markers at each point (for short series such as validation losses).
 void PlotScatter(const char* label, const Series& s, ImU32 colour, float radius = 3.5f);
+// Marks a pixel as showing data, for things drawn by the caller: the legend
+// goes to the corner of the plot that covers the fewest such pixels (lines and
+// markers mark theirs themselves).
+void Occupy(ImVec2 pixel);
 // A legend entry without an item (for things drawn by the caller).
 void LegendEntry(const char* label, ImU32 colour);
 

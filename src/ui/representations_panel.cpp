@@ -9,6 +9,7 @@
 #include "core/error.h"
 #include "core/teach.h"
 #include "gfx/gl.h"
+#include "ui/fit.h"
 #include "ui/gpu_draw.h"
 #include "ui/token_picker.h"
 
@@ -37,32 +38,30 @@ void draw_representations_panel(const Snapshot& s, UiContext& ctx, Representatio
   const int V = s.shape.vocab, d = s.shape.emb;
   ImGui::TextDisabled("THREE WAYS TO GIVE A TOKEN TO A NETWORK");
   const int tok = token_picker(s, ctx);  // clicking a point in the embedding view selects too
-  ImGui::SameLine();
-  ImGui::TextDisabled("(or click a point in the embedding view)");
+  tooltip("The token to show three ways. Clicking a point in the embedding view picks it too.");
 
   const auto C = s.C();  // (V, d)
-  ImGui::PushTextWrapPos(0);
-  ImGui::Text("index:     %d", tok);
-  ImGui::SameLine();
-  ImGui::TextDisabled("  one integer. Is '%s' closer to id %d than to id %d? The numbers cannot say.",
-                      vocab.token(tok).c_str(), tok + 1, std::max(0, V - 1));
-  std::string oh = "one-hot:   [";
+  char buf[160];
+  std::snprintf(buf, sizeof buf, "index: %d", tok);
+  wrapped_text(ctx, buf);
+  std::snprintf(buf, sizeof buf, "One integer. Is '%s' closer to id %d than to id %d? The numbers cannot say.",
+                vocab.token(tok).c_str(), tok + 1, std::max(0, V - 1));
+  wrapped_disabled(ctx, buf);
+  std::string oh = "one-hot: [";
   for (int v = 0; v < V && v < 40; ++v) oh += v == tok ? "1" : "0", oh += v + 1 < std::min(V, 40) ? " " : "";
   oh += V > 40 ? " ...]" : "]";
-  ImGui::TextUnformatted(oh.c_str());
-  ImGui::SameLine();
-  ImGui::TextDisabled("  %d numbers, all tokens equally far apart", V);
+  wrapped_text(ctx, oh);
+  std::snprintf(buf, sizeof buf, "%d numbers, all tokens equally far apart.", V);
+  wrapped_disabled(ctx, buf);
   std::string em = "embedding: [";
-  char buf[32];
   for (int j = 0; j < d && j < 16; ++j) {
     std::snprintf(buf, sizeof buf, "%s%+.3f", j ? " " : "", double(C(tok, j)));
     em += buf;
   }
   em += d > 16 ? " ...]" : "]";
-  ImGui::TextUnformatted(em.c_str());
-  ImGui::SameLine();
-  ImGui::TextDisabled("  %d learned numbers", d);
-  ImGui::PopTextWrapPos();
+  wrapped_text(ctx, em);
+  std::snprintf(buf, sizeof buf, "%d learned numbers: similar tokens get similar rows.", d);
+  wrapped_disabled(ctx, buf);
 
   // Distance maps: refreshed when the table changes (large ones at most 4 times a second).
   const int n = std::min(V, kMaxMapTokens);
@@ -94,18 +93,24 @@ void draw_representations_panel(const Snapshot& s, UiContext& ctx, Representatio
   }
   ImGui::Spacing();
   const float avail = ImGui::GetContentRegionAvail().x;
-  const float side = std::max(60.0f, std::min((avail - ImGui::GetStyle().ItemSpacing.x) * 0.5f,
-                                              ImGui::GetContentRegionAvail().y - ImGui::GetTextLineHeightWithSpacing() * 3));
+  // Two maps side by side, as wide as the tab allows (it scrolls), never tiny.
+  const float side = std::max(ImGui::GetFontSize() * 8, (avail - ImGui::GetStyle().ItemSpacing.x) * 0.5f);
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  draw_map(dl, &st.onehot_map, ImGui::GetCursorScreenPos(), side, 1.5f, "one-hot: all sqrt(2) apart");
-  ImGui::SameLine();
-  draw_map(dl, &st.embed_map, ImGui::GetCursorScreenPos(), side, st.max_embed_dist, "embedding: similar are close");
-  if (V > n) ImGui::TextDisabled("(the first %d of %d tokens)", n, V);
-  ImGui::PushTextWrapPos(0);
-  ImGui::TextDisabled("white: near, red: far (0 to %.2f). Rows and columns in vocabulary order: . a b c ...",
-                      double(st.max_embed_dist));
-  ImGui::PopTextWrapPos();
-  if (!st.gl_error.empty()) ImGui::TextDisabled("(no heat maps: %s)", st.gl_error.c_str());
+  wrapped_text(ctx, "Distances between every two tokens' codes:");
+  draw_map(dl, &st.onehot_map, ImGui::GetCursorScreenPos(), side, 1.5f, "one-hot");
+  same_line_if_fits(side);
+  draw_map(dl, &st.embed_map, ImGui::GetCursorScreenPos(), side, st.max_embed_dist, "embedding");
+  if (V > n) {
+    std::snprintf(buf, sizeof buf, "(the first %d of %d tokens)", n, V);
+    wrapped_disabled(ctx, buf);
+  }
+  std::snprintf(buf, sizeof buf,
+                "Row i, column j: the distance from token i to token j, rows and columns in vocabulary order "
+                "(. a b c ...). White: near, red: far (0 to %.2f). One-hot codes are all sqrt(2) apart; learned "
+                "ones put similar tokens close.",
+                double(st.max_embed_dist));
+  wrapped_disabled(ctx, buf);
+  if (!st.gl_error.empty()) wrapped_disabled(ctx, "(no heat maps: " + st.gl_error + ")");
   ImGui::PopID();
 }
 

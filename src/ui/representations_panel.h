@@ -1,5 +1,6 @@
 // representations_panel.h: three ways to feed a token to a network, side by
-// side (seed note 000): a simple index (one integer, with a meaningless
+// side, as in Karpathy's makemore lecture 2 and Bengio et al. (2003): a
+// simple index (one integer, with a meaningless
 // order), a one-hot vector (V numbers; every token exactly sqrt(2) from every
 // other) and the learned embedding (d numbers; similar tokens come close).
 // Both distance matrices are GPU heat maps that update as training runs.

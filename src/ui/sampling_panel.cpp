@@ -4,8 +4,10 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cstdio>
 
 #include "core/trainer.h"
+#include "ui/fit.h"
 #include "ui/onehot_panel.h"
 
 namespace ev::ui {
@@ -36,7 +38,6 @@ std::unordered_set<std::string> training_items(const Dataset& d) {
 }
 
 void draw_sampling_panel(const Snapshot& s, UiContext& ctx, SamplingPanelState& st) {
-  (void)ctx;
   ImGui::PushID("sampling");
   if (st.indexed != s.data.get()) {
     st.train_items = training_items(*s.data);
@@ -44,18 +45,24 @@ void draw_sampling_panel(const Snapshot& s, UiContext& ctx, SamplingPanelState& 
   }
   const double now = ImGui::GetTime();
   bool resample = false;
-  if (ImGui::Button("Sample")) {
+  // Controls flow onto a second line when the tab is narrow.
+  const float font = ImGui::GetFontSize(), gap = ImGui::GetStyle().ItemInnerSpacing.x;
+  if (button(ctx, "Sample")) {
     ++st.seed;
     resample = true;
   }
-  ImGui::SameLine();
-  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);
+  tooltip("Draw new items from the model, one token at a time, until it emits the boundary '.'.");
+  same_line_if_fits(font * 6 + gap + ImGui::CalcTextSize("items").x);
+  ImGui::SetNextItemWidth(font * 6);
   resample |= ImGui::SliderInt("items", &st.count, 1, 40);
-  ImGui::SameLine();
-  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
+  tooltip("How many items to sample.");
+  same_line_if_fits(font * 7 + gap + ImGui::CalcTextSize("temperature").x);
+  ImGui::SetNextItemWidth(font * 7);
   resample |= ImGui::SliderFloat("temperature", &st.temperature, 0.05f, 3.0f, "%.2f", ImGuiSliderFlags_Logarithmic);
-  ImGui::SameLine();
+  tooltip("Divides the logits before the softmax: below 1 the model plays safe, above 1 it takes risks.");
+  same_line_if_fits(ImGui::GetFrameHeight() + gap + ImGui::CalcTextSize("live").x);
   ImGui::Checkbox("live", &st.live);
+  tooltip("Sample again (with the same seed) whenever the model changes, up to four times a second.");
   if (st.live && st.sampled_version != s.version && now - st.last_sample_time > 0.25) resample = true;
   if (st.samples.empty()) resample = true;
 
@@ -71,24 +78,23 @@ void draw_sampling_panel(const Snapshot& s, UiContext& ctx, SamplingPanelState& 
     st.last_sample_time = now;
     st.sampled_version = s.version;
   }
-  const float half = ImGui::GetContentRegionAvail().x * 0.42f;
-  ImGui::BeginChild("samples", ImVec2(half, 0), true);
+  // The samples, then the next-token probabilities below them: the tab scrolls.
+  const ImVec4 known_colour(0.55f, 0.8f, 1.0f, 1.0f);
   int known = 0;
   for (std::size_t i = 0; i < st.samples.size(); ++i) {
     known += st.known[i];
-    if (st.known[i])
-      ImGui::TextColored(ImVec4(0.55f, 0.8f, 1.0f, 1.0f), "%s   (in the training set)", st.samples[i].c_str());
-    else
-      ImGui::TextUnformatted(st.samples[i].empty() ? "(empty)" : st.samples[i].c_str());
+    const std::string text = st.samples[i].empty() ? "(empty)" : st.samples[i];
+    wrapped_text(ctx, st.known[i] ? text + " *" : text, st.known[i] ? known_colour : ImVec4(0, 0, 0, 0));
   }
-  ImGui::TextDisabled("%d of %zu already in the training set", known, st.samples.size());
-  ImGui::EndChild();
-  ImGui::SameLine();
+  char line[96];
+  std::snprintf(line, sizeof line, "%d of %zu already in the training set (marked *)", known, st.samples.size());
+  wrapped_disabled(ctx, line);
+  ImGui::Separator();
 
   // Next-token probabilities for a typed context.
-  ImGui::BeginChild("next", ImVec2(0, 0), false);
-  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
+  ImGui::SetNextItemWidth(font * 8);
   ImGui::InputText("context", st.context, sizeof st.context);
+  tooltip("Type the last tokens; shorter contexts are padded on the left with the boundary '.'.");
   const ParsedContext pc = parse_context(st.context, *s.data, s.shape.block);
   if (!pc.error.empty()) {
     ImGui::TextColored(ImVec4(1, 0.5f, 0.4f, 1), "%s", pc.error.c_str());
@@ -97,7 +103,7 @@ void draw_sampling_panel(const Snapshot& s, UiContext& ctx, SamplingPanelState& 
     std::vector<int> order(p.size());
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = int(i);
     std::sort(order.begin(), order.end(), [&](int a, int b) { return p[std::size_t(a)] > p[std::size_t(b)]; });
-    ImGui::TextDisabled("p(next token | context), most likely first:");
+    wrapped_disabled(ctx, "p(next token | context), most likely first:");
     const float bar_w = ImGui::GetContentRegionAvail().x - ImGui::GetFontSize() * 6;
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const int shown = std::min<int>(int(order.size()), 27);
@@ -114,7 +120,6 @@ void draw_sampling_panel(const Snapshot& s, UiContext& ctx, SamplingPanelState& 
       ImGui::Text("%.3f", double(pv));
     }
   }
-  ImGui::EndChild();
   ImGui::PopID();
 }
 

@@ -59,14 +59,17 @@ float draw_step_arrows(const Snapshot& s, const EmbeddingPanelState& st, ImDrawL
   float hover_dist = 6.0f;
   for (int v = 0; v < V; ++v) {
     if (len[std::size_t(v)] <= 0) continue;
-    const ImVec2 head = plot::ToPixels(st.xy[2 * std::size_t(v)], st.xy[2 * std::size_t(v) + 1]);
+    ImVec2 head = plot::ToPixels(st.xy[2 * std::size_t(v)], st.xy[2 * std::size_t(v) + 1]);
     const ImVec2 a = plot::ToPixels(before[2 * std::size_t(v)], before[2 * std::size_t(v) + 1]);
     const ImVec2 dir((head.x - a.x) * k, (head.y - a.y) * k);  // scaled move, pixels
     const ImVec2 tail(head.x - dir.x, head.y - dir.y);
-    dl->AddLine(tail, head, colour, 2.0f);
     const float l = std::hypot(dir.x, dir.y);
     if (l > 1) {
       const ImVec2 u(dir.x / l, dir.y / l);
+      // The tip stops at the edge of the point it reaches, so the point stays in sight.
+      const float gap = std::min(l * 0.5f, ImGui::GetFontSize() * 0.32f + 2);
+      head = ImVec2(head.x - u.x * gap, head.y - u.y * gap);
+      dl->AddLine(tail, head, colour, 2.0f);
       const float hs = std::min(9.0f, l * 0.5f);
       dl->AddTriangleFilled(head, ImVec2(head.x - u.x * hs - u.y * hs * 0.5f, head.y - u.y * hs + u.x * hs * 0.5f),
                             ImVec2(head.x - u.x * hs + u.y * hs * 0.5f, head.y - u.y * hs - u.x * hs * 0.5f), colour);
@@ -79,8 +82,7 @@ float draw_step_arrows(const Snapshot& s, const EmbeddingPanelState& st, ImDrawL
   }
   char note[96];
   std::snprintf(note, sizeof note, "step arrows drawn x%.3g", double(k));
-  const ImVec2 corner = plot::PlotMin();
-  dl->AddText(ImVec2(corner.x + 8, corner.y + 6), colour, note);
+  plot::LegendEntry(note, colour);  // in the legend, which keeps clear of the points
   if (hovered >= 0 && ImGui::IsWindowHovered()) {
     ImGui::BeginTooltip();
     ImGui::Text("'%s' moved %.4g in all %d dimensions (-lr x gradient)", s.data->vocab.token(hovered).c_str(),

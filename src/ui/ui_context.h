@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "core/commands.h"
 
@@ -25,6 +26,8 @@ struct UiContext {
   std::map<std::string, std::array<float, 4>> item_rects;
   // Records the last ImGui item's rectangle under `label` (defined in controls_panel.cpp).
   void record_item(const std::string& label);
+  // Text this frame drew cut off, one line each (see ui/fit.h); empty when everything fits.
+  std::vector<std::string> clipped;
 };
 
 }  // namespace ev::ui
