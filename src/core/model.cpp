@@ -40,21 +40,23 @@ T forward(const Model<T>& m, const std::int32_t* X, const std::int32_t* Y, int B
     for (int j = 0; j < k; ++j)
       a.emb.row(b).segment(j * d, d) = P.C.row(X[b * k + j]);  // (d)
 
-  a.h.noalias() = a.emb * P.W1;                 // (B, H) = (B, k*d)(k*d, H)
-  a.h.rowwise() += P.b1;                        // (B, H)
-  a.h = a.h.array().tanh();                     // (B, H)
-  a.logits.noalias() = a.h * P.W2;              // (B, V) = (B, H)(H, V)
-  a.logits.rowwise() += P.b2;                   // (B, V)
+  a.h.noalias() = a.emb * P.W1;                          // (B, H) = (B, k*d)(k*d, H)
+  a.h.rowwise() += P.b1;                                 // (B, H)
+  a.h = a.h.array().tanh();                              // (B, H)
+  a.logits.noalias() = a.h * P.W2;                       // (B, V) = (B, H)(H, V)
+  a.logits.rowwise() += P.b2;                            // (B, V)
 
-  // Softmax with the row maximum subtracted, so exp never overflows. Row by
-  // row: each row is contiguous, so exp runs vectorised.
-  Eigen::Matrix<T, Eigen::Dynamic, 1> maxes(B), sums(B);                       // (B)
+  // Softmax with the row maximum subtracted, so exp never overflows. The
+  // shifted logits are exponentiated as one contiguous (B*V) block: exp runs
+  // vectorised over all of it, with no scalar tail at the end of each row.
+  Eigen::Matrix<T, Eigen::Dynamic, 1> maxes(B);                               // (B)
   for (int b = 0; b < B; ++b) {
     maxes(b) = a.logits.row(b).maxCoeff();
-    a.probs.row(b) = (a.logits.row(b).array() - maxes(b)).exp().matrix();     // (V)
-    sums(b) = a.probs.row(b).sum();
-    a.probs.row(b) /= sums(b);                                                 // (V)
+    a.probs.row(b) = a.logits.row(b).array() - maxes(b);                      // (V)
   }
+  a.probs = a.probs.array().exp();                                            // (B, V)
+  const Eigen::Matrix<T, Eigen::Dynamic, 1> sums = a.probs.rowwise().sum();   // (B)
+  a.probs.array().colwise() /= sums.array();                                  // (B, V)
 
   if (!Y) return T(0);
   // loss_b = -log softmax(logits_b)[y_b] = log(sum) + max - logit_y
@@ -70,22 +72,27 @@ void backward(Model<T>& m, const std::int32_t* X, const std::int32_t* Y, int B, 
   const ConstTensors<T> P(m.params.data(), s);
   Tensors<T> G = m.g();
 
-  // d(mean CE)/d(logits) = (softmax - onehot(y)) / B
-  a.dlogits = a.probs;                                  // (B, V)
-  for (int b = 0; b < B; ++b) a.dlogits(b, Y[b]) -= T(1);
-  a.dlogits *= T(1) / T(B);                             // (B, V)
+  // d(mean CE)/d(logits) = (softmax - onehot(y)) / B, and the bias gradient
+  // summed in the same pass over the rows, in row order: a fixed order keeps
+  // two identical runs identical to the last bit (Eigen's colwise().sum()
+  // into a Map changes its order with the buffer's alignment).
+  const T inv_B = T(1) / T(B);
+  G.b2.setZero();                                                   // (V)
+  for (int b = 0; b < B; ++b) {
+    a.dlogits.row(b) = a.probs.row(b) * inv_B;                      // (V)
+    a.dlogits(b, Y[b]) -= inv_B;
+    G.b2 += a.dlogits.row(b);                                       // (V)
+  }
 
   G.W2.noalias() = a.h.transpose() * a.dlogits;         // (H, V) = (H, B)(B, V)
-  // Bias gradients sum the rows in order, one row at a time: Eigen's colwise().sum()
-  // into a Map sums the first few columns in another order depending on where
-  // malloc put the buffer, so two identical runs drifted apart in the last bit.
-  G.b2.setZero();                                       // (V)
-  for (int b = 0; b < B; ++b) G.b2 += a.dlogits.row(b); // (V)
   a.dh.noalias() = a.dlogits * P.W2.transpose();        // (B, H) = (B, V)(V, H)
-  a.dh.array() *= T(1) - a.h.array().square();          // (B, H) through tanh: 1 - h^2
-  G.W1.noalias() = a.emb.transpose() * a.dh;            // (k*d, H) = (k*d, B)(B, H)
+  // Through tanh (1 - h^2) and the bias gradient in one pass, rows in order.
   G.b1.setZero();                                       // (H)
-  for (int b = 0; b < B; ++b) G.b1 += a.dh.row(b);      // (H)
+  for (int b = 0; b < B; ++b) {
+    a.dh.row(b).array() *= T(1) - a.h.row(b).array().square();  // (H)
+    G.b1 += a.dh.row(b);                                          // (H)
+  }
+  G.W1.noalias() = a.emb.transpose() * a.dh;            // (k*d, H) = (k*d, B)(B, H)
   a.demb.noalias() = a.dh * P.W1.transpose();           // (B, k*d) = (B, H)(H, k*d)
 
   // The lookup's gradient is sparse: only rows of C that were looked up get any.

@@ -1,15 +1,40 @@
 """The PyTorch peer for embedviz-train's speed: the makemore MLP (block 3,
 emb 10, hidden 200, batch 32, plain SGD) written the way the lecture writes
-it, on the same data, timing the training loop only. Prints one JSON line.
+it, on the same data, timing the training loop only. Prints one JSON line,
+which names the BLAS library PyTorch's matrix products actually ran on (the
+file that the process resolves `sgemm_` to), since Debian's PyTorch takes
+whatever libblas.so.3 the dynamic linker finds: OpenBLAS or the slow reference
+BLAS. speed.sh chooses it per process with LD_LIBRARY_PATH.
 
-Usage: /usr/bin/python3 tests/bench/torch_peer.py names.txt [steps] [threads]
+Usage: OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 \
+       /usr/bin/python3 tests/bench/torch_peer.py names.txt [steps] [threads]
 """
+import ctypes
 import json
+import os
 import random
 import sys
 import time
 
 import torch
+
+
+def blas_library():
+    """The shared object libtorch_cpu's sgemm_ resolves to (dlsym through its
+    handle searches it and its dependencies in load order), by dladdr."""
+    class DlInfo(ctypes.Structure):
+        _fields_ = [("dli_fname", ctypes.c_char_p), ("dli_fbase", ctypes.c_void_p),
+                    ("dli_sname", ctypes.c_char_p), ("dli_saddr", ctypes.c_void_p)]
+    libc = ctypes.CDLL(None)
+    libtorch = os.path.join(os.path.dirname(torch.__file__), "lib", "libtorch_cpu.so")
+    try:
+        addr = ctypes.cast(ctypes.CDLL(libtorch).sgemm_, ctypes.c_void_p)
+    except AttributeError:
+        return "unknown (no sgemm_ in the process)"
+    info = DlInfo()
+    if not libc.dladdr(addr, ctypes.byref(info)) or not info.dli_fname:
+        return "unknown"
+    return os.path.realpath(info.dli_fname.decode())
 
 
 def main():
@@ -61,7 +86,8 @@ def main():
             p.data += -rate * p.grad
     seconds = time.perf_counter() - t0
     print(json.dumps({"steps": steps, "seconds": seconds, "steps_per_s": steps / seconds,
-                      "threads": threads, "last_loss": loss.item()}))
+                      "threads": threads, "last_loss": loss.item(), "blas": blas_library(),
+                      "torch": torch.__version__}))
 
 
 if __name__ == "__main__":
