@@ -253,8 +253,8 @@ TEST_F(Cli, ARunThatLearnedNothingFails) {
   if (!std::filesystem::exists(EMBEDVIZ_NAMES)) GTEST_SKIP() << "no names data";
   const std::string names = quote(EMBEDVIZ_NAMES);
   for (const char* lr : {"50", "20"})
-    expect_refused(run("--data " + names + " --steps 2000 -q --lr " + lr), 1, {"training failed", "uniform guess"});
-  EXPECT_EQ(run("--data " + names + " --steps 2000 -q --lr 1").status, 0);
+    expect_refused(run("--data " + names + " --steps 1000 -q --lr " + lr), 1, {"training failed", "uniform guess"});
+  EXPECT_EQ(run("--data " + names + " --steps 1000 -q --lr 1").status, 0);
   EXPECT_EQ(run("--data " + names + " --steps 1 -q --lr 50").status, 0);  // too short to judge
 }
 

@@ -113,6 +113,10 @@ TEST(Options, EmptyNonFiniteAndOverflowingValuesAreRefused) {
   const ParseResult big = parse({"--seed", "18446744073709551615"});
   ASSERT_TRUE(big.run) << big.message;
   EXPECT_EQ(big.options.config.seed, 18446744073709551615ull);  // the largest seed, exactly
+  // Found by fuzz_options: CLI11 reads a leading zero as octal; a seed's digits are decimal.
+  EXPECT_EQ(parse({"--seed", "00000000000000100000"}).options.config.seed, 100000u);
+  EXPECT_EQ(parse({"--seed", "010"}).options.config.seed, 10u);
+  EXPECT_EQ(parse({"--seed", "0"}).options.config.seed, 0u);
 }
 
 TEST(Options, RangesArePrintedReadably) {

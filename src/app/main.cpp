@@ -313,7 +313,7 @@ int main(int argc, char** argv) {
   cli.add_option("--block", o.config.block, "Initial context length")->check(CLI::Range(1, 16));
   cli.add_option("--batch", o.config.batch, "Initial minibatch size")->check(CLI::Range(1, 65536));
   cli.add_option("--seed", o.config.seed, "Seed for the split, the initial parameters and the batches")
-      ->check(ev::cli::seed_value());
+      ->transform(ev::cli::seed_value());
   try {
     cli.parse(argc, argv);
     check_options(o, size);

@@ -52,7 +52,7 @@ ParseResult parse_train_options(int argc, const char* const* argv) {
       ->check(CLI::Range(std::int64_t(0), std::int64_t(1) << 40));
   app.add_option("--lr-decay", cfg.lr_decay, "Learning-rate factor after the decay step")->check(finite_range(0.0, 1e6));
   app.add_option("--seed", cfg.seed, "Seed for the split, the initial parameters and the batches")
-      ->check(seed_value());
+      ->transform(seed_value());
   app.add_option("--threads", o.threads, "Threads for evaluating the splits")->check(CLI::Range(1, 256));
   app.add_flag("--json", o.json, "Print a JSON summary as the last line of stdout");
   app.add_flag("-q,--quiet", o.quiet, "No progress on stderr");

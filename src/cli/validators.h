@@ -6,6 +6,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -38,6 +39,7 @@ inline CLI::Validator non_empty_path() {
 }
 
 // A seed: decimal digits only, at most 2^64 - 1 (never clamped or wrapped).
+// Give it with ->transform(): it removes leading zeros, which CLI11 reads as octal.
 inline CLI::Validator seed_value() {
   return CLI::Validator(
       [](std::string& s) -> std::string {
@@ -46,6 +48,8 @@ inline CLI::Validator seed_value() {
         errno = 0;
         std::strtoull(s.c_str(), nullptr, 10);
         if (errno == ERANGE) return "'" + s + "' is too large; a seed is at most 18446744073709551615";
+        // CLI11 reads a leading 0 as octal: the digits are decimal, so the zeros go.
+        s.erase(0, std::min(s.find_first_not_of('0'), s.size() - 1));
         return "";
       },
       "UINT64");
