@@ -217,7 +217,7 @@ void draw_onehot_panel(const Snapshot& s, UiContext& ctx, OnehotPanelState& st) 
   if (ImGui::BeginTable("paths", 3, tf, ImVec2(0, table_h))) {
     ImGui::TableSetupColumn("one-hot rows x C", ImGuiTableColumnFlags_WidthStretch, 1.2f);
     ImGui::TableSetupColumn("lookup C[ids]", ImGuiTableColumnFlags_WidthStretch, 1.0f);
-    ImGui::TableSetupColumn("C, the embedding table", ImGuiTableColumnFlags_WidthStretch, 1.0f);
+    ImGui::TableSetupColumn("table C", ImGuiTableColumnFlags_WidthStretch, 1.0f);
     ImGui::TableSetupScrollFreeze(0, 1);
     ImGui::TableHeadersRow();
     ImGui::TableNextRow();
