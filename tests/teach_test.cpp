@@ -1,6 +1,8 @@
-// teach_test: neighbours, distance matrices, model facts, the seed-002 toy
+// teach_test: neighbours, distance matrices, model facts, the toy
 // lesson and the presets.
 #include <gtest/gtest.h>
+
+#include <filesystem>
 
 #include <cmath>
 
@@ -163,4 +165,15 @@ TEST(Teach, Presets) {
     EXPECT_FALSE(p.what_to_watch.empty());
     EXPECT_NO_THROW(validate(p.config, 27, 100000)) << p.name;
   }
+}
+
+// The makemore lecture's landmark: a counting bigram model on names scores
+// about 2.45 nats (the lecture: 2.454 over the whole data set).
+TEST(Teach, BigramLossOfNamesIsTheLecturesLandmark) {
+  if (!std::filesystem::exists(EMBEDVIZ_NAMES)) GTEST_SKIP() << "no names data at " << EMBEDVIZ_NAMES;
+  const Dataset d = load_dataset(EMBEDVIZ_NAMES, Tokenizer::Char, 42);
+  const double train = bigram_loss(d, Split::Train), val = bigram_loss(d, Split::Val);
+  EXPECT_NEAR(train, 2.454, 0.02);
+  EXPECT_GE(val, train - 0.02);  // counted on the training split: no better elsewhere
+  EXPECT_LT(val, std::log(27.0));
 }

@@ -13,6 +13,7 @@
 
 #include "core/error.h"
 #include "ui/gpu_draw.h"
+#include "ui/fit.h"
 
 namespace ev::ui {
 
@@ -186,22 +187,32 @@ void draw_embedding_panel(const Snapshot& s, UiContext& ctx, EmbeddingPanelState
       st.projection = Projection(mode);
       changed = true;
     }
+    tooltip("auto: C itself when d = 2, else PCA. PCA: the two directions of largest spread. two dims: any two "
+            "columns of C.");
+    const float font = ImGui::GetFontSize(), gap = ImGui::GetStyle().ItemInnerSpacing.x;
+    const float box = ImGui::GetFrameHeight() + gap;
     if (st.projection == Projection::Dims && d >= 2) {
-      ImGui::SameLine();
-      ImGui::SetNextItemWidth(ImGui::GetFontSize() * 5);
+      same_line_if_fits(font * 5 + gap + ImGui::CalcTextSize("x dim").x);
+      ImGui::SetNextItemWidth(font * 5);
       changed |= ImGui::SliderInt("x dim", &st.dim_x, 0, d - 1);
-      ImGui::SameLine();
-      ImGui::SetNextItemWidth(ImGui::GetFontSize() * 5);
+      tooltip("The column of C drawn across.");
+      same_line_if_fits(font * 5 + gap + ImGui::CalcTextSize("y dim").x);
+      ImGui::SetNextItemWidth(font * 5);
       changed |= ImGui::SliderInt("y dim", &st.dim_y, 0, d - 1);
+      tooltip("The column of C drawn up.");
     }
-    ImGui::SameLine();
+    same_line_if_fits(box + ImGui::CalcTextSize("labels").x);
     ImGui::Checkbox("labels", &st.show_labels);
-    ImGui::SameLine();
+    tooltip("Each point's token.");
+    same_line_if_fits(box + ImGui::CalcTextSize("trails").x);
     if (ImGui::Checkbox("trails", &st.show_trails) && !st.show_trails) st.trails.clear();
-    ImGui::SameLine();
+    tooltip("Faint lines where each token was over the last few seconds.");
+    same_line_if_fits(box + ImGui::CalcTextSize("equal axes").x);
     if (ImGui::Checkbox("equal axes", &st.plot.equal_aspect)) st.plot.auto_fit = true;
-    ImGui::SameLine();
-    if (ImGui::Button("fit")) st.plot.auto_fit = true;
+    tooltip("One unit as long across as up, so distances look as they are.");
+    same_line_if_fits(ImGui::CalcTextSize("fit").x + 2 * ImGui::GetStyle().FramePadding.x);
+    if (button(ctx, "fit")) st.plot.auto_fit = true;
+    tooltip("Fit all the points in view again (or double-click the plot).");
   }
   if (!vocab || V <= 0 || d <= 0 || s.params.size() < s.shape.count() || vocab->size() < V) {
     ImGui::TextDisabled("No embedding table yet.");

@@ -1,6 +1,7 @@
 // lessons_panel.h: one-click lessons. Each preset sets the configuration (and
 // the data, for the toy lesson), pauses at step 0 and says what to watch; and
-// the seed-002 toy lesson's numbers, computed both ways.
+// the toy lesson's numbers (the embedding lookup of Karpathy's makemore
+// lecture 2 on five tokens), computed both ways.
 #pragma once
 
 #include "core/snapshot.h"
@@ -10,7 +11,7 @@ namespace ev::ui {
 
 void draw_lessons_panel(const Snapshot& s, UiContext& ctx);
 
-// The seed-002 example with the note's own numbers: lookup and one-hot x C.
+// The toy lesson in the live model's numbering: lookup and one-hot x C.
 void draw_toy_lesson(UiContext& ctx);
 
 }  // namespace ev::ui

@@ -27,7 +27,10 @@ void reference_line(double y, const std::string& label, ImU32 colour) {
   for (float x = a.x; x < b.x; x += 12) dl->AddLine(ImVec2(x, py), ImVec2(std::min(x + 7, b.x), py), colour, 1.0f);
   const ImVec2 ts = ImGui::CalcTextSize(label.c_str());
   const float ty = py - ts.y - 1 >= a.y ? py - ts.y - 1 : py + 2;
-  dl->AddText(ImVec2(b.x - ts.x - 4, ty), colour, label.c_str());
+  const ImVec2 at(b.x - ts.x - 4, ty);
+  dl->AddText(at, colour, label.c_str());
+  for (float x = at.x; x < at.x + ts.x + 8; x += 8)  // the legend keeps clear of the label
+    for (float y : {at.y, at.y + ts.y}) plot::Occupy(ImVec2(x, y));
 }
 
 // The index of the point whose step is nearest x, in a list sorted by step.

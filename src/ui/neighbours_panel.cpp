@@ -5,6 +5,7 @@
 
 #include "core/teach.h"
 #include "ui/token_picker.h"
+#include "ui/fit.h"
 
 namespace ev::ui {
 
@@ -16,6 +17,7 @@ void draw_neighbours_panel(const Snapshot& s, UiContext& ctx, NeighboursPanelSta
   ImGui::SameLine();
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);
   ImGui::SliderInt("k", &st.k, 1, std::max(1, std::min(32, V - 1)));
+  tooltip("How many neighbours to list.");
   const auto C = s.C();  // (V, d)
   const auto cos = nearest(C, tok, st.k, Metric::Cosine);
   const auto euc = nearest(C, tok, st.k, Metric::Euclidean);

@@ -11,6 +11,7 @@
 
 #include "core/onehot.h"
 #include "ui/gpu_draw.h"
+#include "ui/fit.h"
 
 namespace ev::ui {
 
@@ -159,9 +160,11 @@ void draw_onehot_panel(const Snapshot& s, UiContext& ctx, OnehotPanelState& st) 
   ImGui::SameLine();
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
   if (ImGui::InputText("##context", st.text, sizeof st.text)) st.from_batch = false;
+  tooltip("The last tokens before a prediction; shorter contexts are padded on the left with '.'.");
   ImGui::SameLine();
   if (B > 0) {
     ImGui::Checkbox("from batch", &st.from_batch);
+    tooltip("Use a context from the last training batch instead of the typed one.");
     if (st.from_batch) {
       ImGui::SameLine();
       ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);
@@ -217,7 +220,7 @@ void draw_onehot_panel(const Snapshot& s, UiContext& ctx, OnehotPanelState& st) 
   if (ImGui::BeginTable("paths", 3, tf, ImVec2(0, table_h))) {
     ImGui::TableSetupColumn("one-hot rows x C", ImGuiTableColumnFlags_WidthStretch, 1.2f);
     ImGui::TableSetupColumn("lookup C[ids]", ImGuiTableColumnFlags_WidthStretch, 1.0f);
-    ImGui::TableSetupColumn("C, the embedding table", ImGuiTableColumnFlags_WidthStretch, 1.0f);
+    ImGui::TableSetupColumn("table C", ImGuiTableColumnFlags_WidthStretch, 1.0f);
     ImGui::TableSetupScrollFreeze(0, 1);
     ImGui::TableHeadersRow();
     ImGui::TableNextRow();
