@@ -35,14 +35,26 @@ TEST(SessionCrash, KillDuringSaveLeavesACompleteFile) {
   Rng rng(2024);
   int seen_b = 0;
   for (int round = 0; round < 25; ++round) {
+    // The child says when its first save is complete, so the kill lands among
+    // later saves however slowly the child starts (sanitizers, a loaded machine).
+    int ready[2];
+    ASSERT_EQ(pipe(ready), 0);
     const pid_t pid = fork();
     ASSERT_GE(pid, 0);
     if (pid == 0) {
       // Child: save the two sessions in turn until killed.
-      for (int i = 0; i < 100000; ++i) write_file_atomic(path, (i & 1) ? a : b);
+      close(ready[0]);
+      for (int i = 0; i < 100000; ++i) {
+        write_file_atomic(path, (i & 1) ? a : b);
+        if (i == 0 && write(ready[1], "1", 1) != 1) _exit(1);
+      }
       _exit(0);
     }
-    usleep(useconds_t(1000 + rng.below(30000)));
+    close(ready[1]);
+    char byte = 0;
+    ASSERT_EQ(read(ready[0], &byte, 1), 1) << "the child ended before its first save";
+    close(ready[0]);
+    usleep(useconds_t(rng.below(30000)));
     ASSERT_EQ(kill(pid, SIGKILL), 0);
     int status = 0;
     ASSERT_EQ(waitpid(pid, &status, 0), pid);
