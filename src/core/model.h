@@ -13,18 +13,9 @@
 #include <cstdint>
 #include <vector>
 
-namespace ev {
+#include "params.h"
 
-template <class T>
-using Mat = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-template <class T>
-using Vec = Eigen::Matrix<T, 1, Eigen::Dynamic>;  // row vector
-template <class T>
-using MatMap = Eigen::Map<Mat<T>>;
-template <class T>
-using VecMap = Eigen::Map<Vec<T>>;
-template <class T>
-using ConstMatMap = Eigen::Map<const Mat<T>>;
+namespace ev {
 
 // The shape of a model: everything that decides the parameter count.
 struct ModelShape {
