@@ -120,7 +120,7 @@ TEST_F(AppCli, HeadlessPlayTrainsUntilSteps) {
 }
 
 TEST_F(AppCli, BadOptionsAreRefusedWithOneLine) {
-  for (const char* args : {"--size 10x10", "--size wide", "--emb 0", "--emb 65", "--fps -1", "--lr 0", "--frames -5",
+  for (const char* args : {"--size 10x10", "--size wide", "--emb 0", "--emb 1025", "--fps -1", "--lr 0", "--frames -5",
                            "--no-such-flag"}) {
     const Outcome r = run(std::string("--headless ") + args);
     ASSERT_TRUE(r.exited) << args << ": killed by a signal; " << r.err;

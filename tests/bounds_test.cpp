@@ -13,11 +13,12 @@
 #include <string>
 
 #include "core/config.h"
+#include "core/models/mlp.h"
 #include "core/error.h"
 #include "core/loss_history.h"
 #include "core/session.h"
 #include "core/trainer.h"
-#include "core/training_thread.h"
+#include "core/worker.h"
 #include "test_data.h"
 
 using namespace ev;
@@ -58,7 +59,7 @@ TEST(Bounds, EstimateGrowsWithEverySize) {
   EXPECT_GT(estimate_bytes(base, 1000, 200000), b);
   EXPECT_GT(estimate_bytes(base, 27, 2000000), b);
   // The parameters alone are a lower bound: 4 bytes each, three copies.
-  EXPECT_GE(estimate_bytes(base, 27, 0), 12.0 * double(base.shape(27).count()));
+  EXPECT_GE(estimate_bytes(base, 27, 0), 12.0 * double(param_table(base.spec(27)).count()));
 }
 
 TEST(Bounds, EstimateCoversWhatATrainerHoldsOnTheNames) {
@@ -74,7 +75,8 @@ TEST(Bounds, EstimateCoversWhatATrainerHoldsOnTheNames) {
   std::size_t tokens = 0, floats = 3 * t.model().params.size();  // parameters, gradients, checkpoint
   for (const auto& item : data->items) tokens += item.size() + 1;
   for (Split s : {Split::Train, Split::Val, Split::Test}) floats += t.examples(s).X.size() + t.examples(s).Y.size();
-  const auto& a = t.last_activations();
+  MlpActivations<float> a;  // the buffers a step of this shape holds
+  a.resize(t.model().spec, c.batch);
   for (const auto* m : {&a.emb, &a.h, &a.logits, &a.probs, &a.dlogits, &a.dh, &a.demb}) floats += std::size_t(m->size());
   const double held = 4.0 * double(floats);
   const double estimate = estimate_bytes(c, data->vocab.size(), tokens);
@@ -111,17 +113,21 @@ TEST(Bounds, ShapeChangeRefusedLeavesTheTrainerAsItWas) {
 TEST(Bounds, AppShapeChangeRefusedWithTheEstimate) {
   // The GUI's sliders reach the trainer as commands: a shape that does not fit
   // must leave the run as it was and tell the user why, in the snapshot.
-  TrainingThread tt(testdata::synthetic_dataset(50), TrainConfig{});
+  Worker tt(1, testdata::synthetic_dataset(50), TrainConfig{});
   tt.post(cmd::Step{5});
   ASSERT_TRUE(tt.wait_idle(std::chrono::seconds(60)));
+  tt.want_model();
+  ASSERT_TRUE(tt.wait_idle(std::chrono::seconds(60)));
   const auto before = tt.snapshot();
-  tt.post(cmd::SetShape{Limits::kMaxBlock, Limits::kMaxEmb, Limits::kMaxHidden});
+  tt.post(cmd::SetModel{testdata::resized(before->spec, Limits::kMaxBlock, Limits::kMaxEmb, Limits::kMaxHidden)});
+  tt.want_model();
   ASSERT_TRUE(tt.wait_idle(std::chrono::seconds(60)));
   const auto after = tt.snapshot();
   EXPECT_NE(after->message.find("GiB of memory"), std::string::npos) << after->message;
   EXPECT_EQ(after->step, 5);
-  EXPECT_EQ(after->shape, before->shape);
-  EXPECT_EQ(after->params, before->params);
+  EXPECT_EQ(after->spec, before->spec);
+  ASSERT_TRUE(after->model && before->model);
+  EXPECT_EQ(after->model->params, before->model->params);
 }
 
 TEST(Bounds, SessionFileRefusedBeforeItsParameters) {

@@ -167,7 +167,7 @@ TEST(Dataset, ContextsOfFirstAndLastCharacters) {
   const Vocab v(std::vector<std::string>{"e", "m", "a"});
   const int a = v.id("a"), e = v.id("e"), m = v.id("m");
   Examples ex;
-  ex.block = 3;
+  ex.in = 3;
   append_examples({e, m, m, a}, 3, &ex);
   ASSERT_EQ(ex.size(), 5u);  // one per character, plus the closing boundary
   const std::vector<std::vector<std::int32_t>> ctx = {{0, 0, 0}, {0, 0, e}, {0, e, m}, {e, m, m}, {m, m, a}};
@@ -178,7 +178,7 @@ TEST(Dataset, ContextsOfFirstAndLastCharacters) {
   }
   // Contexts longer than the item stay padded; a one-character item has two examples.
   Examples one;
-  one.block = 5;
+  one.in = 5;
   append_examples({a}, 5, &one);
   ASSERT_EQ(one.size(), 2u);
   EXPECT_EQ(std::vector<std::int32_t>(one.context(1), one.context(1) + 5), (std::vector<std::int32_t>{0, 0, 0, 0, a}));

@@ -6,14 +6,24 @@
 #include <algorithm>
 #include <cmath>
 
-#include "core/model.h"
+#include "core/models/mlp.h"
 #include "core/rng.h"
 
 using namespace ev;
 
 namespace {
 
-const ModelShape kShape{6, 3, 2, 5};  // V, block, emb, hidden: every parameter is cheap to perturb
+// V 6, block 3, emb 2, hidden 5: every parameter is cheap to perturb.
+ModelSpec tiny_spec(bool direct = false) {
+  ModelSpec s;
+  s.vocab = 6;
+  s.block = 3;
+  s.emb = 2;
+  s.hidden = 5;
+  s.direct = direct;
+  return s;
+}
+const ModelSpec kShape = tiny_spec();
 constexpr int kB = 4;
 
 // A batch where some ids repeat (rows of C gather gradient from several
@@ -24,18 +34,27 @@ const std::vector<std::int32_t> kX = {0, 0, 0,   //
                                       1, 2, 4};  // (B, block)
 const std::vector<std::int32_t> kY = {3, 1, 0, 5};  // (B)
 
-Model<double> tiny_model(std::uint64_t seed) {
-  Model<double> m(kShape);
-  init_normal(m, seed);
-  // Shrink W1 so tanh is not saturated and every hidden unit passes gradient.
-  auto P = m.p();
-  P.W1 *= 0.5;
+Batch batch(const std::vector<std::int32_t>& X, const std::int32_t* Y) {
+  Batch b;
+  b.B = kB;
+  b.in = 3;
+  b.X = X.data();
+  b.Y = Y;
+  return b;
+}
+
+Model<double> tiny_model(std::uint64_t seed, bool direct = false) {
+  Model<double> m(tiny_spec(direct));
+  mlp_init(m, seed);
+  // Shrink W1 (and Wd) so tanh is not saturated and every hidden unit passes gradient.
+  m.p("W1") *= 0.5;
+  if (direct) m.p("Wd") *= 0.3;
   return m;
 }
 
 double loss_at(const Model<double>& m) {
-  Activations<double> a;
-  return forward(m, kX.data(), kY.data(), kB, a);
+  MlpActivations<double> a;
+  return mlp_forward(m, batch(kX, kY.data()), a);
 }
 
 // max |analytic - numeric| / max(|analytic|, |numeric|) over one tensor.
@@ -45,9 +64,9 @@ struct TensorCheck {
 };
 
 std::vector<TensorCheck> check_all(Model<double>& m) {
-  Activations<double> a;
-  forward(m, kX.data(), kY.data(), kB, a);
-  backward(m, kX.data(), kY.data(), kB, a);
+  MlpActivations<double> a;
+  mlp_forward(m, batch(kX, kY.data()), a);
+  mlp_backward(m, batch(kX, kY.data()), a);
   const std::vector<double> analytic = m.grads;
 
   const double h = 1e-5;  // central differences: error O(h^2) ~ 1e-10, rounding ~ 1e-16/h ~ 1e-11
@@ -62,12 +81,10 @@ std::vector<TensorCheck> check_all(Model<double>& m) {
     numeric[i] = (up - down) / (2 * h);
   }
 
-  const ModelShape& s = m.shape;
-  const std::size_t offs[6] = {s.off_C(), s.off_W1(), s.off_b1(), s.off_W2(), s.off_b2(), s.count()};
   std::vector<TensorCheck> out;
-  for (int t = 0; t < 5; ++t) {
+  for (const TensorInfo& t : m.table.tensors()) {
     double diff = 0, scale = 0;
-    for (std::size_t i = offs[t]; i < offs[t + 1]; ++i) {
+    for (std::size_t i = t.offset; i < t.offset + t.size(); ++i) {
       diff = std::max(diff, std::abs(analytic[i] - numeric[i]));
       scale = std::max({scale, std::abs(analytic[i]), std::abs(numeric[i])});
     }
@@ -78,45 +95,49 @@ std::vector<TensorCheck> check_all(Model<double>& m) {
 
 }  // namespace
 
+// With and without Bengio et al.'s direct connections (the tensor Wd).
 TEST(GradCheck, EveryTensorMatchesFiniteDifferences) {
-  for (std::uint64_t seed : {1u, 2u, 3u}) {
-    Model<double> m = tiny_model(seed);
-    const auto checks = check_all(m);
-    for (int t = 0; t < 5; ++t) {
-      std::printf("  seed %llu %-3s rel err %.3g (largest gradient %.3g)\n", (unsigned long long)seed,
-                  kTensorNames[t], checks[std::size_t(t)].rel_err, checks[std::size_t(t)].scale);
-      EXPECT_GT(checks[std::size_t(t)].scale, 1e-6) << kTensorNames[t] << ": no gradient at all to check";
-      EXPECT_LT(checks[std::size_t(t)].rel_err, 1e-6) << "seed " << seed << " tensor " << kTensorNames[t];
+  for (bool direct : {false, true})
+    for (std::uint64_t seed : {1u, 2u, 3u}) {
+      Model<double> m = tiny_model(seed, direct);
+      ASSERT_EQ(m.table.size(), direct ? 6 : 5);
+      const auto checks = check_all(m);
+      for (int t = 0; t < m.table.size(); ++t) {
+        const char* name = m.table[t].name.c_str();
+        std::printf("  seed %llu %-3s rel err %.3g (largest gradient %.3g)\n", (unsigned long long)seed, name,
+                    checks[std::size_t(t)].rel_err, checks[std::size_t(t)].scale);
+        EXPECT_GT(checks[std::size_t(t)].scale, 1e-6) << name << ": no gradient at all to check";
+        EXPECT_LT(checks[std::size_t(t)].rel_err, 1e-6) << "seed " << seed << " tensor " << name;
+      }
     }
-  }
 }
 
 // Rows of C that no context looks up get exactly zero gradient.
 TEST(GradCheck, UnusedEmbeddingRowsGetNoGradient) {
   Model<double> m = tiny_model(4);
-  Activations<double> a;
-  forward(m, kX.data(), kY.data(), kB, a);
-  backward(m, kX.data(), kY.data(), kB, a);
-  const auto G = m.g();
+  MlpActivations<double> a;
+  mlp_forward(m, batch(kX, kY.data()), a);
+  mlp_backward(m, batch(kX, kY.data()), a);
+  const auto gC = m.g("C");
   // A batch that never looks up ids 2 and 4.
   const std::vector<std::int32_t> X = {0, 1, 3, 5, 5, 1, 3, 0, 0, 1, 1, 1};
-  forward(m, X.data(), kY.data(), kB, a);
-  backward(m, X.data(), kY.data(), kB, a);
-  EXPECT_EQ(G.C.row(2).squaredNorm(), 0.0);
-  EXPECT_EQ(G.C.row(4).squaredNorm(), 0.0);
-  EXPECT_GT(G.C.row(1).squaredNorm(), 0.0);
+  mlp_forward(m, batch(X, kY.data()), a);
+  mlp_backward(m, batch(X, kY.data()), a);
+  EXPECT_EQ(gC.row(2).squaredNorm(), 0.0);
+  EXPECT_EQ(gC.row(4).squaredNorm(), 0.0);
+  EXPECT_GT(gC.row(1).squaredNorm(), 0.0);
 }
 
 // backward() overwrites the gradients: calling it twice gives the same result,
 // not twice the gradient.
 TEST(GradCheck, BackwardOverwritesRatherThanAccumulates) {
-  Model<double> m = tiny_model(5);
-  Activations<double> a;
-  forward(m, kX.data(), kY.data(), kB, a);
-  backward(m, kX.data(), kY.data(), kB, a);
+  Model<double> m = tiny_model(5, true);
+  MlpActivations<double> a;
+  mlp_forward(m, batch(kX, kY.data()), a);
+  mlp_backward(m, batch(kX, kY.data()), a);
   const std::vector<double> first = m.grads;
-  forward(m, kX.data(), kY.data(), kB, a);
-  backward(m, kX.data(), kY.data(), kB, a);
+  mlp_forward(m, batch(kX, kY.data()), a);
+  mlp_backward(m, batch(kX, kY.data()), a);
   EXPECT_EQ(m.grads, first);
 }
 
@@ -124,22 +145,21 @@ TEST(GradCheck, BackwardOverwritesRatherThanAccumulates) {
 // equally likely, so the loss is exactly log(V) and softmax rows sum to one.
 TEST(GradCheck, UniformModelHasLossLogV) {
   Model<double> m(kShape);
-  Activations<double> a;
-  const double loss = forward(m, kX.data(), kY.data(), kB, a);
+  MlpActivations<double> a;
+  const double loss = mlp_forward(m, batch(kX, kY.data()), a);
   EXPECT_NEAR(loss, std::log(double(kShape.vocab)), 1e-15);
   for (int b = 0; b < kB; ++b) EXPECT_NEAR(a.probs.row(b).sum(), 1.0, 1e-15);
   // Targets null: no loss, but the probabilities are still computed.
-  EXPECT_EQ(forward(m, kX.data(), nullptr, kB, a), 0.0);
+  EXPECT_EQ(mlp_forward(m, batch(kX, nullptr), a), 0.0);
   EXPECT_NEAR(a.probs(0, 0), 1.0 / kShape.vocab, 1e-15);
 }
 
 // Huge logits must not overflow exp: the softmax subtracts the row maximum.
 TEST(GradCheck, LargeLogitsStayFinite) {
   Model<float> m(kShape);
-  auto P = m.p();
-  P.b2(2) = 1000.0f;  // exp(1000) overflows float and double
-  Activations<float> a;
-  const float loss = forward(m, kX.data(), kY.data(), kB, a);
+  m.p("b2")(0, 2) = 1000.0f;  // exp(1000) overflows float and double
+  MlpActivations<float> a;
+  const float loss = mlp_forward(m, batch(kX, kY.data()), a);
   ASSERT_TRUE(std::isfinite(loss));
   EXPECT_NEAR(loss, 1000.0f, 1e-2f);  // no target is 2: each pays the full 1000
   EXPECT_FLOAT_EQ(a.probs(0, 2), 1.0f);

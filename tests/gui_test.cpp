@@ -41,6 +41,7 @@ std::unique_ptr<app::HeadlessUi> open_ui(app::AppOptions o = options()) {
 }
 
 SnapshotPtr settle(app::HeadlessUi& ui) {
+  ui.app().trainer().want_model();  // the parameters too, for the tests that compare them
   EXPECT_TRUE(ui.app().trainer().wait_idle(20s));
   ui.frame();
   return ui.app().trainer().snapshot();
@@ -145,7 +146,7 @@ TEST(Gui, ShapeChangeRestartsAndSays) {
   ui->set_mouse(r[0] + 3, y, false);
   ui->frame();
   auto s = settle(*ui);
-  EXPECT_EQ(s->shape.emb, 1);
+  EXPECT_EQ(s->spec.emb, 1);
   EXPECT_EQ(s->step, 0);
   EXPECT_NE(s->message.find("restarted"), std::string::npos) << s->message;
 }
@@ -187,8 +188,8 @@ TEST(Gui, StepOpensTheInspector) {
   EXPECT_EQ(in.steps[0].step + 1, s->step);
   EXPECT_EQ(in.steps[0].batch.size(), std::size_t(s->config.batch));
   const float lr = float(in.steps[0].lr);
-  for (int v = 0; v < s->shape.vocab; ++v) {
-    for (int j = 0; j < s->shape.emb; ++j) {
+  for (int v = 0; v < s->spec.vocab; ++v) {
+    for (int j = 0; j < s->spec.emb; ++j) {
       if (in.in_batch[std::size_t(v)])
         EXPECT_NEAR(in.delta(v, j), -lr * in.grad_C(v, j), 1e-6f + 1e-5f * std::abs(in.delta(v, j)));
       else
@@ -228,7 +229,7 @@ TEST(Gui, SaveAndLoadSession) {
   ui->app().context().post(cmd::LoadSession{path});
   s = settle(*ui);
   EXPECT_EQ(s->step, 100);
-  EXPECT_EQ(s->params, saved->params);
+  EXPECT_EQ(s->model->params, saved->model->params);
   std::remove(path.c_str());
   std::remove((path + ".bad").c_str());
 }
@@ -287,7 +288,7 @@ TEST(Gui, EveryToolTabDraws) {
   ASSERT_TRUE(ui->click("lesson 2-D embeddings")) << "no preset button";
   auto s = settle(*ui);
   EXPECT_EQ(s->step, 0);
-  EXPECT_EQ(s->shape.emb, 2);
+  EXPECT_EQ(s->spec.emb, 2);
   EXPECT_EQ(s->preset, 0);
 }
 
@@ -311,7 +312,7 @@ TEST(Gui, LossPlotLandmarksAndNumbers) {
   if (!ui) GTEST_SKIP() << "no headless OpenGL here";
   auto s = ui->app().trainer().snapshot();
   EXPECT_GT(s->bigram_loss, 0.0f);
-  EXPECT_LT(s->bigram_loss, std::log(float(s->shape.vocab)));  // counting beats a uniform guess
+  EXPECT_LT(s->bigram_loss, std::log(float(s->spec.vocab)));  // counting beats a uniform guess
   ASSERT_TRUE(ui->click("Step 10"));
   s = settle(*ui);
   EXPECT_GT(s->smooth_loss, 0.0f);

@@ -102,7 +102,7 @@ TEST(Inspect, NStepsEqualPlainSteps) {
   EXPECT_EQ(a.step_count(), 5);
   for (int i = 0; i < 5; ++i) EXPECT_EQ(s.steps[std::size_t(i)].step, i);
   // The arrows sum the five updates.
-  const Mat<float> C = b.model().p().C;
+  const Mat<float> C = b.model().p("C");
   EXPECT_EQ(s.C_after, C);
   EXPECT_TRUE((s.delta - (s.C_after - s.C_before)).isZero(0));
   // A token in no context of any of the five batches did not move at all.
@@ -120,7 +120,7 @@ TEST(Inspect, RejectsBadCounts) {
 TEST(Inspect, StopsAtDivergence) {
   auto data = testdata::synthetic_dataset();
   Trainer t(data, config(4));
-  t.mutable_model().p().W2.setConstant(3e38f);  // logits overflow: the first loss is not finite
+  t.mutable_model().p("W2").setConstant(3e38f);  // logits overflow: the first loss is not finite
   const StepInspection s = inspect_steps(t, 3);
   EXPECT_TRUE(s.diverged);
   EXPECT_TRUE(s.steps.empty());

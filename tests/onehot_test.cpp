@@ -3,9 +3,10 @@
 // backward (a scatter-add) computes onehot(X)^T * demb.
 #include <gtest/gtest.h>
 
-#include "core/model.h"
+#include "core/models/mlp.h"
 #include "core/onehot.h"
 #include "core/rng.h"
+#include "test_data.h"
 
 using namespace ev;
 
@@ -68,26 +69,31 @@ TEST(OneHot, CostOfEachPath) {
 // The trained model's lookup forward and scatter-add backward are the one-hot
 // product and its transpose.
 TEST(OneHot, ModelEmbeddingAndGradientAreTheOneHotProduct) {
-  const ModelShape s{27, 3, 4, 16};
+  const ModelSpec s = testdata::mlp_spec(27, 3, 4, 16);
   Model<float> m(s);
-  init_normal(m, 11);
+  mlp_init(m, 11);
   const int B = 8;
   Rng rng(12);
   std::vector<std::int32_t> X(std::size_t(B * s.block)), Y(static_cast<std::size_t>(B));
   for (auto& x : X) x = std::int32_t(rng.below(6));  // few distinct ids: many repeats
   for (auto& y : Y) y = std::int32_t(rng.below(27));
-  Activations<float> a;
-  forward(m, X.data(), Y.data(), B, a);
-  backward(m, X.data(), Y.data(), B, a);
+  MlpActivations<float> a;
+  Batch batch;
+  batch.B = B;
+  batch.in = s.block;
+  batch.X = X.data();
+  batch.Y = Y.data();
+  mlp_forward(m, batch, a);
+  mlp_backward(m, batch, a);
 
   // The B*block looked-up rows, one per context position.
   const std::vector<int> ids(X.begin(), X.end());
-  Mat<float> C = m.p().C;                                                            // (V, d)
+  Mat<float> C = m.p("C");                                                           // (V, d)
   const Mat<float> E = Eigen::Map<const Mat<float>>(a.emb.data(), B * s.block, s.emb);    // (B*block, d)
   const Mat<float> dE = Eigen::Map<const Mat<float>>(a.demb.data(), B * s.block, s.emb);  // (B*block, d)
   EXPECT_TRUE(E == embed_by_matmul(ids, C));
 
-  const Mat<float> dC = m.g().C;                      // (V, d)
+  const Mat<float> dC = m.g("C");                     // (V, d)
   const Mat<float> expected = grad_by_matmul(ids, dE, s.vocab);  // (V, d) = (V, B*block)(B*block, d)
   const float scale = expected.cwiseAbs().maxCoeff();
   ASSERT_GT(scale, 0.0f);

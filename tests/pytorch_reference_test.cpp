@@ -14,35 +14,46 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "core/model.h"
+#include <map>
+
+#include "core/models/mlp.h"
 
 using namespace ev;
 using nlohmann::json;
 
 namespace {
 
-const json& fixture() {
-  static const json j = [] {
-    std::ifstream f(std::string(EMBEDVIZ_TEST_DIR) + "/fixtures/mlp_reference.json");
-    if (!f) return json();
-    return json::parse(f);
-  }();
-  return j;
+// A fixture by file name (null when missing), read once.
+const json& fixture(const char* name) {
+  static std::map<std::string, json> cache;
+  auto it = cache.find(name);
+  if (it == cache.end()) {
+    std::ifstream f(std::string(EMBEDVIZ_TEST_DIR) + "/fixtures/" + name);
+    it = cache.emplace(name, f ? json::parse(f) : json()).first;
+  }
+  return it->second;
 }
 
-ModelShape shape_of(const json& j) {
+ModelSpec spec_of(const json& j) {
   const json& s = j.at("shape");
-  return {s.at("vocab").get<int>(), s.at("block").get<int>(), s.at("emb").get<int>(), s.at("hidden").get<int>()};
+  ModelSpec m;
+  m.vocab = s.at("vocab").get<int>();
+  m.block = s.at("block").get<int>();
+  m.emb = s.at("emb").get<int>();
+  m.hidden = s.at("hidden").get<int>();
+  m.direct = s.value("direct", false);
+  return m;
 }
 
-// The parameter (or gradient) buffer in Model's layout, from the five named tensors.
-std::vector<double> flat_tensors(const json& tensors, const ModelShape& s) {
+// The parameter (or gradient) buffer in the model's layout, from the named tensors.
+std::vector<double> flat_tensors(const json& tensors, const ParamTable& table) {
   std::vector<double> out;
-  for (const char* name : kTensorNames) {
-    const auto v = tensors.at(name).get<std::vector<double>>();
+  for (const TensorInfo& t : table.tensors()) {
+    const auto v = tensors.at(t.name).get<std::vector<double>>();
+    EXPECT_EQ(v.size(), t.size()) << "fixture tensor " << t.name << " does not fit the shape";
     out.insert(out.end(), v.begin(), v.end());
   }
-  EXPECT_EQ(out.size(), s.count()) << "fixture tensors do not fit the shape";
+  EXPECT_EQ(tensors.size(), std::size_t(table.size())) << "the fixture has tensors the model does not";
   return out;
 }
 
@@ -58,35 +69,48 @@ double max_rel_diff(const T* ours, const std::vector<double>& ref, std::size_t o
 
 // Checks every tensor of a buffer against a reference buffer of the same layout.
 template <class T>
-void expect_tensors_near(const std::vector<T>& ours, const std::vector<double>& ref, const ModelShape& s,
+void expect_tensors_near(const std::vector<T>& ours, const std::vector<double>& ref, const ParamTable& table,
                          double tol, const char* what) {
   ASSERT_EQ(ours.size(), ref.size());
-  const std::size_t offs[6] = {s.off_C(), s.off_W1(), s.off_b1(), s.off_W2(), s.off_b2(), s.count()};
-  for (int t = 0; t < 5; ++t) {
-    const double d = max_rel_diff(ours.data() + offs[t], ref, offs[t], offs[t + 1] - offs[t]);
-    std::printf("  %-6s %-3s max rel diff %.3g\n", what, kTensorNames[t], d);
-    EXPECT_LE(d, tol) << what << " " << kTensorNames[t];
+  for (const TensorInfo& t : table.tensors()) {
+    const double d = max_rel_diff(ours.data() + t.offset, ref, t.offset, t.size());
+    std::printf("  %-6s %-3s max rel diff %.3g\n", what, t.name.c_str(), d);
+    EXPECT_LE(d, tol) << what << " " << t.name;
   }
 }
 
 std::vector<std::int32_t> ids(const json& a) { return a.get<std::vector<std::int32_t>>(); }
 
-// Forward and backward of one batch: logits, loss and all five gradients.
+Batch batch_of(const std::vector<std::int32_t>& X, const std::vector<std::int32_t>& Y, int block) {
+  Batch b;
+  b.B = int(Y.size());
+  b.in = block;
+  b.X = X.data();
+  b.Y = Y.data();
+  return b;
+}
+
+// The fixture's starting parameters in a model of scalar T.
 template <class T>
-void check_one_batch(double tol) {
-  const json& j = fixture();
-  if (j.is_null()) GTEST_FAIL() << "tests/fixtures/mlp_reference.json is missing or unreadable";
-  const ModelShape s = shape_of(j);
-  Model<double> ref_params(s);
-  ref_params.params = flat_tensors(j.at("params"), s);
-  Model<T> m = cast_model<T>(ref_params);
+Model<T> start_model(const json& j) {
+  Model<double> ref(spec_of(j));
+  ref.params = flat_tensors(j.at("params"), ref.table);
+  return cast_model<T>(ref);
+}
+
+// Forward and backward of one batch: logits, loss and every gradient.
+template <class T>
+void check_one_batch(const char* name, double tol) {
+  const json& j = fixture(name);
+  if (j.is_null()) GTEST_FAIL() << "tests/fixtures/" << name << " is missing or unreadable";
+  Model<T> m = start_model<T>(j);
+  const ModelSpec& s = m.spec;
 
   const auto X = ids(j.at("X")), Y = ids(j.at("Y"));
-  const int B = int(Y.size());
-  ASSERT_EQ(X.size(), std::size_t(B) * std::size_t(s.block));
-  Activations<T> a;
-  const T loss = forward(m, X.data(), Y.data(), B, a);
-  backward(m, X.data(), Y.data(), B, a);
+  ASSERT_EQ(X.size(), Y.size() * std::size_t(s.block));
+  MlpActivations<T> a;
+  const T loss = mlp_forward(m, batch_of(X, Y, s.block), a);
+  mlp_backward(m, batch_of(X, Y, s.block), a);
 
   const double ref_loss = j.at("loss").get<double>();
   const double loss_rel = std::abs(double(loss) - ref_loss) / std::abs(ref_loss);
@@ -99,30 +123,26 @@ void check_one_batch(double tol) {
   std::printf("  logits max rel diff %.3g\n", logit_rel);
   EXPECT_LE(logit_rel, tol);
 
-  expect_tensors_near(m.grads, flat_tensors(j.at("grads"), s), s, tol, "grad");
+  expect_tensors_near(m.grads, flat_tensors(j.at("grads"), m.table), m.table, tol, "grad");
 }
 
 // Ten SGD steps on the recorded batches: each step's loss, then the final parameters.
 template <class T>
-void check_sgd(double tol) {
-  const json& j = fixture();
-  if (j.is_null()) GTEST_FAIL() << "tests/fixtures/mlp_reference.json is missing or unreadable";
-  const ModelShape s = shape_of(j);
-  Model<double> ref_params(s);
-  ref_params.params = flat_tensors(j.at("params"), s);
-  Model<T> m = cast_model<T>(ref_params);
+void check_sgd(const char* name, double tol) {
+  const json& j = fixture(name);
+  if (j.is_null()) GTEST_FAIL() << "tests/fixtures/" << name << " is missing or unreadable";
+  Model<T> m = start_model<T>(j);
   const json& sgd = j.at("sgd");
   const T lr = T(sgd.at("lr").get<double>());
   const json& steps = sgd.at("steps");
   ASSERT_EQ(steps.size(), 10u);
 
-  Activations<T> a;
+  MlpActivations<T> a;
   double worst = 0;
   for (std::size_t i = 0; i < steps.size(); ++i) {
     const auto X = ids(steps[i].at("X")), Y = ids(steps[i].at("Y"));
-    const int B = int(Y.size());
-    const T loss = forward(m, X.data(), Y.data(), B, a);
-    backward(m, X.data(), Y.data(), B, a);
+    const T loss = mlp_forward(m, batch_of(X, Y, m.spec.block), a);
+    mlp_backward(m, batch_of(X, Y, m.spec.block), a);
     sgd_update(m, lr);
     const double ref = steps[i].at("loss").get<double>();
     const double rel = std::abs(double(loss) - ref) / std::abs(ref);
@@ -130,26 +150,37 @@ void check_sgd(double tol) {
     EXPECT_LE(rel, tol) << "SGD step " << i << ": loss " << double(loss) << ", PyTorch " << ref;
   }
   std::printf("  SGD step losses: max rel diff %.3g over %zu steps\n", worst, steps.size());
-  expect_tensors_near(m.params, flat_tensors(sgd.at("params_after"), s), s, tol, "param");
+  expect_tensors_near(m.params, flat_tensors(sgd.at("params_after"), m.table), m.table, tol, "param");
 }
+
+constexpr const char* kPlain = "mlp_reference.json";
+constexpr const char* kDirect = "mlp_direct_reference.json";
 
 }  // namespace
 
-TEST(PyTorchReference, FixtureIsComplete) {
-  const json& j = fixture();
-  ASSERT_FALSE(j.is_null()) << "tests/fixtures/mlp_reference.json is missing or unreadable";
-  const ModelShape s = shape_of(j);
-  EXPECT_EQ(flat_tensors(j.at("params"), s).size(), s.count());
-  EXPECT_EQ(flat_tensors(j.at("grads"), s).size(), s.count());
-  EXPECT_EQ(j.at("sgd").at("steps").size(), 10u);
+TEST(PyTorchReference, FixturesAreComplete) {
+  for (const char* name : {kPlain, kDirect}) {
+    const json& j = fixture(name);
+    ASSERT_FALSE(j.is_null()) << "tests/fixtures/" << name << " is missing or unreadable";
+    const ParamTable table = param_table(spec_of(j));
+    EXPECT_EQ(table.size(), name == kDirect ? 6 : 5);
+    EXPECT_EQ(flat_tensors(j.at("params"), table).size(), table.count());
+    EXPECT_EQ(flat_tensors(j.at("grads"), table).size(), table.count());
+    EXPECT_EQ(j.at("sgd").at("steps").size(), 10u);
+  }
 }
 
 // Double precision: the two implementations should agree to rounding error;
 // the bar the reference sets is 1e-5.
-TEST(PyTorchReference, DoubleForwardBackward) { check_one_batch<double>(1e-5); }
-TEST(PyTorchReference, DoubleTenSgdSteps) { check_sgd<double>(1e-5); }
+TEST(PyTorchReference, DoubleForwardBackward) { check_one_batch<double>(kPlain, 1e-5); }
+TEST(PyTorchReference, DoubleTenSgdSteps) { check_sgd<double>(kPlain, 1e-5); }
 
 // Single precision, as the trainer runs: float has 24 bits (6e-8 relative); the
 // errors measured are about 2e-7, so the same 1e-5 bar leaves a wide margin.
-TEST(PyTorchReference, FloatForwardBackward) { check_one_batch<float>(1e-5); }
-TEST(PyTorchReference, FloatTenSgdSteps) { check_sgd<float>(1e-5); }
+TEST(PyTorchReference, FloatForwardBackward) { check_one_batch<float>(kPlain, 1e-5); }
+TEST(PyTorchReference, FloatTenSgdSteps) { check_sgd<float>(kPlain, 1e-5); }
+
+// Bengio et al.'s direct connections from the context to the logits.
+TEST(PyTorchReference, DirectDoubleForwardBackward) { check_one_batch<double>(kDirect, 1e-5); }
+TEST(PyTorchReference, DirectFloatForwardBackward) { check_one_batch<float>(kDirect, 1e-5); }
+TEST(PyTorchReference, DirectFloatTenSgdSteps) { check_sgd<float>(kDirect, 1e-5); }

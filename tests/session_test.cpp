@@ -182,9 +182,9 @@ TEST(Session, LengthsAreCheckedBeforeAllocating) {
   Trainer t(data, small_config());
   const std::string bytes = encode_session(capture_session(t));
   // The first payload field is the source string; after it come the checksum,
-  // the tokenizer and the vocabulary count.
+  // the tokenizer, the split seed and the vocabulary count.
   const std::size_t src_len = std::string("synthetic names").size();
-  const std::size_t vocab_count_at = 28 + 4 + src_len + 8 + 1;
+  const std::size_t vocab_count_at = 28 + 4 + src_len + 8 + 1 + 8;
 
   std::string bad = bytes;
   bad[28 + 3] = char(0x7F);  // source length ~2 GB
@@ -363,9 +363,15 @@ TEST(Session, AStepPastTheLimitIsRefused) {
   Session s = capture_session(make_trainer(testdata::synthetic_dataset()));
   s.step = Limits::kMaxStep;
   std::string bytes = encode_session(s);
-  std::size_t at = 28 + 4 + s.data_source.size() + 8 + 1 + 4;  // header, source, checksum, tokenizer, V
+  // header, source, checksum, tokenizer, split seed, V
+  std::size_t at = 28 + 4 + s.data_source.size() + 8 + 1 + 8 + 4;
   for (const auto& tok : s.vocab) at += 4 + tok.size();
-  at += 4 * 4 + 8 + 8 + 8 + 8 + 8 + 4 * s.params.size();  // sizes, rates, seed, n_params, params
+  // family, block, emb, hidden, direct, heads, layers, batch, rates, val_every, seed
+  at += 4 + s.config.family.size() + 3 * 4 + 1 + 2 * 4 + 4 + 8 + 8 + 8 + 8 + 8;
+  at += 4;  // the table: its count, then each tensor's name and shape
+  const ParamTable table = param_table(s.spec());
+  for (const TensorInfo& t : table.tensors()) at += 4 + t.name.size() + 8;
+  at += 8 + 4 * s.params.size() + 8 + 4 * s.optimizer_state.size();  // n_params, params, n_state, state
   const std::uint64_t past = std::uint64_t(Limits::kMaxStep) + 1;
   for (int i = 0; i < 8; ++i) bytes[at + std::size_t(i)] = char((past >> (8 * i)) & 0xFF);
   const std::uint64_t sum = fnv1a(bytes.data() + 28, bytes.size() - 28);
@@ -376,4 +382,88 @@ TEST(Session, AStepPastTheLimitIsRefused) {
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("step 4611686018427387905 is out of range"), std::string::npos) << e.what();
   }
+}
+
+namespace {
+
+// The bytes of a session in format version 1, written field by field as that
+// version laid them out (no split seed, family, table or optimizer state).
+std::string encode_v1(const Session& s) {
+  std::string p;
+  auto le = [&p](std::uint64_t v, int n) {
+    for (int i = 0; i < n; ++i) p.push_back(char((v >> (8 * i)) & 0xFF));
+  };
+  auto f32 = [&](float v) {
+    std::uint32_t b;
+    std::memcpy(&b, &v, 4);
+    le(b, 4);
+  };
+  auto f64 = [&](double v) {
+    std::uint64_t b;
+    std::memcpy(&b, &v, 8);
+    le(b, 8);
+  };
+  auto str = [&](const std::string& t) {
+    le(t.size(), 4);
+    p += t;
+  };
+  auto points = [&](const std::vector<LossPoint>& ps) {
+    le(ps.size(), 8);
+    for (const LossPoint& q : ps) le(std::uint64_t(q.step), 8), f32(q.loss);
+  };
+  str(s.data_source);
+  le(s.data_checksum, 8);
+  le(s.tokenizer == Tokenizer::Word ? 1 : 0, 1);
+  le(s.vocab.size(), 4);
+  for (const auto& t : s.vocab) str(t);
+  for (int v : {s.config.block, s.config.emb, s.config.hidden, s.config.batch}) le(std::uint32_t(v), 4);
+  f64(s.config.lr);
+  le(std::uint64_t(s.config.lr_decay_step), 8);
+  f64(s.config.lr_decay);
+  le(s.config.seed, 8);
+  le(s.params.size(), 8);
+  for (float v : s.params) f32(v);
+  le(std::uint64_t(s.step), 8);
+  le(std::uint64_t(s.loss_stride), 8);
+  le(s.loss_capacity, 8);
+  points(s.loss);
+  le(std::uint64_t(s.loss_pending.step), 8);
+  f64(s.loss_pending.sum);
+  le(std::uint64_t(s.loss_pending.count), 8);
+  points(s.val);
+  for (std::uint64_t w : s.rng.s) le(w, 8);
+  le(s.rng.has_spare ? 1 : 0, 1);
+  f64(s.rng.spare);
+  std::string h = std::string("EVSESSN", 8);
+  for (std::uint64_t v : {std::uint64_t(1)}) for (int i = 0; i < 4; ++i) h.push_back(char((v >> (8 * i)) & 0xFF));
+  for (std::uint64_t v : {std::uint64_t(p.size()), fnv1a(p.data(), p.size())})
+    for (int i = 0; i < 8; ++i) h.push_back(char((v >> (8 * i)) & 0xFF));
+  return h + p;
+}
+
+}  // namespace
+
+// Files written before the format recorded the family, the table and the
+// split seed still load: an MLP whose data was split with its one seed.
+TEST(Session, VersionOneFilesStillLoad) {
+  auto data = testdata::synthetic_dataset(60, 11);  // split with seed 11
+  TrainConfig c = small_config();
+  c.seed = 11;  // version 1 had one seed for both
+  Trainer t(data, c);
+  for (int i = 0; i < 25; ++i) t.step();
+  t.record_val();
+  const Session now = capture_session(t);
+  const Session old = parse_session(encode_v1(now), "old.evs");
+  EXPECT_EQ(old.config.family, "mlp");
+  EXPECT_EQ(old.split_seed, 11u);
+  EXPECT_EQ(old.params, now.params);
+  EXPECT_EQ(old.step, 25);
+  EXPECT_TRUE(old.optimizer_state.empty());
+  // It resumes exactly where it was, and saves as the current version.
+  Trainer resumed = resume_session(old, data);
+  EXPECT_EQ(resumed.model().params, t.model().params);
+  EXPECT_EQ(resumed.step().loss, t.step().loss);
+  const std::string again = encode_session(capture_session(resumed));
+  EXPECT_EQ(std::uint8_t(again[8]), kSessionVersion);
+  EXPECT_EQ(parse_session(again).split_seed, 11u);
 }

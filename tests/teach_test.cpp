@@ -9,6 +9,7 @@
 #include "core/error.h"
 #include "core/teach.h"
 #include "core/trainer.h"
+#include "test_data.h"
 
 using namespace ev;
 
@@ -55,19 +56,29 @@ TEST(Teach, EmbeddingDistancesComeFromC) {
 }
 
 TEST(Teach, ParameterCountsByTensor) {
-  const ModelShape s{27, 3, 10, 200};
-  const auto t = parameter_counts(s);
-  ASSERT_EQ(t.size(), 5u);
-  EXPECT_STREQ(t[0].name, "C");
-  EXPECT_EQ(t[0].count, 270u);    // 27 x 10
-  EXPECT_EQ(t[1].count, 6000u);   // 30 x 200
-  EXPECT_EQ(t[2].count, 200u);
-  EXPECT_EQ(t[3].count, 5400u);   // 200 x 27
-  EXPECT_EQ(t[4].count, 27u);
+  const ParamTable t = param_table(testdata::mlp_spec(27, 3, 10, 200));
+  ASSERT_EQ(t.size(), 5);
+  EXPECT_EQ(t[0].name, "C");
+  EXPECT_TRUE(t[0].embedding);
+  EXPECT_EQ(t[0].size(), 270u);    // 27 x 10
+  EXPECT_EQ(t[1].size(), 6000u);   // 30 x 200
+  EXPECT_EQ(t[2].size(), 200u);
+  EXPECT_EQ(t[3].size(), 5400u);   // 200 x 27
+  EXPECT_EQ(t[4].size(), 27u);
   std::size_t sum = 0;
-  for (const auto& x : t) sum += x.count;
-  EXPECT_EQ(sum, s.count());
+  for (const auto& x : t.tensors()) {
+    EXPECT_EQ(x.offset, sum) << x.name << ": the tensors follow one another";
+    sum += x.size();
+  }
+  EXPECT_EQ(sum, t.count());
   EXPECT_EQ(sum, 11897u);  // the lecture's model
+  // Bengio et al.'s direct connections add one (block*d, V) tensor at the end.
+  ModelSpec direct = testdata::mlp_spec(27, 3, 10, 200);
+  direct.direct = true;
+  const ParamTable d = param_table(direct);
+  ASSERT_EQ(d.size(), 6);
+  EXPECT_EQ(d.at("Wd").size(), 30u * 27u);
+  EXPECT_EQ(d.count(), 11897u + 810u);
 }
 
 TEST(Teach, NgramTablesOfBengioAndTheOed) {
@@ -111,14 +122,14 @@ TEST(Teach, ToyLessonTableLoadsIntoTheModel) {
   TrainConfig c;
   c.emb = 2;
   c.hidden = 8;
-  Model<float> m(ModelShape{d.vocab.size(), c.block, 2, 8});
-  init_normal(m, 3);
+  Model<float> m(testdata::mlp_spec(d.vocab.size(), c.block, 2, 8));
+  init_model(m, 3);
   const std::vector<float> before = m.params;
   ASSERT_TRUE(load_toy_lesson_table(m));
-  EXPECT_EQ(Mat<float>(m.p().C), toy_lesson().C);
+  EXPECT_EQ(Mat<float>(m.p("C")), toy_lesson().C);
   EXPECT_TRUE(std::equal(before.begin() + 10, before.end(), m.params.begin() + 10));  // only C changed
-  Model<float> other(ModelShape{d.vocab.size(), c.block, 3, 8});
-  init_normal(other, 3);
+  Model<float> other(testdata::mlp_spec(d.vocab.size(), c.block, 3, 8));
+  init_model(other, 3);
   const std::vector<float> kept = other.params;
   EXPECT_FALSE(load_toy_lesson_table(other));
   EXPECT_EQ(other.params, kept);

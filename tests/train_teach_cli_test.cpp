@@ -11,10 +11,15 @@
 #include <fstream>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "cli/options.h"
 #include "core/atomic_file.h"
 #include "core/export.h"
+#include "core/data.h"
 #include "core/session.h"
+#include "core/worker.h"
+#include "process.h"
 #include "test_data.h"
 
 using namespace ev;
@@ -87,7 +92,9 @@ TEST_F(TrainTeachCli, ExportsTsvWord2VecAndCsv) {
                                  "/s.evs");
   ASSERT_EQ(r.status, 0) << r.err;
   const Session s = load_session(dir + "/s.evs");
-  const Mat<float> C = ConstTensors<float>(s.params.data(), s.shape()).C;
+  Model<float> m(s.spec());
+  m.params = s.params;
+  const Mat<float> C = m.p("C");
   EXPECT_EQ(parse_vectors_tsv(read_file_bytes(dir + "/projector/vectors.tsv", 1 << 20)), C);
   EXPECT_EQ(read_file_bytes(dir + "/projector/metadata.tsv", 1 << 20), projector_metadata_tsv(s.vocab));
   const std::string w2v = read_file_bytes(dir + "/vectors.txt", 1 << 20);
@@ -151,4 +158,47 @@ TEST_F(TrainTeachCli, ContinuationNeverPassesTheLargestStep) {
   r = train(dir, "--resume " + dir + "/far.evs --steps 3 -q --save-session " + dir + "/far.evs");
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(load_session(dir + "/far.evs").step, Limits::kMaxStep);
+}
+
+// The data's split has a seed of its own: a run whose initialisation seed
+// changed in the window (SetSeed restarts it on the same split), saved and
+// resumed by another process, continues exactly as the unbroken run.
+TEST_F(TrainTeachCli, ResumeAfterASeedChangeSplitsTheDataAsBefore) {
+  DataSpec spec;
+  spec.source = data;
+  spec.split_seed = 5;
+  TrainConfig cfg;
+  cfg.emb = 4;
+  cfg.hidden = 24;
+  cfg.batch = 16;
+  cfg.seed = 5;
+  Worker w(1, load_data(spec), cfg);
+  w.post(cmd::Step{50});
+  w.post(cmd::SetSeed{9});
+  w.post(cmd::Step{60});
+  w.post(cmd::SaveSession{dir + "/a.evs"});
+  ASSERT_TRUE(w.wait_idle(std::chrono::seconds(60)));
+  const Session saved = load_session(dir + "/a.evs");
+  EXPECT_EQ(saved.split_seed, 5u);
+  EXPECT_EQ(saved.config.seed, 9u);
+  EXPECT_EQ(saved.step, 60);
+
+  w.post(cmd::Step{40});  // the unbroken run goes on here...
+  w.want_model();
+  ASSERT_TRUE(w.wait_idle(std::chrono::seconds(60)));
+  const SnapshotPtr s = w.snapshot();
+  ASSERT_TRUE(s->model);
+
+  // ...and the saved one in another process.
+  const std::string err = dir + "/stderr.txt";
+  const ev::testing::Outcome r = ev::testing::run_command(
+      std::string(EMBEDVIZ_TRAIN_EXE) + " -q --resume " + dir + "/a.evs --steps 40 --json --save-session " + dir +
+          "/b.evs",
+      err);
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out.substr(r.out.rfind('{')));
+  const Session resumed = load_session(dir + "/b.evs");
+  EXPECT_EQ(resumed.step, 100);
+  EXPECT_EQ(resumed.params, s->model->params);  // bit-identical
+  EXPECT_EQ(float(j.at("val_loss").get<double>()), s->val_loss);
 }

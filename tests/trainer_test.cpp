@@ -43,22 +43,23 @@ bool same_bits(const std::vector<float>& a, const std::vector<float>& b) {
 // Mean cross-entropy computed the slow, obvious way in double: one example at
 // a time, no Eigen products, no shared code with forward().
 double direct_loss(const Model<float>& m, const Examples& ex) {
-  const ModelShape& s = m.shape;
-  const auto P = m.p();
+  const ModelSpec& s = m.spec;
+  const int in = s.block * s.emb;
+  const auto C = m.p("C"), W1 = m.p("W1"), b1 = m.p("b1"), W2 = m.p("W2"), b2 = m.p("b2");
   double total = 0;
-  std::vector<double> x(std::size_t(s.in())), h(std::size_t(s.hidden)), z(std::size_t(s.vocab));
+  std::vector<double> x(static_cast<std::size_t>(in)), h(std::size_t(s.hidden)), z(std::size_t(s.vocab));
   for (std::size_t i = 0; i < ex.size(); ++i) {
     for (int j = 0; j < s.block; ++j)
-      for (int e = 0; e < s.emb; ++e) x[std::size_t(j * s.emb + e)] = P.C(ex.context(i)[j], e);
+      for (int e = 0; e < s.emb; ++e) x[std::size_t(j * s.emb + e)] = C(ex.context(i)[j], e);
     for (int u = 0; u < s.hidden; ++u) {
-      double a = P.b1(u);
-      for (int r = 0; r < s.in(); ++r) a += x[std::size_t(r)] * P.W1(r, u);
+      double a = b1(0, u);
+      for (int r = 0; r < in; ++r) a += x[std::size_t(r)] * W1(r, u);
       h[std::size_t(u)] = std::tanh(a);
     }
     double mx = -1e300;
     for (int v = 0; v < s.vocab; ++v) {
-      double a = P.b2(v);
-      for (int u = 0; u < s.hidden; ++u) a += h[std::size_t(u)] * P.W2(u, v);
+      double a = b2(0, v);
+      for (int u = 0; u < s.hidden; ++u) a += h[std::size_t(u)] * W2(u, v);
       z[std::size_t(v)] = a;
       mx = std::max(mx, a);
     }
@@ -150,7 +151,7 @@ TEST(Trainer, NonFiniteStepChangesNothing) {
 
   // An infinite output bias makes every logit row non-finite.
   Model<float>& m = t.mutable_model();
-  const std::size_t b2 = m.shape.off_b2();
+  const std::size_t b2 = m.table.at("b2").offset;
   m.params[b2] = std::numeric_limits<float>::infinity();
   const std::vector<float> poisoned = m.params;
   for (int i = 0; i < 3; ++i) {

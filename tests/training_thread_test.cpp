@@ -10,7 +10,7 @@
 
 #include "core/rng.h"
 #include "core/teach.h"
-#include "core/training_thread.h"
+#include "core/worker.h"
 #include "test_data.h"
 
 using namespace ev;
@@ -27,24 +27,34 @@ TrainConfig small_config() {
   return c;
 }
 
-SnapshotPtr settle(TrainingThread& t) {
+// Waits for the worker to be idle, with the parameters in its snapshot.
+SnapshotPtr settle(Worker& t) {
+  t.want_model();
   EXPECT_TRUE(t.wait_idle(20s)) << "the trainer did not become idle";
   return t.snapshot();
+}
+
+const std::vector<float>& params_of(const SnapshotPtr& s) {
+  static const std::vector<float> none;
+  EXPECT_TRUE(s->model) << "the snapshot has no parameters";
+  return s->model ? s->model->params : none;
 }
 
 }  // namespace
 
 TEST(TrainingThread, StartsPausedAtStepZero) {
-  TrainingThread t(testdata::synthetic_dataset(), small_config());
+  Worker t(1, testdata::synthetic_dataset(), small_config());
   auto s = t.snapshot();
   ASSERT_TRUE(s);
   EXPECT_EQ(s->step, 0);
   EXPECT_FALSE(s->playing);
-  EXPECT_EQ(s->params.size(), s->shape.count());
+  EXPECT_EQ(s->table.count(), param_table(s->spec).count());
+  s = settle(t);  // the parameters, once asked for
+  EXPECT_EQ(params_of(s).size(), s->table.count());
 }
 
 TEST(TrainingThread, StepDoesExactlyNUpdatesThenPauses) {
-  TrainingThread t(testdata::synthetic_dataset(), small_config());
+  Worker t(1, testdata::synthetic_dataset(), small_config());
   t.post(cmd::Step{1});
   EXPECT_EQ(settle(t)->step, 1);
   t.post(cmd::Step{10});
@@ -59,16 +69,16 @@ TEST(TrainingThread, StepDoesExactlyNUpdatesThenPauses) {
 
 TEST(TrainingThread, SameStepsSameParametersAsATrainer) {
   auto data = testdata::synthetic_dataset();
-  TrainingThread t(data, small_config());
+  Worker t(1, data, small_config());
   t.post(cmd::Step{37});
   auto s = settle(t);
   Trainer direct(data, small_config());
   for (int i = 0; i < 37; ++i) direct.step();
-  EXPECT_EQ(s->params, direct.model().params);
+  EXPECT_EQ(params_of(s), direct.model().params);
 }
 
 TEST(TrainingThread, LearningRateChangesLiveWithoutReset) {
-  TrainingThread t(testdata::synthetic_dataset(), small_config());
+  Worker t(1, testdata::synthetic_dataset(), small_config());
   t.post(cmd::Step{20});
   t.post(cmd::SetLr{0.02});
   auto s = settle(t);
@@ -82,32 +92,34 @@ TEST(TrainingThread, LearningRateChangesLiveWithoutReset) {
 }
 
 TEST(TrainingThread, ShapeChangeRestartsFromTheSeed) {
-  TrainingThread t(testdata::synthetic_dataset(), small_config());
+  Worker t(1, testdata::synthetic_dataset(), small_config());
   t.post(cmd::Step{5});
-  t.post(cmd::SetShape{4, 3, 20});
+  t.post(cmd::SetModel{testdata::resized(t.snapshot()->spec, 4, 3, 20)});
   auto s = settle(t);
   EXPECT_EQ(s->step, 0);
-  EXPECT_EQ(s->shape.block, 4);
-  EXPECT_EQ(s->shape.emb, 3);
-  EXPECT_EQ(s->shape.hidden, 20);
-  EXPECT_EQ(s->params.size(), s->shape.count());
+  EXPECT_EQ(s->spec.block, 4);
+  EXPECT_EQ(s->spec.emb, 3);
+  EXPECT_EQ(s->spec.hidden, 20);
+  EXPECT_EQ(s->table.count(), param_table(s->spec).count());
+  s = settle(t);  // the parameters, once asked for
+  EXPECT_EQ(params_of(s).size(), s->table.count());
   EXPECT_FALSE(s->message.empty());
 }
 
 TEST(TrainingThread, ResetReturnsToTheInitialParameters) {
-  TrainingThread t(testdata::synthetic_dataset(), small_config());
-  const auto initial = t.snapshot()->params;
+  Worker t(1, testdata::synthetic_dataset(), small_config());
+  const auto initial = params_of(settle(t));
   t.post(cmd::Step{25});
-  EXPECT_NE(settle(t)->params, initial);
+  EXPECT_NE(params_of(settle(t)), initial);
   t.post(cmd::Reset{});
   auto s = settle(t);
   EXPECT_EQ(s->step, 0);
-  EXPECT_EQ(s->params, initial);
+  EXPECT_EQ(params_of(s), initial);
   EXPECT_TRUE(s->loss.empty());
 }
 
 TEST(TrainingThread, PlayTrainsAndPauseStops) {
-  TrainingThread t(testdata::synthetic_dataset(), small_config());
+  Worker t(1, testdata::synthetic_dataset(), small_config());
   t.post(cmd::Play{true});
   const auto deadline = std::chrono::steady_clock::now() + 20s;
   while (t.snapshot()->step < 200 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(1ms);
@@ -120,7 +132,7 @@ TEST(TrainingThread, PlayTrainsAndPauseStops) {
 }
 
 TEST(TrainingThread, SpeedLimitIsRespected) {
-  TrainingThread t(testdata::synthetic_dataset(), small_config());
+  Worker t(1, testdata::synthetic_dataset(), small_config());
   t.post(cmd::SetSpeed{50});
   const auto t0 = std::chrono::steady_clock::now();
   t.post(cmd::Play{true});
@@ -135,7 +147,7 @@ TEST(TrainingThread, SpeedLimitIsRespected) {
 }
 
 TEST(TrainingThread, DivergencePausesAndCanBeUndone) {
-  TrainingThread t(testdata::synthetic_dataset(), small_config());
+  Worker t(1, testdata::synthetic_dataset(), small_config());
   t.post(cmd::Step{600});  // past the first checkpoint
   settle(t);
   t.post(cmd::SetLr{1e5});
@@ -150,27 +162,27 @@ TEST(TrainingThread, DivergencePausesAndCanBeUndone) {
   s = settle(t);
   EXPECT_FALSE(s->diverged);
   EXPECT_EQ(s->step, s->checkpoint_step);
-  for (float v : s->params) ASSERT_TRUE(std::isfinite(v));
+  for (float v : params_of(s)) ASSERT_TRUE(std::isfinite(v));
 }
 
 TEST(TrainingThread, BadDataFileKeepsTheRun) {
-  TrainingThread t(testdata::synthetic_dataset(), small_config());
+  Worker t(1, testdata::synthetic_dataset(), small_config());
   t.post(cmd::Step{7});
   t.post(cmd::LoadData{"/nonexistent/names.txt"});
   auto s = settle(t);
   EXPECT_EQ(s->step, 7);
   EXPECT_NE(s->message.find("/nonexistent/names.txt"), std::string::npos) << s->message;
-  t.post(cmd::SetShape{3, 2, 1 << 20});  // absurd: refused before allocating
+  t.post(cmd::SetModel{testdata::resized(t.snapshot()->spec, 3, 2, 1 << 20)});  // absurd: refused before allocating
   s = settle(t);
   EXPECT_EQ(s->step, 7);
-  EXPECT_EQ(s->shape.hidden, 16);
+  EXPECT_EQ(s->spec.hidden, 16);
   EXPECT_FALSE(s->message.empty());
 }
 
 // Thousands of random commands while training. After each, the state is what
 // the command asked for, and the number applied equals the number posted.
 TEST(TrainingThread, RandomCommandStorm) {
-  TrainingThread t(testdata::synthetic_dataset(), small_config());
+  Worker t(1, testdata::synthetic_dataset(), small_config());
   Rng rng(12345);
   std::int64_t step = 0;  // the step after the last check, known while paused
   bool playing = false;
@@ -196,7 +208,7 @@ TEST(TrainingThread, RandomCommandStorm) {
         block = 1 + int(rng.below(4));
         emb = 1 + int(rng.below(4));
         hidden = 4 + int(rng.below(16));
-        t.post(cmd::SetShape{block, emb, hidden});
+        t.post(cmd::SetModel{testdata::resized(ModelSpec{}, block, emb, hidden)});
         break;
       default: t.post(cmd::SetSpeed{rng.below(2) ? 0.0 : 1000.0}); break;
     }
@@ -211,9 +223,9 @@ TEST(TrainingThread, RandomCommandStorm) {
     auto s = t.snapshot();
     ASSERT_EQ(s->commands_applied, t.commands_posted()) << "command " << i;
     ASSERT_FALSE(s->playing);
-    ASSERT_EQ(s->shape.block, block);
-    ASSERT_EQ(s->shape.emb, emb);
-    ASSERT_EQ(s->shape.hidden, hidden);
+    ASSERT_EQ(s->spec.block, block);
+    ASSERT_EQ(s->spec.emb, emb);
+    ASSERT_EQ(s->spec.hidden, hidden);
     ASSERT_EQ(s->config.batch, batch);
     ASSERT_DOUBLE_EQ(s->config.lr, lr);
     ASSERT_FALSE(s->diverged);
@@ -232,7 +244,7 @@ TEST(TrainingThread, CommandsWaitForOneStepAtMost) {
   TrainConfig c = small_config();
   c.hidden = 2048;
   c.batch = 2048;  // tens of milliseconds a step: far over the 4 ms slice
-  TrainingThread t(testdata::synthetic_dataset(), c);
+  Worker t(1, testdata::synthetic_dataset(), c);
   t.post(cmd::Play{true});
   const auto started = [&] { return t.snapshot()->step >= 2; };
   for (int i = 0; i < 2000 && !started(); ++i) std::this_thread::sleep_for(5ms);
@@ -258,7 +270,7 @@ TEST(TrainingThread, CommandsWaitForOneStepAtMost) {
 // snapshot says so; Restore brings back the parameters and the rate from just
 // before the rate changed, not parameters that were already broken.
 TEST(TrainingThread, RestoreGoesBackToBeforeTheRateChanged) {
-  TrainingThread t(testdata::synthetic_dataset(), small_config());
+  Worker t(1, testdata::synthetic_dataset(), small_config());
   t.post(cmd::Step{300});
   const SnapshotPtr before = settle(t);
   EXPECT_FALSE(before->rising) << "a healthy run must not warn";
@@ -266,13 +278,13 @@ TEST(TrainingThread, RestoreGoesBackToBeforeTheRateChanged) {
   t.post(cmd::Step{400});
   auto s = settle(t);
   EXPECT_TRUE(s->rising || s->diverged) << "smoothed loss " << s->smooth_loss;
-  EXPECT_GT(s->smooth_loss, TrainingThread::kWarnFactor * std::log(double(s->shape.vocab)));
+  EXPECT_GT(s->smooth_loss, Run::kWarnFactor * std::log(double(s->spec.vocab)));
   EXPECT_EQ(s->checkpoint_step, 300);
   EXPECT_DOUBLE_EQ(s->checkpoint_lr, before->config.lr);
   t.post(cmd::RestoreCheckpoint{});
   s = settle(t);
   EXPECT_EQ(s->step, 300);
-  EXPECT_EQ(s->params, before->params);
+  EXPECT_EQ(params_of(s), params_of(before));
   EXPECT_DOUBLE_EQ(s->config.lr, before->config.lr);
   EXPECT_FALSE(s->rising);
   EXPECT_FALSE(s->diverged);
@@ -283,7 +295,7 @@ TEST(TrainingThread, RestoreGoesBackToBeforeTheRateChanged) {
 
 // The speed shown is steps over wall-clock time, waits for the limit included.
 TEST(TrainingThread, SpeedShownIsTheRateTrainedAt) {
-  TrainingThread t(testdata::synthetic_dataset(), small_config());
+  Worker t(1, testdata::synthetic_dataset(), small_config());
   t.post(cmd::SetSpeed{20});
   t.post(cmd::Play{true});
   std::this_thread::sleep_for(1500ms);
@@ -297,10 +309,10 @@ TEST(TrainingThread, SpeedShownIsTheRateTrainedAt) {
 // Every replacement of the run is announced (the views drop their trails), and
 // the toy lesson starts from the table it shows.
 TEST(TrainingThread, NewRunsAreNumberedAndTheToyLessonStartsFromItsTable) {
-  TrainingThread t(testdata::synthetic_dataset(), small_config());
-  const std::uint64_t run0 = t.snapshot()->run;
+  Worker t(1, testdata::synthetic_dataset(), small_config());
+  const std::uint64_t run0 = t.snapshot()->restarts;
   t.post(cmd::Reset{});
-  EXPECT_GT(settle(t)->run, run0);
+  EXPECT_GT(settle(t)->restarts, run0);
   const auto all = presets();
   for (std::size_t i = 0; i < all.size(); ++i)
     if (all[i].toy_data) t.post(cmd::ApplyPreset{int(i)});

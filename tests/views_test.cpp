@@ -22,6 +22,7 @@
 #include "core/pca.h"
 #include "core/snapshot.h"
 #include "core/trainer.h"
+#include "test_data.h"
 #include "gfx/gl.h"
 #include "gfx/heatmap.h"
 #include "gfx/point_layer.h"
@@ -84,8 +85,7 @@ std::shared_ptr<ev::Snapshot> snapshot_with(int emb) {
   auto s = std::make_shared<ev::Snapshot>();
   s->data = data;
   s->version = 1;
-  s->shape = ev::ModelShape{data->vocab.size(), 3, emb, 8};
-  s->params.assign(s->shape.count(), 0.0f);
+  ev::testdata::set_model(*s, ev::Model<float>(ev::testdata::mlp_spec(data->vocab.size(), 3, emb, 8)));
   return s;
 }
 
@@ -277,7 +277,7 @@ void check_points_land(int layer_from) {
   auto s = snapshot_with(2);
   const ev::Vocab& vocab = s->data->vocab;
   // Place every token on a grid, well apart; one row has a NaN that must be skipped.
-  float* C = s->params.data();  // (V, 2)
+  float* C = ev::testdata::table_of(*s).data();  // (V, 2)
   const int V = vocab.size();
   for (int i = 0; i < V; ++i) {
     C[2 * i] = float(i % 6) * 1.5f - 3.0f;
@@ -349,10 +349,10 @@ TEST(EmbeddingPanelTest, HoverClickWheelAndTrails) {
   Gui gui(800, 600);
   ASSERT_TRUE(gui.ok());
   auto s = snapshot_with(2);
-  const int V = s->shape.vocab;
+  const int V = s->spec.vocab;
   for (int i = 0; i < V; ++i) {
-    s->params[std::size_t(2 * i)] = float(i % 6);
-    s->params[std::size_t(2 * i + 1)] = float(i / 6);
+    ev::testdata::table_of(*s).data()[std::size_t(2 * i)] = float(i % 6);
+    ev::testdata::table_of(*s).data()[std::size_t(2 * i + 1)] = float(i / 6);
   }
   ev::ui::EmbeddingPanelState st;
   st.trail_interval_s = 0;  // record a position every frame
@@ -393,7 +393,7 @@ TEST(EmbeddingPanelTest, HoverClickWheelAndTrails) {
   // Moving the table leaves a trail of the previous positions.
   const std::size_t before = st.trails.size();
   for (int k = 1; k <= 3; ++k) {
-    for (float& v : s->params) v += 0.1f;
+    ev::testdata::table_of(*s).array() += 0.1f;
     s->version = std::uint64_t(10 + k);
     s->step = k;
     frame();
@@ -407,9 +407,9 @@ TEST(EmbeddingPanelTest, HoverClickWheelAndTrails) {
 
 TEST(EmbeddingPanelTest, PcaProjectionIsTheCoresAndStaysAligned) {
   auto s = snapshot_with(5);
-  const int V = s->shape.vocab;
+  const int V = s->spec.vocab;
   for (int i = 0; i < V; ++i)
-    for (int j = 0; j < 5; ++j) s->params[std::size_t(i * 5 + j)] = float(std::sin(1.3 * i + 0.7 * j * j) * (j + 1));
+    for (int j = 0; j < 5; ++j) ev::testdata::table_of(*s).data()[std::size_t(i * 5 + j)] = float(std::sin(1.3 * i + 0.7 * j * j) * (j + 1));
   ev::ui::EmbeddingPanelState st;
   ev::ui::update_projection(*s, st);
   ASSERT_EQ(st.used, ev::ui::Projection::Pca);
@@ -423,7 +423,7 @@ TEST(EmbeddingPanelTest, PcaProjectionIsTheCoresAndStaysAligned) {
   EXPECT_NE(st.x_label.find("% of variance"), std::string::npos);
   // A small change of the table must not flip an axis.
   const std::vector<float> before = st.xy;
-  for (float& v : s->params) v *= 1.001f;
+  ev::testdata::table_of(*s).array() *= 1.001f;
   s->version = 2;
   ev::ui::update_projection(*s, st);
   double dot = 0;
@@ -433,9 +433,9 @@ TEST(EmbeddingPanelTest, PcaProjectionIsTheCoresAndStaysAligned) {
 
 TEST(EmbeddingPanelTest, EveryProjectionCopesWithOneDimensionAndNonFiniteRows) {
   auto s = snapshot_with(1);
-  const int V = s->shape.vocab;
-  for (int i = 0; i < V; ++i) s->params[std::size_t(i)] = float(i);
-  s->params[3] = std::numeric_limits<float>::infinity();
+  const int V = s->spec.vocab;
+  for (int i = 0; i < V; ++i) ev::testdata::table_of(*s).data()[std::size_t(i)] = float(i);
+  ev::testdata::table_of(*s).data()[3] = std::numeric_limits<float>::infinity();
   for (ev::ui::Projection p : {ev::ui::Projection::Auto, ev::ui::Projection::Pca, ev::ui::Projection::Dims}) {
     ev::ui::EmbeddingPanelState st;
     st.projection = p;
@@ -445,13 +445,13 @@ TEST(EmbeddingPanelTest, EveryProjectionCopesWithOneDimensionAndNonFiniteRows) {
     EXPECT_EQ(st.xy[2 * 5 + 1], 0.0f);
   }
   auto t = snapshot_with(4);
-  for (std::size_t i = 0; i < t->params.size(); ++i) t->params[i] = float(std::cos(double(i)));
-  t->params[4 * 7 + 2] = NAN;  // row 7 is not finite: left out of the PCA and not drawn
+  for (Eigen::Index i = 0; i < ev::testdata::table_of(*t).size(); ++i) ev::testdata::table_of(*t).data()[i] = float(std::cos(double(i)));
+  ev::testdata::table_of(*t).data()[4 * 7 + 2] = NAN;  // row 7 is not finite: left out of the PCA and not drawn
   ev::ui::EmbeddingPanelState st;
   st.projection = ev::ui::Projection::Pca;
   ev::ui::update_projection(*t, st);
   EXPECT_TRUE(std::isnan(st.xy[2 * 7]));
-  for (int i = 0; i < t->shape.vocab; ++i) {
+  for (int i = 0; i < t->spec.vocab; ++i) {
     if (i != 7) {
       EXPECT_TRUE(std::isfinite(st.xy[2 * std::size_t(i)])) << i;
     }
@@ -460,7 +460,7 @@ TEST(EmbeddingPanelTest, EveryProjectionCopesWithOneDimensionAndNonFiniteRows) {
   st.dim_x = 3, st.dim_y = 99;  // out of range: clamped
   ev::ui::update_projection(*t, st);
   EXPECT_EQ(st.dim_y, 3);
-  EXPECT_EQ(st.xy[2 * 1], t->params[4 * 1 + 3]);
+  EXPECT_EQ(st.xy[2 * 1], ev::testdata::table_of(*t).data()[4 * 1 + 3]);
 }
 
 TEST(OnehotPanelTest, ContextsBecomeIdsPaddedWithTheBoundary) {
@@ -508,11 +508,11 @@ TEST(ViewsScreenshot, AllViewsAtTwoSizes) {
   s->version = 7;
   s->step = tr.step_count();
   s->config = tr.config();
-  s->shape = tr.model().shape;
-  s->params = tr.model().params;
-  s->loss = tr.history().points();
+  ev::testdata::set_model(*s, tr.model());
+  ev::LossMirror loss, val;
+  s->loss = loss.sync(tr.history().points(), tr.history().generation());
   s->loss_stride = tr.history().stride();
-  s->val = tr.history().val;
+  s->val = val.sync(tr.history().val, tr.history().generation());
   s->last_loss = s->loss.empty() ? 0 : s->loss.back().loss;
   const ev::Examples& ex = tr.examples(ev::Split::Train);
   for (std::int32_t row : tr.last_batch()) {
@@ -574,10 +574,9 @@ TEST(ViewsScreenshot, WordLevelVocabulary) {
   auto s = std::make_shared<ev::Snapshot>();
   s->data = data;
   s->version = 1;
-  s->shape = ev::ModelShape{data->vocab.size(), 3, 16, 8};
-  s->params.assign(s->shape.count(), 0.0f);
+  ev::testdata::set_model(*s, ev::Model<float>(ev::testdata::mlp_spec(data->vocab.size(), 3, 16, 8)));
   std::uint64_t x = 88172645463325252ull;
-  for (float& v : s->params) {  // xorshift: a reproducible spread of values
+  for (float& v : ev::testdata::table_of(*s).reshaped<Eigen::RowMajor>()) {  // xorshift: a reproducible spread of values
     x ^= x << 13, x ^= x >> 7, x ^= x << 17;
     v = float(double(x >> 11) / double(1ull << 53) * 2.0 - 1.0);
   }
@@ -594,7 +593,7 @@ TEST(ViewsScreenshot, WordLevelVocabulary) {
     draw_in_window("One-hot vs lookup", ImVec2(900, 0), ImVec2(700, 1000), [&] { ev::ui::draw_onehot_panel(*s, ctx, oh); });
     gui.end();
   }
-  const int V = s->shape.vocab;
+  const int V = s->spec.vocab;
   EXPECT_EQ(emb.instances.size(), std::size_t(V));
   EXPECT_GT(emb.labels_drawn, 10);
   EXPECT_LT(emb.labels_drawn, V / 10) << "overlapping labels were not hidden";

@@ -107,17 +107,45 @@ void use_pixel_exact_font_sampling() {
 App::App(const AppOptions& o) : recent_(config_dir().empty() ? "" : config_dir() + "/recent.txt") {
   std::string err;
   auto data = load_initial_data(o, &err);
-  trainer_ = std::make_unique<TrainingThread>(data, o.config);
-  if (o.play) trainer_->post(cmd::Play{true});
+  runs_.push_back(std::make_unique<Worker>(next_id_++, data, o.config));
+  if (o.play) trainer().post(cmd::Play{true});
   error_ = err;
   ctx_.notice = boundary_note(*data);
-  ctx_.post = [this](const Command& c) { trainer_->post(c); };
+  ctx_.post = [this](const Command& c) { trainer().post(c); };
+  ctx_.want_model = [this] { trainer().want_model(); };
   welcome_seen_file_ = o.welcome_seen_file;
   show_welcome_ = !welcome_seen_file_.empty() && !std::filesystem::exists(welcome_seen_file_);
-  snap_ = trainer_->snapshot();
+  snap_ = trainer().snapshot();
+  snaps_ = {snap_};
 }
 
-App::~App() { trainer_->stop(); }
+App::~App() {
+  for (auto& r : runs_) r->stop();
+}
+
+RunId App::add_run(const TrainConfig& cfg, std::shared_ptr<const Dataset> data) {
+  if (!data) data = trainer().snapshot()->data;
+  runs_.push_back(std::make_unique<Worker>(next_id_++, std::move(data), cfg));
+  return runs_.back()->id();
+}
+
+bool App::remove_run(RunId id) {
+  for (std::size_t i = 1; i < runs_.size(); ++i)
+    if (runs_[i]->id() == id) {
+      runs_.erase(runs_.begin() + std::ptrdiff_t(i));
+      return true;
+    }
+  return false;
+}
+
+bool App::post(RunId id, const Command& c) {
+  for (auto& r : runs_)
+    if (r->id() == id) {
+      r->post(c);
+      return true;
+    }
+  return false;
+}
 
 // The keyboard shortcuts, from every press queued since the last frame (not
 // from the key state, which misses a tap shorter than a frame).
@@ -313,7 +341,7 @@ void App::run_file_action(const std::string& path) {
       case FileAction::LoadSession: ctx_.post(cmd::LoadSession{path}); break;
       case FileAction::ExportTsv: write_projector_tsv(path, s.data->vocab.tokens(), s.C()); break;
       case FileAction::ExportWord2vec: write_word2vec(path, s.data->vocab.tokens(), s.C()); break;
-      case FileAction::ExportLossCsv: write_loss_csv(path, s.loss, s.val); break;
+      case FileAction::ExportLossCsv: write_loss_csv(path, s.loss.to_vector(), s.val.to_vector()); break;
       case FileAction::ExportPng:
         make_parent_dirs(path);
         screenshot_request_ = path;
@@ -467,7 +495,10 @@ void App::welcome_window() {
 }
 
 void App::frame(float frame_ms, float fps) {
-  snap_ = trainer_->snapshot();  // once per frame: every panel shows the same step
+  // Once per frame: every panel shows the same step of each run.
+  snaps_.clear();
+  for (const auto& r : runs_) snaps_.push_back(r->snapshot());
+  snap_ = snaps_.front();
   const Snapshot& s = *snap_;
   ctx_.frame_ms = frame_ms;
   ctx_.fps = fps;
@@ -493,7 +524,7 @@ void App::frame(float frame_ms, float fps) {
   ImGui::End();
   if (ImGui::Begin("Embeddings", nullptr, flags)) ui::draw_embedding_panel(s, ctx_, embedding_);
   ImGui::End();
-  if (ImGui::Begin("Loss", nullptr, flags)) ui::draw_loss_panel(s, ctx_, loss_);
+  if (ImGui::Begin("Loss", nullptr, flags)) ui::draw_loss_panel(snaps_, ctx_, loss_);
   ImGui::End();
   tools_window();
   welcome_window();

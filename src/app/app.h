@@ -1,4 +1,4 @@
-// app.h: the desktop app without its platform: the trainer thread, the panels
+// app.h: the desktop app without its platform: the runs, the panels
 // and their layout, the menu bar and the keyboard shortcuts. The frame loop
 // (main.cpp) and the GUI tests drive it the same way: call frame() between
 // ImGui::NewFrame() and ImGui::Render() with a GL context current.
@@ -11,7 +11,7 @@
 #include <string>
 
 #include "core/files.h"
-#include "core/training_thread.h"
+#include "core/worker.h"
 #include "ui/controls_panel.h"
 #include "ui/embedding_panel.h"
 #include "ui/file_browser.h"
@@ -64,7 +64,19 @@ class App {
   // every press counts even when it is released before that frame.
   void key_event(int key, bool repeat, bool ctrl, bool alt) { keys_.push_back({key, repeat, ctrl, alt}); }
 
-  TrainingThread& trainer() { return *trainer_; }
+  // The main run, the one the panels draw and the controls steer.
+  Worker& trainer() { return *runs_.front(); }
+  // Every run, the main one first; each trains on a thread of its own.
+  const std::vector<std::unique_ptr<Worker>>& runs() const { return runs_; }
+  // Starts another run beside the main one (paused), on the main run's data
+  // unless `data` is given; returns its id. Throws ev::Error when cfg does not fit.
+  RunId add_run(const TrainConfig& cfg, std::shared_ptr<const Dataset> data = nullptr);
+  // Stops and forgets a run other than the main one (false: no such run).
+  bool remove_run(RunId id);
+  // A command for one run by its id (false: no such run).
+  bool post(RunId id, const Command& c);
+  // The snapshots the last frame drew, in the order of runs().
+  const std::vector<SnapshotPtr>& snapshots() const { return snaps_; }
   ui::UiContext& context() { return ctx_; }
   // The snapshot the last frame drew.
   const SnapshotPtr& shown() const { return snap_; }
@@ -90,8 +102,10 @@ class App {
   void tool_tab(int i);
   void welcome_window();  // the content of the Tools window's i-th tab
 
-  std::unique_ptr<TrainingThread> trainer_;
-  SnapshotPtr snap_;
+  std::vector<std::unique_ptr<Worker>> runs_;  // runs_[0] is the main run
+  RunId next_id_ = 1;
+  SnapshotPtr snap_;                  // the main run's, this frame
+  std::vector<SnapshotPtr> snaps_;    // every run's, this frame
   ui::UiContext ctx_;
   ui::ControlsState controls_;
   ui::EmbeddingPanelState embedding_;

@@ -308,10 +308,10 @@ int main(int argc, char** argv) {
   cli.add_option("--fps", o.fps, "Most frames per second; 0: as many as possible (default: the display's refresh rate)")
       ->check(finite_range(0.0, 1000.0));
   cli.add_option("--lr", o.config.lr, "Initial learning rate")->check(finite_range(1e-8, 1e6));
-  cli.add_option("--emb", o.config.emb, "Initial embedding dimension")->check(CLI::Range(1, 64));
-  cli.add_option("--hidden", o.config.hidden, "Initial hidden layer size")->check(CLI::Range(1, 4096));
-  cli.add_option("--block", o.config.block, "Initial context length")->check(CLI::Range(1, 16));
-  cli.add_option("--batch", o.config.batch, "Initial minibatch size")->check(CLI::Range(1, 65536));
+  cli.add_option("--emb", o.config.emb, "Initial embedding dimension")->check(CLI::Range(1, ev::Limits::kMaxEmb));
+  cli.add_option("--hidden", o.config.hidden, "Initial hidden layer size")->check(CLI::Range(1, ev::Limits::kMaxHidden));
+  cli.add_option("--block", o.config.block, "Initial context length")->check(CLI::Range(1, ev::Limits::kMaxBlock));
+  cli.add_option("--batch", o.config.batch, "Initial minibatch size")->check(CLI::Range(1, ev::Limits::kMaxBatch));
   cli.add_option("--seed", o.config.seed, "Seed for the split, the initial parameters and the batches")
       ->transform(ev::cli::seed_value());
   try {

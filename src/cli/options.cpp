@@ -36,12 +36,18 @@ ParseResult parse_train_options(int argc, const char* const* argv) {
   ParseResult r;
   Options& o = r.options;
   ev::TrainConfig& cfg = o.config;
+  cfg.val_every = 0;
   CLI::App app{"embedviz-train: train the makemore MLP (Bengio et al. 2003) on a text file, headlessly."};
   app.add_option("--data", o.data, "Text file or pipe, one item per line (UTF-8). Default: /usr/share/dict/words, "
                                     "lowercased, letters a-z only, duplicates removed")
       ->check(non_empty_path());
   app.add_option("--tokenizer", o.tokenizer, "Tokens: 'char' (code points) or 'word' (whitespace-separated)")
       ->check(CLI::IsMember({"char", "word"}));
+  std::vector<std::string> family_names;
+  for (const ev::Family* f : ev::families()) family_names.push_back(f->name);
+  app.add_option("--model", cfg.family, "Model family: " + CLI::detail::join(family_names, ", ") + " (default mlp)")
+      ->check(CLI::IsMember(family_names));
+  app.add_flag("--direct", cfg.direct, "Direct connections from the context to the output (Bengio et al. 2003)");
   app.add_option("--steps", o.steps, "SGD steps")->check(CLI::Range(std::int64_t(0), std::int64_t(1) << 40));
   app.add_option("--block", cfg.block, "Context length")->check(CLI::Range(1, ev::Limits::kMaxBlock));
   app.add_option("--emb", cfg.emb, "Embedding dimension")->check(CLI::Range(1, ev::Limits::kMaxEmb));
@@ -51,8 +57,14 @@ ParseResult parse_train_options(int argc, const char* const* argv) {
   app.add_option("--lr-decay-step", o.lr_decay_step, "Step from which the rate is lr*lr-decay (default: steps/2)")
       ->check(CLI::Range(std::int64_t(0), std::int64_t(1) << 40));
   app.add_option("--lr-decay", cfg.lr_decay, "Learning-rate factor after the decay step")->check(finite_range(0.0, 1e6));
-  app.add_option("--seed", cfg.seed, "Seed for the split, the initial parameters and the batches")
+  app.add_option("--seed", cfg.seed, "Seed for the initial parameters and the batches (and the split, unless "
+                                     "--split-seed is given)")
       ->transform(seed_value());
+  app.add_option("--split-seed", o.split_seed, "Seed that shuffles the data into its training, validation and test "
+                                               "splits (default: --seed)")
+      ->transform(seed_value());
+  app.add_option("--val-every", cfg.val_every, "Record the validation loss every N steps (default 0: at the end only)")
+      ->check(CLI::Range(std::int64_t(0), std::int64_t(1) << 40));
   app.add_option("--threads", o.threads, "Threads for evaluating the splits")->check(CLI::Range(1, 256));
   app.add_flag("--json", o.json, "Print a JSON summary as the last line of stdout");
   app.add_flag("-q,--quiet", o.quiet, "No progress on stderr");
@@ -88,14 +100,15 @@ ParseResult parse_train_options(int argc, const char* const* argv) {
   // A resumed run keeps the hyperparameters it was saved with: flags that would
   // change them are refused rather than silently ignored.
   if (!o.resume.empty())
-    for (const char* flag : {"--tokenizer", "--block", "--emb", "--hidden", "--batch", "--lr", "--lr-decay-step",
-                             "--lr-decay", "--seed"})
+    for (const char* flag : {"--tokenizer", "--model", "--direct", "--block", "--emb", "--hidden", "--batch", "--lr",
+                             "--lr-decay-step", "--lr-decay", "--seed", "--split-seed", "--val-every"})
       if (app.count(flag) > 0) {
         r.exit_code = 2;
         r.message = std::string(flag) + " cannot be given with --resume: the session keeps its own hyperparameters";
         return r;
       }
   cfg.lr_decay_step = o.lr_decay_step >= 0 ? o.lr_decay_step : o.steps / 2;
+  if (app.count("--split-seed") == 0) o.split_seed = cfg.seed;
   r.run = true;
   return r;
 }

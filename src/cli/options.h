@@ -16,6 +16,7 @@ struct Options {
   std::string tokenizer = "char";   // char or word
   std::int64_t steps = 200000;      // SGD updates
   std::int64_t lr_decay_step = -1;  // -1: half of steps (already applied to config.lr_decay_step)
+  std::uint64_t split_seed = 42;    // shuffles the data before the split (default: --seed)
   int threads = 1;                  // threads for evaluation
   bool json = false;                // print a JSON summary as the last line of stdout
   bool quiet = false;               // no progress on stderr

@@ -18,7 +18,8 @@
 #include "core/error.h"
 #include "core/export.h"   // --export-tsv, --export-word2vec, --export-loss-csv
 #include "core/session.h"  // --resume, --save-session
-#include "core/trainer.h"
+#include "core/data.h"
+#include "core/run.h"
 
 namespace {
 
@@ -49,11 +50,6 @@ bool failed_to_learn(double final_loss, double first_loss, std::int64_t steps, i
 void check_stdout() {
   if (std::fflush(stdout) != 0 || std::ferror(stdout))
     throw ev::Error(std::string("cannot write to standard output: ") + std::strerror(errno));
-}
-
-double flops_per_step(const ev::TrainConfig& c, int vocab) {
-  // forward: 2 products; backward: 4 of the same sizes.
-  return 6.0 * c.batch * (double(c.block) * c.emb * c.hidden + double(c.hidden) * vocab);
 }
 
 // h:mm:ss or m:ss.
@@ -105,17 +101,20 @@ int main(int argc, char** argv) {
       if (o.data.empty()) {
         data = ev::load_session_data(*session);
       } else {
-        data = std::make_shared<ev::Dataset>(ev::load_dataset(o.data, session->tokenizer, session->config.seed));
+        ev::DataSpec spec = session->data();
+        spec.source = o.data;
+        data = ev::load_data(spec);
         ev::check_session_data(*session, *data);
       }
-    } else if (o.data.empty()) {
-      data = std::make_shared<ev::Dataset>(ev::make_dataset(ev::default_words(), tok, o.config.seed,
-                                                            std::string(ev::kDefaultWordList) + " (a-z words)"));
     } else {
-      data = std::make_shared<ev::Dataset>(ev::load_dataset(o.data, tok, o.config.seed));
+      ev::DataSpec spec = ev::default_data(o.split_seed);
+      spec.tokenizer = tok;
+      if (!o.data.empty()) spec.source = o.data;
+      data = ev::load_data(spec);
     }
-    ev::Trainer trainer = session ? ev::resume_session(*session, data) : ev::Trainer(data, o.config);
+    ev::Run run(1, session ? ev::resume_session(*session, data) : ev::Trainer(data, o.config));
     session.reset();  // its parameters are in the trainer now
+    const ev::Trainer& trainer = run.trainer();
     const ev::TrainConfig& cfg = trainer.config();
     const int V = data->vocab.size();
     // Evaluation threads need working memory of their own: counted before any step.
@@ -144,44 +143,31 @@ int main(int argc, char** argv) {
     auto last_report = t0;
     // Progress only on a terminal: one line, updated in place; a pipe or a file gets none.
     const bool live = !o.quiet && isatty(STDERR_FILENO);
-    double ema = 0;
-    // tanh saturates, so a huge rate rarely makes the loss non-finite in float:
-    // the loss just explodes and stays finite. A batch loss 100 times the first
-    // one (or log V, if larger) is divergence too; no sane run comes near it.
-    double first_loss = 0, batch_loss = 0;
+    double first_loss = 0;
     auto end_progress_line = [&] {
       if (live && last_report != t0) std::fputc('\n', stderr);
     };
     for (std::int64_t i = 0; i < o.steps; ++i) {
-      const ev::StepResult r = trainer.step();
-      if (i == 0 && r.finite) first_loss = r.loss;
-      const double bound = 100.0 * std::max(first_loss, std::log(double(V)));
-      if (!r.finite) {
+      const ev::Run::Outcome r = run.step();
+      if (i == 0) first_loss = run.first_loss();
+      if (r == ev::Run::Outcome::Diverged) {
         end_progress_line();
-        std::fprintf(stderr,
-                     "embedviz-train: training diverged at step %lld: the loss became %s with learning rate %g; "
+        const double loss = run.last_loss();
+        char what[64];
+        if (std::isfinite(loss)) std::snprintf(what, sizeof what, "%.4g (it began at %.4g)", loss, first_loss);
+        else std::snprintf(what, sizeof what, "%s", std::isnan(loss) ? "NaN" : "non-finite");
+        std::fprintf(stderr, "embedviz-train: training diverged at step %lld: the loss became %s with learning rate %g; "
                      "try a smaller --lr\n",
-                     (long long)trainer.step_count(), std::isnan(r.loss) ? "NaN" : "non-finite",
-                     trainer.lr());
+                     (long long)trainer.step_count(), what, trainer.lr());
         return 1;
       }
-      if (r.loss > bound) {
-        end_progress_line();
-        std::fprintf(stderr,
-                     "embedviz-train: training diverged at step %lld: the loss became %.4g (it began at %.4g) with "
-                     "learning rate %g; try a smaller --lr\n",
-                     (long long)(trainer.step_count() - 1), double(r.loss), first_loss,
-                     trainer.config().lr_at(trainer.step_count() - 1));
-        return 1;
-      }
-      ema = i == 0 ? r.loss : 0.99 * ema + 0.01 * r.loss;
-      batch_loss = r.loss;
       if (live && (i & 255) == 255 && clock::now() - last_report > std::chrono::milliseconds(200)) {
         last_report = clock::now();
-        show_progress(i + 1, o.steps, std::chrono::duration<double>(last_report - t0).count(), ema, batch_loss,
-                      trainer.lr(), false);
+        show_progress(i + 1, o.steps, std::chrono::duration<double>(last_report - t0).count(), run.smooth_loss(),
+                      run.last_loss(), trainer.lr(), false);
       }
     }
+    const double ema = run.smooth_loss();
     if (failed_to_learn(ema, first_loss, o.steps, V)) {
       std::fprintf(stderr,
                    "embedviz-train: training failed: after %lld steps the loss is %.4g (it began at %.4g), over 3 x ln(%d) = "
@@ -191,7 +177,7 @@ int main(int argc, char** argv) {
     }
     const double seconds = std::chrono::duration<double>(clock::now() - t0).count();
     const double sps = seconds > 0 ? double(o.steps) / seconds : 0.0;
-    if (live && o.steps > 0) show_progress(o.steps, o.steps, seconds, ema, batch_loss, trainer.lr(), true);
+    if (live && o.steps > 0) show_progress(o.steps, o.steps, seconds, ema, run.last_loss(), trainer.lr(), true);
 
     if (!o.quiet) std::fprintf(stderr, "evaluating...\n");
     const double train = trainer.evaluate(ev::Split::Train, o.threads);
@@ -199,15 +185,15 @@ int main(int argc, char** argv) {
     const auto& vals = trainer.history().val;
     const double val = !vals.empty() && vals.back().step == trainer.step_count()
                            ? trainer.evaluate(ev::Split::Val, o.threads)
-                           : trainer.record_val(o.threads);
+                           : run.mutable_trainer().record_val(o.threads);
     const double test = trainer.evaluate(ev::Split::Test, o.threads);
-    const double gflops = sps * flops_per_step(cfg, V) / 1e9;
+    const double gflops = sps * ev::family(cfg.family).step_flops(trainer.model().spec, cfg.batch) / 1e9;
     if (!o.quiet || !o.json)
       std::fprintf(o.json ? stderr : stdout,
                    "steps %lld  train %.4f  val %.4f  test %.4f  %.0f steps/s (%.1f GFLOP/s)\n",
                    (long long)o.steps, train, val, test, sps, gflops);
     if (!o.save_session.empty()) ev::save_session(ev::capture_session(trainer), o.save_session);
-    const auto C = trainer.model().p().C;  // (V, d)
+    const auto C = trainer.model().p(ev::family(cfg.family).embeddings(trainer.model().spec).front());  // (V, d)
     if (!o.export_tsv.empty()) {
       std::error_code ec;
       std::filesystem::create_directories(o.export_tsv, ec);

@@ -1,10 +1,12 @@
-// commands.h: what the UI asks of the trainer thread. Commands are queued and
-// applied by the trainer between steps, in the order they were posted.
+// commands.h: what the UI asks of a run. Commands are posted to the worker
+// that trains the run (by its id) and applied between steps, in order.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <variant>
+
+#include "models/model.h"
 
 namespace ev::cmd {
 
@@ -14,7 +16,7 @@ struct Reset {};                            // re-initialise from the seed, step
 struct SetLr { double lr; };                // applied live, no reset
 struct SetLrDecay { std::int64_t step; double factor; };
 struct SetBatch { int batch; };             // applied live, no reset
-struct SetShape { int block, emb, hidden; };  // new parameters: restarts from the seed
+struct SetModel { ModelSpec spec; };        // another family or size (vocab ignored): restarts from the seed
 struct SetSeed { std::uint64_t seed; };     // restarts from the new seed
 struct SetSpeed { double steps_per_s; };    // 0 = as fast as possible
 struct LoadData { std::string path; };      // train on another text file (errors reach Snapshot::message)
@@ -27,6 +29,6 @@ struct ApplyPreset { int index; };          // one of ev::presets(): sets the co
 
 namespace ev {
 using Command = std::variant<cmd::Play, cmd::Step, cmd::Reset, cmd::SetLr, cmd::SetLrDecay, cmd::SetBatch,
-                             cmd::SetShape, cmd::SetSeed, cmd::SetSpeed, cmd::LoadData, cmd::RestoreCheckpoint,
+                             cmd::SetModel, cmd::SetSeed, cmd::SetSpeed, cmd::LoadData, cmd::RestoreCheckpoint,
                              cmd::SaveSession, cmd::LoadSession, cmd::ApplyPreset>;
 }  // namespace ev

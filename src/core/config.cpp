@@ -9,14 +9,38 @@
 
 namespace ev {
 
+ModelSpec TrainConfig::spec(int vocab) const {
+  ModelSpec s;
+  s.family = family;
+  s.vocab = vocab;
+  s.block = block;
+  s.emb = emb;
+  s.hidden = hidden;
+  s.direct = direct;
+  s.heads = heads;
+  s.layers = layers;
+  return s;
+}
+
+void TrainConfig::set_spec(const ModelSpec& s) {
+  family = s.family;
+  block = s.block;
+  emb = s.emb;
+  hidden = s.hidden;
+  direct = s.direct;
+  heads = s.heads;
+  layers = s.layers;
+}
+
 double estimate_bytes(const TrainConfig& c, int vocab, std::size_t n_tokens, double data_bytes, int threads) {
-  const double V = vocab, k = c.block, d = c.emb, H = c.hidden, B = c.batch;
-  const double params = V * d + k * d * H + H + H * V + V;
-  const double acts = B * (2 * k * d + 2 * H + 3 * V);
+  const ModelSpec spec = c.spec(vocab);
+  const Family& f = family(c.family);
+  const double params = double(f.table(spec).count());
+  const double acts = f.activation_floats(spec, c.batch);
   // Evaluation runs 1024-row chunks; at least four chunks' worth is counted
   // (sampling, the teaching tools), and one chunk per extra thread.
-  const double eval_acts = 1024.0 * std::max(4, threads) * (2 * k * d + 2 * H + 3 * V);
-  const double examples = double(n_tokens) * (k + 1);
+  const double eval_acts = f.activation_floats(spec, 1024.0 * std::max(4, threads));
+  const double examples = double(n_tokens) * (c.block + 1);
   return 4 * (5 * params + acts + eval_acts + examples) + data_bytes;  // float/int32
 }
 
@@ -29,10 +53,14 @@ static void check_range(const char* name, double v, double lo, double hi) {
 }
 
 void validate(const TrainConfig& c, int vocab, std::size_t n_tokens, double data_bytes, int threads) {
+  family(c.family);  // throws for an unknown family
+  check_range("vocabulary", vocab, 2, Limits::kMaxVocab);
   check_range("block", c.block, 1, Limits::kMaxBlock);
   check_range("emb", c.emb, 1, Limits::kMaxEmb);
   check_range("hidden", c.hidden, 1, Limits::kMaxHidden);
   check_range("batch", c.batch, 1, Limits::kMaxBatch);
+  check_range("heads", c.heads, 1, Limits::kMaxHeads);
+  check_range("layers", c.layers, 1, Limits::kMaxLayers);
   check_range("lr", c.lr, Limits::kMinLr, Limits::kMaxLr);
   check_range("lr-decay", c.lr_decay, 0, 1e6);
   check_range("lr-decay-step", double(c.lr_decay_step), 0, 9e18);
@@ -50,9 +78,9 @@ void validate(const TrainConfig& c, int vocab, std::size_t n_tokens, double data
 
 std::string describe(const TrainConfig& c) {
   char buf[256];
-  std::snprintf(buf, sizeof buf, "block %d, emb %d, hidden %d, batch %d, lr %g (x%g from step %lld), seed %llu",
-                c.block, c.emb, c.hidden, c.batch, c.lr, c.lr_decay, (long long)c.lr_decay_step,
-                (unsigned long long)c.seed);
+  std::snprintf(buf, sizeof buf, "%s%s, block %d, emb %d, hidden %d, batch %d, lr %g (x%g from step %lld), seed %llu",
+                c.family.c_str(), c.direct ? " with direct connections" : "", c.block, c.emb, c.hidden, c.batch, c.lr,
+                c.lr_decay, (long long)c.lr_decay_step, (unsigned long long)c.seed);
   return buf;
 }
 

@@ -5,30 +5,42 @@
 #include <cstdint>
 #include <string>
 
-#include "model.h"
+#include "models/model.h"
 
 namespace ev {
 
 struct TrainConfig {
+  std::string family = "mlp";           // the model family (models/registry.cpp)
   int block = 3;                        // context length: how many tokens predict the next
   int emb = 10;                         // embedding dimension: numbers per token in C
   int hidden = 200;                     // neurons in the tanh hidden layer
+  bool direct = false;                  // direct connections from the context to the logits (Bengio et al. 2003)
+  int heads = 4;                        // attention heads (transformer families)
+  int layers = 1;                       // transformer blocks (transformer families)
   int batch = 32;                       // examples per SGD step
   double lr = 0.1;                      // learning rate until lr_decay_step
   std::int64_t lr_decay_step = 100000;  // from this step on the rate is lr * lr_decay
   double lr_decay = 0.1;                // factor applied at lr_decay_step
-  std::uint64_t seed = 42;              // seeds the split, the initial parameters and the batches
+  std::int64_t val_every = 10000;       // steps between validation losses while training (0: none)
+  std::uint64_t seed = 42;              // seeds the initial parameters and the batches (the split has its own)
 
-  ModelShape shape(int vocab) const { return {vocab, block, emb, hidden}; }
+  // The model these hyperparameters describe on a vocabulary of `vocab` tokens.
+  ModelSpec spec(int vocab) const;
+  // Takes the model's hyperparameters from a spec (all but the vocabulary).
+  void set_spec(const ModelSpec& s);
   double lr_at(std::int64_t step) const { return step < lr_decay_step ? lr : lr * lr_decay; }
 };
 
-// Valid ranges, shared by the CLI, the GUI's sliders and session loading.
+// Valid ranges: the one set used by the CLI's options, the app's flags, the
+// window's sliders and session loading.
 struct Limits {
   static constexpr int kMaxBlock = 64;
   static constexpr int kMaxEmb = 1024;
   static constexpr int kMaxHidden = 65536;
   static constexpr int kMaxBatch = 1 << 20;
+  static constexpr int kMaxHeads = 64;
+  static constexpr int kMaxLayers = 64;
+  static constexpr int kMaxVocab = 1 << 24;
   static constexpr double kMinLr = 1e-8;
   static constexpr double kMaxLr = 1e6;
   static constexpr double kMaxBytes = 8.0 * (1ull << 30);  // refuse runs needing more than 8 GiB

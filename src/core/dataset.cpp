@@ -106,6 +106,7 @@ class DatasetBuilder {
   Dataset finish(std::uint64_t seed) {
     check_memory();
     d_.checksum = h_;
+    d_.split_seed = seed;
     if (d_.items.size() < 10)
       throw Error(shown(d_.source) + ": " + std::to_string(d_.items.size()) +
                   " items is too few to split 80/10/10; at least 10 are needed");
@@ -211,7 +212,8 @@ void append_examples(const std::vector<int>& item, int block, Examples* out) {
 
 Examples build_examples(const Dataset& data, Split split, int block) {
   Examples ex;
-  ex.block = block;
+  ex.in = block;
+  ex.out = 1;
   const auto [b, e] = data.range(split);
   std::size_t n = 0;
   for (std::size_t i = b; i < e; ++i) n += data.items[i].size() + 1;

@@ -21,6 +21,7 @@ struct Dataset {
   std::size_t n_train = 0;             // items[0, n_train) are the training split
   std::size_t n_val = 0;               // the next n_val are validation, the rest test
   std::uint64_t checksum = 0;          // FNV-1a of the items' text, to recognise the data again
+  std::uint64_t split_seed = 0;        // the seed the items were shuffled and split with
   std::size_t boundary_chars = 0;      // '.' tokens in the text, read as the boundary token
   std::size_t n_tokens = 0;            // tokens in all items, boundaries not counted
 
@@ -54,14 +55,18 @@ Dataset load_dataset(const std::string& path, Tokenizer tokenizer, std::uint64_t
 constexpr const char* kDefaultWordList = "/usr/share/dict/words";
 std::vector<std::string> default_words(const std::string& path = kDefaultWordList);
 
-// (context -> next token) pairs: every position of every item of a split,
-// with the `block` previous tokens as context, padded with the boundary token.
+// The rows a model trains on: inputs X (N, in) and targets Y (N, out), token
+// ids, row-major; a target of -1 is padding. The MLP's rows are its (context
+// -> next token) pairs: every position of every item of a split, with the
+// `block` previous tokens as context, padded with the boundary token (out = 1).
 struct Examples {
-  int block = 0;
-  std::vector<std::int32_t> X;  // (N, block), row-major token ids
-  std::vector<std::int32_t> Y;  // (N) the token that follows each context
-  std::size_t size() const { return Y.size(); }
-  const std::int32_t* context(std::size_t i) const { return X.data() + i * std::size_t(block); }
+  int in = 0;   // ids per input row
+  int out = 1;  // targets per row
+  std::vector<std::int32_t> X;  // (N, in)
+  std::vector<std::int32_t> Y;  // (N, out)
+  std::size_t size() const { return out > 0 ? Y.size() / std::size_t(out) : 0; }
+  const std::int32_t* context(std::size_t i) const { return X.data() + i * std::size_t(in); }
+  const std::int32_t* targets(std::size_t i) const { return Y.data() + i * std::size_t(out); }
 };
 
 Examples build_examples(const Dataset& data, Split split, int block);

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "loss_history.h"
-#include "model.h"
+#include "models/model.h"
 #include "teach.h"
 
 namespace ev {

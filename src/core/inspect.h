@@ -10,7 +10,7 @@
 #include <limits>
 #include <vector>
 
-#include "model.h"
+#include "models/model.h"
 #include "trainer.h"
 
 namespace ev {

@@ -5,7 +5,7 @@
 
 #include <vector>
 
-#include "model.h"
+#include "models/model.h"
 
 namespace ev {
 

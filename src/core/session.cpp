@@ -1,15 +1,21 @@
 // session.cpp: the session file format, atomic saving, and resuming a Trainer.
 //
-// Payload, in order (strings are u32 length + bytes; floats are IEEE bit patterns):
-//   data_source, u64 data_checksum, u8 tokenizer,
+// Payload of version 2, in order (strings are u32 length + bytes; floats are
+// IEEE bit patterns):
+//   data_source, u64 data_checksum, u8 tokenizer, u64 split_seed,
 //   u32 V, V tokens,
-//   i32 block, emb, hidden, batch, f64 lr, i64 lr_decay_step, f64 lr_decay, u64 seed,
-//   u64 n_params, n_params f32,
+//   family, i32 block, emb, hidden, u8 direct, i32 heads, layers,
+//   i32 batch, f64 lr, i64 lr_decay_step, f64 lr_decay, i64 val_every, u64 seed,
+//   u32 n_tensors, n_tensors x (name, i32 rows, i32 cols), the parameter table,
+//   u64 n_params, n_params f32, u64 n_state, n_state f32 (the optimizer's),
 //   i64 step,
 //   i64 loss_stride, u64 loss_capacity, u64 n_points, n_points x (i64 step, f32 loss),
 //   i64 pending.step, f64 pending.sum, i64 pending.count,
 //   u64 n_val, n_val x (i64 step, f32 loss),
 //   4 x u64 rng state, u8 has_spare, f64 spare.
+// Version 1 had no split seed (the data was split with the initialisation
+// seed), the MLP's block, emb, hidden only, no val_every, no table and no
+// optimizer state.
 #include "session.h"
 
 #include <cmath>
@@ -26,7 +32,8 @@ namespace {
 constexpr char kMagic[8] = {'E', 'V', 'S', 'E', 'S', 'S', 'N', '\0'};
 constexpr std::size_t kHeaderBytes = 8 + 4 + 8 + 8;
 constexpr std::uint32_t kMaxSourceBytes = 4096;
-constexpr std::uint32_t kMaxVocab = 1u << 24;
+constexpr std::uint32_t kMaxVocab = Limits::kMaxVocab;
+constexpr std::uint32_t kMaxFamilyBytes = 64;  // family and tensor names
 constexpr std::uint64_t kMaxLossCapacity = std::uint64_t(1) << 30;
 constexpr std::uint64_t kMaxValPoints = std::uint64_t(1) << 26;
 
@@ -143,6 +150,7 @@ Session capture_session(const Trainer& t) {
   s.data_source = d.source;
   s.data_checksum = d.checksum;
   s.tokenizer = d.tokenizer;
+  s.split_seed = d.split_seed;
   s.vocab = d.vocab.tokens();
   s.config = t.config();
   s.params = t.model().params;
@@ -182,9 +190,9 @@ std::uint64_t session_length(std::string_view header, const std::string& name) {
     throw Error(shown(name) + ": not an embedviz session file (wrong magic bytes)");
   Reader h{header, sizeof kMagic, name};
   const std::uint32_t version = h.u32("header");
-  if (version != kSessionVersion)
+  if (version != 1 && version != kSessionVersion)
     throw Error(shown(name) + ": session format version " + std::to_string(version) +
-                " is not supported (this build reads " + std::to_string(kSessionVersion) + ")");
+                " is not supported (this build reads 1 to " + std::to_string(kSessionVersion) + ")");
   const std::uint64_t length = h.u64("header");
   if (length > kMaxSessionBytes - kHeaderBytes)
     throw Error(shown(name) + ": the header announces " + std::to_string(length) + " bytes; the limit is " +
@@ -200,20 +208,36 @@ std::string encode_session(const Session& s) {
   p.str(s.data_source);
   p.u64(s.data_checksum);
   p.u8(s.tokenizer == Tokenizer::Word ? 1 : 0);
+  p.u64(s.split_seed);
   p.u32(std::uint32_t(s.vocab.size()));
   for (const auto& tok : s.vocab) p.str(tok);
   const TrainConfig& c = s.config;
+  p.str(c.family);
   p.i32(c.block);
   p.i32(c.emb);
   p.i32(c.hidden);
+  p.u8(c.direct ? 1 : 0);
+  p.i32(c.heads);
+  p.i32(c.layers);
   p.i32(c.batch);
   p.f64(c.lr);
   p.i64(c.lr_decay_step);
   p.f64(c.lr_decay);
+  p.i64(c.val_every);
   p.u64(c.seed);
+  const ParamTable table = param_table(s.spec());
+  p.u32(std::uint32_t(table.size()));
+  for (const TensorInfo& t : table.tensors()) {
+    p.str(t.name);
+    p.i32(t.rows);
+    p.i32(t.cols);
+  }
   p.u64(s.params.size());
-  p.out.reserve(p.out.size() + 4 * s.params.size() + 1024 + 12 * (s.loss.size() + s.val.size()));
+  p.out.reserve(p.out.size() + 4 * (s.params.size() + s.optimizer_state.size()) + 1024 +
+                12 * (s.loss.size() + s.val.size()));
   for (float v : s.params) p.f32(v);
+  p.u64(s.optimizer_state.size());
+  for (float v : s.optimizer_state) p.f32(v);
   p.i64(s.step);
   p.i64(s.loss_stride);
   p.u64(s.loss_capacity);
@@ -238,6 +262,7 @@ std::string encode_session(const Session& s) {
 
 Session parse_session(std::string_view bytes, const std::string& name) {
   const std::uint64_t length = session_length(bytes, name);
+  const std::uint32_t version = Reader{bytes, sizeof kMagic, name}.u32("header");
   Reader h{bytes, sizeof kMagic + 4 + 8, name};
   const std::uint64_t checksum = h.u64("header");
   if (length != h.left())
@@ -254,6 +279,7 @@ Session parse_session(std::string_view bytes, const std::string& name) {
   const std::uint8_t tok = r.u8("tokenizer");
   if (tok > 1) r.fail("unknown tokenizer " + std::to_string(tok));
   s.tokenizer = tok == 1 ? Tokenizer::Word : Tokenizer::Char;
+  if (version >= 2) s.split_seed = r.u64("split seed");
 
   const std::uint32_t V = r.u32("vocabulary");
   if (V < 2 || V > kMaxVocab) r.fail("vocabulary size " + std::to_string(V) + " is out of range");
@@ -269,26 +295,58 @@ Session parse_session(std::string_view bytes, const std::string& name) {
     if (!(s.vocab[i - 1] < s.vocab[i])) r.fail("vocabulary is not sorted or has duplicates");
 
   TrainConfig& c = s.config;
+  if (version >= 2) c.family = r.str("configuration", kMaxFamilyBytes);
   c.block = r.i32("configuration");
   c.emb = r.i32("configuration");
   c.hidden = r.i32("configuration");
+  if (version >= 2) {
+    const std::uint8_t direct = r.u8("configuration");
+    if (direct > 1) r.fail("the direct-connections flag is invalid");
+    c.direct = direct == 1;
+    c.heads = r.i32("configuration");
+    c.layers = r.i32("configuration");
+  }
   c.batch = r.i32("configuration");
   c.lr = r.f64("configuration");
   c.lr_decay_step = r.i64("configuration");
   c.lr_decay = r.f64("configuration");
+  if (version >= 2) c.val_every = r.i64("configuration");
   c.seed = r.u64("configuration");
+  if (version < 2) s.split_seed = c.seed;  // version 1 split the data with the initialisation seed
   try {
     validate(c, int(V), 0);
+    if (c.val_every < 0) throw Error("val_every = " + std::to_string(c.val_every) + " is negative");
   } catch (const Error& e) {
     r.fail(e.what());
   }
 
-  const std::uint64_t n_params = r.count("parameters", s.shape().count(), 4);
-  if (n_params != s.shape().count())
-    r.fail("has " + std::to_string(n_params) + " parameters but its shape needs " +
-           std::to_string(s.shape().count()));
+  const ParamTable table = param_table(s.spec());
+  if (version >= 2) {
+    const std::uint32_t n = r.u32("parameter table");
+    if (n != std::uint32_t(table.size()))
+      r.fail("its parameter table has " + std::to_string(n) + " tensors; a " + c.family + " model of its shape has " +
+             std::to_string(table.size()));
+    for (const TensorInfo& t : table.tensors()) {
+      const std::string name = r.str("parameter table", kMaxFamilyBytes);
+      const std::int32_t rows = r.i32("parameter table"), cols = r.i32("parameter table");
+      if (name != t.name || rows != t.rows || cols != t.cols)
+        r.fail("tensor " + shown(name) + " (" + std::to_string(rows) + " x " + std::to_string(cols) +
+               ") does not match the model's " + t.name + " (" + std::to_string(t.rows) + " x " +
+               std::to_string(t.cols) + ")");
+    }
+  }
+  const std::uint64_t n_params = r.count("parameters", table.count(), 4);
+  if (n_params != table.count())
+    r.fail("has " + std::to_string(n_params) + " parameters but its shape needs " + std::to_string(table.count()));
   s.params.resize(static_cast<std::size_t>(n_params));
   for (auto& v : s.params) v = r.f32("parameters");
+  if (version >= 2) {
+    const std::uint64_t n_state = r.count("optimizer state", 4 * table.count(), 4);
+    if (n_state % std::max<std::uint64_t>(1, table.count()) != 0)
+      r.fail("its optimizer state is not a whole number of parameter buffers");
+    s.optimizer_state.resize(static_cast<std::size_t>(n_state));
+    for (auto& v : s.optimizer_state) v = r.f32("optimizer state");
+  }
 
   s.step = r.i64("step");
   if (s.step < 0 || s.step > Limits::kMaxStep)
@@ -336,21 +394,21 @@ void check_session_data(const Session& s, const Dataset& data) {
   if (s.data_checksum != data.checksum)
     throw Error("the session was trained on different data (" + shown(s.data_source) + "): " + shown(data.source) +
                 " has another checksum");
+  if (s.split_seed != data.split_seed)
+    throw Error("the session's data was split with seed " + std::to_string(s.split_seed) + ", this data with seed " +
+                std::to_string(data.split_seed));
   if (s.vocab != data.vocab.tokens())
     throw Error("the session's vocabulary (" + std::to_string(s.vocab.size()) + " tokens) differs from " +
                 shown(data.source) + "'s (" + std::to_string(data.vocab.size()) + " tokens)");
 }
 
 std::shared_ptr<const Dataset> load_session_data(const Session& s) {
-  Dataset d;
-  if (s.data_source == kToyLessonSource)
-    d = toy_lesson_dataset(s.config.seed);
-  else if (is_default_words(s.data_source))
-    d = make_dataset(default_words(), s.tokenizer, s.config.seed, s.data_source);
-  else
-    d = load_dataset(s.data_source, s.tokenizer, s.config.seed);
-  check_session_data(s, d);
-  return std::make_shared<const Dataset>(std::move(d));
+  DataSpec spec = s.data();
+  // Older builds named the word list with other words after its path.
+  if (spec.source != default_words_source() && is_default_words(spec.source)) spec.source = default_words_source();
+  std::shared_ptr<const Dataset> d = load_data(spec);
+  check_session_data(s, *d);
+  return d;
 }
 
 Trainer resume_session(const Session& s, std::shared_ptr<const Dataset> data) {

@@ -4,7 +4,7 @@
 // hyperparameters, the parameters, the step, the loss history and the batch
 // generator's state, so a resumed run continues bit-identically.
 //
-// File format (all integers little-endian):
+// File format (all integers little-endian), version 2 (version 1 still loads):
 //   8 bytes magic "EVSESSN\0", u32 version, u64 payload length,
 //   u64 FNV-1a checksum of the payload, then the payload (see session.cpp).
 // Every length is checked against a limit and against the bytes that remain
@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "config.h"
+#include "data.h"
 #include "dataset.h"
 #include "loss_history.h"
 #include "rng.h"
@@ -30,9 +31,11 @@ struct Session {
   std::string data_source;               // Dataset::source: a file path or a built-in data set's name
   std::uint64_t data_checksum = 0;       // Dataset::checksum of that data
   Tokenizer tokenizer = Tokenizer::Char; // how its lines became tokens
+  std::uint64_t split_seed = 42;         // the seed its items were split with (Dataset::split_seed)
   std::vector<std::string> vocab;        // tokens in id order; token 0 is the boundary
   TrainConfig config;                    // the hyperparameters in force
-  std::vector<float> params;             // laid out as config.shape(vocab.size()) says
+  std::vector<float> params;             // laid out as spec()'s parameter table says
+  std::vector<float> optimizer_state;    // the optimizer's buffers (none for SGD)
   std::int64_t step = 0;                 // SGD updates done
   std::vector<LossPoint> loss;           // LossHistory::points()
   std::int64_t loss_stride = 1;          // LossHistory::stride()
@@ -41,10 +44,11 @@ struct Session {
   std::vector<LossPoint> val;            // validation losses
   Rng::Saved rng{};                      // the batch generator
 
-  ModelShape shape() const { return config.shape(int(vocab.size())); }
+  ModelSpec spec() const { return config.spec(int(vocab.size())); }
+  DataSpec data() const { return {data_source, tokenizer, split_seed}; }
 };
 
-constexpr std::uint32_t kSessionVersion = 1;                        // bumped on any format change
+constexpr std::uint32_t kSessionVersion = 2;                        // bumped on any format change (1 still loads)
 constexpr std::uint64_t kMaxSessionBytes = std::uint64_t(1) << 34;  // 16 GiB: above the largest valid model
 constexpr std::uint32_t kMaxSessionTokenBytes = 1u << 16;            // longest token a session holds
 

@@ -13,23 +13,39 @@
 #include "inspect.h"
 #include "dataset.h"
 #include "loss_history.h"
-#include "model.h"
+#include "models/model.h"
 
 namespace ev {
 
+using RunId = std::uint64_t;
+
+// A table whose rows are tokens or positions (the MLP's C; wte, wpe), by name.
+struct NamedTable {
+  std::string name;
+  Mat<float> values;  // (rows, d)
+};
+
 struct Snapshot {
+  RunId run_id = 0;                      // which run this is a picture of
   std::uint64_t version = 0;             // increases with every publish
   std::uint64_t commands_applied = 0;    // commands the trainer had applied when this was built
   std::int64_t step = 0;                 // SGD updates done
   double epoch = 0;                      // training examples seen / training examples
   TrainConfig config;                    // the hyperparameters in force
   std::shared_ptr<const Dataset> data;   // vocabulary and items (shared, immutable)
-  ModelShape shape;                      // vocab, block, emb, hidden
-  std::vector<float> params;             // a copy of every parameter, laid out as ModelShape says
+  ModelSpec spec;                        // the model's family and hyperparameters
+  ParamTable table;                      // its tensors by name
+  // The embedding tables at `step`, token table first: copied at every
+  // publish, shared while they do not change.
+  std::shared_ptr<const std::vector<NamedTable>> embeddings;
+  // Every parameter, copied only while a view asks for them (Worker::want_model),
+  // at most a few times a second: may be from an earlier step, `model_step`.
+  std::shared_ptr<const Model<float>> model;
+  std::int64_t model_step = -1;
 
-  std::vector<LossPoint> loss;           // training loss, downsampled (see LossHistory)
+  LossSpan loss;                         // training loss, downsampled (see LossHistory), shared append-only
   std::int64_t loss_stride = 1;          // steps per point in `loss`
-  std::vector<LossPoint> val;            // validation loss at intervals
+  LossSpan val;                          // validation loss every config.val_every steps
   float last_loss = 0;                   // loss of the last batch
   float smooth_loss = 0;                 // exponential moving average of the batch loss
   float val_loss = 0;                    // latest validation loss (0 before the first)
@@ -46,14 +62,17 @@ struct Snapshot {
   double checkpoint_lr = 0;              // the learning rate in force there, which Restore brings back too
   std::string checkpoint_why;            // why those parameters were kept ("before the learning rate changed", ...)
   float bigram_loss = 0;                 // a counting bigram model's loss on the training split (0: none)
-  std::uint64_t run = 0;                 // increases whenever the run is replaced (reset, new data, session, lesson)
+  std::uint64_t restarts = 0;            // increases whenever the run restarts (reset, new data, session, lesson)
   std::string message;                   // latest error or notice for the user ("" when none)
   std::shared_ptr<const StepInspection> inspection;  // what the last Step command did (null after other changes)
   std::int64_t stop_at = -1;             // playing pauses at this step (a lesson's length; -1: never)
   int preset = -1;                       // index into ev::presets() of the lesson in force (-1: none)
 
-  ConstTensors<float> tensors() const { return ConstTensors<float>(params.data(), shape); }
-  Eigen::Map<const Mat<float>> C() const { return tensors().C; }  // (V, d)
+  // An embedding table by name (an empty matrix when the model has none of that name).
+  const Mat<float>& embedding(std::string_view name) const;
+  // The token table: the MLP's C, a transformer's wte. (V, d)
+  const Mat<float>& C() const;
+  std::size_t param_count() const { return table.count(); }
 };
 
 using SnapshotPtr = std::shared_ptr<const Snapshot>;

@@ -57,14 +57,6 @@ Mat<float> embedding_distances(const TableRef& C) {
   return D;
 }
 
-std::vector<TensorCount> parameter_counts(const ModelShape& s) {
-  auto t = [](const char* name, int rows, int cols) {
-    return TensorCount{name, rows, cols, std::size_t(rows) * std::size_t(cols)};
-  };
-  return {t(kTensorNames[0], s.vocab, s.emb), t(kTensorNames[1], s.in(), s.hidden), t(kTensorNames[2], 1, s.hidden),
-          t(kTensorNames[3], s.hidden, s.vocab), t(kTensorNames[4], 1, s.vocab)};
-}
-
 double ngram_table_log10(double vocab, int tokens) { return double(tokens) * std::log10(vocab); }
 
 ToyLesson toy_lesson() {
@@ -129,8 +121,8 @@ double bigram_loss(const Dataset& d, Split split) {
 }
 
 bool load_toy_lesson_table(Model<float>& m) {
-  if (m.shape.vocab != 5 || m.shape.emb != 2) return false;
-  m.p().C = toy_lesson().C;  // (5, 2)
+  if (m.spec.family != "mlp" || m.spec.vocab != 5 || m.spec.emb != 2) return false;
+  m.p("C") = toy_lesson().C;  // (5, 2)
   return true;
 }
 

@@ -3,7 +3,7 @@
 // the size of the n-gram table a neural model replaces, the built-in toy
 // lesson (the embedding lookup of Karpathy's makemore lecture 2, worked by
 // hand on five tokens) and the lesson presets.
-// Everything takes plain tables (a Snapshot's C(), a Model's p().C) so a panel
+// Everything takes plain tables (a Snapshot's C(), a Model's p("C")) so a panel
 // can call it on the frame's snapshot. Not for: drawing.
 #pragma once
 
@@ -13,11 +13,11 @@
 
 #include "config.h"
 #include "dataset.h"
-#include "model.h"
+#include "models/model.h"
 
 namespace ev {
 
-// A (V, d) table of row vectors, from a Snapshot's C(), a Model's p().C or a Mat.
+// A (V, d) table of row vectors, from a Snapshot's C(), a Model's p("C") or a Mat.
 using TableRef = Eigen::Ref<const Mat<float>>;
 
 // ---- nearest neighbours ----------------------------------------------------
@@ -46,15 +46,6 @@ Mat<float> onehot_distances(int vocab);
 Mat<float> embedding_distances(const TableRef& C);
 
 // ---- model facts -----------------------------------------------------------
-
-struct TensorCount {
-  const char* name;  // C, W1, b1, W2, b2
-  int rows, cols;    // its shape (a vector has 1 row)
-  std::size_t count; // rows * cols
-};
-
-// Parameters per tensor, in buffer order; they sum to shape.count().
-std::vector<TensorCount> parameter_counts(const ModelShape& shape);
 
 // log10 of the number of entries in a table of every sequence of `tokens`
 // tokens over a vocabulary of `vocab`: tokens * log10(vocab). A model with a

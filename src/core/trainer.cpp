@@ -27,9 +27,11 @@ Trainer::Trainer(std::shared_ptr<const Dataset> data, const TrainConfig& cfg) : 
 }
 
 void Trainer::build_examples() {
-  train_ = ev::build_examples(*data_, Split::Train, cfg_.block);
-  val_ = ev::build_examples(*data_, Split::Val, cfg_.block);
-  test_ = ev::build_examples(*data_, Split::Test, cfg_.block);
+  const ModelSpec spec = cfg_.spec(data_->vocab.size());
+  const Family& f = family(spec.family);
+  train_ = f.examples(*data_, Split::Train, spec);
+  val_ = f.examples(*data_, Split::Val, spec);
+  test_ = f.examples(*data_, Split::Test, spec);
 }
 
 const Examples& Trainer::examples(Split s) const {
@@ -37,34 +39,46 @@ const Examples& Trainer::examples(Split s) const {
 }
 
 void Trainer::reset() {
-  model_ = Model<float>(cfg_.shape(data_->vocab.size()));
-  init_normal(model_, cfg_.seed);
+  model_ = Model<float>(cfg_.spec(data_->vocab.size()));
+  init_model(model_, cfg_.seed);
+  net_ = family(cfg_.family).make_net(model_.spec);
   rng_.reseed(cfg_.seed ^ kBatchStream);
   step_ = 0;
   history_.clear();
   batch_rows_.clear();
-  act_ = Activations<float>();
   checkpoint_ = {0, model_.params, rng_.save()};
 }
 
+Batch Trainer::last_batch_ids() const {
+  Batch b;
+  b.B = int(batch_rows_.size());
+  b.in = train_.in;
+  b.out = train_.out;
+  b.X = bx_.data();
+  b.Y = by_.data();
+  return b;
+}
+
 StepResult Trainer::step() {
-  const int B = cfg_.batch, k = cfg_.block;
+  const int B = cfg_.batch;
+  const std::size_t in = std::size_t(train_.in), out = std::size_t(train_.out);
   batch_rows_.resize(std::size_t(B));
-  bx_.resize(std::size_t(B) * std::size_t(k));
-  by_.resize(std::size_t(B));
+  bx_.resize(std::size_t(B) * in);
+  by_.resize(std::size_t(B) * out);
   const Rng::Saved before = rng_.save();
   for (int b = 0; b < B; ++b) {
     const auto row = std::int32_t(rng_.below(train_.size()));
     batch_rows_[std::size_t(b)] = row;
-    std::copy_n(train_.context(std::size_t(row)), k, bx_.data() + std::size_t(b) * std::size_t(k));
-    by_[std::size_t(b)] = train_.Y[std::size_t(row)];
+    std::copy_n(train_.context(std::size_t(row)), in, bx_.data() + std::size_t(b) * in);
+    std::copy_n(train_.targets(std::size_t(row)), out, by_.data() + std::size_t(b) * out);
   }
-  const float loss = forward(model_, bx_.data(), by_.data(), B, act_);
+  const Batch batch = last_batch_ids();
+  const float loss = net_->forward(model_, batch);
   if (!std::isfinite(loss)) {
     rng_.restore(before);
     return {loss, false};
   }
-  backward(model_, bx_.data(), by_.data(), B, act_);
+  net_->backward(model_, batch);
   // Any NaN or infinity in the gradients makes this sum NaN (x * 0 is 0 only for finite x).
   const Eigen::Map<const Eigen::ArrayXf> g(model_.grads.data(), Eigen::Index(model_.grads.size()));
   if (!std::isfinite((g * 0.0f).sum())) {
@@ -102,7 +116,7 @@ void Trainer::set_batch(int batch) {
 
 void Trainer::set_config(const TrainConfig& c) {
   validate(c, data_->vocab.size(), token_count(*data_), dataset_bytes(*data_));
-  const bool new_examples = c.block != cfg_.block;
+  const bool new_examples = c.block != cfg_.block || c.family != cfg_.family;
   cfg_ = c;
   if (new_examples) build_examples();
   reset();
@@ -138,22 +152,33 @@ void Trainer::restore_checkpoint() {
 double mean_loss(const Model<float>& m, const Examples& ex, int threads) {
   const std::size_t n = ex.size();
   if (n == 0) return 0.0;
+  const Family& f = family(m.spec.family);
   // Rows per forward pass: big enough to keep the matrix products efficient,
   // small enough that the buffers (~1 MB at hidden 200) stay a minor transient.
   constexpr std::size_t kChunk = 1024;
   const std::size_t chunks = (n + kChunk - 1) / kChunk;
   threads = std::max(1, std::min<int>(threads, int(chunks)));
-  std::vector<double> sums(std::size_t(threads), 0.0);
+  std::vector<double> sums(std::size_t(threads), 0.0), counts(std::size_t(threads), 0.0);
   // A worker's exception (std::bad_alloc) must not escape its thread, which
   // would terminate the program: it is kept and rethrown on the caller's.
   std::vector<std::exception_ptr> errors(static_cast<std::size_t>(threads));
   auto work = [&](int t) {
     try {
-      Activations<float> a;
+      const std::unique_ptr<Net> net = f.make_net(m.spec);
       for (std::size_t c = std::size_t(t); c < chunks; c += std::size_t(threads)) {
         const std::size_t b = c * kChunk, e = std::min(n, b + kChunk);
-        const int rows = int(e - b);
-        sums[std::size_t(t)] += double(forward(m, ex.context(b), ex.Y.data() + b, rows, a)) * rows;
+        Batch batch;
+        batch.B = int(e - b);
+        batch.in = ex.in;
+        batch.out = ex.out;
+        batch.X = ex.context(b);
+        batch.Y = ex.targets(b);
+        // The loss is a mean over the targets that are not padding.
+        const auto targets = double(std::count_if(batch.Y, batch.Y + std::size_t(batch.B) * std::size_t(ex.out),
+                                                  [](std::int32_t y) { return y >= 0; }));
+        if (targets == 0) continue;
+        sums[std::size_t(t)] += double(net->forward(m, batch)) * targets;
+        counts[std::size_t(t)] += targets;
       }
     } catch (...) {
       errors[std::size_t(t)] = std::current_exception();
@@ -172,49 +197,39 @@ double mean_loss(const Model<float>& m, const Examples& ex, int threads) {
   for (auto& th : pool) th.join();
   for (const auto& e : errors)
     if (e) std::rethrow_exception(e);
-  double total = 0;
-  for (double s : sums) total += s;
-  return total / double(n);
-}
-
-std::vector<float> next_token_probs(const Model<float>& m, const std::vector<int>& context) {
-  const int k = m.shape.block;
-  std::vector<std::int32_t> ctx(std::size_t(k), 0);
-  const int n = int(context.size());
-  for (int j = 0; j < k; ++j) {
-    const int src = n - k + j;
-    ctx[std::size_t(j)] = src >= 0 ? context[std::size_t(src)] : 0;
-  }
-  Activations<float> a;
-  forward(m, ctx.data(), nullptr, 1, a);
-  return std::vector<float>(a.probs.data(), a.probs.data() + a.probs.cols());
+  double total = 0, count = 0;
+  for (std::size_t t = 0; t < sums.size(); ++t) total += sums[t], count += counts[t];
+  return count > 0 ? total / count : 0.0;
 }
 
 std::vector<int> sample_item(const Model<float>& m, Rng& rng, double temperature, int max_len) {
-  const int k = m.shape.block, V = m.shape.vocab;
-  std::vector<std::int32_t> ctx(std::size_t(k), 0);
+  const Family& f = family(m.spec.family);
+  const int V = m.spec.vocab;
+  const std::unique_ptr<Net> net = f.make_net(m.spec);
+  std::vector<std::int32_t> row(std::size_t(m.spec.block), Vocab::kBoundary);
   std::vector<int> out;
-  Activations<float> a;
   std::vector<double> p(static_cast<std::size_t>(V));
   temperature = std::max(temperature, 1e-3);
   while (int(out.size()) < max_len) {
-    forward(m, ctx.data(), nullptr, 1, a);
+    Batch b;
+    b.B = 1;
+    b.in = int(row.size());
+    b.X = row.data();
+    const int pos = f.context_row(m.spec, out, row.data());
+    net->forward(m, b);
+    const auto logits = net->logits().row(pos);
     double mx = -1e300;
-    for (int v = 0; v < V; ++v) mx = std::max(mx, double(a.logits(0, v)));
+    for (int v = 0; v < V; ++v) mx = std::max(mx, double(logits(v)));
     double sum = 0;
-    for (int v = 0; v < V; ++v) sum += p[std::size_t(v)] = std::exp((double(a.logits(0, v)) - mx) / temperature);
+    for (int v = 0; v < V; ++v) sum += p[std::size_t(v)] = std::exp((double(logits(v)) - mx) / temperature);
     double r = rng.uniform() * sum;
     int pick = V - 1;
     for (int v = 0; v < V; ++v) {
       r -= p[std::size_t(v)];
       if (r < 0) { pick = v; break; }
     }
-    if (pick == 0) break;
+    if (pick == Vocab::kBoundary) break;
     out.push_back(pick);
-    if (k > 0) {
-      std::rotate(ctx.begin(), ctx.begin() + 1, ctx.end());
-      ctx.back() = pick;
-    }
   }
   return out;
 }

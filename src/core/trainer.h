@@ -10,7 +10,7 @@
 #include "config.h"
 #include "dataset.h"
 #include "loss_history.h"
-#include "model.h"
+#include "models/model.h"
 #include "rng.h"
 
 namespace ev {
@@ -56,9 +56,12 @@ class Trainer {
   LossHistory& mutable_history() { return history_; }
   const Examples& examples(Split s) const;
 
-  // The last batch: row indices into examples(Split::Train).
+  // The last batch: row indices into examples(Split::Train), and the batch itself.
   const std::vector<std::int32_t>& last_batch() const { return batch_rows_; }
-  const Activations<float>& last_activations() const { return act_; }
+  Batch last_batch_ids() const;
+  // The family's forward and backward; after step() it holds the last batch's
+  // logits and probabilities, computed before the update.
+  const Net& net() const { return *net_; }
 
   // The batch generator's state, for sessions that resume bit-identically.
   Rng::Saved rng_state() const { return rng_.save(); }
@@ -76,7 +79,7 @@ class Trainer {
   TrainConfig cfg_;
   Model<float> model_;
   Examples train_, val_, test_;
-  Activations<float> act_;
+  std::unique_ptr<Net> net_;
   std::vector<std::int32_t> batch_rows_, bx_, by_;
   Rng rng_;
   std::int64_t step_ = 0;
@@ -88,15 +91,12 @@ class Trainer {
   } checkpoint_;
 };
 
-// Samples one new item: starts from a context of boundary tokens and draws
-// tokens from softmax(logits / temperature) until the boundary (or max_len).
+// Samples one new item: starts from the boundary token and draws tokens from
+// softmax(logits / temperature) until the boundary (or max_len).
 std::vector<int> sample_item(const Model<float>& m, Rng& rng, double temperature, int max_len = 64);
 
-// Probabilities of the next token after a context of ids (shorter contexts are
-// padded on the left with the boundary token; longer ones keep the last block).
-std::vector<float> next_token_probs(const Model<float>& m, const std::vector<int>& context);
-
-// The loss of a model on examples, chunked over `threads` threads.
+// The mean loss of a model over the targets of examples (padding excluded),
+// chunked over `threads` threads.
 double mean_loss(const Model<float>& m, const Examples& ex, int threads = 1);
 
 }  // namespace ev

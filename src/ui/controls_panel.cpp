@@ -60,7 +60,7 @@ void trouble_banner(const Snapshot& s, UiContext& ctx, const std::string& text, 
 }
 
 void warnings(const Snapshot& s, UiContext& ctx) {
-  const double uniform = std::log(double(std::max(2, s.shape.vocab)));
+  const double uniform = std::log(double(std::max(2, s.spec.vocab)));
   if (s.diverged) {
     trouble_banner(s, ctx, s.message, IM_COL32(115, 20, 20, 255));
   } else if (s.rising) {
@@ -68,7 +68,7 @@ void warnings(const Snapshot& s, UiContext& ctx) {
     std::snprintf(text, sizeof text,
                   "The loss is rising: smoothed %.3g, %.1f times a uniform guess (ln %d = %.2f, the dashed line on "
                   "the loss plot). Learning rate %g makes the steps overshoot. Lower it, or restore step %lld (%s).",
-                  double(s.smooth_loss), double(s.smooth_loss) / uniform, s.shape.vocab, uniform,
+                  double(s.smooth_loss), double(s.smooth_loss) / uniform, s.spec.vocab, uniform,
                   s.config.lr_at(s.step), (long long)s.checkpoint_step, s.checkpoint_why.c_str());
     trouble_banner(s, ctx, text, IM_COL32(110, 70, 10, 255));
   }
@@ -128,7 +128,7 @@ void training_controls(const Snapshot& s, UiContext& ctx, ControlsState& st, flo
     ctx.post(cmd::SetLrDecay{st.lr_decay_step, double(st.lr_decay)});
   tooltip("What the learning rate is multiplied by from the decay step on (x1: no decay).");
   ImGui::SetNextItemWidth(w * 0.62f);
-  if (ImGui::SliderInt("batch size", &st.batch, 1, 1024, "%d", ImGuiSliderFlags_Logarithmic))
+  if (ImGui::SliderInt("batch size", &st.batch, 1, Limits::kMaxBatch, "%d", ImGuiSliderFlags_Logarithmic))
     ctx.post(cmd::SetBatch{st.batch});
   tooltip("Examples per SGD step: larger batches give a less noisy gradient and cost more per step.");
   const TrainConfig& c = s.config;
@@ -169,22 +169,27 @@ bool int_slider(UiContext& ctx, const char* label, int* v, int lo, int hi, float
 void shape_controls(const Snapshot& s, UiContext& ctx, ControlsState& st, float w) {
   ImGui::Spacing();
   ImGui::TextDisabled("MODEL SHAPE (restarts training)");
-  bool shape_done = int_slider(ctx, "embedding dim", &st.emb, 1, 64, w * 0.62f, 0);
+  bool shape_done = int_slider(ctx, "embedding dim", &st.emb, 1, Limits::kMaxEmb, w * 0.62f, ImGuiSliderFlags_Logarithmic);
   tooltip("d: how many numbers each token's row of C has. 2 draws C itself; more are shown through PCA. "
           "- and + change it by one.");
-  shape_done |= int_slider(ctx, "hidden size", &st.hidden, 1, 1024, w * 0.62f, ImGuiSliderFlags_Logarithmic);
+  shape_done |= int_slider(ctx, "hidden size", &st.hidden, 1, Limits::kMaxHidden, w * 0.62f, ImGuiSliderFlags_Logarithmic);
   tooltip("Neurons in the tanh layer.");
-  shape_done |= int_slider(ctx, "block size", &st.block, 1, 16, w * 0.62f, 0);
+  shape_done |= int_slider(ctx, "block size", &st.block, 1, Limits::kMaxBlock, w * 0.62f, ImGuiSliderFlags_Logarithmic);
   tooltip("How many previous tokens the model sees to predict the next.");
-  if (shape_done && (st.emb != s.config.emb || st.hidden != s.config.hidden || st.block != s.config.block))
-    ctx.post(cmd::SetShape{st.block, st.emb, st.hidden});
+  if (shape_done && (st.emb != s.config.emb || st.hidden != s.config.hidden || st.block != s.config.block)) {
+    ModelSpec spec = s.spec;
+    spec.block = st.block;
+    spec.emb = st.emb;
+    spec.hidden = st.hidden;
+    ctx.post(cmd::SetModel{spec});
+  }
   ImGui::SetNextItemWidth(w * 0.62f);
   ImGui::InputInt("seed", &st.seed);
   if (ImGui::IsItemDeactivatedAfterEdit() && std::uint64_t(st.seed) != s.config.seed)
     ctx.post(cmd::SetSeed{std::uint64_t(std::max(0, st.seed))});
   tooltip("The random seed of the initial parameters, the batches and the data split. Changing it restarts.");
   char facts[96];
-  std::snprintf(facts, sizeof facts, "%zu parameters, vocabulary of %d", s.params.size(), s.shape.vocab);
+  std::snprintf(facts, sizeof facts, "%zu parameters, vocabulary of %d", s.param_count(), s.spec.vocab);
   wrapped_disabled(ctx, facts);
 }
 }  // namespace

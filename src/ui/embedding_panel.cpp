@@ -100,15 +100,15 @@ TokenClass classify_token(const std::string& token, int id) {
 }
 
 void update_projection(const Snapshot& s, EmbeddingPanelState& st) {
-  const int V = s.shape.vocab, d = s.shape.emb;
+  const int V = s.spec.vocab, d = s.spec.emb;
   // A new run (reset, new data, a loaded session, a lesson) starts new trails:
   // none drawn from where the old run's points were.
-  const bool reset = s.shape != st.shape || s.step < st.step || s.run != st.run;
-  st.run = s.run;
+  const bool reset = s.spec != st.spec || s.step < st.step || s.restarts != st.run;
+  st.run = s.restarts;
   st.version = s.version;
   st.step = s.step;
   ++st.projections;
-  if (V <= 0 || d <= 0 || s.params.size() < s.shape.count()) {
+  if (V <= 0 || d <= 0 || s.C().rows() < s.spec.vocab) {
     st.xy.clear();
     return;
   }
@@ -123,7 +123,7 @@ void update_projection(const Snapshot& s, EmbeddingPanelState& st) {
     st.pca.reset();
     st.plot.auto_fit = true;
   }
-  st.shape = s.shape;
+  st.spec = s.spec;
   st.used = use;
 
   const auto C = s.C();  // (V, d)
@@ -174,7 +174,7 @@ void draw_embedding_panel(const Snapshot& s, UiContext& ctx, EmbeddingPanelState
     IdScope() { ImGui::PushID("embedding"); }
     ~IdScope() { ImGui::PopID(); }
   } id_scope;
-  const int V = s.shape.vocab, d = s.shape.emb;
+  const int V = s.spec.vocab, d = s.spec.emb;
   const Vocab* vocab = s.data ? &s.data->vocab : nullptr;
 
   // Controls row.
@@ -214,7 +214,7 @@ void draw_embedding_panel(const Snapshot& s, UiContext& ctx, EmbeddingPanelState
     if (button(ctx, "fit")) st.plot.auto_fit = true;
     tooltip("Fit all the points in view again (or double-click the plot).");
   }
-  if (!vocab || V <= 0 || d <= 0 || s.params.size() < s.shape.count() || vocab->size() < V) {
+  if (!vocab || V <= 0 || d <= 0 || s.C().rows() < s.spec.vocab || vocab->size() < V) {
     ImGui::TextDisabled("No embedding table yet.");
     return;
   }
@@ -222,7 +222,7 @@ void draw_embedding_panel(const Snapshot& s, UiContext& ctx, EmbeddingPanelState
   // milliseconds per PCA, so while training it is re-projected at 10 Hz.
   const double now = ImGui::GetTime();
   const bool large = double(V) * double(d) > 2e5;
-  if (changed || st.shape != s.shape ||
+  if (changed || st.spec != s.spec ||
       (s.version != st.version && (!large || now - st.last_projection_time >= 0.1))) {
     update_projection(s, st);
     st.last_projection_time = now;

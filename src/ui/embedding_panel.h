@@ -45,7 +45,7 @@ struct EmbeddingPanelState {
   std::uint64_t version = ~0ull;
   std::uint64_t run = 0;                 // Snapshot::run of the last snapshot seen
   std::int64_t step = -1;                // step of that snapshot (a smaller one means a reset)
-  ModelShape shape{};
+  ModelSpec spec{};
   Projection used = Projection::Auto;    // what `xy` is: Auto means the table's own columns
   std::unique_ptr<Pca> pca;              // the last basis, passed back in to keep it aligned
   std::vector<float> xy;                 // (V, 2) projected positions; NaN where not finite

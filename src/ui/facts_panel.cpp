@@ -26,23 +26,22 @@ std::string power_of_ten(double log10v) {
 
 void draw_facts_panel(const Snapshot& s, UiContext& ctx) {
   ImGui::PushID("facts");
-  const auto counts = parameter_counts(s.shape);
   if (ImGui::BeginTable("params", 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit)) {
     ImGui::TableSetupColumn("tensor");
     ImGui::TableSetupColumn("shape");
     ImGui::TableSetupColumn("parameters");
     ImGui::TableHeadersRow();
     std::size_t total = 0;
-    for (const TensorCount& t : counts) {
+    for (const TensorInfo& t : s.table.tensors()) {
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
-      ImGui::TextUnformatted(t.name);
+      ImGui::TextUnformatted(t.name.c_str());
       ImGui::TableNextColumn();
       if (t.rows == 1) ImGui::Text("(%d)", t.cols);
       else ImGui::Text("(%d, %d)", t.rows, t.cols);
       ImGui::TableNextColumn();
-      ImGui::Text("%zu", t.count);
-      total += t.count;
+      ImGui::Text("%zu", t.size());
+      total += t.size();
     }
     ImGui::TableNextRow();
     ImGui::TableNextColumn();
@@ -52,14 +51,14 @@ void draw_facts_panel(const Snapshot& s, UiContext& ctx) {
     ImGui::Text("%zu", total);
     ImGui::EndTable();
   }
-  const int V = s.shape.vocab, k = s.shape.block;
+  const int V = s.spec.vocab, k = s.spec.block;
   const double lg = ngram_table_log10(V, k + 1);
   ImGui::Spacing();
   char buf[512];
   std::snprintf(buf, sizeof buf,
                 "A counting table over the same context (%d tokens, then the next) needs V^(block+1) = %d^%d = %s "
                 "entries. This model uses %zu numbers and shares what it learns between similar tokens.",
-                k, V, k + 1, power_of_ten(lg).c_str(), s.params.size());
+                k, V, k + 1, power_of_ten(lg).c_str(), s.param_count());
   wrapped_text(ctx, buf);
   ImGui::Spacing();
   std::snprintf(buf, sizeof buf,

@@ -62,7 +62,7 @@ void draw_inspector_panel(const Snapshot& s, UiContext& ctx) {
     if (in->in_batch[std::size_t(v)]) moved.push_back(v);
   std::sort(moved.begin(), moved.end(), [&](int a, int b) { return in->movement[std::size_t(a)] > in->movement[std::size_t(b)]; });
   std::snprintf(buf, sizeof buf, "%zu of %d rows of C moved (arrows on the embedding view).", moved.size(),
-                s.shape.vocab);
+                s.spec.vocab);
   wrapped_text(ctx, buf);
   if (!in->unmoved.empty()) {
     std::string names;

@@ -34,7 +34,7 @@ void reference_line(double y, const std::string& label, ImU32 colour) {
 }
 
 // The index of the point whose step is nearest x, in a list sorted by step.
-std::size_t nearest(const std::vector<LossPoint>& pts, double x) {
+std::size_t nearest(const LossSpan& pts, double x) {
   auto it = std::lower_bound(pts.begin(), pts.end(), x, [](const LossPoint& p, double v) { return double(p.step) < v; });
   std::size_t i = std::size_t(it - pts.begin());
   if (i >= pts.size()) return pts.size() - 1;
@@ -43,8 +43,15 @@ std::size_t nearest(const std::vector<LossPoint>& pts, double x) {
 }
 }  // namespace
 
-void smooth_series(const std::vector<LossPoint>& pts, float smoothing, std::vector<double>* xs,
-                   std::vector<double>* ys) {
+// One colour for each run beside the main one, in order.
+ImU32 run_colour(std::size_t i) {
+  static const ImU32 colours[] = {IM_COL32(240, 120, 200, 255), IM_COL32(120, 220, 160, 255),
+                                  IM_COL32(230, 220, 90, 255), IM_COL32(170, 140, 255, 255),
+                                  IM_COL32(90, 210, 230, 255), IM_COL32(250, 170, 120, 255)};
+  return colours[i % (sizeof colours / sizeof colours[0])];
+}
+
+void smooth_series(const LossSpan& pts, float smoothing, std::vector<double>* xs, std::vector<double>* ys) {
   xs->clear();
   ys->clear();
   const double a = std::clamp(double(smoothing), 0.0, 0.9999);
@@ -65,7 +72,34 @@ std::string loss_text(float loss) {
   return buf;
 }
 
-void draw_loss_panel(const Snapshot& s, UiContext& ctx, LossPanelState& st) {
+void draw_loss_panel(const Snapshot& s, UiContext& ctx, LossPanelState& st) { draw_loss_panel({SnapshotPtr(&s, [](const Snapshot*) {})}, ctx, st); }
+
+namespace {
+// The other runs' smoothed curves and validation points, and their extents.
+void draw_other_runs(const std::vector<SnapshotPtr>& runs, LossPanelState& st) {
+  for (std::size_t i = 1; i < runs.size(); ++i) {
+    const Snapshot& o = *runs[i];
+    LossPanelState::Other& c = st.others[o.run_id];
+    if (c.version != o.version) {
+      c.version = o.version;
+      smooth_series(o.loss, st.smoothing, &c.x, &c.y);
+    }
+    char name[48];
+    std::snprintf(name, sizeof name, "run %llu", (unsigned long long)o.run_id);
+    plot::PlotLine(name, plot::make_series(c.x.data(), c.y.data(), c.x.size(), sizeof(double)), run_colour(i - 1), 2.0f);
+    if (!o.val.empty())
+      plot::PlotScatter(nullptr, plot::make_series(&o.val[0].step, &o.val[0].loss, o.val.size(), sizeof(LossPoint)),
+                        run_colour(i - 1), 4.0f);
+  }
+  for (auto it = st.others.begin(); it != st.others.end();) {  // forget runs that are gone
+    const bool alive = std::any_of(runs.begin(), runs.end(), [&](const SnapshotPtr& r) { return r->run_id == it->first; });
+    it = alive ? std::next(it) : st.others.erase(it);
+  }
+}
+}  // namespace
+
+void draw_loss_panel(const std::vector<SnapshotPtr>& runs, UiContext& ctx, LossPanelState& st) {
+  const Snapshot& s = *runs.front();
   // Own ID scope, so two views can share one window without clashing widget IDs.
   struct IdScope {
     IdScope() { ImGui::PushID("loss"); }
@@ -88,13 +122,16 @@ void draw_loss_panel(const Snapshot& s, UiContext& ctx, LossPanelState& st) {
                 loss_text(s.val.empty() ? 0.0f : s.val.back().loss).c_str());
   wrapped_text(ctx, stats);
 
-  if (s.version != st.version || st.smoothing != st.smoothing_used) {
-    st.version = s.version;
+  std::uint64_t versions = 0;  // changes when any run's does
+  for (const SnapshotPtr& r : runs) versions = versions * 1000003u + r->version;
+  if (versions != st.version || st.smoothing != st.smoothing_used) {
+    if (st.smoothing != st.smoothing_used) st.others.clear();
+    st.version = versions;
     st.smoothing_used = st.smoothing;
     smooth_series(s.loss, st.smoothing, &st.smooth_x, &st.smooth_y);
     double lo = 1e300, hi = -1e300, lo_pos = 1e300;
     std::int64_t xmax = 1;
-    auto take = [&](const std::vector<LossPoint>& v) {
+    auto take = [&](const LossSpan& v) {
       for (const LossPoint& p : v) {
         if (!std::isfinite(p.loss)) continue;
         lo = std::min(lo, double(p.loss));
@@ -103,10 +140,12 @@ void draw_loss_panel(const Snapshot& s, UiContext& ctx, LossPanelState& st) {
         xmax = std::max(xmax, p.step + s.loss_stride);
       }
     };
-    take(s.loss);
-    take(s.val);
+    for (const SnapshotPtr& r : runs) {
+      take(r->loss);
+      take(r->val);
+    }
     // The landmarks stay in view: a uniform guess and the bigram model.
-    const double uniform = std::log(double(std::max(2, s.shape.vocab)));
+    const double uniform = std::log(double(std::max(2, s.spec.vocab)));
     for (double y : {uniform, double(s.bigram_loss)})
       if (y > 0) lo = std::min(lo, y), hi = std::max(hi, y), lo_pos = std::min(lo_pos, y);
     if (lo > hi) lo = 1, hi = 10;
@@ -116,7 +155,7 @@ void draw_loss_panel(const Snapshot& s, UiContext& ctx, LossPanelState& st) {
 
   if (!plot::BeginPlot("##loss", st.plot)) return;
   plot::SetupAxes("step", "loss (cross-entropy, nats)", plot::kAxisNone, st.log_scale ? plot::kAxisLog : plot::kAxisNone);
-  if (s.loss.empty() && s.val.empty()) plot::SetupFit(0, 1000, 1, 30);  // a plausible frame until data arrives
+  if (st.x_max <= 1 && s.loss.empty() && s.val.empty()) plot::SetupFit(0, 1000, 1, 30);  // a plausible frame until data arrives
   else plot::SetupFit(0, double(st.x_max), st.log_scale ? st.y_min_pos : std::min(0.0, st.y_min), st.y_max);
   // Drawn bottom to top: the faint per-step band, the validation line, the
   // smoothed curve over it, the validation markers on top.
@@ -140,9 +179,10 @@ void draw_loss_panel(const Snapshot& s, UiContext& ctx, LossPanelState& st) {
                    kTrainSmooth, 2.0f);
   }
   if (have_val) plot::PlotScatter("validation", v, kVal, 4.0f);
+  draw_other_runs(runs, st);
   char label[96];
-  std::snprintf(label, sizeof label, "uniform guess: ln %d = %.2f", s.shape.vocab, std::log(double(s.shape.vocab)));
-  reference_line(std::log(double(s.shape.vocab)), label, kUniform);
+  std::snprintf(label, sizeof label, "uniform guess: ln %d = %.2f", s.spec.vocab, std::log(double(s.spec.vocab)));
+  reference_line(std::log(double(s.spec.vocab)), label, kUniform);
   if (s.bigram_loss > 0) {
     std::snprintf(label, sizeof label, "bigram counts: %.2f", double(s.bigram_loss));
     reference_line(double(s.bigram_loss), label, kBigram);

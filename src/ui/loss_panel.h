@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -26,19 +27,27 @@ struct LossPanelState {
   std::vector<double> smooth_x, smooth_y;  // the smoothed curve
   double y_min = 1, y_max = 10, y_min_pos = 1;  // finite extents (y_min_pos: smallest > 0)
   std::int64_t x_max = 1;
+  // The smoothed curves of the other runs drawn beside the main one.
+  struct Other {
+    std::uint64_t version = ~0ull;
+    std::vector<double> x, y;
+  };
+  std::map<RunId, Other> others;
 
   LossPanelState() { plot.show_legend = true; }
 };
 
 // Exponential moving average of ys with bias correction (so the curve starts
 // at the first value, not at 0). Non-finite inputs are skipped.
-void smooth_series(const std::vector<LossPoint>& pts, float smoothing, std::vector<double>* xs,
-                   std::vector<double>* ys);
+void smooth_series(const LossSpan& pts, float smoothing, std::vector<double>* xs, std::vector<double>* ys);
 
 // A loss as the panels print it: 4 decimals, or "-" before there is one (never a made-up 0).
 std::string loss_text(float loss);
 
-// Draws the view into the current ImGui window.
+// Draws the view of one run into the current ImGui window.
 void draw_loss_panel(const Snapshot& s, UiContext& ctx, LossPanelState& st);
+// The same, of the first run, with the others' smoothed curves and validation
+// points over it, one colour each.
+void draw_loss_panel(const std::vector<SnapshotPtr>& runs, UiContext& ctx, LossPanelState& st);
 
 }  // namespace ev::ui

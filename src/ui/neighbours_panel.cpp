@@ -12,7 +12,7 @@ namespace ev::ui {
 void draw_neighbours_panel(const Snapshot& s, UiContext& ctx, NeighboursPanelState& st) {
   ImGui::PushID("neighbours");
   const Vocab& vocab = s.data->vocab;
-  const int V = s.shape.vocab;
+  const int V = s.spec.vocab;
   const int tok = token_picker(s, ctx);
   ImGui::SameLine();
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);

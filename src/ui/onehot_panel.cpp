@@ -138,8 +138,8 @@ void draw_onehot_panel(const Snapshot& s, UiContext& ctx, OnehotPanelState& st) 
     IdScope() { ImGui::PushID("onehot"); }
     ~IdScope() { ImGui::PopID(); }
   } id_scope;
-  const int V = s.shape.vocab, d = s.shape.emb, block = s.shape.block;
-  if (!s.data || V <= 0 || d <= 0 || block <= 0 || s.params.size() < s.shape.count() || s.data->vocab.size() < V) {
+  const int V = s.spec.vocab, d = s.spec.emb, block = s.spec.block;
+  if (!s.data || V <= 0 || d <= 0 || block <= 0 || s.C().rows() < s.spec.vocab || s.data->vocab.size() < V) {
     ImGui::TextDisabled("No embedding table yet.");
     return;
   }

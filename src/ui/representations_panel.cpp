@@ -35,7 +35,7 @@ void draw_map(ImDrawList* dl, gfx::Heatmap* hm, ImVec2 at, float side, float max
 void draw_representations_panel(const Snapshot& s, UiContext& ctx, RepresentationsPanelState& st) {
   ImGui::PushID("representations");
   const Vocab& vocab = s.data->vocab;
-  const int V = s.shape.vocab, d = s.shape.emb;
+  const int V = s.spec.vocab, d = s.spec.emb;
   ImGui::TextDisabled("THREE WAYS TO GIVE A TOKEN TO A NETWORK");
   const int tok = token_picker(s, ctx);  // clicking a point in the embedding view selects too
   tooltip("The token to show three ways. Clicking a point in the embedding view picks it too.");

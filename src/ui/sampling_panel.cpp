@@ -22,12 +22,6 @@ std::string join(const Dataset& d, const std::vector<int>& ids) {
   return out;
 }
 
-// A model that shares nothing with the trainer: a copy of the snapshot's parameters.
-Model<float> model_of(const Snapshot& s) {
-  Model<float> m(s.shape);
-  m.params = s.params;
-  return m;
-}
 }  // namespace
 
 std::unordered_set<std::string> training_items(const Dataset& d) {
@@ -38,6 +32,14 @@ std::unordered_set<std::string> training_items(const Dataset& d) {
 }
 
 void draw_sampling_panel(const Snapshot& s, UiContext& ctx, SamplingPanelState& st) {
+  // Sampling runs the whole model: the snapshot carries a read-only copy of
+  // its parameters while this panel asks for them, refreshed a few times a second.
+  if (ctx.want_model) ctx.want_model();
+  if (!s.model) {
+    ImGui::TextDisabled("Waiting for the model's parameters...");
+    return;
+  }
+  const Model<float>& m = *s.model;
   ImGui::PushID("sampling");
   if (st.indexed != s.data.get()) {
     st.train_items = training_items(*s.data);
@@ -63,10 +65,9 @@ void draw_sampling_panel(const Snapshot& s, UiContext& ctx, SamplingPanelState& 
   same_line_if_fits(ImGui::GetFrameHeight() + gap + ImGui::CalcTextSize("live").x);
   ImGui::Checkbox("live", &st.live);
   tooltip("Sample again (with the same seed) whenever the model changes, up to four times a second.");
-  if (st.live && st.sampled_version != s.version && now - st.last_sample_time > 0.25) resample = true;
+  if (st.live && st.sampled_model != s.model && now - st.last_sample_time > 0.25) resample = true;
   if (st.samples.empty()) resample = true;
 
-  const Model<float> m = model_of(s);
   if (resample) {
     Rng rng(st.seed);
     st.samples.clear();
@@ -76,7 +77,7 @@ void draw_sampling_panel(const Snapshot& s, UiContext& ctx, SamplingPanelState& 
       st.known.push_back(st.train_items.count(st.samples.back()) > 0);
     }
     st.last_sample_time = now;
-    st.sampled_version = s.version;
+    st.sampled_model = s.model;
   }
   // The samples, then the next-token probabilities below them: the tab scrolls.
   const ImVec4 known_colour(0.55f, 0.8f, 1.0f, 1.0f);
@@ -95,7 +96,7 @@ void draw_sampling_panel(const Snapshot& s, UiContext& ctx, SamplingPanelState& 
   ImGui::SetNextItemWidth(font * 8);
   ImGui::InputText("context", st.context, sizeof st.context);
   tooltip("Type the last tokens; shorter contexts are padded on the left with the boundary '.'.");
-  const ParsedContext pc = parse_context(st.context, *s.data, s.shape.block);
+  const ParsedContext pc = parse_context(st.context, *s.data, s.spec.block);
   if (!pc.error.empty()) {
     ImGui::TextColored(ImVec4(1, 0.5f, 0.4f, 1), "%s", pc.error.c_str());
   } else {

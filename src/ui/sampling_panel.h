@@ -9,7 +9,7 @@
 #include <unordered_set>
 #include <vector>
 
-#include "core/model.h"
+#include "core/models/model.h"
 #include "core/rng.h"
 #include "core/snapshot.h"
 #include "ui/ui_context.h"
@@ -25,7 +25,7 @@ struct SamplingPanelState {
   std::vector<std::string> samples;
   std::vector<bool> known;     // sample i is in the training split
   double last_sample_time = -1e9;
-  std::uint64_t sampled_version = ~0ull;
+  std::shared_ptr<const Model<float>> sampled_model;  // the parameters the samples came from
   const Dataset* indexed = nullptr;        // the data the set below was built from
   std::unordered_set<std::string> train_items;
 };

@@ -36,7 +36,7 @@ float draw_step_arrows(const Snapshot& s, const EmbeddingPanelState& st, ImDrawL
   // Only while the view shows the table the inspection ended with.
   if (!in || in->steps.empty() || in->steps.back().step + 1 != s.step) return 0;
   const int V = int(in->C_before.rows());
-  if (V != s.shape.vocab || st.xy.size() != std::size_t(V) * 2) return 0;
+  if (V != s.spec.vocab || st.xy.size() != std::size_t(V) * 2) return 0;
   const std::vector<float> before = project_like_view(st, in->C_before);
 
   // Pixel length of each move, and a factor that makes the longest ~70 px.

@@ -9,7 +9,7 @@ namespace ev::ui {
 
 int token_picker(const Snapshot& s, UiContext& ctx) {
   const Vocab& vocab = s.data->vocab;
-  const int V = s.shape.vocab;
+  const int V = s.spec.vocab;
   int tok = ctx.selected_token >= 0 && ctx.selected_token < V ? ctx.selected_token : std::min(1, V - 1);
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
   if (ImGui::BeginCombo("token", vocab.token(tok).c_str())) {

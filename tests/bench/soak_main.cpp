@@ -1,5 +1,5 @@
 // embedviz-soak: a long run of the app's engine without a window, for
-// tests/bench/soak.sh to watch the resident memory of. A TrainingThread trains
+// tests/bench/soak.sh to watch the resident memory of. A Worker trains
 // as fast as it can (publishing snapshots and recording validation losses as
 // in the app) while this thread plays the UI: it loads the latest snapshot 60
 // times a second and reads its parameters and loss curve, as the panels do.
@@ -13,7 +13,8 @@
 
 #include "core/dataset.h"
 #include "core/error.h"
-#include "core/training_thread.h"
+#include "core/data.h"
+#include "core/worker.h"
 
 int main(int argc, char** argv) {
   std::int64_t steps = 2'000'000;
@@ -30,13 +31,12 @@ int main(int argc, char** argv) {
     }
   }
   try {
-    std::shared_ptr<const ev::Dataset> data =
-        data_path.empty() ? std::make_shared<const ev::Dataset>(ev::make_dataset(
-                                ev::default_words(), ev::Tokenizer::Char, 42, ev::kDefaultWordList))
-                          : std::make_shared<const ev::Dataset>(ev::load_dataset(data_path, ev::Tokenizer::Char, 42));
+    ev::DataSpec spec = ev::default_data(42);
+    if (!data_path.empty()) spec.source = data_path;
+    const std::shared_ptr<const ev::Dataset> data = ev::load_data(spec);
     ev::TrainConfig cfg;
     cfg.lr_decay_step = steps / 2;
-    ev::TrainingThread tt(data, cfg);
+    ev::Worker tt(1, data, cfg);
     tt.post(ev::cmd::Play{true});
     const auto t0 = std::chrono::steady_clock::now();
     ev::SnapshotPtr s = tt.snapshot();
@@ -48,7 +48,11 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "embedviz-soak: diverged at step %lld: %s\n", (long long)s->step, s->message.c_str());
         return 1;
       }
-      if (!s->params.empty()) checksum += s->params[s->params.size() / 2];
+      // As the app does: the embedding table every frame, every parameter
+      // while a view (sampling) asks for them.
+      tt.want_model();
+      if (s->C().size()) checksum += s->C()(0, 0);
+      if (s->model) checksum += s->model->params[s->model->params.size() / 2];
       if (!s->loss.empty()) checksum += s->loss.back().loss;
     }
     tt.post(ev::cmd::Play{false});

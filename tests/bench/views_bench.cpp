@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "../test_data.h"
 #include "core/dataset.h"
 #include "core/snapshot.h"
 #include "gfx/point_renderer.h"
@@ -54,7 +55,7 @@ void BM_LossPanelFrame(benchmark::State& state) {
   int w = 0, h = 0;
   io.Fonts->GetTexDataAsRGBA32(&px, &w, &h);  // builds the atlas; no GPU needed
   ev::Snapshot snap;
-  snap.loss = fake_history(state.range(0));
+  snap.loss = ev::LossMirror().sync(fake_history(state.range(0)), 1);
   snap.step = state.range(0);
   ev::ui::LossPanelState st;
   ev::ui::UiContext ctx;
@@ -131,10 +132,10 @@ void BM_ViewsFrame(benchmark::State& state) {
   auto data = std::make_shared<ev::Dataset>(ev::make_dataset(items, ev::Tokenizer::Char, 1, "bench"));
   ev::Snapshot snap;
   snap.data = data;
-  snap.shape = ev::ModelShape{data->vocab.size(), 3, 2, 100};
-  snap.params.assign(snap.shape.count(), 0.0f);
-  for (std::size_t i = 0; i < snap.params.size(); ++i) snap.params[i] = float(std::sin(double(i) * 1.7));
-  snap.loss = fake_history(30000);
+  ev::Model<float> model(ev::testdata::mlp_spec(data->vocab.size(), 3, 2, 100));
+  for (std::size_t i = 0; i < model.params.size(); ++i) model.params[i] = float(std::sin(double(i) * 1.7));
+  ev::testdata::set_model(snap, model);
+  snap.loss = ev::LossMirror().sync(fake_history(30000), 1);
   ev::ui::EmbeddingPanelState emb;
   ev::ui::LossPanelState loss;
   ev::ui::OnehotPanelState oh;
@@ -189,18 +190,18 @@ void BM_EmbeddingView(benchmark::State& state) {
   auto data = std::make_shared<ev::Dataset>(ev::make_dataset(items, ev::Tokenizer::Word, 1, "bench"));
   ev::Snapshot snap;
   snap.data = data;
-  snap.shape = ev::ModelShape{data->vocab.size(), 3, 2, 16};
-  snap.params.assign(snap.shape.count(), 0.0f);
+  ev::testdata::set_model(snap, ev::Model<float>(ev::testdata::mlp_spec(data->vocab.size(), 3, 2, 16)));
+  float* C = ev::testdata::table_of(snap).data();  // (V, 2)
   // A clustered cloud, as trained embeddings are: a few blobs of different sizes.
   std::uint64_t x = 88172645463325252ull;
   auto next = [&x] {
     x ^= x << 13, x ^= x >> 7, x ^= x << 17;
     return double(x >> 11) / double(1ull << 53);
   };
-  for (int i = 0; i < snap.shape.vocab; ++i) {
+  for (int i = 0; i < snap.spec.vocab; ++i) {
     const double blob = double(i % 5), r = 0.2 + 0.15 * blob, a = 6.2831853 * next(), rr = r * std::sqrt(next());
-    snap.params[std::size_t(2 * i)] = float(std::cos(blob * 1.3) * 1.5 + rr * std::cos(a));
-    snap.params[std::size_t(2 * i + 1)] = float(std::sin(blob * 1.3) * 1.5 + rr * std::sin(a));
+    C[std::size_t(2 * i)] = float(std::cos(blob * 1.3) * 1.5 + rr * std::cos(a));
+    C[std::size_t(2 * i + 1)] = float(std::sin(blob * 1.3) * 1.5 + rr * std::sin(a));
   }
   ev::ui::EmbeddingPanelState emb;
   emb.show_trails = false;  // trails are drawn for small vocabularies only
@@ -209,7 +210,7 @@ void BM_EmbeddingView(benchmark::State& state) {
   for (auto _ : state) {
     // As while training: every frame a slightly different table.
     const float drift = 1e-4f * float(frame++ % 100);
-    snap.params[0] += drift;
+    C[0] += drift;
     ++snap.version;
     ImGui_ImplOpenGL3_NewFrame();
     ImGui::NewFrame();

@@ -37,7 +37,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   try {
     const ev::Session s = ev::parse_session(file, "fuzz.evs");
-    if (s.params.size() != s.shape().count()) std::abort();
+    if (s.params.size() != ev::param_table(s.spec()).count()) std::abort();
     // The fuzzer's memory limit is far below the 8 GiB the product allows;
     // sizes between the two are legal but not worth exercising here.
     if (ev::estimate_bytes(s.config, int(s.vocab.size()), 1000) > 256.0 * (1 << 20)) return 0;

@@ -1,0 +1,37 @@
+// data.h: what a run trains on, described apart from the run: where the text
+// comes from, how it becomes tokens, and the seed of its split. Kept in
+// sessions, so a resumed run splits its data exactly as the original did
+// whatever its initialisation seed has become since. Several runs share one
+// loaded data set (a shared_ptr to an immutable Dataset).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "dataset.h"
+
+namespace ev {
+
+struct DataSpec {
+  std::string source;                     // a file path, or a built-in data set's name (below)
+  Tokenizer tokenizer = Tokenizer::Char;  // how its lines become tokens
+  std::uint64_t split_seed = 42;          // shuffles the items before the 80/10/10 split
+};
+
+// The built-in data sets, named by their source:
+// the system word list (kDefaultWordList), lowercased, a-z only, no duplicates;
+std::string default_words_source();
+// and the toy lesson's four-token text (teach.h, kToyLessonSource).
+
+// The default data: the system word list, character tokens.
+DataSpec default_data(std::uint64_t split_seed = 42);
+
+// Loads what a spec describes: a built-in data set by its name, else the file.
+// Throws ev::Error with one line naming the problem.
+std::shared_ptr<const Dataset> load_data(const DataSpec& spec);
+
+// The spec that loads `d` again.
+DataSpec spec_of(const Dataset& d);
+
+}  // namespace ev

@@ -1,0 +1,206 @@
+// mlp.cpp: forward and backward of the makemore MLP, by hand, with Eigen.
+// Shapes: B batch rows, k = block, d = emb, H = hidden, V = vocab.
+#include "mlp.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "../rng.h"
+
+namespace ev {
+
+ParamTable mlp_table(const ModelSpec& s) {
+  const int in = s.block * s.emb;
+  ParamTable t;
+  t.add("C", s.vocab, s.emb, true);
+  t.add("W1", in, s.hidden);
+  t.add("b1", 1, s.hidden);
+  t.add("W2", s.hidden, s.vocab);
+  t.add("b2", 1, s.vocab);
+  if (s.direct) t.add("Wd", in, s.vocab);
+  return t;
+}
+
+template <class T>
+void MlpActivations<T>::resize(const ModelSpec& s, int B) {
+  const int in = s.block * s.emb;
+  if (rows == B && emb.cols() == in && h.cols() == s.hidden && logits.cols() == s.vocab) return;
+  rows = B;
+  emb.resize(B, in);
+  h.resize(B, s.hidden);
+  logits.resize(B, s.vocab);
+  probs.resize(B, s.vocab);
+  dlogits.resize(B, s.vocab);
+  dh.resize(B, s.hidden);
+  demb.resize(B, in);
+}
+
+template <class T>
+void mlp_init(Model<T>& m, std::uint64_t seed) {
+  Rng rng(seed);
+  for (auto& v : m.params) v = T(rng.normal());
+  std::fill(m.grads.begin(), m.grads.end(), T(0));
+}
+
+template <class T>
+T mlp_forward(const Model<T>& m, const Batch& bt, MlpActivations<T>& a) {
+  const ModelSpec& s = m.spec;
+  const int k = s.block, d = s.emb, B = bt.B;
+  const std::int32_t *X = bt.X, *Y = bt.Y;
+  a.resize(s, B);
+  const T* P = m.params.data();
+  const ParamTable& t = m.table;
+  const auto C = tensor(P, t[kMlpC]);     // (V, d)
+  const auto W1 = tensor(P, t[kMlpW1]);   // (k*d, H)
+  const auto b1 = vector(P, t[kMlpb1]);   // (H)
+  const auto W2 = tensor(P, t[kMlpW2]);   // (H, V)
+  const auto b2 = vector(P, t[kMlpb2]);   // (V)
+
+  // emb = C[X].view(B, k*d)
+  for (int b = 0; b < B; ++b)
+    for (int j = 0; j < k; ++j)
+      a.emb.row(b).segment(j * d, d) = C.row(X[b * k + j]);  // (d)
+
+  a.h.noalias() = a.emb * W1;                           // (B, H) = (B, k*d)(k*d, H)
+  a.h.rowwise() += b1;                                  // (B, H)
+  a.h = a.h.array().tanh();                             // (B, H)
+  a.logits.noalias() = a.h * W2;                        // (B, V) = (B, H)(H, V)
+  if (s.direct) a.logits.noalias() += a.emb * tensor(P, t[kMlpWd]);  // (B, V) += (B, k*d)(k*d, V)
+  a.logits.rowwise() += b2;                             // (B, V)
+
+  // Softmax with the row maximum subtracted, so exp never overflows. The
+  // shifted logits are exponentiated as one contiguous (B*V) block: exp runs
+  // vectorised over all of it, with no scalar tail at the end of each row.
+  Eigen::Matrix<T, Eigen::Dynamic, 1> maxes(B);                               // (B)
+  for (int b = 0; b < B; ++b) {
+    maxes(b) = a.logits.row(b).maxCoeff();
+    a.probs.row(b) = a.logits.row(b).array() - maxes(b);                      // (V)
+  }
+  a.probs = a.probs.array().exp();                                            // (B, V)
+  const Eigen::Matrix<T, Eigen::Dynamic, 1> sums = a.probs.rowwise().sum();   // (B)
+  a.probs.array().colwise() /= sums.array();                                  // (B, V)
+
+  if (!Y) return T(0);
+  // loss_b = -log softmax(logits_b)[y_b] = log(sum) + max - logit_y
+  T loss = 0;
+  for (int b = 0; b < B; ++b) loss += std::log(sums(b)) + maxes(b) - a.logits(b, Y[b]);
+  return loss / T(B);
+}
+
+template <class T>
+void mlp_backward(Model<T>& m, const Batch& bt, MlpActivations<T>& a) {
+  const ModelSpec& s = m.spec;
+  const int k = s.block, d = s.emb, B = bt.B;
+  const std::int32_t *X = bt.X, *Y = bt.Y;
+  const T* P = m.params.data();
+  T* G = m.grads.data();
+  const ParamTable& t = m.table;
+  const auto W1 = tensor(P, t[kMlpW1]);   // (k*d, H)
+  const auto W2 = tensor(P, t[kMlpW2]);   // (H, V)
+  auto gC = tensor(G, t[kMlpC]);          // (V, d)
+  auto gW1 = tensor(G, t[kMlpW1]);        // (k*d, H)
+  auto gb1 = vector(G, t[kMlpb1]);        // (H)
+  auto gW2 = tensor(G, t[kMlpW2]);        // (H, V)
+  auto gb2 = vector(G, t[kMlpb2]);        // (V)
+
+  // d(mean CE)/d(logits) = (softmax - onehot(y)) / B, and the bias gradient
+  // summed in the same pass over the rows, in row order: a fixed order keeps
+  // two identical runs identical to the last bit (Eigen's colwise().sum()
+  // into a Map changes its order with the buffer's alignment).
+  const T inv_B = T(1) / T(B);
+  gb2.setZero();                                                    // (V)
+  for (int b = 0; b < B; ++b) {
+    a.dlogits.row(b) = a.probs.row(b) * inv_B;                      // (V)
+    a.dlogits(b, Y[b]) -= inv_B;
+    gb2 += a.dlogits.row(b);                                        // (V)
+  }
+
+  gW2.noalias() = a.h.transpose() * a.dlogits;          // (H, V) = (H, B)(B, V)
+  a.dh.noalias() = a.dlogits * W2.transpose();          // (B, H) = (B, V)(V, H)
+  // Through tanh (1 - h^2) and the bias gradient in one pass, rows in order.
+  gb1.setZero();                                        // (H)
+  for (int b = 0; b < B; ++b) {
+    a.dh.row(b).array() *= T(1) - a.h.row(b).array().square();  // (H)
+    gb1 += a.dh.row(b);                                           // (H)
+  }
+  gW1.noalias() = a.emb.transpose() * a.dh;             // (k*d, H) = (k*d, B)(B, H)
+  a.demb.noalias() = a.dh * W1.transpose();             // (B, k*d) = (B, H)(H, k*d)
+  if (s.direct) {
+    const auto Wd = tensor(P, t[kMlpWd]);               // (k*d, V)
+    tensor(G, t[kMlpWd]).noalias() = a.emb.transpose() * a.dlogits;  // (k*d, V) = (k*d, B)(B, V)
+    a.demb.noalias() += a.dlogits * Wd.transpose();     // (B, k*d) += (B, V)(V, k*d)
+  }
+
+  // The lookup's gradient is sparse: only rows of C that were looked up get any.
+  gC.setZero();                                         // (V, d)
+  for (int b = 0; b < B; ++b)
+    for (int j = 0; j < k; ++j)
+      gC.row(X[b * k + j]) += a.demb.row(b).segment(j * d, d);  // (d)
+}
+
+template struct MlpActivations<float>;
+template struct MlpActivations<double>;
+#define EV_INSTANTIATE(T)                                                              \
+  template void mlp_init<T>(Model<T>&, std::uint64_t);                                 \
+  template T mlp_forward<T>(const Model<T>&, const Batch&, MlpActivations<T>&);        \
+  template void mlp_backward<T>(Model<T>&, const Batch&, MlpActivations<T>&);
+EV_INSTANTIATE(float)
+EV_INSTANTIATE(double)
+#undef EV_INSTANTIATE
+
+// ---- the family ----
+
+namespace {
+
+class MlpNet final : public Net {
+ public:
+  float forward(const Model<float>& m, const Batch& b) override { return mlp_forward(m, b, a_); }
+  void backward(Model<float>& m, const Batch& b) override { mlp_backward(m, b, a_); }
+  const Mat<float>& logits() const override { return a_.logits; }
+  const Mat<float>& probs() const override { return a_.probs; }
+
+ private:
+  MlpActivations<float> a_;
+};
+
+Examples mlp_examples(const Dataset& d, Split split, const ModelSpec& s) { return build_examples(d, split, s.block); }
+
+// The last `block` ids of the context, padded on the left with the boundary.
+int mlp_context_row(const ModelSpec& s, const std::vector<int>& context, std::int32_t* row) {
+  const int k = s.block, n = int(context.size());
+  for (int j = 0; j < k; ++j) {
+    const int src = n - k + j;
+    row[j] = src >= 0 ? context[std::size_t(src)] : Vocab::kBoundary;
+  }
+  return 0;
+}
+
+double mlp_activation_floats(const ModelSpec& s, double rows) {
+  return rows * (2.0 * s.block * s.emb + 2.0 * s.hidden + 3.0 * s.vocab);
+}
+
+// The matrix products: 2 forward, 4 backward, of (B, k*d)(k*d, H) and (B, H)(H, V)
+// (and (B, k*d)(k*d, V) with direct connections), 2 flops a multiply-add.
+double mlp_step_flops(const ModelSpec& s, int batch) {
+  const double in = double(s.block) * s.emb;
+  return 6.0 * batch * (in * s.hidden + double(s.hidden) * s.vocab + (s.direct ? in * s.vocab : 0.0));
+}
+
+std::vector<std::string> mlp_embeddings(const ModelSpec&) { return {"C"}; }
+
+}  // namespace
+
+const Family kMlpFamily = {
+    "mlp",
+    "MLP (Bengio et al. 2003; makemore)",
+    mlp_table,
+    [](Model<float>& m, std::uint64_t seed) { mlp_init(m, seed); },
+    [](const ModelSpec&) -> std::unique_ptr<Net> { return std::make_unique<MlpNet>(); },
+    mlp_examples,
+    mlp_context_row,
+    mlp_activation_floats,
+    mlp_step_flops,
+    mlp_embeddings,
+};
+
+}  // namespace ev

@@ -1,0 +1,56 @@
+// mlp.h: the makemore MLP (Bengio et al. 2003): a context of `block` token ids
+// -> rows of the embedding table C -> concatenated -> tanh hidden layer ->
+// logits over the vocabulary -> mean cross-entropy. With `direct`, the
+// paper's direct connections add a linear map from the concatenated context
+// straight to the logits: y = b2 + x Wd + tanh(b1 + x W1) W2.
+//
+// Forward and backward are written by hand with Eigen, a pair of templates on
+// the scalar: float for training, double for gradient checks. Shapes: B batch
+// rows, k = block, d = emb, H = hidden, V = vocab.
+#pragma once
+
+#include "model.h"
+
+namespace ev {
+
+// The tensors, in allocation order (Wd only with direct connections).
+enum MlpTensor { kMlpC, kMlpW1, kMlpb1, kMlpW2, kMlpb2, kMlpWd };
+
+// C (V, d) [embedding], W1 (k*d, H), b1 (1, H), W2 (H, V), b2 (1, V), Wd (k*d, V).
+ParamTable mlp_table(const ModelSpec& s);
+
+// Buffers for one batch, reused from step to step.
+template <class T>
+struct MlpActivations {
+  int rows = 0;
+  Mat<T> emb;     // (B, k*d) the looked-up rows of C, concatenated
+  Mat<T> h;       // (B, H) tanh(emb W1 + b1)
+  Mat<T> logits;  // (B, V) h W2 + b2 (+ emb Wd)
+  Mat<T> probs;   // (B, V) softmax(logits)
+  Mat<T> dlogits; // (B, V)
+  Mat<T> dh;      // (B, H) gradient at the hidden layer, then at its pre-activation
+  Mat<T> demb;    // (B, k*d)
+  void resize(const ModelSpec& s, int B);
+};
+
+// Every parameter from a standard normal, as the lecture does (seeded).
+template <class T>
+void mlp_init(Model<T>& m, std::uint64_t seed);
+
+// Forward pass on b.B contexts (X: B*block ids) with targets Y (B), which may
+// be null: then no loss is computed and the return value is 0. Returns the mean
+// cross-entropy; fills a.emb, a.h, a.logits, a.probs.
+template <class T>
+T mlp_forward(const Model<T>& m, const Batch& b, MlpActivations<T>& a);
+
+// Backward pass after mlp_forward(): overwrites m.grads with d(loss)/d(params).
+template <class T>
+void mlp_backward(Model<T>& m, const Batch& b, MlpActivations<T>& a);
+
+// The family, for the registry.
+extern const Family kMlpFamily;
+
+extern template struct MlpActivations<float>;
+extern template struct MlpActivations<double>;
+
+}  // namespace ev

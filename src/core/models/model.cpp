@@ -1,0 +1,40 @@
+// model.cpp: what every family shares: tables, initialisation, SGD, prediction.
+#include "model.h"
+
+#include <Eigen/Core>
+
+namespace ev {
+
+bool ModelSpec::operator==(const ModelSpec& o) const {
+  return family == o.family && vocab == o.vocab && block == o.block && emb == o.emb && hidden == o.hidden &&
+         direct == o.direct && heads == o.heads && layers == o.layers;
+}
+
+ParamTable param_table(const ModelSpec& spec) { return family(spec.family).table(spec); }
+
+void init_model(Model<float>& m, std::uint64_t seed) { family(m.spec.family).init(m, seed); }
+
+template <class T>
+void sgd_update(Model<T>& m, T lr) {
+  Eigen::Map<Eigen::Array<T, Eigen::Dynamic, 1>> p(m.params.data(), Eigen::Index(m.params.size()));
+  Eigen::Map<const Eigen::Array<T, Eigen::Dynamic, 1>> g(m.grads.data(), Eigen::Index(m.grads.size()));
+  p -= lr * g;
+}
+template void sgd_update<float>(Model<float>&, float);
+template void sgd_update<double>(Model<double>&, double);
+
+std::vector<float> next_token_probs(const Model<float>& m, const std::vector<int>& context) {
+  const Family& f = family(m.spec.family);
+  std::vector<std::int32_t> row(std::size_t(m.spec.block), Vocab::kBoundary);
+  const int pos = f.context_row(m.spec, context, row.data());
+  const auto net = f.make_net(m.spec);
+  Batch b;
+  b.B = 1;
+  b.in = int(row.size());
+  b.X = row.data();
+  net->forward(m, b);
+  const auto p = net->probs().row(pos);
+  return std::vector<float>(p.data(), p.data() + p.size());
+}
+
+}  // namespace ev

@@ -1,0 +1,131 @@
+// model.h: what every model family shares. A model is a spec (its family and
+// hyperparameters), a parameter table (params.h) built from the spec, and one
+// allocation of parameters with one of gradients laid out by that table. A
+// family adds its forward and backward pair (a Net, with the buffers of one
+// batch) and how it frames the data into rows of inputs and targets.
+//
+// The families live beside this file, one pair of files each:
+//   mlp.*  the makemore MLP of Bengio et al. (2003), direct connections optional
+// and are listed once, in registry.cpp.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "../dataset.h"
+#include "../params.h"
+
+namespace ev {
+
+// A model's family and hyperparameters: everything that decides its table.
+// A family reads the fields it needs and ignores the others.
+struct ModelSpec {
+  std::string family = "mlp";
+  int vocab = 27;       // V: tokens, the boundary '.' included
+  int block = 3;        // context length: tokens that predict the next
+  int emb = 10;         // d: embedding dimension, the width of each table row
+  int hidden = 200;     // H: neurons in the MLP's tanh hidden layer
+  bool direct = false;  // the MLP's direct connections from its input to the logits (Bengio et al. 2003)
+  int heads = 4;        // attention heads (transformer families)
+  int layers = 1;       // transformer blocks (transformer families)
+
+  bool operator==(const ModelSpec& o) const;
+  bool operator!=(const ModelSpec& o) const { return !(*this == o); }
+};
+
+// The parameter table of a spec, from its family (ev::Error for an unknown family).
+ParamTable param_table(const ModelSpec& spec);
+
+// Parameters and their gradients, in two allocations laid out by `table`.
+template <class T>
+struct Model {
+  ModelSpec spec;
+  ParamTable table;
+  std::vector<T> params;
+  std::vector<T> grads;  // same layout as params
+
+  Model() = default;
+  explicit Model(const ModelSpec& s) : spec(s), table(param_table(s)), params(table.count(), T(0)), grads(table.count(), T(0)) {}
+
+  // Views of one tensor by name (ev::Error when the model has none of that name).
+  MatMap<T> p(std::string_view name) { return tensor(params.data(), table.at(name)); }
+  ConstMatMap<T> p(std::string_view name) const { return tensor(params.data(), table.at(name)); }
+  MatMap<T> g(std::string_view name) { return tensor(grads.data(), table.at(name)); }
+  ConstMatMap<T> g(std::string_view name) const { return tensor(grads.data(), table.at(name)); }
+};
+
+// Converts parameters between scalar types (float model -> double check).
+template <class To, class From>
+Model<To> cast_model(const Model<From>& m) {
+  Model<To> out;
+  out.spec = m.spec;
+  out.table = m.table;
+  out.params.assign(m.params.begin(), m.params.end());
+  out.grads.assign(m.params.size(), To(0));
+  return out;
+}
+
+// B rows of a batch: inputs X (B, in) and targets Y (B, out), row-major token
+// ids. A target of -1 is padding and has no loss. Y may be null: forward only.
+// The MLP reads a context of `block` ids and predicts one token (out = 1); a
+// transformer reads `block` ids and predicts the next at every position.
+struct Batch {
+  int B = 0, in = 0, out = 1;
+  const std::int32_t* X = nullptr;
+  const std::int32_t* Y = nullptr;
+};
+
+// One family's forward and backward in float, with the buffers of one batch
+// kept from call to call so a training step allocates nothing.
+class Net {
+ public:
+  virtual ~Net() = default;
+  // Mean cross-entropy over the targets of the batch that are not -1 (0 when
+  // b.Y is null). Fills logits() and probs().
+  virtual float forward(const Model<float>& m, const Batch& b) = 0;
+  // After forward() on the same batch: overwrites m.grads with d(loss)/d(params).
+  virtual void backward(Model<float>& m, const Batch& b) = 0;
+  // (B*out, V): the logits and probabilities of every target position of the last forward.
+  virtual const Mat<float>& logits() const = 0;
+  virtual const Mat<float>& probs() const = 0;
+};
+
+// A model family: how to build, initialise and run it, and how it frames data.
+struct Family {
+  const char* name;   // as typed: --model NAME, and as saved in sessions
+  const char* title;  // for people
+  ParamTable (*table)(const ModelSpec&);
+  void (*init)(Model<float>&, std::uint64_t seed);
+  std::unique_ptr<Net> (*make_net)(const ModelSpec&);
+  // The rows a split trains on.
+  Examples (*examples)(const Dataset&, Split, const ModelSpec&);
+  // One input row (in ids) for predicting the token after `context`; returns
+  // the row's output position that holds that prediction.
+  int (*context_row)(const ModelSpec&, const std::vector<int>& context, std::int32_t* row);
+  // Floats of activations and gradients a batch of `rows` rows holds.
+  double (*activation_floats)(const ModelSpec&, double rows);
+  // Floating-point operations of one training step (forward and backward) on `batch` rows.
+  double (*step_flops)(const ModelSpec&, int batch);
+  // The names of the tables whose rows are tokens or positions, first the token table.
+  std::vector<std::string> (*embeddings)(const ModelSpec&);
+};
+
+// Every family, in menu order; the first is the default.
+const std::vector<const Family*>& families();
+// A family by name; ev::Error naming the choices for an unknown one.
+const Family& family(const std::string& name);
+
+// Parameters from the family's initialisation, seeded and reproducible.
+void init_model(Model<float>& m, std::uint64_t seed);
+
+// params -= lr * grads, over the whole allocation.
+template <class T>
+void sgd_update(Model<T>& m, T lr);
+
+// Probabilities of the next token after a context of ids (the family decides
+// how much of it it reads: the MLP its last `block`, padded with the boundary).
+std::vector<float> next_token_probs(const Model<float>& m, const std::vector<int>& context);
+
+}  // namespace ev

@@ -1,0 +1,26 @@
+// registry.cpp: the model families, in menu order. A new family is its own
+// pair of files beside this one and one line here.
+#include "mlp.h"
+
+#include "../error.h"
+
+namespace ev {
+
+const std::vector<const Family*>& families() {
+  static const std::vector<const Family*> all = {
+      &kMlpFamily,
+  };
+  return all;
+}
+
+const Family& family(const std::string& name) {
+  std::string names;
+  for (const Family* f : families()) {
+    if (name == f->name) return *f;
+    names += names.empty() ? "" : ", ";
+    names += f->name;
+  }
+  throw Error("unknown model family " + shown(name) + "; the families are " + names);
+}
+
+}  // namespace ev

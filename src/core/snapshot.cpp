@@ -1,0 +1,24 @@
+// snapshot.cpp: reading a snapshot's tables.
+#include "snapshot.h"
+
+namespace ev {
+
+namespace {
+const Mat<float>& empty_table() {
+  static const Mat<float> none;
+  return none;
+}
+}  // namespace
+
+const Mat<float>& Snapshot::embedding(std::string_view name) const {
+  if (embeddings)
+    for (const NamedTable& t : *embeddings)
+      if (t.name == name) return t.values;
+  return empty_table();
+}
+
+const Mat<float>& Snapshot::C() const {
+  return embeddings && !embeddings->empty() ? embeddings->front().values : empty_table();
+}
+
+}  // namespace ev
