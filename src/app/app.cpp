@@ -14,6 +14,7 @@
 #include "core/atomic_file.h"  // same_file
 #include "core/error.h"
 #include "core/export.h"
+#include "core/data.h"
 #include "core/files.h"
 #include "core/teach.h"
 #include "gfx/gl.h"
@@ -43,22 +44,23 @@ std::vector<std::string> builtin_items() {
 }  // namespace
 
 std::shared_ptr<const Dataset> load_initial_data(const AppOptions& o, std::string* error) {
-  const std::uint64_t seed = o.config.seed;
+  DataSpec spec = default_data(o.config.seed);
   if (!o.data.empty()) {
     try {
-      return std::make_shared<const Dataset>(load_dataset(o.data, Tokenizer::Char, seed));
+      DataSpec file = spec;
+      file.source = o.data;
+      return load_data(file);
     } catch (const Error& e) {
       if (o.headless) throw;  // no window to say so in, and a script asked for this data
       *error = std::string(e.what()) + " (training on the default data instead)";
     }
   }
   try {
-    return std::make_shared<const Dataset>(
-        make_dataset(default_words(), Tokenizer::Char, seed, std::string(kDefaultWordList) + " (a-z words)"));
+    return load_data(spec);
   } catch (const Error& e) {
     if (error->empty()) *error = std::string(e.what()) + " (install wamerican; training on a small built-in list)";
   }
-  return std::make_shared<const Dataset>(make_dataset(builtin_items(), Tokenizer::Char, seed, "built-in names"));
+  return std::make_shared<const Dataset>(make_dataset(builtin_items(), Tokenizer::Char, spec.split_seed, "built-in names"));
 }
 
 void setup_fonts_and_style(float scale) {

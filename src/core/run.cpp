@@ -250,6 +250,11 @@ void Run::apply(const Command& command) {
     std::visit(
         overloaded{
             [&](const cmd::Play& c) {
+              // Pausing shows where the run stands: the validation loss at this step.
+              const auto& val = trainer_->history().val;
+              if (!c.on && playing_ && !diverged_ && trainer_->step_count() > 0 &&
+                  (val.empty() || val.back().step != trainer_->step_count()))
+                record_val();
               playing_ = c.on;
               pending_steps_ = 0;
               if (c.on) {
