@@ -17,7 +17,7 @@
 #include "core/data.h"
 #include "core/files.h"
 #include "core/teach.h"
-#include "gfx/gl.h"
+#include "gfx/gl_object.h"
 #include "ui/facts_panel.h"
 #include "ui/fit.h"
 #include "ui/inspector_panel.h"
@@ -98,12 +98,8 @@ void use_pixel_exact_font_sampling() {
   // ImGui places glyphs on whole pixels, so nearest sampling of the font atlas
   // draws the same text as bilinear, at a fraction of a software renderer's cost.
   ImGui_ImplOpenGL3_CreateDeviceObjects();
-  const auto tex = GLuint(reinterpret_cast<std::intptr_t>(ImGui::GetIO().Fonts->TexID));
-  if (!tex) return;
-  glBindTexture(GL_TEXTURE_2D, tex);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
-  glBindTexture(GL_TEXTURE_2D, 0);
+  const auto tex = unsigned(reinterpret_cast<std::intptr_t>(ImGui::GetIO().Fonts->TexID));
+  if (tex) gfx::use_nearest_filter(tex);
 }
 
 App::App(const AppOptions& o) : recent_(config_dir().empty() ? "" : config_dir() + "/recent.txt") {

@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <utility>
 
 #include "core/error.h"
 #include "gfx/gl.h"
@@ -62,37 +61,26 @@ Program Program::from_source(const char* vert_src, const char* frag_src, const c
     throw;
   }
   Program p;
-  p.id_ = glCreateProgram();
-  glAttachShader(p.id_, vs);
-  glAttachShader(p.id_, fs);
-  glLinkProgram(p.id_);
+  p.id_ = GlObject::create(GlKind::Program);
+  const GLuint id = p.id();
+  glAttachShader(id, vs);
+  glAttachShader(id, fs);
+  glLinkProgram(id);
   glDeleteShader(vs);  // flagged for deletion; freed with the program
   glDeleteShader(fs);
   GLint ok = 0;
-  glGetProgramiv(p.id_, GL_LINK_STATUS, &ok);
+  glGetProgramiv(id, GL_LINK_STATUS, &ok);
   if (!ok) {
     GLint len = 0;
-    glGetProgramiv(p.id_, GL_INFO_LOG_LENGTH, &len);
+    glGetProgramiv(id, GL_INFO_LOG_LENGTH, &len);
     std::string log(std::size_t(std::max(len, 1)), '\0');
-    glGetProgramInfoLog(p.id_, len, nullptr, log.data());
+    glGetProgramInfoLog(id, len, nullptr, log.data());
     throw Error(std::string("shaders ") + vert_name + " + " + frag_name + " do not link: " + one_line(log));
   }
   return p;
 }
 
-int Program::uniform(const char* name) const { return glGetUniformLocation(id_, name); }
-
-Program::~Program() {
-  if (id_) glDeleteProgram(id_);
-}
-
-Program& Program::operator=(Program&& o) noexcept {
-  if (this != &o) {
-    if (id_) glDeleteProgram(id_);
-    id_ = std::exchange(o.id_, 0);
-  }
-  return *this;
-}
+int Program::uniform(const char* name) const { return glGetUniformLocation(id_.id(), name); }
 
 void apply_screen_space(const ScreenSpace& s) {
   const float fb_w = s.display_size[0] * s.fb_scale[0];
