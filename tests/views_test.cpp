@@ -23,6 +23,7 @@
 #include "core/snapshot.h"
 #include "core/trainer.h"
 #include "test_data.h"
+#include "gfx/colour_map.h"
 #include "gfx/gl.h"
 #include "gfx/heatmap.h"
 #include "gfx/point_layer.h"
@@ -355,7 +356,7 @@ TEST(EmbeddingPanelTest, HoverClickWheelAndTrails) {
     ev::testdata::table_of(*s).data()[std::size_t(2 * i + 1)] = float(i / 6);
   }
   ev::ui::EmbeddingPanelState st;
-  st.trail_interval_s = 0;  // record a position every frame
+  st.trails.interval_s = 0;  // record a position every frame
   ev::ui::UiContext ctx;
   ImGuiIO& io = ImGui::GetIO();
   auto frame = [&] {
@@ -391,16 +392,16 @@ TEST(EmbeddingPanelTest, HoverClickWheelAndTrails) {
   EXPECT_NEAR(q.y, p.y - 1, 3.0);
 
   // Moving the table leaves a trail of the previous positions.
-  const std::size_t before = st.trails.size();
+  const std::size_t before = st.trails.ring.size();
   for (int k = 1; k <= 3; ++k) {
     ev::testdata::table_of(*s).array() += 0.1f;
     s->version = std::uint64_t(10 + k);
     s->step = k;
     frame();
   }
-  EXPECT_EQ(st.trails.size(), before + 3);
+  EXPECT_EQ(st.trails.ring.size(), before + 3);
   // Each trail point follows the table part of the way (a running average).
-  const float last = st.trails.back()[0], prev = st.trails[st.trails.size() - 2][0];
+  const float last = st.trails.ring.back()[0], prev = st.trails.ring[st.trails.ring.size() - 2][0];
   EXPECT_GT(last, prev);
   EXPECT_LT(last, st.xy[0]);
 }
@@ -412,7 +413,7 @@ TEST(EmbeddingPanelTest, PcaProjectionIsTheCoresAndStaysAligned) {
     for (int j = 0; j < 5; ++j) ev::testdata::table_of(*s).data()[std::size_t(i * 5 + j)] = float(std::sin(1.3 * i + 0.7 * j * j) * (j + 1));
   ev::ui::EmbeddingPanelState st;
   ev::ui::update_projection(*s, st);
-  ASSERT_EQ(st.used, ev::ui::Projection::Pca);
+  ASSERT_EQ(st.projector.used, ev::ui::Projection::Pca);
   const ev::Mat<double> X = s->C().cast<double>();
   const ev::Pca p = ev::pca(X, 2);
   const ev::Mat<double> P = p.project(X);
@@ -420,7 +421,7 @@ TEST(EmbeddingPanelTest, PcaProjectionIsTheCoresAndStaysAligned) {
     EXPECT_NEAR(std::fabs(st.xy[2 * std::size_t(i)]), std::fabs(P(i, 0)), 1e-4);
     EXPECT_NEAR(std::fabs(st.xy[2 * std::size_t(i) + 1]), std::fabs(P(i, 1)), 1e-4);
   }
-  EXPECT_NE(st.x_label.find("% of variance"), std::string::npos);
+  EXPECT_NE(st.projector.x_label.find("% of variance"), std::string::npos);
   // A small change of the table must not flip an axis.
   const std::vector<float> before = st.xy;
   ev::testdata::table_of(*s).array() *= 1.001f;
@@ -429,6 +430,24 @@ TEST(EmbeddingPanelTest, PcaProjectionIsTheCoresAndStaysAligned) {
   double dot = 0;
   for (std::size_t i = 0; i < before.size(); i += 2) dot += double(before[i]) * double(st.xy[i]);
   EXPECT_GT(dot, 0);
+  // Another table through the same fit (the step arrows' C before a step):
+  // the table itself lands exactly where the view put its rows.
+  const std::vector<float> again = st.projector.project(s->C());
+  ASSERT_EQ(again.size(), st.xy.size());
+  for (std::size_t i = 0; i < again.size(); ++i) EXPECT_NEAR(again[i], st.xy[i], 1e-5) << i;
+}
+
+TEST(ColourMapTest, DivergingRunsFromBlueThroughWhiteToRed) {
+  const ev::gfx::Rgb neg = ev::gfx::diverging(-1), zero = ev::gfx::diverging(0), pos = ev::gfx::diverging(1);
+  EXPECT_EQ(neg.b, ev::gfx::kDivergingNegative.b);
+  EXPECT_GT(neg.b, neg.r);  // blue below zero
+  EXPECT_GT(pos.r, pos.b);  // red above
+  EXPECT_EQ(zero.r, ev::gfx::kDivergingZero.r);
+  EXPECT_EQ(zero.r, zero.g);  // grey-white at zero
+  // Halfway is halfway between white and the end, on both sides.
+  const ev::gfx::Rgb half = ev::gfx::diverging(0.5f);
+  EXPECT_NEAR(half.g, 0.5f * (zero.g + pos.g), 1e-6);
+  EXPECT_NEAR(ev::gfx::diverging(-0.5f).r, 0.5f * (zero.r + neg.r), 1e-6);
 }
 
 TEST(EmbeddingPanelTest, EveryProjectionCopesWithOneDimensionAndNonFiniteRows) {
@@ -542,7 +561,7 @@ TEST(ViewsScreenshot, AllViewsAtTwoSizes) {
       gui.end();
     }
     EXPECT_TRUE(emb.gl_error.empty()) << emb.gl_error;
-    EXPECT_TRUE(oh.gl_error.empty()) << oh.gl_error;
+    EXPECT_TRUE(oh.table.gl_error.empty()) << oh.table.gl_error;
     EXPECT_EQ(oh.max_diff, 0.0f);
     const auto px = gl->pixels();
     int lit = 0;

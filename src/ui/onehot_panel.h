@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "core/snapshot.h"
-#include "gfx/heatmap.h"
+#include "ui/table_heatmap.h"
 #include "ui/ui_context.h"
 
 namespace ev::ui {
@@ -40,13 +40,10 @@ struct OnehotPanelState {
   double last_timing = -1e9;
   float max_diff = 0;
 
-  gfx::Heatmap heatmap;        // initialised on first draw
-  std::string gl_error;        // why the heat map is not on the GPU ("" when fine)
+  TableHeatmap table;          // the rows of C shown; on the GPU from the first draw
   std::uint64_t uploaded_version = ~0ull;
   std::vector<int> uploaded_ids;
   int uploaded_first = -1;
-  float max_abs = 1;
-  std::vector<float> window;   // the rows of C shown, (rows, d)
 };
 
 // Draws the view into the current ImGui window.
