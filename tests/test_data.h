@@ -1,5 +1,5 @@
-// test_data.h: a small synthetic data set the teaching tests share, so they
-// run without the names file.
+// test_data.h: the set-up tests share: small synthetic data sets (so tests
+// run without the names file), model specs and hand-made snapshots.
 #pragma once
 
 #include <memory>
@@ -29,6 +29,15 @@ inline std::vector<std::string> synthetic_names(int n, std::uint64_t seed = 7) {
 
 inline std::shared_ptr<const Dataset> synthetic_dataset(int n = 200, std::uint64_t seed = 7) {
   return std::make_shared<const Dataset>(make_dataset(synthetic_names(n), Tokenizer::Char, seed, "synthetic names"));
+}
+
+// A few names whose vocabulary is the whole alphabet (27 tokens with '.').
+inline std::shared_ptr<const Dataset> alphabet_dataset() {
+  std::vector<std::string> items;
+  for (const char* w : {"abcdefghijklm", "nopqrstuvwxyz", "emma", "olivia", "ava", "isabella", "sophia", "mia",
+                        "charlotte", "amelia", "harper", "evelyn"})
+    items.push_back(w);
+  return std::make_shared<const Dataset>(make_dataset(items, Tokenizer::Char, 1, "test"));
 }
 
 // An MLP spec of the given sizes.

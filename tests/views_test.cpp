@@ -78,11 +78,7 @@ class Gui {
 
 // A snapshot whose table we choose: a char vocabulary of a..z and '.'.
 std::shared_ptr<ev::Snapshot> snapshot_with(int emb) {
-  std::vector<std::string> items;
-  for (const char* w : {"abcdefghijklm", "nopqrstuvwxyz", "emma", "olivia", "ava", "isabella", "sophia", "mia",
-                        "charlotte", "amelia", "harper", "evelyn"})
-    items.push_back(w);
-  auto data = std::make_shared<ev::Dataset>(ev::make_dataset(items, ev::Tokenizer::Char, 1, "test"));
+  auto data = ev::testdata::alphabet_dataset();
   auto s = std::make_shared<ev::Snapshot>();
   s->data = data;
   s->version = 1;
@@ -480,24 +476,6 @@ TEST(EmbeddingPanelTest, EveryProjectionCopesWithOneDimensionAndNonFiniteRows) {
   ev::ui::update_projection(*t, st);
   EXPECT_EQ(st.dim_y, 3);
   EXPECT_EQ(st.xy[2 * 1], ev::testdata::table_of(*t).data()[4 * 1 + 3]);
-}
-
-TEST(OnehotPanelTest, ContextsBecomeIdsPaddedWithTheBoundary) {
-  auto s = snapshot_with(2);
-  const ev::Vocab& v = s->data->vocab;
-  ev::ui::ParsedContext p = ev::ui::parse_context("emm", *s->data, 3);
-  ASSERT_TRUE(p.error.empty());
-  EXPECT_EQ(p.ids, (std::vector<int>{v.id("e"), v.id("m"), v.id("m")}));
-  p = ev::ui::parse_context("m", *s->data, 3);
-  EXPECT_EQ(p.ids, (std::vector<int>{0, 0, v.id("m")}));
-  p = ev::ui::parse_context("olivia", *s->data, 3);  // the last `block` tokens
-  EXPECT_EQ(p.ids, (std::vector<int>{v.id("v"), v.id("i"), v.id("a")}));
-  p = ev::ui::parse_context("", *s->data, 2);
-  EXPECT_EQ(p.ids, (std::vector<int>{0, 0}));
-  p = ev::ui::parse_context("e!", *s->data, 3);
-  EXPECT_NE(p.error.find("'!'"), std::string::npos);
-  p = ev::ui::parse_context("e\xff", *s->data, 3);  // invalid UTF-8: refused or skipped, never a crash
-  EXPECT_TRUE(!p.error.empty() || p.ids.size() == 3u);
 }
 
 // Screenshots of all three views from a real run, at the two window sizes the

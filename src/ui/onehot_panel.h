@@ -17,15 +17,6 @@
 
 namespace ev::ui {
 
-// A context turned into ids: the last `block` tokens of `text`, padded on the
-// left with the boundary token as makemore does. `error` is set (one line)
-// when a token is not in the vocabulary or the text is not valid UTF-8.
-struct ParsedContext {
-  std::vector<int> ids;  // (block)
-  std::string error;
-};
-ParsedContext parse_context(const std::string& text, const Dataset& data, int block);
-
 // What the view keeps between frames. Owns GL objects: create and destroy it
 // with the GL context current.
 struct OnehotPanelState {
