@@ -8,7 +8,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <iterator>
 #include <fstream>
 
 #include "core/atomic_file.h"  // same_file
@@ -18,10 +17,7 @@
 #include "core/files.h"
 #include "core/teach.h"
 #include "gfx/gl_object.h"
-#include "ui/facts_panel.h"
 #include "ui/fit.h"
-#include "ui/inspector_panel.h"
-#include "ui/lessons_panel.h"
 
 namespace ev::app {
 
@@ -359,19 +355,6 @@ void App::run_file_action(const std::string& path) {
   }
 }
 
-namespace {
-// The Tools window's tabs, in order: short names that are never cut.
-constexpr const char* kToolTabs[] = {"One-hot", "Step", "Codes", "Samples", "Nearest", "Model", "Lessons"};
-
-// Width the tab bar needs to show every tab's whole name on one row.
-float tool_tabs_width() {
-  const ImGuiStyle& st = ImGui::GetStyle();
-  float w = 2 * st.WindowPadding.x;
-  for (const char* name : kToolTabs) w += ImGui::CalcTextSize(name).x + 2 * st.FramePadding.x + st.ItemInnerSpacing.x;
-  return w + ImGui::GetFontSize();  // room for a scroll bar
-}
-}  // namespace
-
 void App::layout_windows() {
   const ImGuiIO& io = ImGui::GetIO();
   const float W = io.DisplaySize.x, H = io.DisplaySize.y;
@@ -385,7 +368,7 @@ void App::layout_windows() {
   const float top = ImGui::GetFrameHeight();            // menu bar
   const float status_h = ImGui::GetFrameHeightWithSpacing() + 8;
   const float left_w = std::max(font * 21, W * 0.2f);   // controls
-  const float right_w = std::max({font * 26, W * 0.3f, tool_tabs_width()});  // loss + tools
+  const float right_w = std::max({font * 26, W * 0.3f, ui::tool_tabs_width()});  // loss + tools
   const float mid_w = W - left_w - right_w;
   const float body_h = H - top - status_h;
 
@@ -423,34 +406,21 @@ void App::tools_window() {
   if (ImGui::Begin("Tools", nullptr, kPanelFlags | ImGuiWindowFlags_NoScrollbar) && ImGui::BeginTabBar("tools")) {
     const bool new_record = s.inspection && s.inspection.get() != seen_inspection_;
     if (new_record) seen_inspection_ = s.inspection.get();
-    for (int i = 0; i < int(std::size(kToolTabs)); ++i) {
-      const char* name = kToolTabs[i];
-      const bool step_tab = i == 1;
-      const bool open = ImGui::BeginTabItem(name, nullptr, step_tab && new_record ? ImGuiTabItemFlags_SetSelected : 0);
-      ctx_.record_item(std::string("tab ") + name);
-      ui::check_label_fits(ctx_, name);
+    for (std::size_t i = 0; i < ui::tool_tab_count(); ++i) {
+      const ui::ToolTab& tab = ui::tool_tabs()[i];
+      const bool forward = tab.shows_new_step && new_record;
+      const bool open = ImGui::BeginTabItem(tab.name, nullptr, forward ? ImGuiTabItemFlags_SetSelected : 0);
+      ctx_.record_item(std::string("tab ") + tab.name);
+      ui::check_label_fits(ctx_, tab.name);
       if (!open) continue;
       ImGui::BeginChild("tab body", ImVec2(0, 0), false, ImGuiWindowFlags_NoBackground);
-      tool_tab(i);
+      tab.draw(s, ctx_, tools_);
       ImGui::EndChild();
       ImGui::EndTabItem();
     }
     ImGui::EndTabBar();
   }
   ImGui::End();
-}
-
-void App::tool_tab(int i) {
-  const Snapshot& s = *snap_;
-  switch (i) {
-    case 0: ui::draw_onehot_panel(s, ctx_, onehot_); break;
-    case 1: ui::draw_inspector_panel(s, ctx_); break;
-    case 2: ui::draw_representations_panel(s, ctx_, representations_); break;
-    case 3: ui::draw_sampling_panel(s, ctx_, sampling_); break;
-    case 4: ui::draw_neighbours_panel(s, ctx_, neighbours_); break;
-    case 5: ui::draw_facts_panel(s, ctx_); break;
-    default: ui::draw_lessons_panel(s, ctx_); break;
-  }
 }
 
 // A short first-launch guide over the window: what you see, what to press,

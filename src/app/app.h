@@ -16,10 +16,7 @@
 #include "ui/embedding_panel.h"
 #include "ui/file_browser.h"
 #include "ui/loss_panel.h"
-#include "ui/neighbours_panel.h"
-#include "ui/onehot_panel.h"
-#include "ui/representations_panel.h"
-#include "ui/sampling_panel.h"
+#include "ui/tool_tabs.h"
 #include "ui/ui_context.h"
 
 namespace ev::app {
@@ -99,8 +96,7 @@ class App {
   void run_file_action(const std::string& path);
   void examples_menu();
   void tools_window();
-  void tool_tab(int i);
-  void welcome_window();  // the content of the Tools window's i-th tab
+  void welcome_window();
 
   std::vector<std::unique_ptr<Worker>> runs_;  // runs_[0] is the main run
   RunId next_id_ = 1;
@@ -110,10 +106,7 @@ class App {
   ui::ControlsState controls_;
   ui::EmbeddingPanelState embedding_;
   ui::LossPanelState loss_;
-  ui::OnehotPanelState onehot_;
-  ui::RepresentationsPanelState representations_;
-  ui::SamplingPanelState sampling_;
-  ui::NeighboursPanelState neighbours_;
+  ui::ToolStates tools_;              // the Tools window's tabs (ui/tool_tabs.h)
   const void* seen_inspection_ = nullptr;  // the step record the tools window last switched to
 
   // File > ... : one file browser for every file action.
