@@ -484,12 +484,8 @@ TEST(ViewsScreenshot, AllViewsAtTwoSizes) {
   std::string why;
   auto gl = open_headless(1600, 1000, &why);
   if (!gl) GTEST_SKIP() << "no headless GL: " << why;
-  std::shared_ptr<const ev::Dataset> data;
-  if (std::filesystem::exists(EMBEDVIZ_NAMES)) {
-    data = std::make_shared<ev::Dataset>(ev::load_dataset(EMBEDVIZ_NAMES, ev::Tokenizer::Char, 42));
-  } else {
-    data = snapshot_with(2)->data;
-  }
+  std::shared_ptr<const ev::Dataset> data = ev::testdata::names_dataset();
+  if (!data) data = ev::testdata::alphabet_dataset();
   ev::TrainConfig cfg;
   cfg.emb = 2;
   cfg.hidden = 100;
