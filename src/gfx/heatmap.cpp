@@ -14,8 +14,7 @@ void Heatmap::init() {
   if (quad_.ready()) return;
   program_ = Program::from_files("heatmap.vert", "heatmap.frag");
   u_rect_ = program_.uniform("u_rect");
-  u_display_pos_ = program_.uniform("u_display_pos");
-  u_display_size_ = program_.uniform("u_display_size");
+  u_display_.locate(program_);
   u_max_abs_ = program_.uniform("u_max_abs");
   u_dim_ = program_.uniform("u_dim");
   u_table_ = program_.uniform("u_table");
@@ -62,8 +61,7 @@ void Heatmap::draw(const ScreenSpace& s, const float rect[4], float max_abs, flo
   glDisable(GL_CULL_FACE);
   glUseProgram(program_.id());
   glUniform4f(u_rect_, rect[0], rect[1], rect[2], rect[3]);
-  glUniform2f(u_display_pos_, s.display_pos[0], s.display_pos[1]);
-  glUniform2f(u_display_size_, s.display_size[0], s.display_size[1]);
+  u_display_.set(s);
   glUniform1f(u_max_abs_, max_abs);
   glUniform1f(u_dim_, dim);
   glUniform1i(u_table_, 0);

@@ -32,8 +32,9 @@ class Heatmap {
   UnitQuad quad_;
   GlObject table_tex_, highlight_tex_;
   int rows_ = 0, cols_ = 0;
-  int u_rect_ = -1, u_display_pos_ = -1, u_display_size_ = -1, u_max_abs_ = -1, u_dim_ = -1,
-        u_table_ = -1, u_highlight_ = -1, u_negative_ = -1, u_zero_ = -1, u_positive_ = -1;
+  DisplayUniforms u_display_;
+  int u_rect_ = -1, u_max_abs_ = -1, u_dim_ = -1, u_table_ = -1, u_highlight_ = -1;
+  int u_negative_ = -1, u_zero_ = -1, u_positive_ = -1;
 };
 
 }  // namespace ev::gfx

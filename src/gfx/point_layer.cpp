@@ -38,8 +38,7 @@ void PointLayer::init() {
   if (slice_ == 0) slice_ = software ? kSoftwareSlice : kGpuSlice;  // unless set_slice chose
   program_ = Program::from_files("layer.vert", "layer.frag");
   u_rect_ = program_.uniform("u_rect");
-  u_display_pos_ = program_.uniform("u_display_pos");
-  u_display_size_ = program_.uniform("u_display_size");
+  u_display_.locate(program_);
   u_image_ = program_.uniform("u_image");
   quad_.init();
 }
@@ -129,8 +128,7 @@ void PointLayer::draw(const ScreenSpace& s) {
   glDisable(GL_CULL_FACE);
   glUseProgram(program_.id());
   glUniform4f(u_rect_, r[0], r[1], r[2], r[3]);
-  glUniform2f(u_display_pos_, s.display_pos[0], s.display_pos[1]);
-  glUniform2f(u_display_size_, s.display_size[0], s.display_size[1]);
+  u_display_.set(s);
   glUniform1i(u_image_, 0);
   glActiveTexture(GL_TEXTURE0);
   glBindTexture(GL_TEXTURE_2D, img.target.texture());

@@ -74,7 +74,8 @@ class PointLayer {
 
   Program program_;
   UnitQuad quad_;
-  int u_rect_ = -1, u_display_pos_ = -1, u_display_size_ = -1, u_image_ = -1;
+  DisplayUniforms u_display_;
+  int u_rect_ = -1, u_image_ = -1;
 };
 
 }  // namespace ev::gfx

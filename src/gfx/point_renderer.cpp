@@ -13,8 +13,7 @@ void PointRenderer::init() {
   program_ = Program::from_files("points.vert", "points.frag");
   u_scale_ = program_.uniform("u_scale");
   u_offset_ = program_.uniform("u_offset");
-  u_display_pos_ = program_.uniform("u_display_pos");
-  u_display_size_ = program_.uniform("u_display_size");
+  u_display_.locate(program_);
   u_px_scale_ = program_.uniform("u_px_scale");
 
   vao_ = GlObject::create(GlKind::VertexArray);
@@ -63,8 +62,7 @@ void PointRenderer::draw(const ScreenSpace& s, const DataToPixels& m, std::size_
   glUseProgram(program_.id());
   glUniform2f(u_scale_, m.scale[0], m.scale[1]);
   glUniform2f(u_offset_, m.offset[0], m.offset[1]);
-  glUniform2f(u_display_pos_, s.display_pos[0], s.display_pos[1]);
-  glUniform2f(u_display_size_, s.display_size[0], s.display_size[1]);
+  u_display_.set(s);
   glUniform1f(u_px_scale_, s.fb_scale[0]);
   glEnable(GL_PROGRAM_POINT_SIZE);  // the vertex shader sets each sprite's size
   glBindVertexArray(vao_.id());

@@ -42,7 +42,8 @@ class PointRenderer {
   Program program_;
   GlObject vao_, inst_vbo_;
   std::size_t count_ = 0, capacity_ = 0;
-  int u_scale_ = -1, u_offset_ = -1, u_display_pos_ = -1, u_display_size_ = -1, u_px_scale_ = -1;
+  DisplayUniforms u_display_;
+  int u_scale_ = -1, u_offset_ = -1, u_px_scale_ = -1;
 };
 
 }  // namespace ev::gfx

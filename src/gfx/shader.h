@@ -47,6 +47,14 @@ struct ScreenSpace {
   float clip[4] = {0, 0, 0, 0};    // x0, y0, x1, y1 in display pixels; empty = no scissor
 };
 
+// The uniforms every screen-space shader here has (u_display_pos,
+// u_display_size): its vertex shader turns display pixels into clip space.
+struct DisplayUniforms {
+  int pos = -1, size = -1;
+  void locate(const Program& p);         // after linking
+  void set(const ScreenSpace& s) const;  // with the program in use
+};
+
 // Sets the GL viewport to the whole framebuffer and the scissor to s.clip.
 void apply_screen_space(const ScreenSpace& s);
 

@@ -267,11 +267,7 @@ void hover_tooltip(const Snapshot& s, const EmbeddingPanelState& st, int hovered
 }  // namespace
 
 void draw_embedding_panel(const Snapshot& s, UiContext& ctx, EmbeddingPanelState& st) {
-  // Own ID scope, so two views can share one window without clashing widget IDs.
-  struct IdScope {
-    IdScope() { ImGui::PushID("embedding"); }
-    ~IdScope() { ImGui::PopID(); }
-  } id_scope;
+  const IdScope id_scope("embedding");
   const int V = s.spec.vocab, d = s.spec.emb;
   const Vocab* vocab = s.data ? &s.data->vocab : nullptr;
   const bool changed = controls_row(ctx, st, d);

@@ -16,6 +16,15 @@
 
 namespace ev::ui {
 
+// An ImGui ID scope for the lifetime of the object, so two views can share
+// one window without clashing widget IDs.
+struct IdScope {
+  explicit IdScope(const char* id) { ImGui::PushID(id); }
+  ~IdScope() { ImGui::PopID(); }
+  IdScope(const IdScope&) = delete;
+  IdScope& operator=(const IdScope&) = delete;
+};
+
 // Narrowest column wrapped text is laid out in, in font heights: with less room
 // left on the current line the text starts on a new one.
 constexpr float kMinWrapEm = 12.0f;

@@ -107,11 +107,7 @@ void onehot_strip(int id, int V, float width) {
 }  // namespace
 
 void draw_onehot_panel(const Snapshot& s, UiContext& ctx, OnehotPanelState& st) {
-  // Own ID scope, so two views can share one window without clashing widget IDs.
-  struct IdScope {
-    IdScope() { ImGui::PushID("onehot"); }
-    ~IdScope() { ImGui::PopID(); }
-  } id_scope;
+  const IdScope id_scope("onehot");
   const int V = s.spec.vocab, d = s.spec.emb, block = s.spec.block;
   if (!s.data || V <= 0 || d <= 0 || block <= 0 || s.C().rows() < s.spec.vocab || s.data->vocab.size() < V) {
     ImGui::TextDisabled("No embedding table yet.");
