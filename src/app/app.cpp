@@ -143,13 +143,23 @@ bool App::post(RunId id, const Command& c) {
 
 // The keyboard shortcuts, from every press queued since the last frame (not
 // from the key state, which misses a tap shorter than a frame).
+void App::train_on_dropped(const std::string& path) {
+  ctx_.post(cmd::LoadData{path});
+  recent_.add(path);
+}
+
+bool App::modal_open() const { return browser_.open_request || browser_.shown; }
+
 void App::shortcuts() {
   const ImGuiIO& io = ImGui::GetIO();
   const std::vector<KeyPress> keys = std::exchange(keys_, {});
   bool playing = snap_->playing;
+  // A dialog's keys are its own: space or R typed while browsing must not
+  // start training or reset the run behind it.
+  const bool modal = modal_open();
   for (const KeyPress& k : keys) {
     if (k.ctrl && k.key == 'Q') quit_ = true;
-    if (io.WantTextInput || k.ctrl || k.alt) continue;
+    if (modal || io.WantTextInput || k.ctrl || k.alt) continue;
     if (k.key == io.KeyMap[ImGuiKey_Space] && !k.repeat) ctx_.post(cmd::Play{playing = !playing});
     if (k.key == io.KeyMap[ImGuiKey_RightArrow] || k.key == 'S') ctx_.post(cmd::Step{1});
     if (k.key == 'R' && !k.repeat) ctx_.post(cmd::Reset{});

@@ -80,6 +80,13 @@ class App {
   bool quit_requested() const { return quit_; }
   // Lays the windows out again for the current display size on the next frame.
   void reset_layout() { relayout_ = true; }
+  // A file dropped on the window: trained on, and listed among the recent files.
+  void train_on_dropped(const std::string& path);
+  // Data files and sessions opened or saved, newest first.
+  const std::vector<std::string>& recent_files() const { return recent_.paths(); }
+  // True while a modal window (the file browser) takes the keyboard: the
+  // training shortcuts are not acted on.
+  bool modal_open() const;
   // An error from outside the trainer (start-up, file drops), shown in the window.
   void set_error(std::string e) { error_ = std::move(e); }
   const std::string& error() const { return error_; }

@@ -96,7 +96,7 @@ void on_key(GLFWwindow*, int key, int, int action, int mods) {
 }
 
 void on_drop(GLFWwindow*, int count, const char** paths) {
-  if (g_app && count > 0) g_app->context().post(ev::cmd::LoadData{paths[0]});
+  if (g_app && count > 0) g_app->train_on_dropped(paths[0]);
 }
 
 // True once training has reached --steps.
