@@ -295,6 +295,21 @@ TEST(Gui, EveryToolTabDraws) {
   EXPECT_EQ(s->preset, 0);
 }
 
+// A notice longer than the status line is cut to it with "..." (whole in a
+// tooltip) instead of running past the window's edge.
+TEST(Gui, LongNoticesAreElidedInTheStatusLine) {
+  app::AppOptions o = options();
+  o.width = 1280;
+  o.height = 800;
+  auto ui = open_ui(o);
+  if (!ui) GTEST_SKIP() << "no headless OpenGL here";
+  std::string notice = "Trained on a file with a long name:";
+  for (int i = 0; i < 40; ++i) notice += " part" + std::to_string(i);
+  ui->app().context().notice = notice;
+  ui->frame();
+  EXPECT_EQ(clipped_text(*ui), "");
+}
+
 // A presenter's clicker taps a key for less than a frame: every tap counts.
 TEST(Gui, KeyTapsShorterThanAFrameAllCount) {
   auto ui = open_ui();

@@ -32,6 +32,7 @@
 #include "gfx/shader.h"
 #include "headless_egl.h"
 #include "ui/embedding_panel.h"
+#include "ui/fit.h"
 #include "ui/loss_panel.h"
 #include "ui/onehot_panel.h"
 
@@ -400,6 +401,69 @@ TEST(EmbeddingPanelTest, HoverClickWheelAndTrails) {
   const float last = st.trails.ring.back()[0], prev = st.trails.ring[st.trails.ring.size() - 2][0];
   EXPECT_GT(last, prev);
   EXPECT_LT(last, st.xy[0]);
+}
+
+// Text a table column cuts is found, though the window around the table is
+// wide enough; text that fits its cell is not reported.
+TEST(FitCheck, FindsTextCutByATableCell) {
+  std::string why;
+  auto gl = open_headless(400, 300, &why);
+  if (!gl) GTEST_SKIP() << "no headless GL: " << why;
+  Gui gui(400, 300);
+  ASSERT_TRUE(gui.ok());
+  for (const char* text : {"fits", "a line of text far too long for a column sixty pixels wide"}) {
+    ev::ui::UiContext ctx;
+    gui.begin();
+    draw_in_window("tables", ImVec2(0, 0), ImVec2(400, 300), [&] {
+      if (ImGui::BeginTable("cells", 2, ImGuiTableFlags_SizingFixedFit)) {
+        ImGui::TableSetupColumn("narrow", ImGuiTableColumnFlags_WidthFixed, 60.0f);
+        ImGui::TableSetupColumn("rest", ImGuiTableColumnFlags_WidthFixed, 60.0f);
+        ImGui::TableNextRow();
+        ImGui::TableSetColumnIndex(0);
+        ImGui::TextUnformatted(text);
+        ImGui::TableSetColumnIndex(1);
+        ImGui::TextUnformatted("x");
+        ImGui::EndTable();
+      }
+    });
+    ev::ui::check_windows(ctx);
+    gui.end();
+    std::string all;
+    for (const std::string& c : ctx.clipped) all += c + "\n";
+    if (std::string(text) == "fits") {
+      EXPECT_EQ(all, "");
+    } else {
+      EXPECT_NE(all.find("table column narrow"), std::string::npos) << all;
+      EXPECT_EQ(all.find("table column rest"), std::string::npos) << all;
+    }
+  }
+}
+
+// Elided text fits the width it is given, starts like the text and never
+// splits a UTF-8 character; text that fits is left as it is.
+TEST(FitCheck, ElideFitsTheWidthInWholeCharacters) {
+  std::string why;
+  auto gl = open_headless(200, 100, &why);
+  if (!gl) GTEST_SKIP() << "no headless GL: " << why;
+  Gui gui(200, 100);
+  ASSERT_TRUE(gui.ok());
+  gui.begin();
+  const std::string text = "caf\xc3\xa9 \xc3\xa9t\xc3\xa9 and a much longer tail of words";
+  EXPECT_EQ(ev::ui::elide("short", 500), "short");
+  for (float width : {40.0f, 60.0f, 90.0f, 150.0f}) {
+    const std::string e = ev::ui::elide(text, width);
+    ASSERT_GE(e.size(), 3u);
+    EXPECT_EQ(e.substr(e.size() - 3), "...");
+    const std::string head = e.substr(0, e.size() - 3);
+    EXPECT_EQ(text.compare(0, head.size(), head), 0) << e;
+    EXPECT_LE(ImGui::CalcTextSize(e.c_str()).x, width) << e;
+    if (!head.empty()) EXPECT_NE(static_cast<unsigned char>(text[head.size()]) & 0xC0, 0x80) << "split inside a character";
+    // One character more would not have fitted.
+    std::size_t next = head.size() + 1;
+    while (next < text.size() && (static_cast<unsigned char>(text[next]) & 0xC0) == 0x80) ++next;
+    EXPECT_GT(ImGui::CalcTextSize((text.substr(0, next) + "...").c_str()).x, width) << e;
+  }
+  gui.end();
 }
 
 TEST(EmbeddingPanelTest, PcaProjectionIsTheCoresAndStaysAligned) {

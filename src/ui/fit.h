@@ -48,6 +48,9 @@ bool button(UiContext& ctx, const char* label, const ImVec2& size = ImVec2(0, 0)
 // Records the last item in ctx.clipped when `label` (up to "##") is wider than
 // the item's frame: for buttons and tabs, whose text ImGui cuts to the frame.
 void check_label_fits(UiContext& ctx, const char* label);
+// `text` when it fits `width` pixels on one line, else its longest start (in
+// whole UTF-8 characters) that fits with "..." after it.
+std::string elide(const std::string& text, float width);
 // A tooltip for the last item, shown while it is hovered.
 void tooltip(const char* text);
 
