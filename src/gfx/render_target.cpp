@@ -26,6 +26,14 @@ void RenderTarget::bind(int w, int h) {
   glViewport(0, 0, w, h);
 }
 
+void clear_framebuffer(int w, int h, const float rgba[4]) {
+  glViewport(0, 0, w, h);
+  glClearColor(rgba[0], rgba[1], rgba[2], rgba[3]);
+  glClear(GL_COLOR_BUFFER_BIT);
+}
+
+void finish() { glFinish(); }
+
 Image read_pixels(int w, int h) {
   Image img;
   img.width = w;

@@ -30,6 +30,12 @@ class RenderTarget {
   int w_ = 0, h_ = 0;
 };
 
+// Clears the bound framebuffer to rgba, its viewport set to w x h pixels.
+void clear_framebuffer(int w, int h, const float rgba[4]);
+// Returns once GL has done every command given so far (so a frame's time
+// includes the renderer's work, not only the queueing).
+void finish();
+
 // Reads the bound framebuffer's w x h pixels.
 Image read_pixels(int w, int h);
 
