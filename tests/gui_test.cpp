@@ -13,6 +13,7 @@
 
 #include "app/headless_ui.h"
 #include "core/error.h"
+#include "ui/tool_tabs.h"
 
 using namespace ev;
 using namespace std::chrono_literals;
@@ -245,7 +246,9 @@ std::string clipped_text(app::HeadlessUi& ui) {
 // Clicks through every tab of the Tools window, asserting that nothing is cut
 // off, and saves a picture of each for a person to look at.
 void walk_tabs(app::HeadlessUi& ui, const std::string& state) {
-  for (const char* tab : {"One-hot", "Step", "Codes", "Samples", "Nearest", "Model", "Lessons"}) {
+  ASSERT_GE(ui::tool_tab_count(), 7u);
+  for (std::size_t i = 0; i < ui::tool_tab_count(); ++i) {
+    const char* tab = ui::tool_tabs()[i].name;
     ASSERT_TRUE(ui.click(std::string("tab ") + tab)) << tab << " at " << ui.width() << "x" << ui.height();
     ui.frame();
     EXPECT_EQ(clipped_text(ui), "") << tab << " at " << ui.width() << "x" << ui.height() << ", " << state;
@@ -291,6 +294,21 @@ TEST(Gui, EveryToolTabDraws) {
   EXPECT_EQ(s->step, 0);
   EXPECT_EQ(s->spec.emb, 2);
   EXPECT_EQ(s->preset, 0);
+}
+
+// A notice longer than the status line is cut to it with "..." (whole in a
+// tooltip) instead of running past the window's edge.
+TEST(Gui, LongNoticesAreElidedInTheStatusLine) {
+  app::AppOptions o = options();
+  o.width = 1280;
+  o.height = 800;
+  auto ui = open_ui(o);
+  if (!ui) GTEST_SKIP() << "no headless OpenGL here";
+  std::string notice = "Trained on a file with a long name:";
+  for (int i = 0; i < 40; ++i) notice += " part" + std::to_string(i);
+  ui->app().context().notice = notice;
+  ui->frame();
+  EXPECT_EQ(clipped_text(*ui), "");
 }
 
 // A presenter's clicker taps a key for less than a frame: every tap counts.

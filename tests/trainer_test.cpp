@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "core/rng.h"
 #include "core/trainer.h"
+#include "test_data.h"
 
 using namespace ev;
 
@@ -28,13 +29,7 @@ std::shared_ptr<const Dataset> synthetic(int n, std::uint64_t seed = 9) {
   return std::make_shared<const Dataset>(make_dataset(items, Tokenizer::Char, seed, "synthetic"));
 }
 
-TrainConfig small_config() {
-  TrainConfig c;
-  c.emb = 4;
-  c.hidden = 16;
-  c.batch = 8;
-  return c;
-}
+using testdata::small_config;
 
 bool same_bits(const std::vector<float>& a, const std::vector<float>& b) {
   return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;

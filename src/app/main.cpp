@@ -95,7 +95,7 @@ void on_key(GLFWwindow*, int key, int, int action, int mods) {
 }
 
 void on_drop(GLFWwindow*, int count, const char** paths) {
-  if (g_app && count > 0) g_app->context().post(ev::cmd::LoadData{paths[0]});
+  if (g_app && count > 0) g_app->train_on_dropped(paths[0]);
 }
 
 // True once training has reached --steps.
@@ -137,7 +137,7 @@ int run_headless(const AppOptions& o) {
   auto prev = t0;
   for (int i = 0; i < frames && !ui.app().quit_requested() && !reached(ui.app(), o); ++i) {
     ui.frame(st.frame_ms.empty() ? 1.0f / 60 : float(st.frame_ms.back() / 1000.0));
-    glFinish();  // count the GPU's (llvmpipe's) work in the frame time
+    ev::gfx::finish();  // count the GPU's (llvmpipe's) work in the frame time
     const auto now = clock::now();
     st.frame_ms.push_back(std::chrono::duration<double, std::milli>(now - prev).count());
     st.interval_ms.push_back(st.frame_ms.back());
@@ -234,10 +234,7 @@ int run_window(const AppOptions& o) {
       const auto built = clock::now();
       int fw = 0, fh = 0;
       glfwGetFramebufferSize(window, &fw, &fh);
-      glViewport(0, 0, fw, fh);
-      const auto bg = ev::app::clear_color();
-      glClearColor(bg[0], bg[1], bg[2], bg[3]);
-      glClear(GL_COLOR_BUFFER_BIT);
+      ev::gfx::clear_framebuffer(fw, fh, ev::app::clear_color().data());
       ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
       if (const std::string png = app.take_screenshot_request(); !png.empty()) {
         try {
@@ -248,7 +245,7 @@ int run_window(const AppOptions& o) {
         }
       }
       if (last && !o.screenshot.empty()) ev::gfx::write_png(ev::gfx::read_pixels(fw, fh), o.screenshot);
-      glFinish();  // the rendering itself, apart from presenting it
+      ev::gfx::finish();  // the rendering itself, apart from presenting it
       const auto rendered = clock::now();
       glfwSwapBuffers(window);
       const auto now = clock::now();

@@ -23,7 +23,6 @@
 
 #include "atomic_file.h"
 #include "error.h"
-#include "teach.h"
 
 namespace ev {
 
