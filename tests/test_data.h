@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/config.h"
 #include "core/dataset.h"
 #include "core/models/model.h"
 #include "core/rng.h"
@@ -39,6 +40,17 @@ inline ModelSpec mlp_spec(int vocab, int block, int emb, int hidden) {
   s.emb = emb;
   s.hidden = hidden;
   return s;
+}
+
+// A small MLP run's hyperparameters, the others at their defaults.
+inline TrainConfig mlp_config(int block, int emb, int hidden, int batch, std::uint64_t seed = 42) {
+  TrainConfig c;
+  c.block = block;
+  c.emb = emb;
+  c.hidden = hidden;
+  c.batch = batch;
+  c.seed = seed;
+  return c;
 }
 
 // Gives a hand-made snapshot a model, as a run's snapshot has one: its spec,

@@ -1,0 +1,114 @@
+// wordnet.cpp: reading WordNet's data and index files (format: wndb(5WN)).
+#include "wordnet.h"
+
+#include <filesystem>
+#include <string_view>
+#include <unordered_map>
+
+#include "error.h"
+#include "text.h"
+#include "vocab.h"
+
+namespace ev {
+
+namespace {
+
+constexpr const char* kParts[4] = {"noun", "verb", "adj", "adv"};
+
+// The file of one part of speech, or a clear error when WordNet is not installed.
+std::string wordnet_file(const std::string& dir, const char* kind, const char* part) {
+  const std::string path = dir + "/" + kind + "." + part;
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec))
+    throw Error("the WordNet corpus is missing: " + shown(path) +
+                " does not exist; install Debian's wordnet-base package (apt install wordnet-base)");
+  return path;
+}
+
+bool licence_line(std::string_view line) { return line.size() >= 2 && line[0] == ' ' && line[1] == ' '; }
+
+// WordNet's detachment rules (morphy(7WN)): an inflected form's ending and
+// what replaces it to give the lemma, per part of speech (bit of kParts).
+struct Detachment {
+  int part;
+  std::string_view suffix, ending;
+};
+constexpr Detachment kDetachments[] = {
+    {0, "s", ""},   {0, "ses", "s"}, {0, "xes", "x"}, {0, "zes", "z"}, {0, "ches", "ch"}, {0, "shes", "sh"},
+    {0, "men", "man"}, {0, "ies", "y"}, {1, "s", ""}, {1, "ies", "y"}, {1, "es", "e"}, {1, "es", ""},
+    {1, "ed", "e"}, {1, "ed", ""},   {1, "ing", "e"}, {1, "ing", ""}, {2, "er", ""},    {2, "est", ""},
+    {2, "er", "e"}, {2, "est", "e"},
+};
+
+WordClass class_of(unsigned parts) {
+  switch (parts) {
+    case 0: return WordClass::None;
+    case 1: return WordClass::Noun;
+    case 2: return WordClass::Verb;
+    case 4: return WordClass::Adjective;
+    case 8: return WordClass::Adverb;
+    default: return WordClass::Several;
+  }
+}
+
+}  // namespace
+
+const char* word_class_name(WordClass c) {
+  switch (c) {
+    case WordClass::None: return "none";
+    case WordClass::Noun: return "noun";
+    case WordClass::Verb: return "verb";
+    case WordClass::Adjective: return "adjective";
+    case WordClass::Adverb: return "adverb";
+    case WordClass::Several: return "several";
+  }
+  return "?";
+}
+
+std::vector<std::string> wordnet_glosses(const std::string& dir) {
+  std::vector<std::string> glosses;
+  for (const char* part : kParts) {
+    const std::string path = wordnet_file(dir, "data", part);
+    for_each_line(path, [&](std::string_view line, std::size_t) {
+      if (licence_line(line)) return;
+      const std::size_t bar = line.find("| ");
+      if (bar == std::string_view::npos) return;
+      std::string_view gloss = line.substr(bar + 2);
+      while (!gloss.empty() && (gloss.back() == ' ' || gloss.back() == '\t')) gloss.remove_suffix(1);
+      if (!gloss.empty()) glosses.emplace_back(gloss);
+    });
+  }
+  return glosses;
+}
+
+std::vector<WordClass> wordnet_classes(const Vocab& vocab, const std::string& dir) {
+  // Lemma -> its parts of speech, one bit each.
+  std::unordered_map<std::string, unsigned> lemmas;
+  lemmas.reserve(160000);
+  for (unsigned p = 0; p < 4; ++p) {
+    const std::string path = wordnet_file(dir, "index", kParts[p]);
+    for_each_line(path, [&](std::string_view line, std::size_t) {
+      if (licence_line(line)) return;
+      const std::string_view lemma = line.substr(0, line.find(' '));
+      if (!lemma.empty()) lemmas[std::string(lemma)] |= 1u << p;
+    });
+  }
+  auto parts_of = [&](const std::string& w) {
+    const auto it = lemmas.find(w);
+    return it == lemmas.end() ? 0u : it->second;
+  };
+  std::vector<WordClass> classes(std::size_t(vocab.size()), WordClass::None);
+  for (int id = 0; id < vocab.size(); ++id) {
+    const std::string& w = vocab.token(id);
+    unsigned parts = parts_of(w);
+    for (const Detachment& d : kDetachments) {
+      if (w.size() <= d.suffix.size() || w.compare(w.size() - d.suffix.size(), d.suffix.size(), d.suffix) != 0) continue;
+      const std::string lemma = w.substr(0, w.size() - d.suffix.size()) + std::string(d.ending);
+      parts |= parts_of(lemma) & (1u << d.part);
+    }
+    classes[std::size_t(id)] = class_of(parts);
+  }
+  return classes;
+}
+
+}  // namespace ev
