@@ -93,10 +93,10 @@ class DatasetBuilder {
         if (!item_.empty() && (item_.size() & 0xFFFFF) == 0) check_memory();  // one line can be a whole file
       }
     } else {
-      words_.clear();
-      split_words(text, &words_);
-      for (const auto& w : words_) item_.push_back(id(w));
-      if (item_.size() > 0xFFFFF) check_memory();
+      for (std::size_t pos = 0; next_word(text, &pos, &word_);) {
+        item_.push_back(word_id());
+        if ((item_.size() & 0xFFFFF) == 0) check_memory();
+      }
     }
     if (item_.empty()) return;
     for (int t : item_) d_.boundary_chars += t == Vocab::kBoundary;
@@ -182,6 +182,15 @@ class DatasetBuilder {
     return to_final;
   }
 
+  // The provisional id of word_: looked up first, since most words are seen
+  // before and building a map entry to find that out costs an allocation.
+  int word_id() {
+    if (auto it = ids_.find(word_); it != ids_.end()) return it->second;
+    names_.push_back(word_);
+    text_bytes_ += word_.size();
+    return ids_.emplace(word_, int(names_.size() - 1)).first->second;
+  }
+
   // The data alone, with the smallest examples any model builds from it
   // (block 1: two ids per token), must fit in the memory limit.
   void check_memory() const {
@@ -202,7 +211,7 @@ class DatasetBuilder {
   std::unordered_map<std::string, int> ids_;     // token text -> provisional id
   std::array<int, 128> ascii_{};                 // provisional ids of one-byte tokens (-1: not seen)
   std::vector<int> item_;                        // the item being read
-  std::vector<std::string> words_;               // its words, for the word tokenizer
+  std::string word_;                             // the word being read, for the word tokenizer
   std::string key_;
   std::size_t text_bytes_ = 0;
   std::uint64_t h_ = 0xcbf29ce484222325ull;

@@ -54,5 +54,8 @@ std::vector<std::string> tokenize(std::string_view item, Tokenizer t);
 // everything else separates words. Prose outside ASCII letters is read as
 // separators, which suits English text such as WordNet's glosses.
 void split_words(std::string_view line, std::vector<std::string>* out);
+// The same one word at a time: the next word at or after *pos into *word
+// (its buffer reused), *pos moved past it; false when no word is left.
+bool next_word(std::string_view line, std::size_t* pos, std::string* word);
 
 }  // namespace ev
