@@ -82,32 +82,35 @@ std::vector<std::string> wordnet_glosses(const std::string& dir) {
 }
 
 std::vector<WordClass> wordnet_classes(const Vocab& vocab, const std::string& dir) {
-  // Lemma -> its parts of speech, one bit each.
-  std::unordered_map<std::string, unsigned> lemmas;
-  lemmas.reserve(160000);
+  // The lemmas that can decide a token's class: the token itself and what
+  // each detachment rule makes of it, with the parts of speech each may give.
+  struct Candidate {
+    int token;
+    unsigned parts;  // the parts of speech this lemma may lend the token
+  };
+  std::unordered_map<std::string, std::vector<Candidate>> wanted;
+  wanted.reserve(std::size_t(vocab.size()) * 4);
+  for (int id = 0; id < vocab.size(); ++id) {
+    const std::string& w = vocab.token(id);
+    wanted[w].push_back({id, 15u});
+    for (const Detachment& d : kDetachments)
+      if (w.size() > d.suffix.size() && w.compare(w.size() - d.suffix.size(), d.suffix.size(), d.suffix) == 0)
+        wanted[w.substr(0, w.size() - d.suffix.size()) + std::string(d.ending)].push_back({id, 1u << d.part});
+  }
+  std::vector<unsigned> parts(std::size_t(vocab.size()), 0);
+  std::string lemma;
   for (unsigned p = 0; p < 4; ++p) {
     const std::string path = wordnet_file(dir, "index", kParts[p]);
     for_each_line(path, [&](std::string_view line, std::size_t) {
       if (licence_line(line)) return;
-      const std::string_view lemma = line.substr(0, line.find(' '));
-      if (!lemma.empty()) lemmas[std::string(lemma)] |= 1u << p;
+      lemma.assign(line.substr(0, line.find(' ')));
+      const auto it = wanted.find(lemma);
+      if (it == wanted.end()) return;
+      for (const Candidate& c : it->second) parts[std::size_t(c.token)] |= c.parts & (1u << p);
     });
   }
-  auto parts_of = [&](const std::string& w) {
-    const auto it = lemmas.find(w);
-    return it == lemmas.end() ? 0u : it->second;
-  };
-  std::vector<WordClass> classes(std::size_t(vocab.size()), WordClass::None);
-  for (int id = 0; id < vocab.size(); ++id) {
-    const std::string& w = vocab.token(id);
-    unsigned parts = parts_of(w);
-    for (const Detachment& d : kDetachments) {
-      if (w.size() <= d.suffix.size() || w.compare(w.size() - d.suffix.size(), d.suffix.size(), d.suffix) != 0) continue;
-      const std::string lemma = w.substr(0, w.size() - d.suffix.size()) + std::string(d.ending);
-      parts |= parts_of(lemma) & (1u << d.part);
-    }
-    classes[std::size_t(id)] = class_of(parts);
-  }
+  std::vector<WordClass> classes(parts.size());
+  for (std::size_t i = 0; i < parts.size(); ++i) classes[i] = class_of(parts[i]);
   return classes;
 }
 
