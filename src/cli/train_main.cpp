@@ -203,7 +203,9 @@ int main(int argc, char** argv) {
     // Word runs: the trigram baseline on the same split and vocabulary, and the
     // network's scores beside it (Bengio et al. 2003, section 4).
     nlohmann::json word_json;
-    if (words) {
+    if (words && V > ev::KneserNey::kMaxVocab && !o.quiet)
+      std::fprintf(stderr, "no trigram baseline: %d tokens are more than it takes (%d)\n", V, ev::KneserNey::kMaxVocab);
+    if (words && V <= ev::KneserNey::kMaxVocab) {
       const ev::KneserNey kn(*data);
       const std::vector<double> kn_val = kn.target_probs(*data, ev::Split::Val);
       const bool one_target = trainer.examples(ev::Split::Val).out == 1;

@@ -11,8 +11,6 @@ namespace ev {
 
 namespace {
 
-constexpr int kMaxNgramVocab = 1 << 21;
-
 // D = n1 / (n1 + 2 n2) over the counts given; kept inside (0, 1) so that every
 // order leaves some mass to the next and no seen event loses all of its own.
 double discount(const std::vector<std::uint32_t>& counts) {
@@ -38,8 +36,8 @@ KneserNey::KneserNey(const Dataset& data) : V_(data.vocab.size()) { count(data.i
 KneserNey::KneserNey(const std::vector<std::vector<int>>& items, int vocab) : V_(vocab) { count(items, items.size()); }
 
 void KneserNey::count(const std::vector<std::vector<int>>& items, std::size_t n_items) {
-  if (V_ < 2 || V_ > kMaxNgramVocab)
-    throw Error("a trigram model takes vocabularies of 2 to " + std::to_string(kMaxNgramVocab) + " tokens, not " +
+  if (V_ < 2 || V_ > kMaxVocab)
+    throw Error("a trigram model takes vocabularies of 2 to " + std::to_string(kMaxVocab) + " tokens, not " +
                 std::to_string(V_));
   // Every trigram occurrence, then runs of equal keys.
   std::vector<std::uint64_t> all;

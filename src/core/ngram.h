@@ -3,8 +3,7 @@
 // and Goodman 1998), counted on the same training split and vocabulary as the
 // network and framed as the MLP frames its data: each item is preceded by two
 // boundary tokens and followed by one, so the trigram predicts exactly the
-// tokens the network predicts. Not for: character data of very large
-// vocabularies (a trigram's key packs three ids of 21 bits).
+// tokens the network predicts. Not for: vocabularies over kMaxVocab tokens.
 //
 //   P3(w|u v) = (max(c(u v w) - D3, 0) + D3 N1+(u v .) P2(w|v)) / c(u v .)
 //   P2(w|v)   = (max(N1+(. v w) - D2, 0) + D2 N1+(v .) P1(w)) / N1+(. v .)
@@ -25,6 +24,8 @@ namespace ev {
 
 class KneserNey {
  public:
+  static constexpr int kMaxVocab = 1 << 21;  // three ids pack into one 64-bit key
+
   // Counts the training split of `data`.
   explicit KneserNey(const Dataset& data);
   // Counts `items` (token ids below `vocab`, the boundary excluded from them).
