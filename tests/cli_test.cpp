@@ -3,6 +3,7 @@
 // options), one line on stderr naming the problem, never a crash. Also the
 // --json summary and --help.
 #include <gtest/gtest.h>
+#include <cmath>
 
 #include <sys/stat.h>
 
@@ -214,6 +215,46 @@ TEST_F(Cli, NamesAreShownOnOneLine) {
 
 // --json with a data path that is not UTF-8: valid JSON, exit 0; stdout that
 // cannot be written (a full disk) is an error.
+// A word run: Bengio et al.'s model sizes by default, the vocabulary's
+// coverage, perplexity and accuracy, the Kneser-Ney trigram and the mixture.
+TEST_F(Cli, WordRunReportsPerplexityAndTheTrigram) {
+  ev::Rng rng(4);
+  const char* words[] = {"The", "cat", "dog", "sat", "ran", "on", "a", "mat", "log", "and", "it's", "1990"};
+  std::string text;
+  for (int i = 0; i < 80; ++i) {
+    for (int j = 0, n = 3 + int(rng.below(6)); j < n; ++j) text += std::string(words[rng.below(12)]) + (j % 3 ? ", " : " ");
+    text += "\n";
+  }
+  const std::string data = quote(write("prose.txt", text));
+  const Outcome r = run("--data " + data + " --tokenizer word --vocab 8 --steps 30 --lr 0.05 --json");
+  ASSERT_EQ(r.status, 0) << r.err;
+  const nlohmann::json j = nlohmann::json::parse(last_line(r.out));
+  const long long V = j.at("vocab").get<long long>();
+  EXPECT_EQ(V, 8);
+  EXPECT_EQ(j.at("params").get<long long>(), V * 30 + 90 * 100 + 100 + 100 * V + V);  // block 3, emb 30, hidden 100
+  const double coverage = j.at("coverage").get<double>();
+  EXPECT_GT(coverage, 0.3);
+  EXPECT_LT(coverage, 1.0);  // six of twelve words kept
+  for (const char* split : {"val", "test"}) {  // the same sums, in another order
+    const double ppl = j.at(std::string(split) + "_perplexity").get<double>();
+    EXPECT_NEAR(ppl, std::exp(j.at(std::string(split) + "_loss").get<double>()), 1e-5 * ppl) << split;
+  }
+  EXPECT_LE(j.at("val_top1").get<double>(), j.at("val_top5").get<double>());
+  const double kn = j.at("kn_val_perplexity").get<double>();
+  EXPECT_GT(kn, 1.0);
+  EXPECT_LT(kn, double(V));  // better than a uniform guess
+  EXPECT_GT(j.at("mixture_val_perplexity").get<double>(), 1.0);
+  EXPECT_GT(j.at("distinct_trigrams").get<long long>(), 0);
+  EXPECT_DOUBLE_EQ(j.at("trigram_table_entries").get<double>(), double(V * V * V));
+
+  const Outcome plain = run("--data " + data + " --tokenizer word --vocab 8 --steps 10 --emb 5");
+  ASSERT_EQ(plain.status, 0) << plain.err;
+  for (const char* key : {"perplexity: val", "Kneser-Ney trigram: val perplexity", "distinct trigrams"})
+    EXPECT_NE(plain.out.find(key), std::string::npos) << key << " not in: " << plain.out;
+  EXPECT_NE(plain.err.find("emb 5, hidden 100"), std::string::npos) << plain.err;
+  EXPECT_NE(plain.err.find("cover"), std::string::npos) << plain.err;
+}
+
 TEST_F(Cli, JsonSurvivesAnyPathAndReportsAFailedWrite) {
   const std::string odd = write("caf\xe9\xff.txt", ev::testing::TempDir::read(small_data()));
   const Outcome r = run("--data " + quote(odd) + " --steps 5 --json -q");

@@ -53,6 +53,28 @@ TEST(Options, EveryFlag) {
   EXPECT_TRUE(o.quiet);
 }
 
+TEST(Options, WordRunsDefaultToBengiosModel) {
+  const ParseResult w = parse({"--tokenizer", "word"});
+  ASSERT_TRUE(w.run) << w.message;
+  EXPECT_EQ(w.options.config.block, 3);
+  EXPECT_EQ(w.options.config.emb, 30);
+  EXPECT_EQ(w.options.config.hidden, 100);
+  EXPECT_EQ(w.options.vocab, 17000);
+  const ParseResult given = parse({"--tokenizer", "word", "--emb", "12", "--vocab", "500"});
+  ASSERT_TRUE(given.run) << given.message;
+  EXPECT_EQ(given.options.config.emb, 12);
+  EXPECT_EQ(given.options.config.hidden, 100);
+  EXPECT_EQ(given.options.vocab, 500);
+  // Character runs keep the lecture's sizes.
+  const ParseResult c = parse({});
+  EXPECT_EQ(c.options.config.emb, ev::TrainConfig().emb);
+  EXPECT_EQ(c.options.config.hidden, ev::TrainConfig().hidden);
+  for (const char* bad : {"2", "0", "-5", "x"}) EXPECT_EQ(parse({"--vocab", bad}).exit_code, 2) << bad;
+  const ParseResult resumed = parse({"--resume", "s.evs", "--vocab", "100"});
+  EXPECT_FALSE(resumed.run);
+  EXPECT_NE(resumed.message.find("--vocab cannot be given with --resume"), std::string::npos) << resumed.message;
+}
+
 TEST(Options, HelpExitsZeroWithText) {
   const ParseResult r = parse({"--help"});
   EXPECT_FALSE(r.run);

@@ -77,6 +77,17 @@ inline ModelSpec mlp_spec(int vocab, int block, int emb, int hidden) {
   return s;
 }
 
+// A small MLP run's hyperparameters, the others at their defaults.
+inline TrainConfig mlp_config(int block, int emb, int hidden, int batch, std::uint64_t seed = 42) {
+  TrainConfig c;
+  c.block = block;
+  c.emb = emb;
+  c.hidden = hidden;
+  c.batch = batch;
+  c.seed = seed;
+  return c;
+}
+
 // Gives a hand-made snapshot a model, as a run's snapshot has one: its spec,
 // table, a copy of its parameters and its embedding tables.
 inline void set_model(Snapshot& s, const Model<float>& m) {

@@ -41,10 +41,16 @@ ParseResult parse_train_options(int argc, const char* const* argv) {
   cfg.val_every = 0;
   CLI::App app{"embedviz-train: train the makemore MLP (Bengio et al. 2003) on a text file, headlessly."};
   app.add_option("--data", o.data, "Text file or pipe, one item per line (UTF-8). Default: /usr/share/dict/words, "
-                                    "lowercased, letters a-z only, duplicates removed")
+                                    "lowercased, letters a-z only, duplicates removed; with --tokenizer word, the "
+                                    "glosses of WordNet 3.0 (Debian's wordnet-base)")
       ->check(non_empty_path());
-  app.add_option("--tokenizer", o.tokenizer, "Tokens: 'char' (code points) or 'word' (whitespace-separated)")
+  app.add_option("--tokenizer", o.tokenizer, "Tokens: 'char' (code points) or 'word' (lowercased words of prose, "
+                                             "digit runs apart; Bengio et al.'s defaults: --block 3 --emb 30 "
+                                             "--hidden 100)")
       ->check(CLI::IsMember({"char", "word"}));
+  app.add_option("--vocab", o.vocab, "Word runs: vocabulary size, the most frequent words of the training split "
+                                     "with the boundary and <unk> (default 17000)")
+      ->check(CLI::Range(3, ev::Limits::kMaxVocab));
   std::vector<std::string> family_names;
   for (const ev::Family* f : ev::families()) family_names.push_back(f->name);
   app.add_option("--model", cfg.family, "Model family: " + CLI::detail::join(family_names, ", ") + " (default mlp)")
@@ -113,7 +119,7 @@ ParseResult parse_train_options(int argc, const char* const* argv) {
   // A resumed run keeps the hyperparameters it was saved with: flags that would
   // change them are refused rather than silently ignored.
   if (!o.resume.empty())
-    for (const char* flag : {"--tokenizer", "--model", "--direct", "--block", "--emb", "--hidden", "--batch", "--lr",
+    for (const char* flag : {"--tokenizer", "--vocab", "--model", "--direct", "--block", "--emb", "--hidden", "--batch", "--lr",
                              "--lr-decay-step", "--lr-decay", "--seed", "--split-seed", "--val-every"})
       if (app.count(flag) > 0) {
         r.exit_code = 2;
@@ -149,6 +155,13 @@ ParseResult parse_train_options(int argc, const char* const* argv) {
       r.message = one_line(std::string("--sweep: ") + e.what());
       return r;
     }
+  }
+  // Word runs default to the model of Bengio et al. (2003): three words of
+  // context, 30 features per word, 100 hidden units.
+  if (o.tokenizer == "word") {
+    if (app.count("--block") == 0) cfg.block = 3;
+    if (app.count("--emb") == 0) cfg.emb = 30;
+    if (app.count("--hidden") == 0) cfg.hidden = 100;
   }
   cfg.lr_decay_step = o.lr_decay_step >= 0 ? o.lr_decay_step : o.steps / 2;
   if (app.count("--split-seed") == 0) o.split_seed = cfg.seed;

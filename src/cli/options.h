@@ -7,13 +7,16 @@
 #include <string>
 
 #include "core/config.h"
+#include "core/vocab.h"  // kDefaultWordVocab
 
 namespace ev::cli {
 
 // Everything embedviz-train's flags can set.
 struct Options {
   std::string data;                 // training text, one item per line; empty: the system word list
+                                    // (char) or WordNet's glosses (word)
   std::string tokenizer = "char";   // char or word
+  int vocab = ev::kDefaultWordVocab;  // word runs: the vocabulary's size, boundary and <unk> included
   std::int64_t steps = 200000;      // SGD updates
   std::int64_t lr_decay_step = -1;  // -1: half of steps (already applied to config.lr_decay_step)
   std::uint64_t split_seed = 42;    // shuffles the data before the split (default: --seed)

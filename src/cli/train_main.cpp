@@ -20,6 +20,8 @@
 #include "core/export.h"   // --export-tsv, --export-word2vec, --export-loss-csv
 #include "core/session.h"  // --resume, --save-session
 #include "core/data.h"
+#include "core/metrics.h"  // word runs: perplexity, top-1 and top-5
+#include "core/ngram.h"    // word runs: the Kneser-Ney trigram baseline
 #include "core/run.h"
 
 namespace {
@@ -108,8 +110,9 @@ int main(int argc, char** argv) {
         ev::check_session_data(*session, *data);
       }
     } else {
-      ev::DataSpec spec = ev::default_data(o.split_seed);
+      ev::DataSpec spec = tok == ev::Tokenizer::Word ? ev::default_word_data(o.split_seed) : ev::default_data(o.split_seed);
       spec.tokenizer = tok;
+      spec.max_vocab = o.vocab;
       if (!o.data.empty()) spec.source = o.data;
       data = ev::load_data(spec);
     }
@@ -140,6 +143,11 @@ int main(int argc, char** argv) {
                    ev::describe(cfg).c_str(), trainer.model().params.size());
     if (const std::string note = ev::boundary_note(*data); !o.quiet && !note.empty())
       std::fprintf(stderr, "%s\n", note.c_str());
+    const bool words = data->tokenizer == ev::Tokenizer::Word;
+    if (!o.quiet && words)
+      std::fprintf(stderr, "words: %d tokens (the boundary and <unk> included) of %zu distinct training words cover "
+                   "%.2f%% of the training split's %zu running words\n",
+                   V, data->train_types, 100.0 * data->coverage(), data->train_tokens);
 
     using clock = std::chrono::steady_clock;
     const auto t0 = clock::now();
@@ -195,6 +203,48 @@ int main(int argc, char** argv) {
       std::fprintf(o.json ? stderr : stdout,
                    "steps %lld  train %.4f  val %.4f  test %.4f  %.0f steps/s (%.1f GFLOP/s)\n",
                    (long long)o.steps, train, val, test, sps, gflops);
+    // Word runs: the trigram baseline on the same split and vocabulary, and the
+    // network's scores beside it (Bengio et al. 2003, section 4).
+    nlohmann::json word_json;
+    if (words && V > ev::KneserNey::kMaxVocab && !o.quiet)
+      std::fprintf(stderr, "no trigram baseline: %d tokens are more than it takes (%d)\n", V, ev::KneserNey::kMaxVocab);
+    if (words && V <= ev::KneserNey::kMaxVocab) {
+      const ev::KneserNey kn(*data);
+      const std::vector<double> kn_val = kn.target_probs(*data, ev::Split::Val);
+      const bool one_target = trainer.examples(ev::Split::Val).out == 1;
+      const ev::NextTokenScores sv =
+          ev::score_next_tokens(trainer.model(), trainer.examples(ev::Split::Val), one_target ? &kn_val : nullptr, o.threads);
+      const ev::NextTokenScores st = ev::score_next_tokens(trainer.model(), trainer.examples(ev::Split::Test), nullptr, o.threads);
+      const double kn_ppl = kn.perplexity(*data, ev::Split::Val);
+      const double table = double(V) * double(V) * double(V);
+      if (!o.quiet || !o.json) {
+        FILE* out = o.json ? stderr : stdout;
+        std::fprintf(out, "perplexity: val %.2f (top-1 %.2f%%, top-5 %.2f%%)  test %.2f (top-1 %.2f%%, top-5 %.2f%%)\n",
+                     sv.perplexity, 100 * sv.top1, 100 * sv.top5, st.perplexity, 100 * st.top1, 100 * st.top5);
+        std::fprintf(out, "Kneser-Ney trigram: val perplexity %.2f (discounts %.3f %.3f %.3f)", kn_ppl, kn.discounts()[0],
+                     kn.discounts()[1], kn.discounts()[2]);
+        if (one_target) std::fprintf(out, "; mixed with the network: val perplexity %.2f", sv.mixture_perplexity);
+        std::fprintf(out, "\nn-gram blow-up: %zu distinct trigrams seen; a full table needs V^3 = %.3g entries; "
+                     "the network has %zu parameters\n",
+                     kn.distinct_trigrams(), table, trainer.model().params.size());
+      }
+      word_json = {{"coverage", data->coverage()},
+                   {"train_words", data->train_tokens},
+                   {"distinct_train_words", data->train_types},
+                   {"val_perplexity", sv.perplexity},
+                   {"val_top1", sv.top1},
+                   {"val_top5", sv.top5},
+                   {"test_perplexity", st.perplexity},
+                   {"test_top1", st.top1},
+                   {"test_top5", st.top5},
+                   {"kn_val_perplexity", kn_ppl},
+                   {"distinct_trigrams", kn.distinct_trigrams()},
+                   {"trigram_table_entries", table}};
+      if (one_target) {
+        word_json["mixture_val_loss"] = sv.mixture_loss;
+        word_json["mixture_val_perplexity"] = sv.mixture_perplexity;
+      }
+    }
     if (!o.save_session.empty()) ev::save_session(ev::capture_session(trainer), o.save_session);
     const auto C = trainer.model().p(ev::family(cfg.family).embeddings(trainer.model().spec).front());  // (V, d)
     if (!o.export_tsv.empty()) {
@@ -219,6 +269,7 @@ int main(int argc, char** argv) {
                           {"train_loss", train},
                           {"val_loss", val},
                           {"test_loss", test}};
+      if (words) j.update(word_json);
       // A path need not be UTF-8: bytes that are not become U+FFFD rather than an exception.
       std::printf("%s\n", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
     }

@@ -17,18 +17,24 @@ struct DataSpec {
   std::string source;                     // a file path, or a built-in data set's name (below)
   Tokenizer tokenizer = Tokenizer::Char;  // how its lines become tokens
   std::uint64_t split_seed = 42;          // shuffles the items before the 80/10/10 split
+  int max_vocab = kDefaultWordVocab;      // word data: the vocabulary's size, <unk> and the boundary included
 };
 
 // The built-in data sets, named by their source:
 // the system word list (kDefaultWordList), lowercased, a-z only, no duplicates;
 std::string default_words_source();
+// the glosses of WordNet 3.0 (wordnet.h), one per item, the default prose;
+std::string wordnet_source();
 // and the toy lesson's four-token text (teach.h, kToyLessonSource).
 
 // The default data: the system word list, character tokens.
 DataSpec default_data(std::uint64_t split_seed = 42);
+// The default word data: WordNet's glosses, word tokens, kDefaultWordVocab of them.
+DataSpec default_word_data(std::uint64_t split_seed = 42);
 
 // Loads what a spec describes: a built-in data set by its name, else the file.
-// Throws ev::Error with one line naming the problem.
+// Word data get their WordNet classes when WordNet is installed (required for
+// WordNet's own glosses). Throws ev::Error with one line naming the problem.
 std::shared_ptr<const Dataset> load_data(const DataSpec& spec);
 
 // The spec that loads `d` again.

@@ -66,9 +66,15 @@ namespace {
 // token's text is held once, in the vocabulary.
 class DatasetBuilder {
  public:
-  DatasetBuilder(Tokenizer tokenizer, std::string source) {
+  DatasetBuilder(Tokenizer tokenizer, std::string source, int max_vocab) {
     d_.source = std::move(source);
     d_.tokenizer = tokenizer;
+    if (tokenizer == Tokenizer::Word) {
+      if (max_vocab < 3)
+        throw Error("a word vocabulary of " + std::to_string(max_vocab) +
+                    " tokens is too small: it needs the boundary, <unk> and at least one word");
+      d_.max_vocab = max_vocab;
+    }
     names_.emplace_back(Vocab::kBoundaryText);
     ids_.emplace(Vocab::kBoundaryText, Vocab::kBoundary);
     ascii_.fill(-1);
@@ -87,13 +93,9 @@ class DatasetBuilder {
         if (!item_.empty() && (item_.size() & 0xFFFFF) == 0) check_memory();  // one line can be a whole file
       }
     } else {
-      for (std::size_t i = 0; i < text.size();) {
-        while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
-        std::size_t j = i;
-        while (j < text.size() && text[j] != ' ' && text[j] != '\t') ++j;
-        if (j > i) item_.push_back(id(text.substr(i, j - i)));
-        i = j;
-        if (!item_.empty() && (item_.size() & 0xFFFFF) == 0) check_memory();
+      for (std::size_t pos = 0; next_word(text, &pos, &word_);) {
+        item_.push_back(word_id());
+        if ((item_.size() & 0xFFFFF) == 0) check_memory();
       }
     }
     if (item_.empty()) return;
@@ -111,13 +113,6 @@ class DatasetBuilder {
       throw Error(shown(d_.source) + ": " + std::to_string(d_.items.size()) +
                   " items is too few to split 80/10/10; at least 10 are needed");
     ids_.clear();
-    d_.vocab = Vocab(names_);  // sorted; the boundary first
-    std::vector<int> to_sorted(names_.size());
-    for (std::size_t i = 0; i < names_.size(); ++i) to_sorted[i] = d_.vocab.id(names_[i]);
-    names_.clear();
-    names_.shrink_to_fit();
-    for (auto& item : d_.items)
-      for (int& t : item) t = to_sorted[std::size_t(t)];
 
     // Fisher-Yates with our own generator: the same split on every platform.
     Rng rng(seed ^ 0x5EED5A17ull);
@@ -125,6 +120,21 @@ class DatasetBuilder {
     const std::size_t n = d_.items.size();
     d_.n_train = n * 8 / 10;
     d_.n_val = n * 9 / 10 - d_.n_train;
+
+    // Provisional ids to the vocabulary's, which depends on the training split for words.
+    std::vector<std::uint32_t> count(names_.size(), 0);
+    for (std::size_t i = 0; i < d_.n_train; ++i)
+      for (int t : d_.items[i]) ++count[std::size_t(t)];
+    const std::vector<int> to_final = d_.tokenizer == Tokenizer::Word ? word_vocab(count) : char_vocab();
+    names_.clear();
+    names_.shrink_to_fit();
+    for (auto& item : d_.items)
+      for (int& t : item) t = to_final[std::size_t(t)];
+    d_.counts.assign(std::size_t(d_.vocab.size()), 0);
+    for (std::size_t i = 0; i < count.size(); ++i) d_.counts[std::size_t(to_final[i])] += count[i];
+    for (std::size_t i = 0; i < d_.n_train; ++i) d_.train_tokens += d_.items[i].size();
+    const int unk = d_.vocab.id(Vocab::kUnknownText);
+    if (d_.tokenizer == Tokenizer::Word && unk >= 0) d_.train_unknown = d_.counts[std::size_t(unk)];
     return std::move(d_);
   }
 
@@ -140,6 +150,45 @@ class DatasetBuilder {
     }
     if (ascii) ascii_[std::size_t(tok[0])] = it->second;
     return it->second;
+  }
+
+  // Every distinct token, sorted, the boundary first (makemore's order).
+  std::vector<int> char_vocab() {
+    d_.vocab = Vocab(names_);
+    std::vector<int> to_sorted(names_.size());
+    for (std::size_t i = 0; i < names_.size(); ++i) to_sorted[i] = d_.vocab.id(names_[i]);
+    return to_sorted;
+  }
+
+  // The boundary, <unk> and the most frequent words of the training split,
+  // sorted; `count` holds each provisional id's occurrences in that split.
+  std::vector<int> word_vocab(const std::vector<std::uint32_t>& count) {
+    std::vector<int> seen;
+    for (std::size_t i = 1; i < names_.size(); ++i)  // 0 is the boundary, which no word is
+      if (count[i] > 0) seen.push_back(int(i));
+    d_.train_types = seen.size();
+    const std::size_t keep = std::min(seen.size(), std::size_t(d_.max_vocab - 2));
+    std::partial_sort(seen.begin(), seen.begin() + std::ptrdiff_t(keep), seen.end(), [&](int a, int b) {
+      const auto ia = std::size_t(a), ib = std::size_t(b);
+      return count[ia] != count[ib] ? count[ia] > count[ib] : names_[ia] < names_[ib];
+    });
+    std::vector<std::string> tokens{Vocab::kUnknownText};
+    for (std::size_t i = 0; i < keep; ++i) tokens.push_back(names_[std::size_t(seen[i])]);
+    d_.vocab = Vocab(std::move(tokens));
+    const int unk = d_.vocab.id(Vocab::kUnknownText);
+    std::vector<int> to_final(names_.size(), unk);
+    to_final[0] = Vocab::kBoundary;
+    for (std::size_t i = 0; i < keep; ++i) to_final[std::size_t(seen[i])] = d_.vocab.id(names_[std::size_t(seen[i])]);
+    return to_final;
+  }
+
+  // The provisional id of word_: looked up first, since most words are seen
+  // before and building a map entry to find that out costs an allocation.
+  int word_id() {
+    if (auto it = ids_.find(word_); it != ids_.end()) return it->second;
+    names_.push_back(word_);
+    text_bytes_ += word_.size();
+    return ids_.emplace(word_, int(names_.size() - 1)).first->second;
   }
 
   // The data alone, with the smallest examples any model builds from it
@@ -162,6 +211,7 @@ class DatasetBuilder {
   std::unordered_map<std::string, int> ids_;     // token text -> provisional id
   std::array<int, 128> ascii_{};                 // provisional ids of one-byte tokens (-1: not seen)
   std::vector<int> item_;                        // the item being read
+  std::string word_;                             // the word being read, for the word tokenizer
   std::string key_;
   std::size_t text_bytes_ = 0;
   std::uint64_t h_ = 0xcbf29ce484222325ull;
@@ -170,14 +220,14 @@ class DatasetBuilder {
 }  // namespace
 
 Dataset make_dataset(const std::vector<std::string>& texts, Tokenizer tokenizer, std::uint64_t seed,
-                     std::string source) {
-  DatasetBuilder b(tokenizer, std::move(source));
+                     std::string source, int max_vocab) {
+  DatasetBuilder b(tokenizer, std::move(source), max_vocab);
   for (const auto& t : texts) b.add(t);
   return b.finish(seed);
 }
 
-Dataset load_dataset(const std::string& path, Tokenizer tokenizer, std::uint64_t seed) {
-  DatasetBuilder b(tokenizer, path);
+Dataset load_dataset(const std::string& path, Tokenizer tokenizer, std::uint64_t seed, int max_vocab) {
+  DatasetBuilder b(tokenizer, path, max_vocab);
   for_each_line(path, [&](std::string_view line, std::size_t) { b.add(line); });
   return b.finish(seed);
 }

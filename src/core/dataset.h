@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "vocab.h"
+#include "wordnet.h"  // WordClass
 
 namespace ev {
 
@@ -24,6 +25,15 @@ struct Dataset {
   std::uint64_t split_seed = 0;        // the seed the items were shuffled and split with
   std::size_t boundary_chars = 0;      // '.' tokens in the text, read as the boundary token
   std::size_t n_tokens = 0;            // tokens in all items, boundaries not counted
+  int max_vocab = 0;                   // word data: the vocabulary's size limit (0: characters, no limit)
+  std::vector<std::uint32_t> counts;   // (V) each token's occurrences in the training split
+  std::size_t train_tokens = 0;        // running tokens of the training split, boundaries not counted
+  std::size_t train_unknown = 0;       // of which the vocabulary left out (read as <unk>)
+  std::size_t train_types = 0;         // distinct tokens of the training split before any were left out
+  std::vector<WordClass> classes;      // (V) word data from WordNet: each word's parts of speech; else empty
+
+  // Share of the training split's running tokens the vocabulary covers (1 for characters).
+  double coverage() const { return train_tokens ? 1.0 - double(train_unknown) / double(train_tokens) : 1.0; }
 
   std::size_t n_test() const { return items.size() - n_train - n_val; }
   // Items of one split: [begin, end) indices into `items`.
@@ -40,16 +50,20 @@ double dataset_bytes(const Dataset& d);
 // boundary token (makemore's convention); "" when it holds none.
 std::string boundary_note(const Dataset& d);
 
-// Builds a data set from item texts: tokenizes, builds the vocabulary, shuffles
-// with `seed` and splits 80/10/10. Throws ev::Error when there are fewer than
-// 10 items (each split needs at least one).
+// Builds a data set from item texts: tokenizes, shuffles with `seed`, splits
+// 80/10/10 and builds the vocabulary. Characters: every distinct one, sorted.
+// Words: the boundary, <unk> and the max_vocab - 2 words most frequent in the
+// training split (ties by their bytes), sorted; other words become <unk>.
+// Throws ev::Error when there are fewer than 10 items (each split needs at
+// least one) or, for words, when max_vocab is under 3.
 Dataset make_dataset(const std::vector<std::string>& items, Tokenizer tokenizer, std::uint64_t seed,
-                     std::string source);
+                     std::string source, int max_vocab = kDefaultWordVocab);
 
 // Reads a UTF-8 text file with one item per line (see text.h for the rules),
 // as a stream: pipes work, and only token ids are kept. Refuses (ev::Error)
 // as soon as the data alone would need more memory than Limits::kMaxBytes.
-Dataset load_dataset(const std::string& path, Tokenizer tokenizer, std::uint64_t seed);
+Dataset load_dataset(const std::string& path, Tokenizer tokenizer, std::uint64_t seed,
+                     int max_vocab = kDefaultWordVocab);
 
 // The default data: the system word list lowercased, letters a-z only, duplicates removed.
 constexpr const char* kDefaultWordList = "/usr/share/dict/words";

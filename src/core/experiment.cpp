@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "error.h"
+#include "metrics.h"
 #include "run.h"
 
 namespace ev {
@@ -34,32 +35,6 @@ int in_range(const std::string& param, const std::string& v, int lo, int hi) {
   if (n < lo || n > hi)
     throw Error(param + "=" + v + " is out of range; expected " + std::to_string(lo) + " to " + std::to_string(hi));
   return int(n);
-}
-
-// Top-1 accuracy of the next token over a split's targets (padding excluded).
-double top1_accuracy(const Model<float>& m, const Examples& ex) {
-  const std::unique_ptr<Net> net = family(m.spec.family).make_net(m.spec);
-  constexpr std::size_t kChunk = 1024;
-  double right = 0, total = 0;
-  for (std::size_t b = 0; b < ex.size(); b += kChunk) {
-    Batch batch;
-    batch.B = int(std::min(ex.size() - b, kChunk));
-    batch.in = ex.in;
-    batch.out = ex.out;
-    batch.X = ex.context(b);
-    batch.Y = nullptr;
-    net->forward(m, batch);
-    const Mat<float>& logits = net->logits();  // (B*out, V)
-    const std::int32_t* Y = ex.targets(b);
-    for (Eigen::Index r = 0; r < logits.rows(); ++r) {
-      if (Y[r] < 0) continue;
-      Eigen::Index best = 0;
-      logits.row(r).maxCoeff(&best);
-      right += best == Y[r];
-      total += 1;
-    }
-  }
-  return total > 0 ? right / total : 0.0;
 }
 
 // One run of an experiment, start to end, on the calling thread.
@@ -97,7 +72,7 @@ void train_one(std::shared_ptr<const Dataset> data, const TrainConfig& cfg, std:
       row.val = !vals.empty() && vals.back().step == t.step_count() ? vals.back().loss : mt.record_val();
       row.train = t.evaluate(Split::Train);
       row.test = t.evaluate(Split::Test);
-      row.accuracy = top1_accuracy(t.model(), t.examples(Split::Val));
+      row.accuracy = score_next_tokens(t.model(), t.examples(Split::Val)).top1;
     }
     row.curve = t.history().val;
   } catch (const Error& e) {

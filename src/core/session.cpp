@@ -12,7 +12,9 @@
 //   i64 loss_stride, u64 loss_capacity, u64 n_points, n_points x (i64 step, f32 loss),
 //   i64 pending.step, f64 pending.sum, i64 pending.count,
 //   u64 n_val, n_val x (i64 step, f32 loss),
-//   4 x u64 rng state, u8 has_spare, f64 spare.
+//   4 x u64 rng state, u8 has_spare, f64 spare,
+//   then, written since word data (absent from earlier version 2 files, which
+//   read as the default): i32 max_vocab.
 // Version 1 had no split seed (the data was split with the initialisation
 // seed), the MLP's block, emb, hidden only, no val_every, no table and no
 // optimizer state.
@@ -150,6 +152,7 @@ Session capture_session(const Trainer& t) {
   s.data_checksum = d.checksum;
   s.tokenizer = d.tokenizer;
   s.split_seed = d.split_seed;
+  if (d.max_vocab > 0) s.max_vocab = d.max_vocab;
   s.vocab = d.vocab.tokens();
   s.config = t.config();
   s.params = t.model().params;
@@ -248,6 +251,7 @@ std::string encode_session(const Session& s) {
   for (std::uint64_t w : s.rng.s) p.u64(w);
   p.u8(s.rng.has_spare ? 1 : 0);
   p.f64(s.rng.spare);
+  p.i32(s.max_vocab);
 
   Writer h;
   h.out.reserve(kHeaderBytes + p.out.size());
@@ -371,6 +375,11 @@ Session parse_session(std::string_view bytes, const std::string& name) {
   s.rng.has_spare = spare == 1;
   s.rng.spare = r.f64("generator state");
   if ((s.rng.s[0] | s.rng.s[1] | s.rng.s[2] | s.rng.s[3]) == 0) r.fail("generator state is all zero");
+  if (version >= 2 && r.left() > 0) {
+    s.max_vocab = r.i32("vocabulary limit");
+    if (s.max_vocab < 3 || std::uint32_t(s.max_vocab) > kMaxVocab)
+      r.fail("vocabulary limit " + std::to_string(s.max_vocab) + " is out of range");
+  }
 
   if (r.left() != 0) r.fail(std::to_string(r.left()) + " unexpected bytes after the session");
   return s;

@@ -43,9 +43,10 @@ struct Session {
   LossHistory::Pending loss_pending;     // the partial bucket of the loss curve
   std::vector<LossPoint> val;            // validation losses
   Rng::Saved rng{};                      // the batch generator
+  int max_vocab = kDefaultWordVocab;     // word data: the vocabulary's size limit (DataSpec::max_vocab)
 
   ModelSpec spec() const { return config.spec(int(vocab.size())); }
-  DataSpec data() const { return {data_source, tokenizer, split_seed}; }
+  DataSpec data() const { return {data_source, tokenizer, split_seed, max_vocab}; }
 };
 
 constexpr std::uint32_t kSessionVersion = 2;                        // bumped on any format change (1 still loads)

@@ -145,16 +145,15 @@ void Trainer::restore_checkpoint() {
   history_.truncate(step_);
 }
 
-double mean_loss(const Model<float>& m, const Examples& ex, int threads) {
+void forward_chunks(const Model<float>& m, const Examples& ex, int threads, const ChunkFn& on_chunk) {
   const std::size_t n = ex.size();
-  if (n == 0) return 0.0;
+  if (n == 0) return;
   const Family& f = family(m.spec.family);
   // Rows per forward pass: big enough to keep the matrix products efficient,
   // small enough that the buffers (~1 MB at hidden 200) stay a minor transient.
   constexpr std::size_t kChunk = 1024;
   const std::size_t chunks = (n + kChunk - 1) / kChunk;
   threads = std::max(1, std::min<int>(threads, int(chunks)));
-  std::vector<double> sums(std::size_t(threads), 0.0), counts(std::size_t(threads), 0.0);
   // A worker's exception (std::bad_alloc) must not escape its thread, which
   // would terminate the program: it is kept and rethrown on the caller's.
   std::vector<std::exception_ptr> errors(static_cast<std::size_t>(threads));
@@ -169,12 +168,7 @@ double mean_loss(const Model<float>& m, const Examples& ex, int threads) {
         batch.out = ex.out;
         batch.X = ex.context(b);
         batch.Y = ex.targets(b);
-        // The loss is a mean over the targets that are not padding.
-        const auto targets = double(std::count_if(batch.Y, batch.Y + std::size_t(batch.B) * std::size_t(ex.out),
-                                                  [](std::int32_t y) { return y >= 0; }));
-        if (targets == 0) continue;
-        sums[std::size_t(t)] += double(net->forward(m, batch)) * targets;
-        counts[std::size_t(t)] += targets;
+        on_chunk(t, *net, m, batch, b);
       }
     } catch (...) {
       errors[std::size_t(t)] = std::current_exception();
@@ -193,6 +187,19 @@ double mean_loss(const Model<float>& m, const Examples& ex, int threads) {
   for (auto& th : pool) th.join();
   for (const auto& e : errors)
     if (e) std::rethrow_exception(e);
+}
+
+double mean_loss(const Model<float>& m, const Examples& ex, int threads) {
+  const int T = std::max(1, threads);
+  std::vector<double> sums(static_cast<std::size_t>(T), 0.0), counts(static_cast<std::size_t>(T), 0.0);
+  forward_chunks(m, ex, T, [&](int t, Net& net, const Model<float>& model, const Batch& batch, std::size_t) {
+    // The loss is a mean over the targets that are not padding.
+    const auto targets = double(std::count_if(batch.Y, batch.Y + std::size_t(batch.B) * std::size_t(batch.out),
+                                              [](std::int32_t y) { return y >= 0; }));
+    if (targets == 0) return;
+    sums[std::size_t(t)] += double(net.forward(model, batch)) * targets;
+    counts[std::size_t(t)] += targets;
+  });
   double total = 0, count = 0;
   for (std::size_t t = 0; t < sums.size(); ++t) total += sums[t], count += counts[t];
   return count > 0 ? total / count : 0.0;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -98,5 +99,12 @@ std::vector<int> sample_item(const Model<float>& m, Rng& rng, double temperature
 // The mean loss of a model over the targets of examples (padding excluded),
 // chunked over `threads` threads.
 double mean_loss(const Model<float>& m, const Examples& ex, int threads = 1);
+
+// Walks ex in chunks of rows on up to `threads` threads (chunk c on thread
+// c mod threads, in order), each thread with a Net of its own: on_chunk(t,
+// net, m, batch, first row) runs the forward it needs. Rethrows a worker's
+// exception on the caller's thread.
+using ChunkFn = std::function<void(int thread, Net& net, const Model<float>& m, const Batch& batch, std::size_t first)>;
+void forward_chunks(const Model<float>& m, const Examples& ex, int threads, const ChunkFn& on_chunk);
 
 }  // namespace ev

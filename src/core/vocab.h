@@ -13,8 +13,12 @@ namespace ev {
 
 enum class Tokenizer {
   Char,  // one token per Unicode code point (makemore)
-  Word,  // one token per whitespace-separated word (Bengio et al. 2003)
+  Word,  // one token per word of prose, lowercased, digit runs apart (Bengio et al. 2003)
 };
+
+// Vocabulary size of word data by default: Bengio et al. (2003) kept about
+// 17,000 words of their corpora; the rest became one unknown-word token.
+constexpr int kDefaultWordVocab = 17000;
 
 const char* tokenizer_name(Tokenizer t);
 
@@ -22,6 +26,7 @@ class Vocab {
  public:
   static constexpr int kBoundary = 0;            // id of the boundary token
   static constexpr const char* kBoundaryText = ".";  // marks the start and end of every item
+  static constexpr const char* kUnknownText = "<unk>";  // stands for the words a word vocabulary left out
 
   Vocab() = default;
   // Token 0 is the boundary; the others are the distinct tokens given, sorted
@@ -42,5 +47,15 @@ class Vocab {
 // Splits one item (a line) into token strings with the given tokenizer.
 // The text must be valid UTF-8.
 std::vector<std::string> tokenize(std::string_view item, Tokenizer t);
+
+// Appends the words of a line of prose to *out: runs of ASCII letters,
+// lowercased, with apostrophes kept between two letters ("don't", the
+// typographic U+2019 read as "'"), and runs of digits as tokens of their own;
+// everything else separates words. Prose outside ASCII letters is read as
+// separators, which suits English text such as WordNet's glosses.
+void split_words(std::string_view line, std::vector<std::string>* out);
+// The same one word at a time: the next word at or after *pos into *word
+// (its buffer reused), *pos moved past it; false when no word is left.
+bool next_word(std::string_view line, std::size_t* pos, std::string* word);
 
 }  // namespace ev

@@ -1,0 +1,32 @@
+// metrics.h: what a person measures of a next-token model beyond its loss:
+// perplexity (exp of the mean cross-entropy, the measure Bengio et al. 2003
+// report), top-1 and top-5 accuracy of the next token, and the loss of the
+// paper's mixture, the network's probabilities averaged with another model's
+// (their trigram's). Not for: training (the loss there is trainer.h's).
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+#include "dataset.h"
+#include "models/model.h"
+
+namespace ev {
+
+struct NextTokenScores {
+  std::size_t n = 0;          // targets scored
+  double loss = 0;            // mean cross-entropy, nats
+  double perplexity = 0;      // exp(loss)
+  double top1 = 0;            // share of targets that are the most probable token
+  double top5 = 0;            // share of targets among the five most probable tokens
+  double mixture_loss = 0;    // mean -ln((p_net + p_other) / 2), when other probabilities are given
+  double mixture_perplexity = 0;
+};
+
+// Scores a model on the rows of `ex`. `other`, when not null, holds another
+// model's probability of each row's target (ex.out must be 1), in row order;
+// ties in rank count for the target. Runs on up to `threads` threads.
+NextTokenScores score_next_tokens(const Model<float>& m, const Examples& ex, const std::vector<double>* other = nullptr,
+                                  int threads = 1);
+
+}  // namespace ev
