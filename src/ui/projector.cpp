@@ -2,9 +2,9 @@
 // basis for other tables (C before a step) so both land in one picture.
 #include "ui/projector.h"
 
-#include <algorithm>
 #include <cstdio>
 #include <limits>
+#include <utility>
 
 #include "ui/plot.h"
 
