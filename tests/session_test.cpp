@@ -107,6 +107,50 @@ TEST(Session, ResumeContinuesBitIdentically) {
   expect_same_run(resumed, unbroken);
 }
 
+// The transformer with Adam and the linear rate: Adam's averages are saved,
+// so the resumed run is the unbroken one to the last bit; without them it is not.
+TEST(Session, AdamResumesBitIdentically) {
+  auto data = testdata::synthetic_dataset();
+  TrainConfig c;
+  c.family = "gpt";
+  c.block = 8;
+  c.emb = 8;
+  c.heads = 2;
+  c.layers = 2;
+  c.batch = 4;
+  c.lr = 0.01;
+  c.optimizer = "adam";
+  c.lr_linear_steps = 200;
+  c.seed = 5;
+  Trainer unbroken(data, c);
+  run(unbroken, 60 + 40);
+
+  Trainer first(data, c);
+  run(first, 60);
+  const Session saved = capture_session(first);
+  ASSERT_EQ(saved.optimizer_state.size(), 2 * saved.params.size());
+  const Session loaded = parse_session(encode_session(saved));
+  EXPECT_EQ(loaded.config.optimizer, "adam");
+  EXPECT_EQ(loaded.config.lr_linear_steps, 200);
+  EXPECT_EQ(loaded.optimizer_state, saved.optimizer_state);
+  Trainer resumed = resume_session(loaded, testdata::synthetic_dataset());
+  run(resumed, 40);
+  expect_same_run(resumed, unbroken);
+
+  Session no_state = loaded;
+  no_state.optimizer_state.clear();  // Adam restarting its averages: another run
+  Trainer restarted = resume_session(no_state, data);
+  run(restarted, 40);
+  EXPECT_NE(std::memcmp(restarted.model().params.data(), unbroken.model().params.data(),
+                        unbroken.model().params.size() * sizeof(float)),
+            0);
+
+  Session wrong = loaded;
+  wrong.optimizer_state.resize(wrong.params.size());  // one buffer where Adam keeps two
+  EXPECT_NE(error_of(encode_session(wrong)).find("optimizer state has"), std::string::npos)
+      << error_of(encode_session(wrong));
+}
+
 TEST(Session, SaveLoadFileRoundTrip) {
   auto data = testdata::synthetic_dataset();
   Trainer t = make_trainer(data);
@@ -366,8 +410,8 @@ TEST(Session, AStepPastTheLimitIsRefused) {
   // header, source, checksum, tokenizer, split seed, V
   std::size_t at = 28 + 4 + s.data_source.size() + 8 + 1 + 8 + 4;
   for (const auto& tok : s.vocab) at += 4 + tok.size();
-  // family, block, emb, hidden, direct, heads, layers, batch, rates, val_every, seed
-  at += 4 + s.config.family.size() + 3 * 4 + 1 + 2 * 4 + 4 + 8 + 8 + 8 + 8 + 8;
+  // family, block, emb, hidden, direct, heads, layers, batch, rates, val_every, seed, optimizer, linear steps
+  at += 4 + s.config.family.size() + 3 * 4 + 1 + 2 * 4 + 4 + 8 + 8 + 8 + 8 + 8 + 4 + s.config.optimizer.size() + 8;
   at += 4;  // the table: its count, then each tensor's name and shape
   const ParamTable table = param_table(s.spec());
   for (const TensorInfo& t : table.tensors()) at += 4 + t.name.size() + 8;
