@@ -89,7 +89,7 @@ void GptActivations<T>::resize(const ModelSpec& s, int nB, int nTe) {
   dt.resize(N, d);
   dqkv.resize(N, 3 * d);
   dh.resize(N, 4 * d);
-  datt.resize(1, nTe);
+  datt.resize(nTe, nTe);
 }
 
 template <class T>
@@ -121,9 +121,10 @@ int positions(const Batch& bt) {
 // library's per-product overhead would cost more than the arithmetic. The
 // scores go into `att` shifted by their row's maximum, -inf above the
 // diagonal, so one vectorised exp over the whole buffer does every softmax.
-template <class T>
+// HD: the head size when fixed at compile time (the loops over it unroll), else 0.
+template <class T, int HD>
 void attention_forward(const ModelSpec& s, typename GptActivations<T>::Layer& l, int B, int Te) {
-  const int d = s.emb, H = s.heads, hd = d / H, ld = 3 * d;
+  const int d = s.emb, H = s.heads, hd = HD > 0 ? HD : d / H, ld = 3 * d;
   const T scale = T(1) / std::sqrt(T(hd));
   const T* qkv = l.qkv.data();  // (N, 3d)
   T* att = l.att.data();        // (B*H*Te, Te)
@@ -154,58 +155,86 @@ void attention_forward(const ModelSpec& s, typename GptActivations<T>::Layer& l,
         const T inv = T(1) / sum;
         for (int j = 0; j <= i; ++j) a[j] *= inv;
         for (int j = i + 1; j < Te; ++j) a[j] = 0;  // the vectorised exp(-inf) is tiny, not always 0
+        // y_i = sum over j <= i of a_j v_j, one sum in a register per number.
         T* yi = y + (b * Te + i) * d + h * hd;                     // (hd)
-        for (int c = 0; c < hd; ++c) yi[c] = 0;
-        for (int j = 0; j <= i; ++j) {
-          const T* v = qkv + (b * Te + j) * ld + 2 * d + h * hd;   // (hd)
-          for (int c = 0; c < hd; ++c) yi[c] += a[j] * v[c];
+        const T* v = qkv + b * Te * ld + 2 * d + h * hd;           // v_0 (hd), then every ld
+        for (int c = 0; c < hd; ++c) {
+          T acc = 0;
+          for (int j = 0; j <= i; ++j) acc += a[j] * v[j * ld + c];
+          yi[c] = acc;
         }
       }
 }
 
 // From dy (N, d), the gradient at the heads' outputs, to dqkv (N, 3d):
-// dA = dy v^T, dv = A^T dy, through the softmax dS = A (dA - rowsum(A dA)) / sqrt(hd),
-// dq = dS k, dk = dS^T q; zero above the diagonal, where A is.
-template <class T>
+// dA = dy v^T, through the softmax dS = A (dA - rowsum(A dA)) / sqrt(hd),
+// then dq = dS k, dk = dS^T q, dv = A^T dy; zero above the diagonal, where A is.
+// Every output number is one sum kept in a register, written once.
+template <class T, int HD>
 void attention_backward(const ModelSpec& s, const typename GptActivations<T>::Layer& l, const Mat<T>& dy_,
-                        Mat<T>& dqkv_, Mat<T>& dA_, int B, int Te) {
-  const int d = s.emb, H = s.heads, hd = d / H, ld = 3 * d;
+                        Mat<T>& dqkv_, Mat<T>& dS_, int B, int Te) {
+  const int d = s.emb, H = s.heads, hd = HD > 0 ? HD : d / H, ld = 3 * d;
   const T scale = T(1) / std::sqrt(T(hd));
-  const T* qkv = l.qkv.data();  // (N, 3d)
   const T* att = l.att.data();  // (B*H*Te, Te)
-  const T* dy = dy_.data();     // (N, d)
-  dqkv_.setZero();
-  T* dqkv = dqkv_.data();       // (N, 3d)
-  T* dA = dA_.data();           // (Te) one row of dA, then of dS
+  T* dS = dS_.data();           // (Te, Te) one head's dS
   for (int b = 0; b < B; ++b)
-    for (int h = 0; h < H; ++h)
+    for (int h = 0; h < H; ++h) {
+      const T* q = l.qkv.data() + b * Te * ld + h * hd;  // q_0 (hd), then every ld
+      const T* k = q + d;                                // k_0
+      const T* v = q + 2 * d;                            // v_0
+      const T* dy = dy_.data() + b * Te * d + h * hd;    // dy_0 (hd), then every d
+      T* dq = dqkv_.data() + b * Te * ld + h * hd;       // dq_0 (hd), then every ld
+      T* dk = dq + d;
+      T* dv = dq + 2 * d;
+      const T* A = att + (b * H + h) * Te * Te;          // (Te, Te)
       for (int i = 0; i < Te; ++i) {
-        const T* a = att + ((b * H + h) * Te + i) * Te;            // (Te)
-        const T* dyi = dy + (b * Te + i) * d + h * hd;              // (hd)
-        const T* q = qkv + (b * Te + i) * ld + h * hd;              // (hd)
-        T* dq = dqkv + (b * Te + i) * ld + h * hd;                  // (hd)
+        const T* a = A + i * Te;
+        T* g = dS + i * Te;
         T rowdot = 0;
         for (int j = 0; j <= i; ++j) {
-          const T* v = qkv + (b * Te + j) * ld + 2 * d + h * hd;    // (hd)
-          T* dv = dqkv + (b * Te + j) * ld + 2 * d + h * hd;        // (hd)
-          T g = 0;
-          for (int c = 0; c < hd; ++c) {
-            g += dyi[c] * v[c];
-            dv[c] += a[j] * dyi[c];
-          }
-          dA[j] = g;
-          rowdot += a[j] * g;
+          T dot = 0;
+          for (int c = 0; c < hd; ++c) dot += dy[i * d + c] * v[j * ld + c];
+          g[j] = dot;                                    // dA_ij
+          rowdot += a[j] * dot;
         }
-        for (int j = 0; j <= i; ++j) {
-          const T ds = a[j] * (dA[j] - rowdot) * scale;
-          const T* k = qkv + (b * Te + j) * ld + d + h * hd;        // (hd)
-          T* dk = dqkv + (b * Te + j) * ld + d + h * hd;            // (hd)
-          for (int c = 0; c < hd; ++c) {
-            dq[c] += ds * k[c];
-            dk[c] += ds * q[c];
-          }
-        }
+        for (int j = 0; j <= i; ++j) g[j] = a[j] * (g[j] - rowdot) * scale;
       }
+      for (int i = 0; i < Te; ++i)
+        for (int c = 0; c < hd; ++c) {
+          T acc = 0;
+          for (int j = 0; j <= i; ++j) acc += dS[i * Te + j] * k[j * ld + c];
+          dq[i * ld + c] = acc;
+        }
+      for (int j = 0; j < Te; ++j)
+        for (int c = 0; c < hd; ++c) {
+          T gk = 0, gv = 0;
+          for (int i = j; i < Te; ++i) {
+            gk += dS[i * Te + j] * q[i * ld + c];
+            gv += A[i * Te + j] * dy[i * d + c];
+          }
+          dk[j * ld + c] = gk;
+          dv[j * ld + c] = gv;
+        }
+    }
+}
+
+// The attention with the head size fixed at compile time for microgpt's
+// 16 / 4 = 4 and for 8; any other size runs the same loops with it at run time.
+template <class T>
+void attention_forward(const ModelSpec& s, typename GptActivations<T>::Layer& l, int B, int Te) {
+  const int hd = s.emb / s.heads;
+  if (hd == 4) attention_forward<T, 4>(s, l, B, Te);
+  else if (hd == 8) attention_forward<T, 8>(s, l, B, Te);
+  else attention_forward<T, 0>(s, l, B, Te);
+}
+
+template <class T>
+void attention_backward(const ModelSpec& s, const typename GptActivations<T>::Layer& l, const Mat<T>& dy,
+                        Mat<T>& dqkv, Mat<T>& dS, int B, int Te) {
+  const int hd = s.emb / s.heads;
+  if (hd == 4) attention_backward<T, 4>(s, l, dy, dqkv, dS, B, Te);
+  else if (hd == 8) attention_backward<T, 8>(s, l, dy, dqkv, dS, B, Te);
+  else attention_backward<T, 0>(s, l, dy, dqkv, dS, B, Te);
 }
 
 }  // namespace

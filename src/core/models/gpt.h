@@ -57,7 +57,7 @@ struct GptActivations {
   Mat<T> dx, dt;          // (N, d) gradient of the residual stream, and of a branch
   Mat<T> dqkv;            // (N, 3d)
   Mat<T> dh;              // (N, 4d)
-  Mat<T> datt;            // (1, Te) one row of a head's gradient at its weights
+  Mat<T> datt;            // (Te, Te) one head's gradient at its scores
   void resize(const ModelSpec& s, int B, int Te);
 };
 
