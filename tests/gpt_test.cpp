@@ -197,3 +197,27 @@ TEST(GptFamily, TrainsAndSamples) {
     for (int id : s) EXPECT_TRUE(id > 0 && id < data->vocab.size());
   }
 }
+
+// The attention a view draws for a typed item: per layer and head an (n, n)
+// map for the boundary and the item, the same weights the padded batch's
+// forward computed for those positions.
+TEST(GptFamily, AttentionOfAnItem) {
+  Model<double> md = tiny_model(5);
+  Model<float> m = cast_model<float>(md);
+  const std::vector<int> item = {3, 3};  // item 0 of the batch is the boundary, 3, 3, 1
+  const std::vector<Mat<float>> maps = gpt_attention(m, item);
+  ASSERT_EQ(maps.size(), std::size_t(2 * 2));
+  GptActivations<float> a;
+  gpt_forward(m, batch(nullptr), a);
+  for (int l = 0; l < 2; ++l)
+    for (int h = 0; h < 2; ++h) {
+      const Mat<float>& map = maps[std::size_t(l * 2 + h)];
+      ASSERT_EQ(map.rows(), 3);
+      ASSERT_EQ(map.cols(), 3);
+      const Mat<float> full = a.attention(m.spec, 0, l, h);  // (T, T) of item 0
+      for (int i = 0; i < 3; ++i) {
+        EXPECT_NEAR(map.row(i).sum(), 1.0f, 1e-5f);
+        for (int j = 0; j < 3; ++j) EXPECT_NEAR(map(i, j), full(i, j), 1e-6f) << l << h << i << j;
+      }
+    }
+}

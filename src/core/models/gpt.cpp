@@ -93,6 +93,12 @@ void GptActivations<T>::resize(const ModelSpec& s, int nB, int nTe) {
 }
 
 template <class T>
+Mat<T> GptActivations<T>::attention(const ModelSpec& s, int item, int layer, int head) const {
+  const Mat<T>& att = layers[std::size_t(layer)].att;  // (B*H*Te, Te)
+  return att.block((item * s.heads + head) * Te, 0, Te, Te);
+}
+
+template <class T>
 void gpt_init(Model<T>& m, std::uint64_t seed) {
   Rng rng(seed);
   for (auto& v : m.params) v = T(kInitStd * rng.normal());
@@ -375,6 +381,23 @@ template struct GptActivations<double>;
 EV_INSTANTIATE(float)
 EV_INSTANTIATE(double)
 #undef EV_INSTANTIATE
+
+std::vector<Mat<float>> gpt_attention(const Model<float>& m, const std::vector<int>& item) {
+  const ModelSpec& s = m.spec;
+  std::vector<std::int32_t> row(std::size_t(s.block), Vocab::kBoundary);
+  const int n = std::min(s.block, int(item.size()) + 1);
+  for (int t = 1; t < n; ++t) row[std::size_t(t)] = item[std::size_t(t) - 1];
+  Batch b;
+  b.B = 1;
+  b.in = b.out = n;  // only the item's positions
+  b.X = row.data();
+  GptActivations<float> a;
+  gpt_forward(m, b, a);
+  std::vector<Mat<float>> out;
+  for (int l = 0; l < s.layers; ++l)
+    for (int h = 0; h < s.heads; ++h) out.push_back(a.attention(s, 0, l, h));
+  return out;
+}
 
 // ---- the family ----
 

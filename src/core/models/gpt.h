@@ -59,6 +59,9 @@ struct GptActivations {
   Mat<T> dh;              // (N, 4d)
   Mat<T> datt;            // (Te, Te) one head's gradient at its scores
   void resize(const ModelSpec& s, int B, int Te);
+  // The attention weights of the last forward for one item, layer and head:
+  // (Te, Te), row i the weights position i gave positions 0..i.
+  Mat<T> attention(const ModelSpec& s, int item, int layer, int head) const;
 };
 
 // N(0, 0.08^2) for every parameter, as microgpt (seeded).
@@ -76,6 +79,12 @@ T gpt_forward(const Model<T>& m, const Batch& b, GptActivations<T>& a);
 // Backward after gpt_forward(): overwrites m.grads with d(loss)/d(params).
 template <class T>
 void gpt_backward(Model<T>& m, const Batch& b, GptActivations<T>& a);
+
+// The attention of a trained model for one item (a typed name, token ids
+// without boundaries): the boundary and the item, cut at block, run forward;
+// per layer and head (index layer * heads + head) an (n, n) matrix for its
+// n positions, row i the weights position i gives positions 0..i.
+std::vector<Mat<float>> gpt_attention(const Model<float>& m, const std::vector<int>& item);
 
 // The family, for the registry.
 extern const Family kGptFamily;
