@@ -511,3 +511,30 @@ TEST(Session, VersionOneFilesStillLoad) {
   EXPECT_EQ(std::uint8_t(again[8]), kSessionVersion);
   EXPECT_EQ(parse_session(again).split_seed, 11u);
 }
+
+// Version 2 had no optimizer and no linear schedule: SGD with the step decay.
+// Its bytes are the current ones without those two fields.
+TEST(Session, VersionTwoFilesStillLoad) {
+  Trainer t = make_trainer(testdata::synthetic_dataset());
+  run(t, 30);
+  const Session now = capture_session(t);
+  std::string bytes = encode_session(now);
+  std::size_t at = 28 + 4 + now.data_source.size() + 8 + 1 + 8 + 4;
+  for (const auto& tok : now.vocab) at += 4 + tok.size();
+  at += 4 + now.config.family.size() + 3 * 4 + 1 + 2 * 4 + 4 + 8 + 8 + 8 + 8 + 8;  // up to the seed
+  ASSERT_EQ(bytes.substr(at + 4, 3), "sgd");
+  bytes.erase(at, 4 + 3 + 8);  // the optimizer's name and lr_linear_steps
+  bytes[8] = 2;
+  const std::uint64_t length = bytes.size() - 28;
+  for (int i = 0; i < 8; ++i) bytes[12 + std::size_t(i)] = char((length >> (8 * i)) & 0xFF);
+  reseal(bytes);
+  const Session old = parse_session(bytes, "v2.evs");
+  EXPECT_EQ(old.config.optimizer, "sgd");
+  EXPECT_EQ(old.config.lr_linear_steps, 0);
+  Trainer resumed = resume_session(old, testdata::synthetic_dataset());
+  Trainer twin = make_trainer(testdata::synthetic_dataset());
+  run(twin, 30);
+  run(resumed, 20);
+  run(twin, 20);
+  expect_same_run(resumed, twin);
+}
