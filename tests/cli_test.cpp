@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "core/rng.h"
+#include "core/session.h"
 #include "process.h"
 #include "test_data.h"
 
@@ -336,4 +337,32 @@ TEST_F(Cli, AllocationFailuresAnywhereAreOneLine) {
   }
   EXPECT_GT(failed, 0) << "no limit was low enough to fail";
   EXPECT_GT(passed, 0) << "no limit was high enough to run";
+}
+
+// The transformer: its defaults (block 16, emb 16, 4 heads, 1 layer, Adam),
+// more layers, heads that do not divide emb refused, and a resumed run that
+// ends where the unbroken one does (Adam's state is in the session).
+TEST_F(Cli, TheTransformerTrainsAndResumes) {
+  const std::string data = quote(small_data());
+  const Outcome r = run("--data " + data + " --model gpt --steps 40 --layers 2 --json -q");
+  ASSERT_EQ(r.status, 0) << r.err;
+  const nlohmann::json j = nlohmann::json::parse(last_line(r.out));
+  const long long V = j.at("vocab").get<long long>(), d = 16;
+  EXPECT_EQ(j.at("params").get<long long>(), V * d + 16 * d + 2 * (4 * d * d + 8 * d * d) + V * d);
+
+  expect_refused(run("--data " + data + " --model gpt --emb 10 --steps 1"), 1, {"emb = 10", "heads = 4"});
+
+  // A step decay, not the linear rate that ends with --steps, so the parts make the whole.
+  const std::string opts = "--data " + data + " --model gpt --lr-decay-step 1000 -q";
+  const std::string whole = tmp_.file("whole.evs"), half = tmp_.file("half.evs");
+  ASSERT_EQ(run(opts + " --steps 30 --save-session " + quote(whole)).status, 0);
+  ASSERT_EQ(run(opts + " --steps 15 --save-session " + quote(half)).status, 0);
+  const Outcome rest = run("--resume " + quote(half) + " --steps 15 -q --save-session " + quote(half));
+  ASSERT_EQ(rest.status, 0) << rest.err;
+  const ev::Session w = ev::load_session(whole), h = ev::load_session(half);
+  EXPECT_EQ(h.step, 30);
+  EXPECT_EQ(h.config.optimizer, "adam");
+  EXPECT_EQ(h.params, w.params);  // float ==, element by element
+  EXPECT_EQ(h.optimizer_state, w.optimizer_state);
+  expect_refused(run("--resume " + quote(half) + " --optimizer sgd"), 2, {"--optimizer", "--resume"});
 }

@@ -75,6 +75,51 @@ TEST(Options, WordRunsDefaultToBengiosModel) {
   EXPECT_NE(resumed.message.find("--vocab cannot be given with --resume"), std::string::npos) << resumed.message;
 }
 
+// The transformer's defaults are microgpt's; the MLP keeps the lecture's.
+TEST(Options, TransformerDefaultsAndFlags) {
+  ParseResult r = parse({"--model", "gpt", "--steps", "1000"});
+  ASSERT_TRUE(r.run) << r.message;
+  const ev::TrainConfig& c = r.options.config;
+  EXPECT_EQ(c.family, "gpt");
+  EXPECT_EQ(c.block, 16);
+  EXPECT_EQ(c.emb, 16);
+  EXPECT_EQ(c.heads, 4);
+  EXPECT_EQ(c.layers, 1);
+  EXPECT_EQ(c.optimizer, "adam");
+  EXPECT_DOUBLE_EQ(c.lr, 0.01);
+  EXPECT_EQ(c.lr_linear_steps, 1000);  // to 0 over the run
+  EXPECT_DOUBLE_EQ(c.lr_at(500), 0.005);
+
+  r = parse({"--model", "gpt", "--block", "8", "--emb", "32", "--heads", "8", "--layers", "3", "--optimizer", "sgd",
+             "--lr", "0.2"});
+  ASSERT_TRUE(r.run) << r.message;
+  EXPECT_EQ(r.options.config.block, 8);
+  EXPECT_EQ(r.options.config.emb, 32);
+  EXPECT_EQ(r.options.config.heads, 8);
+  EXPECT_EQ(r.options.config.layers, 3);
+  EXPECT_EQ(r.options.config.optimizer, "sgd");
+  EXPECT_EQ(r.options.config.lr_linear_steps, 0);  // SGD keeps the step decay
+  EXPECT_DOUBLE_EQ(r.options.config.lr, 0.2);
+
+  // A decay flag chooses the step decay with Adam too.
+  r = parse({"--model", "gpt", "--lr-decay-step", "50"});
+  ASSERT_TRUE(r.run) << r.message;
+  EXPECT_EQ(r.options.config.lr_linear_steps, 0);
+  EXPECT_EQ(r.options.config.lr_decay_step, 50);
+
+  r = parse({});
+  EXPECT_EQ(r.options.config.optimizer, "sgd");
+  EXPECT_DOUBLE_EQ(r.options.config.lr, 0.1);
+  EXPECT_EQ(r.options.config.lr_linear_steps, 0);
+
+  for (auto bad : std::vector<std::vector<std::string>>{
+           {"--optimizer", "rmsprop"}, {"--heads", "0"}, {"--layers", "65"}, {"--model", "gpt", "--heads", "-1"}}) {
+    r = parse(bad);
+    EXPECT_FALSE(r.run) << bad[0];
+    EXPECT_EQ(r.exit_code, 2) << bad[0];
+  }
+}
+
 TEST(Options, HelpExitsZeroWithText) {
   const ParseResult r = parse({"--help"});
   EXPECT_FALSE(r.run);

@@ -1,8 +1,10 @@
 // pytorch_reference_test: the hand-written forward/backward against PyTorch's
-// autograd, as llm.c checks itself. tests/pytorch_reference.py wrote the fixture
-// (fixed parameters, a batch, its logits, loss and every gradient, then 10 SGD
-// steps with their batches); this test replays it with Model<double> and
-// Model<float> and reports the largest difference of each tensor.
+// autograd, as llm.c checks itself. tests/pytorch_reference.py wrote the MLP's
+// fixtures (fixed parameters, a batch, its logits, loss and every gradient,
+// then 10 SGD steps with their batches); tests/gpt_reference.py the
+// transformer's (a batch of padded items, its loss and gradients, then 3 Adam
+// steps). This test replays them with Model<double> and Model<float> and
+// reports the largest difference of each tensor.
 //
 // "Relative difference" of a tensor: max_i |ours_i - ref_i| / max_i |ref_i|,
 // the largest error measured against the tensor's own scale (an element-wise
@@ -16,7 +18,10 @@
 
 #include <map>
 
+#include "core/config.h"
+#include "core/models/gpt.h"
 #include "core/models/mlp.h"
+#include "core/optim.h"
 
 using namespace ev;
 using nlohmann::json;
@@ -37,11 +42,14 @@ const json& fixture(const char* name) {
 ModelSpec spec_of(const json& j) {
   const json& s = j.at("shape");
   ModelSpec m;
+  m.family = s.value("family", "mlp");
   m.vocab = s.at("vocab").get<int>();
   m.block = s.at("block").get<int>();
   m.emb = s.at("emb").get<int>();
-  m.hidden = s.at("hidden").get<int>();
+  m.hidden = s.value("hidden", m.hidden);
   m.direct = s.value("direct", false);
+  m.heads = s.value("heads", m.heads);
+  m.layers = s.value("layers", m.layers);
   return m;
 }
 
@@ -155,6 +163,34 @@ void check_sgd(const char* name, double tol) {
 
 constexpr const char* kPlain = "mlp_reference.json";
 constexpr const char* kDirect = "mlp_direct_reference.json";
+constexpr const char* kGpt = "gpt_reference.json";
+
+// The transformer: a batch of items (B, block), padded with -1 targets.
+Batch item_batch(const std::vector<std::int32_t>& X, const std::vector<std::int32_t>& Y, int block) {
+  Batch b;
+  b.B = int(Y.size()) / block;
+  b.in = b.out = block;
+  b.X = X.data();
+  b.Y = Y.data();
+  return b;
+}
+
+template <class T>
+void check_gpt_batch(double tol) {
+  const json& j = fixture(kGpt);
+  if (j.is_null()) GTEST_FAIL() << "tests/fixtures/" << kGpt << " is missing or unreadable";
+  Model<T> m = start_model<T>(j);
+  const auto X = ids(j.at("batch").at("X")), Y = ids(j.at("batch").at("Y"));
+  ASSERT_NE(std::find(Y.begin(), Y.end(), -1), Y.end()) << "the batch should have padding";
+  GptActivations<T> a;
+  const T loss = gpt_forward(m, item_batch(X, Y, m.spec.block), a);
+  gpt_backward(m, item_batch(X, Y, m.spec.block), a);
+  const double ref_loss = j.at("loss").get<double>();
+  const double loss_rel = std::abs(double(loss) - ref_loss) / std::abs(ref_loss);
+  std::printf("  loss %.10f (PyTorch %.10f) rel diff %.3g\n", double(loss), ref_loss, loss_rel);
+  EXPECT_LE(loss_rel, tol);
+  expect_tensors_near(m.grads, flat_tensors(j.at("grads"), m.table), m.table, tol, "grad");
+}
 
 }  // namespace
 
@@ -184,3 +220,35 @@ TEST(PyTorchReference, FloatTenSgdSteps) { check_sgd<float>(kPlain, 1e-5); }
 TEST(PyTorchReference, DirectDoubleForwardBackward) { check_one_batch<double>(kDirect, 1e-5); }
 TEST(PyTorchReference, DirectFloatForwardBackward) { check_one_batch<float>(kDirect, 1e-5); }
 TEST(PyTorchReference, DirectFloatTenSgdSteps) { check_sgd<float>(kDirect, 1e-5); }
+
+// The transformer with padded items, two heads and two layers.
+TEST(PyTorchReference, GptDoubleForwardBackward) { check_gpt_batch<double>(1e-10); }
+TEST(PyTorchReference, GptFloatForwardBackward) { check_gpt_batch<float>(1e-5); }
+
+// Three steps as the trainer takes them: forward, backward, Adam with the
+// rate of TrainConfig::lr_at on the linear schedule; then every parameter.
+TEST(PyTorchReference, GptThreeAdamSteps) {
+  const json& j = fixture(kGpt);
+  if (j.is_null()) GTEST_FAIL() << "tests/fixtures/" << kGpt << " is missing or unreadable";
+  const json& adam = j.at("adam");
+  ASSERT_EQ(adam.at("beta1").get<double>(), AdamSettings::kBeta1);
+  ASSERT_EQ(adam.at("beta2").get<double>(), AdamSettings::kBeta2);
+  ASSERT_EQ(adam.at("eps").get<double>(), AdamSettings::kEps);
+  TrainConfig cfg;
+  cfg.lr = adam.at("lr").get<double>();
+  cfg.lr_linear_steps = adam.at("linear_steps").get<std::int64_t>();
+  Model<double> m = start_model<double>(j);
+  std::vector<double> state(optimizer_state_size("adam", m.params.size()), 0.0);
+  GptActivations<double> a;
+  std::int64_t step = 0;
+  for (const json& s : j.at("steps")) {
+    const auto X = ids(s.at("X")), Y = ids(s.at("Y"));
+    const double loss = gpt_forward(m, item_batch(X, Y, m.spec.block), a);
+    EXPECT_NEAR(loss, s.at("loss").get<double>(), 1e-10 * loss) << "step " << step;
+    gpt_backward(m, item_batch(X, Y, m.spec.block), a);
+    optimizer_update("adam", m, state, cfg.lr_at(step), step + 1);
+    ++step;
+  }
+  ASSERT_EQ(step, 3);
+  expect_tensors_near(m.params, flat_tensors(j.at("after"), m.table), m.table, 1e-5, "param");
+}

@@ -104,6 +104,50 @@ TEST(Session, ResumeContinuesBitIdentically) {
   expect_same_run(resumed, unbroken);
 }
 
+// The transformer with Adam and the linear rate: Adam's averages are saved,
+// so the resumed run is the unbroken one to the last bit; without them it is not.
+TEST(Session, AdamResumesBitIdentically) {
+  auto data = testdata::synthetic_dataset();
+  TrainConfig c;
+  c.family = "gpt";
+  c.block = 8;
+  c.emb = 8;
+  c.heads = 2;
+  c.layers = 2;
+  c.batch = 4;
+  c.lr = 0.01;
+  c.optimizer = "adam";
+  c.lr_linear_steps = 200;
+  c.seed = 5;
+  Trainer unbroken(data, c);
+  run(unbroken, 60 + 40);
+
+  Trainer first(data, c);
+  run(first, 60);
+  const Session saved = capture_session(first);
+  ASSERT_EQ(saved.optimizer_state.size(), 2 * saved.params.size());
+  const Session loaded = parse_session(encode_session(saved));
+  EXPECT_EQ(loaded.config.optimizer, "adam");
+  EXPECT_EQ(loaded.config.lr_linear_steps, 200);
+  EXPECT_EQ(loaded.optimizer_state, saved.optimizer_state);
+  Trainer resumed = resume_session(loaded, testdata::synthetic_dataset());
+  run(resumed, 40);
+  expect_same_run(resumed, unbroken);
+
+  Session no_state = loaded;
+  no_state.optimizer_state.clear();  // Adam restarting its averages: another run
+  Trainer restarted = resume_session(no_state, data);
+  run(restarted, 40);
+  EXPECT_NE(std::memcmp(restarted.model().params.data(), unbroken.model().params.data(),
+                        unbroken.model().params.size() * sizeof(float)),
+            0);
+
+  Session wrong = loaded;
+  wrong.optimizer_state.resize(wrong.params.size());  // one buffer where Adam keeps two
+  EXPECT_NE(error_of(encode_session(wrong)).find("optimizer state has"), std::string::npos)
+      << error_of(encode_session(wrong));
+}
+
 TEST(Session, SaveLoadFileRoundTrip) {
   auto data = testdata::synthetic_dataset();
   Trainer t = make_trainer(data);
@@ -363,8 +407,8 @@ TEST(Session, AStepPastTheLimitIsRefused) {
   // header, source, checksum, tokenizer, split seed, V
   std::size_t at = 28 + 4 + s.data_source.size() + 8 + 1 + 8 + 4;
   for (const auto& tok : s.vocab) at += 4 + tok.size();
-  // family, block, emb, hidden, direct, heads, layers, batch, rates, val_every, seed
-  at += 4 + s.config.family.size() + 3 * 4 + 1 + 2 * 4 + 4 + 8 + 8 + 8 + 8 + 8;
+  // family, block, emb, hidden, direct, heads, layers, batch, rates, val_every, seed, optimizer, linear steps
+  at += 4 + s.config.family.size() + 3 * 4 + 1 + 2 * 4 + 4 + 8 + 8 + 8 + 8 + 8 + 4 + s.config.optimizer.size() + 8;
   at += 4;  // the table: its count, then each tensor's name and shape
   const ParamTable table = param_table(s.spec());
   for (const TensorInfo& t : table.tensors()) at += 4 + t.name.size() + 8;
@@ -463,4 +507,31 @@ TEST(Session, VersionOneFilesStillLoad) {
   const std::string again = encode_session(capture_session(resumed));
   EXPECT_EQ(std::uint8_t(again[8]), kSessionVersion);
   EXPECT_EQ(parse_session(again).split_seed, 11u);
+}
+
+// Version 2 had no optimizer and no linear schedule: SGD with the step decay.
+// Its bytes are the current ones without those two fields.
+TEST(Session, VersionTwoFilesStillLoad) {
+  Trainer t = make_trainer(testdata::synthetic_dataset());
+  run(t, 30);
+  const Session now = capture_session(t);
+  std::string bytes = encode_session(now);
+  std::size_t at = 28 + 4 + now.data_source.size() + 8 + 1 + 8 + 4;
+  for (const auto& tok : now.vocab) at += 4 + tok.size();
+  at += 4 + now.config.family.size() + 3 * 4 + 1 + 2 * 4 + 4 + 8 + 8 + 8 + 8 + 8;  // up to the seed
+  ASSERT_EQ(bytes.substr(at + 4, 3), "sgd");
+  bytes.erase(at, 4 + 3 + 8);  // the optimizer's name and lr_linear_steps
+  bytes[8] = 2;
+  const std::uint64_t length = bytes.size() - 28;
+  for (int i = 0; i < 8; ++i) bytes[12 + std::size_t(i)] = char((length >> (8 * i)) & 0xFF);
+  reseal(bytes);
+  const Session old = parse_session(bytes, "v2.evs");
+  EXPECT_EQ(old.config.optimizer, "sgd");
+  EXPECT_EQ(old.config.lr_linear_steps, 0);
+  Trainer resumed = resume_session(old, testdata::synthetic_dataset());
+  Trainer twin = make_trainer(testdata::synthetic_dataset());
+  run(twin, 30);
+  run(resumed, 20);
+  run(twin, 20);
+  expect_same_run(resumed, twin);
 }

@@ -4,11 +4,13 @@
 #include "options.h"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <exception>
 
 #include "cli/validators.h"
 #include "core/error.h"
 #include "core/experiment.h"
+#include "core/optim.h"
 
 namespace ev::cli {
 
@@ -39,7 +41,8 @@ ParseResult parse_train_options(int argc, const char* const* argv) {
   Options& o = r.options;
   ev::TrainConfig& cfg = o.config;
   cfg.val_every = 0;
-  CLI::App app{"embedviz-train: train the makemore MLP (Bengio et al. 2003) on a text file, headlessly."};
+  CLI::App app{"embedviz-train: train the makemore MLP (Bengio et al. 2003) or microgpt's transformer on a text "
+               "file, headlessly."};
   app.add_option("--data", o.data, "Text file or pipe, one item per line (UTF-8). Default: /usr/share/dict/words, "
                                     "lowercased, letters a-z only, duplicates removed; with --tokenizer word, the "
                                     "glosses of WordNet 3.0 (Debian's wordnet-base)")
@@ -57,12 +60,22 @@ ParseResult parse_train_options(int argc, const char* const* argv) {
       ->check(CLI::IsMember(family_names));
   app.add_flag("--direct", cfg.direct, "Direct connections from the context to the output (Bengio et al. 2003)");
   app.add_option("--steps", o.steps, "SGD steps")->check(CLI::Range(std::int64_t(0), std::int64_t(1) << 40));
-  app.add_option("--block", cfg.block, "Context length")->check(CLI::Range(1, ev::Limits::kMaxBlock));
-  app.add_option("--emb", cfg.emb, "Embedding dimension")->check(CLI::Range(1, ev::Limits::kMaxEmb));
-  app.add_option("--hidden", cfg.hidden, "Hidden layer size")->check(CLI::Range(1, ev::Limits::kMaxHidden));
-  app.add_option("--batch", cfg.batch, "Minibatch size")->check(CLI::Range(1, ev::Limits::kMaxBatch));
-  app.add_option("--lr", cfg.lr, "Learning rate")->check(finite_range(ev::Limits::kMinLr, ev::Limits::kMaxLr));
-  app.add_option("--lr-decay-step", o.lr_decay_step, "Step from which the rate is lr*lr-decay (default: steps/2)")
+  app.add_option("--block", cfg.block, "Context length (default 3; gpt: 16, the longest item it trains on)")
+      ->check(CLI::Range(1, ev::Limits::kMaxBlock));
+  app.add_option("--emb", cfg.emb, "Embedding dimension (default 10; gpt: 16)")->check(CLI::Range(1, ev::Limits::kMaxEmb));
+  app.add_option("--hidden", cfg.hidden, "Hidden layer size (mlp)")->check(CLI::Range(1, ev::Limits::kMaxHidden));
+  app.add_option("--heads", cfg.heads, "Attention heads (gpt; they divide --emb)")
+      ->check(CLI::Range(1, ev::Limits::kMaxHeads));
+  app.add_option("--layers", cfg.layers, "Transformer blocks (gpt)")->check(CLI::Range(1, ev::Limits::kMaxLayers));
+  app.add_option("--batch", cfg.batch, "Minibatch size: contexts (mlp) or whole items (gpt)")
+      ->check(CLI::Range(1, ev::Limits::kMaxBatch));
+  app.add_option("--optimizer", cfg.optimizer, "sgd or adam (default: sgd for mlp, adam for gpt)")
+      ->check(CLI::IsMember(ev::optimizer_names()));
+  app.add_option("--lr", cfg.lr, "Learning rate (default 0.1; with adam 0.01)")
+      ->check(finite_range(ev::Limits::kMinLr, ev::Limits::kMaxLr));
+  app.add_option("--lr-decay-step", o.lr_decay_step, "Step from which the rate is lr*lr-decay (default: steps/2; with "
+                                                     "adam and neither decay flag, the rate falls linearly to 0 over "
+                                                     "the steps instead, as microgpt)")
       ->check(CLI::Range(std::int64_t(0), std::int64_t(1) << 40));
   app.add_option("--lr-decay", cfg.lr_decay, "Learning-rate factor after the decay step")->check(finite_range(0.0, 1e6));
   app.add_option("--seed", cfg.seed, "Seed for the initial parameters and the batches (and the split, unless "
@@ -119,8 +132,9 @@ ParseResult parse_train_options(int argc, const char* const* argv) {
   // A resumed run keeps the hyperparameters it was saved with: flags that would
   // change them are refused rather than silently ignored.
   if (!o.resume.empty())
-    for (const char* flag : {"--tokenizer", "--vocab", "--model", "--direct", "--block", "--emb", "--hidden", "--batch", "--lr",
-                             "--lr-decay-step", "--lr-decay", "--seed", "--split-seed", "--val-every"})
+    for (const char* flag : {"--tokenizer", "--vocab", "--model", "--direct", "--block", "--emb", "--hidden", "--heads",
+                             "--layers", "--optimizer", "--batch", "--lr", "--lr-decay-step", "--lr-decay", "--seed",
+                             "--split-seed", "--val-every"})
       if (app.count(flag) > 0) {
         r.exit_code = 2;
         r.message = std::string(flag) + " cannot be given with --resume: the session keeps its own hyperparameters";
@@ -163,7 +177,16 @@ ParseResult parse_train_options(int argc, const char* const* argv) {
     if (app.count("--emb") == 0) cfg.emb = 30;
     if (app.count("--hidden") == 0) cfg.hidden = 100;
   }
+  // The transformer's defaults are microgpt's: block 16, emb 16, Adam at 0.01.
+  if (cfg.family == "gpt") {
+    if (app.count("--block") == 0) cfg.block = 16;
+    if (app.count("--emb") == 0) cfg.emb = 16;
+  }
+  if (app.count("--optimizer") == 0) cfg.optimizer = ev::default_optimizer(cfg.family);
+  if (cfg.optimizer == "adam" && app.count("--lr") == 0) cfg.lr = 0.01;
   cfg.lr_decay_step = o.lr_decay_step >= 0 ? o.lr_decay_step : o.steps / 2;
+  if (cfg.optimizer == "adam" && app.count("--lr-decay-step") == 0 && app.count("--lr-decay") == 0)
+    cfg.lr_linear_steps = std::max<std::int64_t>(o.steps, 1);
   if (app.count("--split-seed") == 0) o.split_seed = cfg.seed;
   r.run = true;
   return r;

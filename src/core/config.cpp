@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "error.h"
+#include "optim.h"
 
 namespace ev {
 
@@ -36,12 +37,13 @@ double estimate_bytes(const TrainConfig& c, int vocab, std::size_t n_tokens, dou
   const ModelSpec spec = c.spec(vocab);
   const Family& f = family(c.family);
   const double params = double(f.table(spec).count());
+  const double state = double(optimizer_state_size(c.optimizer, std::size_t(params)));
   const double acts = f.activation_floats(spec, c.batch);
   // Evaluation runs 1024-row chunks; at least four chunks' worth is counted
   // (sampling, the teaching tools), and one chunk per extra thread.
   const double eval_acts = f.activation_floats(spec, 1024.0 * std::max(4, threads));
   const double examples = double(n_tokens) * (c.block + 1);
-  return 4 * (5 * params + acts + eval_acts + examples) + data_bytes;  // float/int32
+  return 4 * (5 * params + 2 * state + acts + eval_acts + examples) + data_bytes;  // float/int32
 }
 
 static void check_range(const char* name, double v, double lo, double hi) {
@@ -54,6 +56,7 @@ static void check_range(const char* name, double v, double lo, double hi) {
 
 void validate(const TrainConfig& c, int vocab, std::size_t n_tokens, double data_bytes, int threads) {
   family(c.family);  // throws for an unknown family
+  check_optimizer(c.optimizer);
   check_range("vocabulary", vocab, 2, Limits::kMaxVocab);
   check_range("block", c.block, 1, Limits::kMaxBlock);
   check_range("emb", c.emb, 1, Limits::kMaxEmb);
@@ -64,6 +67,7 @@ void validate(const TrainConfig& c, int vocab, std::size_t n_tokens, double data
   check_range("lr", c.lr, Limits::kMinLr, Limits::kMaxLr);
   check_range("lr-decay", c.lr_decay, 0, 1e6);
   check_range("lr-decay-step", double(c.lr_decay_step), 0, 9e18);
+  check_range("lr-linear-steps", double(c.lr_linear_steps), 0, 9e18);
   const double bytes = estimate_bytes(c, vocab, n_tokens, data_bytes, threads);
   if (bytes > Limits::kMaxBytes) {
     char buf[320];
@@ -77,10 +81,20 @@ void validate(const TrainConfig& c, int vocab, std::size_t n_tokens, double data
 }
 
 std::string describe(const TrainConfig& c) {
-  char buf[256];
-  std::snprintf(buf, sizeof buf, "%s%s, block %d, emb %d, hidden %d, batch %d, lr %g (x%g from step %lld), seed %llu",
-                c.family.c_str(), c.direct ? " with direct connections" : "", c.block, c.emb, c.hidden, c.batch, c.lr,
-                c.lr_decay, (long long)c.lr_decay_step, (unsigned long long)c.seed);
+  char model[96], rate[96];
+  if (c.family == "gpt")
+    std::snprintf(model, sizeof model, "%s, block %d, emb %d, heads %d, layers %d", c.family.c_str(), c.block, c.emb,
+                  c.heads, c.layers);
+  else
+    std::snprintf(model, sizeof model, "%s%s, block %d, emb %d, hidden %d", c.family.c_str(),
+                  c.direct ? " with direct connections" : "", c.block, c.emb, c.hidden);
+  if (c.lr_linear_steps > 0)
+    std::snprintf(rate, sizeof rate, "lr %g (to 0 by step %lld)", c.lr, (long long)c.lr_linear_steps);
+  else
+    std::snprintf(rate, sizeof rate, "lr %g (x%g from step %lld)", c.lr, c.lr_decay, (long long)c.lr_decay_step);
+  char buf[320];
+  std::snprintf(buf, sizeof buf, "%s, batch %d, %s %s, seed %llu", model, c.batch, c.optimizer.c_str(), rate,
+                (unsigned long long)c.seed);
   return buf;
 }
 

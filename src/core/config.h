@@ -21,6 +21,8 @@ struct TrainConfig {
   double lr = 0.1;                      // learning rate until lr_decay_step
   std::int64_t lr_decay_step = 100000;  // from this step on the rate is lr * lr_decay
   double lr_decay = 0.1;                // factor applied at lr_decay_step
+  std::int64_t lr_linear_steps = 0;     // > 0: instead, the rate falls linearly from lr to 0 over these steps (microgpt)
+  std::string optimizer = "sgd";        // sgd or adam (optim.h)
   std::int64_t val_every = 10000;       // steps between validation losses while training (0: none)
   std::uint64_t seed = 42;              // seeds the initial parameters and the batches (the split has its own)
 
@@ -28,7 +30,10 @@ struct TrainConfig {
   ModelSpec spec(int vocab) const;
   // Takes the model's hyperparameters from a spec (all but the vocabulary).
   void set_spec(const ModelSpec& s);
-  double lr_at(std::int64_t step) const { return step < lr_decay_step ? lr : lr * lr_decay; }
+  double lr_at(std::int64_t step) const {
+    if (lr_linear_steps > 0) return step < lr_linear_steps ? lr * (1.0 - double(step) / double(lr_linear_steps)) : 0.0;
+    return step < lr_decay_step ? lr : lr * lr_decay;
+  }
 };
 
 // Valid ranges: the one set used by the CLI's options, the app's flags, the
@@ -49,7 +54,8 @@ struct Limits {
 
 // Bytes a run would allocate: five copies of the parameters (parameters,
 // gradients, the checkpoint, and a snapshot or a session being saved with its
-// encoded bytes), the batch's activations, the examples built from n_tokens
+// encoded bytes), the optimizer's state twice (the run's and the
+// checkpoint's), the batch's activations, the examples built from n_tokens
 // tokens (boundaries included), `data_bytes` held by the data set itself
 // (dataset_bytes()) and the working set of `threads` evaluation threads.
 double estimate_bytes(const TrainConfig& c, int vocab, std::size_t n_tokens, double data_bytes = 0,

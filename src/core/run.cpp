@@ -104,13 +104,14 @@ void Run::observe(float loss) {
 void Run::keep_good(const char* why) {
   good_.step = trainer_->step_count();
   good_.params = trainer_->model().params;
+  good_.opt_state = trainer_->optimizer_state();
   good_.rng = trainer_->rng_state();
   good_.lr = trainer_->config().lr;
   good_.why = why;
 }
 
 void Run::restore_good() {
-  trainer_->restore(good_.step, good_.params, good_.rng);
+  trainer_->restore(good_.step, good_.params, good_.rng, good_.opt_state);
   trainer_->mutable_history().truncate(good_.step);
   trainer_->set_lr(good_.lr);
   playing_ = false;

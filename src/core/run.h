@@ -107,6 +107,7 @@ class Run {
   struct Good {
     std::int64_t step = 0;
     std::vector<float> params;
+    std::vector<float> opt_state;
     Rng::Saved rng{};
     double lr = 0;
     std::string why;

@@ -1,21 +1,24 @@
 // session.cpp: the session file format, atomic saving, and resuming a Trainer.
 //
-// Payload of version 2, in order (strings are u32 length + bytes; floats are
+// Payload of version 3, in order (strings are u32 length + bytes; floats are
 // IEEE bit patterns):
 //   data_source, u64 data_checksum, u8 tokenizer, u64 split_seed,
 //   u32 V, V tokens,
 //   family, i32 block, emb, hidden, u8 direct, i32 heads, layers,
 //   i32 batch, f64 lr, i64 lr_decay_step, f64 lr_decay, i64 val_every, u64 seed,
+//   optimizer, i64 lr_linear_steps,
 //   u32 n_tensors, n_tensors x (name, i32 rows, i32 cols), the parameter table,
-//   u64 n_params, n_params f32, u64 n_state, n_state f32 (the optimizer's),
+//   u64 n_params, n_params f32, u64 n_state, n_state f32 (the optimizer's: none
+//   for SGD, Adam's m then v),
 //   i64 step,
 //   i64 loss_stride, u64 loss_capacity, u64 n_points, n_points x (i64 step, f32 loss),
 //   i64 pending.step, f64 pending.sum, i64 pending.count,
 //   u64 n_val, n_val x (i64 step, f32 loss),
 //   4 x u64 rng state, u8 has_spare, f64 spare,
-//   then, written since word data (absent from earlier version 2 files, which
-//   read as the default): i32 max_vocab.
-// Version 1 had no split seed (the data was split with the initialisation
+//   i32 max_vocab (the word vocabulary's size limit; absent from early version 2
+//   files, which read as the default).
+// Version 2 had no optimizer (SGD) and no linear rate schedule. Version 1 had no
+// split seed (the data was split with the initialisation
 // seed), the MLP's block, emb, hidden only, no val_every, no table and no
 // optimizer state.
 #include "session.h"
@@ -25,6 +28,7 @@
 
 #include "atomic_file.h"
 #include "error.h"
+#include "optim.h"
 
 namespace ev {
 
@@ -156,6 +160,7 @@ Session capture_session(const Trainer& t) {
   s.vocab = d.vocab.tokens();
   s.config = t.config();
   s.params = t.model().params;
+  s.optimizer_state = t.optimizer_state();
   s.step = t.step_count();
   const LossHistory& h = t.history();
   s.loss = h.points();
@@ -192,7 +197,7 @@ std::uint64_t session_length(std::string_view header, const std::string& name) {
     throw Error(shown(name) + ": not an embedviz session file (wrong magic bytes)");
   Reader h{header, sizeof kMagic, name};
   const std::uint32_t version = h.u32("header");
-  if (version != 1 && version != kSessionVersion)
+  if (version < 1 || version > kSessionVersion)
     throw Error(shown(name) + ": session format version " + std::to_string(version) +
                 " is not supported (this build reads 1 to " + std::to_string(kSessionVersion) + ")");
   const std::uint64_t length = h.u64("header");
@@ -227,6 +232,8 @@ std::string encode_session(const Session& s) {
   p.f64(c.lr_decay);
   p.i64(c.val_every);
   p.u64(c.seed);
+  p.str(c.optimizer);
+  p.i64(c.lr_linear_steps);
   const ParamTable table = param_table(s.spec());
   p.u32(std::uint32_t(table.size()));
   for (const TensorInfo& t : table.tensors()) {
@@ -315,6 +322,10 @@ Session parse_session(std::string_view bytes, const std::string& name) {
   c.lr_decay = r.f64("configuration");
   if (version >= 2) c.val_every = r.i64("configuration");
   c.seed = r.u64("configuration");
+  if (version >= 3) {
+    c.optimizer = r.str("configuration", kMaxFamilyBytes);
+    c.lr_linear_steps = r.i64("configuration");
+  }
   if (version < 2) s.split_seed = c.seed;  // version 1 split the data with the initialisation seed
   try {
     validate(c, int(V), 0);
@@ -345,8 +356,10 @@ Session parse_session(std::string_view bytes, const std::string& name) {
   for (auto& v : s.params) v = r.f32("parameters");
   if (version >= 2) {
     const std::uint64_t n_state = r.count("optimizer state", 4 * table.count(), 4);
-    if (n_state % std::max<std::uint64_t>(1, table.count()) != 0)
-      r.fail("its optimizer state is not a whole number of parameter buffers");
+    const std::size_t want = optimizer_state_size(c.optimizer, table.count());
+    if (n_state != 0 && n_state != want)
+      r.fail("its optimizer state has " + std::to_string(n_state) + " numbers; " + c.optimizer + " on this model keeps " +
+             std::to_string(want));
     s.optimizer_state.resize(static_cast<std::size_t>(n_state));
     for (auto& v : s.optimizer_state) v = r.f32("optimizer state");
   }
@@ -422,7 +435,7 @@ std::shared_ptr<const Dataset> load_session_data(const Session& s) {
 Trainer resume_session(const Session& s, std::shared_ptr<const Dataset> data) {
   check_session_data(s, *data);
   Trainer t(std::move(data), s.config);
-  t.restore(s.step, s.params, s.rng);
+  t.restore(s.step, s.params, s.rng, s.optimizer_state);
   LossHistory h(static_cast<std::size_t>(s.loss_capacity));
   h.restore(s.loss, s.loss_stride, s.loss_pending, s.val);
   t.mutable_history() = std::move(h);

@@ -4,7 +4,7 @@
 // hyperparameters, the parameters, the step, the loss history and the batch
 // generator's state, so a resumed run continues bit-identically.
 //
-// File format (all integers little-endian), version 2 (version 1 still loads):
+// File format (all integers little-endian), version 3 (versions 1 and 2 still load):
 //   8 bytes magic "EVSESSN\0", u32 version, u64 payload length,
 //   u64 FNV-1a checksum of the payload, then the payload (see session.cpp).
 // Every length is checked against a limit and against the bytes that remain
@@ -35,7 +35,7 @@ struct Session {
   std::vector<std::string> vocab;        // tokens in id order; token 0 is the boundary
   TrainConfig config;                    // the hyperparameters in force
   std::vector<float> params;             // laid out as spec()'s parameter table says
-  std::vector<float> optimizer_state;    // the optimizer's buffers (none for SGD)
+  std::vector<float> optimizer_state;    // the optimizer's buffers (none for SGD; Adam's m, v)
   std::int64_t step = 0;                 // SGD updates done
   std::vector<LossPoint> loss;           // LossHistory::points()
   std::int64_t loss_stride = 1;          // LossHistory::stride()
@@ -49,7 +49,7 @@ struct Session {
   DataSpec data() const { return {data_source, tokenizer, split_seed, max_vocab}; }
 };
 
-constexpr std::uint32_t kSessionVersion = 2;                        // bumped on any format change (1 still loads)
+constexpr std::uint32_t kSessionVersion = 3;                        // bumped on any format change (1 and 2 still load)
 constexpr std::uint64_t kMaxSessionBytes = std::uint64_t(1) << 34;  // 16 GiB: above the largest valid model
 constexpr std::uint32_t kMaxSessionTokenBytes = 1u << 16;            // longest token a session holds
 

@@ -1,4 +1,4 @@
-// trainer.cpp: the SGD loop, evaluation, sampling.
+// trainer.cpp: the training loop, evaluation, sampling.
 #include "trainer.h"
 
 #include <algorithm>
@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "error.h"
+#include "optim.h"
 
 namespace ev {
 
@@ -42,11 +43,12 @@ void Trainer::reset() {
   model_ = Model<float>(cfg_.spec(data_->vocab.size()));
   init_model(model_, cfg_.seed);
   net_ = family(cfg_.family).make_net(model_.spec);
+  opt_state_.assign(optimizer_state_size(cfg_.optimizer, model_.params.size()), 0.0f);
   rng_.reseed(cfg_.seed ^ kBatchStream);
   step_ = 0;
   history_.clear();
   batch_rows_.clear();
-  checkpoint_ = {0, model_.params, rng_.save()};
+  checkpoint_ = {0, model_.params, rng_.save(), opt_state_};
 }
 
 Batch Trainer::last_batch_ids() const {
@@ -78,13 +80,26 @@ StepResult Trainer::step() {
     rng_.restore(before);
     return {loss, false};
   }
-  if (!net_->sgd_step(model_, batch, float(cfg_.lr_at(step_)))) {
+  // SGD goes through the family's step, which may fuse its updates into the
+  // backward pass; another optimizer needs every gradient first.
+  const float lr = float(cfg_.lr_at(step_));
+  bool finite = true;
+  if (cfg_.optimizer == "sgd") {
+    finite = net_->sgd_step(model_, batch, lr);
+  } else {
+    net_->backward(model_, batch);
+    // Any NaN or infinity in the gradients makes this sum NaN (x * 0 is 0 only for finite x).
+    const Eigen::Map<const Eigen::ArrayXf> g(model_.grads.data(), Eigen::Index(model_.grads.size()));
+    finite = std::isfinite((g * 0.0f).sum());
+    if (finite) optimizer_update(cfg_.optimizer, model_, opt_state_, lr, step_ + 1);
+  }
+  if (!finite) {
     rng_.restore(before);
     return {loss, false};
   }
   history_.add(step_, loss);
   ++step_;
-  if (step_ % kCheckpointEvery == 0) checkpoint_ = {step_, model_.params, rng_.save()};
+  if (step_ % kCheckpointEvery == 0) checkpoint_ = {step_, model_.params, rng_.save(), opt_state_};
   return {loss, true};
 }
 
@@ -130,16 +145,24 @@ double Trainer::record_val(int threads) {
   return v;
 }
 
-void Trainer::restore(std::int64_t step, const std::vector<float>& params, const Rng::Saved& rng) {
+void Trainer::restore(std::int64_t step, const std::vector<float>& params, const Rng::Saved& rng,
+                      const std::vector<float>& optimizer_state) {
   if (params.size() != model_.params.size()) throw Error("the saved parameters do not fit this model's shape");
+  const std::size_t n_state = optimizer_state_size(cfg_.optimizer, params.size());
+  if (!optimizer_state.empty() && optimizer_state.size() != n_state)
+    throw Error("the saved optimizer state (" + std::to_string(optimizer_state.size()) + " numbers) does not fit " +
+                cfg_.optimizer + " on this model (" + std::to_string(n_state) + ")");
   model_.params = params;
+  opt_state_ = optimizer_state;
+  opt_state_.resize(n_state, 0.0f);
   rng_.restore(rng);
   step_ = step;
-  checkpoint_ = {step_, model_.params, rng_.save()};
+  checkpoint_ = {step_, model_.params, rng_.save(), opt_state_};
 }
 
 void Trainer::restore_checkpoint() {
   model_.params = checkpoint_.params;
+  opt_state_ = checkpoint_.opt_state;
   rng_.restore(checkpoint_.rng);
   step_ = checkpoint_.step;
   history_.truncate(step_);

@@ -1,5 +1,5 @@
-// trainer.h: a training run: a data set, a model, its SGD loop and its
-// evaluation. Single-threaded and synchronous: the GUI drives it from its own
+// trainer.h: a training run: a data set, a model, its optimizer loop (SGD or
+// Adam, optim.h) and its evaluation. Single-threaded and synchronous: the GUI drives it from its own
 // thread (see training_thread.h); the CLI calls step() in a loop.
 #pragma once
 
@@ -26,7 +26,7 @@ class Trainer {
   // Validates cfg against the data (throws ev::Error) and initialises from cfg.seed.
   Trainer(std::shared_ptr<const Dataset> data, const TrainConfig& cfg);
 
-  // One SGD update on a random batch of training examples. When the loss or a
+  // One optimizer update on a random batch of training examples. When the loss or a
   // gradient is not finite, the parameters, step and history stay as they were.
   StepResult step();
 
@@ -64,9 +64,14 @@ class Trainer {
   // logits and probabilities, computed before the update.
   const Net& net() const { return *net_; }
 
-  // The batch generator's state, for sessions that resume bit-identically.
+  // The batch generator's and the optimizer's state, for sessions that resume
+  // bit-identically.
   Rng::Saved rng_state() const { return rng_.save(); }
-  void restore(std::int64_t step, const std::vector<float>& params, const Rng::Saved& rng);
+  const std::vector<float>& optimizer_state() const { return opt_state_; }
+  // Throws ev::Error when the parameters or the optimizer's state do not fit
+  // (an empty state for Adam starts its averages from zero).
+  void restore(std::int64_t step, const std::vector<float>& params, const Rng::Saved& rng,
+               const std::vector<float>& optimizer_state = {});
 
   // The last parameters known to train finitely (kept every kCheckpointEvery
   // steps), so a diverged run can go back to them.
@@ -82,6 +87,7 @@ class Trainer {
   Examples train_, val_, test_;
   std::unique_ptr<Net> net_;
   std::vector<std::int32_t> batch_rows_, bx_, by_;
+  std::vector<float> opt_state_;  // optimizer_state_size() floats
   Rng rng_;
   std::int64_t step_ = 0;
   LossHistory history_;
@@ -89,6 +95,7 @@ class Trainer {
     std::int64_t step = 0;
     std::vector<float> params;
     Rng::Saved rng{};
+    std::vector<float> opt_state;
   } checkpoint_;
 };
 

@@ -6,6 +6,7 @@
 //
 // The families live beside this file, one pair of files each:
 //   mlp.*  the makemore MLP of Bengio et al. (2003), direct connections optional
+//   gpt.*  the tiny transformer of Karpathy's microgpt
 // and are listed once, in registry.cpp.
 #pragma once
 

@@ -1,5 +1,6 @@
 // registry.cpp: the model families, in menu order. A new family is its own
 // pair of files beside this one and one line here.
+#include "gpt.h"
 #include "mlp.h"
 
 #include "../error.h"
@@ -9,6 +10,7 @@ namespace ev {
 const std::vector<const Family*>& families() {
   static const std::vector<const Family*> all = {
       &kMlpFamily,
+      &kGptFamily,
   };
   return all;
 }

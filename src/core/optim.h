@@ -1,0 +1,42 @@
+// optim.h: the optimizers a run can use. SGD (the makemore lectures') keeps
+// no state; Adam (Kingma & Ba 2015) with microgpt's settings keeps two
+// buffers the size of the parameters: the running means of the gradient (m)
+// and of its square (v). Its step count t is the trainer's step: a run uses one
+// optimizer from its first step on (changing it restarts the run).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "models/model.h"
+
+namespace ev {
+
+// microgpt's Adam: beta1 0.85, beta2 0.99, eps 1e-8.
+struct AdamSettings {
+  static constexpr double kBeta1 = 0.85;
+  static constexpr double kBeta2 = 0.99;
+  static constexpr double kEps = 1e-8;
+};
+
+// The optimizers by name, as typed (--optimizer) and saved in sessions.
+const std::vector<std::string>& optimizer_names();
+// Throws ev::Error naming the choices for an unknown optimizer.
+void check_optimizer(const std::string& name);
+// The optimizer a family trains with unless told otherwise: Adam for the
+// transformer (as microgpt), SGD for the MLP (as the lectures).
+const char* default_optimizer(const std::string& family);
+
+// Floats of state the optimizer keeps for n parameters: 0 for SGD, 2n for
+// Adam (m, then v).
+std::size_t optimizer_state_size(const std::string& name, std::size_t n_params);
+
+// One update of m.params from m.grads with rate lr; `t` counts updates from 1
+// (Adam's bias correction). `state` has optimizer_state_size() floats, zero
+// at the start of a run.
+template <class T>
+void optimizer_update(const std::string& name, Model<T>& m, std::vector<T>& state, T lr, std::int64_t t);
+
+}  // namespace ev
