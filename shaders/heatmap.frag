@@ -1,6 +1,7 @@
-// heatmap.frag: a table of floats through a diverging colour map: blue for
-// negative, near-white for zero, red for positive, symmetric around zero so
-// the sign of every entry is readable. Rows not highlighted can be dimmed.
+// heatmap.frag: a table of floats through the diverging colour map of
+// src/gfx/colour_map.h (its three colours come in as uniforms): blue for
+// negative, near-white for zero, red for positive. Rows not highlighted can
+// be dimmed.
 #version 330 core
 
 in vec2 v_uv;
@@ -9,14 +10,12 @@ uniform sampler2D u_table;      // R32F, one texel per entry: (column, row)
 uniform sampler2D u_highlight;  // R8, one texel per row: 1 = looked up
 uniform float u_max_abs;        // the value drawn at full colour
 uniform float u_dim;            // 0..1: how much to fade rows that are not highlighted
+uniform vec3 u_negative, u_zero, u_positive;  // the map's colours at -1, 0 and +1
 
 out vec4 o_color;
 
 vec3 diverging(float t) {  // t in [-1, 1]
-  const vec3 neg = vec3(0.230, 0.299, 0.754);
-  const vec3 mid = vec3(0.945, 0.945, 0.945);
-  const vec3 pos = vec3(0.706, 0.016, 0.150);
-  return t < 0.0 ? mix(mid, neg, -t) : mix(mid, pos, t);
+  return t < 0.0 ? mix(u_zero, u_negative, -t) : mix(u_zero, u_positive, t);
 }
 
 void main() {

@@ -63,8 +63,8 @@ TEST(Bounds, EstimateGrowsWithEverySize) {
 }
 
 TEST(Bounds, EstimateCoversWhatATrainerHoldsOnTheNames) {
-  if (!std::filesystem::exists(EMBEDVIZ_NAMES)) GTEST_SKIP() << "no names data at " << EMBEDVIZ_NAMES;
-  auto data = std::make_shared<const Dataset>(load_dataset(EMBEDVIZ_NAMES, Tokenizer::Char, 42));
+  EV_SKIP_WITHOUT_NAMES();
+  auto data = testdata::names_dataset();
   TrainConfig c;
   c.block = 8;
   c.emb = 24;

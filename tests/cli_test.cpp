@@ -15,6 +15,7 @@
 #include "core/rng.h"
 #include "core/session.h"
 #include "process.h"
+#include "test_data.h"
 
 namespace fs = std::filesystem;
 
@@ -251,8 +252,8 @@ TEST_F(Cli, BoundaryTokensInTheDataAreReported) {
 // A run whose loss ends far above a uniform guess and never came down is no
 // success, even though no single step blew up.
 TEST_F(Cli, ARunThatLearnedNothingFails) {
-  if (!std::filesystem::exists(EMBEDVIZ_NAMES)) GTEST_SKIP() << "no names data";
-  const std::string names = quote(EMBEDVIZ_NAMES);
+  EV_SKIP_WITHOUT_NAMES();
+  const std::string names = quote(ev::testdata::names_path());
   for (const char* lr : {"50", "20"})
     expect_refused(run("--data " + names + " --steps 1000 -q --lr " + lr), 1, {"training failed", "uniform guess"});
   EXPECT_EQ(run("--data " + names + " --steps 1000 -q --lr 1").status, 0);

@@ -10,29 +10,13 @@
 
 #include "core/dataset.h"
 #include "core/error.h"
+#include "process.h"
 
 using namespace ev;
-namespace fs = std::filesystem;
 
 namespace {
 
-// A fresh directory per test, removed afterwards.
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/embedviz_dataset_test_XXXXXX";
-    path_ = mkdtemp(tmpl);
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  std::string write(const std::string& name, const std::string& bytes) const {
-    const std::string p = path_ + "/" + name;
-    std::ofstream(p, std::ios::binary) << bytes;
-    return p;
-  }
-
- private:
-  std::string path_;
-};
+using ev::testing::TempDir;  // a fresh directory per test, removed afterwards
 
 std::vector<std::string> numbered_names(int n) {
   std::vector<std::string> out;

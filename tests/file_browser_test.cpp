@@ -335,3 +335,44 @@ TEST_F(Browser, FitsAt1600x1000And1280x800) {
     ui_.reset();
   }
 }
+
+// While the browser is open the keys are the dialog's: Space, S and R do not
+// train or reset the run behind it, even with the path field not focused;
+// once it closes they work again.
+TEST_F(Browser, ShortcutsWaitWhileTheBrowserIsOpen) {
+  if (!open()) GTEST_SKIP() << "no headless OpenGL here";
+  menu("Load session...");
+  ASSERT_TRUE(shown("browser ok"));
+  ASSERT_TRUE(ui_->click("browser up"));  // the path field loses the keyboard
+  ui_->frame();
+  ASSERT_FALSE(ImGui::GetIO().WantTextInput);
+  for (int k : {int('S'), int(ImGuiKey_Space), int('R'), int(ImGuiKey_RightArrow)})
+    ui_->tap(k);
+  ui_->frame();
+  auto s = settle();
+  EXPECT_EQ(s->step, 0);
+  EXPECT_FALSE(s->playing);
+  EXPECT_TRUE(shown("browser ok"));
+  ASSERT_TRUE(ui_->click("browser cancel"));
+  ui_->frame();
+  ASSERT_FALSE(shown("browser ok"));
+  ui_->tap('S');
+  ui_->frame();
+  EXPECT_EQ(settle()->step, 1);
+}
+
+// A text file dropped on the window is trained on and offered again as recent.
+TEST_F(Browser, ADroppedFileIsTrainedOnAndListedAsRecent) {
+  const std::string path = tmp_.file("home/dropped.txt");
+  std::string text;
+  for (const std::string& w : testdata::synthetic_names(60)) text += w + "\n";
+  touch(path, text);
+  if (!open()) GTEST_SKIP() << "no headless OpenGL here";
+  ui_->app().train_on_dropped(path);
+  auto s = settle();
+  EXPECT_EQ(s->data->source, path) << s->message;
+  ASSERT_FALSE(ui_->app().recent_files().empty());
+  EXPECT_EQ(ui_->app().recent_files().front(), path);
+  menu("Train on a text file...");
+  EXPECT_TRUE(shown("browser recent " + path));
+}

@@ -2,6 +2,7 @@
 // framebuffer), clicking its buttons and dragging its sliders like a user, and
 // asserting on the trainer's state and on the pixels drawn.
 #include <gtest/gtest.h>
+#include <unistd.h>
 #include <imgui.h>
 
 #include <chrono>
@@ -12,6 +13,7 @@
 
 #include "app/headless_ui.h"
 #include "core/error.h"
+#include "ui/tool_tabs.h"
 
 using namespace ev;
 using namespace std::chrono_literals;
@@ -210,7 +212,7 @@ TEST(Gui, StepOpensTheInspector) {
 TEST(Gui, SaveAndLoadSession) {
   auto ui = open_ui();
   if (!ui) GTEST_SKIP() << "no headless OpenGL here";
-  const std::string path = ::testing::TempDir() + "/gui_session.evs";
+  const std::string path = ::testing::TempDir() + "/gui_session_" + std::to_string(::getpid()) + ".evs";
   ASSERT_TRUE(ui->click("Step 100"));
   settle(*ui);
   ui->app().context().post(cmd::SaveSession{path});
@@ -244,7 +246,9 @@ std::string clipped_text(app::HeadlessUi& ui) {
 // Clicks through every tab of the Tools window, asserting that nothing is cut
 // off, and saves a picture of each for a person to look at.
 void walk_tabs(app::HeadlessUi& ui, const std::string& state) {
-  for (const char* tab : {"One-hot", "Step", "Codes", "Samples", "Nearest", "Model", "Lessons"}) {
+  ASSERT_GE(ui::tool_tab_count(), 7u);
+  for (std::size_t i = 0; i < ui::tool_tab_count(); ++i) {
+    const char* tab = ui::tool_tabs()[i].name;
     ASSERT_TRUE(ui.click(std::string("tab ") + tab)) << tab << " at " << ui.width() << "x" << ui.height();
     ui.frame();
     EXPECT_EQ(clipped_text(ui), "") << tab << " at " << ui.width() << "x" << ui.height() << ", " << state;
@@ -292,6 +296,21 @@ TEST(Gui, EveryToolTabDraws) {
   EXPECT_EQ(s->preset, 0);
 }
 
+// A notice longer than the status line is cut to it with "..." (whole in a
+// tooltip) instead of running past the window's edge.
+TEST(Gui, LongNoticesAreElidedInTheStatusLine) {
+  app::AppOptions o = options();
+  o.width = 1280;
+  o.height = 800;
+  auto ui = open_ui(o);
+  if (!ui) GTEST_SKIP() << "no headless OpenGL here";
+  std::string notice = "Trained on a file with a long name:";
+  for (int i = 0; i < 40; ++i) notice += " part" + std::to_string(i);
+  ui->app().context().notice = notice;
+  ui->frame();
+  EXPECT_EQ(clipped_text(*ui), "");
+}
+
 // A presenter's clicker taps a key for less than a frame: every tap counts.
 TEST(Gui, KeyTapsShorterThanAFrameAllCount) {
   auto ui = open_ui();
@@ -321,7 +340,7 @@ TEST(Gui, LossPlotLandmarksAndNumbers) {
 // The welcome shows at the first start, and once dismissed with its box ticked
 // never again; the file that remembers it is the only trace.
 TEST(Gui, WelcomeCanBeDismissedForGood) {
-  const std::string seen = ::testing::TempDir() + "/embedviz-welcome-seen";
+  const std::string seen = ::testing::TempDir() + "/embedviz-welcome-seen-" + std::to_string(::getpid());
   std::remove(seen.c_str());
   app::AppOptions o = options();
   o.welcome_seen_file = seen;

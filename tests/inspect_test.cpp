@@ -14,11 +14,8 @@ using namespace ev;
 namespace {
 
 TrainConfig config(int batch) {
-  TrainConfig c;
+  TrainConfig c = testdata::small_config(3, 12, batch);
   c.block = 3;
-  c.emb = 3;
-  c.hidden = 12;
-  c.batch = batch;
   c.lr = 0.05;
   c.seed = 3;
   return c;

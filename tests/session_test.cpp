@@ -20,11 +20,8 @@ using namespace ev;
 namespace {
 
 TrainConfig small_config() {
-  TrainConfig c;
+  TrainConfig c = testdata::small_config();
   c.block = 3;
-  c.emb = 4;
-  c.hidden = 16;
-  c.batch = 8;
   c.lr = 0.2;
   c.lr_decay_step = 120;  // the decay falls inside the resumed part
   c.seed = 11;

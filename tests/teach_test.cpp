@@ -181,8 +181,8 @@ TEST(Teach, Presets) {
 // The makemore lecture's landmark: a counting bigram model on names scores
 // about 2.45 nats (the lecture: 2.454 over the whole data set).
 TEST(Teach, BigramLossOfNamesIsTheLecturesLandmark) {
-  if (!std::filesystem::exists(EMBEDVIZ_NAMES)) GTEST_SKIP() << "no names data at " << EMBEDVIZ_NAMES;
-  const Dataset d = load_dataset(EMBEDVIZ_NAMES, Tokenizer::Char, 42);
+  EV_SKIP_WITHOUT_NAMES();
+  const Dataset d = *testdata::names_dataset();
   const double train = bigram_loss(d, Split::Train), val = bigram_loss(d, Split::Val);
   EXPECT_NEAR(train, 2.454, 0.02);
   EXPECT_GE(val, train - 0.02);  // counted on the training split: no better elsewhere

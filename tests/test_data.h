@@ -1,11 +1,13 @@
-// test_data.h: a small synthetic data set the teaching tests share, so they
-// run without the names file.
+// test_data.h: the set-up tests share: small synthetic data sets (so tests
+// run without the names file), model specs and hand-made snapshots.
 #pragma once
 
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "core/config.h"
 #include "core/dataset.h"
 #include "core/models/model.h"
 #include "core/rng.h"
@@ -29,6 +31,40 @@ inline std::vector<std::string> synthetic_names(int n, std::uint64_t seed = 7) {
 
 inline std::shared_ptr<const Dataset> synthetic_dataset(int n = 200, std::uint64_t seed = 7) {
   return std::make_shared<const Dataset>(make_dataset(synthetic_names(n), Tokenizer::Char, seed, "synthetic names"));
+}
+
+// A few names whose vocabulary is the whole alphabet (27 tokens with '.').
+inline std::shared_ptr<const Dataset> alphabet_dataset() {
+  std::vector<std::string> items;
+  for (const char* w : {"abcdefghijklm", "nopqrstuvwxyz", "emma", "olivia", "ava", "isabella", "sophia", "mia",
+                        "charlotte", "amelia", "harper", "evelyn"})
+    items.push_back(w);
+  return std::make_shared<const Dataset>(make_dataset(items, Tokenizer::Char, 1, "test"));
+}
+
+// The makemore names data set beside the project (tests/CMakeLists.txt sets
+// EMBEDVIZ_NAMES): tests that need it skip cleanly where it is absent.
+#ifdef EMBEDVIZ_NAMES
+inline const char* names_path() { return EMBEDVIZ_NAMES; }
+inline bool have_names() { return std::filesystem::exists(names_path()); }
+// The names data split with `split_seed`; nullptr when the file is absent.
+inline std::shared_ptr<const Dataset> names_dataset(std::uint64_t split_seed = 42) {
+  if (!have_names()) return nullptr;
+  return std::make_shared<const Dataset>(load_dataset(names_path(), Tokenizer::Char, split_seed));
+}
+// In a test body: skips the test when the names data is absent.
+#define EV_SKIP_WITHOUT_NAMES() \
+  if (!::ev::testdata::have_names()) GTEST_SKIP() << "no names data at " << ::ev::testdata::names_path()
+#endif
+
+// A model small enough to train in milliseconds: emb 4, hidden 16, batch 8
+// unless given (everything else the defaults).
+inline TrainConfig small_config(int emb = 4, int hidden = 16, int batch = 8) {
+  TrainConfig c;
+  c.emb = emb;
+  c.hidden = hidden;
+  c.batch = batch;
+  return c;
 }
 
 // An MLP spec of the given sizes.

@@ -167,10 +167,7 @@ TEST_F(TrainTeachCli, ResumeAfterASeedChangeSplitsTheDataAsBefore) {
   DataSpec spec;
   spec.source = data;
   spec.split_seed = 5;
-  TrainConfig cfg;
-  cfg.emb = 4;
-  cfg.hidden = 24;
-  cfg.batch = 16;
+  TrainConfig cfg = testdata::small_config(4, 24, 16);
   cfg.seed = 5;
   Worker w(1, load_data(spec), cfg);
   w.post(cmd::Step{50});

@@ -23,6 +23,7 @@
 #include "core/snapshot.h"
 #include "core/trainer.h"
 #include "test_data.h"
+#include "gfx/colour_map.h"
 #include "gfx/gl.h"
 #include "gfx/heatmap.h"
 #include "gfx/point_layer.h"
@@ -31,6 +32,7 @@
 #include "gfx/shader.h"
 #include "headless_egl.h"
 #include "ui/embedding_panel.h"
+#include "ui/fit.h"
 #include "ui/loss_panel.h"
 #include "ui/onehot_panel.h"
 
@@ -77,11 +79,7 @@ class Gui {
 
 // A snapshot whose table we choose: a char vocabulary of a..z and '.'.
 std::shared_ptr<ev::Snapshot> snapshot_with(int emb) {
-  std::vector<std::string> items;
-  for (const char* w : {"abcdefghijklm", "nopqrstuvwxyz", "emma", "olivia", "ava", "isabella", "sophia", "mia",
-                        "charlotte", "amelia", "harper", "evelyn"})
-    items.push_back(w);
-  auto data = std::make_shared<ev::Dataset>(ev::make_dataset(items, ev::Tokenizer::Char, 1, "test"));
+  auto data = ev::testdata::alphabet_dataset();
   auto s = std::make_shared<ev::Snapshot>();
   s->data = data;
   s->version = 1;
@@ -355,7 +353,7 @@ TEST(EmbeddingPanelTest, HoverClickWheelAndTrails) {
     ev::testdata::table_of(*s).data()[std::size_t(2 * i + 1)] = float(i / 6);
   }
   ev::ui::EmbeddingPanelState st;
-  st.trail_interval_s = 0;  // record a position every frame
+  st.trails.interval_s = 0;  // record a position every frame
   ev::ui::UiContext ctx;
   ImGuiIO& io = ImGui::GetIO();
   auto frame = [&] {
@@ -391,18 +389,81 @@ TEST(EmbeddingPanelTest, HoverClickWheelAndTrails) {
   EXPECT_NEAR(q.y, p.y - 1, 3.0);
 
   // Moving the table leaves a trail of the previous positions.
-  const std::size_t before = st.trails.size();
+  const std::size_t before = st.trails.ring.size();
   for (int k = 1; k <= 3; ++k) {
     ev::testdata::table_of(*s).array() += 0.1f;
     s->version = std::uint64_t(10 + k);
     s->step = k;
     frame();
   }
-  EXPECT_EQ(st.trails.size(), before + 3);
+  EXPECT_EQ(st.trails.ring.size(), before + 3);
   // Each trail point follows the table part of the way (a running average).
-  const float last = st.trails.back()[0], prev = st.trails[st.trails.size() - 2][0];
+  const float last = st.trails.ring.back()[0], prev = st.trails.ring[st.trails.ring.size() - 2][0];
   EXPECT_GT(last, prev);
   EXPECT_LT(last, st.xy[0]);
+}
+
+// Text a table column cuts is found, though the window around the table is
+// wide enough; text that fits its cell is not reported.
+TEST(FitCheck, FindsTextCutByATableCell) {
+  std::string why;
+  auto gl = open_headless(400, 300, &why);
+  if (!gl) GTEST_SKIP() << "no headless GL: " << why;
+  Gui gui(400, 300);
+  ASSERT_TRUE(gui.ok());
+  for (const char* text : {"fits", "a line of text far too long for a column sixty pixels wide"}) {
+    ev::ui::UiContext ctx;
+    gui.begin();
+    draw_in_window("tables", ImVec2(0, 0), ImVec2(400, 300), [&] {
+      if (ImGui::BeginTable("cells", 2, ImGuiTableFlags_SizingFixedFit)) {
+        ImGui::TableSetupColumn("narrow", ImGuiTableColumnFlags_WidthFixed, 60.0f);
+        ImGui::TableSetupColumn("rest", ImGuiTableColumnFlags_WidthFixed, 60.0f);
+        ImGui::TableNextRow();
+        ImGui::TableSetColumnIndex(0);
+        ImGui::TextUnformatted(text);
+        ImGui::TableSetColumnIndex(1);
+        ImGui::TextUnformatted("x");
+        ImGui::EndTable();
+      }
+    });
+    ev::ui::check_windows(ctx);
+    gui.end();
+    std::string all;
+    for (const std::string& c : ctx.clipped) all += c + "\n";
+    if (std::string(text) == "fits") {
+      EXPECT_EQ(all, "");
+    } else {
+      EXPECT_NE(all.find("table column narrow"), std::string::npos) << all;
+      EXPECT_EQ(all.find("table column rest"), std::string::npos) << all;
+    }
+  }
+}
+
+// Elided text fits the width it is given, starts like the text and never
+// splits a UTF-8 character; text that fits is left as it is.
+TEST(FitCheck, ElideFitsTheWidthInWholeCharacters) {
+  std::string why;
+  auto gl = open_headless(200, 100, &why);
+  if (!gl) GTEST_SKIP() << "no headless GL: " << why;
+  Gui gui(200, 100);
+  ASSERT_TRUE(gui.ok());
+  gui.begin();
+  const std::string text = "caf\xc3\xa9 \xc3\xa9t\xc3\xa9 and a much longer tail of words";
+  EXPECT_EQ(ev::ui::elide("short", 500), "short");
+  for (float width : {40.0f, 60.0f, 90.0f, 150.0f}) {
+    const std::string e = ev::ui::elide(text, width);
+    ASSERT_GE(e.size(), 3u);
+    EXPECT_EQ(e.substr(e.size() - 3), "...");
+    const std::string head = e.substr(0, e.size() - 3);
+    EXPECT_EQ(text.compare(0, head.size(), head), 0) << e;
+    EXPECT_LE(ImGui::CalcTextSize(e.c_str()).x, width) << e;
+    if (!head.empty()) EXPECT_NE(static_cast<unsigned char>(text[head.size()]) & 0xC0, 0x80) << "split inside a character";
+    // One character more would not have fitted.
+    std::size_t next = head.size() + 1;
+    while (next < text.size() && (static_cast<unsigned char>(text[next]) & 0xC0) == 0x80) ++next;
+    EXPECT_GT(ImGui::CalcTextSize((text.substr(0, next) + "...").c_str()).x, width) << e;
+  }
+  gui.end();
 }
 
 TEST(EmbeddingPanelTest, PcaProjectionIsTheCoresAndStaysAligned) {
@@ -412,7 +473,7 @@ TEST(EmbeddingPanelTest, PcaProjectionIsTheCoresAndStaysAligned) {
     for (int j = 0; j < 5; ++j) ev::testdata::table_of(*s).data()[std::size_t(i * 5 + j)] = float(std::sin(1.3 * i + 0.7 * j * j) * (j + 1));
   ev::ui::EmbeddingPanelState st;
   ev::ui::update_projection(*s, st);
-  ASSERT_EQ(st.used, ev::ui::Projection::Pca);
+  ASSERT_EQ(st.projector.used, ev::ui::Projection::Pca);
   const ev::Mat<double> X = s->C().cast<double>();
   const ev::Pca p = ev::pca(X, 2);
   const ev::Mat<double> P = p.project(X);
@@ -420,7 +481,7 @@ TEST(EmbeddingPanelTest, PcaProjectionIsTheCoresAndStaysAligned) {
     EXPECT_NEAR(std::fabs(st.xy[2 * std::size_t(i)]), std::fabs(P(i, 0)), 1e-4);
     EXPECT_NEAR(std::fabs(st.xy[2 * std::size_t(i) + 1]), std::fabs(P(i, 1)), 1e-4);
   }
-  EXPECT_NE(st.x_label.find("% of variance"), std::string::npos);
+  EXPECT_NE(st.projector.x_label.find("% of variance"), std::string::npos);
   // A small change of the table must not flip an axis.
   const std::vector<float> before = st.xy;
   ev::testdata::table_of(*s).array() *= 1.001f;
@@ -429,6 +490,24 @@ TEST(EmbeddingPanelTest, PcaProjectionIsTheCoresAndStaysAligned) {
   double dot = 0;
   for (std::size_t i = 0; i < before.size(); i += 2) dot += double(before[i]) * double(st.xy[i]);
   EXPECT_GT(dot, 0);
+  // Another table through the same fit (the step arrows' C before a step):
+  // the table itself lands exactly where the view put its rows.
+  const std::vector<float> again = st.projector.project(s->C());
+  ASSERT_EQ(again.size(), st.xy.size());
+  for (std::size_t i = 0; i < again.size(); ++i) EXPECT_NEAR(again[i], st.xy[i], 1e-5) << i;
+}
+
+TEST(ColourMapTest, DivergingRunsFromBlueThroughWhiteToRed) {
+  const ev::gfx::Rgb neg = ev::gfx::diverging(-1), zero = ev::gfx::diverging(0), pos = ev::gfx::diverging(1);
+  EXPECT_EQ(neg.b, ev::gfx::kDivergingNegative.b);
+  EXPECT_GT(neg.b, neg.r);  // blue below zero
+  EXPECT_GT(pos.r, pos.b);  // red above
+  EXPECT_EQ(zero.r, ev::gfx::kDivergingZero.r);
+  EXPECT_EQ(zero.r, zero.g);  // grey-white at zero
+  // Halfway is halfway between white and the end, on both sides.
+  const ev::gfx::Rgb half = ev::gfx::diverging(0.5f);
+  EXPECT_NEAR(half.g, 0.5f * (zero.g + pos.g), 1e-6);
+  EXPECT_NEAR(ev::gfx::diverging(-0.5f).r, 0.5f * (zero.r + neg.r), 1e-6);
 }
 
 TEST(EmbeddingPanelTest, EveryProjectionCopesWithOneDimensionAndNonFiniteRows) {
@@ -463,36 +542,14 @@ TEST(EmbeddingPanelTest, EveryProjectionCopesWithOneDimensionAndNonFiniteRows) {
   EXPECT_EQ(st.xy[2 * 1], ev::testdata::table_of(*t).data()[4 * 1 + 3]);
 }
 
-TEST(OnehotPanelTest, ContextsBecomeIdsPaddedWithTheBoundary) {
-  auto s = snapshot_with(2);
-  const ev::Vocab& v = s->data->vocab;
-  ev::ui::ParsedContext p = ev::ui::parse_context("emm", *s->data, 3);
-  ASSERT_TRUE(p.error.empty());
-  EXPECT_EQ(p.ids, (std::vector<int>{v.id("e"), v.id("m"), v.id("m")}));
-  p = ev::ui::parse_context("m", *s->data, 3);
-  EXPECT_EQ(p.ids, (std::vector<int>{0, 0, v.id("m")}));
-  p = ev::ui::parse_context("olivia", *s->data, 3);  // the last `block` tokens
-  EXPECT_EQ(p.ids, (std::vector<int>{v.id("v"), v.id("i"), v.id("a")}));
-  p = ev::ui::parse_context("", *s->data, 2);
-  EXPECT_EQ(p.ids, (std::vector<int>{0, 0}));
-  p = ev::ui::parse_context("e!", *s->data, 3);
-  EXPECT_NE(p.error.find("'!'"), std::string::npos);
-  p = ev::ui::parse_context("e\xff", *s->data, 3);  // invalid UTF-8: refused or skipped, never a crash
-  EXPECT_TRUE(!p.error.empty() || p.ids.size() == 3u);
-}
-
 // Screenshots of all three views from a real run, at the two window sizes the
 // app must work at. Asserts only that something was drawn; people look at them.
 TEST(ViewsScreenshot, AllViewsAtTwoSizes) {
   std::string why;
   auto gl = open_headless(1600, 1000, &why);
   if (!gl) GTEST_SKIP() << "no headless GL: " << why;
-  std::shared_ptr<const ev::Dataset> data;
-  if (std::filesystem::exists(EMBEDVIZ_NAMES)) {
-    data = std::make_shared<ev::Dataset>(ev::load_dataset(EMBEDVIZ_NAMES, ev::Tokenizer::Char, 42));
-  } else {
-    data = snapshot_with(2)->data;
-  }
+  std::shared_ptr<const ev::Dataset> data = ev::testdata::names_dataset();
+  if (!data) data = ev::testdata::alphabet_dataset();
   ev::TrainConfig cfg;
   cfg.emb = 2;
   cfg.hidden = 100;
@@ -542,7 +599,7 @@ TEST(ViewsScreenshot, AllViewsAtTwoSizes) {
       gui.end();
     }
     EXPECT_TRUE(emb.gl_error.empty()) << emb.gl_error;
-    EXPECT_TRUE(oh.gl_error.empty()) << oh.gl_error;
+    EXPECT_TRUE(oh.table.gl_error.empty()) << oh.table.gl_error;
     EXPECT_EQ(oh.max_diff, 0.0f);
     const auto px = gl->pixels();
     int lit = 0;

@@ -8,7 +8,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <iterator>
 #include <fstream>
 
 #include "core/atomic_file.h"  // same_file
@@ -17,11 +16,8 @@
 #include "core/data.h"
 #include "core/files.h"
 #include "core/teach.h"
-#include "gfx/gl.h"
-#include "ui/facts_panel.h"
+#include "gfx/gl_object.h"
 #include "ui/fit.h"
-#include "ui/inspector_panel.h"
-#include "ui/lessons_panel.h"
 
 namespace ev::app {
 
@@ -98,12 +94,8 @@ void use_pixel_exact_font_sampling() {
   // ImGui places glyphs on whole pixels, so nearest sampling of the font atlas
   // draws the same text as bilinear, at a fraction of a software renderer's cost.
   ImGui_ImplOpenGL3_CreateDeviceObjects();
-  const auto tex = GLuint(reinterpret_cast<std::intptr_t>(ImGui::GetIO().Fonts->TexID));
-  if (!tex) return;
-  glBindTexture(GL_TEXTURE_2D, tex);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
-  glBindTexture(GL_TEXTURE_2D, 0);
+  const auto tex = unsigned(reinterpret_cast<std::intptr_t>(ImGui::GetIO().Fonts->TexID));
+  if (tex) gfx::use_nearest_filter(tex);
 }
 
 App::App(const AppOptions& o) : recent_(config_dir().empty() ? "" : config_dir() + "/recent.txt") {
@@ -151,13 +143,23 @@ bool App::post(RunId id, const Command& c) {
 
 // The keyboard shortcuts, from every press queued since the last frame (not
 // from the key state, which misses a tap shorter than a frame).
+void App::train_on_dropped(const std::string& path) {
+  ctx_.post(cmd::LoadData{path});
+  recent_.add(path);
+}
+
+bool App::modal_open() const { return browser_.open_request || browser_.shown; }
+
 void App::shortcuts() {
   const ImGuiIO& io = ImGui::GetIO();
   const std::vector<KeyPress> keys = std::exchange(keys_, {});
   bool playing = snap_->playing;
+  // A dialog's keys are its own: space or R typed while browsing must not
+  // start training or reset the run behind it.
+  const bool modal = modal_open();
   for (const KeyPress& k : keys) {
     if (k.ctrl && k.key == 'Q') quit_ = true;
-    if (io.WantTextInput || k.ctrl || k.alt) continue;
+    if (modal || io.WantTextInput || k.ctrl || k.alt) continue;
     if (k.key == io.KeyMap[ImGuiKey_Space] && !k.repeat) ctx_.post(cmd::Play{playing = !playing});
     if (k.key == io.KeyMap[ImGuiKey_RightArrow] || k.key == 'S') ctx_.post(cmd::Step{1});
     if (k.key == 'R' && !k.repeat) ctx_.post(cmd::Reset{});
@@ -363,19 +365,6 @@ void App::run_file_action(const std::string& path) {
   }
 }
 
-namespace {
-// The Tools window's tabs, in order: short names that are never cut.
-constexpr const char* kToolTabs[] = {"One-hot", "Step", "Codes", "Samples", "Nearest", "Model", "Lessons"};
-
-// Width the tab bar needs to show every tab's whole name on one row.
-float tool_tabs_width() {
-  const ImGuiStyle& st = ImGui::GetStyle();
-  float w = 2 * st.WindowPadding.x;
-  for (const char* name : kToolTabs) w += ImGui::CalcTextSize(name).x + 2 * st.FramePadding.x + st.ItemInnerSpacing.x;
-  return w + ImGui::GetFontSize();  // room for a scroll bar
-}
-}  // namespace
-
 void App::layout_windows() {
   const ImGuiIO& io = ImGui::GetIO();
   const float W = io.DisplaySize.x, H = io.DisplaySize.y;
@@ -389,7 +378,7 @@ void App::layout_windows() {
   const float top = ImGui::GetFrameHeight();            // menu bar
   const float status_h = ImGui::GetFrameHeightWithSpacing() + 8;
   const float left_w = std::max(font * 21, W * 0.2f);   // controls
-  const float right_w = std::max({font * 26, W * 0.3f, tool_tabs_width()});  // loss + tools
+  const float right_w = std::max({font * 26, W * 0.3f, ui::tool_tabs_width()});  // loss + tools
   const float mid_w = W - left_w - right_w;
   const float body_h = H - top - status_h;
 
@@ -427,34 +416,21 @@ void App::tools_window() {
   if (ImGui::Begin("Tools", nullptr, kPanelFlags | ImGuiWindowFlags_NoScrollbar) && ImGui::BeginTabBar("tools")) {
     const bool new_record = s.inspection && s.inspection.get() != seen_inspection_;
     if (new_record) seen_inspection_ = s.inspection.get();
-    for (int i = 0; i < int(std::size(kToolTabs)); ++i) {
-      const char* name = kToolTabs[i];
-      const bool step_tab = i == 1;
-      const bool open = ImGui::BeginTabItem(name, nullptr, step_tab && new_record ? ImGuiTabItemFlags_SetSelected : 0);
-      ctx_.record_item(std::string("tab ") + name);
-      ui::check_label_fits(ctx_, name);
+    for (std::size_t i = 0; i < ui::tool_tab_count(); ++i) {
+      const ui::ToolTab& tab = ui::tool_tabs()[i];
+      const bool forward = tab.shows_new_step && new_record;
+      const bool open = ImGui::BeginTabItem(tab.name, nullptr, forward ? ImGuiTabItemFlags_SetSelected : 0);
+      ctx_.record_item(std::string("tab ") + tab.name);
+      ui::check_label_fits(ctx_, tab.name);
       if (!open) continue;
       ImGui::BeginChild("tab body", ImVec2(0, 0), false, ImGuiWindowFlags_NoBackground);
-      tool_tab(i);
+      tab.draw(s, ctx_, tools_);
       ImGui::EndChild();
       ImGui::EndTabItem();
     }
     ImGui::EndTabBar();
   }
   ImGui::End();
-}
-
-void App::tool_tab(int i) {
-  const Snapshot& s = *snap_;
-  switch (i) {
-    case 0: ui::draw_onehot_panel(s, ctx_, onehot_); break;
-    case 1: ui::draw_inspector_panel(s, ctx_); break;
-    case 2: ui::draw_representations_panel(s, ctx_, representations_); break;
-    case 3: ui::draw_sampling_panel(s, ctx_, sampling_); break;
-    case 4: ui::draw_neighbours_panel(s, ctx_, neighbours_); break;
-    case 5: ui::draw_facts_panel(s, ctx_); break;
-    default: ui::draw_lessons_panel(s, ctx_); break;
-  }
 }
 
 // A short first-launch guide over the window: what you see, what to press,

@@ -16,10 +16,7 @@
 #include "ui/embedding_panel.h"
 #include "ui/file_browser.h"
 #include "ui/loss_panel.h"
-#include "ui/neighbours_panel.h"
-#include "ui/onehot_panel.h"
-#include "ui/representations_panel.h"
-#include "ui/sampling_panel.h"
+#include "ui/tool_tabs.h"
 #include "ui/ui_context.h"
 
 namespace ev::app {
@@ -83,6 +80,13 @@ class App {
   bool quit_requested() const { return quit_; }
   // Lays the windows out again for the current display size on the next frame.
   void reset_layout() { relayout_ = true; }
+  // A file dropped on the window: trained on, and listed among the recent files.
+  void train_on_dropped(const std::string& path);
+  // Data files and sessions opened or saved, newest first.
+  const std::vector<std::string>& recent_files() const { return recent_.paths(); }
+  // True while a modal window (the file browser) takes the keyboard: the
+  // training shortcuts are not acted on.
+  bool modal_open() const;
   // An error from outside the trainer (start-up, file drops), shown in the window.
   void set_error(std::string e) { error_ = std::move(e); }
   const std::string& error() const { return error_; }
@@ -99,8 +103,7 @@ class App {
   void run_file_action(const std::string& path);
   void examples_menu();
   void tools_window();
-  void tool_tab(int i);
-  void welcome_window();  // the content of the Tools window's i-th tab
+  void welcome_window();
 
   std::vector<std::unique_ptr<Worker>> runs_;  // runs_[0] is the main run
   RunId next_id_ = 1;
@@ -110,10 +113,7 @@ class App {
   ui::ControlsState controls_;
   ui::EmbeddingPanelState embedding_;
   ui::LossPanelState loss_;
-  ui::OnehotPanelState onehot_;
-  ui::RepresentationsPanelState representations_;
-  ui::SamplingPanelState sampling_;
-  ui::NeighboursPanelState neighbours_;
+  ui::ToolStates tools_;              // the Tools window's tabs (ui/tool_tabs.h)
   const void* seen_inspection_ = nullptr;  // the step record the tools window last switched to
 
   // File > ... : one file browser for every file action.

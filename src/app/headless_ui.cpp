@@ -57,9 +57,7 @@ void HeadlessUi::frame(float dt) {
   app_->frame(last_dt_ms_);
   ImGui::Render();
   target_.bind(w_, h_);
-  const auto bg = clear_color();
-  glClearColor(bg[0], bg[1], bg[2], bg[3]);
-  glClear(GL_COLOR_BUFFER_BIT);
+  gfx::clear_framebuffer(w_, h_, clear_color().data());
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
   last_dt_ms_ = dt * 1000.0f;
   if (const std::string png = app_->take_screenshot_request(); !png.empty()) {

@@ -14,7 +14,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <malloc.h>
 #include <nlohmann/json.hpp>
 #include <thread>
 #include <vector>
@@ -96,7 +95,7 @@ void on_key(GLFWwindow*, int key, int, int action, int mods) {
 }
 
 void on_drop(GLFWwindow*, int count, const char** paths) {
-  if (g_app && count > 0) g_app->context().post(ev::cmd::LoadData{paths[0]});
+  if (g_app && count > 0) g_app->train_on_dropped(paths[0]);
 }
 
 // True once training has reached --steps.
@@ -138,7 +137,7 @@ int run_headless(const AppOptions& o) {
   auto prev = t0;
   for (int i = 0; i < frames && !ui.app().quit_requested() && !reached(ui.app(), o); ++i) {
     ui.frame(st.frame_ms.empty() ? 1.0f / 60 : float(st.frame_ms.back() / 1000.0));
-    glFinish();  // count the GPU's (llvmpipe's) work in the frame time
+    ev::gfx::finish();  // count the GPU's (llvmpipe's) work in the frame time
     const auto now = clock::now();
     st.frame_ms.push_back(std::chrono::duration<double, std::milli>(now - prev).count());
     st.interval_ms.push_back(st.frame_ms.back());
@@ -235,10 +234,7 @@ int run_window(const AppOptions& o) {
       const auto built = clock::now();
       int fw = 0, fh = 0;
       glfwGetFramebufferSize(window, &fw, &fh);
-      glViewport(0, 0, fw, fh);
-      const auto bg = ev::app::clear_color();
-      glClearColor(bg[0], bg[1], bg[2], bg[3]);
-      glClear(GL_COLOR_BUFFER_BIT);
+      ev::gfx::clear_framebuffer(fw, fh, ev::app::clear_color().data());
       ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
       if (const std::string png = app.take_screenshot_request(); !png.empty()) {
         try {
@@ -249,7 +245,7 @@ int run_window(const AppOptions& o) {
         }
       }
       if (last && !o.screenshot.empty()) ev::gfx::write_png(ev::gfx::read_pixels(fw, fh), o.screenshot);
-      glFinish();  // the rendering itself, apart from presenting it
+      ev::gfx::finish();  // the rendering itself, apart from presenting it
       const auto rendered = clock::now();
       glfwSwapBuffers(window);
       const auto now = clock::now();
@@ -282,12 +278,6 @@ int run_window(const AppOptions& o) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  // Each published snapshot copies the loss history (hundreds of KB). glibc
-  // raises its mmap threshold after the first such block is freed, so later
-  // copies would come from the heap and fragment it, and the resident size
-  // would creep over a long run. A fixed threshold keeps big blocks mapped
-  // and returns them to the system when the snapshot is dropped.
-  mallopt(M_MMAP_THRESHOLD, 256 * 1024);
   AppOptions o;
   std::string size = "1600x1000";
   CLI::App cli{"embedviz: watch a neural network learn embeddings, live."};

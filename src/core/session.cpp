@@ -26,7 +26,6 @@
 #include "atomic_file.h"
 #include "error.h"
 #include "optim.h"
-#include "teach.h"
 
 namespace ev {
 

@@ -80,18 +80,27 @@ StepResult Trainer::step() {
     rng_.restore(before);
     return {loss, false};
   }
-  net_->backward(model_, batch);
-  // Any NaN or infinity in the gradients makes this sum NaN (x * 0 is 0 only for finite x).
-  const Eigen::Map<const Eigen::ArrayXf> g(model_.grads.data(), Eigen::Index(model_.grads.size()));
-  if (!std::isfinite((g * 0.0f).sum())) {
+  const float lr = float(cfg_.lr_at(step_));
+  // SGD may be fused into the family's backward pass; another optimizer needs
+  // every gradient first.
+  const bool updated = cfg_.optimizer == "sgd" ? net_->sgd_step(model_, batch, lr) : optimizer_step(batch, lr);
+  if (!updated) {
     rng_.restore(before);
     return {loss, false};
   }
-  optimizer_update(cfg_.optimizer, model_, opt_state_, float(cfg_.lr_at(step_)), step_ + 1);
   history_.add(step_, loss);
   ++step_;
   if (step_ % kCheckpointEvery == 0) checkpoint_ = {step_, model_.params, rng_.save(), opt_state_};
   return {loss, true};
+}
+
+bool Trainer::optimizer_step(const Batch& batch, float lr) {
+  net_->backward(model_, batch);
+  // Any NaN or infinity in the gradients makes this sum NaN (x * 0 is 0 only for finite x).
+  const Eigen::Map<const Eigen::ArrayXf> g(model_.grads.data(), Eigen::Index(model_.grads.size()));
+  if (!std::isfinite((g * 0.0f).sum())) return false;
+  optimizer_update(cfg_.optimizer, model_, opt_state_, lr, step_ + 1);
+  return true;
 }
 
 void Trainer::set_lr(double lr) {

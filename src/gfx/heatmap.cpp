@@ -3,54 +3,28 @@
 #include "gfx/heatmap.h"
 
 #include <algorithm>
+#include <utility>
 
+#include "gfx/colour_map.h"
 #include "gfx/gl.h"
 
 namespace ev::gfx {
 
-namespace {
-GLuint make_texture() {
-  GLuint t = 0;
-  glGenTextures(1, &t);
-  glBindTexture(GL_TEXTURE_2D, t);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
-  return t;
-}
-}  // namespace
-
 void Heatmap::init() {
-  if (vao_) return;
+  if (quad_.ready()) return;
   program_ = Program::from_files("heatmap.vert", "heatmap.frag");
   u_rect_ = program_.uniform("u_rect");
-  u_display_pos_ = program_.uniform("u_display_pos");
-  u_display_size_ = program_.uniform("u_display_size");
+  u_display_.locate(program_);
   u_max_abs_ = program_.uniform("u_max_abs");
   u_dim_ = program_.uniform("u_dim");
   u_table_ = program_.uniform("u_table");
   u_highlight_ = program_.uniform("u_highlight");
-  glGenVertexArrays(1, &vao_);
-  glGenBuffers(1, &vbo_);
-  glBindVertexArray(vao_);
-  const float quad[8] = {0, 0, 1, 0, 0, 1, 1, 1};  // a triangle strip
-  glBindBuffer(GL_ARRAY_BUFFER, vbo_);
-  glBufferData(GL_ARRAY_BUFFER, sizeof quad, quad, GL_STATIC_DRAW);
-  glEnableVertexAttribArray(0);
-  glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, 0, nullptr);
-  glBindVertexArray(0);
-  glBindBuffer(GL_ARRAY_BUFFER, 0);
-  table_tex_ = make_texture();
-  highlight_tex_ = make_texture();
-  glBindTexture(GL_TEXTURE_2D, 0);
-}
-
-Heatmap::~Heatmap() {
-  if (vao_) glDeleteVertexArrays(1, &vao_);
-  if (vbo_) glDeleteBuffers(1, &vbo_);
-  if (table_tex_) glDeleteTextures(1, &table_tex_);
-  if (highlight_tex_) glDeleteTextures(1, &highlight_tex_);
+  u_negative_ = program_.uniform("u_negative");
+  u_zero_ = program_.uniform("u_zero");
+  u_positive_ = program_.uniform("u_positive");
+  quad_.init();
+  table_tex_ = make_nearest_texture(true);
+  highlight_tex_ = make_nearest_texture(true);
 }
 
 int Heatmap::max_rows() {
@@ -60,7 +34,7 @@ int Heatmap::max_rows() {
 }
 
 void Heatmap::upload(const float* values, int rows, int cols, const std::vector<std::uint8_t>& highlight) {
-  if (!vao_) return;
+  if (!quad_.ready()) return;
   rows = std::min(rows, max_rows());
   if (rows <= 0 || cols <= 0) {
     rows_ = cols_ = 0;
@@ -69,37 +43,37 @@ void Heatmap::upload(const float* values, int rows, int cols, const std::vector<
   rows_ = rows;
   cols_ = cols;
   glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
-  glBindTexture(GL_TEXTURE_2D, table_tex_);
+  glBindTexture(GL_TEXTURE_2D, table_tex_.id());
   glTexImage2D(GL_TEXTURE_2D, 0, GL_R32F, cols, rows, 0, GL_RED, GL_FLOAT, values);  // (rows, cols)
   std::vector<std::uint8_t> flags(std::size_t(rows), 0);
   for (std::size_t i = 0; i < flags.size() && i < highlight.size(); ++i) flags[i] = highlight[i] ? 255 : 0;
-  glBindTexture(GL_TEXTURE_2D, highlight_tex_);
+  glBindTexture(GL_TEXTURE_2D, highlight_tex_.id());
   glTexImage2D(GL_TEXTURE_2D, 0, GL_R8, 1, rows, 0, GL_RED, GL_UNSIGNED_BYTE, flags.data());  // (rows, 1)
   glBindTexture(GL_TEXTURE_2D, 0);
   glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
 }
 
 void Heatmap::draw(const ScreenSpace& s, const float rect[4], float max_abs, float dim) const {
-  if (!vao_ || rows_ == 0) return;
+  if (!quad_.ready() || rows_ == 0) return;
   apply_screen_space(s);
   glDisable(GL_BLEND);
   glDisable(GL_DEPTH_TEST);
   glDisable(GL_CULL_FACE);
   glUseProgram(program_.id());
   glUniform4f(u_rect_, rect[0], rect[1], rect[2], rect[3]);
-  glUniform2f(u_display_pos_, s.display_pos[0], s.display_pos[1]);
-  glUniform2f(u_display_size_, s.display_size[0], s.display_size[1]);
+  u_display_.set(s);
   glUniform1f(u_max_abs_, max_abs);
   glUniform1f(u_dim_, dim);
   glUniform1i(u_table_, 0);
   glUniform1i(u_highlight_, 1);
+  for (const auto& [u, c] : {std::pair{u_negative_, kDivergingNegative}, std::pair{u_zero_, kDivergingZero},
+                             std::pair{u_positive_, kDivergingPositive}})
+    glUniform3f(u, c.r, c.g, c.b);
   glActiveTexture(GL_TEXTURE0);
-  glBindTexture(GL_TEXTURE_2D, table_tex_);
+  glBindTexture(GL_TEXTURE_2D, table_tex_.id());
   glActiveTexture(GL_TEXTURE1);
-  glBindTexture(GL_TEXTURE_2D, highlight_tex_);
-  glBindVertexArray(vao_);
-  glDrawArrays(GL_TRIANGLE_STRIP, 0, 4);
-  glBindVertexArray(0);
+  glBindTexture(GL_TEXTURE_2D, highlight_tex_.id());
+  quad_.draw();
   glActiveTexture(GL_TEXTURE1);
   glBindTexture(GL_TEXTURE_2D, 0);
   glActiveTexture(GL_TEXTURE0);

@@ -1,26 +1,23 @@
-// heatmap.h: a table of floats drawn by a shader through a diverging colour
-// map (blue < 0 < red), with chosen rows highlighted and the rest dimmed. Used
-// for the embedding table C in the one-hot vs lookup view. Drawing cells only:
-// row labels, outlines and the colour scale are drawn by the caller (ImGui).
+// heatmap.h: a table of floats drawn by a shader through the diverging colour
+// map of gfx/colour_map.h (blue < 0 < red), with chosen rows highlighted and
+// the rest dimmed. Used for the embedding table C in the one-hot vs lookup
+// view and the distance maps. Drawing cells only: row labels, outlines and
+// the colour scale are drawn by the caller (ImGui).
 #pragma once
 
 #include <cstdint>
 #include <vector>
 
+#include "gfx/gl_object.h"
 #include "gfx/shader.h"
 
 namespace ev::gfx {
 
 class Heatmap {
  public:
-  Heatmap() = default;
-  ~Heatmap();
-  Heatmap(const Heatmap&) = delete;
-  Heatmap& operator=(const Heatmap&) = delete;
-
   // Creates the program, textures and quad (needs a current GL 3.3 context). Throws ev::Error.
   void init();
-  bool ready() const { return vao_ != 0; }
+  bool ready() const { return quad_.ready(); }
   // Uploads a (rows, cols) row-major table and one flag per row (non-zero = highlighted).
   // Rows are capped by the GL texture size limit; callers pass a window of a larger table.
   void upload(const float* values, int rows, int cols, const std::vector<std::uint8_t>& highlight);
@@ -32,10 +29,12 @@ class Heatmap {
 
  private:
   Program program_;
-  unsigned vao_ = 0, vbo_ = 0, table_tex_ = 0, highlight_tex_ = 0;
+  UnitQuad quad_;
+  GlObject table_tex_, highlight_tex_;
   int rows_ = 0, cols_ = 0;
-  int u_rect_ = -1, u_display_pos_ = -1, u_display_size_ = -1, u_max_abs_ = -1, u_dim_ = -1,
-        u_table_ = -1, u_highlight_ = -1;
+  DisplayUniforms u_display_;
+  int u_rect_ = -1, u_max_abs_ = -1, u_dim_ = -1, u_table_ = -1, u_highlight_ = -1;
+  int u_negative_ = -1, u_zero_ = -1, u_positive_ = -1;
 };
 
 }  // namespace ev::gfx

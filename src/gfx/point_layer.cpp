@@ -27,7 +27,7 @@ int pixels(float lo, float hi, float scale) { return std::max(1, int(std::lround
 }  // namespace
 
 void PointLayer::init() {
-  if (vao_) return;
+  if (quad_.ready()) return;
   points_.init();
   // A GPU draws 100,000 sprites in well under a millisecond: the whole set at
   // once. Mesa's software rasterisers pay about a microsecond each: a slice.
@@ -38,24 +38,9 @@ void PointLayer::init() {
   if (slice_ == 0) slice_ = software ? kSoftwareSlice : kGpuSlice;  // unless set_slice chose
   program_ = Program::from_files("layer.vert", "layer.frag");
   u_rect_ = program_.uniform("u_rect");
-  u_display_pos_ = program_.uniform("u_display_pos");
-  u_display_size_ = program_.uniform("u_display_size");
+  u_display_.locate(program_);
   u_image_ = program_.uniform("u_image");
-  const float corners[8] = {0, 0, 1, 0, 0, 1, 1, 1};
-  glGenVertexArrays(1, &vao_);
-  glGenBuffers(1, &vbo_);
-  glBindVertexArray(vao_);
-  glBindBuffer(GL_ARRAY_BUFFER, vbo_);
-  glBufferData(GL_ARRAY_BUFFER, sizeof corners, corners, GL_STATIC_DRAW);
-  glEnableVertexAttribArray(0);
-  glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, 0, nullptr);
-  glBindVertexArray(0);
-  glBindBuffer(GL_ARRAY_BUFFER, 0);
-}
-
-PointLayer::~PointLayer() {
-  if (vao_) glDeleteVertexArrays(1, &vao_);
-  if (vbo_) glDeleteBuffers(1, &vbo_);
+  quad_.init();
 }
 
 void PointLayer::set(const PointInstance* points, std::size_t n, bool changed, const DataToPixels& map,
@@ -92,7 +77,7 @@ void PointLayer::start_pass(const ScreenSpace& s) {
 }
 
 void PointLayer::draw(const ScreenSpace& s) {
-  if (!vao_) return;
+  if (!quad_.ready()) return;
   GLint prev_fb = 0;
   glGetIntegerv(GL_DRAW_FRAMEBUFFER_BINDING, &prev_fb);
   // A pass under way always completes (auto-fit moves the map every frame
@@ -143,14 +128,11 @@ void PointLayer::draw(const ScreenSpace& s) {
   glDisable(GL_CULL_FACE);
   glUseProgram(program_.id());
   glUniform4f(u_rect_, r[0], r[1], r[2], r[3]);
-  glUniform2f(u_display_pos_, s.display_pos[0], s.display_pos[1]);
-  glUniform2f(u_display_size_, s.display_size[0], s.display_size[1]);
+  u_display_.set(s);
   glUniform1i(u_image_, 0);
   glActiveTexture(GL_TEXTURE0);
   glBindTexture(GL_TEXTURE_2D, img.target.texture());
-  glBindVertexArray(vao_);
-  glDrawArrays(GL_TRIANGLE_STRIP, 0, 4);
-  glBindVertexArray(0);
+  quad_.draw();
   glBindTexture(GL_TEXTURE_2D, 0);
   glUseProgram(0);
 }

@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <vector>
 
+#include "gfx/gl_object.h"
 #include "gfx/point_renderer.h"
 #include "gfx/render_target.h"
 #include "gfx/shader.h"
@@ -22,14 +23,9 @@ namespace ev::gfx {
 
 class PointLayer {
  public:
-  PointLayer() = default;
-  ~PointLayer();
-  PointLayer(const PointLayer&) = delete;
-  PointLayer& operator=(const PointLayer&) = delete;
-
   // Creates the programs and buffers (needs a current GL 3.3 context). Throws ev::Error.
   void init();
-  bool ready() const { return vao_ != 0; }
+  bool ready() const { return quad_.ready(); }
 
   // Points drawn per frame while a pass is under way: by default
   // kSoftwareSlice on a software renderer, kGpuSlice (a whole word-level set)
@@ -77,8 +73,9 @@ class PointLayer {
   std::size_t slice_ = 0, drawn_ = 0, passes_ = 0;  // slice_ 0: chosen by init()
 
   Program program_;
-  unsigned vao_ = 0, vbo_ = 0;
-  int u_rect_ = -1, u_display_pos_ = -1, u_display_size_ = -1, u_image_ = -1;
+  UnitQuad quad_;
+  DisplayUniforms u_display_;
+  int u_rect_ = -1, u_image_ = -1;
 };
 
 }  // namespace ev::gfx

@@ -13,14 +13,13 @@ void PointRenderer::init() {
   program_ = Program::from_files("points.vert", "points.frag");
   u_scale_ = program_.uniform("u_scale");
   u_offset_ = program_.uniform("u_offset");
-  u_display_pos_ = program_.uniform("u_display_pos");
-  u_display_size_ = program_.uniform("u_display_size");
+  u_display_.locate(program_);
   u_px_scale_ = program_.uniform("u_px_scale");
 
-  glGenVertexArrays(1, &vao_);
-  glGenBuffers(1, &inst_vbo_);
-  glBindVertexArray(vao_);
-  glBindBuffer(GL_ARRAY_BUFFER, inst_vbo_);
+  vao_ = GlObject::create(GlKind::VertexArray);
+  inst_vbo_ = GlObject::create(GlKind::Buffer);
+  glBindVertexArray(vao_.id());
+  glBindBuffer(GL_ARRAY_BUFFER, inst_vbo_.id());
   const GLsizei stride = sizeof(PointInstance);
   glEnableVertexAttribArray(0);  // a_pos
   glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, stride, reinterpret_cast<const void*>(offsetof(PointInstance, x)));
@@ -34,14 +33,9 @@ void PointRenderer::init() {
   glBindBuffer(GL_ARRAY_BUFFER, 0);
 }
 
-PointRenderer::~PointRenderer() {
-  if (vao_) glDeleteVertexArrays(1, &vao_);
-  if (inst_vbo_) glDeleteBuffers(1, &inst_vbo_);
-}
-
 void PointRenderer::upload(const PointInstance* points, std::size_t n) {
   if (!vao_) return;
-  glBindBuffer(GL_ARRAY_BUFFER, inst_vbo_);
+  glBindBuffer(GL_ARRAY_BUFFER, inst_vbo_.id());
   const std::size_t bytes = n * sizeof(PointInstance);
   if (n > capacity_) {
     // Grow geometrically so a growing vocabulary does not reallocate every frame.
@@ -68,11 +62,10 @@ void PointRenderer::draw(const ScreenSpace& s, const DataToPixels& m, std::size_
   glUseProgram(program_.id());
   glUniform2f(u_scale_, m.scale[0], m.scale[1]);
   glUniform2f(u_offset_, m.offset[0], m.offset[1]);
-  glUniform2f(u_display_pos_, s.display_pos[0], s.display_pos[1]);
-  glUniform2f(u_display_size_, s.display_size[0], s.display_size[1]);
+  u_display_.set(s);
   glUniform1f(u_px_scale_, s.fb_scale[0]);
   glEnable(GL_PROGRAM_POINT_SIZE);  // the vertex shader sets each sprite's size
-  glBindVertexArray(vao_);
+  glBindVertexArray(vao_.id());
   glDrawArrays(GL_POINTS, GLint(first), GLsizei(count));
   glBindVertexArray(0);
   glDisable(GL_PROGRAM_POINT_SIZE);

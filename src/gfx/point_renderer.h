@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "gfx/gl_object.h"
 #include "gfx/shader.h"
 
 namespace ev::gfx {
@@ -26,14 +27,9 @@ struct DataToPixels {
 
 class PointRenderer {
  public:
-  PointRenderer() = default;
-  ~PointRenderer();
-  PointRenderer(const PointRenderer&) = delete;
-  PointRenderer& operator=(const PointRenderer&) = delete;
-
   // Creates the program and buffers (needs a current GL 3.3 context). Throws ev::Error.
   void init();
-  bool ready() const { return vao_ != 0; }
+  bool ready() const { return bool(vao_); }
   // Replaces the points drawn by draw(); callers skip non-finite points.
   void upload(const PointInstance* points, std::size_t n);
   std::size_t size() const { return count_; }
@@ -44,9 +40,10 @@ class PointRenderer {
 
  private:
   Program program_;
-  unsigned vao_ = 0, inst_vbo_ = 0;
+  GlObject vao_, inst_vbo_;
   std::size_t count_ = 0, capacity_ = 0;
-  int u_scale_ = -1, u_offset_ = -1, u_display_pos_ = -1, u_display_size_ = -1, u_px_scale_ = -1;
+  DisplayUniforms u_display_;
+  int u_scale_ = -1, u_offset_ = -1, u_px_scale_ = -1;
 };
 
 }  // namespace ev::gfx

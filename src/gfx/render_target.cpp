@@ -10,28 +10,29 @@
 
 namespace ev::gfx {
 
-RenderTarget::~RenderTarget() {
-  if (fbo_) glDeleteFramebuffers(1, &fbo_);
-  if (tex_) glDeleteTextures(1, &tex_);
-}
-
 void RenderTarget::bind(int w, int h) {
   if (!fbo_) {
-    glGenFramebuffers(1, &fbo_);
-    glGenTextures(1, &tex_);
+    fbo_ = GlObject::create(GlKind::Framebuffer);
+    tex_ = make_nearest_texture(false);
   }
-  glBindFramebuffer(GL_FRAMEBUFFER, fbo_);
+  glBindFramebuffer(GL_FRAMEBUFFER, fbo_.id());
   if (w != w_ || h != h_) {
     w_ = w;
     h_ = h;
-    glBindTexture(GL_TEXTURE_2D, tex_);
+    glBindTexture(GL_TEXTURE_2D, tex_.id());
     glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, w, h, 0, GL_RGBA, GL_UNSIGNED_BYTE, nullptr);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
-    glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, tex_, 0);
+    glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, tex_.id(), 0);
   }
   glViewport(0, 0, w, h);
 }
+
+void clear_framebuffer(int w, int h, const float rgba[4]) {
+  glViewport(0, 0, w, h);
+  glClearColor(rgba[0], rgba[1], rgba[2], rgba[3]);
+  glClear(GL_COLOR_BUFFER_BIT);
+}
+
+void finish() { glFinish(); }
 
 Image read_pixels(int w, int h) {
   Image img;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "gfx/gl.h"
+#include "gfx/gl_object.h"
 
 namespace ev::gfx {
 
@@ -18,21 +19,22 @@ struct Image {
 
 class RenderTarget {
  public:
-  RenderTarget() = default;
-  ~RenderTarget();
-  RenderTarget(const RenderTarget&) = delete;
-  RenderTarget& operator=(const RenderTarget&) = delete;
-
   // (Re)allocates at w x h when the size changed, binds it and sets the viewport.
   void bind(int w, int h);
   int width() const { return w_; }
   int height() const { return h_; }
-  GLuint texture() const { return tex_; }
+  GLuint texture() const { return tex_.id(); }
 
  private:
-  GLuint fbo_ = 0, tex_ = 0;
+  GlObject fbo_, tex_;
   int w_ = 0, h_ = 0;
 };
+
+// Clears the bound framebuffer to rgba, its viewport set to w x h pixels.
+void clear_framebuffer(int w, int h, const float rgba[4]);
+// Returns once GL has done every command given so far (so a frame's time
+// includes the renderer's work, not only the queueing).
+void finish();
 
 // Reads the bound framebuffer's w x h pixels.
 Image read_pixels(int w, int h);

@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <utility>
 
 #include "core/error.h"
 #include "gfx/gl.h"
@@ -23,6 +22,17 @@ std::string one_line(std::string log) {
   return out;
 }
 
+// The driver's log for a shader or a program (getiv/get_log: the shader's or
+// the program's query functions), on one line.
+template <class GetIv, class GetLog>
+std::string info_log(GLuint id, GetIv getiv, GetLog get_log) {
+  GLint len = 0;
+  getiv(id, GL_INFO_LOG_LENGTH, &len);
+  std::string log(std::size_t(std::max(len, 1)), '\0');
+  get_log(id, len, nullptr, log.data());
+  return one_line(log);
+}
+
 GLuint compile(GLenum type, const char* src, const char* name) {
   if (!src) throw Error(std::string("shader ") + name + ": no such shader embedded");
   const GLuint s = glCreateShader(type);
@@ -31,12 +41,9 @@ GLuint compile(GLenum type, const char* src, const char* name) {
   GLint ok = 0;
   glGetShaderiv(s, GL_COMPILE_STATUS, &ok);
   if (!ok) {
-    GLint len = 0;
-    glGetShaderiv(s, GL_INFO_LOG_LENGTH, &len);
-    std::string log(std::size_t(std::max(len, 1)), '\0');
-    glGetShaderInfoLog(s, len, nullptr, log.data());
+    const std::string log = info_log(s, glGetShaderiv, glGetShaderInfoLog);
     glDeleteShader(s);
-    throw Error(std::string("shader ") + name + " does not compile: " + one_line(log));
+    throw Error(std::string("shader ") + name + " does not compile: " + log);
   }
   return s;
 }
@@ -62,36 +69,31 @@ Program Program::from_source(const char* vert_src, const char* frag_src, const c
     throw;
   }
   Program p;
-  p.id_ = glCreateProgram();
-  glAttachShader(p.id_, vs);
-  glAttachShader(p.id_, fs);
-  glLinkProgram(p.id_);
+  p.id_ = GlObject::create(GlKind::Program);
+  const GLuint id = p.id();
+  glAttachShader(id, vs);
+  glAttachShader(id, fs);
+  glLinkProgram(id);
   glDeleteShader(vs);  // flagged for deletion; freed with the program
   glDeleteShader(fs);
   GLint ok = 0;
-  glGetProgramiv(p.id_, GL_LINK_STATUS, &ok);
-  if (!ok) {
-    GLint len = 0;
-    glGetProgramiv(p.id_, GL_INFO_LOG_LENGTH, &len);
-    std::string log(std::size_t(std::max(len, 1)), '\0');
-    glGetProgramInfoLog(p.id_, len, nullptr, log.data());
-    throw Error(std::string("shaders ") + vert_name + " + " + frag_name + " do not link: " + one_line(log));
-  }
+  glGetProgramiv(id, GL_LINK_STATUS, &ok);
+  if (!ok)
+    throw Error(std::string("shaders ") + vert_name + " + " + frag_name +
+                " do not link: " + info_log(id, glGetProgramiv, glGetProgramInfoLog));
   return p;
 }
 
-int Program::uniform(const char* name) const { return glGetUniformLocation(id_, name); }
+int Program::uniform(const char* name) const { return glGetUniformLocation(id_.id(), name); }
 
-Program::~Program() {
-  if (id_) glDeleteProgram(id_);
+void DisplayUniforms::locate(const Program& p) {
+  pos = p.uniform("u_display_pos");
+  size = p.uniform("u_display_size");
 }
 
-Program& Program::operator=(Program&& o) noexcept {
-  if (this != &o) {
-    if (id_) glDeleteProgram(id_);
-    id_ = std::exchange(o.id_, 0);
-  }
-  return *this;
+void DisplayUniforms::set(const ScreenSpace& s) const {
+  glUniform2f(pos, s.display_pos[0], s.display_pos[1]);
+  glUniform2f(size, s.display_size[0], s.display_size[1]);
 }
 
 void apply_screen_space(const ScreenSpace& s) {

@@ -8,6 +8,8 @@
 
 #include <string>
 
+#include "gfx/gl_object.h"
+
 namespace ev::gfx {
 
 // True when GL entry points are loaded (a context exists and load_gl ran),
@@ -26,19 +28,14 @@ class Program {
   // Builds from source text; `vert_name`/`frag_name` only label error messages.
   static Program from_source(const char* vert_src, const char* frag_src, const char* vert_name = "vertex",
                              const char* frag_name = "fragment");
-  ~Program();
-  Program(Program&& o) noexcept : id_(o.id_) { o.id_ = 0; }
-  Program& operator=(Program&& o) noexcept;
-  Program(const Program&) = delete;
-  Program& operator=(const Program&) = delete;
 
-  unsigned id() const { return id_; }
-  explicit operator bool() const { return id_ != 0; }
+  unsigned id() const { return id_.id(); }
+  explicit operator bool() const { return bool(id_); }
   // Location of a uniform (-1 when the driver optimised it away).
   int uniform(const char* name) const;
 
  private:
-  unsigned id_ = 0;  // GLuint
+  GlObject id_;
 };
 
 // Where a GPU draw lands: the display (in ImGui's display pixels, y down), its
@@ -48,6 +45,14 @@ struct ScreenSpace {
   float display_size[2] = {1, 1};  // width, height of the display
   float fb_scale[2] = {1, 1};      // framebuffer pixels per display pixel
   float clip[4] = {0, 0, 0, 0};    // x0, y0, x1, y1 in display pixels; empty = no scissor
+};
+
+// The uniforms every screen-space shader here has (u_display_pos,
+// u_display_size): its vertex shader turns display pixels into clip space.
+struct DisplayUniforms {
+  int pos = -1, size = -1;
+  void locate(const Program& p);         // after linking
+  void set(const ScreenSpace& s) const;  // with the program in use
 };
 
 // Sets the GL viewport to the whole framebuffer and the scissor to s.clip.

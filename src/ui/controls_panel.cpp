@@ -222,8 +222,11 @@ void draw_status_line(const Snapshot& s, const UiContext& ctx) {
               s.epoch, loss.c_str(), smooth.c_str(), val.c_str(),
               s.diverged ? "DIVERGED" : s.rising ? "LOSS RISING" : s.playing ? "training" : "paused", speed, frame);
   if (!ctx.notice.empty()) {
+    // A long notice is cut to the line, whole on hover.
     ImGui::SameLine();
-    ImGui::TextDisabled("   %s", ctx.notice.c_str());
+    const std::string full = "   " + ctx.notice, shown = elide(full, ImGui::GetContentRegionAvail().x);
+    ImGui::TextDisabled("%s", shown.c_str());
+    if (shown != full) tooltip(ctx.notice.c_str());
   }
 }
 

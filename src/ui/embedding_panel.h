@@ -1,8 +1,7 @@
 // embedding_panel.h: the embedding view. Every row of the table C is a point
-// labelled with its token: directly when d = 2 (axes in the table's units),
-// else projected onto two principal axes (kept aligned from frame to frame so
-// they never flip) or onto any two chosen dimensions. Points go through the
-// GPU (gfx::PointRenderer); labels, axes, trails and the legend through ImGui.
+// labelled with its token, placed by a Projector (the table itself when d = 2,
+// its two principal axes, or any two chosen dimensions). Points go through
+// the GPU (gfx::PointRenderer); labels, axes, trails and the legend through ImGui.
 // Draws the contents of the current ImGui window; the window is the caller's.
 #pragma once
 
@@ -11,20 +10,15 @@
 #include <string>
 #include <vector>
 
-#include "core/pca.h"
 #include "core/snapshot.h"
 #include "gfx/point_layer.h"
 #include "gfx/point_renderer.h"
 #include "ui/plot.h"
+#include "ui/projector.h"
+#include "ui/trails.h"
 #include "ui/ui_context.h"
 
 namespace ev::ui {
-
-enum class Projection {
-  Auto,  // d = 2: the table itself; otherwise PCA
-  Pca,   // the two principal axes of the rows of C
-  Dims,  // two chosen columns of C
-};
 
 // Token classes, each with its own colour and legend entry.
 enum class TokenClass { Boundary, Vowel, Consonant, Other };
@@ -38,21 +32,15 @@ struct EmbeddingPanelState {
   int dim_x = 0, dim_y = 1;              // columns shown in Projection::Dims
   bool show_labels = true;
   bool show_trails = true;
-  int trail_length = 30;                 // positions kept per token
-  double trail_interval_s = 0.1;         // seconds between recorded positions
 
   // Derived from the last snapshot seen (recomputed when its version changes).
   std::uint64_t version = ~0ull;
   std::uint64_t run = 0;                 // Snapshot::run of the last snapshot seen
   std::int64_t step = -1;                // step of that snapshot (a smaller one means a reset)
   ModelSpec spec{};
-  Projection used = Projection::Auto;    // what `xy` is: Auto means the table's own columns
-  std::unique_ptr<Pca> pca;              // the last basis, passed back in to keep it aligned
+  Projector projector;                   // how `xy` was made, and makes positions of other tables
   std::vector<float> xy;                 // (V, 2) projected positions; NaN where not finite
-  std::string x_label, y_label;
-  std::vector<std::vector<float>> trails;  // ring of past positions (running averages of `xy`), oldest first
-  std::vector<float> trail_mean;         // (V, 2) the running average the next trail point records
-  double last_trail_time = -1e9;
+  Trails trails;                         // recent positions of every token
   double last_projection_time = -1e9;   // large tables are re-projected at most 10 times a second
 
   std::uint64_t projections = 0;         // update_projection calls so far (xy changed)

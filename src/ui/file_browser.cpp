@@ -195,7 +195,7 @@ bool draw_footer(FileBrowserState& st, UiContext& ctx) {
     ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.4f, 1.0f), "%s", st.problem.c_str());
     ImGui::PopTextWrapPos();
   }
-  if (cancel) ImGui::CloseCurrentPopup();
+  if (cancel) ImGui::CloseCurrentPopup(), st.shown = false;
   return !cancel && ok && try_choose(st);
 }
 
@@ -242,6 +242,7 @@ bool draw_file_browser(FileBrowserState& st, UiContext& ctx) {
   ImGui::PushStyleColor(ImGuiCol_PopupBg, bg);
   const bool open = ImGui::BeginPopupModal(st.title.c_str(), nullptr, ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove);
   ImGui::PopStyleColor();
+  st.shown = open;
   if (!open) return false;
   ImGui::TextUnformatted(st.hint.c_str());
   draw_location(st, ctx);
@@ -257,7 +258,7 @@ bool draw_file_browser(FileBrowserState& st, UiContext& ctx) {
   chosen = draw_entries(st, ctx) || chosen;
   ImGui::EndChild();
   chosen = draw_footer(st, ctx) || chosen;
-  if (chosen) ImGui::CloseCurrentPopup();
+  if (chosen) ImGui::CloseCurrentPopup(), st.shown = false;
   ImGui::EndPopup();
   return chosen;
 }

@@ -40,6 +40,7 @@ struct FileBrowserState {
   bool listed = false;               // `entries` is current
   bool open_request = false;         // open the popup on the next draw
   bool focus_path = false;           // give the path field the keyboard on the next draw
+  bool shown = false;                // the dialog was open at the end of the last draw
   std::string chosen;                // the path chosen, set when draw_file_browser returns true
 };
 

@@ -84,6 +84,23 @@ void check_label_fits(UiContext& ctx, const char* label) {
   if (need > got + 0.5f) clipped(ctx, ImGui::GetCurrentWindow()->Name, std::string(label, end), need, got);
 }
 
+std::string elide(const std::string& text, float width) {
+  if (ImGui::CalcTextSize(text.c_str()).x <= width) return text;
+  const float dots = ImGui::CalcTextSize("...").x;
+  // Binary search over the character boundaries for the longest start that fits.
+  std::vector<std::size_t> cuts;  // byte offsets where a character starts
+  for (std::size_t i = 0; i < text.size(); ++i)
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) cuts.push_back(i);
+  std::size_t lo = 0, hi = cuts.size();  // cuts[lo] fits (or lo = 0); cuts[hi] does not
+  while (hi - lo > 1) {
+    const std::size_t mid = (lo + hi) / 2;
+    const char* b = text.c_str();
+    if (ImGui::CalcTextSize(b, b + cuts[mid]).x + dots <= width) lo = mid;
+    else hi = mid;
+  }
+  return text.substr(0, lo < cuts.size() ? cuts[lo] : 0) + "...";
+}
+
 void tooltip(const char* text) {
   if (!ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) return;
   ImGui::BeginTooltip();
@@ -92,6 +109,32 @@ void tooltip(const char* text) {
   ImGui::PopTextWrapPos();
   ImGui::EndTooltip();
 }
+
+namespace {
+
+// Table cells drawn this frame: a column cuts whatever reaches past its
+// clip rectangle (a window's own check does not see it: the window is wide
+// enough, the column is not). Headers count with the width their label needs.
+void check_table_cells(UiContext& ctx) {
+  ImGuiContext& g = *ImGui::GetCurrentContext();
+  for (int i = 0; i < g.Tables.GetMapSize(); ++i) {
+    const ImGuiTable* t = g.Tables.TryGetMapData(i);
+    if (!t || t->LastFrameActive != g.FrameCount || !t->OuterWindow) continue;
+    for (int c = 0; c < t->ColumnsCount; ++c) {
+      const ImGuiTableColumn& col = t->Columns[c];
+      if (!col.IsEnabled || !col.IsVisibleX) continue;
+      const float edge = col.ClipRect.Max.x;
+      const float reach = std::max({col.ContentMaxXFrozen, col.ContentMaxXUnfrozen, col.ContentMaxXHeadersIdeal});
+      if (reach > edge + 1) {
+        const char* name = ImGui::TableGetColumnName(t, c);
+        clipped(ctx, std::string(t->OuterWindow->Name) + " table column " + (name ? name : std::to_string(c)),
+                "content past the cell's edge", reach - col.MinX, edge - col.MinX);
+      }
+    }
+  }
+}
+
+}  // namespace
 
 void check_windows(UiContext& ctx) {
   for (ImGuiWindow* w : ImGui::GetCurrentContext()->Windows) {
@@ -109,6 +152,7 @@ void check_windows(UiContext& ctx) {
     if (!scrolls_y && reach.y > bottom + 1)
       clipped(ctx, w->Name, "content past the bottom", reach.y - w->InnerRect.Min.y, bottom - w->InnerRect.Min.y);
   }
+  check_table_cells(ctx);
 }
 
 }  // namespace ev::ui

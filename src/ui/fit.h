@@ -16,6 +16,15 @@
 
 namespace ev::ui {
 
+// An ImGui ID scope for the lifetime of the object, so two views can share
+// one window without clashing widget IDs.
+struct IdScope {
+  explicit IdScope(const char* id) { ImGui::PushID(id); }
+  ~IdScope() { ImGui::PopID(); }
+  IdScope(const IdScope&) = delete;
+  IdScope& operator=(const IdScope&) = delete;
+};
+
 // Narrowest column wrapped text is laid out in, in font heights: with less room
 // left on the current line the text starts on a new one.
 constexpr float kMinWrapEm = 12.0f;
@@ -39,6 +48,9 @@ bool button(UiContext& ctx, const char* label, const ImVec2& size = ImVec2(0, 0)
 // Records the last item in ctx.clipped when `label` (up to "##") is wider than
 // the item's frame: for buttons and tabs, whose text ImGui cuts to the frame.
 void check_label_fits(UiContext& ctx, const char* label);
+// `text` when it fits `width` pixels on one line, else its longest start (in
+// whole UTF-8 characters) that fits with "..." after it.
+std::string elide(const std::string& text, float width);
 // A tooltip for the last item, shown while it is hovered.
 void tooltip(const char* text);
 

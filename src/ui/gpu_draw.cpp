@@ -4,7 +4,6 @@
 
 #include <deque>
 
-#include "gfx/gl.h"
 
 namespace ev::ui {
 

@@ -100,11 +100,7 @@ void draw_other_runs(const std::vector<SnapshotPtr>& runs, LossPanelState& st) {
 
 void draw_loss_panel(const std::vector<SnapshotPtr>& runs, UiContext& ctx, LossPanelState& st) {
   const Snapshot& s = *runs.front();
-  // Own ID scope, so two views can share one window without clashing widget IDs.
-  struct IdScope {
-    IdScope() { ImGui::PushID("loss"); }
-    ~IdScope() { ImGui::PopID(); }
-  } id_scope;
+  const IdScope id_scope("loss");
   // Controls and the latest numbers: the same as the status line's.
   if (ImGui::Checkbox("log scale", &st.log_scale)) st.plot.auto_fit = true;
   tooltip("A log axis shows the slow late progress as clearly as the fast start.");

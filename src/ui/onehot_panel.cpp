@@ -3,15 +3,14 @@
 #include "ui/onehot_panel.h"
 
 #include <algorithm>
-#include <array>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <exception>
 
+#include "core/context.h"
 #include "core/onehot.h"
-#include "ui/gpu_draw.h"
 #include "ui/fit.h"
+#include "ui/table_heatmap.h"
 
 namespace ev::ui {
 
@@ -107,37 +106,8 @@ void onehot_strip(int id, int V, float width) {
 
 }  // namespace
 
-ParsedContext parse_context(const std::string& text, const Dataset& data, int block) {
-  ParsedContext out;
-  std::vector<std::string> toks;
-  try {
-    toks = tokenize(text, data.tokenizer);
-  } catch (const std::exception& e) {
-    out.error = std::string("cannot read the context: ") + e.what();
-    return out;
-  }
-  std::vector<int> ids;
-  for (const std::string& t : toks) {
-    const int id = data.vocab.id(t);
-    if (id < 0) {
-      out.error = "'" + t + "' is not in the vocabulary";
-      return out;
-    }
-    ids.push_back(id);
-  }
-  // The last `block` tokens, padded with the boundary on the left.
-  out.ids.assign(std::size_t(std::max(0, block)), Vocab::kBoundary);
-  const std::size_t take = std::min(ids.size(), out.ids.size());
-  std::copy(ids.end() - std::ptrdiff_t(take), ids.end(), out.ids.end() - std::ptrdiff_t(take));
-  return out;
-}
-
 void draw_onehot_panel(const Snapshot& s, UiContext& ctx, OnehotPanelState& st) {
-  // Own ID scope, so two views can share one window without clashing widget IDs.
-  struct IdScope {
-    IdScope() { ImGui::PushID("onehot"); }
-    ~IdScope() { ImGui::PopID(); }
-  } id_scope;
+  const IdScope id_scope("onehot");
   const int V = s.spec.vocab, d = s.spec.emb, block = s.spec.block;
   if (!s.data || V <= 0 || d <= 0 || block <= 0 || s.C().rows() < s.spec.vocab || s.data->vocab.size() < V) {
     ImGui::TextDisabled("No embedding table yet.");
@@ -267,26 +237,12 @@ void draw_onehot_panel(const Snapshot& s, UiContext& ctx, OnehotPanelState& st) 
         }
       }
       // Upload when the table, the window or the ids change.
-      if (st.gl_error.empty() && !st.heatmap.ready()) {
-        if (!gfx::gl_ready()) st.gl_error = "OpenGL is not loaded";
-        else {
-          try {
-            st.heatmap.init();
-          } catch (const std::exception& e) {
-            st.gl_error = e.what();
-          }
-        }
-      }
+      st.table.init_gpu();
       if (s.version != st.uploaded_version || ids != st.uploaded_ids || first != st.uploaded_first) {
-        st.window.assign(C.data() + std::size_t(first) * std::size_t(d), C.data() + std::size_t(first + rows) * std::size_t(d));
-        float m = 0;
-        for (float v : st.window)
-          if (std::isfinite(v)) m = std::max(m, std::fabs(v));
-        st.max_abs = m > 0 ? m : 1.0f;
         std::vector<std::uint8_t> lit(std::size_t(rows), 0);
         for (int id : ids)
           if (id >= first && id < first + rows) lit[std::size_t(id - first)] = 1;
-        if (st.heatmap.ready()) st.heatmap.upload(st.window.data(), rows, d, lit);
+        st.table.set(C.data() + std::size_t(first) * std::size_t(d), rows, d, lit);
         st.uploaded_version = s.version;
         st.uploaded_ids = ids;
         st.uploaded_first = first;
@@ -301,24 +257,7 @@ void draw_onehot_panel(const Snapshot& s, UiContext& ctx, OnehotPanelState& st) 
       const ImVec2 origin = ImGui::GetCursorScreenPos();
       const float rect[4] = {origin.x + label_w, origin.y, origin.x + label_w + cell_w * d, origin.y + cell_h * rows};
       ImDrawList* dl = ImGui::GetWindowDrawList();
-      if (st.heatmap.ready() && st.heatmap.rows() == rows) {
-        gfx::Heatmap* hm = &st.heatmap;
-        const float max_abs = st.max_abs;
-        const std::array<float, 4> r4 = {rect[0], rect[1], rect[2], rect[3]};
-        add_gpu_draw(dl, [hm, r4, max_abs](const gfx::ScreenSpace& ss) { hm->draw(ss, r4.data(), max_abs, 0.35f); });
-      } else {
-        // Without GL: the same colour map, cell by cell.
-        for (int r = 0; r < rows; ++r)
-          for (int j = 0; j < d; ++j) {
-            const float t = std::clamp(st.window[std::size_t(r) * std::size_t(d) + std::size_t(j)] / st.max_abs, -1.0f, 1.0f);
-            const ImVec4 mid(0.945f, 0.945f, 0.945f, 1), neg(0.230f, 0.299f, 0.754f, 1), pos(0.706f, 0.016f, 0.150f, 1);
-            const ImVec4& end = t < 0 ? neg : pos;
-            const float a = std::fabs(t);
-            const ImVec4 c(mid.x + (end.x - mid.x) * a, mid.y + (end.y - mid.y) * a, mid.z + (end.z - mid.z) * a, 1);
-            dl->AddRectFilled(ImVec2(rect[0] + j * cell_w, rect[1] + r * cell_h),
-                              ImVec2(rect[0] + (j + 1) * cell_w, rect[1] + (r + 1) * cell_h), ImGui::GetColorU32(c));
-          }
-      }
+      st.table.draw(dl, rect, 0.35f);
       // Row labels: every row when they fit (down to 70% of the font size),
       // else every k-th, and always the looked-up ones.
       const float fs = std::clamp(cell_h * 0.95f, line * 0.7f, ImGui::GetFontSize());
@@ -351,26 +290,10 @@ void draw_onehot_panel(const Snapshot& s, UiContext& ctx, OnehotPanelState& st) 
       }
       ImGui::Dummy(ImVec2(rect[2] - origin.x, rect[3] - origin.y + 4));
       // The colour scale.
-      const ImVec2 sp = ImGui::GetCursorScreenPos();
       const float sw = std::min(std::max(rect[2] - rect[0], 2.0f * ImGui::CalcTextSize("+0.00").x + line),
                                 std::max(line, ImGui::GetContentRegionAvail().x - label_w));
-      for (int i = 0; i < 32; ++i) {
-        const float t = -1.0f + 2.0f * (i + 0.5f) / 32.0f;
-        const ImVec4 mid(0.945f, 0.945f, 0.945f, 1), neg(0.230f, 0.299f, 0.754f, 1), pos(0.706f, 0.016f, 0.150f, 1);
-        const ImVec4& end = t < 0 ? neg : pos;
-        const float a = std::fabs(t);
-        const ImVec4 c(mid.x + (end.x - mid.x) * a, mid.y + (end.y - mid.y) * a, mid.z + (end.z - mid.z) * a, 1);
-        dl->AddRectFilled(ImVec2(sp.x + label_w + sw * i / 32.0f, sp.y), ImVec2(sp.x + label_w + sw * (i + 1) / 32.0f, sp.y + line * 0.6f),
-                          ImGui::GetColorU32(c));
-      }
-      ImGui::Dummy(ImVec2(label_w + sw, line * 0.6f));
-      ImGui::SetCursorScreenPos(ImVec2(sp.x + label_w, ImGui::GetCursorScreenPos().y));
-      ImGui::Text("%+.2f", -double(st.max_abs));
-      char hibuf[32];
-      std::snprintf(hibuf, sizeof hibuf, "%+.2f", double(st.max_abs));
-      ImGui::SameLine(label_w + sw - ImGui::CalcTextSize(hibuf).x + ImGui::GetStyle().CellPadding.x);
-      ImGui::TextUnformatted(hibuf);
-      if (!st.gl_error.empty()) ImGui::TextDisabled("(drawn without the GPU: %s)", st.gl_error.c_str());
+      draw_colour_scale(label_w, sw, st.table.max_abs);
+      if (!st.table.gl_error.empty()) ImGui::TextDisabled("(drawn without the GPU: %s)", st.table.gl_error.c_str());
     }
     ImGui::EndTable();
   }

@@ -12,19 +12,10 @@
 #include <vector>
 
 #include "core/snapshot.h"
-#include "gfx/heatmap.h"
+#include "ui/table_heatmap.h"
 #include "ui/ui_context.h"
 
 namespace ev::ui {
-
-// A context turned into ids: the last `block` tokens of `text`, padded on the
-// left with the boundary token as makemore does. `error` is set (one line)
-// when a token is not in the vocabulary or the text is not valid UTF-8.
-struct ParsedContext {
-  std::vector<int> ids;  // (block)
-  std::string error;
-};
-ParsedContext parse_context(const std::string& text, const Dataset& data, int block);
 
 // What the view keeps between frames. Owns GL objects: create and destroy it
 // with the GL context current.
@@ -40,13 +31,10 @@ struct OnehotPanelState {
   double last_timing = -1e9;
   float max_diff = 0;
 
-  gfx::Heatmap heatmap;        // initialised on first draw
-  std::string gl_error;        // why the heat map is not on the GPU ("" when fine)
+  TableHeatmap table;          // the rows of C shown; on the GPU from the first draw
   std::uint64_t uploaded_version = ~0ull;
   std::vector<int> uploaded_ids;
   int uploaded_first = -1;
-  float max_abs = 1;
-  std::vector<float> window;   // the rows of C shown, (rows, d)
 };
 
 // Draws the view into the current ImGui window.

@@ -4,13 +4,9 @@
 #include <imgui.h>
 
 #include <algorithm>
-#include <cmath>
 
-#include "core/error.h"
 #include "core/teach.h"
-#include "gfx/gl.h"
 #include "ui/fit.h"
-#include "ui/gpu_draw.h"
 #include "ui/token_picker.h"
 
 namespace ev::ui {
@@ -18,17 +14,16 @@ namespace ev::ui {
 namespace {
 constexpr int kMaxMapTokens = 512;  // distance maps of larger vocabularies show the first 512 tokens
 
-void draw_map(ImDrawList* dl, gfx::Heatmap* hm, ImVec2 at, float side, float max_abs, const char* caption) {
+// A distance map under its caption, on the GPU only (a rectangle per cell
+// would be far too many for ImGui at 512 tokens).
+void draw_map(const TableHeatmap& map, float side, const char* caption) {
   ImGui::BeginGroup();
   ImGui::TextUnformatted(caption);
   const ImVec2 p = ImGui::GetCursorScreenPos();
   ImGui::Dummy(ImVec2(side, side));
-  if (hm->ready() && hm->rows() > 0) {
-    const std::array<float, 4> r4 = {p.x, p.y, p.x + side, p.y + side};
-    add_gpu_draw(dl, [hm, r4, max_abs](const gfx::ScreenSpace& ss) { hm->draw(ss, r4.data(), max_abs, 0.0f); });
-  }
+  const float rect[4] = {p.x, p.y, p.x + side, p.y + side};
+  map.draw(ImGui::GetWindowDrawList(), rect, 0.0f, false);
   ImGui::EndGroup();
-  (void)at;
 }
 }  // namespace
 
@@ -65,29 +60,17 @@ void draw_representations_panel(const Snapshot& s, UiContext& ctx, Representatio
 
   // Distance maps: refreshed when the table changes (large ones at most 4 times a second).
   const int n = std::min(V, kMaxMapTokens);
-  if (st.gl_error.empty() && !st.onehot_map.ready()) {
-    if (!gfx::gl_ready()) st.gl_error = "OpenGL is not loaded";
-    else try {
-        st.onehot_map.init();
-        st.embed_map.init();
-      } catch (const Error& e) {
-        st.gl_error = e.what();
-      }
-  }
+  const bool gpu = st.onehot_map.init_gpu() && st.embed_map.init_gpu();
   const double now = ImGui::GetTime();
-  if (st.onehot_map.ready() && st.uploaded_version != s.version && (V <= 64 || now - st.last_upload > 0.25)) {
+  if (gpu && st.uploaded_version != s.version && (V <= 64 || now - st.last_upload > 0.25)) {
     const std::vector<std::uint8_t> none(std::size_t(n), 0);
     if (st.uploaded_vocab != n) {
       const Mat<float> D1 = onehot_distances(n);  // (n, n)
-      st.onehot_map.upload(D1.data(), n, n, none);
+      st.onehot_map.set(D1.data(), n, n, none, 1.5f);  // every two one-hot codes are sqrt(2) apart
       st.uploaded_vocab = n;
     }
     const Mat<float> D2 = embedding_distances(C.topRows(n));  // (n, n)
-    float mx = 0;
-    for (Eigen::Index i = 0; i < D2.size(); ++i)
-      if (std::isfinite(D2.data()[i])) mx = std::max(mx, D2.data()[i]);
-    st.max_embed_dist = mx > 0 ? mx : 1;
-    st.embed_map.upload(D2.data(), n, n, none);
+    st.embed_map.set(D2.data(), n, n, none);  // the scale: the largest distance
     st.uploaded_version = s.version;
     st.last_upload = now;
   }
@@ -95,11 +78,10 @@ void draw_representations_panel(const Snapshot& s, UiContext& ctx, Representatio
   const float avail = ImGui::GetContentRegionAvail().x;
   // Two maps side by side, as wide as the tab allows (it scrolls), never tiny.
   const float side = std::max(ImGui::GetFontSize() * 8, (avail - ImGui::GetStyle().ItemSpacing.x) * 0.5f);
-  ImDrawList* dl = ImGui::GetWindowDrawList();
   wrapped_text(ctx, "Distances between every two tokens' codes:");
-  draw_map(dl, &st.onehot_map, ImGui::GetCursorScreenPos(), side, 1.5f, "one-hot");
+  draw_map(st.onehot_map, side, "one-hot");
   same_line_if_fits(side);
-  draw_map(dl, &st.embed_map, ImGui::GetCursorScreenPos(), side, st.max_embed_dist, "embedding");
+  draw_map(st.embed_map, side, "embedding");
   if (V > n) {
     std::snprintf(buf, sizeof buf, "(the first %d of %d tokens)", n, V);
     wrapped_disabled(ctx, buf);
@@ -108,9 +90,10 @@ void draw_representations_panel(const Snapshot& s, UiContext& ctx, Representatio
                 "Row i, column j: the distance from token i to token j, rows and columns in vocabulary order "
                 "(. a b c ...). White: near, red: far (0 to %.2f). One-hot codes are all sqrt(2) apart; learned "
                 "ones put similar tokens close.",
-                double(st.max_embed_dist));
+                double(st.embed_map.max_abs));
   wrapped_disabled(ctx, buf);
-  if (!st.gl_error.empty()) wrapped_disabled(ctx, "(no heat maps: " + st.gl_error + ")");
+  const std::string& gl_error = st.onehot_map.gl_error.empty() ? st.embed_map.gl_error : st.onehot_map.gl_error;
+  if (!gl_error.empty()) wrapped_disabled(ctx, "(no heat maps: " + gl_error + ")");
   ImGui::PopID();
 }
 

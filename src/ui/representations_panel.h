@@ -11,17 +11,15 @@
 #include <vector>
 
 #include "core/snapshot.h"
-#include "gfx/heatmap.h"
+#include "ui/table_heatmap.h"
 #include "ui/ui_context.h"
 
 namespace ev::ui {
 
 struct RepresentationsPanelState {
-  gfx::Heatmap onehot_map, embed_map;  // initialised on first draw
-  std::string gl_error;                // why the maps are not on the GPU ("" when fine)
+  TableHeatmap onehot_map, embed_map;  // on the GPU from the first draw
   std::uint64_t uploaded_version = ~0ull;
   int uploaded_vocab = -1;
-  float max_embed_dist = 1;            // colour scale of C's distances
   double last_upload = -1e9;           // seconds; large tables refresh at most 4 times a second
 };
 

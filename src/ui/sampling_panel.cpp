@@ -8,7 +8,7 @@
 
 #include "core/trainer.h"
 #include "ui/fit.h"
-#include "ui/onehot_panel.h"
+#include "core/context.h"
 
 namespace ev::ui {
 

@@ -3,33 +3,11 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
+#include <cstdio>
 
 #include "ui/plot.h"
 
 namespace ev::ui {
-
-std::vector<float> project_like_view(const EmbeddingPanelState& st, const Mat<float>& rows) {
-  const Eigen::Index n = rows.rows(), d = rows.cols();
-  std::vector<float> xy(std::size_t(n) * 2, std::numeric_limits<float>::quiet_NaN());
-  if (st.used == Projection::Pca) {
-    if (!st.pca || st.pca->components.cols() != d) return xy;
-    const Mat<double> P = st.pca->project(rows.cast<double>());  // (n, 2)
-    for (Eigen::Index i = 0; i < n; ++i) {
-      xy[2 * std::size_t(i)] = float(P(i, 0));
-      xy[2 * std::size_t(i) + 1] = P.cols() > 1 ? float(P(i, 1)) : 0.0f;
-    }
-    return xy;
-  }
-  const int cx = st.used == Projection::Auto ? 0 : st.dim_x;
-  const int cy = st.used == Projection::Auto ? (d > 1 ? 1 : -1) : st.dim_y;
-  if (cx >= d || cy >= d) return xy;
-  for (Eigen::Index i = 0; i < n; ++i) {
-    xy[2 * std::size_t(i)] = rows(i, cx);
-    xy[2 * std::size_t(i) + 1] = cy >= 0 ? rows(i, cy) : 0.0f;
-  }
-  return xy;
-}
 
 float draw_step_arrows(const Snapshot& s, const EmbeddingPanelState& st, ImDrawList* dl) {
   const StepInspection* in = s.inspection.get();
@@ -37,7 +15,7 @@ float draw_step_arrows(const Snapshot& s, const EmbeddingPanelState& st, ImDrawL
   if (!in || in->steps.empty() || in->steps.back().step + 1 != s.step) return 0;
   const int V = int(in->C_before.rows());
   if (V != s.spec.vocab || st.xy.size() != std::size_t(V) * 2) return 0;
-  const std::vector<float> before = project_like_view(st, in->C_before);
+  const std::vector<float> before = st.projector.project(in->C_before);  // (V, 2) in the view's projection
 
   // Pixel length of each move, and a factor that makes the longest ~70 px.
   std::vector<float> len(std::size_t(V), 0.0f);

@@ -11,9 +11,6 @@
 
 namespace ev::ui {
 
-// Positions of the rows of `rows` (n, d) in the view's current projection: (n, 2), NaN where unknown.
-std::vector<float> project_like_view(const EmbeddingPanelState& st, const Mat<float>& rows);
-
 // Draws the arrows inside the current plot (between BeginPlot and EndPlot).
 // Returns the scale factor used (0 when nothing was drawn).
 float draw_step_arrows(const Snapshot& s, const EmbeddingPanelState& st, ImDrawList* dl);

@@ -1,0 +1,99 @@
+// labels.cpp: label placement on a coarse occupancy grid of the plot.
+#include "ui/labels.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+
+#include "ui/plot.h"
+#include "ui/projector.h"
+
+namespace ev::ui {
+
+namespace {
+
+constexpr int kLabelTries = 4000;  // larger vocabularies try this many visible points per frame,
+constexpr int kMaxLabels = 150;    // and show at most this many labels
+
+// A coarse occupancy grid of the plot rectangle; a label is drawn only where
+// it overlaps no earlier one.
+struct LabelGrid {
+  float x0, y0, cell;
+  int cols, rows;
+  std::vector<std::uint8_t> used;
+  LabelGrid(ImVec2 mn, ImVec2 mx, float c)
+      : x0(mn.x), y0(mn.y), cell(c), cols(std::max(1, int((mx.x - mn.x) / c) + 1)),
+        rows(std::max(1, int((mx.y - mn.y) / c) + 1)), used(std::size_t(cols) * std::size_t(rows), 0) {}
+  bool claim(ImVec2 a, ImVec2 b) {
+    const int c0 = std::clamp(int((a.x - x0) / cell), 0, cols - 1), c1 = std::clamp(int((b.x - x0) / cell), 0, cols - 1);
+    const int r0 = std::clamp(int((a.y - y0) / cell), 0, rows - 1), r1 = std::clamp(int((b.y - y0) / cell), 0, rows - 1);
+    for (int r = r0; r <= r1; ++r)
+      for (int c = c0; c <= c1; ++c)
+        if (used[std::size_t(r) * std::size_t(cols) + std::size_t(c)]) return false;
+    for (int r = r0; r <= r1; ++r)
+      for (int c = c0; c <= c1; ++c) used[std::size_t(r) * std::size_t(cols) + std::size_t(c)] = 1;
+    return true;
+  }
+};
+
+void draw_label(ImDrawList* dl, ImVec2 p, const char* text, ImU32 colour, bool one_shadow) {
+  // A dark shadow keeps light text readable over points and grid lines (one
+  // for crowded views: each copy of the text costs the renderer again).
+  const ImU32 shadow = IM_COL32(0, 0, 0, 200);
+  dl->AddText(ImVec2(p.x + 1, p.y + 1), shadow, text);
+  if (!one_shadow) dl->AddText(ImVec2(p.x - 1, p.y + 1), shadow, text);
+  dl->AddText(p, colour, text);
+}
+
+}  // namespace
+
+int draw_point_labels(ImDrawList* dl, const PointLabels& pl) {
+  const std::vector<float>& xy = *pl.xy;
+  const std::size_t n = xy.size() / 2;
+  const int V = int(n);
+  const ImVec2 pmin = plot::PlotMin(), pmax = plot::PlotMax();
+  const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text);
+  const float line = ImGui::GetTextLineHeight(), radius = pl.radius;
+  LabelGrid grid(pmin, pmax, std::max(3.0f, line * 0.25f));
+  int tries = 0, drawn = 0;
+  auto label = [&](std::size_t i, bool force) {
+    if (!finite_point(xy, i)) return;
+    const ImVec2 p = point_pixels(xy, i);
+    if (p.x < pmin.x - line || p.x > pmax.x || p.y < pmin.y - line || p.y > pmax.y + line) return;
+    ++tries;
+    const std::string& tok = pl.vocab->token(int(i));
+    const ImVec2 size = ImGui::CalcTextSize(tok.c_str());
+    // Right of the point if free, else left, above or below; small
+    // vocabularies label every point even when all four are taken.
+    const float gap = radius + 2;
+    const ImVec2 spots[4] = {ImVec2(p.x + gap, p.y - size.y * 0.5f), ImVec2(p.x - gap - size.x, p.y - size.y * 0.5f),
+                             ImVec2(p.x - size.x * 0.5f, p.y - gap - size.y), ImVec2(p.x - size.x * 0.5f, p.y + gap)};
+    int chosen = -1;
+    for (int k = 0; k < 4 && chosen < 0; ++k)
+      if (grid.claim(spots[k], ImVec2(spots[k].x + size.x - 1, spots[k].y + size.y - 1))) chosen = k;
+    if (chosen < 0) {
+      if (!force && V > kAllLabelsUpTo) return;
+      chosen = 0;
+    }
+    draw_label(dl, spots[chosen], tok.c_str(), text, V > kAllLabelsUpTo);
+    ++drawn;
+  };
+  // Points first claim their own cells, so labels do not cover other points.
+  if (pl.points_claim) {
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!finite_point(xy, i)) continue;
+      const ImVec2 p = point_pixels(xy, i);
+      grid.claim(ImVec2(p.x - radius * 0.5f, p.y - radius * 0.5f), ImVec2(p.x + radius * 0.5f, p.y + radius * 0.5f));
+    }
+  }
+  if (pl.selected >= 0 && pl.selected < V) label(std::size_t(pl.selected), true);
+  if (pl.hovered >= 0) label(std::size_t(pl.hovered), true);
+  // A large vocabulary: the first visible tokens (in vocabulary order) that
+  // find room, within a budget per frame; zooming in brings others into view.
+  const bool budget = V > kAllLabelsUpTo;
+  for (std::size_t i = 0; i < n && !(budget && (tries >= kLabelTries || drawn >= kMaxLabels)); ++i)
+    if (int(i) != pl.selected && int(i) != pl.hovered) label(i, false);
+  return drawn;
+}
+
+}  // namespace ev::ui

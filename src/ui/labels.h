@@ -1,0 +1,29 @@
+// labels.h: the token labels of the embedding view. Small vocabularies label
+// every point; large ones only points whose label overlaps no earlier one
+// (zooming in reveals more), within a budget per frame.
+#pragma once
+
+#include <imgui.h>
+
+#include <cstddef>
+#include <vector>
+
+#include "core/vocab.h"
+
+namespace ev::ui {
+
+inline constexpr int kAllLabelsUpTo = 64;  // vocabularies this small label every point
+
+struct PointLabels {
+  const std::vector<float>* xy = nullptr;  // (V, 2) positions, NaN where not drawn
+  const Vocab* vocab = nullptr;
+  float radius = 3;                        // disc radius, pixels
+  int selected = -1, hovered = -1;         // labelled first, whatever they overlap
+  bool points_claim = true;                // points keep their own cells free of labels
+};
+
+// Draws the labels inside the current plot (between BeginPlot and EndPlot);
+// returns how many were drawn.
+int draw_point_labels(ImDrawList* dl, const PointLabels& p);
+
+}  // namespace ev::ui

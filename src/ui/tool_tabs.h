@@ -1,0 +1,39 @@
+// tool_tabs.h: the tabs of the Tools window as a table: each tab's name, what
+// it draws and when it comes forward by itself. The app draws whatever the
+// table lists; a new tool is one panel and one row here.
+#pragma once
+
+#include <cstddef>
+
+#include "core/snapshot.h"
+#include "ui/neighbours_panel.h"
+#include "ui/onehot_panel.h"
+#include "ui/representations_panel.h"
+#include "ui/sampling_panel.h"
+#include "ui/ui_context.h"
+
+namespace ev::ui {
+
+// What the tools keep between frames. Owns GL objects: create and destroy it
+// with the GL context current.
+struct ToolStates {
+  OnehotPanelState onehot;
+  RepresentationsPanelState representations;
+  SamplingPanelState sampling;
+  NeighboursPanelState neighbours;
+};
+
+struct ToolTab {
+  const char* name;          // a short name that is never cut
+  bool shows_new_step;       // brought forward when a new Step record arrives
+  void (*draw)(const Snapshot& s, UiContext& ctx, ToolStates& st);
+};
+
+// The tabs, in order.
+const ToolTab* tool_tabs();
+std::size_t tool_tab_count();
+
+// Width a tab bar needs to show every tab's whole name on one row.
+float tool_tabs_width();
+
+}  // namespace ev::ui
