@@ -250,6 +250,7 @@ LrFinder find_lr(std::shared_ptr<const Dataset> data, const TrainConfig& cfg, in
   TrainConfig c = cfg;
   c.lr = lo;
   c.lr_decay_step = Limits::kMaxStep;
+  c.lr_linear_steps = 0;  // the rate is the finder's alone
   c.val_every = 0;
   Trainer t(std::move(data), c);
   LrFinder f;

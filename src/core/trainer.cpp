@@ -80,19 +80,10 @@ StepResult Trainer::step() {
     rng_.restore(before);
     return {loss, false};
   }
-  // SGD goes through the family's step, which may fuse its updates into the
-  // backward pass; another optimizer needs every gradient first.
+  // SGD may be fused into the family's backward pass; another optimizer needs
+  // every gradient first.
   const float lr = float(cfg_.lr_at(step_));
-  bool finite = true;
-  if (cfg_.optimizer == "sgd") {
-    finite = net_->sgd_step(model_, batch, lr);
-  } else {
-    net_->backward(model_, batch);
-    // Any NaN or infinity in the gradients makes this sum NaN (x * 0 is 0 only for finite x).
-    const Eigen::Map<const Eigen::ArrayXf> g(model_.grads.data(), Eigen::Index(model_.grads.size()));
-    finite = std::isfinite((g * 0.0f).sum());
-    if (finite) optimizer_update(cfg_.optimizer, model_, opt_state_, lr, step_ + 1);
-  }
+  const bool finite = cfg_.optimizer == "sgd" ? net_->sgd_step(model_, batch, lr) : optimizer_step(batch, lr);
   if (!finite) {
     rng_.restore(before);
     return {loss, false};
@@ -101,6 +92,15 @@ StepResult Trainer::step() {
   ++step_;
   if (step_ % kCheckpointEvery == 0) checkpoint_ = {step_, model_.params, rng_.save(), opt_state_};
   return {loss, true};
+}
+
+bool Trainer::optimizer_step(const Batch& batch, float lr) {
+  net_->backward(model_, batch);
+  // Any NaN or infinity in the gradients makes this sum NaN (x * 0 is 0 only for finite x).
+  const Eigen::Map<const Eigen::ArrayXf> g(model_.grads.data(), Eigen::Index(model_.grads.size()));
+  if (!std::isfinite((g * 0.0f).sum())) return false;
+  optimizer_update(cfg_.optimizer, model_, opt_state_, lr, step_ + 1);
+  return true;
 }
 
 void Trainer::set_lr(double lr) {

@@ -81,6 +81,9 @@ class Trainer {
 
  private:
   void build_examples();
+  // Backward, then the optimizer's update (not SGD); false, changing nothing,
+  // when a gradient is not finite.
+  bool optimizer_step(const Batch& batch, float lr);
   std::shared_ptr<const Dataset> data_;
   TrainConfig cfg_;
   Model<float> model_;
