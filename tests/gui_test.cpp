@@ -2,6 +2,7 @@
 // framebuffer), clicking its buttons and dragging its sliders like a user, and
 // asserting on the trainer's state and on the pixels drawn.
 #include <gtest/gtest.h>
+#include <unistd.h>
 #include <imgui.h>
 
 #include <chrono>
@@ -210,7 +211,7 @@ TEST(Gui, StepOpensTheInspector) {
 TEST(Gui, SaveAndLoadSession) {
   auto ui = open_ui();
   if (!ui) GTEST_SKIP() << "no headless OpenGL here";
-  const std::string path = ::testing::TempDir() + "/gui_session.evs";
+  const std::string path = ::testing::TempDir() + "/gui_session_" + std::to_string(::getpid()) + ".evs";
   ASSERT_TRUE(ui->click("Step 100"));
   settle(*ui);
   ui->app().context().post(cmd::SaveSession{path});
@@ -321,7 +322,7 @@ TEST(Gui, LossPlotLandmarksAndNumbers) {
 // The welcome shows at the first start, and once dismissed with its box ticked
 // never again; the file that remembers it is the only trace.
 TEST(Gui, WelcomeCanBeDismissedForGood) {
-  const std::string seen = ::testing::TempDir() + "/embedviz-welcome-seen";
+  const std::string seen = ::testing::TempDir() + "/embedviz-welcome-seen-" + std::to_string(::getpid());
   std::remove(seen.c_str());
   app::AppOptions o = options();
   o.welcome_seen_file = seen;

@@ -147,3 +147,26 @@ TEST(Options, RangesArePrintedReadably) {
   EXPECT_NE(r.message.find("1e-08 to 1e+06"), std::string::npos) << r.message;
   EXPECT_EQ(r.message.find("0.000000"), std::string::npos) << r.message;
 }
+
+TEST(Options, ExperimentsAndTheFinderAreCheckedBeforeAnyTraining) {
+  const ParseResult sweep = parse({"--sweep", "hidden=50,100,200", "--jobs", "2", "--budget", "60", "--sweep-out",
+                                   "out/results"});
+  ASSERT_TRUE(sweep.run) << sweep.message;
+  EXPECT_EQ(sweep.options.sweep, "hidden=50,100,200");
+  EXPECT_EQ(sweep.options.jobs, 2);
+  EXPECT_DOUBLE_EQ(sweep.options.budget, 60);
+  EXPECT_EQ(sweep.options.sweep_out, "out/results");
+  const ParseResult finder = parse({"--find-lr", "--sweep-out", "lr.csv"});
+  ASSERT_TRUE(finder.run) << finder.message;
+  EXPECT_TRUE(finder.options.find_lr);
+  for (const std::vector<std::string>& bad :
+       {std::vector<std::string>{"--sweep", "colour=1,2"}, {"--sweep", "hidden=0"}, {"--sweep", "hidden=1", "--resume", "s"},
+        {"--sweep", "lr=0.1", "--save-session", "s"}, {"--find-lr", "--export-tsv", "d"}, {"--jobs", "2"},
+        {"--budget", "5"}, {"--sweep-out", "x"}, {"--sweep", "seed=1", "--find-lr"}, {"--sweep", "seed=1", "--jobs", "0"},
+        {"--sweep", "seed=1", "--budget", "inf"}}) {
+    const ParseResult r = parse(bad);
+    EXPECT_FALSE(r.run) << bad.front() << " " << bad.back();
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(r.message.find('\n'), std::string::npos);
+  }
+}

@@ -14,7 +14,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <malloc.h>
 #include <nlohmann/json.hpp>
 #include <thread>
 #include <vector>
@@ -282,12 +281,6 @@ int run_window(const AppOptions& o) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  // Each published snapshot copies the loss history (hundreds of KB). glibc
-  // raises its mmap threshold after the first such block is freed, so later
-  // copies would come from the heap and fragment it, and the resident size
-  // would creep over a long run. A fixed threshold keeps big blocks mapped
-  // and returns them to the system when the snapshot is dropped.
-  mallopt(M_MMAP_THRESHOLD, 256 * 1024);
   AppOptions o;
   std::string size = "1600x1000";
   CLI::App cli{"embedviz: watch a neural network learn embeddings, live."};

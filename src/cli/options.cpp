@@ -7,6 +7,8 @@
 #include <exception>
 
 #include "cli/validators.h"
+#include "core/error.h"
+#include "core/experiment.h"
 
 namespace ev::cli {
 
@@ -86,6 +88,17 @@ ParseResult parse_train_options(int argc, const char* const* argv) {
       ->check(non_empty_path());
   app.add_option("--export-loss-csv", o.export_loss_csv, "Write the loss history as CSV (step,train_loss,val_loss)")
       ->check(non_empty_path());
+  app.add_option("--sweep", o.sweep, "An experiment: train one run per value of one parameter, side by side, e.g. "
+                                      "hidden=50,100,200 (hidden, emb, lr, batch, block, seed, direct)");
+  app.add_option("--sweep-out", o.sweep_out, "Write the experiment's results table to FILE.csv and FILE.json")
+      ->check(non_empty_path());
+  app.add_option("--jobs", o.jobs, "Runs of an experiment that train at once (default: one per core)")
+      ->check(CLI::Range(1, 256));
+  app.add_option("--budget", o.budget, "Seconds of training per run of an experiment (default: no limit; --steps "
+                                       "still applies)")
+      ->check(finite_range(0.0, 1e9));
+  app.add_flag("--find-lr", o.find_lr, "Find a learning rate: 1,000 steps with the rate rising from 0.001 to 1, "
+                                       "loss against rate (with --sweep-out FILE: FILE.csv)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
@@ -113,6 +126,36 @@ ParseResult parse_train_options(int argc, const char* const* argv) {
         r.message = std::string(flag) + " cannot be given with --resume: the session keeps its own hyperparameters";
         return r;
       }
+  // An experiment or the finder trains several fresh models: a session to
+  // resume, save or export is one run's.
+  if (!o.sweep.empty() || o.find_lr)
+    for (const char* flag : {"--resume", "--save-session", "--export-tsv", "--export-word2vec", "--export-loss-csv"})
+      if (app.count(flag) > 0) {
+        r.exit_code = 2;
+        r.message = std::string(flag) + " cannot be given with " + (o.find_lr ? "--find-lr" : "--sweep") +
+                    ": they make several runs; train the chosen one on its own";
+        return r;
+      }
+  if (!o.sweep.empty() && o.find_lr) {
+    r.exit_code = 2;
+    r.message = "--sweep and --find-lr cannot be given together";
+    return r;
+  }
+  for (const char* flag : {"--sweep-out", "--jobs", "--budget"})
+    if (app.count(flag) > 0 && o.sweep.empty() && !(o.find_lr && std::string(flag) == "--sweep-out")) {
+      r.exit_code = 2;
+      r.message = std::string(flag) + " needs --sweep";
+      return r;
+    }
+  if (!o.sweep.empty()) {
+    try {
+      ev::parse_sweep(o.sweep);
+    } catch (const ev::Error& e) {
+      r.exit_code = 2;
+      r.message = one_line(std::string("--sweep: ") + e.what());
+      return r;
+    }
+  }
   // Word runs default to the model of Bengio et al. (2003): three words of
   // context, 30 features per word, 100 hidden units.
   if (o.tokenizer == "word") {

@@ -28,6 +28,11 @@ struct Options {
   std::string export_tsv;           // directory for the Projector's vectors.tsv + metadata.tsv; "" = none
   std::string export_word2vec;      // file for C in word2vec text format; "" = none
   std::string export_loss_csv;      // file for the loss history as CSV; "" = none
+  std::string sweep;                // an experiment, PARAM=V1,V2,...; "" = one run
+  std::string sweep_out;            // the experiment's results as FILE.csv and FILE.json; "" = none
+  int jobs = 0;                     // runs of an experiment training at once; 0 = one per core
+  double budget = 0;                // an experiment run's wall-time limit in seconds; 0 = none
+  bool find_lr = false;             // run the learning-rate finder instead of training
   ev::TrainConfig config;           // the hyperparameters, lr_decay_step resolved
 };
 

@@ -13,6 +13,7 @@
 #include <sys/ioctl.h>  // the terminal's width
 #include <unistd.h>     // isatty
 
+#include "cli/experiment_main.h"
 #include "cli/options.h"
 #include "core/atomic_file.h"  // same_file, check_replaceable
 #include "core/error.h"
@@ -115,6 +116,8 @@ int main(int argc, char** argv) {
       if (!o.data.empty()) spec.source = o.data;
       data = ev::load_data(spec);
     }
+    if (!o.sweep.empty()) return ev::cli::experiment_main(o, data);
+    if (o.find_lr) return ev::cli::find_lr_main(o, data);
     ev::Run run(1, session ? ev::resume_session(*session, data) : ev::Trainer(data, o.config));
     session.reset();  // its parameters are in the trainer now
     const ev::Trainer& trainer = run.trainer();

@@ -78,14 +78,10 @@ StepResult Trainer::step() {
     rng_.restore(before);
     return {loss, false};
   }
-  net_->backward(model_, batch);
-  // Any NaN or infinity in the gradients makes this sum NaN (x * 0 is 0 only for finite x).
-  const Eigen::Map<const Eigen::ArrayXf> g(model_.grads.data(), Eigen::Index(model_.grads.size()));
-  if (!std::isfinite((g * 0.0f).sum())) {
+  if (!net_->sgd_step(model_, batch, float(cfg_.lr_at(step_)))) {
     rng_.restore(before);
     return {loss, false};
   }
-  sgd_update(model_, float(cfg_.lr_at(step_)));
   history_.add(step_, loss);
   ++step_;
   if (step_ % kCheckpointEvery == 0) checkpoint_ = {step_, model_.params, rng_.save()};

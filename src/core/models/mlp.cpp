@@ -87,8 +87,14 @@ T mlp_forward(const Model<T>& m, const Batch& bt, MlpActivations<T>& a) {
   return loss / T(B);
 }
 
+namespace {
+
+// The backward pass up to everything but the gradients of W2 and Wd: the
+// logits' gradient (a.dlogits), b2's, the hidden layer's, W1's and b1's, and
+// C's, sparse (only rows looked up get any; rows written by the last pass
+// into the same buffer are zeroed, the rest are zero already).
 template <class T>
-void mlp_backward(Model<T>& m, const Batch& bt, MlpActivations<T>& a) {
+void backward_but_output_weights(Model<T>& m, const Batch& bt, MlpActivations<T>& a) {
   const ModelSpec& s = m.spec;
   const int k = s.block, d = s.emb, B = bt.B;
   const std::int32_t *X = bt.X, *Y = bt.Y;
@@ -100,7 +106,6 @@ void mlp_backward(Model<T>& m, const Batch& bt, MlpActivations<T>& a) {
   auto gC = tensor(G, t[kMlpC]);          // (V, d)
   auto gW1 = tensor(G, t[kMlpW1]);        // (k*d, H)
   auto gb1 = vector(G, t[kMlpb1]);        // (H)
-  auto gW2 = tensor(G, t[kMlpW2]);        // (H, V)
   auto gb2 = vector(G, t[kMlpb2]);        // (V)
 
   // d(mean CE)/d(logits) = (softmax - onehot(y)) / B, and the bias gradient
@@ -115,7 +120,6 @@ void mlp_backward(Model<T>& m, const Batch& bt, MlpActivations<T>& a) {
     gb2 += a.dlogits.row(b);                                        // (V)
   }
 
-  gW2.noalias() = a.h.transpose() * a.dlogits;          // (H, V) = (H, B)(B, V)
   a.dh.noalias() = a.dlogits * W2.transpose();          // (B, H) = (B, V)(V, H)
   // Through tanh (1 - h^2) and the bias gradient in one pass, rows in order.
   gb1.setZero();                                        // (H)
@@ -125,17 +129,55 @@ void mlp_backward(Model<T>& m, const Batch& bt, MlpActivations<T>& a) {
   }
   gW1.noalias() = a.emb.transpose() * a.dh;             // (k*d, H) = (k*d, B)(B, H)
   a.demb.noalias() = a.dh * W1.transpose();             // (B, k*d) = (B, H)(H, k*d)
-  if (s.direct) {
-    const auto Wd = tensor(P, t[kMlpWd]);               // (k*d, V)
-    tensor(G, t[kMlpWd]).noalias() = a.emb.transpose() * a.dlogits;  // (k*d, V) = (k*d, B)(B, V)
-    a.demb.noalias() += a.dlogits * Wd.transpose();     // (B, k*d) += (B, V)(V, k*d)
-  }
+  if (s.direct) a.demb.noalias() += a.dlogits * tensor(P, t[kMlpWd]).transpose();  // (B, k*d) += (B, V)(V, k*d)
 
   // The lookup's gradient is sparse: only rows of C that were looked up get any.
-  gC.setZero();                                         // (V, d)
+  if (a.touched_in == G) {
+    for (const std::int32_t v : a.touched)
+      if (v < gC.rows()) gC.row(v).setZero();           // (d)
+  } else {
+    gC.setZero();                                       // (V, d)
+  }
+  a.touched.assign(X, X + std::size_t(B) * std::size_t(k));
+  a.touched_in = G;
   for (int b = 0; b < B; ++b)
     for (int j = 0; j < k; ++j)
       gC.row(X[b * k + j]) += a.demb.row(b).segment(j * d, d);  // (d)
+}
+
+}  // namespace
+
+template <class T>
+void mlp_backward(Model<T>& m, const Batch& bt, MlpActivations<T>& a) {
+  backward_but_output_weights(m, bt, a);
+  T* G = m.grads.data();
+  const ParamTable& t = m.table;
+  tensor(G, t[kMlpW2]).noalias() = a.h.transpose() * a.dlogits;  // (H, V) = (H, B)(B, V)
+  if (m.spec.direct)
+    tensor(G, t[kMlpWd]).noalias() = a.emb.transpose() * a.dlogits;  // (k*d, V) = (k*d, B)(B, V)
+}
+
+bool mlp_sgd_step(Model<float>& m, const Batch& bt, MlpActivations<float>& a, float lr) {
+  backward_but_output_weights(m, bt, a);
+  float* P = m.params.data();
+  float* G = m.grads.data();
+  const ParamTable& t = m.table;
+  // Every update below is made of these: when they are finite, so is the step
+  // (x * 0 is 0 only for finite x, so one NaN or infinity makes a sum NaN).
+  const auto finite = [](const auto& x) { return std::isfinite((x.array() * 0.0f).sum()); };
+  if (!finite(a.dlogits) || !finite(a.demb) || !finite(vector(G, t[kMlpb1])) || !finite(tensor(G, t[kMlpW1])))
+    return false;
+  tensor(P, t[kMlpW2]).noalias() -= lr * (a.h.transpose() * a.dlogits);  // (H, V) -= lr (H, B)(B, V)
+  if (m.spec.direct)
+    tensor(P, t[kMlpWd]).noalias() -= lr * (a.emb.transpose() * a.dlogits);  // (k*d, V) -= lr (k*d, B)(B, V)
+  for (const MlpTensor small : {kMlpW1, kMlpb1, kMlpb2}) tensor(P, t[small]) -= lr * tensor(G, t[small]);
+  // C: the rows in the batch, each once (the others' gradient is zero).
+  auto C = tensor(P, t[kMlpC]);
+  const auto gC = tensor(G, t[kMlpC]);
+  std::sort(a.touched.begin(), a.touched.end());
+  a.touched.erase(std::unique(a.touched.begin(), a.touched.end()), a.touched.end());
+  for (const std::int32_t v : a.touched) C.row(v) -= lr * gC.row(v);
+  return true;
 }
 
 template struct MlpActivations<float>;
@@ -156,6 +198,7 @@ class MlpNet final : public Net {
  public:
   float forward(const Model<float>& m, const Batch& b) override { return mlp_forward(m, b, a_); }
   void backward(Model<float>& m, const Batch& b) override { mlp_backward(m, b, a_); }
+  bool sgd_step(Model<float>& m, const Batch& b, float lr) override { return mlp_sgd_step(m, b, a_, lr); }
   const Mat<float>& logits() const override { return a_.logits; }
   const Mat<float>& probs() const override { return a_.probs; }
 

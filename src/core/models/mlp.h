@@ -30,6 +30,10 @@ struct MlpActivations {
   Mat<T> dlogits; // (B, V)
   Mat<T> dh;      // (B, H) gradient at the hidden layer, then at its pre-activation
   Mat<T> demb;    // (B, k*d)
+  // The rows of C's gradient the last backward pass wrote, and the gradient
+  // buffer it wrote them into: the next step zeroes just those rows.
+  std::vector<std::int32_t> touched;
+  const T* touched_in = nullptr;
   void resize(const ModelSpec& s, int B);
 };
 
@@ -46,6 +50,13 @@ T mlp_forward(const Model<T>& m, const Batch& b, MlpActivations<T>& a);
 // Backward pass after mlp_forward(): overwrites m.grads with d(loss)/d(params).
 template <class T>
 void mlp_backward(Model<T>& m, const Batch& b, MlpActivations<T>& a);
+
+// One SGD step after mlp_forward(), fused: the updates of W2 (and Wd), the
+// (H, V) and (k*d, V) matrices that dominate at a large vocabulary, are
+// matrix products accumulated straight into the parameters, and only the rows
+// of C in the batch move. m.grads then holds every gradient but those two.
+// Returns false, changing no parameter, when a gradient is not finite.
+bool mlp_sgd_step(Model<float>& m, const Batch& b, MlpActivations<float>& a, float lr);
 
 // The family, for the registry.
 extern const Family kMlpFamily;

@@ -2,6 +2,7 @@
 #include "model.h"
 
 #include <Eigen/Core>
+#include <cmath>
 
 namespace ev {
 
@@ -22,6 +23,15 @@ void sgd_update(Model<T>& m, T lr) {
 }
 template void sgd_update<float>(Model<float>&, float);
 template void sgd_update<double>(Model<double>&, double);
+
+bool Net::sgd_step(Model<float>& m, const Batch& b, float lr) {
+  backward(m, b);
+  // Any NaN or infinity in the gradients makes this sum NaN (x * 0 is 0 only for finite x).
+  const Eigen::Map<const Eigen::ArrayXf> g(m.grads.data(), Eigen::Index(m.grads.size()));
+  if (!std::isfinite((g * 0.0f).sum())) return false;
+  sgd_update(m, lr);
+  return true;
+}
 
 std::vector<float> next_token_probs(const Model<float>& m, const std::vector<int>& context) {
   const Family& f = family(m.spec.family);

@@ -87,6 +87,12 @@ class Net {
   virtual float forward(const Model<float>& m, const Batch& b) = 0;
   // After forward() on the same batch: overwrites m.grads with d(loss)/d(params).
   virtual void backward(Model<float>& m, const Batch& b) = 0;
+  // After forward() on the same batch: one SGD step at rate lr. Returns false,
+  // changing no parameter, when a gradient is not finite. This one runs
+  // backward() and moves every parameter by its gradient; a family may fuse
+  // updates into its backward pass (and say which gradients it then leaves
+  // out of m.grads).
+  virtual bool sgd_step(Model<float>& m, const Batch& b, float lr);
   // (B*out, V): the logits and probabilities of every target position of the last forward.
   virtual const Mat<float>& logits() const = 0;
   virtual const Mat<float>& probs() const = 0;

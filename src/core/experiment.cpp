@@ -1,0 +1,308 @@
+// experiment.cpp: sweeps run as independent Runs on a small pool of job
+// threads, and the learning-rate finder.
+#include "experiment.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <mutex>
+#include <new>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "error.h"
+#include "run.h"
+
+namespace ev {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+long long whole_number(const std::string& param, const std::string& v) {
+  char* end = nullptr;
+  errno = 0;
+  const long long n = std::strtoll(v.c_str(), &end, 10);
+  if (v.empty() || end != v.c_str() + v.size() || errno == ERANGE)
+    throw Error(param + "=" + shown(v) + ": not a whole number");
+  return n;
+}
+
+int in_range(const std::string& param, const std::string& v, int lo, int hi) {
+  const long long n = whole_number(param, v);
+  if (n < lo || n > hi)
+    throw Error(param + "=" + v + " is out of range; expected " + std::to_string(lo) + " to " + std::to_string(hi));
+  return int(n);
+}
+
+// Top-1 accuracy of the next token over a split's targets (padding excluded).
+double top1_accuracy(const Model<float>& m, const Examples& ex) {
+  const std::unique_ptr<Net> net = family(m.spec.family).make_net(m.spec);
+  constexpr std::size_t kChunk = 1024;
+  double right = 0, total = 0;
+  for (std::size_t b = 0; b < ex.size(); b += kChunk) {
+    Batch batch;
+    batch.B = int(std::min(ex.size() - b, kChunk));
+    batch.in = ex.in;
+    batch.out = ex.out;
+    batch.X = ex.context(b);
+    batch.Y = nullptr;
+    net->forward(m, batch);
+    const Mat<float>& logits = net->logits();  // (B*out, V)
+    const std::int32_t* Y = ex.targets(b);
+    for (Eigen::Index r = 0; r < logits.rows(); ++r) {
+      if (Y[r] < 0) continue;
+      Eigen::Index best = 0;
+      logits.row(r).maxCoeff(&best);
+      right += best == Y[r];
+      total += 1;
+    }
+  }
+  return total > 0 ? right / total : 0.0;
+}
+
+// One run of an experiment, start to end, on the calling thread.
+void train_one(std::shared_ptr<const Dataset> data, const TrainConfig& cfg, std::size_t index, const StopRule& stop,
+               const std::function<void(const RunProgress&)>& report, const std::atomic<bool>* cancel,
+               RunResult& row) {
+  try {
+    Run run(RunId(index + 1), std::move(data), cfg);
+    const Trainer& t = run.trainer();
+    row.params = t.model().params.size();
+    const auto t0 = Clock::now();
+    auto last_report = t0;
+    for (std::int64_t i = 0; i < stop.steps; ++i) {
+      if (cancel && cancel->load(std::memory_order_relaxed)) {
+        row.error = "stopped";
+        break;
+      }
+      const auto now = Clock::now();
+      if (stop.seconds > 0 && std::chrono::duration<double>(now - t0).count() >= stop.seconds) break;
+      if (run.step() == Run::Outcome::Diverged) {
+        row.error = run.message();
+        break;
+      }
+      if (report && now - last_report >= std::chrono::milliseconds(250)) {
+        last_report = now;
+        report({index, t.step_count(), run.smooth_loss(), false});
+      }
+    }
+    row.steps = t.step_count();
+    row.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    row.steps_per_s = row.seconds > 0 ? double(row.steps) / row.seconds : 0.0;
+    if (row.error.empty() || row.error == "stopped") {
+      Trainer& mt = run.mutable_trainer();
+      const auto& vals = t.history().val;
+      row.val = !vals.empty() && vals.back().step == t.step_count() ? vals.back().loss : mt.record_val();
+      row.train = t.evaluate(Split::Train);
+      row.test = t.evaluate(Split::Test);
+      row.accuracy = top1_accuracy(t.model(), t.examples(Split::Val));
+    }
+    row.curve = t.history().val;
+  } catch (const Error& e) {
+    row.error = e.what();
+  } catch (const std::bad_alloc&) {
+    row.error = "not enough memory for this run";
+  }
+  row.done = true;
+  if (report) report({index, row.steps, row.val, true});
+}
+
+}  // namespace
+
+const std::vector<std::string>& sweep_params() {
+  static const std::vector<std::string> names = {"hidden", "emb", "lr", "batch", "block", "seed", "direct"};
+  return names;
+}
+
+Sweep parse_sweep(const std::string& text) {
+  const std::size_t eq = text.find('=');
+  std::string names;
+  for (const std::string& n : sweep_params()) names += (names.empty() ? "" : ", ") + n;
+  if (eq == std::string::npos || eq == 0)
+    throw Error("a sweep is PARAM=V1,V2,... (for example hidden=50,100,200); PARAM is one of " + names);
+  Sweep s;
+  s.param = text.substr(0, eq);
+  if (std::find(sweep_params().begin(), sweep_params().end(), s.param) == sweep_params().end())
+    throw Error("cannot sweep " + shown(s.param) + "; the parameters are " + names);
+  std::size_t at = eq + 1;
+  for (;;) {
+    const std::size_t comma = text.find(',', at);
+    std::string v = text.substr(at, comma == std::string::npos ? std::string::npos : comma - at);
+    if (v.empty()) throw Error("sweep " + shown(text) + " has an empty value");
+    s.values.push_back(std::move(v));
+    if (comma == std::string::npos) break;
+    at = comma + 1;
+  }
+  constexpr std::size_t kMaxRuns = 64;
+  if (s.values.size() > kMaxRuns)
+    throw Error("a sweep of " + std::to_string(s.values.size()) + " values is too many; at most " +
+                std::to_string(kMaxRuns));
+  for (const std::string& v : s.values) with_value(TrainConfig{}, s.param, v);  // each value checked once, here
+  return s;
+}
+
+TrainConfig with_value(const TrainConfig& base, const std::string& param, const std::string& v) {
+  TrainConfig c = base;
+  if (param == "hidden") c.hidden = in_range(param, v, 1, Limits::kMaxHidden);
+  else if (param == "emb") c.emb = in_range(param, v, 1, Limits::kMaxEmb);
+  else if (param == "batch") c.batch = in_range(param, v, 1, Limits::kMaxBatch);
+  else if (param == "block") c.block = in_range(param, v, 1, Limits::kMaxBlock);
+  else if (param == "direct") c.direct = in_range(param, v, 0, 1) == 1;
+  else if (param == "seed") {
+    if (v.find_first_not_of("0123456789") != std::string::npos) throw Error("seed=" + shown(v) + ": not a seed");
+    errno = 0;
+    c.seed = std::strtoull(v.c_str(), nullptr, 10);
+    if (errno == ERANGE) throw Error("seed=" + v + " is too large");
+  } else if (param == "lr") {
+    char* end = nullptr;
+    const double lr = std::strtod(v.c_str(), &end);
+    if (end != v.c_str() + v.size() || !std::isfinite(lr) || lr < Limits::kMinLr || lr > Limits::kMaxLr)
+      throw Error("lr=" + shown(v) + ": expected a number from 1e-08 to 1e+06");
+    c.lr = lr;
+  } else {
+    throw Error("cannot sweep " + shown(param));
+  }
+  return c;
+}
+
+std::vector<RunResult> run_experiment(std::shared_ptr<const Dataset> data, const TrainConfig& base, const Sweep& sweep,
+                                      const StopRule& stop, int jobs,
+                                      const std::function<void(const RunProgress&)>& progress,
+                                      const std::atomic<bool>* cancel) {
+  const std::size_t n = sweep.values.size();
+  std::vector<RunResult> rows(n);
+  std::vector<double> cost(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    rows[i].value = sweep.values[i];
+    rows[i].config = with_value(base, sweep.param, sweep.values[i]);
+    const ModelSpec spec = rows[i].config.spec(data->vocab.size());
+    cost[i] = family(spec.family).step_flops(spec, rows[i].config.batch);
+  }
+  std::vector<std::size_t> order(n);
+  for (std::size_t i = 0; i < n; ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return cost[a] > cost[b]; });
+
+  std::mutex report_mu;
+  const std::function<void(const RunProgress&)> report = [&](const RunProgress& p) {
+    if (!progress) return;
+    std::lock_guard<std::mutex> lk(report_mu);
+    progress(p);
+  };
+  std::atomic<std::size_t> next{0};
+  const auto work = [&] {
+    for (std::size_t k; (k = next.fetch_add(1)) < n;) {
+      const std::size_t i = order[k];
+      train_one(data, rows[i].config, i, stop, report, cancel, rows[i]);
+    }
+  };
+  jobs = std::max(1, std::min(jobs, int(n)));
+  std::vector<std::thread> pool;
+  for (int j = 1; j < jobs; ++j) {
+    try {
+      pool.emplace_back(work);
+    } catch (const std::system_error&) {
+      break;  // fewer threads to be had: the others do the work
+    }
+  }
+  work();
+  for (std::thread& t : pool) t.join();
+  return rows;
+}
+
+int best_row(const std::vector<RunResult>& rows) {
+  int best = -1;
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    if (rows[i].done && rows[i].error.empty() && (best < 0 || rows[i].val < rows[std::size_t(best)].val))
+      best = int(i);
+  return best;
+}
+
+std::string results_csv(const Sweep& sweep, const std::vector<RunResult>& rows) {
+  std::string out = sweep.param + ",block,emb,hidden,batch,lr,seed,direct,params,steps,seconds,steps_per_s,"
+                    "train_loss,val_loss,test_loss,val_perplexity,val_accuracy,best,error\n";
+  const int best = best_row(rows);
+  char line[512];
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const RunResult& r = rows[i];
+    const TrainConfig& c = r.config;
+    std::snprintf(line, sizeof line, ",%d,%d,%d,%d,%g,%llu,%d,%zu,%lld,%.3f,%.1f,%.6f,%.6f,%.6f,%.4f,%.6f,%d,", c.block,
+                  c.emb, c.hidden, c.batch, c.lr, (unsigned long long)c.seed, int(c.direct), r.params,
+                  (long long)r.steps, r.seconds, r.steps_per_s, r.train, r.val, r.test, std::exp(r.val), r.accuracy,
+                  int(int(i) == best));
+    std::string error = r.error;  // one CSV field: quotes doubled, line breaks as spaces
+    for (char& ch : error)
+      if (ch == '\n' || ch == '\r') ch = ' ';
+    std::string quoted = "\"";
+    for (char ch : error) quoted += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+    out += r.value + line + (error.empty() ? "" : quoted + "\"") + "\n";
+  }
+  return out;
+}
+
+std::string results_json(const Sweep& sweep, const std::vector<RunResult>& rows, int indent) {
+  nlohmann::json runs = nlohmann::json::array();
+  for (const RunResult& r : rows) {
+    nlohmann::json curve = nlohmann::json::array();
+    for (const LossPoint& p : r.curve) curve.push_back({p.step, p.loss});
+    runs.push_back({{"value", r.value},
+                    {"block", r.config.block},
+                    {"emb", r.config.emb},
+                    {"hidden", r.config.hidden},
+                    {"batch", r.config.batch},
+                    {"lr", r.config.lr},
+                    {"seed", r.config.seed},
+                    {"direct", r.config.direct},
+                    {"params", r.params},
+                    {"steps", r.steps},
+                    {"seconds", r.seconds},
+                    {"steps_per_s", r.steps_per_s},
+                    {"train_loss", r.train},
+                    {"val_loss", r.val},
+                    {"test_loss", r.test},
+                    {"val_perplexity", std::exp(r.val)},
+                    {"val_accuracy", r.accuracy},
+                    {"val_curve", curve},
+                    {"error", r.error}});
+  }
+  const nlohmann::json j = {{"param", sweep.param}, {"best", best_row(rows)}, {"runs", runs}};
+  return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+LrFinder find_lr(std::shared_ptr<const Dataset> data, const TrainConfig& cfg, int steps, double lo, double hi) {
+  if (steps < 10 || !(lo > 0) || !(hi > lo)) throw Error("the learning-rate finder needs >= 10 steps and 0 < lo < hi");
+  TrainConfig c = cfg;
+  c.lr = lo;
+  c.lr_decay_step = Limits::kMaxStep;
+  c.val_every = 0;
+  Trainer t(std::move(data), c);
+  LrFinder f;
+  constexpr double kBeta = 0.98;  // the running mean's memory: about 50 steps
+  double mean = 0, lowest = INFINITY;
+  for (int i = 0; i < steps; ++i) {
+    const double lr = lo * std::pow(hi / lo, double(i) / double(steps - 1));
+    t.set_lr(lr);
+    const StepResult r = t.step();
+    if (!r.finite || !std::isfinite(r.loss)) break;
+    mean = kBeta * mean + (1 - kBeta) * r.loss;
+    const double smooth = mean / (1 - std::pow(kBeta, i + 1));
+    f.lr.push_back(lr);
+    f.loss.push_back(r.loss);
+    f.smooth.push_back(smooth);
+    if (smooth < lowest) lowest = smooth, f.lowest_lr = lr;
+    if (i > steps / 10 && smooth > 4 * lowest) break;  // blown up: the rest says nothing
+  }
+  // The slope of the smoothed loss against log(rate), over a window of about
+  // 5% of the steps on each side; the first tenth is left out (the running
+  // mean is still filling there).
+  const std::size_t n = f.smooth.size(), w = std::max<std::size_t>(2, std::size_t(steps) / 20);
+  double steepest = 0;
+  for (std::size_t i = std::max(w, std::size_t(steps) / 10); i + w < n; ++i) {
+    const double slope = (f.smooth[i + w] - f.smooth[i - w]) / std::log(f.lr[i + w] / f.lr[i - w]);
+    if (slope < steepest) steepest = slope, f.steepest_lr = f.lr[i];
+  }
+  return f;
+}
+
+}  // namespace ev

@@ -1,0 +1,132 @@
+// experiment_test: sweeps of one hyperparameter run side by side, each run
+// equal to its solo run to the bit, and the learning-rate finder.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cmath>
+
+#include "core/error.h"
+#include "core/experiment.h"
+#include "core/run.h"
+#include "test_data.h"
+
+namespace ev {
+namespace {
+
+TrainConfig small_config() {
+  TrainConfig c;
+  c.emb = 4;
+  c.hidden = 16;
+  c.batch = 8;
+  c.lr = 0.1;
+  c.val_every = 50;
+  return c;
+}
+
+TEST(Sweep, ParsesAParameterAndItsValues) {
+  const Sweep s = parse_sweep("hidden=50,100,200");
+  EXPECT_EQ(s.param, "hidden");
+  EXPECT_EQ(s.values, (std::vector<std::string>{"50", "100", "200"}));
+  EXPECT_EQ(with_value(TrainConfig{}, "hidden", "50").hidden, 50);
+  EXPECT_DOUBLE_EQ(with_value(TrainConfig{}, "lr", "0.05").lr, 0.05);
+  EXPECT_TRUE(with_value(TrainConfig{}, "direct", "1").direct);
+  EXPECT_EQ(with_value(TrainConfig{}, "seed", "18446744073709551615").seed, 18446744073709551615ull);
+}
+
+TEST(Sweep, RefusesWhatItCannotRun) {
+  for (const char* bad : {"", "hidden", "=1,2", "colour=1,2", "hidden=", "hidden=50,,100", "hidden=0", "hidden=abc",
+                          "lr=nan", "lr=-1", "emb=99999999", "direct=2", "seed=-1", "seed=99999999999999999999"})
+    EXPECT_THROW(parse_sweep(bad), Error) << bad;
+  std::string many = "seed=0";
+  for (int i = 1; i < 100; ++i) many += "," + std::to_string(i);
+  EXPECT_THROW(parse_sweep(many), Error);
+}
+
+TEST(Experiment, EachRunEqualsItsSoloRunAndTheCurvesShareTheirSteps) {
+  const auto data = testdata::synthetic_dataset(300);
+  const TrainConfig base = small_config();
+  const Sweep sweep = parse_sweep("hidden=8,32,16");
+  std::atomic<int> finished{0};
+  const std::vector<RunResult> rows = run_experiment(
+      data, base, sweep, StopRule{200, 0}, 2, [&](const RunProgress& p) { finished += p.finished; });
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(finished.load(), 3);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const RunResult& r = rows[i];
+    EXPECT_EQ(r.value, sweep.values[i]);  // the sweep's order, whatever order they ran in
+    EXPECT_TRUE(r.error.empty()) << r.error;
+    EXPECT_EQ(r.steps, 200);
+    // The same run alone, on this thread.
+    ev::Run solo(1, data, with_value(base, "hidden", r.value));
+    for (int s = 0; s < 200; ++s) ASSERT_EQ(solo.step(), ev::Run::Outcome::Trained);
+    EXPECT_EQ(r.train, solo.trainer().evaluate(Split::Train));
+    EXPECT_EQ(r.test, solo.trainer().evaluate(Split::Test));
+    EXPECT_EQ(r.params, solo.trainer().model().params.size());
+    ASSERT_EQ(r.curve.size(), 4u);  // steps 50, 100, 150, 200
+    const auto& solo_val = solo.trainer().history().val;
+    ASSERT_EQ(solo_val.size(), 4u);
+    for (std::size_t k = 0; k < r.curve.size(); ++k) {
+      EXPECT_EQ(r.curve[k].step, std::int64_t(50 * (k + 1)));
+      EXPECT_EQ(r.curve[k].loss, solo_val[k].loss);
+    }
+    EXPECT_EQ(r.val, solo_val.back().loss);
+    EXPECT_GT(r.accuracy, 0.0);
+    EXPECT_LE(r.accuracy, 1.0);
+  }
+  const int best = best_row(rows);
+  ASSERT_GE(best, 0);
+  for (const RunResult& r : rows) EXPECT_LE(rows[std::size_t(best)].val, r.val);
+}
+
+TEST(Experiment, ADivergedRunIsReportedAndNeverTheBest) {
+  const auto data = testdata::synthetic_dataset(200);
+  const std::vector<RunResult> rows =
+      run_experiment(data, small_config(), parse_sweep("lr=0.1,1000000"), StopRule{300, 0}, 2);
+  EXPECT_TRUE(rows[0].error.empty());
+  EXPECT_FALSE(rows[1].error.empty());
+  EXPECT_LT(rows[1].steps, 300);
+  EXPECT_EQ(best_row(rows), 0);
+  const std::string csv = results_csv(parse_sweep("lr=0.1,1000000"), rows);
+  EXPECT_EQ(csv.rfind("lr,block,emb,hidden,", 0), 0u);
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 3);  // header and two rows, the error quoted on one line
+  EXPECT_NE(results_json(parse_sweep("lr=0.1,1000000"), rows, -1).find("\"best\":0"), std::string::npos);
+}
+
+TEST(Experiment, ATimeBudgetOrACancelStopsTheRuns) {
+  const auto data = testdata::synthetic_dataset(200);
+  TrainConfig big = small_config();
+  big.hidden = 2000;
+  const std::vector<RunResult> timed =
+      run_experiment(data, big, parse_sweep("seed=1,2"), StopRule{1'000'000'000, 0.2}, 2);
+  for (const RunResult& r : timed) {
+    EXPECT_TRUE(r.error.empty());
+    EXPECT_GT(r.steps, 0);
+    EXPECT_LT(r.steps, 1'000'000'000);
+  }
+  std::atomic<bool> cancel{true};
+  const std::vector<RunResult> cancelled =
+      run_experiment(data, big, parse_sweep("seed=1,2,3"), StopRule{1'000'000, 0}, 1, {}, &cancel);
+  for (const RunResult& r : cancelled) {
+    EXPECT_EQ(r.steps, 0);
+    EXPECT_EQ(r.error, "stopped");
+  }
+}
+
+TEST(LrFinder, TheRateRisesExponentiallyAndTheMarksLieWithinIt) {
+  const auto data = testdata::synthetic_dataset(300);
+  const LrFinder f = find_lr(data, small_config(), 400, 1e-3, 10.0);
+  ASSERT_GT(f.lr.size(), 100u);
+  EXPECT_DOUBLE_EQ(f.lr.front(), 1e-3);
+  for (std::size_t i = 1; i < f.lr.size(); ++i)
+    EXPECT_NEAR(std::log(f.lr[i] / f.lr[i - 1]), std::log(1e4) / 399, 1e-9);
+  EXPECT_GT(f.steepest_lr, 1e-3);
+  EXPECT_LT(f.steepest_lr, 10.0);
+  EXPECT_GT(f.lowest_lr, f.steepest_lr);  // the loss still falls past its fastest fall
+  // The lowest smoothed loss is where the finder says.
+  const auto low = std::min_element(f.smooth.begin(), f.smooth.end()) - f.smooth.begin();
+  EXPECT_EQ(f.lr[std::size_t(low)], f.lowest_lr);
+  EXPECT_THROW(find_lr(data, small_config(), 5), Error);
+}
+
+}  // namespace
+}  // namespace ev
