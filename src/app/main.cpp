@@ -322,14 +322,7 @@ int main(int argc, char** argv) {
     // The welcome greets people, not scripted runs (--frames, --steps).
     if (!o.headless && o.frames < 0 && o.steps < 0) o.welcome_seen_file = layout_file("welcome-dismissed");
     return o.headless ? run_headless(o) : run_window(o);
-  } catch (const ev::Error& e) {
-    std::fprintf(stderr, "embedviz: %s\n", e.what());
-    return 1;
-  } catch (const std::bad_alloc&) {
-    std::fprintf(stderr, "embedviz: out of memory (the run needs more than this machine can give)\n");
-    return 1;
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "embedviz: %s\n", ev::shown(e.what()).c_str());
-    return 1;
+  } catch (...) {
+    return ev::report_exception("embedviz");
   }
 }

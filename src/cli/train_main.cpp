@@ -275,14 +275,7 @@ int main(int argc, char** argv) {
     }
     check_stdout();
     return 0;
-  } catch (const ev::Error& e) {
-    std::fprintf(stderr, "embedviz-train: %s\n", e.what());
-    return 1;
-  } catch (const std::bad_alloc&) {
-    std::fprintf(stderr, "embedviz-train: out of memory (the run needs more than this machine can give)\n");
-    return 1;
-  } catch (const std::exception& e) {  // a thread that cannot start, and the like
-    std::fprintf(stderr, "embedviz-train: %s\n", ev::shown(e.what()).c_str());
-    return 1;
+  } catch (...) {
+    return ev::report_exception("embedviz-train");
   }
 }

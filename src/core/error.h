@@ -19,4 +19,9 @@ struct Error : std::runtime_error {
 // as \xHH, a backslash as \\; valid UTF-8 text is kept as it is.
 std::string shown(std::string_view name);
 
+// For a program's main(), inside a catch block: writes what was caught to
+// stderr as one line after the program's name ("embedviz-train: ...") and
+// returns exit status 1.
+int report_exception(const char* program);
+
 }  // namespace ev

@@ -5,7 +5,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
+#include <new>
 
 #include "error.h"
 
@@ -29,6 +31,21 @@ std::size_t utf8_length(std::string_view s, std::size_t i) {
   if (n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) return 0;
   if (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) return 0;
   return n;
+}
+
+int report_exception(const char* program) {
+  try {
+    throw;
+  } catch (const Error& e) {
+    std::fprintf(stderr, "%s: %s\n", program, e.what());
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "%s: out of memory (the run needs more than this machine can give)\n", program);
+  } catch (const std::exception& e) {  // a thread that cannot start, and the like
+    std::fprintf(stderr, "%s: %s\n", program, shown(e.what()).c_str());
+  } catch (...) {
+    std::fprintf(stderr, "%s: an unknown error\n", program);
+  }
+  return 1;
 }
 
 std::string shown(std::string_view name) {
