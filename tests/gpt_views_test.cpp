@@ -10,6 +10,7 @@
 
 #include "app/headless_ui.h"
 #include "core/error.h"
+#include "ui/embedding_panel.h"
 #include "ui/tool_tabs.h"
 
 using namespace ev;
@@ -114,3 +115,30 @@ TEST(GptViews, EveryToolTabDrawsForTheTransformer) {
   }
 }
 
+
+// A trained transformer's snapshot with its parameters, from the real app.
+SnapshotPtr trained_gpt(app::HeadlessUi& ui) {
+  choose_family(ui, "gpt");
+  settle(ui);
+  ui.app().trainer().post(cmd::Step{200});
+  return settle(ui);
+}
+
+TEST(GptViews, PositionsShareTheTokensProjection) {
+  auto ui = open_ui(1280, 800);
+  if (!ui) GTEST_SKIP() << "no headless OpenGL here";
+  const auto s = trained_gpt(*ui);
+  const Mat<float>& wpe = s->embedding("wpe");  // (block, d)
+  ASSERT_EQ(wpe.rows(), 16);
+  // The embedding view: one point per position, projected by the fit of wte.
+  ui::EmbeddingPanelState view;
+  ui::update_projection(*s, view);
+  ASSERT_EQ(view.positions_xy.size(), std::size_t(2 * wpe.rows()));
+  EXPECT_EQ(view.positions_xy, view.projector.project(wpe));
+  // Neighbouring positions differ: wpe learned something in 200 steps.
+  EXPECT_GT(std::hypot(view.positions_xy[0] - view.positions_xy[2], view.positions_xy[1] - view.positions_xy[3]), 0.0f);
+  // The MLP has no positions: none drawn.
+  choose_family(*ui, "mlp");
+  ui::update_projection(*settle(*ui), view);
+  EXPECT_TRUE(view.positions_xy.empty());
+}
