@@ -12,6 +12,7 @@
 #include "core/error.h"
 #include "ui/embedding_panel.h"
 #include "ui/tool_tabs.h"
+#include "ui/what_where_panel.h"
 
 using namespace ev;
 using namespace std::chrono_literals;
@@ -141,4 +142,26 @@ TEST(GptViews, PositionsShareTheTokensProjection) {
   choose_family(*ui, "mlp");
   ui::update_projection(*settle(*ui), view);
   EXPECT_TRUE(view.positions_xy.empty());
+}
+
+TEST(GptViews, SumsAreTheTokenMovedByEachPosition) {
+  auto ui = open_ui(1280, 800);
+  if (!ui) GTEST_SKIP() << "no headless OpenGL here";
+  const auto s = trained_gpt(*ui);
+  const Mat<float>& wte = s->C();               // (V, d)
+  const Mat<float>& wpe = s->embedding("wpe");  // (block, d)
+  // The sum's point is the token's point moved by the position's vector under
+  // the same (affine) projection: x(t + p) - x(t) = x(p) - x(0).
+  ui::WhatWherePanelState ww;
+  const int t = 5;
+  ui::update_what_where(*s, t, ww);
+  ASSERT_EQ(ww.tokens_xy.size(), std::size_t(2 * wte.rows()));
+  ASSERT_EQ(ww.sums_xy.size(), std::size_t(2 * wpe.rows()));
+  const std::vector<float> origin = ww.projector.project(Mat<float>::Zero(1, wte.cols()));
+  const std::vector<float> pos = ww.projector.project(wpe);
+  for (int p = 0; p < wpe.rows(); ++p)
+    for (int k = 0; k < 2; ++k)
+      EXPECT_NEAR(ww.sums_xy[std::size_t(2 * p + k)] - ww.tokens_xy[std::size_t(2 * t + k)],
+                  pos[std::size_t(2 * p + k)] - origin[std::size_t(k)], 1e-4)
+          << "position " << p;
 }

@@ -11,6 +11,7 @@
 #include "ui/representations_panel.h"
 #include "ui/sampling_panel.h"
 #include "ui/ui_context.h"
+#include "ui/what_where_panel.h"
 
 namespace ev::ui {
 
@@ -21,6 +22,7 @@ struct ToolStates {
   RepresentationsPanelState representations;
   SamplingPanelState sampling;
   NeighboursPanelState neighbours;
+  WhatWherePanelState what_where;
 };
 
 struct ToolTab {
