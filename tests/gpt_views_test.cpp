@@ -10,6 +10,8 @@
 
 #include "app/headless_ui.h"
 #include "core/error.h"
+#include "test_data.h"
+#include "ui/attention_panel.h"
 #include "ui/embedding_panel.h"
 #include "ui/tool_tabs.h"
 #include "ui/what_where_panel.h"
@@ -164,4 +166,68 @@ TEST(GptViews, SumsAreTheTokenMovedByEachPosition) {
       EXPECT_NEAR(ww.sums_xy[std::size_t(2 * p + k)] - ww.tokens_xy[std::size_t(2 * t + k)],
                   pos[std::size_t(2 * p + k)] - origin[std::size_t(k)], 1e-4)
           << "position " << p;
+}
+
+TEST(GptViews, AttentionMapsAreCausalDistributions) {
+  auto ui = open_ui(1280, 800);
+  if (!ui) GTEST_SKIP() << "no headless OpenGL here";
+  const auto s = trained_gpt(*ui);
+  ASSERT_TRUE(s->model);
+  ui::AttentionPanelState st;
+  std::snprintf(st.text, sizeof st.text, "%s", "emma");
+  ui::update_attention(*s, st);
+  ASSERT_EQ(st.error, "");
+  ASSERT_EQ(st.maps.size(), std::size_t(s->spec.heads * s->spec.layers));
+  ASSERT_EQ(st.labels, (std::vector<std::string>{".", "e", "m", "m", "a"}));
+  for (const ui::TableHeatmap& m : st.maps) {
+    ASSERT_EQ(m.rows, 5);
+    ASSERT_EQ(m.cols, 5);
+    for (int i = 0; i < 5; ++i) {
+      double sum = 0;
+      for (int j = 0; j < 5; ++j) {
+        const float a = m.values[std::size_t(i * 5 + j)];
+        if (j > i) EXPECT_EQ(a, 0.0f) << "position " << i << " sees the future " << j;
+        else EXPECT_GE(a, 0.0f);
+        sum += a;
+      }
+      EXPECT_NEAR(sum, 1.0, 1e-5);
+    }
+  }
+  // A token the vocabulary lacks: a message, no maps.
+  std::snprintf(st.text, sizeof st.text, "%s", "em#ma");
+  ui::update_attention(*s, st);
+  EXPECT_NE(st.error, "");
+  EXPECT_TRUE(st.maps.empty());
+}
+
+// The README's pictures of the transformer: wte with wpe's path after
+// training on the names, the what + where tab and the attention maps, at both
+// window sizes, with nothing cut off.
+TEST(GptViews, PicturesAfterTrainingOnNames) {
+  EV_SKIP_WITHOUT_NAMES();
+  for (const auto& [w, h] : {std::pair{1280, 800}, std::pair{1600, 1000}}) {
+    app::AppOptions o;
+    o.width = w;
+    o.height = h;
+    o.data = testdata::names_path();
+    o.config = family_defaults("gpt");
+    std::unique_ptr<app::HeadlessUi> ui;
+    try {
+      ui = std::make_unique<app::HeadlessUi>(o);
+    } catch (const Error&) {
+      GTEST_SKIP() << "no headless OpenGL here";
+    }
+    ui->app().trainer().post(cmd::Step{1000});
+    auto s = settle(*ui);
+    ASSERT_EQ(s->spec.family, "gpt");
+    ASSERT_EQ(s->step, 1000);
+    ui->app().context().selected_token = s->data->vocab.id("a");
+    for (const char* tab : {"What+where", "Attention"}) {
+      ASSERT_TRUE(ui->click(std::string("tab ") + tab));
+      for (int i = 0; i < 3; ++i) ui->frame();  // the model's parameters arrive, then the maps
+      EXPECT_EQ(clipped_text(*ui), "") << tab << " at " << w << "x" << h;
+      gfx::write_png(ui->pixels(), std::string(EMBEDVIZ_SCREENSHOT_DIR) + "/gpt_names_" + tab + "_" +
+                                       std::to_string(w) + ".png");
+    }
+  }
 }

@@ -6,6 +6,7 @@
 #include <cstddef>
 
 #include "core/snapshot.h"
+#include "ui/attention_panel.h"
 #include "ui/neighbours_panel.h"
 #include "ui/onehot_panel.h"
 #include "ui/representations_panel.h"
@@ -23,6 +24,7 @@ struct ToolStates {
   SamplingPanelState sampling;
   NeighboursPanelState neighbours;
   WhatWherePanelState what_where;
+  AttentionPanelState attention;
 };
 
 struct ToolTab {
