@@ -21,10 +21,11 @@ using namespace std::chrono_literals;
 
 namespace {
 
-std::unique_ptr<app::HeadlessUi> open_ui(int w, int h) {
+std::unique_ptr<app::HeadlessUi> open_ui(int w, int h, TrainConfig cfg = {}) {
   app::AppOptions o;
   o.width = w;
   o.height = h;
+  o.config = cfg;
   o.config.seed = 5;
   try {
     auto ui = std::make_unique<app::HeadlessUi>(o);
@@ -60,13 +61,16 @@ std::string clipped_text(app::HeadlessUi& ui) {
 }  // namespace
 
 TEST(GptViews, SwitchingFamilyTakesItsUsualSettings) {
-  auto ui = open_ui(1600, 1000);
+  TrainConfig linear;  // a rate falling to 0 over 5000 steps, as a CLI run's session has
+  linear.lr_linear_steps = 5000;
+  auto ui = open_ui(1600, 1000, linear);
   if (!ui) GTEST_SKIP() << "no headless OpenGL here";
   choose_family(*ui, "gpt");
   auto s = settle(*ui);
   EXPECT_EQ(s->spec.family, "gpt");
   EXPECT_EQ(s->config.optimizer, "adam");
   EXPECT_DOUBLE_EQ(s->config.lr, 0.01);
+  EXPECT_EQ(s->config.lr_linear_steps, 0);
   EXPECT_EQ(s->spec.block, 16);
   EXPECT_EQ(s->spec.emb, 16);
   EXPECT_EQ(s->step, 0);
