@@ -99,7 +99,8 @@ void onehot_strip(int id, int V, float width) {
 
 void draw_onehot_panel(const Snapshot& s, UiContext& ctx, OnehotPanelState& st) {
   const IdScope id_scope("onehot");
-  const int V = s.spec.vocab, d = s.spec.emb, block = s.spec.block;
+  const int V = s.spec.vocab, d = s.spec.emb;
+  int block = s.spec.block;  // rows looked up; a transformer's: as many as the context has
   if (!s.data || V <= 0 || d <= 0 || block <= 0 || s.C().rows() < s.spec.vocab || s.data->vocab.size() < V) {
     ImGui::TextDisabled("No embedding table yet.");
     return;
@@ -149,6 +150,13 @@ void draw_onehot_panel(const Snapshot& s, UiContext& ctx, OnehotPanelState& st) 
       return;
     }
     ids = pc.ids;
+    // A transformer reads the boundary and then the item from position 0: no
+    // left padding, so row k is the token at position k.
+    if (s.embedding("wpe").rows() > 0) {
+      const auto first = std::find_if(ids.begin(), ids.end(), [](int id) { return id != Vocab::kBoundary; });
+      ids.erase(ids.begin(), first == ids.begin() ? first : first - 1);
+      block = int(ids.size());
+    }
   }
   {
     std::string shown = "ids  [";
