@@ -83,7 +83,7 @@ TEST_F(AppCli, HelpNamesTheFlags) {
   ASSERT_TRUE(r.exited);
   EXPECT_EQ(r.status, 0);
   for (const char* flag : {"--data", "--play", "--frames", "--steps", "--screenshot", "--stats", "--size", "--headless",
-                           "--fps"})
+                           "--fps", "--model"})
     EXPECT_NE(r.out.find(flag), std::string::npos) << flag << " not in --help:\n" << r.out;
 }
 
@@ -119,9 +119,22 @@ TEST_F(AppCli, HeadlessPlayTrainsUntilSteps) {
   EXPECT_EQ(png_size(png), std::make_pair(640u, 400u)) << "no picture of the last frame";
 }
 
+// --model gpt trains the transformer with microgpt's optimizer.
+TEST_F(AppCli, ModelFlagTrainsTheTransformer) {
+  const std::string stats = tmp_.file("stats.json");
+  const Outcome r = run("--headless --model gpt --play --steps 20 --size 640x400 --data " + quote(small_data()) +
+                        " --stats " + quote(stats));
+  if (no_gl(r)) GTEST_SKIP() << "no headless OpenGL here: " << r.err;
+  json j;
+  ASSERT_TRUE(ran_with_stats(r, stats, &j));
+  EXPECT_EQ(j["model"], "gpt");
+  EXPECT_EQ(j["optimizer"], "adam");
+  EXPECT_GE(j["train_steps"].get<std::int64_t>(), 20);
+}
+
 TEST_F(AppCli, BadOptionsAreRefusedWithOneLine) {
   for (const char* args : {"--size 10x10", "--size wide", "--emb 0", "--emb 1025", "--fps -1", "--lr 0", "--frames -5",
-                           "--no-such-flag"}) {
+                           "--no-such-flag", "--model nope"}) {
     const Outcome r = run(std::string("--headless ") + args);
     ASSERT_TRUE(r.exited) << args << ": killed by a signal; " << r.err;
     EXPECT_EQ(r.status, 2) << args << ": " << r.err;

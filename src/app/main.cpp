@@ -39,6 +39,7 @@ struct Stats {
   // rasterising (waited for with glFinish) and presenting (the swap).
   std::vector<double> ui_ms, render_ms, present_ms;
   std::int64_t first_step = 0, last_step = 0;
+  std::string model, optimizer;  // the family trained and its optimizer
   double seconds = 0;
   double fps_limit = 0;
 
@@ -58,6 +59,8 @@ struct Stats {
                         {"frame_interval_ms_p95", pct(interval_ms, 0.95)},
                         {"fps", seconds > 0 ? double(frame_ms.size()) / seconds : 0.0},
                         {"fps_limit", fps_limit},
+                        {"model", model},
+                        {"optimizer", optimizer},
                         {"train_steps", last_step},
                         {"train_steps_per_s", seconds > 0 ? double(last_step - first_step) / seconds : 0.0}};
     if (!ui_ms.empty()) {
@@ -134,6 +137,8 @@ int run_headless(const AppOptions& o) {
   using clock = std::chrono::steady_clock;
   const auto t0 = clock::now();
   st.first_step = ui.app().trainer().snapshot()->step;
+  st.model = ui.app().trainer().snapshot()->spec.family;
+  st.optimizer = ui.app().trainer().snapshot()->config.optimizer;
   auto prev = t0;
   for (int i = 0; i < frames && !ui.app().quit_requested() && !reached(ui.app(), o); ++i) {
     ui.frame(st.frame_ms.empty() ? 1.0f / 60 : float(st.frame_ms.back() / 1000.0));
@@ -208,6 +213,8 @@ int run_window(const AppOptions& o) {
     auto next = t0;  // when the next frame is due
     const auto period = std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(fps > 0 ? 1.0 / fps : 0.0));
     st.first_step = app.trainer().snapshot()->step;
+    st.model = app.trainer().snapshot()->spec.family;
+    st.optimizer = app.trainer().snapshot()->config.optimizer;
     st.fps_limit = fps;
     float last_ms = 16.7f, last_fps = 0;
     for (int frame = 0;; ++frame) {
@@ -297,6 +304,10 @@ int main(int argc, char** argv) {
   cli.add_flag("--headless", o.headless, "No window: render offscreen (EGL surfaceless)");
   cli.add_option("--fps", o.fps, "Most frames per second; 0: as many as possible (default: the display's refresh rate)")
       ->check(finite_range(0.0, 1000.0));
+  std::vector<std::string> family_names;
+  for (const ev::Family* f : ev::families()) family_names.push_back(f->name);
+  cli.add_option("--model", o.config.family, "Model family: " + CLI::detail::join(family_names, ", ") + " (default mlp)")
+      ->check(CLI::IsMember(family_names));
   cli.add_option("--lr", o.config.lr, "Initial learning rate")->check(finite_range(1e-8, 1e6));
   cli.add_option("--emb", o.config.emb, "Initial embedding dimension")->check(CLI::Range(1, ev::Limits::kMaxEmb));
   cli.add_option("--hidden", o.config.hidden, "Initial hidden layer size")->check(CLI::Range(1, ev::Limits::kMaxHidden));
@@ -314,6 +325,12 @@ int main(int argc, char** argv) {
     return 2;
   }
   o.config.lr_decay_step = 100000;
+  // Another family starts with its usual settings where no flag set them.
+  const ev::TrainConfig usual = ev::family_defaults(o.config.family);
+  for (auto [flag, field, value] : {std::tuple{"--block", &o.config.block, usual.block}, {"--emb", &o.config.emb, usual.emb}})
+    if (cli.count(flag) == 0) *field = value;
+  o.config.optimizer = usual.optimizer;
+  if (cli.count("--lr") == 0) o.config.lr = usual.lr;
   // llvmpipe (Mesa's software GL) starts one raster thread per core; on a small
   // machine they would take the trainer's core. This UI rasterises on the
   // thread that draws it: paced frames leave that thread idle between them.

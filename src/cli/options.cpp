@@ -178,12 +178,13 @@ ParseResult parse_train_options(int argc, const char* const* argv) {
     if (app.count("--hidden") == 0) cfg.hidden = 100;
   }
   // The transformer's defaults are microgpt's: block 16, emb 16, Adam at 0.01.
+  const ev::TrainConfig usual = ev::family_defaults(cfg.family);
   if (cfg.family == "gpt") {
-    if (app.count("--block") == 0) cfg.block = 16;
-    if (app.count("--emb") == 0) cfg.emb = 16;
+    if (app.count("--block") == 0) cfg.block = usual.block;
+    if (app.count("--emb") == 0) cfg.emb = usual.emb;
   }
-  if (app.count("--optimizer") == 0) cfg.optimizer = ev::default_optimizer(cfg.family);
-  if (cfg.optimizer == "adam" && app.count("--lr") == 0) cfg.lr = 0.01;
+  if (app.count("--optimizer") == 0) cfg.optimizer = usual.optimizer;
+  if (cfg.optimizer == "adam" && app.count("--lr") == 0) cfg.lr = ev::default_lr(cfg.optimizer);
   cfg.lr_decay_step = o.lr_decay_step >= 0 ? o.lr_decay_step : o.steps / 2;
   if (cfg.optimizer == "adam" && app.count("--lr-decay-step") == 0 && app.count("--lr-decay") == 0)
     cfg.lr_linear_steps = std::max<std::int64_t>(o.steps, 1);

@@ -23,6 +23,15 @@ ModelSpec TrainConfig::spec(int vocab) const {
   return s;
 }
 
+TrainConfig family_defaults(const std::string& family) {
+  TrainConfig c;
+  c.family = family;
+  if (family == "gpt") c.block = 16, c.emb = 16;
+  c.optimizer = default_optimizer(family);
+  c.lr = default_lr(c.optimizer);
+  return c;
+}
+
 void TrainConfig::set_spec(const ModelSpec& s) {
   family = s.family;
   block = s.block;

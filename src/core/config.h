@@ -36,6 +36,11 @@ struct TrainConfig {
   }
 };
 
+// A family's usual settings, the rest as TrainConfig{}: for gpt microgpt's
+// (block 16, emb 16, Adam at 0.01), for the MLP the makemore lecture's (block
+// 3, emb 10, SGD at 0.1). The CLI and the window's family switch both use it.
+TrainConfig family_defaults(const std::string& family);
+
 // Valid ranges: the one set used by the CLI's options, the app's flags, the
 // window's sliders and session loading.
 struct Limits {

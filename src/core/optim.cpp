@@ -20,6 +20,8 @@ void check_optimizer(const std::string& name) {
 
 const char* default_optimizer(const std::string& family) { return family == "gpt" ? "adam" : "sgd"; }
 
+double default_lr(const std::string& optimizer) { return optimizer == "adam" ? 0.01 : 0.1; }
+
 std::size_t optimizer_state_size(const std::string& name, std::size_t n_params) {
   check_optimizer(name);
   return name == "adam" ? 2 * n_params : 0;

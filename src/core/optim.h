@@ -28,6 +28,8 @@ void check_optimizer(const std::string& name);
 // The optimizer a family trains with unless told otherwise: Adam for the
 // transformer (as microgpt), SGD for the MLP (as the lectures).
 const char* default_optimizer(const std::string& family);
+// The usual learning rate of an optimizer: 0.01 for Adam (microgpt), 0.1 for SGD (makemore).
+double default_lr(const std::string& optimizer);
 
 // Floats of state the optimizer keeps for n parameters: 0 for SGD, 2n for
 // Adam (m, then v).

@@ -296,6 +296,14 @@ void Run::apply(const Command& command) {
             [&](const cmd::SetBatch& c) { trainer_->set_batch(c.batch); },
             [&](const cmd::SetModel& c) {
               TrainConfig cfg = trainer_->config();
+              if (c.spec.family != cfg.family) {
+                // Another family trains with its own optimizer and rate (Adam at 0.01 for gpt),
+                // held constant: the window trains for as long as it is left running.
+                const TrainConfig usual = family_defaults(c.spec.family);
+                cfg.optimizer = usual.optimizer;
+                cfg.lr = usual.lr;
+                cfg.lr_linear_steps = usual.lr_linear_steps;
+              }
               cfg.set_spec(c.spec);
               trainer_->set_config(cfg);
               restarted();

@@ -21,4 +21,8 @@ const Mat<float>& Snapshot::C() const {
   return embeddings && !embeddings->empty() ? embeddings->front().values : empty_table();
 }
 
+std::string Snapshot::token_table_name() const {
+  return embeddings && !embeddings->empty() ? embeddings->front().name : "C";
+}
+
 }  // namespace ev

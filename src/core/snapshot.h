@@ -72,6 +72,8 @@ struct Snapshot {
   const Mat<float>& embedding(std::string_view name) const;
   // The token table: the MLP's C, a transformer's wte. (V, d)
   const Mat<float>& C() const;
+  // The token table's name: "C" for the MLP, "wte" for a transformer.
+  std::string token_table_name() const;
   std::size_t param_count() const { return table.count(); }
 };
 

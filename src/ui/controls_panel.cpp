@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "core/models/model.h"
 #include "ui/fit.h"
 #include "ui/loss_panel.h"
 
@@ -28,6 +29,8 @@ void sync_from(const Snapshot& s, ControlsState& st) {
   st.emb = c.emb;
   st.hidden = c.hidden;
   st.block = c.block;
+  st.heads = c.heads;
+  st.layers = c.layers;
   st.seed = int(c.seed & 0x7fffffff);
   st.speed = s.target_steps_per_s > 0 ? float(s.target_steps_per_s) : kMaxSpeedSlider;
   st.synced_version = s.version;
@@ -166,21 +169,56 @@ bool int_slider(UiContext& ctx, const char* label, int* v, int lo, int hi, float
   return released || stepped;
 }
 
+// The family menu: another family restarts with its usual shape, optimizer
+// and rate (family_defaults: microgpt's for the transformer).
+void family_combo(const Snapshot& s, UiContext& ctx, float w) {
+  ImGui::SetNextItemWidth(w * 0.62f);
+  if (ImGui::BeginCombo("model", family(s.spec.family).title)) {
+    for (const Family* f : families()) {
+      if (ImGui::Selectable(f->title, s.spec.family == f->name) && s.spec.family != f->name) {
+        const TrainConfig usual = family_defaults(f->name);
+        ModelSpec spec = usual.spec(s.spec.vocab);
+        spec.direct = s.spec.direct;
+        ctx.post(cmd::SetModel{spec});
+      }
+      ctx.record_item(std::string("model ") + f->name);
+    }
+    ImGui::EndCombo();
+  }
+  ctx.record_item("model");
+  tooltip("The model family. Switching restarts from the seed with the family's usual settings: the transformer "
+          "takes microgpt's (block 16, emb 16, Adam at 0.01), the MLP the makemore lecture's.");
+}
+
 void shape_controls(const Snapshot& s, UiContext& ctx, ControlsState& st, float w) {
   ImGui::Spacing();
   ImGui::TextDisabled("MODEL SHAPE (restarts training)");
+  family_combo(s, ctx, w);
+  const bool gpt = s.spec.family == "gpt";
   bool shape_done = int_slider(ctx, "embedding dim", &st.emb, 1, Limits::kMaxEmb, w * 0.62f, ImGuiSliderFlags_Logarithmic);
-  tooltip("d: how many numbers each token's row of C has. 2 draws C itself; more are shown through PCA. "
-          "- and + change it by one.");
-  shape_done |= int_slider(ctx, "hidden size", &st.hidden, 1, Limits::kMaxHidden, w * 0.62f, ImGuiSliderFlags_Logarithmic);
-  tooltip("Neurons in the tanh layer.");
+  tooltip(gpt ? "d: how many numbers each row of wte and wpe has; the heads divide it. - and + change it by one."
+              : "d: how many numbers each token's row of C has. 2 draws C itself; more are shown through PCA. "
+                "- and + change it by one.");
+  if (gpt) {
+    shape_done |= int_slider(ctx, "heads", &st.heads, 1, Limits::kMaxHeads, w * 0.62f, ImGuiSliderFlags_Logarithmic);
+    tooltip("Attention heads per layer; each reads emb / heads numbers of every position.");
+    shape_done |= int_slider(ctx, "layers", &st.layers, 1, Limits::kMaxLayers, w * 0.62f, ImGuiSliderFlags_Logarithmic);
+    tooltip("Transformer blocks: attention then an MLP, each added to the residual stream.");
+  } else {
+    shape_done |= int_slider(ctx, "hidden size", &st.hidden, 1, Limits::kMaxHidden, w * 0.62f, ImGuiSliderFlags_Logarithmic);
+    tooltip("Neurons in the tanh layer.");
+  }
   shape_done |= int_slider(ctx, "block size", &st.block, 1, Limits::kMaxBlock, w * 0.62f, ImGuiSliderFlags_Logarithmic);
-  tooltip("How many previous tokens the model sees to predict the next.");
-  if (shape_done && (st.emb != s.config.emb || st.hidden != s.config.hidden || st.block != s.config.block)) {
+  tooltip(gpt ? "The most positions the transformer sees: rows of wpe." : "How many previous tokens the model sees to predict the next.");
+  const TrainConfig& c = s.config;
+  if (shape_done && (st.emb != c.emb || st.hidden != c.hidden || st.block != c.block || st.heads != c.heads ||
+                     st.layers != c.layers)) {
     ModelSpec spec = s.spec;
     spec.block = st.block;
     spec.emb = st.emb;
     spec.hidden = st.hidden;
+    spec.heads = st.heads;
+    spec.layers = st.layers;
     ctx.post(cmd::SetModel{spec});
   }
   ImGui::SetNextItemWidth(w * 0.62f);

@@ -1,5 +1,5 @@
 // controls_panel.h: the run's controls: play/pause, step 1/10/100, reset,
-// speed, learning rate (live), decay, batch, model shape (restarts), seed, and
+// speed, learning rate (live), decay, batch, model family and shape (restarts), seed, and
 // the divergence banner. Widgets post a command when they change; the sliders
 // show the trainer's actual settings whenever the user is not dragging them.
 #pragma once
@@ -17,6 +17,7 @@ struct ControlsState {
   int lr_decay_step = 100000;    // step at which the decay applies
   int batch = 32;
   int emb = 10, hidden = 200, block = 3;  // shape: applied on release, restarts
+  int heads = 4, layers = 1;              // the transformer's shape, likewise
   int seed = 42;
   float speed = 0;               // steps/s; 0 (or the slider's top) = as fast as possible
   std::uint64_t synced_version = ~0ull;

@@ -14,6 +14,7 @@
 #include "ui/fit.h"
 #include "ui/gpu_draw.h"
 #include "ui/labels.h"
+#include "ui/position_path.h"
 #include "ui/step_arrows.h"
 
 namespace ev::ui {
@@ -22,6 +23,7 @@ namespace {
 
 constexpr int kTrailsUpTo = 2000;       // above this, only the selected/hovered token leaves a trail
 constexpr int kNeighbours = 5;
+constexpr ImU32 kPositionColour = IM_COL32(110, 210, 140, 255);  // wpe's path, apart from the token classes
 
 ImU32 class_colour(TokenClass c) {
   switch (c) {
@@ -89,12 +91,15 @@ void update_projection(const Snapshot& s, EmbeddingPanelState& st) {
   const Mat<float>& C = s.C();  // (rows >= V, d)
   if (C.rows() == V) st.projector.fit(C, use, st.dim_x, st.dim_y, &st.xy);
   else st.projector.fit(C.topRows(V), use, st.dim_x, st.dim_y, &st.xy);
+  const Mat<float>& wpe = s.embedding("wpe");  // (block, d), or none
+  if (wpe.rows() > 0 && wpe.cols() == d) st.positions_xy = st.projector.project(wpe);
+  else st.positions_xy.clear();
 }
 
 namespace {
 
 // The controls row; true when the projection settings changed.
-bool controls_row(UiContext& ctx, EmbeddingPanelState& st, int d) {
+bool controls_row(UiContext& ctx, EmbeddingPanelState& st, int d, bool has_positions) {
   bool changed = false;
   const char* names[] = {"auto", "PCA", "two dims"};
   int mode = int(st.projection);
@@ -123,6 +128,12 @@ bool controls_row(UiContext& ctx, EmbeddingPanelState& st, int d) {
   same_line_if_fits(box + ImGui::CalcTextSize("trails").x);
   if (ImGui::Checkbox("trails", &st.show_trails) && !st.show_trails) st.trails.clear();
   tooltip("Faint lines where each token was over the last few seconds.");
+  if (has_positions) {
+    same_line_if_fits(box + ImGui::CalcTextSize("positions").x);
+    if (ImGui::Checkbox("positions", &st.show_positions)) st.plot.auto_fit = true;
+    tooltip("The transformer's position table wpe in the same projection: position 0, 1, 2, ... as numbered "
+            "squares joined in order. Neighbouring positions that learn neighbouring vectors make a smooth path.");
+  }
   same_line_if_fits(box + ImGui::CalcTextSize("equal axes").x);
   if (ImGui::Checkbox("equal axes", &st.plot.equal_aspect)) st.plot.auto_fit = true;
   tooltip("One unit as long across as up, so distances look as they are.");
@@ -270,7 +281,7 @@ void draw_embedding_panel(const Snapshot& s, UiContext& ctx, EmbeddingPanelState
   const IdScope id_scope("embedding");
   const int V = s.spec.vocab, d = s.spec.emb;
   const Vocab* vocab = s.data ? &s.data->vocab : nullptr;
-  const bool changed = controls_row(ctx, st, d);
+  const bool changed = controls_row(ctx, st, d, s.embedding("wpe").rows() > 0);
   if (!vocab || V <= 0 || d <= 0 || s.C().rows() < s.spec.vocab || vocab->size() < V) {
     ImGui::TextDisabled("No embedding table yet.");
     return;
@@ -296,6 +307,8 @@ void draw_embedding_panel(const Snapshot& s, UiContext& ctx, EmbeddingPanelState
     x0 = std::min(x0, x), x1 = std::max(x1, x);
     y0 = std::min(y0, y), y1 = std::max(y1, y);
   }
+  const bool positions = st.show_positions && !st.positions_xy.empty();
+  if (positions) fit_points(st.positions_xy, x0, x1, y0, y1);
   if (x0 > x1) x0 = -1, x1 = 1, y0 = -1, y1 = 1;
 
   init_gpu(st);
@@ -332,6 +345,8 @@ void draw_embedding_panel(const Snapshot& s, UiContext& ctx, EmbeddingPanelState
       plot::Occupy(ImVec2(at.x + ImGui::GetFontSize(), at.y));
     }
 
+  if (positions) draw_position_path(st.positions_xy, kPositionColour, radius * 0.8f, true, dl);
+
   // Rings around the selected and hovered tokens.
   for (int t : {ctx.selected_token, hovered}) {
     if (t < 0 || t >= V || !finite_point(st.xy, std::size_t(t))) continue;
@@ -353,6 +368,7 @@ void draw_embedding_panel(const Snapshot& s, UiContext& ctx, EmbeddingPanelState
   // The step inspector's arrows, when the last Step's record matches this table.
   draw_step_arrows(s, st, dl);
   legend(st, V);
+  if (positions) plot::LegendEntry("position (wpe)", kPositionColour);
   plot::EndPlot();
   if (hovered >= 0) hover_tooltip(s, st, hovered);
 }

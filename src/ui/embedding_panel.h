@@ -32,6 +32,7 @@ struct EmbeddingPanelState {
   int dim_x = 0, dim_y = 1;              // columns shown in Projection::Dims
   bool show_labels = true;
   bool show_trails = true;
+  bool show_positions = true;            // a transformer's wpe as a numbered path (position_path.h)
 
   // Derived from the last snapshot seen (recomputed when its version changes).
   std::uint64_t version = ~0ull;
@@ -40,6 +41,7 @@ struct EmbeddingPanelState {
   ModelSpec spec{};
   Projector projector;                   // how `xy` was made, and makes positions of other tables
   std::vector<float> xy;                 // (V, 2) projected positions; NaN where not finite
+  std::vector<float> positions_xy;       // (block, 2): wpe under the same fit; empty without wpe
   Trails trails;                         // recent positions of every token
   double last_projection_time = -1e9;   // large tables are re-projected at most 10 times a second
 

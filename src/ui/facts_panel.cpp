@@ -22,12 +22,26 @@ std::string power_of_ten(double log10v) {
   }
   return buf;
 }
+
+// What a tensor is for, from its name in either family's table.
+const char* role(const std::string& name) {
+  const std::string leaf = name.substr(name.find('.') + 1);  // "h0.wq" -> "wq"
+  if (name == "C" || name == "wte") return "token embedding";
+  if (name == "wpe") return "position embedding";
+  if (leaf == "wq" || leaf == "wk" || leaf == "wv" || leaf == "wo") return "attention";
+  if (leaf == "fc1" || leaf == "fc2") return "MLP";
+  if (name == "lm_head" || name == "W2" || name == "b2") return "head: logits";
+  if (name == "W1" || name == "b1") return "tanh layer";
+  if (name == "Wd") return "direct connections";
+  return "";
+}
 }  // namespace
 
 void draw_facts_panel(const Snapshot& s, UiContext& ctx) {
   ImGui::PushID("facts");
-  if (ImGui::BeginTable("params", 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit)) {
+  if (ImGui::BeginTable("params", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit)) {
     ImGui::TableSetupColumn("tensor");
+    ImGui::TableSetupColumn("part");
     ImGui::TableSetupColumn("shape");
     ImGui::TableSetupColumn("parameters");
     ImGui::TableHeadersRow();
@@ -36,6 +50,8 @@ void draw_facts_panel(const Snapshot& s, UiContext& ctx) {
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
       ImGui::TextUnformatted(t.name.c_str());
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(role(t.name));
       ImGui::TableNextColumn();
       if (t.rows == 1) ImGui::Text("(%d)", t.cols);
       else ImGui::Text("(%d, %d)", t.rows, t.cols);
@@ -46,6 +62,7 @@ void draw_facts_panel(const Snapshot& s, UiContext& ctx) {
     ImGui::TableNextRow();
     ImGui::TableNextColumn();
     ImGui::TextUnformatted("total");
+    ImGui::TableNextColumn();
     ImGui::TableNextColumn();
     ImGui::TableNextColumn();
     ImGui::Text("%zu", total);

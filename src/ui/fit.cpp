@@ -155,4 +155,15 @@ void check_windows(UiContext& ctx) {
   check_table_cells(ctx);
 }
 
+std::string numbers_text(const float* row, int d, int shown) {
+  std::string out = "[";
+  char buf[32];
+  for (int j = 0; j < d && j < shown; ++j) {
+    std::snprintf(buf, sizeof buf, "%s%+.3f", j ? " " : "", double(row[j]));
+    out += buf;
+  }
+  if (d > shown) out += " ...";
+  return out + "]";
+}
+
 }  // namespace ev::ui

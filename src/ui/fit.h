@@ -51,6 +51,9 @@ void check_label_fits(UiContext& ctx, const char* label);
 // `text` when it fits `width` pixels on one line, else its longest start (in
 // whole UTF-8 characters) that fits with "..." after it.
 std::string elide(const std::string& text, float width);
+// A vector as "[+0.267 -0.344 ...]": its first `shown` numbers, "..." after them
+// when there are more; one word per number, so wrapped_text never splits one.
+std::string numbers_text(const float* row, int d, int shown = 16);
 // A tooltip for the last item, shown while it is hovered.
 void tooltip(const char* text);
 

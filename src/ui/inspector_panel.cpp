@@ -32,10 +32,17 @@ void draw_inspector_panel(const Snapshot& s, UiContext& ctx) {
   wrapped_disabled(ctx, "Real training steps, shown one update at a time.");
 
   const StepInspection* in = s.inspection.get();
+  if ((!in || in->steps.empty()) && s.spec.family != "mlp") {
+    // The record is of batches of fixed-length contexts; a transformer's batches are whole items.
+    wrapped_text(ctx, "Step trains this model too, but keeps no record of it: the step inspector follows the MLP, "
+                      "whose batches are contexts of a fixed length. The transformer learns from whole items.");
+    ImGui::PopID();
+    return;
+  }
   if (!in || in->steps.empty()) {
     wrapped_text(ctx,
                  "Pause and press Step (or S) to see one SGD update: the batch it used, the loss before and after, "
-                 "and an arrow on the embedding view for every row of C that moved.");
+                 "and an arrow on the embedding view for every row of " + s.token_table_name() + " that moved.");
     ImGui::PopID();
     return;
   }
@@ -56,21 +63,27 @@ void draw_inspector_panel(const Snapshot& s, UiContext& ctx) {
   wrapped_text(ctx, buf);
   if (in->diverged) wrapped_text(ctx, "Stopped early: the loss blew up.", ImVec4(1, 0.4f, 0.4f, 1));
 
-  // Rows that moved, largest first; and the ones that could not.
+  // Rows that moved, largest first; and the ones no context looked up. Adam
+  // (unlike SGD) moves those too, by its running average of earlier gradients.
+  const bool momentum = s.config.optimizer != "sgd";
   std::vector<int> moved;
   for (int v = 0; v < int(in->movement.size()); ++v)
-    if (in->in_batch[std::size_t(v)]) moved.push_back(v);
+    if (in->in_batch[std::size_t(v)] || (momentum && in->movement[std::size_t(v)] > 0)) moved.push_back(v);
   std::sort(moved.begin(), moved.end(), [&](int a, int b) { return in->movement[std::size_t(a)] > in->movement[std::size_t(b)]; });
-  std::snprintf(buf, sizeof buf, "%zu of %d rows of C moved (arrows on the embedding view).", moved.size(),
-                s.spec.vocab);
+  std::snprintf(buf, sizeof buf, "%zu of %d rows of %s moved (arrows on the embedding view).", moved.size(),
+                s.spec.vocab, s.token_table_name().c_str());
   wrapped_text(ctx, buf);
   if (!in->unmoved.empty()) {
     std::string names;
     for (std::size_t i = 0; i < in->unmoved.size() && i < 60; ++i) names += vocab.token(in->unmoved[i]) + " ";
     if (in->unmoved.size() > 60) names += "...";
+    const std::string where = many ? "any of the batches" : "the batch";
     wrapped_text(ctx,
-                 "Did not move: " + names + "- no context in " + (many ? "any of the batches" : "the batch") +
-                     " looked them up, so their rows got exactly zero gradient. The lookup's gradient is sparse.",
+                 momentum ? "Not looked up: " + names + "- no context in " + where +
+                                " held them, so their gradient was exactly zero; " + s.config.optimizer +
+                                " moved their rows all the same, by its running average of earlier gradients."
+                          : "Did not move: " + names + "- no context in " + where +
+                                " looked them up, so their rows got exactly zero gradient. The lookup's gradient is sparse.",
                  ImVec4(0.7f, 0.7f, 0.75f, 1));
   }
   if (many)

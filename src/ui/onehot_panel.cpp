@@ -21,16 +21,7 @@ constexpr int kShownCols = 16;     // numbers shown per embedding row before "..
 const ImU32 kHighlight = IM_COL32(255, 215, 0, 255);
 
 
-std::string row_text(const float* row, int d) {
-  std::string out = "[";
-  char buf[32];
-  for (int j = 0; j < d && j < kShownCols; ++j) {
-    std::snprintf(buf, sizeof buf, "%s%+.3f", j ? " " : "", double(row[j]));
-    out += buf;
-  }
-  if (d > kShownCols) out += " ...";
-  return out + "]";
-}
+std::string row_text(const float* row, int d) { return numbers_text(row, d, kShownCols); }
 
 // Microseconds per call of fn, over enough repetitions to take about 2 ms.
 template <class F>
@@ -108,13 +99,16 @@ void onehot_strip(int id, int V, float width) {
 
 void draw_onehot_panel(const Snapshot& s, UiContext& ctx, OnehotPanelState& st) {
   const IdScope id_scope("onehot");
-  const int V = s.spec.vocab, d = s.spec.emb, block = s.spec.block;
+  const int V = s.spec.vocab, d = s.spec.emb;
+  int block = s.spec.block;  // rows looked up; a transformer's: as many as the context has
   if (!s.data || V <= 0 || d <= 0 || block <= 0 || s.C().rows() < s.spec.vocab || s.data->vocab.size() < V) {
     ImGui::TextDisabled("No embedding table yet.");
     return;
   }
   const Vocab& vocab = s.data->vocab;
   const float line = ImGui::GetTextLineHeight();
+  const std::string tn = s.token_table_name();  // C, or a transformer's wte
+  const char* T = tn.c_str();
 
   // New data: a typed context with tokens the new vocabulary lacks gives way
   // to the empty one (all boundary tokens), which every vocabulary has.
@@ -156,17 +150,24 @@ void draw_onehot_panel(const Snapshot& s, UiContext& ctx, OnehotPanelState& st) 
       return;
     }
     ids = pc.ids;
+    // A transformer reads the boundary and then the item from position 0: no
+    // left padding, so row k is the token at position k.
+    if (s.embedding("wpe").rows() > 0) {
+      const auto first = std::find_if(ids.begin(), ids.end(), [](int id) { return id != Vocab::kBoundary; });
+      ids.erase(ids.begin(), first == ids.begin() ? first : first - 1);
+      block = int(ids.size());
+    }
   }
   {
     std::string shown = "ids  [";
     for (int k = 0; k < block; ++k) {
       char buf[64];
-      std::snprintf(buf, sizeof buf, "%s%d '%s'", k ? ", " : "", ids[std::size_t(k)], vocab.token(ids[std::size_t(k)]).c_str());
+      std::snprintf(buf, sizeof buf, "%s%d:'%s'", k ? ", " : "", ids[std::size_t(k)], vocab.token(ids[std::size_t(k)]).c_str());
       shown += buf;
     }
     shown += "]";
     if (st.from_batch && std::size_t(st.batch_row) < s.batch_Y.size()) shown += "   next: '" + vocab.token(std::clamp(int(s.batch_Y[std::size_t(st.batch_row)]), 0, V - 1)) + "'";
-    ImGui::TextUnformatted(shown.c_str());
+    words_wrapped(shown);  // a transformer's 16 ids take more than a line
   }
 
   // Both paths, on the live table.
@@ -188,30 +189,30 @@ void draw_onehot_panel(const Snapshot& s, UiContext& ctx, OnehotPanelState& st) 
   const float table_h = std::max(10 * line, ImGui::GetContentRegionAvail().y - footer);
   const ImGuiTableFlags tf = ImGuiTableFlags_Resizable | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_ScrollY;
   if (ImGui::BeginTable("paths", 3, tf, ImVec2(0, table_h))) {
-    ImGui::TableSetupColumn("one-hot rows x C", ImGuiTableColumnFlags_WidthStretch, 1.2f);
-    ImGui::TableSetupColumn("lookup C[ids]", ImGuiTableColumnFlags_WidthStretch, 1.0f);
-    ImGui::TableSetupColumn("table C", ImGuiTableColumnFlags_WidthStretch, 1.0f);
+    ImGui::TableSetupColumn(("one-hot rows x " + tn).c_str(), ImGuiTableColumnFlags_WidthStretch, 1.2f);
+    ImGui::TableSetupColumn(("lookup " + tn + "[ids]").c_str(), ImGuiTableColumnFlags_WidthStretch, 1.0f);
+    ImGui::TableSetupColumn(("table " + tn).c_str(), ImGuiTableColumnFlags_WidthStretch, 1.0f);
     ImGui::TableSetupScrollFreeze(0, 1);
     ImGui::TableHeadersRow();
     ImGui::TableNextRow();
 
     // Path 1: one-hot (block x V) @ C (V x d).
     ImGui::TableSetColumnIndex(0);
-    words_wrapped("one-hot (" + std::to_string(block) + " x " + std::to_string(V) + ") @ C (" + std::to_string(V) +
+    words_wrapped("one-hot (" + std::to_string(block) + " x " + std::to_string(V) + ") @ " + tn + " (" + std::to_string(V) +
                   " x " + std::to_string(d) + ")");
     for (int k = 0; k < block; ++k) {
       const int id = ids[std::size_t(k)];
       ImGui::Text("one-hot('%s')", vocab.token(id).c_str());
       onehot_strip(id, V, ImGui::GetContentRegionAvail().x);
-      words_wrapped("@ C = " + row_text(E1.row(k).data(), d));
+      words_wrapped("@ " + tn + " = " + row_text(E1.row(k).data(), d));
     }
 
     // Path 2: C[ids], row copies.
     ImGui::TableSetColumnIndex(1);
-    words_wrapped("C[ids]: " + std::to_string(block) + " rows of C (" + std::to_string(V) + " x " + std::to_string(d) + ")");
+    words_wrapped(tn + "[ids]: " + std::to_string(block) + " rows of " + tn + " (" + std::to_string(V) + " x " + std::to_string(d) + ")");
     for (int k = 0; k < block; ++k) {
       const int id = ids[std::size_t(k)];
-      ImGui::Text("C[%d]  ('%s')", id, vocab.token(id).c_str());
+      ImGui::Text("%s[%d]  ('%s')", T, id, vocab.token(id).c_str());
       ImGui::Dummy(ImVec2(1, std::min(line * 0.7f, ImGui::GetContentRegionAvail().x / float(V)) >= 2.0f ? line * 0.7f : line));
       words_wrapped("= " + row_text(E2.row(k).data(), d));
     }
@@ -285,7 +286,7 @@ void draw_onehot_panel(const Snapshot& s, UiContext& ctx, OnehotPanelState& st) 
         const int j = std::clamp(int((m.x - rect[0]) / cell_w), 0, d - 1);
         ctx.hovered_token = first + r;
         if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) ctx.selected_token = first + r;  // ringed in the embedding view
-        ImGui::SetTooltip("C[%d, %d] = %+.5f  ('%s')", first + r, j, double(C(first + r, j)),
+        ImGui::SetTooltip("%s[%d, %d] = %+.5f  ('%s')", T, first + r, j, double(C(first + r, j)),
                           vocab.token(first + r).c_str());
       }
       ImGui::Dummy(ImVec2(rect[2] - origin.x, rect[3] - origin.y + 4));
@@ -303,8 +304,13 @@ void draw_onehot_panel(const Snapshot& s, UiContext& ctx, OnehotPanelState& st) 
     const float number_w = ImGui::CalcTextSize("+0.000 ").x;
     const int per_line = std::max(1, int(ImGui::GetContentRegionAvail().x / number_w));
     const int shown = std::min(block * d, 2 * per_line);
-    std::string x = "x = concat (" + std::to_string(block) + " x " + std::to_string(d) + " = " +
-                    std::to_string(block * d) + " numbers into the MLP):";
+    // The MLP reads its context as one concatenated vector; the transformer
+    // reads each row, plus its position's row of wpe, as its own position.
+    std::string x = s.embedding("wpe").rows() > 0
+                        ? tn + "[ids] (" + std::to_string(block) + " x " + std::to_string(d) +
+                              "): row k plus wpe[k] enters the transformer at position k (see What + where):"
+                        : "x = concat (" + std::to_string(block) + " x " + std::to_string(d) + " = " +
+                              std::to_string(block * d) + " numbers into the MLP):";
     char buf[32];
     for (int i = 0; i < shown; ++i) {
       std::snprintf(buf, sizeof buf, " %+.3f", double(E2(i / d, i % d)));
@@ -313,10 +319,10 @@ void draw_onehot_panel(const Snapshot& s, UiContext& ctx, OnehotPanelState& st) 
     if (block * d > shown) x += " ...";
     words_wrapped(x);
   }
-  ImGui::Text("largest |one-hot @ C - C[ids]| = %g", double(st.max_diff));
-  ImGui::Text("one-hot @ C: %s multiply-adds (%d x %d x %d), %.2f us",
+  ImGui::Text("largest |one-hot @ %s - %s[ids]| = %g", T, T, double(st.max_diff));
+  ImGui::Text("one-hot @ %s: %s multiply-adds (%d x %d x %d), %.2f us", T,
               count_text(cost.multiply_adds).c_str(), block, V, d, st.matmul_us);
-  ImGui::Text("C[ids]:      %s copies (%d x %d), %.2f us", count_text(cost.copies).c_str(), block, d,
+  ImGui::Text("%s[ids]:      %s copies (%d x %d), %.2f us", T, count_text(cost.copies).c_str(), block, d,
               st.lookup_us);
 }
 

@@ -20,6 +20,9 @@ const ToolTab kTabs[] = {
     {"Samples", false, [](const Snapshot& s, UiContext& c, ToolStates& t) { draw_sampling_panel(s, c, t.sampling); }},
     {"Nearest", false,
      [](const Snapshot& s, UiContext& c, ToolStates& t) { draw_neighbours_panel(s, c, t.neighbours); }},
+    {"What+where", false,
+     [](const Snapshot& s, UiContext& c, ToolStates& t) { draw_what_where_panel(s, c, t.what_where); }},
+    {"Attention", false, [](const Snapshot& s, UiContext& c, ToolStates& t) { draw_attention_panel(s, c, t.attention); }},
     {"Model", false, [](const Snapshot& s, UiContext& c, ToolStates&) { draw_facts_panel(s, c); }},
     {"Lessons", false, [](const Snapshot& s, UiContext& c, ToolStates&) { draw_lessons_panel(s, c); }},
 };

@@ -6,11 +6,13 @@
 #include <cstddef>
 
 #include "core/snapshot.h"
+#include "ui/attention_panel.h"
 #include "ui/neighbours_panel.h"
 #include "ui/onehot_panel.h"
 #include "ui/representations_panel.h"
 #include "ui/sampling_panel.h"
 #include "ui/ui_context.h"
+#include "ui/what_where_panel.h"
 
 namespace ev::ui {
 
@@ -21,6 +23,8 @@ struct ToolStates {
   RepresentationsPanelState representations;
   SamplingPanelState sampling;
   NeighboursPanelState neighbours;
+  WhatWherePanelState what_where;
+  AttentionPanelState attention;
 };
 
 struct ToolTab {

@@ -1,0 +1,42 @@
+// position_path.cpp: numbered points joined in order, drawn with ImGui on the plot.
+#include "ui/position_path.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "ui/plot.h"
+#include "ui/projector.h"
+
+namespace ev::ui {
+
+void fit_points(const std::vector<float>& xy, double& x0, double& x1, double& y0, double& y1) {
+  for (std::size_t i = 0; i < xy.size() / 2; ++i) {
+    if (!finite_point(xy, i)) continue;
+    x0 = std::min(x0, double(xy[2 * i])), x1 = std::max(x1, double(xy[2 * i]));
+    y0 = std::min(y0, double(xy[2 * i + 1])), y1 = std::max(y1, double(xy[2 * i + 1]));
+  }
+}
+
+void draw_position_path(const std::vector<float>& xy, ImU32 colour, float radius, bool joined, ImDrawList* dl) {
+  const std::size_t n = xy.size() / 2;
+  const ImU32 line = (colour & ~IM_COL32_A_MASK) | IM_COL32(0, 0, 0, 150);
+  // The polyline breaks at a point that is not finite rather than jumping over it.
+  if (joined)
+    for (std::size_t i = 1; i < n; ++i)
+      if (finite_point(xy, i - 1) && finite_point(xy, i))
+        dl->AddLine(point_pixels(xy, i - 1), point_pixels(xy, i), line, 1.5f);
+  char num[24];
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!finite_point(xy, i)) continue;
+    const ImVec2 p = point_pixels(xy, i);
+    // Squares, so positions never pass for tokens' discs.
+    dl->AddRectFilled(ImVec2(p.x - radius, p.y - radius), ImVec2(p.x + radius, p.y + radius), colour);
+    std::snprintf(num, sizeof num, "%zu", i);
+    const ImVec2 at(p.x + radius + 2, p.y - ImGui::GetFontSize() * 0.5f);
+    dl->AddText(at, colour, num);
+    plot::Occupy(p);
+    plot::Occupy(ImVec2(at.x + ImGui::CalcTextSize(num).x, p.y));
+  }
+}
+
+}  // namespace ev::ui
