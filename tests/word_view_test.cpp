@@ -142,6 +142,11 @@ TEST(WordView, PointsInPartOfSpeechColoursSearchCentresAndListsNeighbours) {
       EXPECT_LE(st.xy[2 * std::size_t(n.id)], st.plot.x1);
     }
     EXPECT_EQ(clipped_text(*ui), "") << w << "x" << h << " after a search";
+#ifdef EMBEDVIZ_SCREENSHOT_DIR
+    ui->set_mouse(5, float(h) - 5, false);  // no tooltip over the view
+    ui->frame();
+    gfx::write_png(ui->pixels(), std::string(EMBEDVIZ_SCREENSHOT_DIR) + "/word_view_search_" + std::to_string(w) + ".png");
+#endif
     // A word not in the vocabulary says so and selects nothing new.
     ASSERT_TRUE(ui->click("word search"));
     for (int k = 0; k < 3; ++k) ui->key(ImGuiKey_Backspace);

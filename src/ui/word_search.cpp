@@ -56,13 +56,16 @@ void draw_word_search(const Snapshot& s, UiContext& ctx, WordSearch& ws) {
   if (!ws.message.empty()) {
     ImGui::TextWrapped("%s", ws.message.c_str());
   } else if (ws.token >= 0) {
-    std::string list = vocab.token(ws.token) + ", nearest:";
+    // One item per neighbour, flowing onto the next line whole: a word and
+    // its similarity are never split.
+    ImGui::Text("nearest to '%s':", vocab.token(ws.token).c_str());
     char buf[32];
     for (const Neighbour& n : ws.near) {
       std::snprintf(buf, sizeof buf, " %.2f", n.value);
-      list += " " + vocab.token(n.id) + buf;
+      const std::string item = vocab.token(n.id) + buf;
+      same_line_if_fits(ImGui::CalcTextSize(item.c_str()).x);
+      ImGui::TextUnformatted(item.c_str());
     }
-    ImGui::TextWrapped("%s", list.c_str());
   } else {
     ImGui::TextDisabled("no word searched");
   }
