@@ -11,6 +11,7 @@
 #include "core/rng.h"
 #include "core/teach.h"
 #include "core/worker.h"
+#include "process.h"
 #include "test_data.h"
 
 using namespace ev;
@@ -177,6 +178,31 @@ TEST(TrainingThread, BadDataFileKeepsTheRun) {
   EXPECT_EQ(s->step, 7);
   EXPECT_EQ(s->spec.hidden, 16);
   EXPECT_FALSE(s->message.empty());
+}
+
+// File > Train on a text file with a tokenizer: the data is read with it, and
+// another kind of token brings its initialisation; without one, the current
+// data's tokenizer is kept.
+TEST(TrainingThread, LoadDataWithATokenizer) {
+  ev::testing::TempDir dir;
+  std::string text;
+  for (int i = 0; i < 30; ++i) text += "the cat sat on mat " + std::to_string(i % 5) + "\n";
+  const std::string path = dir.write("prose.txt", text);
+  Worker t(1, testdata::synthetic_dataset(), small_config());
+  t.post(cmd::LoadData{path, Tokenizer::Word});
+  auto s = settle(t);
+  EXPECT_EQ(s->data->tokenizer, Tokenizer::Word) << s->message;
+  EXPECT_GE(s->data->vocab.id("cat"), 0);
+  EXPECT_EQ(s->spec.init, "scaled");
+  t.post(cmd::LoadData{path});
+  s = settle(t);
+  EXPECT_EQ(s->data->tokenizer, Tokenizer::Word);
+  EXPECT_EQ(s->spec.init, "scaled");
+  t.post(cmd::LoadData{path, Tokenizer::Char});
+  s = settle(t);
+  EXPECT_EQ(s->data->tokenizer, Tokenizer::Char);
+  EXPECT_GE(s->data->vocab.id("c"), 0);
+  EXPECT_EQ(s->spec.init, "normal");
 }
 
 // Thousands of random commands while training. After each, the state is what

@@ -324,7 +324,7 @@ void check_points_land(int layer_from) {
       case ev::ui::TokenClass::Boundary: EXPECT_TRUE(near_colour(c, 235, 87, 87)) << i; break;
       case ev::ui::TokenClass::Vowel: EXPECT_TRUE(near_colour(c, 242, 171, 57)) << vocab.token(i); break;
       case ev::ui::TokenClass::Consonant: EXPECT_TRUE(near_colour(c, 86, 156, 235)) << vocab.token(i); break;
-      case ev::ui::TokenClass::Other: break;
+      default: break;
     }
     // Halfway to the next grid point there is no disc.
     const int xm = int(std::lround((C[2 * i] + 0.75f) * m.scale[0] + m.offset[0]));

@@ -40,11 +40,12 @@ std::vector<std::string> builtin_items() {
 }  // namespace
 
 std::shared_ptr<const Dataset> load_initial_data(const AppOptions& o, std::string* error) {
-  DataSpec spec = default_data(o.config.seed);
+  DataSpec spec = o.tokenizer == Tokenizer::Word ? default_word_data(o.config.seed) : default_data(o.config.seed);
   if (!o.data.empty()) {
     try {
       DataSpec file = spec;
       file.source = o.data;
+      file.tokenizer = o.tokenizer;
       return load_data(file);
     } catch (const Error& e) {
       if (o.headless) throw;  // no window to say so in, and a script asked for this data
@@ -247,6 +248,7 @@ void App::ask(FileAction a) {
   // Exports list no recent files: a click on a training file must not offer it to be overwritten.
   ui::open_file_browser(browser_, sp.title, sp.hint, sp.mode, sp.filters, start, exporting ? RecentFiles() : recent_,
                         {{"Home", home_dir()}, {"embedviz files", data_dir()}, {"Examples", examples}});
+  if (a == FileAction::TrainOn) browser_.tokenizer = snap_->data->tokenizer == Tokenizer::Word ? 1 : 0;
 }
 
 void App::examples_menu() {
@@ -337,7 +339,9 @@ void App::run_file_action(const std::string& path) {
     if (file_action_ >= FileAction::ExportTsv && same_file(path, s.data->source))
       throw Error(ev::shown(path) + " is the training data; it will not be written over");
     switch (file_action_) {
-      case FileAction::TrainOn: ctx_.post(cmd::LoadData{path}); break;
+      case FileAction::TrainOn:
+        ctx_.post(cmd::LoadData{path, browser_.tokenizer == 1 ? Tokenizer::Word : Tokenizer::Char});
+        break;
       case FileAction::SaveSession:
         make_parent_dirs(path);
         ctx_.post(cmd::SaveSession{path});

@@ -22,7 +22,8 @@
 namespace ev::app {
 
 struct AppOptions {
-  std::string data;            // training text; empty: the system word list
+  std::string data;            // training text; empty: the system word list (words: WordNet's glosses)
+  Tokenizer tokenizer = Tokenizer::Char;  // how the data becomes tokens
   bool play = false;           // start training at launch
   int frames = -1;             // quit after this many frames (-1: run until closed)
   std::int64_t steps = -1;     // quit once training reaches this step (-1: never)
@@ -75,6 +76,7 @@ class App {
   // The snapshots the last frame drew, in the order of runs().
   const std::vector<SnapshotPtr>& snapshots() const { return snaps_; }
   ui::UiContext& context() { return ctx_; }
+  const ui::EmbeddingPanelState& embedding_view() const { return embedding_; }
   // The snapshot the last frame drew.
   const SnapshotPtr& shown() const { return snap_; }
   bool quit_requested() const { return quit_; }

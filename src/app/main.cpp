@@ -24,6 +24,7 @@
 #include "core/atomic_file.h"  // write_file_atomic, same_file
 #include "core/error.h"
 #include "core/files.h"
+#include "core/models/mlp.h"  // init_names
 #include "gfx/render_target.h"
 
 namespace {
@@ -294,6 +295,13 @@ int main(int argc, char** argv) {
       ->check(non_empty_path());
   cli.add_option("file", o.data, "The same as --data: how a desktop opens a text file with embedviz")
       ->check(non_empty_path());
+  std::string tokenizer = "char";
+  cli.add_option("--tokenizer", tokenizer, "Tokens: 'char' or 'word' (prose; default data: WordNet's glosses; "
+                                           "Bengio et al.'s model: block 3, emb 30, hidden 100, scaled init)")
+      ->check(CLI::IsMember({"char", "word"}));
+  cli.add_option("--init", o.config.init, "Initial parameters: 'normal' (the makemore lecture) or 'scaled' "
+                                          "(makemore part 3; the default for words)")
+      ->check(CLI::IsMember(ev::init_names()));
   cli.add_flag("--play", o.play, "Start training at launch");
   cli.add_option("--frames", o.frames, "Quit after this many frames")->check(CLI::Range(0, 100000000));
   cli.add_option("--steps", o.steps, "Quit once training reaches this step (needs --play when headless)")
@@ -331,6 +339,13 @@ int main(int argc, char** argv) {
     if (cli.count(flag) == 0) *field = value;
   o.config.optimizer = usual.optimizer;
   if (cli.count("--lr") == 0) o.config.lr = usual.lr;
+  if (tokenizer == "word") {
+    o.tokenizer = ev::Tokenizer::Word;
+    if (cli.count("--block") == 0) o.config.block = 3;
+    if (cli.count("--emb") == 0) o.config.emb = 30;
+    if (cli.count("--hidden") == 0) o.config.hidden = 100;
+    if (cli.count("--init") == 0) o.config.init = "scaled";
+  }
   // llvmpipe (Mesa's software GL) starts one raster thread per core; on a small
   // machine they would take the trainer's core. This UI rasterises on the
   // thread that draws it: paced frames leave that thread idle between them.

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <variant>
 
@@ -19,7 +20,9 @@ struct SetBatch { int batch; };             // applied live, no reset
 struct SetModel { ModelSpec spec; };        // another family or size (vocab ignored): restarts from the seed
 struct SetSeed { std::uint64_t seed; };     // restarts from the new seed
 struct SetSpeed { double steps_per_s; };    // 0 = as fast as possible
-struct LoadData { std::string path; };      // train on another text file (errors reach Snapshot::message)
+// Train on another text file (errors reach Snapshot::message), read with the
+// tokenizer given, else with the current data's.
+struct LoadData { std::string path; std::optional<Tokenizer> tokenizer = std::nullopt; };
 struct RestoreCheckpoint {};                // go back to the last finite parameters after divergence
 struct SaveSession { std::string path; };   // atomic save of the whole run (errors reach Snapshot::message)
 struct LoadSession { std::string path; };   // replaces the run; a bad file leaves it untouched

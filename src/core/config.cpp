@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "error.h"
+#include "models/mlp.h"  // check_init
 #include "optim.h"
 
 namespace ev {
@@ -20,6 +21,7 @@ ModelSpec TrainConfig::spec(int vocab) const {
   s.direct = direct;
   s.heads = heads;
   s.layers = layers;
+  s.init = init;
   return s;
 }
 
@@ -40,6 +42,7 @@ void TrainConfig::set_spec(const ModelSpec& s) {
   direct = s.direct;
   heads = s.heads;
   layers = s.layers;
+  init = s.init;
 }
 
 double estimate_bytes(const TrainConfig& c, int vocab, std::size_t n_tokens, double data_bytes, int threads) {
@@ -66,6 +69,7 @@ static void check_range(const char* name, double v, double lo, double hi) {
 void validate(const TrainConfig& c, int vocab, std::size_t n_tokens, double data_bytes, int threads) {
   family(c.family);  // throws for an unknown family
   check_optimizer(c.optimizer);
+  check_init(c.init);
   check_range("vocabulary", vocab, 2, Limits::kMaxVocab);
   check_range("block", c.block, 1, Limits::kMaxBlock);
   check_range("emb", c.emb, 1, Limits::kMaxEmb);
@@ -95,8 +99,9 @@ std::string describe(const TrainConfig& c) {
     std::snprintf(model, sizeof model, "%s, block %d, emb %d, heads %d, layers %d", c.family.c_str(), c.block, c.emb,
                   c.heads, c.layers);
   else
-    std::snprintf(model, sizeof model, "%s%s, block %d, emb %d, hidden %d", c.family.c_str(),
-                  c.direct ? " with direct connections" : "", c.block, c.emb, c.hidden);
+    std::snprintf(model, sizeof model, "%s%s, block %d, emb %d, hidden %d%s", c.family.c_str(),
+                  c.direct ? " with direct connections" : "", c.block, c.emb, c.hidden,
+                  c.init == "scaled" ? ", scaled init" : "");
   if (c.lr_linear_steps > 0)
     std::snprintf(rate, sizeof rate, "lr %g (to 0 by step %lld)", c.lr, (long long)c.lr_linear_steps);
   else

@@ -17,6 +17,7 @@ struct TrainConfig {
   bool direct = false;                  // direct connections from the context to the logits (Bengio et al. 2003)
   int heads = 4;                        // attention heads (transformer families)
   int layers = 1;                       // transformer blocks (transformer families)
+  std::string init = "normal";          // the MLP's initialisation: normal (the lecture's) or scaled (mlp.h)
   int batch = 32;                       // examples per SGD step
   double lr = 0.1;                      // learning rate until lr_decay_step
   std::int64_t lr_decay_step = 100000;  // from this step on the rate is lr * lr_decay

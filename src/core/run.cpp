@@ -201,11 +201,18 @@ void Run::train_for(Clock::time_point until, bool (*interrupted)(const void*), c
   if (finished_steps && !diverged_ && (val.empty() || val.back().step != trainer_->step_count())) record_val();
 }
 
-void Run::load_data(const std::string& path) {
+void Run::load_data(const std::string& path, std::optional<Tokenizer> tokenizer) {
   DataSpec spec = spec_of(trainer_->data());
   spec.source = path;
+  TrainConfig config = trainer_->config();
+  // Another kind of token brings the initialisation that suits it: the
+  // lecture's unit normals for characters, scaled draws for a word vocabulary.
+  if (tokenizer && *tokenizer != spec.tokenizer) {
+    spec.tokenizer = *tokenizer;
+    config.init = *tokenizer == Tokenizer::Word ? "scaled" : "normal";
+  }
   const std::shared_ptr<const Dataset> data = ev::load_data(spec);
-  replace(std::make_unique<Trainer>(data, trainer_->config()));  // throws before replacing
+  replace(std::make_unique<Trainer>(data, config));  // throws before replacing
   message_ = "Training on " + shown(path) + ": " + std::to_string(data->items.size()) + " items, " +
              std::to_string(data->vocab.size()) + " tokens.";
   if (const std::string note = boundary_note(*data); !note.empty()) message_ += " " + note + ".";
@@ -320,7 +327,7 @@ void Run::apply(const Command& command) {
               target_sps_ = std::isfinite(c.steps_per_s) && c.steps_per_s > 0 ? c.steps_per_s : 0;
               next_due_ = Clock::now();
             },
-            [&](const cmd::LoadData& c) { load_data(c.path); },
+            [&](const cmd::LoadData& c) { load_data(c.path, c.tokenizer); },
             [&](const cmd::RestoreCheckpoint&) { restore_good(); },
             [&](const cmd::SaveSession& c) {
               save_session(capture_session(*trainer_), c.path);

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "commands.h"
@@ -85,7 +86,7 @@ class Run {
   void restore_good();
   void record_val();
   void diverged(double loss);
-  void load_data(const std::string& path);
+  void load_data(const std::string& path, std::optional<Tokenizer> tokenizer);
   void load_session(const std::string& path);
   void apply_preset(int index);
 

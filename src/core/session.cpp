@@ -16,7 +16,9 @@
 //   u64 n_val, n_val x (i64 step, f32 loss),
 //   4 x u64 rng state, u8 has_spare, f64 spare,
 //   i32 max_vocab (the word vocabulary's size limit; absent from early version 2
-//   files, which read as the default).
+//   files, which read as the default),
+//   init (the MLP's initialisation; absent from early version 3 files, which
+//   read as "normal", the only one they had).
 // Version 2 had no optimizer (SGD) and no linear rate schedule. Version 1 had no
 // split seed (the data was split with the initialisation
 // seed), the MLP's block, emb, hidden only, no val_every, no table and no
@@ -28,6 +30,7 @@
 
 #include "atomic_file.h"
 #include "error.h"
+#include "models/mlp.h"  // check_init
 #include "optim.h"
 
 namespace ev {
@@ -259,6 +262,7 @@ std::string encode_session(const Session& s) {
   p.u8(s.rng.has_spare ? 1 : 0);
   p.f64(s.rng.spare);
   p.i32(s.max_vocab);
+  p.str(c.init);
 
   Writer h;
   h.out.reserve(kHeaderBytes + p.out.size());
@@ -392,6 +396,14 @@ Session parse_session(std::string_view bytes, const std::string& name) {
     s.max_vocab = r.i32("vocabulary limit");
     if (s.max_vocab < 3 || std::uint32_t(s.max_vocab) > kMaxVocab)
       r.fail("vocabulary limit " + std::to_string(s.max_vocab) + " is out of range");
+  }
+  if (version >= 3 && r.left() > 0) {
+    c.init = r.str("initialisation", kMaxFamilyBytes);
+    try {
+      check_init(c.init);
+    } catch (const Error& e) {
+      r.fail(e.what());
+    }
   }
 
   if (r.left() != 0) r.fail(std::to_string(r.left()) + " unexpected bytes after the session");

@@ -25,22 +25,18 @@ constexpr int kTrailsUpTo = 2000;       // above this, only the selected/hovered
 constexpr int kNeighbours = 5;
 constexpr ImU32 kPositionColour = IM_COL32(110, 210, 140, 255);  // wpe's path, apart from the token classes
 
-ImU32 class_colour(TokenClass c) {
-  switch (c) {
-    case TokenClass::Boundary: return IM_COL32(235, 87, 87, 255);
-    case TokenClass::Vowel: return IM_COL32(242, 171, 57, 255);
-    case TokenClass::Consonant: return IM_COL32(86, 156, 235, 255);
-    case TokenClass::Other: break;
-  }
-  return IM_COL32(165, 165, 175, 255);
-}
-
 const char* class_name(TokenClass c) {
   switch (c) {
     case TokenClass::Boundary: return "boundary";
     case TokenClass::Vowel: return "vowel";
     case TokenClass::Consonant: return "consonant";
-    case TokenClass::Other: break;
+    case TokenClass::Noun: return "noun";
+    case TokenClass::Verb: return "verb";
+    case TokenClass::Adjective: return "adjective";
+    case TokenClass::Adverb: return "adverb";
+    case TokenClass::Several: return "several";
+    case TokenClass::Other:
+    case TokenClass::kCount: break;
   }
   return "other";
 }
@@ -57,12 +53,41 @@ std::string vector_text(const float* row, int d) {
 
 }  // namespace
 
+ImU32 class_colour(TokenClass c) {
+  switch (c) {
+    case TokenClass::Boundary: return IM_COL32(235, 87, 87, 255);
+    case TokenClass::Vowel: return IM_COL32(242, 171, 57, 255);
+    case TokenClass::Consonant: return IM_COL32(86, 156, 235, 255);
+    case TokenClass::Noun: return IM_COL32(86, 156, 235, 255);
+    case TokenClass::Verb: return IM_COL32(242, 171, 57, 255);
+    case TokenClass::Adjective: return IM_COL32(106, 200, 120, 255);
+    case TokenClass::Adverb: return IM_COL32(200, 120, 230, 255);
+    case TokenClass::Several: return IM_COL32(80, 210, 210, 255);
+    case TokenClass::Other:
+    case TokenClass::kCount: break;
+  }
+  return IM_COL32(165, 165, 175, 255);
+}
+
 TokenClass classify_token(const std::string& token, int id) {
   if (id == Vocab::kBoundary || token == Vocab::kBoundaryText) return TokenClass::Boundary;
   if (token.size() != 1) return TokenClass::Other;
   const char c = char(std::tolower(static_cast<unsigned char>(token[0])));
   if (c < 'a' || c > 'z') return TokenClass::Other;
   return std::string_view("aeiou").find(c) != std::string_view::npos ? TokenClass::Vowel : TokenClass::Consonant;
+}
+
+TokenClass classify_word(WordClass c, int id) {
+  if (id == Vocab::kBoundary) return TokenClass::Boundary;
+  switch (c) {
+    case WordClass::Noun: return TokenClass::Noun;
+    case WordClass::Verb: return TokenClass::Verb;
+    case WordClass::Adjective: return TokenClass::Adjective;
+    case WordClass::Adverb: return TokenClass::Adverb;
+    case WordClass::Several: return TokenClass::Several;
+    case WordClass::None: break;
+  }
+  return TokenClass::Other;
 }
 
 void update_projection(const Snapshot& s, EmbeddingPanelState& st) {
@@ -162,11 +187,26 @@ void init_gpu(EmbeddingPanelState& st) {
 void update_classes(const Snapshot& s, EmbeddingPanelState& st) {
   const std::size_t n = std::size_t(s.spec.vocab);
   if (st.classes_of == s.data && st.classes.size() == n) return;
+  const Dataset& data = *s.data;
   st.classes.resize(n);
-  for (int k = 0; k < 4; ++k) st.classes_present[k] = false;
+  for (bool& p : st.classes_present) p = false;
+  st.word_classes = data.classes.size() == n;
   for (std::size_t i = 0; i < n; ++i) {
-    st.classes[i] = classify_token(s.data->vocab.token(int(i)), int(i));
+    st.classes[i] = st.word_classes ? classify_word(data.classes[i], int(i)) : classify_token(data.vocab.token(int(i)), int(i));
     st.classes_present[int(st.classes[i])] = true;
+  }
+  // Words are labelled from the most frequent down (the vocabulary itself is
+  // in byte order): the first labels to find room are the words seen most.
+  st.label_order.clear();
+  if (data.tokenizer == Tokenizer::Word) {
+    std::vector<std::int64_t> count(n, 0);
+    for (std::size_t k = 0; k < data.n_train; ++k)
+      for (int t : data.items[k])
+        if (t >= 0 && std::size_t(t) < n) ++count[std::size_t(t)];
+    st.label_order.resize(n);
+    for (std::size_t i = 0; i < n; ++i) st.label_order[i] = int(i);
+    std::stable_sort(st.label_order.begin(), st.label_order.end(),
+                     [&](int a, int b) { return count[std::size_t(a)] > count[std::size_t(b)]; });
   }
   st.classes_of = s.data;  // held, so its address cannot come back as another data set's
 }
@@ -246,6 +286,12 @@ bool draw_points(EmbeddingPanelState& st, const UiContext& ctx, int hovered, flo
 void legend(const EmbeddingPanelState& st, int V) {
   const bool* present = st.classes_present;
   if (present[int(TokenClass::Boundary)]) plot::LegendEntry("boundary '.'", class_colour(TokenClass::Boundary));
+  for (TokenClass c : {TokenClass::Noun, TokenClass::Verb, TokenClass::Adjective, TokenClass::Adverb, TokenClass::Several})
+    if (present[int(c)]) plot::LegendEntry(class_name(c), class_colour(c));
+  if (st.word_classes) {
+    if (present[int(TokenClass::Other)]) plot::LegendEntry("none", class_colour(TokenClass::Other));
+    return;
+  }
   if (present[int(TokenClass::Vowel)]) plot::LegendEntry("vowel", class_colour(TokenClass::Vowel));
   if (present[int(TokenClass::Consonant)]) plot::LegendEntry("consonant", class_colour(TokenClass::Consonant));
   if (present[int(TokenClass::Other)]) plot::LegendEntry(V > kAllLabelsUpTo ? "token" : "other", class_colour(TokenClass::Other));
@@ -286,6 +332,7 @@ void draw_embedding_panel(const Snapshot& s, UiContext& ctx, EmbeddingPanelState
     ImGui::TextDisabled("No embedding table yet.");
     return;
   }
+  if (s.data->tokenizer == Tokenizer::Word) draw_word_search(s, ctx, st.search);
   // Re-project when the table changed. A large table (word level) costs
   // milliseconds per PCA, so while training it is re-projected at 10 Hz.
   const double now = ImGui::GetTime();
@@ -314,6 +361,7 @@ void draw_embedding_panel(const Snapshot& s, UiContext& ctx, EmbeddingPanelState
   init_gpu(st);
   if (!st.gl_error.empty()) ImGui::TextDisabled("Points drawn without the GPU: %s", st.gl_error.c_str());
 
+  centre_on_word(st.search, st.xy, st.plot);
   if (!plot::BeginPlot("##embedding", st.plot)) return;
   plot::SetupAxes(st.projector.x_label.c_str(), st.projector.y_label.c_str());
   plot::SetupFit(x0, x1, y0, y1);
@@ -352,6 +400,7 @@ void draw_embedding_panel(const Snapshot& s, UiContext& ctx, EmbeddingPanelState
     if (t < 0 || t >= V || !finite_point(st.xy, std::size_t(t))) continue;
     dl->AddCircle(point_pixels(st.xy, std::size_t(t)), radius * 1.5f + 3, ImGui::GetColorU32(ImGuiCol_Text), 24, 2.0f);
   }
+  draw_neighbour_rings(st.search, st.xy, radius, dl);
 
   st.labels_drawn = 0;
   if (st.show_labels) {
@@ -362,6 +411,7 @@ void draw_embedding_panel(const Snapshot& s, UiContext& ctx, EmbeddingPanelState
     pl.selected = ctx.selected_token;
     pl.hovered = hovered;
     pl.points_claim = V <= kTrailsUpTo;
+    if (st.label_order.size() == std::size_t(V)) pl.order = &st.label_order;
     st.labels_drawn = draw_point_labels(dl, pl);
   }
 

@@ -17,12 +17,17 @@
 #include "ui/projector.h"
 #include "ui/trails.h"
 #include "ui/ui_context.h"
+#include "ui/word_search.h"
 
 namespace ev::ui {
 
-// Token classes, each with its own colour and legend entry.
-enum class TokenClass { Boundary, Vowel, Consonant, Other };
+// Token classes, each with its own colour and legend entry: characters are
+// vowels or consonants; words with WordNet classes (Dataset::classes) are
+// their parts of speech, and the rest (<unk> among them) "none".
+enum class TokenClass { Boundary, Vowel, Consonant, Other, Noun, Verb, Adjective, Adverb, Several, kCount };
 TokenClass classify_token(const std::string& token, int id);
+TokenClass classify_word(WordClass c, int id);
+ImU32 class_colour(TokenClass c);
 
 // What the view keeps between frames. Owns GL objects: create and destroy it
 // with the GL context current.
@@ -33,6 +38,7 @@ struct EmbeddingPanelState {
   bool show_labels = true;
   bool show_trails = true;
   bool show_positions = true;            // a transformer's wpe as a numbered path (position_path.h)
+  WordSearch search;                     // word data: the search box and its neighbours
 
   // Derived from the last snapshot seen (recomputed when its version changes).
   std::uint64_t version = ~0ull;
@@ -48,7 +54,9 @@ struct EmbeddingPanelState {
   std::uint64_t projections = 0;         // update_projection calls so far (xy changed)
   std::shared_ptr<const Dataset> classes_of;  // the data set `classes` was worked out for
   std::vector<TokenClass> classes;       // each token's class
-  bool classes_present[4] = {false, false, false, false};
+  bool classes_present[int(TokenClass::kCount)] = {};
+  bool word_classes = false;             // the classes are parts of speech
+  std::vector<int> label_order;          // word data: tokens from the most frequent in training down
 
   gfx::PointRenderer points;             // initialised on first draw
   std::vector<gfx::PointInstance> instances;

@@ -189,6 +189,17 @@ bool draw_footer(FileBrowserState& st, UiContext& ctx) {
   ctx.record_item("browser cancel");
   ImGui::SameLine();
   if (ImGui::Checkbox("hidden files", &st.hidden)) st.listed = false;
+  if (st.tokenizer >= 0) {
+    ImGui::SameLine();
+    ImGui::TextUnformatted("tokens:");
+    ImGui::SameLine();
+    ImGui::RadioButton("characters", &st.tokenizer, 0);
+    ctx.record_item("browser tokens char");
+    ImGui::SameLine();
+    ImGui::RadioButton("words", &st.tokenizer, 1);
+    ctx.record_item("browser tokens word");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Words of prose, the most frequent with <unk> for the rest.");
+  }
   if (!st.problem.empty()) {
     ImGui::SameLine();
     ImGui::PushTextWrapPos(0);
@@ -224,6 +235,7 @@ void open_file_browser(FileBrowserState& st, std::string title, std::string hint
     if (fits) st.recent.push_back(r);
   }
   st.chosen.clear();
+  st.tokenizer = -1;
   st.open_request = true;
 }
 

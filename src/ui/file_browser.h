@@ -37,6 +37,7 @@ struct FileBrowserState {
   std::vector<std::string> recent;   // recent files that exist and match the filters
   std::string problem;               // why the last choice was refused ("" when none)
   bool hidden = false;               // show hidden entries
+  int tokenizer = -1;                // opening training data: 0 characters, 1 words (-1: no choice shown)
   bool listed = false;               // `entries` is current
   bool open_request = false;         // open the popup on the next draw
   bool focus_path = false;           // give the path field the keyboard on the next draw

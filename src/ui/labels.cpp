@@ -88,11 +88,15 @@ int draw_point_labels(ImDrawList* dl, const PointLabels& pl) {
   }
   if (pl.selected >= 0 && pl.selected < V) label(std::size_t(pl.selected), true);
   if (pl.hovered >= 0) label(std::size_t(pl.hovered), true);
-  // A large vocabulary: the first visible tokens (in vocabulary order) that
-  // find room, within a budget per frame; zooming in brings others into view.
+  // A large vocabulary: the first visible tokens (in vocabulary order, or
+  // pl.order's) that find room, within a budget per frame; zooming in brings
+  // others into view.
   const bool budget = V > kAllLabelsUpTo;
-  for (std::size_t i = 0; i < n && !(budget && (tries >= kLabelTries || drawn >= kMaxLabels)); ++i)
-    if (int(i) != pl.selected && int(i) != pl.hovered) label(i, false);
+  const bool ordered = pl.order && pl.order->size() == n;
+  for (std::size_t k = 0; k < n && !(budget && (tries >= kLabelTries || drawn >= kMaxLabels)); ++k) {
+    const std::size_t i = ordered ? std::size_t((*pl.order)[k]) : k;
+    if (i < n && int(i) != pl.selected && int(i) != pl.hovered) label(i, false);
+  }
   return drawn;
 }
 

@@ -20,6 +20,7 @@ struct PointLabels {
   float radius = 3;                        // disc radius, pixels
   int selected = -1, hovered = -1;         // labelled first, whatever they overlap
   bool points_claim = true;                // points keep their own cells free of labels
+  const std::vector<int>* order = nullptr; // (V) the order labels are tried in; null: vocabulary order
 };
 
 // Draws the labels inside the current plot (between BeginPlot and EndPlot);

@@ -290,9 +290,11 @@ void draw_onehot_panel(const Snapshot& s, UiContext& ctx, OnehotPanelState& st) 
                           vocab.token(first + r).c_str());
       }
       ImGui::Dummy(ImVec2(rect[2] - origin.x, rect[3] - origin.y + 4));
-      // The colour scale.
+      // The colour scale (its right-hand number sits one cell padding past its
+      // end, so that much is kept free: long word labels leave a narrow column).
+      const float room = ImGui::GetContentRegionAvail().x - label_w - ImGui::GetStyle().CellPadding.x;
       const float sw = std::min(std::max(rect[2] - rect[0], 2.0f * ImGui::CalcTextSize("+0.00").x + line),
-                                std::max(line, ImGui::GetContentRegionAvail().x - label_w));
+                                std::max(line, room));
       draw_colour_scale(label_w, sw, st.table.max_abs);
       if (!st.table.gl_error.empty()) ImGui::TextDisabled("(drawn without the GPU: %s)", st.table.gl_error.c_str());
     }

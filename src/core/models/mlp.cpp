@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "../error.h"
 #include "../rng.h"
 
 namespace ev {
@@ -40,6 +41,27 @@ void mlp_init(Model<T>& m, std::uint64_t seed) {
   Rng rng(seed);
   for (auto& v : m.params) v = T(rng.normal());
   std::fill(m.grads.begin(), m.grads.end(), T(0));
+  check_init(m.spec.init);
+  if (m.spec.init != "scaled") return;
+  const ParamTable& t = m.table;
+  T* P = m.params.data();
+  const T gain = T(5.0 / 3.0) / std::sqrt(T(m.spec.block * m.spec.emb));  // tanh's gain / sqrt(fan-in)
+  tensor(P, t[kMlpW1]) *= gain;
+  tensor(P, t[kMlpb1]) *= T(0.01);
+  tensor(P, t[kMlpW2]) *= T(0.01);
+  tensor(P, t[kMlpb2]).setZero();
+  if (m.spec.direct) tensor(P, t[kMlpWd]) *= T(0.01);
+}
+
+const std::vector<std::string>& init_names() {
+  static const std::vector<std::string> names = {"normal", "scaled"};
+  return names;
+}
+
+void check_init(const std::string& name) {
+  for (const std::string& n : init_names())
+    if (n == name) return;
+  throw Error("unknown initialisation " + shown(name) + " (normal or scaled)");
 }
 
 template <class T>

@@ -37,9 +37,20 @@ struct MlpActivations {
   void resize(const ModelSpec& s, int B);
 };
 
-// Every parameter from a standard normal, as the lecture does (seeded).
+// Every parameter from a standard normal, as the lecture does (seeded). With
+// spec.init "scaled", the same draws are then scaled as in makemore part 3
+// (Karpathy, "Building makemore Part 3: Activations & Gradients, BatchNorm"):
+// W1 by the tanh gain over the root of its fan-in, (5/3)/sqrt(k*d), so the
+// hidden layer starts unsaturated; b1 by 0.01; W2 and Wd by 0.01 and b2 by 0,
+// so the first logits are near zero and the first loss is near log V (a
+// uniform guess) instead of tens of nats at a vocabulary of thousands. C
+// keeps its unit normal rows.
 template <class T>
 void mlp_init(Model<T>& m, std::uint64_t seed);
+
+// The initialisations spec.init may name, and the check (ev::Error otherwise).
+const std::vector<std::string>& init_names();
+void check_init(const std::string& name);
 
 // Forward pass on b.B contexts (X: B*block ids) with targets Y (B), which may
 // be null: then no loss is computed and the return value is 0. Returns the mean

@@ -8,7 +8,7 @@ namespace ev {
 
 bool ModelSpec::operator==(const ModelSpec& o) const {
   return family == o.family && vocab == o.vocab && block == o.block && emb == o.emb && hidden == o.hidden &&
-         direct == o.direct && heads == o.heads && layers == o.layers;
+         direct == o.direct && heads == o.heads && layers == o.layers && init == o.init;
 }
 
 ParamTable param_table(const ModelSpec& spec) { return family(spec.family).table(spec); }

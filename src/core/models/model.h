@@ -31,6 +31,7 @@ struct ModelSpec {
   bool direct = false;  // the MLP's direct connections from its input to the logits (Bengio et al. 2003)
   int heads = 4;        // attention heads (transformer families)
   int layers = 1;       // transformer blocks (transformer families)
+  std::string init = "normal";  // the MLP's initialisation: "normal" or "scaled" (mlp.h)
 
   bool operator==(const ModelSpec& o) const;
   bool operator!=(const ModelSpec& o) const { return !(*this == o); }
