@@ -150,6 +150,11 @@ void App::experiments_window() {
   act.host.remove = [this](RunId id) { remove_run(id); };
   act.open_as_main = [this](RunId id) { make_main(id); };
   act.apply_lr = [this](double lr) { trainer().post(cmd::SetLr{lr}); };
+  act.colour = [this](RunId id) {
+    for (std::size_t i = 1; i < runs_.size(); ++i)
+      if (runs_[i]->id() == id) return ui::run_colour(i - 1);
+    return ImGui::GetColorU32(ImGuiCol_Text);  // the main run
+  };
   act.base = snap_->config;
   act.data = snap_->data;
   experiments_.runner.update(snaps_, act.host);  // the queue moves on with the window closed too

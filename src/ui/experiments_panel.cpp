@@ -128,7 +128,8 @@ void draw_table(UiContext& ctx, ExperimentsPanelState& st, const ExperimentActio
     ImGui::TableNextRow();
     if (i == best) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, IM_COL32(60, 110, 60, 160));
     ImGui::TableNextColumn();
-    ImGui::Text("%s%s", r.value.c_str(), i == best ? " (best)" : "");
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(act.colour(e.id)), "%s%s", r.value.c_str(),
+                       i == best ? " (best)" : "");
     ImGui::TableNextColumn();
     ImGui::Text("%zu", r.params);
     ImGui::TableNextColumn();
@@ -159,8 +160,9 @@ void draw_table(UiContext& ctx, ExperimentsPanelState& st, const ExperimentActio
 }
 
 // Each run's token embedding (first two dimensions) as labelled points, one
-// small box per run, every box at the runs' own latest step.
-void draw_small_multiples(const ExperimentsPanelState& st) {
+// small box per run, every box at the runs' own latest step, captioned in the
+// run's colour in the loss plot.
+void draw_small_multiples(const ExperimentsPanelState& st, const ExperimentActions& act) {
   const auto& entries = st.runner.entries();
   const float em = ImGui::GetFontSize();
   const float side = 9 * em;
@@ -202,7 +204,8 @@ void draw_small_multiples(const ExperimentsPanelState& st) {
       }
     }
     dl->PopClipRect();
-    ImGui::Text("%s @%lld", elide(e.value, side - 4 * em).c_str(), (long long)e.last->step);
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(act.colour(e.id)), "%s @%lld",
+                       elide(e.value, side - 4 * em).c_str(), (long long)e.last->step);
     ImGui::EndGroup();
   }
 }
@@ -220,7 +223,7 @@ void draw_experiments_panel(UiContext& ctx, ExperimentsPanelState& st,
   }
   draw_table(ctx, st, act);
   ImGui::Separator();
-  draw_small_multiples(st);
+  draw_small_multiples(st, act);
 }
 
 std::string experiment_run_name(const ExperimentsPanelState& st, RunId id) {

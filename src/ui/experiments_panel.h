@@ -6,6 +6,8 @@
 // learning-rate finder of the makemore lectures, on a thread of its own.
 #pragma once
 
+#include <imgui.h>
+
 #include <functional>
 #include <future>
 #include <memory>
@@ -41,6 +43,7 @@ struct ExperimentActions {
   ExperimentRunner::Host host;
   std::function<void(RunId)> open_as_main;  // the panels then draw this run
   std::function<void(double)> apply_lr;     // set the main run's learning rate
+  std::function<ImU32(RunId)> colour;       // a run's colour in the loss plot
   TrainConfig base;                         // the main run's configuration: what the runs share
   std::shared_ptr<const Dataset> data;      // the main run's data
 };
