@@ -148,7 +148,10 @@ void App::experiments_window() {
   act.host.add = [this](const TrainConfig& c) { return add_run(c); };
   act.host.post = [this](RunId id, const Command& c) { return post(id, c); };
   act.host.remove = [this](RunId id) { remove_run(id); };
-  act.open_as_main = [this](RunId id) { make_main(id); };
+  act.open_as_main = [this](RunId id) {
+    experiments_.runner.release(id);
+    make_main(id);
+  };
   act.apply_lr = [this](double lr) { trainer().post(cmd::SetLr{lr}); };
   act.colour = [this](RunId id) {
     for (std::size_t i = 1; i < runs_.size(); ++i)

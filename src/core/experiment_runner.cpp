@@ -116,8 +116,8 @@ void ExperimentRunner::clear(const Host& host) {
 void ExperimentRunner::release(RunId id) {
   for (Entry& e : entries_)
     if (e.id == id) {
+      if (e.state == State::Training) e.seconds += std::chrono::duration<double>(Clock::now() - e.since).count();
       if (e.state != State::Failed) e.state = State::Done;
-      e.id = 0;
     }
 }
 

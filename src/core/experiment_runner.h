@@ -52,7 +52,8 @@ class ExperimentRunner {
   void stop(const Host& host);
   // Forgets the runs (removing them from the host).
   void clear(const Host& host);
-  // A run is no longer the experiment's to steer (it became the main run).
+  // A run is no longer the experiment's to steer (it became the main run): it
+  // counts as done where it stands, frees its job, and its row stays live.
   void release(RunId id);
 
   const Sweep& sweep() const { return sweep_; }
