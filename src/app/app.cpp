@@ -1,6 +1,7 @@
 // app.cpp: layout, menu, shortcuts and the per-frame wiring of the panels.
 #include "app/app.h"
 
+#include <algorithm>
 #include <backends/imgui_impl_opengl3.h>
 #include <imgui.h>
 
@@ -131,6 +132,53 @@ bool App::remove_run(RunId id) {
       return true;
     }
   return false;
+}
+
+bool App::make_main(RunId id) {
+  for (std::size_t i = 0; i < runs_.size(); ++i)
+    if (runs_[i]->id() == id) {
+      std::rotate(runs_.begin(), runs_.begin() + std::ptrdiff_t(i), runs_.begin() + std::ptrdiff_t(i) + 1);
+      runs_.front()->post(cmd::SetStop{-1});
+      return true;
+    }
+  return false;
+}
+
+void App::experiments_window() {
+  ui::ExperimentActions act;
+  act.host.add = [this](const TrainConfig& c) { return add_run(c); };
+  act.host.post = [this](RunId id, const Command& c) { return post(id, c); };
+  act.host.remove = [this](RunId id) { remove_run(id); };
+  act.open_as_main = [this](RunId id) {
+    experiments_.runner.release(id);
+    make_main(id);
+  };
+  act.apply_lr = [this](double lr) { trainer().post(cmd::SetLr{lr}); };
+  act.colour = [this](RunId id) {
+    for (std::size_t i = 1; i < runs_.size(); ++i)
+      if (runs_[i]->id() == id) return ui::run_colour(i - 1);
+    return ImGui::GetColorU32(ImGuiCol_Text);  // the main run
+  };
+  act.base = snap_->config;
+  act.data = snap_->data;
+  experiments_.runner.update(snaps_, act.host);  // the queue moves on with the window closed too
+  if (show_experiments_) {
+    const ImVec2 d = ImGui::GetIO().DisplaySize;
+    ImGui::SetNextWindowPos(ImVec2(d.x * 0.2f, d.y * 0.15f), ImGuiCond_FirstUseEver);
+    ImGui::SetNextWindowSize(ImVec2(d.x * 0.6f, d.y * 0.6f), ImGuiCond_FirstUseEver);
+    if (ImGui::Begin("Experiments", &show_experiments_)) ui::draw_experiments_panel(ctx_, experiments_, act);
+    ImGui::End();
+  }
+  loss_.names.clear();
+  for (const auto& e : experiments_.runner.entries())
+    if (e.id != 0) loss_.names[e.id] = ui::experiment_run_name(experiments_, e.id);
+  if (experiments_.show_lr) {
+    const ImVec2 d = ImGui::GetIO().DisplaySize;
+    ImGui::SetNextWindowPos(ImVec2(d.x * 0.3f, d.y * 0.25f), ImGuiCond_FirstUseEver);
+    ImGui::SetNextWindowSize(ImVec2(d.x * 0.4f, d.y * 0.45f), ImGuiCond_FirstUseEver);
+    if (ImGui::Begin("Find learning rate", &experiments_.show_lr)) ui::draw_lr_finder(ctx_, experiments_, act);
+    ImGui::End();
+  }
 }
 
 bool App::post(RunId id, const Command& c) {
@@ -298,6 +346,9 @@ void App::menu_bar() {
     if (ImGui::MenuItem(snap_->playing ? "Pause" : "Play", "Space")) ctx_.post(cmd::Play{!snap_->playing});
     if (ImGui::MenuItem("Step", "S")) ctx_.post(cmd::Step{1});
     if (ImGui::MenuItem("Reset", "R")) ctx_.post(cmd::Reset{});
+    ImGui::Separator();
+    if (ImGui::MenuItem("Experiment...")) show_experiments_ = true;
+    if (ImGui::MenuItem("Find learning rate")) find_lr();
     ImGui::EndMenu();
   }
   if (ImGui::BeginMenu("Lessons")) {
@@ -509,6 +560,7 @@ void App::frame(float frame_ms, float fps) {
   if (ImGui::Begin("Loss", nullptr, flags)) ui::draw_loss_panel(snaps_, ctx_, loss_);
   ImGui::End();
   tools_window();
+  experiments_window();
   welcome_window();
   if (ImGui::Begin("Status", nullptr, kStatusFlags))
     ui::draw_status_line(s, ctx_);

@@ -14,6 +14,7 @@
 #include "core/worker.h"
 #include "ui/controls_panel.h"
 #include "ui/embedding_panel.h"
+#include "ui/experiments_panel.h"
 #include "ui/file_browser.h"
 #include "ui/loss_panel.h"
 #include "ui/tool_tabs.h"
@@ -69,6 +70,13 @@ class App {
   // Starts another run beside the main one (paused), on the main run's data
   // unless `data` is given; returns its id. Throws ev::Error when cfg does not fit.
   RunId add_run(const TrainConfig& cfg, std::shared_ptr<const Dataset> data = nullptr);
+  // Makes a run the main one (the panels draw it, the controls steer it); it
+  // trains on past an experiment's stop. False: no such run.
+  bool make_main(RunId id);
+  // Run > Experiment... and Run > Find learning rate (ui/experiments_panel.h).
+  void open_experiments() { show_experiments_ = true; }
+  void find_lr() { ui::start_find_lr(experiments_, snap_->data, snap_->config); }
+  ui::ExperimentsPanelState& experiments() { return experiments_; }
   // Stops and forgets a run other than the main one (false: no such run).
   bool remove_run(RunId id);
   // A command for one run by its id (false: no such run).
@@ -106,6 +114,7 @@ class App {
   void examples_menu();
   void tools_window();
   void welcome_window();
+  void experiments_window();
 
   std::vector<std::unique_ptr<Worker>> runs_;  // runs_[0] is the main run
   RunId next_id_ = 1;
@@ -116,6 +125,8 @@ class App {
   ui::EmbeddingPanelState embedding_;
   ui::LossPanelState loss_;
   ui::ToolStates tools_;              // the Tools window's tabs (ui/tool_tabs.h)
+  ui::ExperimentsPanelState experiments_;  // the Experiments window and the learning-rate finder
+  bool show_experiments_ = false;
   const void* seen_inspection_ = nullptr;  // the step record the tools window last switched to
 
   // File > ... : one file browser for every file action.

@@ -27,11 +27,12 @@ struct RestoreCheckpoint {};                // go back to the last finite parame
 struct SaveSession { std::string path; };   // atomic save of the whole run (errors reach Snapshot::message)
 struct LoadSession { std::string path; };   // replaces the run; a bad file leaves it untouched
 struct ApplyPreset { int index; };          // one of ev::presets(): sets the configuration, paused at step 0
+struct SetStop { std::int64_t step; };      // playing pauses at this step (-1: never), as a lesson's stop does
 
 }  // namespace ev::cmd
 
 namespace ev {
 using Command = std::variant<cmd::Play, cmd::Step, cmd::Reset, cmd::SetLr, cmd::SetLrDecay, cmd::SetBatch,
                              cmd::SetModel, cmd::SetSeed, cmd::SetSpeed, cmd::LoadData, cmd::RestoreCheckpoint,
-                             cmd::SaveSession, cmd::LoadSession, cmd::ApplyPreset>;
+                             cmd::SaveSession, cmd::LoadSession, cmd::ApplyPreset, cmd::SetStop>;
 }  // namespace ev

@@ -69,7 +69,7 @@ Run::Outcome Run::step() {
   if (stop_at_ >= 0 && step >= stop_at_) {
     playing_ = false;
     pending_steps_ = 0;
-    message_ = "The lesson's " + std::to_string(stop_at_) + " steps are done.";
+    message_ = (preset_ >= 0 ? "The lesson's " : "The ") + std::to_string(stop_at_) + " steps are done.";
     return Outcome::Finished;
   }
   return Outcome::Trained;
@@ -335,6 +335,7 @@ void Run::apply(const Command& command) {
             },
             [&](const cmd::LoadSession& c) { load_session(c.path); },
             [&](const cmd::ApplyPreset& c) { apply_preset(c.index); },
+            [&](const cmd::SetStop& c) { stop_at_ = c.step; },
         },
         command);
   } catch (const Error& e) {

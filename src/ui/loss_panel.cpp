@@ -75,6 +75,26 @@ std::string loss_text(float loss) {
 void draw_loss_panel(const Snapshot& s, UiContext& ctx, LossPanelState& st) { draw_loss_panel({SnapshotPtr(&s, [](const Snapshot*) {})}, ctx, st); }
 
 namespace {
+// A run's legend name: the one the app gave it, else "run N".
+std::string run_name(const LossPanelState& st, RunId id) {
+  const auto named = st.names.find(id);
+  return named != st.names.end() ? named->second : "run " + std::to_string(id);
+}
+
+// The hover readout's lines for the other runs: each one's smoothed loss at
+// its recorded step nearest the mouse, in its colour.
+void other_runs_at(const std::vector<SnapshotPtr>& runs, const LossPanelState& st, double x) {
+  for (std::size_t i = 1; i < runs.size(); ++i) {
+    const Snapshot& o = *runs[i];
+    const auto c = st.others.find(o.run_id);
+    if (o.loss.empty() || c == st.others.end() || c->second.x.empty()) continue;
+    const std::size_t j = nearest(o.loss, x);
+    if (j >= c->second.y.size()) continue;
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(run_colour(i - 1)), "%s  %.4f (step %lld)",
+                       run_name(st, o.run_id).c_str(), c->second.y[j], (long long)o.loss[j].step);
+  }
+}
+
 // The other runs' smoothed curves and validation points, and their extents.
 void draw_other_runs(const std::vector<SnapshotPtr>& runs, LossPanelState& st) {
   for (std::size_t i = 1; i < runs.size(); ++i) {
@@ -84,9 +104,7 @@ void draw_other_runs(const std::vector<SnapshotPtr>& runs, LossPanelState& st) {
       c.version = o.version;
       smooth_series(o.loss, st.smoothing, &c.x, &c.y);
     }
-    char name[48];
-    std::snprintf(name, sizeof name, "run %llu", (unsigned long long)o.run_id);
-    plot::PlotLine(name, plot::make_series(c.x.data(), c.y.data(), c.x.size(), sizeof(double)), run_colour(i - 1), 2.0f);
+    plot::PlotLine(run_name(st, o.run_id).c_str(), plot::make_series(c.x.data(), c.y.data(), c.x.size(), sizeof(double)), run_colour(i - 1), 2.0f);
     if (!o.val.empty())
       plot::PlotScatter(nullptr, plot::make_series(&o.val[0].step, &o.val[0].loss, o.val.size(), sizeof(LossPoint)),
                         run_colour(i - 1), 4.0f);
@@ -158,12 +176,14 @@ void draw_loss_panel(const std::vector<SnapshotPtr>& runs, UiContext& ctx, LossP
   const bool have_val = !s.val.empty();
   const plot::Series v = have_val ? plot::make_series(&s.val[0].step, &s.val[0].loss, s.val.size(), sizeof(LossPoint))
                                   : plot::Series{};
+  const bool any_loss = std::any_of(runs.begin(), runs.end(), [](const SnapshotPtr& r) { return !r->loss.empty(); });
   if (s.loss.empty()) {
     const ImVec2 a = plot::PlotMin(), b = plot::PlotMax();
     const char* msg = "No steps yet: press play or step.";
     const ImVec2 ts = ImGui::CalcTextSize(msg);
-    plot::DrawList()->AddText(ImVec2(0.5f * (a.x + b.x - ts.x), 0.5f * (a.y + b.y - ts.y)),
-                              ImGui::GetColorU32(ImGuiCol_TextDisabled), msg);
+    if (!any_loss)  // not over the other runs' curves
+      plot::DrawList()->AddText(ImVec2(0.5f * (a.x + b.x - ts.x), 0.5f * (a.y + b.y - ts.y)),
+                                ImGui::GetColorU32(ImGuiCol_TextDisabled), msg);
     if (have_val) plot::PlotLine(nullptr, v, kVal, 2.0f);
   } else {
     const char* faint = s.loss_stride > 1 ? "train (mean per point)" : "train (per step)";
@@ -186,23 +206,26 @@ void draw_loss_panel(const std::vector<SnapshotPtr>& runs, UiContext& ctx, LossP
 
   // Hover readout: a vertical line at the nearest recorded step.
   plot::Point2 m{};
-  if (!s.loss.empty() && plot::IsHovered(&m)) {
-    const std::size_t i = nearest(s.loss, m.x);
-    const LossPoint& p = s.loss[i];
-    const ImVec2 a = plot::PlotMin(), b = plot::PlotMax();
-    const float x = plot::ToPixels(double(p.step), 1.0).x;
-    plot::DrawList()->AddLine(ImVec2(x, a.y), ImVec2(x, b.y), ImGui::GetColorU32(ImGuiCol_Text, 0.5f));
+  if (any_loss && plot::IsHovered(&m)) {
     ImGui::BeginTooltip();
-    if (s.loss_stride > 1)
-      ImGui::Text("steps %lld-%lld", (long long)p.step, (long long)(p.step + s.loss_stride - 1));
-    else
-      ImGui::Text("step %lld", (long long)p.step);
-    ImGui::Text("train loss %.4f", double(p.loss));
-    if (i < st.smooth_y.size() && st.smooth_x.size() == s.loss.size()) ImGui::Text("smoothed   %.4f", st.smooth_y[i]);
-    if (!s.val.empty()) {
-      const LossPoint& vp = s.val[nearest(s.val, m.x)];
-      ImGui::Text("val loss   %.4f (step %lld)", double(vp.loss), (long long)vp.step);
+    if (!s.loss.empty()) {
+      const std::size_t i = nearest(s.loss, m.x);
+      const LossPoint& p = s.loss[i];
+      const ImVec2 a = plot::PlotMin(), b = plot::PlotMax();
+      const float x = plot::ToPixels(double(p.step), 1.0).x;
+      plot::DrawList()->AddLine(ImVec2(x, a.y), ImVec2(x, b.y), ImGui::GetColorU32(ImGuiCol_Text, 0.5f));
+      if (s.loss_stride > 1)
+        ImGui::Text("steps %lld-%lld", (long long)p.step, (long long)(p.step + s.loss_stride - 1));
+      else
+        ImGui::Text("step %lld", (long long)p.step);
+      ImGui::Text("train loss %.4f", double(p.loss));
+      if (i < st.smooth_y.size() && st.smooth_x.size() == s.loss.size()) ImGui::Text("smoothed   %.4f", st.smooth_y[i]);
+      if (!s.val.empty()) {
+        const LossPoint& vp = s.val[nearest(s.val, m.x)];
+        ImGui::Text("val loss   %.4f (step %lld)", double(vp.loss), (long long)vp.step);
+      }
     }
+    other_runs_at(runs, st, m.x);
     ImGui::EndTooltip();
   }
   plot::EndPlot();

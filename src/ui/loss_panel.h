@@ -33,6 +33,7 @@ struct LossPanelState {
     std::vector<double> x, y;
   };
   std::map<RunId, Other> others;
+  std::map<RunId, std::string> names;  // legend names of the other runs ("run N" when absent)
 
   LossPanelState() { plot.show_legend = true; }
 };
@@ -43,6 +44,9 @@ void smooth_series(const LossSpan& pts, float smoothing, std::vector<double>* xs
 
 // A loss as the panels print it: 4 decimals, or "-" before there is one (never a made-up 0).
 std::string loss_text(float loss);
+
+// The colour of the i-th run beside the main one.
+ImU32 run_colour(std::size_t i);
 
 // Draws the view of one run into the current ImGui window.
 void draw_loss_panel(const Snapshot& s, UiContext& ctx, LossPanelState& st);
