@@ -7,6 +7,8 @@
 
 #include "core/error.h"
 #include "core/experiment.h"
+#include "core/metrics.h"
+#include "core/trainer.h"
 #include "core/run.h"
 #include "test_data.h"
 
@@ -31,6 +33,53 @@ TEST(Sweep, ParsesAParameterAndItsValues) {
   EXPECT_DOUBLE_EQ(with_value(TrainConfig{}, "lr", "0.05").lr, 0.05);
   EXPECT_TRUE(with_value(TrainConfig{}, "direct", "1").direct);
   EXPECT_EQ(with_value(TrainConfig{}, "seed", "18446744073709551615").seed, 18446744073709551615ull);
+}
+
+TEST(Sweep, AFamilyComesWithItsUsualSettingsUnlessGivenOthers) {
+  const TrainConfig gpt = with_value(TrainConfig{}, "model", "gpt");
+  EXPECT_EQ(gpt.family, "gpt");
+  EXPECT_EQ(gpt.block, family_defaults("gpt").block);
+  EXPECT_EQ(gpt.emb, family_defaults("gpt").emb);
+  EXPECT_EQ(gpt.optimizer, family_defaults("gpt").optimizer);
+  EXPECT_DOUBLE_EQ(gpt.lr, family_defaults("gpt").lr);
+  TrainConfig given;
+  given.emb = 8;
+  given.lr = 0.05;
+  const TrainConfig kept = with_value(given, "model", "gpt");
+  EXPECT_EQ(kept.emb, 8);
+  EXPECT_DOUBLE_EQ(kept.lr, 0.05);
+  EXPECT_EQ(kept.optimizer, TrainConfig{}.optimizer);
+  EXPECT_EQ(with_value(TrainConfig{}, "model", "mlp").family, "mlp");
+  EXPECT_THROW(parse_sweep("model=mlp,rnn"), Error);
+}
+
+TEST(Experiment, TheMlpAndTheTransformerTrainSideBySide) {
+  const auto data = testdata::synthetic_dataset(200);
+  TrainConfig base = small_config();
+  base.lr_decay_step = 1000;
+  const std::vector<RunResult> rows = run_experiment(data, base, parse_sweep("model=mlp,gpt"), StopRule{60, 0}, 2);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[1].config.family, "gpt");
+  for (const RunResult& r : rows) {
+    EXPECT_TRUE(r.error.empty()) << r.value << ": " << r.error;
+    EXPECT_EQ(r.steps, 60);
+    EXPECT_GT(r.val, 0.0);
+  }
+}
+
+// The scores read each position's target, also where the transformer computes
+// fewer positions than its rows hold.
+TEST(Experiment, NextTokenScoresAgreeWithTheLossForEveryFamily) {
+  const auto data = testdata::synthetic_dataset(200);
+  for (const char* name : {"mlp", "gpt"}) {
+    TrainConfig c = with_value(small_config(), "model", name);
+    Trainer t(data, c);
+    for (int i = 0; i < 30; ++i) ASSERT_TRUE(t.step().finite);
+    const NextTokenScores sc = score_next_tokens(t.model(), t.examples(Split::Val));
+    EXPECT_NEAR(sc.loss, t.evaluate(Split::Val), 1e-4) << name;
+    EXPECT_GT(sc.top1, 0.0) << name;
+    EXPECT_LE(sc.top1, sc.top5) << name;
+  }
 }
 
 TEST(Sweep, RefusesWhatItCannotRun) {

@@ -107,7 +107,7 @@ ParseResult parse_train_options(int argc, const char* const* argv) {
   app.add_option("--export-loss-csv", o.export_loss_csv, "Write the loss history as CSV (step,train_loss,val_loss)")
       ->check(non_empty_path());
   app.add_option("--sweep", o.sweep, "An experiment: train one run per value of one parameter, side by side, e.g. "
-                                      "hidden=50,100,200 (hidden, emb, lr, batch, block, seed, direct)");
+                                      "hidden=50,100,200 (hidden, emb, lr, batch, block, seed, direct; model=mlp,gpt for the families)");
   app.add_option("--sweep-out", o.sweep_out, "Write the experiment's results table to FILE.csv and FILE.json")
       ->check(non_empty_path());
   app.add_option("--jobs", o.jobs, "Runs of an experiment that train at once (default: one per core)")

@@ -87,7 +87,7 @@ void train_one(std::shared_ptr<const Dataset> data, const TrainConfig& cfg, std:
 }  // namespace
 
 const std::vector<std::string>& sweep_params() {
-  static const std::vector<std::string> names = {"hidden", "emb", "lr", "batch", "block", "seed", "direct"};
+  static const std::vector<std::string> names = {"hidden", "emb", "lr", "batch", "block", "seed", "direct", "model"};
   return names;
 }
 
@@ -136,6 +136,16 @@ TrainConfig with_value(const TrainConfig& base, const std::string& param, const 
     if (end != v.c_str() + v.size() || !std::isfinite(lr) || lr < Limits::kMinLr || lr > Limits::kMaxLr)
       throw Error("lr=" + shown(v) + ": expected a number from 1e-08 to 1e+06");
     c.lr = lr;
+  } else if (param == "model") {
+    family(v);  // an unknown family is refused here, naming the families
+    // The family's usual settings (microgpt's for the transformer) wherever
+    // the base has its own family's usual ones, so that settings given on
+    // purpose stay.
+    const TrainConfig from = family_defaults(base.family), to = family_defaults(v);
+    c.family = v;
+    if (base.block == from.block) c.block = to.block;
+    if (base.emb == from.emb) c.emb = to.emb;
+    if (base.optimizer == from.optimizer && base.lr == from.lr) c.optimizer = to.optimizer, c.lr = to.lr;
   } else {
     throw Error("cannot sweep " + shown(param));
   }

@@ -24,7 +24,9 @@
 namespace ev {
 
 // The hyperparameters an experiment can vary, as typed: hidden, emb, lr,
-// batch, block, seed, direct.
+// batch, block, seed, direct, and model (the family: each with its usual
+// settings, such as microgpt's for the transformer, where the base has its
+// own family's usual ones).
 const std::vector<std::string>& sweep_params();
 
 // "hidden=50,100,200": a parameter and its values (ev::Error naming the problem).

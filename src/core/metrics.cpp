@@ -20,10 +20,13 @@ NextTokenScores score_next_tokens(const Model<float>& m, const Examples& ex, con
   std::vector<Sums> sums(static_cast<std::size_t>(std::max(1, threads)));
   forward_chunks(m, ex, threads, [&](int t, Net& net, const Model<float>& model, const Batch& batch, std::size_t first) {
     net.forward(model, batch);
-    const Mat<float>& P = net.probs();  // (B*out, V)
+    // (B*per, V): a family may compute fewer positions per row than the targets
+    // hold (the transformer stops after the batch's last target).
+    const Mat<float>& P = net.probs();
+    const Eigen::Index per = P.rows() / batch.B;
     Sums& a = sums[std::size_t(t)];
     for (Eigen::Index r = 0; r < P.rows(); ++r) {
-      const std::int32_t y = batch.Y[r];
+      const std::int32_t y = batch.Y[(r / per) * batch.out + r % per];
       if (y < 0) continue;
       const float py = P(r, y);
       int above = 0;  // tokens more probable than the target, counted up to five
