@@ -8,6 +8,7 @@
 #include "core/error.h"
 #include "core/experiment.h"
 #include "core/metrics.h"
+#include "core/ngram.h"
 #include "core/trainer.h"
 #include "core/run.h"
 #include "test_data.h"
@@ -80,6 +81,20 @@ TEST(Experiment, NextTokenScoresAgreeWithTheLossForEveryFamily) {
     EXPECT_GT(sc.top1, 0.0) << name;
     EXPECT_LE(sc.top1, sc.top5) << name;
   }
+}
+
+// Word data's loss plot carries the trigram's line; character data's none.
+TEST(Experiment, WordRunsCarryTheKneserNeyTrigramsValidationLoss) {
+  std::vector<std::string> lines;
+  for (int i = 0; i < 60; ++i)
+    lines.push_back(i % 3 ? "the cat sat on the mat" : "a dog sat on a log and the cat ran");
+  const auto words = std::make_shared<const Dataset>(make_dataset(lines, Tokenizer::Word, 7, "test prose"));
+  ev::Run word_run(1, words, small_config());
+  const double want = std::log(KneserNey(*words).perplexity(*words, Split::Val));
+  EXPECT_FLOAT_EQ(word_run.snapshot(false)->trigram_loss, float(want));
+  EXPECT_GT(want, 0.0);
+  ev::Run char_run(2, testdata::synthetic_dataset(200), small_config());
+  EXPECT_EQ(char_run.snapshot(false)->trigram_loss, 0.0f);
 }
 
 TEST(Sweep, RefusesWhatItCannotRun) {

@@ -7,6 +7,7 @@
 
 #include "data.h"
 #include "error.h"
+#include "ngram.h"
 #include "session.h"
 #include "teach.h"
 
@@ -400,8 +401,14 @@ std::shared_ptr<Snapshot> Run::snapshot(bool with_model) {
   if (bigram_data_ != t.data_ptr()) {
     bigram_data_ = t.data_ptr();
     bigram_loss_ = float(bigram_loss(t.data(), Split::Train));
+    // Word data gets the baseline Bengio et al. (2003) measured against.
+    const Dataset& d = t.data();
+    trigram_loss_ = d.tokenizer == Tokenizer::Word && d.vocab.size() <= KneserNey::kMaxVocab && d.n_val > 0
+                        ? float(std::log(KneserNey(d).perplexity(d, Split::Val)))
+                        : 0.0f;
   }
   s->bigram_loss = bigram_loss_;
+  s->trigram_loss = trigram_loss_;
   s->restarts = restarts_;
   s->message = message_;
   s->inspection = inspection_;

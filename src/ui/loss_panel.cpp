@@ -16,6 +16,7 @@ const ImU32 kVal = IM_COL32(245, 150, 60, 255);
 
 const ImU32 kUniform = IM_COL32(230, 90, 90, 220);
 const ImU32 kBigram = IM_COL32(120, 200, 120, 220);
+const ImU32 kTrigram = IM_COL32(200, 160, 240, 220);
 
 // A dashed horizontal line across the plot at loss y, labelled at its right
 // end (above the line, or below it when it runs along the top).
@@ -158,9 +159,9 @@ void draw_loss_panel(const std::vector<SnapshotPtr>& runs, UiContext& ctx, LossP
       take(r->loss);
       take(r->val);
     }
-    // The landmarks stay in view: a uniform guess and the bigram model.
+    // The landmarks stay in view: a uniform guess, the bigram model, the trigram.
     const double uniform = std::log(double(std::max(2, s.spec.vocab)));
-    for (double y : {uniform, double(s.bigram_loss)})
+    for (double y : {uniform, double(s.bigram_loss), double(s.trigram_loss)})
       if (y > 0) lo = std::min(lo, y), hi = std::max(hi, y), lo_pos = std::min(lo_pos, y);
     if (lo > hi) lo = 1, hi = 10;
     if (lo_pos > hi) lo_pos = std::max(hi, 1e-3) * 1e-3;
@@ -202,6 +203,10 @@ void draw_loss_panel(const std::vector<SnapshotPtr>& runs, UiContext& ctx, LossP
   if (s.bigram_loss > 0) {
     std::snprintf(label, sizeof label, "bigram counts: %.2f", double(s.bigram_loss));
     reference_line(double(s.bigram_loss), label, kBigram);
+  }
+  if (s.trigram_loss > 0) {
+    std::snprintf(label, sizeof label, "Kneser-Ney trigram (val): %.2f", double(s.trigram_loss));
+    reference_line(double(s.trigram_loss), label, kTrigram);
   }
 
   // Hover readout: a vertical line at the nearest recorded step.

@@ -257,7 +257,7 @@ std::vector<std::string> mlp_embeddings(const ModelSpec&) { return {"C"}; }
 
 const Family kMlpFamily = {
     "mlp",
-    "MLP (Bengio et al. 2003; makemore)",
+    "MLP (Bengio; makemore)",
     mlp_table,
     [](Model<float>& m, std::uint64_t seed) { mlp_init(m, seed); },
     [](const ModelSpec&) -> std::unique_ptr<Net> { return std::make_unique<MlpNet>(); },
