@@ -16,6 +16,7 @@
 #include "app/headless_ui.h"
 #include "core/error.h"
 #include "core/experiment.h"
+#include "core/metrics.h"
 #include "core/run.h"
 #include "gfx/render_target.h"
 #include "test_data.h"
@@ -128,6 +129,13 @@ TEST(ExperimentsGui, SweepTrainsSideBySideAndMatchesSoloRuns) {
           EXPECT_EQ(s->val[i].loss, e.last->val[i].loss) << e.value << " at " << s->val[i].step;
         }
         EXPECT_EQ(s->smooth_loss, e.last->smooth_loss) << e.value;
+        // The table's accuracy is the solo model's share of validation targets ranked first.
+        const auto scores = score_next_tokens(solo.trainer().model(), solo.trainer().examples(Split::Val));
+        EXPECT_GT(scores.top1, 0.0) << e.value;
+        for (const auto& r : rows) {
+          if (r.value != e.value) continue;
+          EXPECT_NEAR(r.accuracy, scores.top1, 1e-6) << e.value;
+        }
       }
 
       // Open the middle run as the main one: the panels draw it and it trains on.

@@ -188,3 +188,25 @@ TEST(Teach, BigramLossOfNamesIsTheLecturesLandmark) {
   EXPECT_GE(val, train - 0.02);  // counted on the training split: no better elsewhere
   EXPECT_LT(val, std::log(27.0));
 }
+
+// A word-level vocabulary: counts are sparse, so 60,000 tokens (a dense
+// table would be 3.6 billion cells) cost only the pairs seen. The training
+// split's text repeats one cycle, so after its first pass every pair is
+// certain to the counts: the loss sits far below a uniform guess.
+TEST(Teach, BigramLossOfALargeVocabularyIsCountedSparsely) {
+  auto word = [](int i) {  // letters only: a, b, ..., z, ba, bb, ...
+    std::string w;
+    do w.insert(w.begin(), char('a' + i % 26)), i /= 26;
+    while (i > 0);
+    return w;
+  };
+  std::vector<std::string> items;
+  for (int rep = 0; rep < 2; ++rep)
+    for (int i = 0; i < 60000; i += 3) items.push_back(word(i) + " " + word(i + 1) + " " + word(i + 2));
+  const Dataset d = make_dataset(items, Tokenizer::Word, 1, "words", 70000);
+  ASSERT_GT(d.vocab.size(), 50000);
+  const double train = bigram_loss(d, Split::Train);
+  EXPECT_TRUE(std::isfinite(train));
+  EXPECT_GT(train, 0.0);
+  EXPECT_LT(train, std::log(double(d.vocab.size())));
+}

@@ -142,6 +142,7 @@ std::vector<RunResult> ExperimentRunner::results() const {
       r.steps_per_s = s->steps_per_s > 0 ? s->steps_per_s : (r.seconds > 0 ? double(s->step) / r.seconds : 0);
       r.train = s->smooth_loss;
       r.val = s->val_loss;
+      r.accuracy = s->val_top1;
       r.curve.assign(s->val.begin(), s->val.end());
     }
     r.done = e.state == State::Done && r.val > 0;

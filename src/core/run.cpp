@@ -91,7 +91,11 @@ void Run::diverged(double loss) {
   message_ = diverged_message(double(trainer_->step_count()), loss, trainer_->lr(), double(good_.step));
 }
 
-void Run::record_val() { val_loss_ = float(trainer_->record_val(1)); }
+void Run::record_val() {
+  double top1 = 0;
+  val_loss_ = float(trainer_->record_val(1, &top1));
+  val_top1_ = float(top1);
+}
 
 void Run::observe(float loss) {
   last_loss_ = loss;
@@ -132,7 +136,7 @@ void Run::restarted() {
   pending_steps_ = 0;
   diverged_ = rising_ = false;
   have_smooth_ = false;
-  last_loss_ = smooth_loss_ = val_loss_ = 0;
+  last_loss_ = smooth_loss_ = val_loss_ = val_top1_ = 0;
   first_loss_ = 0;
   inspection_.reset();
   ++restarts_;
@@ -385,6 +389,7 @@ std::shared_ptr<Snapshot> Run::snapshot(bool with_model) {
   s->last_loss = last_loss_;
   s->smooth_loss = smooth_loss_;
   s->val_loss = val_loss_;
+  s->val_top1 = val_top1_;
   const Batch b = t.last_batch_ids();
   if (b.out == 1 && b.B > 0) {
     s->batch_X.assign(b.X, b.X + std::size_t(b.B) * std::size_t(b.in));

@@ -100,7 +100,7 @@ class Run {
   std::shared_ptr<const StepInspection> inspection_;
   std::int64_t stop_at_ = -1;
   int preset_ = -1;
-  float last_loss_ = 0, smooth_loss_ = 0, val_loss_ = 0;
+  float last_loss_ = 0, smooth_loss_ = 0, val_loss_ = 0, val_top1_ = 0;
   double first_loss_ = 0;
   bool have_smooth_ = false;
   float best_smooth_ = 0;  // lowest smoothed loss since the run or the rate last changed

@@ -49,6 +49,7 @@ struct Snapshot {
   float last_loss = 0;                   // loss of the last batch
   float smooth_loss = 0;                 // exponential moving average of the batch loss
   float val_loss = 0;                    // latest validation loss (0 before the first)
+  float val_top1 = 0;                    // and the share of its targets ranked first
 
   std::vector<std::int32_t> batch_X;     // (B, block) contexts of the last batch
   std::vector<std::int32_t> batch_Y;     // (B) their targets

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 #include "error.h"
 #include "onehot.h"
@@ -97,24 +98,30 @@ Dataset toy_lesson_dataset(std::uint64_t seed) {
 }
 
 double bigram_loss(const Dataset& d, Split split) {
-  const std::size_t V = std::size_t(d.vocab.size());
-  std::vector<double> N(V * V, 1.0);  // (V, V) counts, row = previous token; +1 smoothing
+  // Counts are kept sparse: a word-level vocabulary's (V, V) table would not
+  // fit in memory (17,000 words: 289 million cells). Each cell is its count
+  // plus one, so a row sums to V plus the row's count.
+  const std::uint64_t V = std::uint64_t(d.vocab.size());
   auto pairs = [&](Split s, auto&& f) {
     const auto [b, e] = d.range(s);
     for (std::size_t i = b; i < e; ++i) {
-      int prev = 0;  // the boundary starts every item and ends it
-      for (int t : d.items[i]) f(prev, t), prev = t;
+      std::uint64_t prev = 0;  // the boundary starts every item and ends it
+      for (int t : d.items[i]) f(prev, std::uint64_t(t)), prev = std::uint64_t(t);
       f(prev, 0);
     }
   };
-  pairs(Split::Train, [&](int a, int b) { N[std::size_t(a) * V + std::size_t(b)] += 1; });
-  std::vector<double> row_sum(V, 0.0);
-  for (std::size_t a = 0; a < V; ++a)
-    for (std::size_t b = 0; b < V; ++b) row_sum[a] += N[a * V + b];
+  std::vector<std::uint64_t> seen;  // a * V + b of every training pair, sorted
+  std::vector<double> row_sum(V, double(V));
+  pairs(Split::Train, [&](std::uint64_t a, std::uint64_t b) {
+    seen.push_back(a * V + b);
+    row_sum[a] += 1;
+  });
+  std::sort(seen.begin(), seen.end());
   double nll = 0;
   std::size_t n = 0;
-  pairs(split, [&](int a, int b) {
-    nll -= std::log(N[std::size_t(a) * V + std::size_t(b)] / row_sum[std::size_t(a)]);
+  pairs(split, [&](std::uint64_t a, std::uint64_t b) {
+    const auto [lo, hi] = std::equal_range(seen.begin(), seen.end(), a * V + b);
+    nll -= std::log((1.0 + double(hi - lo)) / row_sum[a]);
     ++n;
   });
   return n ? nll / double(n) : 0.0;

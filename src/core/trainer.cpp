@@ -19,6 +19,22 @@ std::size_t token_count(const Dataset& d) {
   for (const auto& it : d.items) n += it.size() + 1;
   return n;
 }
+
+// Targets in the batch the model ranks first: no token more probable. Most
+// rows find a more probable token within a few columns.
+std::size_t count_ranked_first(const Mat<float>& P, const Batch& batch) {
+  const Eigen::Index per = P.rows() / std::max(1, batch.B);  // positions computed per row
+  std::size_t n = 0;
+  for (Eigen::Index r = 0; r < P.rows(); ++r) {
+    const std::int32_t y = batch.Y[(r / per) * batch.out + r % per];
+    if (y < 0) continue;
+    const float py = P(r, y);
+    Eigen::Index v = 0;
+    while (v < P.cols() && !(P(r, v) > py)) ++v;
+    n += v == P.cols();
+  }
+  return n;
+}
 }  // namespace
 
 Trainer::Trainer(std::shared_ptr<const Dataset> data, const TrainConfig& cfg) : data_(std::move(data)), cfg_(cfg) {
@@ -139,8 +155,8 @@ double Trainer::epoch() const {
 
 double Trainer::evaluate(Split split, int threads) const { return mean_loss(model_, examples(split), threads); }
 
-double Trainer::record_val(int threads) {
-  const double v = evaluate(Split::Val, threads);
+double Trainer::record_val(int threads, double* top1) {
+  const double v = mean_loss(model_, examples(Split::Val), threads, top1);
   history_.val.push_back({step_, float(v)});
   return v;
 }
@@ -212,9 +228,10 @@ void forward_chunks(const Model<float>& m, const Examples& ex, int threads, cons
     if (e) std::rethrow_exception(e);
 }
 
-double mean_loss(const Model<float>& m, const Examples& ex, int threads) {
+double mean_loss(const Model<float>& m, const Examples& ex, int threads, double* top1) {
   const int T = std::max(1, threads);
   std::vector<double> sums(static_cast<std::size_t>(T), 0.0), counts(static_cast<std::size_t>(T), 0.0);
+  std::vector<double> firsts(static_cast<std::size_t>(T), 0.0);
   forward_chunks(m, ex, T, [&](int t, Net& net, const Model<float>& model, const Batch& batch, std::size_t) {
     // The loss is a mean over the targets that are not padding.
     const auto targets = double(std::count_if(batch.Y, batch.Y + std::size_t(batch.B) * std::size_t(batch.out),
@@ -222,9 +239,11 @@ double mean_loss(const Model<float>& m, const Examples& ex, int threads) {
     if (targets == 0) return;
     sums[std::size_t(t)] += double(net.forward(model, batch)) * targets;
     counts[std::size_t(t)] += targets;
+    if (top1) firsts[std::size_t(t)] += double(count_ranked_first(net.probs(), batch));
   });
-  double total = 0, count = 0;
-  for (std::size_t t = 0; t < sums.size(); ++t) total += sums[t], count += counts[t];
+  double total = 0, count = 0, first = 0;
+  for (std::size_t t = 0; t < sums.size(); ++t) total += sums[t], count += counts[t], first += firsts[t];
+  if (top1) *top1 = count > 0 ? first / count : 0.0;
   return count > 0 ? total / count : 0.0;
 }
 

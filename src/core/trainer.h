@@ -43,7 +43,7 @@ class Trainer {
   // Mean loss over a whole split, computed in chunks on `threads` threads.
   double evaluate(Split split, int threads = 1) const;
   // Records the validation loss in history().val at the current step.
-  double record_val(int threads = 1);
+  double record_val(int threads = 1, double* top1 = nullptr);
 
   std::int64_t step_count() const { return step_; }
   double epoch() const;  // training examples seen / training examples
@@ -108,7 +108,9 @@ std::vector<int> sample_item(const Model<float>& m, Rng& rng, double temperature
 
 // The mean loss of a model over the targets of examples (padding excluded),
 // chunked over `threads` threads.
-double mean_loss(const Model<float>& m, const Examples& ex, int threads = 1);
+// With `top1`, also the share of targets the model ranks first (ties count
+// against it), from the same forward passes.
+double mean_loss(const Model<float>& m, const Examples& ex, int threads = 1, double* top1 = nullptr);
 
 // Walks ex in chunks of rows on up to `threads` threads (chunk c on thread
 // c mod threads, in order), each thread with a Net of its own: on_chunk(t,

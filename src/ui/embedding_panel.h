@@ -63,7 +63,7 @@ struct EmbeddingPanelState {
   // Vocabularies from layer_from tokens up are drawn through a cached layer,
   // refreshed progressively (see gfx::PointLayer); the boundary, selected and
   // hovered tokens are drawn on top of it directly.
-  int layer_from = 20000;
+  int layer_from = 4000;
   gfx::PointLayer layer;
   std::uint64_t layer_projection = ~0ull;  // `projections` when the layer last got positions
   std::vector<gfx::PointInstance> layer_instances;

@@ -97,7 +97,8 @@ void sort_rows(ExperimentsPanelState& st, const std::vector<RunResult>& rows) {
       case 3: return r.train;
       case 4: return r.val > 0 ? r.val : HUGE_VAL;
       case 5: return r.val > 0 ? std::exp(r.val) : HUGE_VAL;
-      case 6: return r.steps_per_s;
+      case 6: return r.val > 0 ? r.accuracy : -1.0;
+      case 7: return r.steps_per_s;
       default: return r.seconds;
     }
   };
@@ -114,10 +115,12 @@ void draw_table(UiContext& ctx, ExperimentsPanelState& st, const ExperimentActio
   const ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV |
                                 ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_ScrollX;
   const float h = ImGui::GetFrameHeightWithSpacing() * float(rows.size() + 1) + ImGui::GetStyle().ScrollbarSize;
-  if (!ImGui::BeginTable("results", 10, flags, ImVec2(0, h))) return;
-  const char* heads[] = {"value", "params", "step", "train", "val", "val ppl", "steps/s", "wall s", "state", ""};
-  for (int c = 0; c < 10; ++c)
-    ImGui::TableSetupColumn(heads[c], c == 9 ? ImGuiTableColumnFlags_NoSort : ImGuiTableColumnFlags_None);
+  constexpr int kColumns = 11;
+  if (!ImGui::BeginTable("results", kColumns, flags, ImVec2(0, h))) return;
+  const char* heads[kColumns] = {"value",   "params", "step",   "train", "val", "val ppl",
+                                 "val top-1", "steps/s", "wall s", "state", ""};
+  for (int c = 0; c < kColumns; ++c)
+    ImGui::TableSetupColumn(heads[c], c == kColumns - 1 ? ImGuiTableColumnFlags_NoSort : ImGuiTableColumnFlags_None);
   ImGui::TableHeadersRow();
   sort_rows(st, rows);
   const auto& entries = st.runner.entries();
@@ -140,6 +143,9 @@ void draw_table(UiContext& ctx, ExperimentsPanelState& st, const ExperimentActio
     ImGui::TextUnformatted(loss_text(float(r.val)).c_str());
     ImGui::TableNextColumn();
     if (r.val > 0) ImGui::Text("%.2f", std::exp(r.val));
+    else ImGui::TextUnformatted("-");
+    ImGui::TableNextColumn();
+    if (r.val > 0) ImGui::Text("%.1f%%", 100 * r.accuracy);
     else ImGui::TextUnformatted("-");
     ImGui::TableNextColumn();
     ImGui::Text("%.0f", r.steps_per_s);
