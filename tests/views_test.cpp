@@ -340,6 +340,41 @@ TEST(EmbeddingPanelTest, PointsAreDrawnWhereTheProjectionSays) { check_points_la
 // The same picture through the cached layer a large vocabulary uses.
 TEST(EmbeddingPanelTest, PointsThroughTheLayerAreDrawnWhereTheProjectionSays) { check_points_land(1); }
 
+// The layer shows only the tiles its discs touch: every disc inside one of
+// them, empty space left out, a row's neighbouring tiles joined.
+TEST(PointLayerTiles, CoverEveryDiscAndNothingElse) {
+  const float rect[4] = {100, 50, 420, 370};  // 320 x 320 display pixels: 10 x 10 tiles of 32
+  ev::gfx::DataToPixels map;
+  map.scale[0] = 100, map.scale[1] = -100, map.offset[0] = 260, map.offset[1] = 210;  // data 0 at the centre
+  EXPECT_TRUE(ev::gfx::covered_tiles(nullptr, 0, map, rect).empty());
+  const float nan = std::nanf("");
+  const std::vector<ev::gfx::PointInstance> pts = {
+      {0.05f, 0.05f, 0, 3}, {-1.4f, 1.4f, 0, 3}, {1.0f, -0.5f, 0, 3}, {nan, 0, 0, 3}, {9, 9, 0, 3}};
+  const std::vector<float> q = ev::gfx::covered_tiles(pts.data(), pts.size(), map, rect);
+  ASSERT_EQ(q.size() % 12, 0u);
+  double area = 0;
+  for (std::size_t k = 0; k < q.size(); k += 12) area += double(q[k + 2] - q[k]) * double(q[k + 5] - q[k + 1]);
+  EXPECT_GT(area, 0.0);
+  EXPECT_LT(area, 0.1);  // three discs: a few tiles of a hundred
+  for (std::size_t i = 0; i < 3; ++i) {
+    // The disc's box, in [0, 1]^2 of the rectangle, lies within one quad.
+    const float u = (pts[i].x * map.scale[0] + map.offset[0] - rect[0]) / 320;
+    const float v = (pts[i].y * map.scale[1] + map.offset[1] - rect[1]) / 320;
+    const float r = 3.0f / 320;
+    bool inside = false;
+    for (std::size_t k = 0; k < q.size(); k += 12)
+      inside |= q[k] <= u - r && u + r <= q[k + 2] && q[k + 1] <= v - r && v + r <= q[k + 5];
+    EXPECT_TRUE(inside) << i;
+  }
+  // A row of discs across the whole width is one quad.
+  std::vector<ev::gfx::PointInstance> row;
+  for (int i = 0; i < 40; ++i) row.push_back({-1.6f + 0.08f * float(i), 0.4f, 0, 2});
+  const std::vector<float> r = ev::gfx::covered_tiles(row.data(), row.size(), map, rect);
+  ASSERT_EQ(r.size(), 12u);
+  EXPECT_EQ(r[0], 0.0f);
+  EXPECT_EQ(r[2], 1.0f);
+}
+
 TEST(EmbeddingPanelTest, HoverClickWheelAndTrails) {
   std::string why;
   auto gl = open_headless(800, 600, &why);
@@ -644,14 +679,17 @@ TEST(ViewsScreenshot, WordLevelVocabulary) {
   std::snprintf(oh.text, sizeof oh.text, "%s %s %s", words[5].c_str(), words[9000].c_str(), words[16999].c_str());
   ev::ui::UiContext ctx;
   ImGui::GetIO().MousePos = ImVec2(-100, -100);
-  for (int frame = 0; frame < 2; ++frame) {
+  // Thousands of points go through the cached layer, a slice a frame: frames until its picture is complete.
+  for (int frame = 0; frame < 2 || (frame < 40 && !emb.layer.has_image()); ++frame) {
     gui.begin();
     draw_in_window("Embedding", ImVec2(0, 0), ImVec2(900, 1000), [&] { ev::ui::draw_embedding_panel(*s, ctx, emb); });
     draw_in_window("One-hot vs lookup", ImVec2(900, 0), ImVec2(700, 1000), [&] { ev::ui::draw_onehot_panel(*s, ctx, oh); });
     gui.end();
   }
   const int V = s->spec.vocab;
-  EXPECT_EQ(emb.instances.size(), std::size_t(V));
+  ASSERT_GE(V, emb.layer_from);
+  EXPECT_TRUE(emb.layer.has_image());
+  EXPECT_EQ(emb.layer_instances.size(), std::size_t(V));
   EXPECT_GT(emb.labels_drawn, 10);
   EXPECT_LT(emb.labels_drawn, V / 10) << "overlapping labels were not hidden";
   EXPECT_EQ(oh.max_diff, 0.0f);

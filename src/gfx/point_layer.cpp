@@ -26,8 +26,40 @@ int pixels(float lo, float hi, float scale) { return std::max(1, int(std::lround
 
 }  // namespace
 
+std::vector<float> covered_tiles(const PointInstance* points, std::size_t n, const DataToPixels& map,
+                                 const float rect[4], float tile) {
+  std::vector<float> out;
+  const float w = rect[2] - rect[0], h = rect[3] - rect[1];
+  if (!(w > 0 && h > 0 && tile > 0)) return out;
+  const int cols = std::max(1, int(std::ceil(w / tile))), rows = std::max(1, int(std::ceil(h / tile)));
+  std::vector<unsigned char> hit(std::size_t(cols) * std::size_t(rows), 0);
+  auto cell = [&](float v, int count) { return std::clamp(int(std::floor(v / tile)), 0, count - 1); };
+  for (std::size_t i = 0; i < n; ++i) {
+    const PointInstance& p = points[i];
+    const float x = p.x * map.scale[0] + map.offset[0] - rect[0], y = p.y * map.scale[1] + map.offset[1] - rect[1];
+    const float r = p.radius + 2;  // the disc's anti-aliased edge too
+    if (!(x + r >= 0 && x - r <= w && y + r >= 0 && y - r <= h)) continue;  // outside (or NaN)
+    for (int ty = cell(y - r, rows); ty <= cell(y + r, rows); ++ty)
+      for (int tx = cell(x - r, cols); tx <= cell(x + r, cols); ++tx) hit[std::size_t(ty) * std::size_t(cols) + std::size_t(tx)] = 1;
+  }
+  for (int ty = 0; ty < rows; ++ty)
+    for (int tx = 0; tx < cols;) {
+      if (!hit[std::size_t(ty) * std::size_t(cols) + std::size_t(tx)]) {
+        ++tx;
+        continue;
+      }
+      int end = tx;
+      while (end < cols && hit[std::size_t(ty) * std::size_t(cols) + std::size_t(end)]) ++end;
+      const float u0 = tx * tile / w, u1 = std::min(1.0f, end * tile / w);
+      const float v0 = ty * tile / h, v1 = std::min(1.0f, (ty + 1) * tile / h);
+      out.insert(out.end(), {u0, v0, u1, v0, u0, v1, u1, v0, u1, v1, u0, v1});
+      tx = end;
+    }
+  return out;
+}
+
 void PointLayer::init() {
-  if (quad_.ready()) return;
+  if (ready()) return;
   points_.init();
   // A GPU draws 100,000 sprites in well under a millisecond: the whole set at
   // once. Mesa's software rasterisers pay about a microsecond each: a slice.
@@ -40,7 +72,14 @@ void PointLayer::init() {
   u_rect_ = program_.uniform("u_rect");
   u_display_.locate(program_);
   u_image_ = program_.uniform("u_image");
-  quad_.init();
+  tile_vao_ = GlObject::create(GlKind::VertexArray);
+  tile_vbo_ = GlObject::create(GlKind::Buffer);
+  glBindVertexArray(tile_vao_.id());
+  glBindBuffer(GL_ARRAY_BUFFER, tile_vbo_.id());
+  glEnableVertexAttribArray(0);
+  glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, 0, nullptr);
+  glBindVertexArray(0);
+  glBindBuffer(GL_ARRAY_BUFFER, 0);
 }
 
 void PointLayer::set(const PointInstance* points, std::size_t n, bool changed, const DataToPixels& map,
@@ -67,6 +106,7 @@ void PointLayer::start_pass(const ScreenSpace& s) {
   std::copy(rect_, rect_ + 4, back.rect);
   back.fb_scale[0] = s.fb_scale[0];
   back.fb_scale[1] = s.fb_scale[1];
+  back.tiles = covered_tiles(pending_.data(), pending_.size(), map_, rect_);
   back.valid = false;
   back.target.bind(pixels(rect_[0], rect_[2], s.fb_scale[0]), pixels(rect_[1], rect_[3], s.fb_scale[1]));
   glDisable(GL_SCISSOR_TEST);
@@ -77,7 +117,7 @@ void PointLayer::start_pass(const ScreenSpace& s) {
 }
 
 void PointLayer::draw(const ScreenSpace& s) {
-  if (!quad_.ready()) return;
+  if (!ready()) return;
   GLint prev_fb = 0;
   glGetIntegerv(GL_DRAW_FRAMEBUFFER_BINDING, &prev_fb);
   // A pass under way always completes (auto-fit moves the map every frame
@@ -132,7 +172,16 @@ void PointLayer::draw(const ScreenSpace& s) {
   glUniform1i(u_image_, 0);
   glActiveTexture(GL_TEXTURE0);
   glBindTexture(GL_TEXTURE_2D, img.target.texture());
-  quad_.draw();
+  // Only the tiles the discs touch: the rest of the image is transparent.
+  if (tiles_of_pass_ != passes_) {
+    tiles_of_pass_ = passes_;
+    glBindBuffer(GL_ARRAY_BUFFER, tile_vbo_.id());
+    glBufferData(GL_ARRAY_BUFFER, GLsizeiptr(img.tiles.size() * sizeof(float)), img.tiles.data(), GL_DYNAMIC_DRAW);
+    glBindBuffer(GL_ARRAY_BUFFER, 0);
+  }
+  glBindVertexArray(tile_vao_.id());
+  glDrawArrays(GL_TRIANGLES, 0, GLsizei(img.tiles.size() / 2));
+  glBindVertexArray(0);
   glBindTexture(GL_TEXTURE_2D, 0);
   glUseProgram(0);
 }

@@ -21,11 +21,19 @@
 
 namespace ev::gfx {
 
+// The parts of a plot rectangle (display pixels x0, y0, x1, y1) that discs
+// touch, as rectangles of whole `tile`-pixel tiles (runs along a row joined),
+// each two triangles of corners in [0, 1]^2 of the rectangle (y down): six
+// (x, y) pairs a rectangle. Showing only these skips the empty parts of the
+// cached image, which a software renderer would otherwise sample pixel by pixel.
+std::vector<float> covered_tiles(const PointInstance* points, std::size_t n, const DataToPixels& map,
+                                 const float rect[4], float tile = 32);
+
 class PointLayer {
  public:
   // Creates the programs and buffers (needs a current GL 3.3 context). Throws ev::Error.
   void init();
-  bool ready() const { return quad_.ready(); }
+  bool ready() const { return bool(tile_vao_); }
 
   // Points drawn per frame while a pass is under way: by default
   // kSoftwareSlice on a software renderer, kGpuSlice (a whole word-level set)
@@ -59,6 +67,7 @@ class PointLayer {
     DataToPixels map;
     float rect[4] = {0, 0, 0, 0};  // display pixels covered
     float fb_scale[2] = {1, 1};
+    std::vector<float> tiles;  // covered_tiles() of its points
     bool valid = false;
   };
   void start_pass(const ScreenSpace& s);
@@ -73,7 +82,8 @@ class PointLayer {
   std::size_t slice_ = 0, drawn_ = 0, passes_ = 0;  // slice_ 0: chosen by init()
 
   Program program_;
-  UnitQuad quad_;
+  GlObject tile_vao_, tile_vbo_;  // the shown image's tiles
+  std::size_t tiles_of_pass_ = ~std::size_t(0);  // the pass whose tiles tile_vbo_ holds
   DisplayUniforms u_display_;
   int u_rect_ = -1, u_image_ = -1;
 };

@@ -36,7 +36,7 @@ void draw_representations_panel(const Snapshot& s, UiContext& ctx, Representatio
   tooltip("The token to show three ways. Clicking a point in the embedding view picks it too.");
 
   const auto C = s.C();  // (V, d)
-  char buf[160];
+  char buf[512];
   std::snprintf(buf, sizeof buf, "index: %d", tok);
   wrapped_text(ctx, buf);
   std::snprintf(buf, sizeof buf, "One integer. Is '%s' closer to id %d than to id %d? The numbers cannot say.",
