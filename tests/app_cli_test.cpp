@@ -132,9 +132,29 @@ TEST_F(AppCli, ModelFlagTrainsTheTransformer) {
   EXPECT_GE(j["train_steps"].get<std::int64_t>(), 20);
 }
 
+// --sweep starts an experiment with the window: its runs train side by side
+// to --sweep-steps and the stats file holds the results table.
+TEST_F(AppCli, SweepFlagRunsAnExperiment) {
+  const std::string stats = tmp_.file("stats.json");
+  const Outcome r = run("--headless --sweep hidden=4,8,16 --sweep-steps 200 --jobs 2 --size 640x400 --data " +
+                        quote(small_data()) + " --stats " + quote(stats));
+  if (no_gl(r)) GTEST_SKIP() << "no headless OpenGL here: " << r.err;
+  json j;
+  ASSERT_TRUE(ran_with_stats(r, stats, &j));
+  ASSERT_TRUE(j.contains("experiment")) << j.dump();
+  ASSERT_EQ(j["experiment"].size(), 3u);
+  EXPECT_EQ(j["experiment"][0]["value"], "4");
+  EXPECT_EQ(j["experiment"][2]["value"], "16");
+  for (const auto& run : j["experiment"]) {
+    EXPECT_EQ(run["state"], "done") << run.dump();
+    EXPECT_EQ(run["steps"].get<std::int64_t>(), 200) << run.dump();
+    EXPECT_GT(run["val_loss"].get<double>(), 0.0) << run.dump();
+  }
+}
+
 TEST_F(AppCli, BadOptionsAreRefusedWithOneLine) {
   for (const char* args : {"--size 10x10", "--size wide", "--emb 0", "--emb 1025", "--fps -1", "--lr 0", "--frames -5",
-                           "--no-such-flag", "--model nope"}) {
+                           "--no-such-flag", "--model nope", "--sweep hidden=x", "--sweep nope=1", "--jobs 0"}) {
     const Outcome r = run(std::string("--headless ") + args);
     ASSERT_TRUE(r.exited) << args << ": killed by a signal; " << r.err;
     EXPECT_EQ(r.status, 2) << args << ": " << r.err;

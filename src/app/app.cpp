@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 
 #include "core/atomic_file.h"  // same_file
 #include "core/error.h"
@@ -113,6 +114,17 @@ App::App(const AppOptions& o) : recent_(config_dir().empty() ? "" : config_dir()
   show_welcome_ = !welcome_seen_file_.empty() && !std::filesystem::exists(welcome_seen_file_);
   snap_ = trainer().snapshot();
   snaps_ = {snap_};
+  if (!o.sweep.empty()) {
+    // The Experiments window, filled in as if typed, starts with the first frame.
+    const Sweep sw = parse_sweep(o.sweep);  // throws ev::Error naming the problem
+    const auto& names = sweep_params();
+    experiments_.param = int(std::find(names.begin(), names.end(), sw.param) - names.begin());
+    experiments_.values.clear();
+    for (const std::string& v : sw.values) experiments_.values += (experiments_.values.empty() ? "" : ",") + v;
+    experiments_.steps = int(std::min<std::int64_t>(o.sweep_steps, std::numeric_limits<int>::max()));
+    experiments_.jobs = o.jobs;
+    show_experiments_ = start_sweep_ = true;
+  }
 }
 
 App::~App() {
@@ -161,11 +173,16 @@ void App::experiments_window() {
   };
   act.base = snap_->config;
   act.data = snap_->data;
+  if (start_sweep_) {
+    start_sweep_ = false;
+    ui::start_experiment(experiments_, act);
+  }
   experiments_.runner.update(snaps_, act.host);  // the queue moves on with the window closed too
   if (show_experiments_) {
     const ImVec2 d = ImGui::GetIO().DisplaySize;
     ImGui::SetNextWindowPos(ImVec2(d.x * 0.2f, d.y * 0.15f), ImGuiCond_FirstUseEver);
     ImGui::SetNextWindowSize(ImVec2(d.x * 0.6f, d.y * 0.6f), ImGuiCond_FirstUseEver);
+    ImGui::SetNextWindowBgAlpha(1.0f);  // floats over the panels: nothing behind shows through
     if (ImGui::Begin("Experiments", &show_experiments_)) ui::draw_experiments_panel(ctx_, experiments_, act);
     ImGui::End();
   }
@@ -176,6 +193,7 @@ void App::experiments_window() {
     const ImVec2 d = ImGui::GetIO().DisplaySize;
     ImGui::SetNextWindowPos(ImVec2(d.x * 0.3f, d.y * 0.25f), ImGuiCond_FirstUseEver);
     ImGui::SetNextWindowSize(ImVec2(d.x * 0.4f, d.y * 0.45f), ImGuiCond_FirstUseEver);
+    ImGui::SetNextWindowBgAlpha(1.0f);
     if (ImGui::Begin("Find learning rate", &experiments_.show_lr)) ui::draw_lr_finder(ctx_, experiments_, act);
     ImGui::End();
   }
@@ -497,6 +515,7 @@ void App::welcome_window() {
   ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x * 0.5f, io.DisplaySize.y * 0.45f), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
   ImGui::SetNextWindowSize(ImVec2(w, 0), ImGuiCond_Always);  // height: fitted to the text
   ImGui::SetNextWindowFocus();
+  ImGui::SetNextWindowBgAlpha(1.0f);
   if (ImGui::Begin("Welcome to embedviz", nullptr, ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoResize |
                                                        ImGuiWindowFlags_NoSavedSettings)) {
     ui::wrapped_text(ctx_,

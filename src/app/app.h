@@ -34,6 +34,9 @@ struct AppOptions {
   bool headless = false;       // no window: EGL surfaceless + an offscreen framebuffer
   double fps = -1;             // frame rate limit; 0: none; < 0: the display's refresh rate (windowed runs)
   TrainConfig config;          // initial hyperparameters
+  std::string sweep;           // an experiment to start at launch ("hidden=50,100,200"; "": none)
+  std::int64_t sweep_steps = 100000;  // its runs' length
+  int jobs = 0;                // its runs training at once (0: one per core)
   // A file whose existence means the welcome was dismissed for good; the
   // welcome shows at start while it is absent ("": never at start).
   std::string welcome_seen_file;
@@ -127,6 +130,7 @@ class App {
   ui::ToolStates tools_;              // the Tools window's tabs (ui/tool_tabs.h)
   ui::ExperimentsPanelState experiments_;  // the Experiments window and the learning-rate finder
   bool show_experiments_ = false;
+  bool start_sweep_ = false;   // start the experiment the options name with the next frame
   const void* seen_inspection_ = nullptr;  // the step record the tools window last switched to
 
   // File > ... : one file browser for every file action.

@@ -23,6 +23,7 @@
 #include "cli/validators.h"
 #include "core/atomic_file.h"  // write_file_atomic, same_file
 #include "core/error.h"
+#include "core/experiment.h"
 #include "core/files.h"
 #include "core/models/mlp.h"  // init_names
 #include "gfx/render_target.h"
@@ -41,6 +42,7 @@ struct Stats {
   std::vector<double> ui_ms, render_ms, present_ms;
   std::int64_t first_step = 0, last_step = 0;
   std::string model, optimizer;  // the family trained and its optimizer
+  nlohmann::json experiment = nlohmann::json::array();  // the experiment's runs at the end (--sweep)
   double seconds = 0;
   double fps_limit = 0;
 
@@ -64,6 +66,7 @@ struct Stats {
                         {"optimizer", optimizer},
                         {"train_steps", last_step},
                         {"train_steps_per_s", seconds > 0 ? double(last_step - first_step) / seconds : 0.0}};
+    if (!experiment.empty()) j["experiment"] = experiment;
     if (!ui_ms.empty()) {
       j["ui_ms_p50"] = pct(ui_ms, 0.50);
       j["ui_ms_p95"] = pct(ui_ms, 0.95);
@@ -73,6 +76,17 @@ struct Stats {
       j["present_ms_p95"] = pct(present_ms, 0.95);
     }
     ev::write_file_atomic(path, j.dump(2) + "\n");
+  }
+  // The experiment's results table as it stands.
+  void note_experiment(ev::app::App& app) {
+    const auto& runner = app.experiments().runner;
+    const auto rows = runner.results();
+    for (std::size_t i = 0; i < rows.size(); ++i)
+      experiment.push_back({{"value", rows[i].value},
+                            {"state", ev::state_name(runner.entries()[i].state)},
+                            {"steps", rows[i].steps},
+                            {"val_loss", rows[i].val},
+                            {"val_top1", rows[i].accuracy}});
   }
 };
 
@@ -104,7 +118,10 @@ void on_drop(GLFWwindow*, int count, const char** paths) {
 
 // True once training has reached --steps.
 bool reached(ev::app::App& app, const AppOptions& o) {
-  return o.steps >= 0 && app.trainer().snapshot()->step >= o.steps;
+  if (o.steps >= 0 && app.trainer().snapshot()->step >= o.steps) return true;
+  // Headless, an experiment asked for by --sweep ends the run when it ends (or fails to start).
+  const auto& ex = app.experiments();
+  return o.headless && !o.sweep.empty() && (!ex.error.empty() || (!ex.runner.entries().empty() && !ex.runner.active()));
 }
 
 // Checks that need more than one option, and --size's exact form.
@@ -134,7 +151,7 @@ int run_headless(const AppOptions& o) {
   ev::app::HeadlessUi ui(o);
   Stats st;
   // Without --frames: 60 frames, or until --steps is reached.
-  const int frames = o.frames >= 0 ? o.frames : o.steps >= 0 ? 1 << 30 : 60;
+  const int frames = o.frames >= 0 ? o.frames : o.steps >= 0 || !o.sweep.empty() ? 1 << 30 : 60;
   using clock = std::chrono::steady_clock;
   const auto t0 = clock::now();
   st.first_step = ui.app().trainer().snapshot()->step;
@@ -151,6 +168,7 @@ int run_headless(const AppOptions& o) {
   }
   st.seconds = std::chrono::duration<double>(clock::now() - t0).count();
   st.last_step = ui.app().trainer().snapshot()->step;
+  st.note_experiment(ui.app());
   if (!o.screenshot.empty()) ev::gfx::write_png(ui.pixels(), o.screenshot);
   if (!o.stats.empty()) st.write(o.stats, o.width, o.height);
   return 0;
@@ -271,6 +289,7 @@ int run_window(const AppOptions& o) {
     }
     st.seconds = std::chrono::duration<double>(clock::now() - t0).count();
     st.last_step = app.trainer().snapshot()->step;
+    st.note_experiment(app);
     g_app = nullptr;
   }  // the app (trainer thread, GL objects) goes before the context
   if (!o.stats.empty()) st.write(o.stats, o.width, o.height);
@@ -323,6 +342,20 @@ int main(int argc, char** argv) {
   cli.add_option("--batch", o.config.batch, "Initial minibatch size")->check(CLI::Range(1, ev::Limits::kMaxBatch));
   cli.add_option("--seed", o.config.seed, "Seed for the split, the initial parameters and the batches")
       ->transform(ev::cli::seed_value());
+  cli.add_option("--sweep", o.sweep, "Start an experiment at launch, e.g. hidden=50,100,200 (Run > Experiment...)")
+      ->check([](const std::string& v) {
+        try {
+          ev::parse_sweep(v);
+          return std::string();
+        } catch (const ev::Error& e) {
+          return std::string(e.what());
+        }
+      });
+  cli.add_option("--sweep-steps", o.sweep_steps,
+                 "Steps of each of the experiment's runs (default 100000); headless, the app quits when they are done")
+      ->check(CLI::Range(std::int64_t(1), std::int64_t(1) << 31));
+  cli.add_option("--jobs", o.jobs, "The experiment's runs training at once (default: one per core)")
+      ->check(CLI::Range(1, 64));
   try {
     cli.parse(argc, argv);
     check_options(o, size);

@@ -68,6 +68,7 @@ Run::Outcome Run::step() {
   const std::int64_t every = trainer_->config().val_every;
   if (every > 0 && step % every == 0) record_val();
   if (stop_at_ >= 0 && step >= stop_at_) {
+    if (every <= 0 || step % every != 0) record_val();  // a run that stops ends with its validation loss
     playing_ = false;
     pending_steps_ = 0;
     message_ = (preset_ >= 0 ? "The lesson's " : "The ") + std::to_string(stop_at_) + " steps are done.";

@@ -43,7 +43,7 @@ void draw_setup(UiContext& ctx, ExperimentsPanelState& st, const ExperimentActio
   if (ImGui::InputText("Values", buf, sizeof buf)) st.values = buf;
   ctx.record_item("Values");
   tooltip("Comma-separated values of the parameter, e.g. 50,100,200; everything else is the main run's.");
-  ImGui::SetNextItemWidth(7 * em);
+  ImGui::SetNextItemWidth(10 * em);  // room for nine digits beside the +/- buttons
   ImGui::InputInt("Steps", &st.steps, 500, 5000);
   st.steps = std::max(st.steps, 1);
   same_line_if_fits(14 * em);
@@ -59,15 +59,7 @@ void draw_setup(UiContext& ctx, ExperimentsPanelState& st, const ExperimentActio
   tooltip("Runs training at once; the others wait their turn.");
 
   const bool active = st.runner.active();
-  if (button(ctx, "Start runs")) {
-    try {
-      const Sweep sw = parse_sweep(sweep_params()[std::size_t(st.param)] + "=" + st.values);
-      st.runner.start(sw, act.base, StopRule{st.steps, st.budget_s}, st.jobs, act.host);
-      st.error.clear();
-    } catch (const Error& e) {
-      st.error = e.what();
-    }
-  }
+  if (button(ctx, "Start runs")) start_experiment(st, act);
   ImGui::SameLine();
   ImGui::BeginDisabled(!active);
   if (button(ctx, st.runner.paused() ? "Resume runs" : "Pause runs")) st.runner.pause(!st.runner.paused(), act.host);
@@ -217,6 +209,17 @@ void draw_small_multiples(const ExperimentsPanelState& st, const ExperimentActio
 }
 
 }  // namespace
+
+void start_experiment(ExperimentsPanelState& st, const ExperimentActions& act) {
+  if (st.jobs <= 0) st.jobs = default_jobs();
+  try {
+    const Sweep sw = parse_sweep(sweep_params()[std::size_t(st.param)] + "=" + st.values);
+    st.runner.start(sw, act.base, StopRule{st.steps, st.budget_s}, st.jobs, act.host);
+    st.error.clear();
+  } catch (const Error& e) {
+    st.error = e.what();
+  }
+}
 
 void draw_experiments_panel(UiContext& ctx, ExperimentsPanelState& st,
                             const ExperimentActions& act) {

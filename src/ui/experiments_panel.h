@@ -48,6 +48,9 @@ struct ExperimentActions {
   std::shared_ptr<const Dataset> data;      // the main run's data
 };
 
+// Starts the experiment the panel's fields describe (st.error says why not).
+void start_experiment(ExperimentsPanelState& st, const ExperimentActions& act);
+
 // The panel, into the current ImGui window (the app calls runner.update each frame).
 void draw_experiments_panel(UiContext& ctx, ExperimentsPanelState& st,
                             const ExperimentActions& act);
