@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <sstream>
@@ -51,15 +52,29 @@ TEST(Export, ProjectorVectorsRoundTripExactly) {
   EXPECT_TRUE(std::signbit(back(0, 1)));
 }
 
+// A data set of just these tokens (sorted after the boundary, as Vocab does), counted 0, 1, 2, ...
+Dataset tokens_only(const std::vector<std::string>& tokens) {
+  Dataset d;
+  d.vocab = Vocab(tokens);
+  for (int i = 0; i < d.vocab.size(); ++i) d.counts.push_back(std::uint32_t(i));
+  return d;
+}
+
 TEST(Export, MetadataEscapesTokens) {
-  const std::vector<std::string> tokens = {".", "a", "tab\there", "new\nline", "back\\slash", "two words"};
-  const std::string meta = projector_metadata_tsv(tokens);
+  const Dataset d = tokens_only({".", "a", "tab\there", "new\nline", "back\\slash", "two words"});
+  const std::string meta = projector_metadata_tsv(d);
   const auto lines = split_lines(meta);
-  ASSERT_EQ(lines.size(), tokens.size()) << "a token split a line";
-  EXPECT_EQ(lines[0], ".");  // the boundary token
-  EXPECT_EQ(lines[2], "tab\\there");
-  EXPECT_EQ(lines[5], "two words");  // spaces are fine inside a TSV field
-  for (std::size_t i = 0; i < tokens.size(); ++i) EXPECT_EQ(unescape_token(lines[i]), tokens[i]);
+  ASSERT_EQ(lines.size(), std::size_t(d.vocab.size()) + 1) << "a token split a line";
+  EXPECT_EQ(lines[0], "token\tfrequency\tclass");  // the header row
+  EXPECT_EQ(lines[1], ".\t0\tboundary");
+  EXPECT_EQ(lines[2], "a\t1\tvowel");
+  for (int i = 0; i < d.vocab.size(); ++i) {
+    const std::string& row = lines[std::size_t(i) + 1];
+    EXPECT_EQ(std::count(row.begin(), row.end(), '\t'), 2) << row;  // a token's tab is escaped
+    EXPECT_EQ(unescape_token(row.substr(0, row.find('\t'))), d.vocab.token(i));
+  }
+  EXPECT_NE(meta.find("\ntwo words\t"), std::string::npos) << "spaces are fine inside a TSV field";
+  EXPECT_NE(meta.find("\ntab\\there\t"), std::string::npos);
 }
 
 TEST(Export, WritesBothProjectorFiles) {
@@ -67,11 +82,12 @@ TEST(Export, WritesBothProjectorFiles) {
   ASSERT_NE(mkdtemp(tmpl), nullptr);
   const std::string dir = tmpl;
   const Mat<float> C = awkward_table(4, 3);
-  const std::vector<std::string> tokens = {".", "a", "b", "c"};
+  const Dataset tokens = tokens_only({".", "a", "b", "c"});
   write_projector_tsv(dir, tokens, C);
   EXPECT_EQ(parse_vectors_tsv(read_file_bytes(dir + "/vectors.tsv", 1 << 20)), C);
-  EXPECT_EQ(read_file_bytes(dir + "/metadata.tsv", 1 << 20), ".\na\nb\nc\n");
-  EXPECT_THROW(write_projector_tsv(dir, {".", "a"}, C), Error);  // 2 tokens, 4 rows
+  EXPECT_EQ(read_file_bytes(dir + "/metadata.tsv", 1 << 20),
+            "token\tfrequency\tclass\n.\t0\tboundary\na\t1\tvowel\nb\t2\tconsonant\nc\t3\tconsonant\n");
+  EXPECT_THROW(write_projector_tsv(dir, tokens_only({".", "a"}), C), Error);  // 2 tokens, 4 rows
   // A folder that does not exist yet is created; one under a file cannot be.
   write_projector_tsv(dir + "/new/folder", tokens, C);
   EXPECT_EQ(parse_vectors_tsv(read_file_bytes(dir + "/new/folder/vectors.tsv", 1 << 20)), C);

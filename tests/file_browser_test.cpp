@@ -13,6 +13,7 @@
 #include <fstream>
 
 #include "app/headless_ui.h"
+#include "file_menu_fixture.h"
 #include "core/error.h"
 #include "core/export.h"
 #include "core/files.h"
@@ -93,7 +94,9 @@ TEST(Files, ExportsCreateTheFoldersTheyNeed) {
   Mat<float> C(2, 3);
   C << 1, 2, 3, 4, 5, 6;
   const std::vector<std::string> tokens = {".", "a"};
-  write_projector_tsv(tmp.file("a/b/projector"), tokens, C);
+  Dataset data;
+  data.vocab = Vocab(tokens);
+  write_projector_tsv(tmp.file("a/b/projector"), data, C);
   EXPECT_TRUE(fs::is_regular_file(tmp.file("a/b/projector/vectors.tsv")));
   EXPECT_TRUE(fs::is_regular_file(tmp.file("a/b/projector/metadata.tsv")));
   write_word2vec(tmp.file("c/d/vectors.txt"), tokens, C);
@@ -112,70 +115,8 @@ TEST(Files, ExportsCreateTheFoldersTheyNeed) {
 
 namespace {
 
-// The app, headless, with its home, config and data folders in a fresh temporary folder.
-class Browser : public ::testing::Test {
- protected:
-  void SetUp() override {
-    ASSERT_TRUE(tmp_.ok());
-    setenv("HOME", tmp_.file("home").c_str(), 1);
-    setenv("XDG_CONFIG_HOME", tmp_.file("config").c_str(), 1);
-    setenv("XDG_DATA_HOME", tmp_.file("share").c_str(), 1);
-    fs::create_directories(tmp_.file("home"));
-  }
-
-  bool open(int w = 1600, int h = 1000) {
-    app::AppOptions o;
-    o.width = w;
-    o.height = h;
-    o.config.emb = 2;
-    o.config.hidden = 16;
-    o.config.seed = 3;
-    try {
-      ui_ = std::make_unique<app::HeadlessUi>(o);
-    } catch (const Error&) {
-      return false;
-    }
-    ui_->frame();
-    ui_->frame();
-    return true;
-  }
-
-  // File > `item`, clicked like a user.
-  void menu(const std::string& item) {
-    ASSERT_TRUE(ui_->click("menu File"));
-    ASSERT_TRUE(ui_->click("menu " + item)) << item;
-    ui_->frame();
-  }
-
-  // Selects what the path field holds and types `text` over it, then Enter.
-  void type_path(const std::string& text) {
-    ImGuiIO& io = ImGui::GetIO();
-    io.KeyCtrl = true;
-    ui_->key('A');
-    io.KeyCtrl = false;
-    ui_->type(text);
-    ui_->key(ImGuiKey_Enter);
-    ui_->frame();
-  }
-
-  bool shown(const std::string& label) const { return ui_->app().context().item_rects.count(label) > 0; }
-
-  SnapshotPtr settle() {
-    ui_->app().trainer().want_model();  // the parameters too, for the tests that compare them
-    EXPECT_TRUE(ui_->app().trainer().wait_idle(20s));
-    ui_->frame();
-    return ui_->app().trainer().snapshot();
-  }
-
-  void picture(const std::string& name) {
-#ifdef EMBEDVIZ_SCREENSHOT_DIR
-    gfx::write_png(ui_->pixels(), std::string(EMBEDVIZ_SCREENSHOT_DIR) + "/" + name);
-#endif
-  }
-
-  ev::testing::TempDir tmp_;
-  std::unique_ptr<app::HeadlessUi> ui_;
-};
+// The app, headless, in a fresh temporary folder (file_menu_fixture.h).
+using Browser = ev::testing::FileMenuTest;
 
 }  // namespace
 

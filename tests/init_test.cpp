@@ -98,7 +98,7 @@ TEST(Init, Sessions) {
     }
     return b;
   };
-  const std::size_t field = 4 + std::string("scaled").size();
+  const std::size_t field = 4 + std::string("scaled").size() + 1;  // with the frozen-embeddings flag after it
   EXPECT_EQ(parse_session(with_tail(field, "")).config.init, "normal");
   EXPECT_EQ(parse_session(with_tail(field, std::string("\x06\0\0\0scaled", 10))).config.init, "scaled");
   try {

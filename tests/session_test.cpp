@@ -521,7 +521,7 @@ TEST(Session, VersionTwoFilesStillLoad) {
   at += 4 + now.config.family.size() + 3 * 4 + 1 + 2 * 4 + 4 + 8 + 8 + 8 + 8 + 8;  // up to the seed
   ASSERT_EQ(bytes.substr(at + 4, 3), "sgd");
   bytes.erase(at, 4 + 3 + 8);  // the optimizer's name and lr_linear_steps
-  bytes.resize(bytes.size() - (4 + now.config.init.size()));  // and the initialisation at the end
+  bytes.resize(bytes.size() - (4 + now.config.init.size()) - 1);  // and the initialisation and freeze flag at the end
   bytes[8] = 2;
   const std::uint64_t length = bytes.size() - 28;
   for (int i = 0; i < 8; ++i) bytes[12 + std::size_t(i)] = char((length >> (8 * i)) & 0xFF);

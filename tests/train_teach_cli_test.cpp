@@ -96,7 +96,7 @@ TEST_F(TrainTeachCli, ExportsTsvWord2VecAndCsv) {
   m.params = s.params;
   const Mat<float> C = m.p("C");
   EXPECT_EQ(parse_vectors_tsv(read_file_bytes(dir + "/projector/vectors.tsv", 1 << 20)), C);
-  EXPECT_EQ(read_file_bytes(dir + "/projector/metadata.tsv", 1 << 20), projector_metadata_tsv(s.vocab));
+  EXPECT_EQ(read_file_bytes(dir + "/projector/metadata.tsv", 1 << 20), projector_metadata_tsv(*load_session_data(s)));
   const std::string w2v = read_file_bytes(dir + "/vectors.txt", 1 << 20);
   EXPECT_EQ(w2v.substr(0, w2v.find('\n')), std::to_string(s.vocab.size()) + " 4");
   const std::string csv = read_file_bytes(dir + "/loss.csv", 1 << 20);

@@ -174,10 +174,10 @@ TEST(WordSession, RoundTrip) {
   t.step();
   EXPECT_EQ(r.model().params, t.model().params);
 
-  // A version 2 file from before word data (no vocabulary limit nor
-  // initialisation at its end) still loads.
+  // A version 2 file from before word data (no vocabulary limit,
+  // initialisation nor frozen-embeddings flag at its end) still loads.
   std::string bytes = encode_session(s);
-  bytes.resize(bytes.size() - 4 - (4 + s.config.init.size()));
+  bytes.resize(bytes.size() - 4 - (4 + s.config.init.size()) - 1);
   const std::uint64_t len = bytes.size() - 28, sum = fnv1a(bytes.data() + 28, len);
   for (int i = 0; i < 8; ++i) {
     bytes[std::size_t(12 + i)] = char((len >> (8 * i)) & 0xFF);

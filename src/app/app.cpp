@@ -254,6 +254,9 @@ const FileActionSpec& spec(int action) {
        {{"Sessions (*.evs)", {".evs"}}, all}, "session.evs"},
       {"Load session", "The session to continue from (the current run is kept if the file is bad).",
        ui::BrowseMode::Open, {{"Sessions (*.evs)", {".evs"}}, all}, ""},
+      {"Initialise embeddings from", "word2vec text, or a Projector export's vectors.tsv or metadata.tsv: the rows "
+       "of the tokens it knows are set now; a bad file changes nothing.",
+       ui::BrowseMode::Open, {{"Vectors (*.txt, *.vec, *.tsv)", {".txt", ".vec", ".tsv"}}, all}, ""},
       {"Export for the Embedding Projector", "A folder for vectors.tsv and metadata.tsv (created if missing).",
        ui::BrowseMode::Folder, {{"Folders", {}}}, "projector"},
       {"Export word2vec text", "The word2vec text file.", ui::BrowseMode::Save,
@@ -351,6 +354,7 @@ void App::menu_bar() {
     ImGui::Separator();
     item("Save session...", FileAction::SaveSession);
     item("Load session...", FileAction::LoadSession);
+    item("Initialise embeddings from...", FileAction::InitVectors);
     ImGui::Separator();
     item("Export embeddings for the Projector (TSV)...", FileAction::ExportTsv);
     item("Export embeddings as word2vec text...", FileAction::ExportWord2vec);
@@ -416,7 +420,8 @@ void App::run_file_action(const std::string& path) {
         ctx_.post(cmd::SaveSession{path});
         break;
       case FileAction::LoadSession: ctx_.post(cmd::LoadSession{path}); break;
-      case FileAction::ExportTsv: write_projector_tsv(path, s.data->vocab.tokens(), s.C()); break;
+      case FileAction::InitVectors: ctx_.post(cmd::InitVectors{path}); break;
+      case FileAction::ExportTsv: write_projector_tsv(path, *s.data, s.C()); break;
       case FileAction::ExportWord2vec: write_word2vec(path, s.data->vocab.tokens(), s.C()); break;
       case FileAction::ExportLossCsv: write_loss_csv(path, s.loss.to_vector(), s.val.to_vector()); break;
       case FileAction::ExportPng:

@@ -110,7 +110,9 @@ class App {
   void shortcuts();
   void menu_bar();
   void layout_windows();
-  enum class FileAction { None, TrainOn, SaveSession, LoadSession, ExportTsv, ExportWord2vec, ExportLossCsv, ExportPng };
+  enum class FileAction {
+    None, TrainOn, SaveSession, LoadSession, InitVectors, ExportTsv, ExportWord2vec, ExportLossCsv, ExportPng
+  };
   void ask(FileAction a);
   void file_dialog();
   void run_file_action(const std::string& path);

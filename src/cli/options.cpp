@@ -117,6 +117,14 @@ ParseResult parse_train_options(int argc, const char* const* argv) {
       ->check(finite_range(0.0, 1e9));
   app.add_flag("--find-lr", o.find_lr, "Find a learning rate: 1,000 steps with the rate rising from 0.001 to 1, "
                                        "loss against rate (with --sweep-out FILE: FILE.csv)");
+  app.add_option("--init-vectors", o.init_vectors, "Before training, set the rows of the token table (C; gpt: wte) "
+                                                    "of the tokens a file knows: word2vec text (as --export-word2vec "
+                                                    "writes) or the Projector's vectors.tsv + metadata.tsv (either "
+                                                    "file, or the folder --export-tsv wrote); says how many matched")
+      ->check(non_empty_path());
+  app.add_flag("--freeze-embeddings", cfg.freeze_embeddings, "Keep the token table fixed: training updates every other "
+                                                             "parameter (kept in sessions; with --resume, freezes "
+                                                             "a session that was not)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
@@ -148,7 +156,8 @@ ParseResult parse_train_options(int argc, const char* const* argv) {
   // An experiment or the finder trains several fresh models: a session to
   // resume, save or export is one run's.
   if (!o.sweep.empty() || o.find_lr)
-    for (const char* flag : {"--resume", "--save-session", "--export-tsv", "--export-word2vec", "--export-loss-csv"})
+    for (const char* flag :
+         {"--resume", "--save-session", "--export-tsv", "--export-word2vec", "--export-loss-csv", "--init-vectors"})
       if (app.count(flag) > 0) {
         r.exit_code = 2;
         r.message = std::string(flag) + " cannot be given with " + (o.find_lr ? "--find-lr" : "--sweep") +

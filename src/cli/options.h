@@ -33,6 +33,7 @@ struct Options {
   int jobs = 0;                     // runs of an experiment training at once; 0 = one per core
   double budget = 0;                // an experiment run's wall-time limit in seconds; 0 = none
   bool find_lr = false;             // run the learning-rate finder instead of training
+  std::string init_vectors;         // word2vec text or the Projector's TSV pair setting rows of C first; "" = none
   ev::TrainConfig config;           // the hyperparameters, lr_decay_step resolved
 };
 

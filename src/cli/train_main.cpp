@@ -120,6 +120,7 @@ int main(int argc, char** argv) {
     if (o.find_lr) return ev::cli::find_lr_main(o, data);
     ev::Run run(1, session ? ev::resume_session(*session, data) : ev::Trainer(data, o.config));
     session.reset();  // its parameters are in the trainer now
+    if (o.config.freeze_embeddings) run.mutable_trainer().set_freeze_embeddings(true);  // a resumed session too
     const ev::Trainer& trainer = run.trainer();
     const ev::TrainConfig& cfg = trainer.config();
     const int V = data->vocab.size();
@@ -135,6 +136,8 @@ int main(int argc, char** argv) {
     for (const char* name : {"/vectors.tsv", "/metadata.tsv"})
       if (!o.export_tsv.empty())
         check_output(o.export_tsv + name, "--export-tsv", data->source, o.resume, false);
+    // Read before any step: a bad file stops the run with nothing trained or written.
+    const std::string init_summary = o.init_vectors.empty() ? "" : run.init_vectors(o.init_vectors);
     if (!o.quiet && !o.resume.empty())
       std::fprintf(stderr, "resuming %s at step %lld\n", ev::shown(o.resume).c_str(), (long long)trainer.step_count());
     if (!o.quiet)
@@ -143,6 +146,7 @@ int main(int argc, char** argv) {
                    ev::describe(cfg).c_str(), trainer.model().params.size());
     if (const std::string note = ev::boundary_note(*data); !o.quiet && !note.empty())
       std::fprintf(stderr, "%s\n", note.c_str());
+    if (!o.quiet && !init_summary.empty()) std::fprintf(stderr, "init-vectors: %s\n", init_summary.c_str());
     const bool words = data->tokenizer == ev::Tokenizer::Word;
     if (!o.quiet && words)
       std::fprintf(stderr, "words: %d tokens (the boundary and <unk> included) of %zu distinct training words cover "
@@ -251,7 +255,7 @@ int main(int argc, char** argv) {
       std::error_code ec;
       std::filesystem::create_directories(o.export_tsv, ec);
       if (ec) throw ev::Error("cannot create directory " + o.export_tsv + ": " + ec.message());
-      ev::write_projector_tsv(o.export_tsv, data->vocab.tokens(), C);
+      ev::write_projector_tsv(o.export_tsv, *data, C);
     }
     if (!o.export_word2vec.empty()) ev::write_word2vec(o.export_word2vec, data->vocab.tokens(), C);
     if (!o.export_loss_csv.empty())
@@ -270,6 +274,8 @@ int main(int argc, char** argv) {
                           {"val_loss", val},
                           {"test_loss", test}};
       if (words) j.update(word_json);
+      if (!init_summary.empty()) j["init_vectors"] = init_summary;
+      j["freeze_embeddings"] = cfg.freeze_embeddings;
       // A path need not be UTF-8: bytes that are not become U+FFFD rather than an exception.
       std::printf("%s\n", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
     }

@@ -28,11 +28,16 @@ struct SaveSession { std::string path; };   // atomic save of the whole run (err
 struct LoadSession { std::string path; };   // replaces the run; a bad file leaves it untouched
 struct ApplyPreset { int index; };          // one of ev::presets(): sets the configuration, paused at step 0
 struct SetStop { std::int64_t step; };      // playing pauses at this step (-1: never), as a lesson's stop does
+// Sets the token table's rows from a file of vectors (init_vectors.h) at the
+// current step; the message says how many tokens matched, or why none was set.
+struct InitVectors { std::string path; };
+struct FreezeEmbeddings { bool on; };       // the token table stops (or starts again) training, live
 
 }  // namespace ev::cmd
 
 namespace ev {
 using Command = std::variant<cmd::Play, cmd::Step, cmd::Reset, cmd::SetLr, cmd::SetLrDecay, cmd::SetBatch,
                              cmd::SetModel, cmd::SetSeed, cmd::SetSpeed, cmd::LoadData, cmd::RestoreCheckpoint,
-                             cmd::SaveSession, cmd::LoadSession, cmd::ApplyPreset, cmd::SetStop>;
+                             cmd::SaveSession, cmd::LoadSession, cmd::ApplyPreset, cmd::SetStop, cmd::InitVectors,
+                             cmd::FreezeEmbeddings>;
 }  // namespace ev

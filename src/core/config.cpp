@@ -107,8 +107,8 @@ std::string describe(const TrainConfig& c) {
   else
     std::snprintf(rate, sizeof rate, "lr %g (x%g from step %lld)", c.lr, c.lr_decay, (long long)c.lr_decay_step);
   char buf[320];
-  std::snprintf(buf, sizeof buf, "%s, batch %d, %s %s, seed %llu", model, c.batch, c.optimizer.c_str(), rate,
-                (unsigned long long)c.seed);
+  std::snprintf(buf, sizeof buf, "%s, batch %d, %s %s, seed %llu%s", model, c.batch, c.optimizer.c_str(), rate,
+                (unsigned long long)c.seed, c.freeze_embeddings ? ", embeddings frozen" : "");
   return buf;
 }
 

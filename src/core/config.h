@@ -26,6 +26,7 @@ struct TrainConfig {
   std::string optimizer = "sgd";        // sgd or adam (optim.h)
   std::int64_t val_every = 10000;       // steps between validation losses while training (0: none)
   std::uint64_t seed = 42;              // seeds the initial parameters and the batches (the split has its own)
+  bool freeze_embeddings = false;       // the token table (C, wte) keeps its values: no update touches it
 
   // The model these hyperparameters describe on a vocabulary of `vocab` tokens.
   ModelSpec spec(int vocab) const;

@@ -1,6 +1,7 @@
 // export.cpp: text writers for the Projector, word2vec and CSV.
 #include "export.h"
 
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -89,21 +90,39 @@ std::string projector_vectors_tsv(const TableRef& C) {
   return out;
 }
 
-std::string projector_metadata_tsv(const std::vector<std::string>& tokens) {
-  std::string out;
-  for (const auto& t : tokens) {
-    out += escape_token(t, false);
+const char* char_class_name(std::string_view token, int id) {
+  if (id == Vocab::kBoundary) return "boundary";
+  if (token.size() != 1 || !std::isalpha(static_cast<unsigned char>(token[0]))) return "other";
+  const char c = char(std::tolower(static_cast<unsigned char>(token[0])));
+  return std::string_view("aeiou").find(c) != std::string_view::npos ? "vowel" : "consonant";
+}
+
+std::string projector_metadata_tsv(const Dataset& d) {
+  const std::vector<std::string>& tokens = d.vocab.tokens();
+  const bool words = d.tokenizer == Tokenizer::Word;
+  const bool classes = !words || d.classes.size() == tokens.size();
+  std::string out = words ? "word\tfrequency" : "token\tfrequency";
+  if (classes) out += words ? "\tpart of speech" : "\tclass";
+  out.push_back('\n');
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    out += escape_token(tokens[i], false);
+    out.push_back('\t');
+    out += std::to_string(i < d.counts.size() ? d.counts[i] : 0u);
+    if (classes) {
+      out.push_back('\t');
+      out += !words ? char_class_name(tokens[i], int(i)) : i == 0 ? "boundary" : word_class_name(d.classes[i]);
+    }
     out.push_back('\n');
   }
   return out;
 }
 
-void write_projector_tsv(const std::string& dir, const std::vector<std::string>& tokens, const TableRef& C) {
-  check_rows(tokens, C);
+void write_projector_tsv(const std::string& dir, const Dataset& d, const TableRef& C) {
+  check_rows(d.vocab.tokens(), C);
   make_dirs(dir);
   const std::string base = dir.empty() || dir.back() == '/' ? dir : dir + "/";
   write_file_atomic(base + "vectors.tsv", projector_vectors_tsv(C));
-  write_file_atomic(base + "metadata.tsv", projector_metadata_tsv(tokens));
+  write_file_atomic(base + "metadata.tsv", projector_metadata_tsv(d));
 }
 
 std::string word2vec_text(const std::vector<std::string>& tokens, const TableRef& C) {

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "dataset.h"
 #include "loss_history.h"
 #include "models/model.h"
 #include "teach.h"
@@ -27,10 +28,17 @@ std::string unescape_token(std::string_view field);
 // vectors.tsv: one row of C per line, values tab-separated, printed with
 // max_digits10 significant digits so they read back as the same floats.
 std::string projector_vectors_tsv(const TableRef& C);
-// metadata.tsv: one token per line, no header (the Projector's single-column form).
-std::string projector_metadata_tsv(const std::vector<std::string>& tokens);
+// metadata.tsv: a header row of column names (the Projector wants one when
+// there are several columns), then one row per token: the token, escaped; its
+// count in the training split; and its class. Word data: "word", "frequency",
+// "part of speech" (WordNet's, dataset.h; the column is left out without
+// them); characters: "token", "frequency", "class" (boundary, vowel,
+// consonant or other).
+std::string projector_metadata_tsv(const Dataset& d);
+// A character's class for the metadata: boundary, vowel, consonant or other.
+const char* char_class_name(std::string_view token, int id);
 // Writes dir/vectors.tsv and dir/metadata.tsv, creating dir when it does not exist.
-void write_projector_tsv(const std::string& dir, const std::vector<std::string>& tokens, const TableRef& C);
+void write_projector_tsv(const std::string& dir, const Dataset& d, const TableRef& C);
 
 // word2vec text format: a "V d" header line, then "token v1 ... vd" per token.
 std::string word2vec_text(const std::vector<std::string>& tokens, const TableRef& C);

@@ -92,8 +92,10 @@ StepInspection inspect_steps(Trainer& t, int n, double max_loss) {
   out.C_after = t.model().p(table);    // (V, d)
   out.delta = out.C_after - out.C_before;  // (V, d)
   // The gradient buffer holds the last update's gradient (a diverged step leaves a
-  // non-finite one behind, which is not an arrow anyone should see).
-  out.grad_C = out.steps.empty() || out.diverged ? Mat<float>::Zero(V, out.C_before.cols())
+  // non-finite one behind, which is not an arrow anyone should see; a frozen
+  // table did not follow its gradient, so it gets no arrows either).
+  out.grad_C = out.steps.empty() || out.diverged || t.config().freeze_embeddings
+                   ? Mat<float>::Zero(V, out.C_before.cols())
                                                  : Mat<float>(t.model().g(table));
   out.movement.resize(std::size_t(V));
   for (int v = 0; v < V; ++v) {

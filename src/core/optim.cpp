@@ -28,9 +28,10 @@ std::size_t optimizer_state_size(const std::string& name, std::size_t n_params) 
 }
 
 template <class T>
-void optimizer_update(const std::string& name, Model<T>& m, std::vector<T>& state, T lr, std::int64_t t) {
+void optimizer_update(const std::string& name, Model<T>& m, std::vector<T>& state, T lr, std::int64_t t,
+                      const TensorInfo* frozen) {
   if (name == "sgd") {
-    sgd_update(m, lr);
+    sgd_update(m, lr, frozen);
     return;
   }
   check_optimizer(name);
@@ -48,15 +49,19 @@ void optimizer_update(const std::string& name, Model<T>& m, std::vector<T>& stat
   // the first elements to the buffers' alignment and round them otherwise
   // (fused multiply-adds), and the alignment of an allocation differs from
   // process to process, which would make a resumed run differ in the last bit.
+  const std::size_t skip_from = frozen ? frozen->offset : n, skip_to = frozen ? frozen->offset + frozen->size() : n;
   for (std::size_t i = 0; i < n; ++i) {
+    if (i == skip_from) i = skip_to;  // the frozen tensor: no update, its averages kept
+    if (i >= n) break;
     mean[i] = b1 * mean[i] + (T(1) - b1) * g[i];
     sq[i] = b2 * sq[i] + (T(1) - b2) * g[i] * g[i];
     p[i] -= step * mean[i] / (std::sqrt(sq[i] * c2) + eps);
   }
 }
 
-template void optimizer_update<float>(const std::string&, Model<float>&, std::vector<float>&, float, std::int64_t);
+template void optimizer_update<float>(const std::string&, Model<float>&, std::vector<float>&, float, std::int64_t,
+                                      const TensorInfo*);
 template void optimizer_update<double>(const std::string&, Model<double>&, std::vector<double>&, double,
-                                       std::int64_t);
+                                       std::int64_t, const TensorInfo*);
 
 }  // namespace ev

@@ -37,8 +37,10 @@ std::size_t optimizer_state_size(const std::string& name, std::size_t n_params);
 
 // One update of m.params from m.grads with rate lr; `t` counts updates from 1
 // (Adam's bias correction). `state` has optimizer_state_size() floats, zero
-// at the start of a run.
+// at the start of a run. The `frozen` tensor (null: none) keeps its values and
+// its part of the state, as if its rows were not there.
 template <class T>
-void optimizer_update(const std::string& name, Model<T>& m, std::vector<T>& state, T lr, std::int64_t t);
+void optimizer_update(const std::string& name, Model<T>& m, std::vector<T>& state, T lr, std::int64_t t,
+                      const TensorInfo* frozen = nullptr);
 
 }  // namespace ev

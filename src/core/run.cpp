@@ -258,6 +258,15 @@ void Run::apply_preset(int index) {
   message_ = "Lesson \"" + p.name + "\" is ready: press play.";
 }
 
+std::string Run::init_vectors(const std::string& path) {
+  const Trainer& t = *trainer_;
+  const TokenVectors v = read_init_vectors(path, t.data().vocab, t.token_table().cols);
+  trainer_->set_token_vectors(v);
+  if (good_.step == t.step_count()) good_.params = t.model().params;  // Restore keeps them
+  ++changes_;
+  return v.summary();
+}
+
 void Run::apply(const Command& command) {
   ++changes_;
   try {
@@ -342,6 +351,10 @@ void Run::apply(const Command& command) {
             [&](const cmd::LoadSession& c) { load_session(c.path); },
             [&](const cmd::ApplyPreset& c) { apply_preset(c.index); },
             [&](const cmd::SetStop& c) { stop_at_ = c.step; },
+            [&](const cmd::InitVectors& c) {
+              message_ = "Initialised the embeddings from " + shown(c.path) + ": " + init_vectors(c.path) + ".";
+            },
+            [&](const cmd::FreezeEmbeddings& c) { trainer_->set_freeze_embeddings(c.on); },
         },
         command);
   } catch (const Error& e) {

@@ -50,6 +50,11 @@ class Run {
   // leaves the run as it was.
   void apply(const Command& c);
 
+  // Sets the token table's rows from a file of vectors at the current step
+  // (Restore keeps them) and returns how many tokens matched, as
+  // TokenVectors::summary() says. Throws ev::Error, changing nothing.
+  std::string init_vectors(const std::string& path);
+
   // Stops training (playing and pending steps) and says why.
   void pause(std::string why);
 

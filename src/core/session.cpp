@@ -18,7 +18,9 @@
 //   i32 max_vocab (the word vocabulary's size limit; absent from early version 2
 //   files, which read as the default),
 //   init (the MLP's initialisation; absent from early version 3 files, which
-//   read as "normal", the only one they had).
+//   read as "normal", the only one they had),
+//   u8 freeze_embeddings (1: the token table is not trained; absent from
+//   earlier version 3 files, which read as 0: they trained it).
 // Version 2 had no optimizer (SGD) and no linear rate schedule. Version 1 had no
 // split seed (the data was split with the initialisation
 // seed), the MLP's block, emb, hidden only, no val_every, no table and no
@@ -263,6 +265,7 @@ std::string encode_session(const Session& s) {
   p.f64(s.rng.spare);
   p.i32(s.max_vocab);
   p.str(c.init);
+  p.u8(c.freeze_embeddings ? 1 : 0);
 
   Writer h;
   h.out.reserve(kHeaderBytes + p.out.size());
@@ -404,6 +407,11 @@ Session parse_session(std::string_view bytes, const std::string& name) {
     } catch (const Error& e) {
       r.fail(e.what());
     }
+  }
+  if (version >= 3 && r.left() > 0) {
+    const std::uint8_t freeze = r.u8("frozen embeddings flag");
+    if (freeze > 1) r.fail("the frozen-embeddings flag is invalid");
+    c.freeze_embeddings = freeze == 1;
   }
 
   if (r.left() != 0) r.fail(std::to_string(r.left()) + " unexpected bytes after the session");

@@ -58,6 +58,7 @@ const Examples& Trainer::examples(Split s) const {
 void Trainer::reset() {
   model_ = Model<float>(cfg_.spec(data_->vocab.size()));
   init_model(model_, cfg_.seed);
+  token_table_ = model_.table.find(family(cfg_.family).embeddings(model_.spec).front());
   net_ = family(cfg_.family).make_net(model_.spec);
   opt_state_.assign(optimizer_state_size(cfg_.optimizer, model_.params.size()), 0.0f);
   rng_.reseed(cfg_.seed ^ kBatchStream);
@@ -99,7 +100,9 @@ StepResult Trainer::step() {
   // SGD may be fused into the family's backward pass; another optimizer needs
   // every gradient first.
   const float lr = float(cfg_.lr_at(step_));
-  const bool finite = cfg_.optimizer == "sgd" ? net_->sgd_step(model_, batch, lr) : optimizer_step(batch, lr);
+  const TensorInfo* frozen = cfg_.freeze_embeddings ? &token_table() : nullptr;
+  const bool finite =
+      cfg_.optimizer == "sgd" ? net_->sgd_step(model_, batch, lr, frozen) : optimizer_step(batch, lr, frozen);
   if (!finite) {
     rng_.restore(before);
     return {loss, false};
@@ -110,13 +113,21 @@ StepResult Trainer::step() {
   return {loss, true};
 }
 
-bool Trainer::optimizer_step(const Batch& batch, float lr) {
+bool Trainer::optimizer_step(const Batch& batch, float lr, const TensorInfo* frozen) {
   net_->backward(model_, batch);
   // Any NaN or infinity in the gradients makes this sum NaN (x * 0 is 0 only for finite x).
   const Eigen::Map<const Eigen::ArrayXf> g(model_.grads.data(), Eigen::Index(model_.grads.size()));
   if (!std::isfinite((g * 0.0f).sum())) return false;
-  optimizer_update(cfg_.optimizer, model_, opt_state_, lr, step_ + 1);
+  optimizer_update(cfg_.optimizer, model_, opt_state_, lr, step_ + 1, frozen);
   return true;
+}
+
+void Trainer::set_token_vectors(const TokenVectors& v) {
+  const TensorInfo& t = token_table();
+  if (v.vocab != std::size_t(data_->vocab.size()) || t.rows != data_->vocab.size())
+    throw Error("the vectors were read for another vocabulary");
+  set_token_rows(v, tensor(model_.params.data(), t));
+  if (checkpoint_.step == step_) checkpoint_.params = model_.params;
 }
 
 void Trainer::set_lr(double lr) {

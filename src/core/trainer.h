@@ -10,6 +10,7 @@
 
 #include "config.h"
 #include "dataset.h"
+#include "init_vectors.h"
 #include "loss_history.h"
 #include "models/model.h"
 #include "rng.h"
@@ -37,6 +38,14 @@ class Trainer {
   void set_lr(double lr);
   void set_lr_decay(std::int64_t step, double factor);
   void set_batch(int batch);
+  // Freezes the token table (C, wte) from the next step on, or lets it train again.
+  void set_freeze_embeddings(bool on) { cfg_.freeze_embeddings = on; }
+  // Sets rows of the token table from vectors read for this vocabulary
+  // (init_vectors.h), at the current step; ev::Error, changing nothing, when
+  // they do not fit. The checkpoint of this step gets them too.
+  void set_token_vectors(const TokenVectors& v);
+  // The token table: C for the MLP, wte for the transformer.
+  const TensorInfo& token_table() const { return model_.table[token_table_]; }
   // Changes that need new parameters: validate, rebuild and reset.
   void set_config(const TrainConfig& cfg);
 
@@ -83,7 +92,7 @@ class Trainer {
   void build_examples();
   // Backward, then the optimizer's update (not SGD); false, changing nothing,
   // when a gradient is not finite.
-  bool optimizer_step(const Batch& batch, float lr);
+  bool optimizer_step(const Batch& batch, float lr, const TensorInfo* frozen);
   std::shared_ptr<const Dataset> data_;
   TrainConfig cfg_;
   Model<float> model_;
@@ -91,6 +100,7 @@ class Trainer {
   std::unique_ptr<Net> net_;
   std::vector<std::int32_t> batch_rows_, bx_, by_;
   std::vector<float> opt_state_;  // optimizer_state_size() floats
+  int token_table_ = 0;           // index in model_.table of the family's token table
   Rng rng_;
   std::int64_t step_ = 0;
   LossHistory history_;

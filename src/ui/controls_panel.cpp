@@ -135,6 +135,14 @@ void training_controls(const Snapshot& s, UiContext& ctx, ControlsState& st, flo
     ctx.post(cmd::SetBatch{st.batch});
   tooltip("Examples per SGD step: larger batches give a less noisy gradient and cost more per step.");
   const TrainConfig& c = s.config;
+  bool frozen = c.freeze_embeddings;
+  if (ImGui::Checkbox("freeze embeddings", &frozen)) ctx.post(cmd::FreezeEmbeddings{frozen});
+  ctx.record_item("freeze embeddings");
+  tooltip(s.spec.family == "gpt"
+              ? "Keep the token table wte as it is (say, vectors from File > Initialise embeddings): every other "
+                "parameter trains."
+              : "Keep the table C as it is (say, vectors from File > Initialise embeddings): every other parameter "
+                "trains.");
   char rate[256];
   if (s.step >= c.lr_decay_step && c.lr_decay != 1.0) {
     std::snprintf(rate, sizeof rate,

@@ -65,15 +65,16 @@ void draw_inspector_panel(const Snapshot& s, UiContext& ctx) {
 
   // Rows that moved, largest first; and the ones no context looked up. Adam
   // (unlike SGD) moves those too, by its running average of earlier gradients.
-  const bool momentum = s.config.optimizer != "sgd";
+  // A frozen table (freeze embeddings) moves not at all.
+  const bool momentum = s.config.optimizer != "sgd", frozen = s.config.freeze_embeddings;
   std::vector<int> moved;
   for (int v = 0; v < int(in->movement.size()); ++v)
-    if (in->in_batch[std::size_t(v)] || (momentum && in->movement[std::size_t(v)] > 0)) moved.push_back(v);
+    if (!frozen && (in->in_batch[std::size_t(v)] || (momentum && in->movement[std::size_t(v)] > 0))) moved.push_back(v);
   std::sort(moved.begin(), moved.end(), [&](int a, int b) { return in->movement[std::size_t(a)] > in->movement[std::size_t(b)]; });
-  std::snprintf(buf, sizeof buf, "%zu of %d rows of %s moved (arrows on the embedding view).", moved.size(),
-                s.spec.vocab, s.token_table_name().c_str());
+  std::snprintf(buf, sizeof buf, "%zu of %d rows of %s moved %s", moved.size(), s.spec.vocab,
+                s.token_table_name().c_str(), frozen ? "(the table is frozen)." : "(arrows on the embedding view).");
   wrapped_text(ctx, buf);
-  if (!in->unmoved.empty()) {
+  if (!in->unmoved.empty() && !frozen) {
     std::string names;
     for (std::size_t i = 0; i < in->unmoved.size() && i < 60; ++i) names += vocab.token(in->unmoved[i]) + " ";
     if (in->unmoved.size() > 60) names += "...";

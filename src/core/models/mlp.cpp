@@ -179,7 +179,7 @@ void mlp_backward(Model<T>& m, const Batch& bt, MlpActivations<T>& a) {
     tensor(G, t[kMlpWd]).noalias() = a.emb.transpose() * a.dlogits;  // (k*d, V) = (k*d, B)(B, V)
 }
 
-bool mlp_sgd_step(Model<float>& m, const Batch& bt, MlpActivations<float>& a, float lr) {
+bool mlp_sgd_step(Model<float>& m, const Batch& bt, MlpActivations<float>& a, float lr, const TensorInfo* frozen) {
   backward_but_output_weights(m, bt, a);
   float* P = m.params.data();
   float* G = m.grads.data();
@@ -189,11 +189,14 @@ bool mlp_sgd_step(Model<float>& m, const Batch& bt, MlpActivations<float>& a, fl
   const auto finite = [](const auto& x) { return std::isfinite((x.array() * 0.0f).sum()); };
   if (!finite(a.dlogits) || !finite(a.demb) || !finite(vector(G, t[kMlpb1])) || !finite(tensor(G, t[kMlpW1])))
     return false;
-  tensor(P, t[kMlpW2]).noalias() -= lr * (a.h.transpose() * a.dlogits);  // (H, V) -= lr (H, B)(B, V)
-  if (m.spec.direct)
+  if (!is_frozen(t[kMlpW2], frozen))
+    tensor(P, t[kMlpW2]).noalias() -= lr * (a.h.transpose() * a.dlogits);  // (H, V) -= lr (H, B)(B, V)
+  if (m.spec.direct && !is_frozen(t[kMlpWd], frozen))
     tensor(P, t[kMlpWd]).noalias() -= lr * (a.emb.transpose() * a.dlogits);  // (k*d, V) -= lr (k*d, B)(B, V)
-  for (const MlpTensor small : {kMlpW1, kMlpb1, kMlpb2}) tensor(P, t[small]) -= lr * tensor(G, t[small]);
-  // C: the rows in the batch, each once (the others' gradient is zero).
+  for (const MlpTensor small : {kMlpW1, kMlpb1, kMlpb2})
+    if (!is_frozen(t[small], frozen)) tensor(P, t[small]) -= lr * tensor(G, t[small]);
+  // C: the rows in the batch, each once (the others' gradient is zero); none when frozen.
+  if (is_frozen(t[kMlpC], frozen)) return true;
   auto C = tensor(P, t[kMlpC]);
   const auto gC = tensor(G, t[kMlpC]);
   std::sort(a.touched.begin(), a.touched.end());
@@ -220,7 +223,9 @@ class MlpNet final : public Net {
  public:
   float forward(const Model<float>& m, const Batch& b) override { return mlp_forward(m, b, a_); }
   void backward(Model<float>& m, const Batch& b) override { mlp_backward(m, b, a_); }
-  bool sgd_step(Model<float>& m, const Batch& b, float lr) override { return mlp_sgd_step(m, b, a_, lr); }
+  bool sgd_step(Model<float>& m, const Batch& b, float lr, const TensorInfo* frozen) override {
+    return mlp_sgd_step(m, b, a_, lr, frozen);
+  }
   const Mat<float>& logits() const override { return a_.logits; }
   const Mat<float>& probs() const override { return a_.probs; }
 

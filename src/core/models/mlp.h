@@ -66,8 +66,9 @@ void mlp_backward(Model<T>& m, const Batch& b, MlpActivations<T>& a);
 // (H, V) and (k*d, V) matrices that dominate at a large vocabulary, are
 // matrix products accumulated straight into the parameters, and only the rows
 // of C in the batch move. m.grads then holds every gradient but those two.
-// Returns false, changing no parameter, when a gradient is not finite.
-bool mlp_sgd_step(Model<float>& m, const Batch& b, MlpActivations<float>& a, float lr);
+// The `frozen` tensor (null: none; C when the embeddings are frozen) is not
+// touched. Returns false, changing no parameter, when a gradient is not finite.
+bool mlp_sgd_step(Model<float>& m, const Batch& b, MlpActivations<float>& a, float lr, const TensorInfo* frozen);
 
 // The family, for the registry.
 extern const Family kMlpFamily;

@@ -91,10 +91,11 @@ class Net {
   virtual void backward(Model<float>& m, const Batch& b) = 0;
   // After forward() on the same batch: one SGD step at rate lr. Returns false,
   // changing no parameter, when a gradient is not finite. This one runs
-  // backward() and moves every parameter by its gradient; a family may fuse
-  // updates into its backward pass (and say which gradients it then leaves
-  // out of m.grads).
-  virtual bool sgd_step(Model<float>& m, const Batch& b, float lr);
+  // backward() and moves every parameter by its gradient, but those of the
+  // `frozen` tensor (null: none), which keeps its values to the bit; a family
+  // may fuse updates into its backward pass (and say which gradients it then
+  // leaves out of m.grads).
+  virtual bool sgd_step(Model<float>& m, const Batch& b, float lr, const TensorInfo* frozen);
   // (B*out, V): the logits and probabilities of every target position of the last forward.
   virtual const Mat<float>& logits() const = 0;
   virtual const Mat<float>& probs() const = 0;
@@ -128,9 +129,14 @@ const Family& family(const std::string& name);
 // Parameters from the family's initialisation, seeded and reproducible.
 void init_model(Model<float>& m, std::uint64_t seed);
 
-// params -= lr * grads, over the whole allocation.
+// params -= lr * grads, over the whole allocation but the `frozen` tensor (null: none).
 template <class T>
-void sgd_update(Model<T>& m, T lr);
+void sgd_update(Model<T>& m, T lr, const TensorInfo* frozen = nullptr);
+
+// True when `t` is the frozen tensor (the same block of the allocation).
+inline bool is_frozen(const TensorInfo& t, const TensorInfo* frozen) {
+  return frozen && frozen->offset == t.offset && frozen->size() == t.size() && t.size() > 0;
+}
 
 // Probabilities of the next token after a context of ids (the family decides
 // how much of it it reads: the MLP its last `block`, padded with the boundary).
