@@ -279,7 +279,7 @@ void Run::apply(const Command& command) {
               playing_ = false;
               diverged_ = false;
               if (c.n <= 0) return;
-              if (pending_steps_ == 0 && c.n <= kMaxInspectSteps && trainer_->examples(Split::Train).out == 1) {
+              if (pending_steps_ == 0 && c.n <= kMaxInspectSteps) {
                 inspect(c.n);
                 return;
               }
