@@ -30,7 +30,7 @@ std::string item_text(const Dataset& d, const std::vector<int>& ids) {
 namespace {
 
 const ImVec4 kNote(0.7f, 0.7f, 0.75f, 1);
-constexpr std::size_t kNamesShown = 60;  // rows named in a note before "..."
+constexpr std::size_t kNamesShown = 40;  // more rows than this are counted, not named
 
 // A table cell's text, cut with "..." to the column; the whole text on hover.
 void cell_text(const std::string& text) {
@@ -107,13 +107,15 @@ void moved_summary(const StepInspection& in, UiContext& ctx) {
 
 // Which rows no batch looked up, and what the optimizer did with them.
 void lookup_note(const Snapshot& s, const StepInspection& in, const TableMoves& t, UiContext& ctx) {
+  // The rows by name when there are few (characters, positions); a count
+  // when there are many (a vocabulary of words).
   auto names = [&](auto keep) {
-    std::string out;
-    std::size_t n = 0;
+    std::vector<int> rows;
     for (int r = 0; r < t.rows(); ++r)
-      if (keep(r) && n++ < kNamesShown) out += (t.name == "wpe" ? std::to_string(r) : s.data->vocab.token(r)) + " ";
-    if (n > kNamesShown) out += "(" + std::to_string(n - kNamesShown) + " more) ";
-    if (!out.empty()) out.pop_back();
+      if (keep(r)) rows.push_back(r);
+    if (rows.size() > kNamesShown) return std::to_string(rows.size()) + (t.name == "wpe" ? " positions" : " tokens");
+    std::string out;
+    for (int r : rows) out += (out.empty() ? "" : " ") + (t.name == "wpe" ? std::to_string(r) : s.data->vocab.token(r));
     return out;
   };
   const bool wpe = t.name == "wpe";
@@ -201,7 +203,7 @@ void examples_table(const Snapshot& s, const StepInspection& in, float h) {
     ImGui::TableNextColumn();
     cell_text(vocab.token(e.target));
     ImGui::TableNextColumn();
-    ImGui::Text("%.3f", double(e.prob));
+    ImGui::TextUnformatted(prob_text(e.prob).c_str());
     ImGui::TableNextColumn();
     loss_cell(e.loss);
   }
@@ -215,8 +217,8 @@ void item_tooltip(const Snapshot& s, const InspectedItem& it) {
   ImGui::TextUnformatted("position: tokens read -> next token   p    loss");
   for (int t = 0; t < it.positions(); ++t) {
     const std::vector<int> read(it.tokens.begin(), it.tokens.begin() + t + 1);
-    ImGui::Text("%2d: %s -> %s   %.3f  %.3f", t, elide(item_text(*s.data, read), ImGui::GetFontSize() * 20).c_str(),
-                v.token(it.tokens[std::size_t(t) + 1]).c_str(), double(it.prob[std::size_t(t)]),
+    ImGui::Text("%2d: %s -> %s   %s  %.3f", t, elide(item_text(*s.data, read), ImGui::GetFontSize() * 20).c_str(),
+                v.token(it.tokens[std::size_t(t) + 1]).c_str(), prob_text(it.prob[std::size_t(t)]).c_str(),
                 double(it.loss[std::size_t(t)]));
   }
   ImGui::EndTooltip();
@@ -244,7 +246,7 @@ void items_table(const Snapshot& s, const StepInspection& in, float h) {
     ImGui::TableNextColumn();
     loss_cell(it.mean_loss);
     ImGui::TableNextColumn();
-    ImGui::Text("%.3f", it.prob.empty() ? 0.0 : double(*std::min_element(it.prob.begin(), it.prob.end())));
+    ImGui::TextUnformatted(prob_text(it.prob.empty() ? 0.0 : double(*std::min_element(it.prob.begin(), it.prob.end()))).c_str());
   }
   ImGui::EndTable();
 }
