@@ -107,6 +107,16 @@ TEST(WordTools, EveryToolWorksWith17000Words) {
     EXPECT_EQ(oh.max_diff, 0.0f);
     EXPECT_EQ(clipped_text(*ui), "") << "One-hot at " << w;
     shoot(*ui, "One-hot");
+    // The longest word of the vocabulary fits too.
+    std::string longest;
+    for (int v = 0; v < s->spec.vocab; ++v)
+      if (s->data->vocab.token(v).size() > longest.size()) longest = s->data->vocab.token(v);
+    std::snprintf(ui->app().tools().onehot.text, sizeof ui->app().tools().onehot.text, "%s of %s", longest.c_str(),
+                  longest.c_str());
+    for (int i = 0; i < 3; ++i) ui->frame();
+    EXPECT_EQ(oh.uploaded_ids.front(), s->data->vocab.id(longest));
+    EXPECT_EQ(clipped_text(*ui), "") << "One-hot at " << w << " with " << longest;
+    shoot(*ui, "One-hot-long");
 
     // Sampling: words joined by spaces, each a word of the vocabulary; the
     // next-token chart after a typed context, in view below a few samples.
