@@ -97,6 +97,14 @@ TEST(GptInspector, OneStepRecordsItemsAndBothTables) {
     const gfx::Image img = ui->pixels();
     EXPECT_GT(arrow_pixels(img), before_arrows + 100) << "no arrows drawn at " << w << "x" << h;
     gfx::write_png(img, std::string(EMBEDVIZ_SCREENSHOT_DIR) + "/gpt_inspector_sgd_" + std::to_string(w) + ".png");
+    // Hovering an item shows what each of its positions read and predicted.
+    const auto& rects = ui->app().context().item_rects;
+    ASSERT_TRUE(rects.count("inspector first item"));
+    const auto r = rects.at("inspector first item");
+    ui->set_mouse((r[0] + r[2]) / 2, (r[1] + r[3]) / 2, false);
+    for (int i = 0; i < 3; ++i) ui->frame();
+    EXPECT_EQ(clipped_text(*ui), "") << "the item's tooltip at " << w;
+    gfx::write_png(ui->pixels(), std::string(EMBEDVIZ_SCREENSHOT_DIR) + "/gpt_inspector_item_" + std::to_string(w) + ".png");
   }
 }
 

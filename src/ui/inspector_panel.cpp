@@ -214,18 +214,30 @@ void examples_table(const Snapshot& s, const StepInspection& in, float h) {
 void item_tooltip(const Snapshot& s, const InspectedItem& it) {
   const Vocab& v = s.data->vocab;
   ImGui::BeginTooltip();
-  ImGui::TextUnformatted("position: tokens read -> next token   p    loss");
-  for (int t = 0; t < it.positions(); ++t) {
-    const std::vector<int> read(it.tokens.begin(), it.tokens.begin() + t + 1);
-    ImGui::Text("%2d: %s -> %s   %s  %.3f", t, elide(item_text(*s.data, read), ImGui::GetFontSize() * 20).c_str(),
-                v.token(it.tokens[std::size_t(t) + 1]).c_str(), prob_text(it.prob[std::size_t(t)]).c_str(),
-                double(it.loss[std::size_t(t)]));
+  if (ImGui::BeginTable("positions", 5, ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_RowBg)) {
+    for (const char* name : {"position", "reads", "-> next", "p", "loss"}) ImGui::TableSetupColumn(name);
+    ImGui::TableHeadersRow();
+    for (int t = 0; t < it.positions(); ++t) {
+      const std::vector<int> read(it.tokens.begin(), it.tokens.begin() + t + 1);
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ImGui::Text("%d", t);
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(elide(item_text(*s.data, read), ImGui::GetFontSize() * 20).c_str());
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(v.token(it.tokens[std::size_t(t) + 1]).c_str());
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(prob_text(it.prob[std::size_t(t)]).c_str());
+      ImGui::TableNextColumn();
+      ImGui::Text("%.3f", double(it.loss[std::size_t(t)]));
+    }
+    ImGui::EndTable();
   }
   ImGui::EndTooltip();
 }
 
 // A transformer's last batch: each item with its positions and mean loss.
-void items_table(const Snapshot& s, const StepInspection& in, float h) {
+void items_table(const Snapshot& s, const StepInspection& in, UiContext& ctx, float h) {
   if (!ImGui::BeginTable("items", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchSame | ImGuiTableFlags_ScrollY,
                          ImVec2(0, h)))
     return;
@@ -240,6 +252,7 @@ void items_table(const Snapshot& s, const StepInspection& in, float h) {
     ImGui::TableNextRow();
     ImGui::TableNextColumn();
     cell_text(item_text(*s.data, it.tokens));
+    if (&it == &in.steps.back().items.front()) ctx.record_item("inspector first item");
     if (ImGui::IsItemHovered() && it.positions() > 0) item_tooltip(s, it);
     ImGui::TableNextColumn();
     ImGui::Text("%d", it.positions());
@@ -289,7 +302,7 @@ void draw_inspector_panel(const Snapshot& s, UiContext& ctx) {
                            ImGui::GetTextLineHeightWithSpacing() * 6);
   moved_table(s, *in, ctx, h);
   if (last.items.empty()) examples_table(s, *in, h);
-  else items_table(s, *in, h);
+  else items_table(s, *in, ctx, h);
 }
 
 }  // namespace ev::ui
