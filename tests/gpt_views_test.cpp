@@ -9,6 +9,7 @@
 #include <string>
 
 #include "app/headless_ui.h"
+#include "app_harness.h"
 #include "core/error.h"
 #include "test_data.h"
 #include "ui/attention_panel.h"
@@ -27,14 +28,7 @@ std::unique_ptr<app::HeadlessUi> open_ui(int w, int h, TrainConfig cfg = {}) {
   o.height = h;
   o.config = cfg;
   o.config.seed = 5;
-  try {
-    auto ui = std::make_unique<app::HeadlessUi>(o);
-    ui->frame();
-    ui->frame();
-    return ui;
-  } catch (const Error&) {
-    return nullptr;
-  }
+  return ev::testing::open_app(o);
 }
 
 SnapshotPtr settle(app::HeadlessUi& ui) {
@@ -107,11 +101,12 @@ TEST(GptViews, EveryToolTabDrawsForTheTransformer) {
     ASSERT_EQ(s->spec.family, "gpt");
     EXPECT_EQ(s->step, 100);
     EXPECT_TRUE(std::isfinite(s->last_loss));
-    // One more step: trained, with no record (the inspector follows the MLP's contexts).
+    // One more step: trained and recorded for the step inspector.
     ASSERT_TRUE(ui->click("Step"));
     const auto one = settle(*ui);
     EXPECT_EQ(one->step, 101);
-    EXPECT_FALSE(one->inspection);
+    ASSERT_TRUE(one->inspection);
+    EXPECT_EQ(one->inspection->steps.size(), 1u);
     for (std::size_t i = 0; i < ui::tool_tab_count(); ++i) {
       const char* tab = ui::tool_tabs()[i].name;
       ASSERT_TRUE(ui->click(std::string("tab ") + tab)) << tab << " at " << w << "x" << h;

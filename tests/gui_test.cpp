@@ -192,16 +192,16 @@ TEST(Gui, StepOpensTheInspector) {
   const float lr = float(in.steps[0].lr);
   for (int v = 0; v < s->spec.vocab; ++v) {
     for (int j = 0; j < s->spec.emb; ++j) {
-      if (in.in_batch[std::size_t(v)])
-        EXPECT_NEAR(in.delta(v, j), -lr * in.grad_C(v, j), 1e-6f + 1e-5f * std::abs(in.delta(v, j)));
+      if (in.tokens().in_batch[std::size_t(v)])
+        EXPECT_NEAR(in.tokens().delta(v, j), -lr * in.tokens().grad(v, j), 1e-6f + 1e-5f * std::abs(in.tokens().delta(v, j)));
       else
-        EXPECT_EQ(in.delta(v, j), 0.0f) << "token " << v << " was in no context but moved";
+        EXPECT_EQ(in.tokens().delta(v, j), 0.0f) << "token " << v << " was in no context but moved";
     }
   }
   // The inspector's tab came forward: its own buttons were drawn this frame.
   EXPECT_TRUE(ui->app().context().item_rects.count("inspector Step 1"));
   // The current table is the one the record ends with.
-  EXPECT_EQ(Mat<float>(s->C()), in.C_after);
+  EXPECT_EQ(Mat<float>(s->C()), in.tokens().after);
 #ifdef EMBEDVIZ_SCREENSHOT_DIR
   gfx::write_png(ui->pixels(), std::string(EMBEDVIZ_SCREENSHOT_DIR) + "/gui_inspector.png");
 #endif

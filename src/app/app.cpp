@@ -386,7 +386,7 @@ void App::menu_bar() {
   if (ImGui::BeginMenu("Help")) {
     if (ImGui::MenuItem("Welcome")) show_welcome_ = true;
     ImGui::Separator();
-    ImGui::TextUnformatted("Space: play / pause\nS or Right arrow: one SGD step (shown in the step inspector)\n"
+    ImGui::TextUnformatted("Space: play / pause\nS or Right arrow: one training step (shown in the step inspector)\n"
                            "R: reset from the seed\nCtrl+Q: quit\n"
                            "Drop a text file on the window to train on it.\n"
                            "Embedding view: wheel zooms, drag pans, double-click fits, click selects.");

@@ -293,7 +293,7 @@ void Run::apply(const Command& command) {
               playing_ = false;
               diverged_ = false;
               if (c.n <= 0) return;
-              if (pending_steps_ == 0 && c.n <= kMaxInspectSteps && trainer_->examples(Split::Train).out == 1) {
+              if (pending_steps_ == 0 && c.n <= kMaxInspectSteps) {
                 inspect(c.n);
                 return;
               }
@@ -422,12 +422,17 @@ std::shared_ptr<Snapshot> Run::snapshot(bool with_model) {
     bigram_loss_ = float(bigram_loss(t.data(), Split::Train));
     // Word data gets the baseline Bengio et al. (2003) measured against.
     const Dataset& d = t.data();
-    trigram_loss_ = d.tokenizer == Tokenizer::Word && d.vocab.size() <= KneserNey::kMaxVocab && d.n_val > 0
-                        ? float(std::log(KneserNey(d).perplexity(d, Split::Val)))
-                        : 0.0f;
+    trigram_loss_ = 0;
+    distinct_trigrams_ = 0;
+    if (d.tokenizer == Tokenizer::Word && d.vocab.size() <= KneserNey::kMaxVocab && d.n_val > 0) {
+      const KneserNey kn(d);
+      trigram_loss_ = float(std::log(kn.perplexity(d, Split::Val)));
+      distinct_trigrams_ = kn.distinct_trigrams();
+    }
   }
   s->bigram_loss = bigram_loss_;
   s->trigram_loss = trigram_loss_;
+  s->distinct_trigrams = distinct_trigrams_;
   s->restarts = restarts_;
   s->message = message_;
   s->inspection = inspection_;

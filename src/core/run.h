@@ -122,6 +122,7 @@ class Run {
   std::shared_ptr<const Dataset> bigram_data_;  // the data bigram_loss_ was counted on
   float bigram_loss_ = 0;
   float trigram_loss_ = 0;  // word data: the Kneser-Ney trigram's validation loss, counted with bigram_loss_
+  std::size_t distinct_trigrams_ = 0;  // word data: the trigrams it counted in the training split
   // Measured speed: steps over wall-clock windows of at least half a second.
   double sps_ = 0;
   std::int64_t window_steps_ = 0;

@@ -64,6 +64,7 @@ struct Snapshot {
   std::string checkpoint_why;            // why those parameters were kept ("before the learning rate changed", ...)
   float bigram_loss = 0;                 // a counting bigram model's loss on the training split (0: none)
   float trigram_loss = 0;                // word data: the Kneser-Ney trigram's validation loss (0: none)
+  std::size_t distinct_trigrams = 0;     // word data: distinct trigrams of the training split (the n-gram blow-up)
   std::uint64_t restarts = 0;            // increases whenever the run restarts (reset, new data, session, lesson)
   std::string message;                   // latest error or notice for the user ("" when none)
   std::shared_ptr<const StepInspection> inspection;  // what the last Step command did (null after other changes)

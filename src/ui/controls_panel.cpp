@@ -89,7 +89,7 @@ void run_buttons(const Snapshot& s, UiContext& ctx, ControlsState& st, float w) 
   tooltip("Train continuously, or stop (space).");
   ImGui::SameLine();
   if (button(ctx, "Step", ImVec2(bw, 0))) ctx.post(cmd::Step{1});
-  tooltip("One SGD update, then pause (S or the right arrow). The Step tab shows what it did.");
+  tooltip("One optimizer update, then pause (S or the right arrow). The Step tab shows what it did.");
   ImGui::SameLine();
   if (button(ctx, "Step 10", ImVec2(bw, 0))) ctx.post(cmd::Step{10});
   tooltip("Ten SGD updates, then pause.");

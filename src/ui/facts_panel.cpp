@@ -3,6 +3,7 @@
 
 #include <imgui.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -35,7 +36,41 @@ const char* role(const std::string& name) {
   if (name == "Wd") return "direct connections";
   return "";
 }
+// 1234567 as "1,234,567".
+std::string grouped(std::size_t n) {
+  std::string digits = std::to_string(n), out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
 }  // namespace
+
+std::vector<std::string> word_facts(const Snapshot& s) {
+  if (!s.data || s.data->tokenizer != Tokenizer::Word) return {};
+  const Dataset& d = *s.data;
+  const int V = s.spec.vocab;
+  std::vector<std::string> out;
+  char buf[512];
+  std::snprintf(buf, sizeof buf,
+                "Vocabulary: %s tokens, the boundary '.', <unk> and the %s most frequent of the %s distinct words of "
+                "the training split. They cover %.1f%% of its %s running words; the rest read as <unk>.",
+                grouped(std::size_t(V)).c_str(), grouped(std::size_t(std::max(0, V - 2))).c_str(),
+                grouped(d.train_types).c_str(), 100.0 * d.coverage(), grouped(d.train_tokens).c_str());
+  out.push_back(buf);
+  if (s.distinct_trigrams == 0) return out;
+  const double table = ngram_table_log10(V, 3);
+  std::snprintf(buf, sizeof buf,
+                "The n-gram blow-up on this corpus: the training split holds %s distinct trigrams (the Kneser-Ney "
+                "baseline's counts). A full trigram table needs V^3 = %s entries, of which they fill %.2g%%. "
+                "The network has %s parameters.",
+                grouped(s.distinct_trigrams).c_str(), power_of_ten(table).c_str(),
+                100.0 * double(s.distinct_trigrams) / std::pow(10.0, table), grouped(s.param_count()).c_str());
+  out.push_back(buf);
+  return out;
+}
 
 void draw_facts_panel(const Snapshot& s, UiContext& ctx) {
   ImGui::PushID("facts");
@@ -71,6 +106,10 @@ void draw_facts_panel(const Snapshot& s, UiContext& ctx) {
   const int V = s.spec.vocab, k = s.spec.block;
   const double lg = ngram_table_log10(V, k + 1);
   ImGui::Spacing();
+  if (const std::vector<std::string> words = word_facts(s); !words.empty()) {
+    for (const std::string& w : words) wrapped_text(ctx, w);
+    ImGui::Spacing();
+  }
   char buf[512];
   std::snprintf(buf, sizeof buf,
                 "A counting table over the same context (%d tokens, then the next) needs V^(block+1) = %d^%d = %s "

@@ -155,6 +155,12 @@ void check_windows(UiContext& ctx) {
   check_table_cells(ctx);
 }
 
+std::string prob_text(double p) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, p >= 0.001 || p <= 0 ? "%.3f" : "%.0e", p);
+  return buf;
+}
+
 std::string numbers_text(const float* row, int d, int shown) {
   std::string out = "[";
   char buf[32];

@@ -54,6 +54,9 @@ std::string elide(const std::string& text, float width);
 // A vector as "[+0.267 -0.344 ...]": its first `shown` numbers, "..." after them
 // when there are more; one word per number, so wrapped_text never splits one.
 std::string numbers_text(const float* row, int d, int shown = 16);
+// A probability in at most 5 characters: "0.125", and "6e-05" below 0.001,
+// where a word model's untrained guesses live (a fixed "%.3f" shows them as 0).
+std::string prob_text(double p);
 // A tooltip for the last item, shown while it is hovered.
 void tooltip(const char* text);
 

@@ -67,6 +67,15 @@ void words_wrapped(const std::string& text) {
   if (!line.empty()) ImGui::TextUnformatted(line.c_str());
 }
 
+// before + token + after on one line, the token cut with "..." to the
+// column's width: a long word never runs into the next column.
+void token_line(const std::string& before, const std::string& token, const std::string& after) {
+  const float room = ImGui::GetContentRegionAvail().x - ImGui::CalcTextSize((before + after).c_str()).x;
+  const std::string shown = elide(token, std::max(room, ImGui::GetFontSize()));
+  ImGui::TextUnformatted((before + shown + after).c_str());
+  if (shown != token && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", token.c_str());
+}
+
 std::string count_text(double v) {
   char buf[48];
   if (v >= 1e6) std::snprintf(buf, sizeof buf, "%.2fM", v / 1e6);
@@ -202,7 +211,7 @@ void draw_onehot_panel(const Snapshot& s, UiContext& ctx, OnehotPanelState& st) 
                   " x " + std::to_string(d) + ")");
     for (int k = 0; k < block; ++k) {
       const int id = ids[std::size_t(k)];
-      ImGui::Text("one-hot('%s')", vocab.token(id).c_str());
+      token_line("one-hot('", vocab.token(id), "')");
       onehot_strip(id, V, ImGui::GetContentRegionAvail().x);
       words_wrapped("@ " + tn + " = " + row_text(E1.row(k).data(), d));
     }
@@ -212,7 +221,7 @@ void draw_onehot_panel(const Snapshot& s, UiContext& ctx, OnehotPanelState& st) 
     words_wrapped(tn + "[ids]: " + std::to_string(block) + " rows of " + tn + " (" + std::to_string(V) + " x " + std::to_string(d) + ")");
     for (int k = 0; k < block; ++k) {
       const int id = ids[std::size_t(k)];
-      ImGui::Text("%s[%d]  ('%s')", T, id, vocab.token(id).c_str());
+      token_line(tn + "[" + std::to_string(id) + "]  ('", vocab.token(id), "')");
       ImGui::Dummy(ImVec2(1, std::min(line * 0.7f, ImGui::GetContentRegionAvail().x / float(V)) >= 2.0f ? line * 0.7f : line));
       words_wrapped("= " + row_text(E2.row(k).data(), d));
     }

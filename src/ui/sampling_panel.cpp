@@ -44,6 +44,8 @@ void draw_sampling_panel(const Snapshot& s, UiContext& ctx, SamplingPanelState& 
   if (st.indexed != s.data.get()) {
     st.train_items = training_items(*s.data);
     st.indexed = s.data.get();
+    // New data: a typed context of tokens it lacks gives way to the empty one.
+    if (!parse_context(st.context, *s.data, s.spec.block).error.empty()) st.context[0] = '\0';
   }
   const double now = ImGui::GetTime();
   bool resample = false;
@@ -105,20 +107,32 @@ void draw_sampling_panel(const Snapshot& s, UiContext& ctx, SamplingPanelState& 
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = int(i);
     std::sort(order.begin(), order.end(), [&](int a, int b) { return p[std::size_t(a)] > p[std::size_t(b)]; });
     wrapped_disabled(ctx, "p(next token | context), most likely first:");
-    const float bar_w = ImGui::GetContentRegionAvail().x - ImGui::GetFontSize() * 6;
-    ImDrawList* dl = ImGui::GetWindowDrawList();
     const int shown = std::min<int>(int(order.size()), 27);
+    // Tokens right-aligned in a column as wide as the widest shown (words
+    // longer than 8 font heights are cut with "..."), then the bars.
+    const float max_label = ImGui::GetFontSize() * 8;
+    float label_w = ImGui::CalcTextSize("0000").x;
+    for (int r = 0; r < shown; ++r)
+      label_w = std::max(label_w, std::min(max_label, ImGui::CalcTextSize(s.data->vocab.token(order[std::size_t(r)]).c_str()).x));
+    const float col_gap = ImGui::GetStyle().ItemSpacing.x;
+    const float bar_w = std::max(ImGui::GetFontSize(), ImGui::GetContentRegionAvail().x - label_w -
+                                                           ImGui::CalcTextSize("0.000").x - 3 * col_gap);
+    ImDrawList* dl = ImGui::GetWindowDrawList();
     for (int r = 0; r < shown; ++r) {
       const int v = order[std::size_t(r)];
       const float pv = std::isfinite(p[std::size_t(v)]) ? p[std::size_t(v)] : 0.0f;
-      ImGui::Text("%4s", s.data->vocab.token(v).c_str());
-      ImGui::SameLine();
+      const std::string label = elide(s.data->vocab.token(v), label_w);
+      const float x = ImGui::GetCursorPosX();
+      ImGui::SetCursorPosX(x + label_w - ImGui::CalcTextSize(label.c_str()).x);
+      ImGui::TextUnformatted(label.c_str());
+      if (label != s.data->vocab.token(v) && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", s.data->vocab.token(v).c_str());
+      ImGui::SameLine(x + label_w + col_gap);
       const ImVec2 at = ImGui::GetCursorScreenPos();
       const float h = ImGui::GetTextLineHeight();
       dl->AddRectFilled(at, ImVec2(at.x + std::max(1.0f, bar_w * pv), at.y + h), IM_COL32(90, 150, 230, 255));
       ImGui::Dummy(ImVec2(bar_w, h));
       ImGui::SameLine();
-      ImGui::Text("%.3f", double(pv));
+      ImGui::TextUnformatted(prob_text(pv).c_str());
     }
   }
   ImGui::PopID();
