@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "app/headless_ui.h"
+#include "app_harness.h"
 #include "core/error.h"
 #include "core/experiment.h"
 #include "core/metrics.h"
@@ -25,6 +26,8 @@ using namespace ev;
 using namespace std::chrono_literals;
 
 namespace {
+
+using ev::testing::clipped_text;
 
 // A small text file of synthetic names, written once.
 std::string small_data() {
@@ -44,20 +47,7 @@ std::unique_ptr<app::HeadlessUi> open_ui(int w, int h) {
   o.config.batch = 16;
   o.config.seed = 5;
   o.config.val_every = 50;
-  try {
-    auto ui = std::make_unique<app::HeadlessUi>(o);
-    ui->frame();
-    ui->frame();
-    return ui;
-  } catch (const Error&) {
-    return nullptr;
-  }
-}
-
-std::string clipped_text(app::HeadlessUi& ui) {
-  std::string all;
-  for (const std::string& c : ui.app().context().clipped) all += c + "\n";
-  return all;
+  return ev::testing::open_app(o);
 }
 
 void screenshot(app::HeadlessUi& ui, const std::string& name) {

@@ -69,6 +69,23 @@ TEST(Inspect, OneStepMovesExactlyTheBatchRows) {
   for (int v : s.tokens().unmoved) EXPECT_FALSE(in_context[std::size_t(v)]);
 }
 
+// With the token table frozen, a step moves no row of it: the record says so
+// (no row moved, no gradient arrows) while the rest of the model learns.
+TEST(Inspect, AFrozenTableMovesNoRow) {
+  auto data = testdata::synthetic_dataset();
+  TrainConfig cfg = config(8);
+  cfg.freeze_embeddings = true;
+  Trainer t(data, cfg);
+  for (int i = 0; i < 3; ++i) t.step();
+  const StepInspection s = inspect_steps(t, 1);
+  ASSERT_EQ(s.steps.size(), 1u);
+  EXPECT_TRUE(s.tokens().frozen);
+  EXPECT_EQ(s.tokens().moved_count(), 0);
+  EXPECT_EQ(s.tokens().before, s.tokens().after);
+  EXPECT_EQ(s.tokens().grad.cwiseAbs().maxCoeff(), 0.0f);
+  EXPECT_NE(s.steps[0].loss_before, s.steps[0].loss_after) << "the rest of the model should still learn";
+}
+
 TEST(Inspect, RecordsTheBatchAndItsLoss) {
   auto data = testdata::synthetic_dataset();
   Trainer t(data, config(16));

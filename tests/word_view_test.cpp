@@ -12,6 +12,7 @@
 #include <string>
 
 #include "app/headless_ui.h"
+#include "app_harness.h"
 #include "core/error.h"
 #include "core/teach.h"
 #include "gfx/render_target.h"
@@ -21,6 +22,8 @@ using namespace ev;
 using namespace std::chrono_literals;
 
 namespace {
+
+using ev::testing::clipped_text;
 
 // Prose of a few words WordNet knows: nouns, verbs, adjectives, adverbs, and
 // words it lists as nothing ("the", "a").
@@ -43,20 +46,7 @@ std::unique_ptr<app::HeadlessUi> open_ui(const std::string& data, int w, int h) 
   o.config.hidden = 16;
   o.config.init = "scaled";
   o.config.seed = 3;
-  try {
-    auto ui = std::make_unique<app::HeadlessUi>(o);
-    ui->frame();
-    ui->frame();
-    return ui;
-  } catch (const Error&) {
-    return nullptr;
-  }
-}
-
-std::string clipped_text(app::HeadlessUi& ui) {
-  std::string all;
-  for (const std::string& c : ui.app().context().clipped) all += c + "\n";
-  return all;
+  return ev::testing::open_app(o);
 }
 
 bool near_colour(const unsigned char* p, ImU32 c, int tol = 40) {
