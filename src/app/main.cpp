@@ -354,7 +354,7 @@ int main(int argc, char** argv) {
   cli.add_option("--sweep-steps", o.sweep_steps,
                  "Steps of each of the experiment's runs (default 100000); headless, the app quits when they are done")
       ->check(CLI::Range(std::int64_t(1), std::int64_t(1) << 31));
-  cli.add_option("--jobs", o.jobs, "The experiment's runs training at once (default: one per core)")
+  cli.add_option("--jobs", o.jobs, "The experiment's runs training at once (default: one per core but one, which the window keeps)")
       ->check(CLI::Range(1, 64));
   try {
     cli.parse(argc, argv);

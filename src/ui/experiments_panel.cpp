@@ -23,7 +23,10 @@ std::string short_number(double v) {
   return t;
 }
 
-int default_jobs() { return std::max(1, int(std::thread::hardware_concurrency())); }
+// One run per core but one: the window keeps a core of its own, so frames stay
+// smooth while the runs train (on two cores, two runs beside the window would
+// stretch its frames by half).
+int default_jobs() { return std::max(1, int(std::thread::hardware_concurrency()) - 1); }
 
 // The parameter, its values, the stop rule, and start / pause / stop.
 void draw_setup(UiContext& ctx, ExperimentsPanelState& st, const ExperimentActions& act) {
@@ -56,7 +59,7 @@ void draw_setup(UiContext& ctx, ExperimentsPanelState& st, const ExperimentActio
   ImGui::SetNextItemWidth(5 * em);
   ImGui::InputInt("Jobs", &st.jobs, 1, 1);
   st.jobs = std::clamp(st.jobs, 1, 64);
-  tooltip("Runs training at once; the others wait their turn.");
+  tooltip("Runs training at once; the others wait their turn. By default one per core but one, which the window keeps.");
 
   const bool active = st.runner.active();
   if (button(ctx, "Start runs")) start_experiment(st, act);
