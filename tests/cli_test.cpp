@@ -168,10 +168,10 @@ TEST_F(Cli, OutputsNeverReplaceTheDataOrSpecialFiles) {
   const std::string data = small_data();
   const std::string before = ev::testing::TempDir::read(data);
   std::filesystem::create_symlink(data, tmp_.file("alias.txt"));
-  for (const std::string& flag : {"--save-session", "--export-word2vec", "--export-loss-csv"})
+  for (const char* flag : {"--save-session", "--export-word2vec", "--export-loss-csv"})
     for (const std::string& target : {data, tmp_.file("alias.txt"), tmp_.file("./small.txt")})
-      expect_refused(run("--data " + quote(data) + " --steps 5 " + flag + " " + quote(target)), 1,
-                     {flag.c_str(), "training data"});
+      expect_refused(run("--data " + quote(data) + " --steps 5 " + std::string(flag) + " " + quote(target)), 1,
+                     {flag, "training data"});
   std::filesystem::create_directory(tmp_.file("projector"));
   std::filesystem::create_symlink(data, tmp_.file("projector/metadata.tsv"));
   expect_refused(run("--data " + quote(data) + " --steps 5 --export-tsv " + quote(tmp_.file("projector"))), 1,

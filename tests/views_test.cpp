@@ -492,7 +492,9 @@ TEST(FitCheck, ElideFitsTheWidthInWholeCharacters) {
     const std::string head = e.substr(0, e.size() - 3);
     EXPECT_EQ(text.compare(0, head.size(), head), 0) << e;
     EXPECT_LE(ImGui::CalcTextSize(e.c_str()).x, width) << e;
-    if (!head.empty()) EXPECT_NE(static_cast<unsigned char>(text[head.size()]) & 0xC0, 0x80) << "split inside a character";
+    if (!head.empty()) {
+      EXPECT_NE(static_cast<unsigned char>(text[head.size()]) & 0xC0, 0x80) << "split inside a character";
+    }
     // One character more would not have fitted.
     std::size_t next = head.size() + 1;
     while (next < text.size() && (static_cast<unsigned char>(text[next]) & 0xC0) == 0x80) ++next;
@@ -617,7 +619,7 @@ TEST(ViewsScreenshot, AllViewsAtTwoSizes) {
     Gui gui(w, h);
     ASSERT_TRUE(gui.ok());
     ev::ui::EmbeddingPanelState emb;
-    ev::ui::LossPanelState loss;
+    ev::ui::LossPanelState loss_view;
     ev::ui::OnehotPanelState oh;
     ev::ui::UiContext ctx;
     ctx.selected_token = data->vocab.id("q");
@@ -628,7 +630,7 @@ TEST(ViewsScreenshot, AllViewsAtTwoSizes) {
       draw_in_window("Embedding", ImVec2(0, 0), ImVec2(fw * 0.55f, fh * 0.6f),
                      [&] { ev::ui::draw_embedding_panel(*s, ctx, emb); });
       draw_in_window("Loss", ImVec2(0, fh * 0.6f), ImVec2(fw * 0.55f, fh * 0.4f),
-                     [&] { ev::ui::draw_loss_panel(*s, ctx, loss); });
+                     [&] { ev::ui::draw_loss_panel(*s, ctx, loss_view); });
       draw_in_window("One-hot vs lookup", ImVec2(fw * 0.55f, 0), ImVec2(fw * 0.45f, fh),
                      [&] { ev::ui::draw_onehot_panel(*s, ctx, oh); });
       gui.end();

@@ -348,10 +348,10 @@ Session parse_session(std::string_view bytes, const std::string& name) {
       r.fail("its parameter table has " + std::to_string(n) + " tensors; a " + c.family + " model of its shape has " +
              std::to_string(table.size()));
     for (const TensorInfo& t : table.tensors()) {
-      const std::string name = r.str("parameter table", kMaxFamilyBytes);
+      const std::string tensor = r.str("parameter table", kMaxFamilyBytes);
       const std::int32_t rows = r.i32("parameter table"), cols = r.i32("parameter table");
-      if (name != t.name || rows != t.rows || cols != t.cols)
-        r.fail("tensor " + shown(name) + " (" + std::to_string(rows) + " x " + std::to_string(cols) +
+      if (tensor != t.name || rows != t.rows || cols != t.cols)
+        r.fail("tensor " + shown(tensor) + " (" + std::to_string(rows) + " x " + std::to_string(cols) +
                ") does not match the model's " + t.name + " (" + std::to_string(t.rows) + " x " +
                std::to_string(t.cols) + ")");
     }

@@ -31,7 +31,7 @@ void reference_line(double y, const std::string& label, ImU32 colour) {
   const ImVec2 at(b.x - ts.x - 4, ty);
   dl->AddText(at, colour, label.c_str());
   for (float x = at.x; x < at.x + ts.x + 8; x += 8)  // the legend keeps clear of the label
-    for (float y : {at.y, at.y + ts.y}) plot::Occupy(ImVec2(x, y));
+    for (float row : {at.y, at.y + ts.y}) plot::Occupy(ImVec2(x, row));
 }
 
 // The index of the point whose step is nearest x, in a list sorted by step.
