@@ -33,7 +33,8 @@ std::unique_ptr<app::HeadlessUi> open_ui(int w, int h, TrainConfig cfg = {}) {
 
 SnapshotPtr settle(app::HeadlessUi& ui) {
   ui.app().trainer().want_model();
-  EXPECT_TRUE(ui.app().trainer().wait_idle(30s));
+  // Step N keeps the step inspector's record of every update: slow under sanitizers.
+  EXPECT_TRUE(ui.app().trainer().wait_idle(300s));
   ui.frame();
   ui.frame();
   return ui.app().trainer().snapshot();
