@@ -3,30 +3,10 @@
 // while paused).
 #include "worker.h"
 
-#include <algorithm>
-
-#ifdef __linux__
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-#endif
-
 namespace ev {
 
 namespace {
 using Clock = std::chrono::steady_clock;
-
-// Training runs a little below normal priority: where runs outnumber the
-// cores (an experiment's runs beside the window), the thread that draws the
-// window gets its turn first and frames stay smooth; on an idle core it
-// changes nothing. Linux sets a thread's own nice value by its thread id.
-void lower_own_priority() {
-#ifdef __linux__
-  const auto tid = static_cast<id_t>(::syscall(SYS_gettid));
-  const int now = ::getpriority(PRIO_PROCESS, tid);
-  ::setpriority(PRIO_PROCESS, tid, std::min(now + kTrainerNice, 19));  // failure only leaves it as it was
-#endif
-}
 }  // namespace
 
 Worker::Worker(RunId id, std::shared_ptr<const Dataset> data, const TrainConfig& cfg)
@@ -72,7 +52,6 @@ bool Worker::wait_idle(std::chrono::milliseconds timeout) {
 }
 
 void Worker::loop() {
-  lower_own_priority();
   auto last_publish = Clock::now();
   for (;;) {
     std::vector<Command> cmds;

@@ -20,9 +20,6 @@
 
 namespace ev {
 
-// How far below normal priority a worker's training thread runs (a nice value).
-constexpr int kTrainerNice = 4;
-
 class Worker {
  public:
   // Starts paused. Throws ev::Error when cfg does not fit the data.
