@@ -36,7 +36,8 @@ words = [word(i) for i in range(V)]
 weights = [1.0 / (r + 1) for r in range(V)]
 rng = random.Random(7)
 with open(sys.argv[1], "w") as f:
-    for i in range(0, V, 12): f.write(" ".join(words[i:i + 12]) + "\n")  # every word once
+    for _ in range(10):  # every word ten times, so the training split surely has it
+        for i in range(0, V, 12): f.write(" ".join(words[i:i + 12]) + "\n")
     for _ in range(8000): f.write(" ".join(rng.choices(words, weights, k=12)) + "\n")
 PY
 echo "word_speed: load before: $(uptime | sed 's/.*load average/load average/')"

@@ -1,14 +1,77 @@
-// mlp.cpp: forward and backward of the makemore MLP, by hand, with Eigen.
+// mlp.cpp: forward and backward of the makemore MLP, by hand: the products
+// through the step's kernels (kernels.h) in float, Eigen's in double (the
+// gradient checks), everything else with Eigen.
 // Shapes: B batch rows, k = block, d = emb, H = hidden, V = vocab.
 #include "mlp.h"
 
 #include <algorithm>
 #include <cmath>
+#include <type_traits>
 
 #include "../error.h"
+#include "../kernels.h"
 #include "../rng.h"
 
 namespace ev {
+
+namespace {
+
+// The kernels pay where a product runs along a vocabulary's worth of columns;
+// below that (the lecture's 27 logits, a hidden layer) Eigen's are as fast.
+constexpr int kKernelsFrom = 256;
+template <class X>
+constexpr bool kFloat = std::is_same_v<typename X::Scalar, float>;
+
+template <class X>
+int rows(const X& x) { return int(x.rows()); }
+template <class X>
+int cols(const X& x) { return int(x.cols()); }
+template <class X>
+int ld(const X& x) { return int(x.outerStride()); }
+
+// out = x m, or out += x m.
+template <class X, class M, class O>
+void mul(const X& x, const M& m, O&& out, bool accumulate) {
+  if constexpr (kFloat<X>) {
+    if (cols(m) >= kKernelsFrom)
+      return kernels::gemm_nn(rows(x), cols(m), cols(x), x.data(), ld(x), m.data(), ld(m), out.data(), ld(out),
+                              accumulate);
+  }
+  if (accumulate)
+    out.noalias() += x * m;
+  else
+    out.noalias() = x * m;
+}
+
+// out = x m^T, or out += x m^T.
+template <class X, class M, class O>
+void mul_t(const X& x, const M& m, O&& out, bool accumulate) {
+  if constexpr (kFloat<X>) {
+    if (cols(x) >= kKernelsFrom)
+      return kernels::gemm_nt(rows(x), cols(x), rows(m), x.data(), ld(x), m.data(), ld(m), out.data(), ld(out),
+                              accumulate);
+  }
+  if (accumulate)
+    out.noalias() += x * m.transpose();
+  else
+    out.noalias() = x * m.transpose();
+}
+
+// out = alpha x^T g, or out += alpha x^T g (with alpha = -lr, an SGD update).
+template <class X, class G, class O>
+void t_mul(typename X::Scalar alpha, const X& x, const G& g, O&& out, bool accumulate) {
+  if constexpr (kFloat<X>) {
+    if (cols(g) >= kKernelsFrom)
+      return kernels::gemm_tn(rows(x), cols(g), cols(x), alpha, x.data(), ld(x), g.data(), ld(g), out.data(),
+                              ld(out), accumulate);
+  }
+  if (accumulate)
+    out.noalias() += alpha * (x.transpose() * g);
+  else
+    out.noalias() = alpha * (x.transpose() * g);
+}
+
+}  // namespace
 
 ParamTable mlp_table(const ModelSpec& s) {
   const int in = s.block * s.emb;
@@ -83,24 +146,35 @@ T mlp_forward(const Model<T>& m, const Batch& bt, MlpActivations<T>& a) {
     for (int j = 0; j < k; ++j)
       a.emb.row(b).segment(j * d, d) = C.row(X[b * k + j]);  // (d)
 
-  a.h.noalias() = a.emb * W1;                           // (B, H) = (B, k*d)(k*d, H)
+  mul(a.emb, W1, a.h, false);                           // (B, H) = (B, k*d)(k*d, H)
   a.h.rowwise() += b1;                                  // (B, H)
   a.h = a.h.array().tanh();                             // (B, H)
-  a.logits.noalias() = a.h * W2;                        // (B, V) = (B, H)(H, V)
-  if (s.direct) a.logits.noalias() += a.emb * tensor(P, t[kMlpWd]);  // (B, V) += (B, k*d)(k*d, V)
+  mul(a.h, W2, a.logits, false);                        // (B, V) = (B, H)(H, V)
+  if (s.direct) mul(a.emb, tensor(P, t[kMlpWd]), a.logits, true);  // (B, V) += (B, k*d)(k*d, V)
   a.logits.rowwise() += b2;                             // (B, V)
 
-  // Softmax with the row maximum subtracted, so exp never overflows. The
-  // shifted logits are exponentiated as one contiguous (B*V) block: exp runs
-  // vectorised over all of it, with no scalar tail at the end of each row.
-  Eigen::Matrix<T, Eigen::Dynamic, 1> maxes(B);                               // (B)
-  for (int b = 0; b < B; ++b) {
-    maxes(b) = a.logits.row(b).maxCoeff();
-    a.probs.row(b) = a.logits.row(b).array() - maxes(b);                      // (V)
+  // Softmax with the row maximum subtracted, so exp never overflows. In
+  // double, the shifted logits are exponentiated as one contiguous (B*V)
+  // block: exp runs vectorised over all of it, with no scalar tail per row.
+  // In float, the kernels do it a row at a time (the row stays in the cache).
+  Eigen::Matrix<T, Eigen::Dynamic, 1> maxes(B), sums(B);                      // (B)
+  bool done = false;
+  if constexpr (kFloat<Mat<T>>) {
+    if (cols(a.logits) >= kKernelsFrom) {
+      kernels::softmax_rows(B, cols(a.logits), a.logits.data(), ld(a.logits), a.probs.data(), ld(a.probs),
+                            maxes.data(), sums.data());
+      done = true;
+    }
   }
-  a.probs = a.probs.array().exp();                                            // (B, V)
-  const Eigen::Matrix<T, Eigen::Dynamic, 1> sums = a.probs.rowwise().sum();   // (B)
-  a.probs.array().colwise() /= sums.array();                                  // (B, V)
+  if (!done) {
+    for (int b = 0; b < B; ++b) {
+      maxes(b) = a.logits.row(b).maxCoeff();
+      a.probs.row(b) = a.logits.row(b).array() - maxes(b);                    // (V)
+    }
+    a.probs = a.probs.array().exp();                                          // (B, V)
+    sums = a.probs.rowwise().sum();                                           // (B)
+    a.probs.array().colwise() /= sums.array();                                // (B, V)
+  }
 
   if (!Y) return T(0);
   // loss_b = -log softmax(logits_b)[y_b] = log(sum) + max - logit_y
@@ -142,16 +216,16 @@ void backward_but_output_weights(Model<T>& m, const Batch& bt, MlpActivations<T>
     gb2 += a.dlogits.row(b);                                        // (V)
   }
 
-  a.dh.noalias() = a.dlogits * W2.transpose();          // (B, H) = (B, V)(V, H)
+  mul_t(a.dlogits, W2, a.dh, false);                    // (B, H) = (B, V)(V, H)
   // Through tanh (1 - h^2) and the bias gradient in one pass, rows in order.
   gb1.setZero();                                        // (H)
   for (int b = 0; b < B; ++b) {
     a.dh.row(b).array() *= T(1) - a.h.row(b).array().square();  // (H)
     gb1 += a.dh.row(b);                                           // (H)
   }
-  gW1.noalias() = a.emb.transpose() * a.dh;             // (k*d, H) = (k*d, B)(B, H)
-  a.demb.noalias() = a.dh * W1.transpose();             // (B, k*d) = (B, H)(H, k*d)
-  if (s.direct) a.demb.noalias() += a.dlogits * tensor(P, t[kMlpWd]).transpose();  // (B, k*d) += (B, V)(V, k*d)
+  t_mul(T(1), a.emb, a.dh, gW1, false);                 // (k*d, H) = (k*d, B)(B, H)
+  mul_t(a.dh, W1, a.demb, false);                       // (B, k*d) = (B, H)(H, k*d)
+  if (s.direct) mul_t(a.dlogits, tensor(P, t[kMlpWd]), a.demb, true);  // (B, k*d) += (B, V)(V, k*d)
 
   // The lookup's gradient is sparse: only rows of C that were looked up get any.
   if (a.touched_in == G) {
@@ -174,9 +248,8 @@ void mlp_backward(Model<T>& m, const Batch& bt, MlpActivations<T>& a) {
   backward_but_output_weights(m, bt, a);
   T* G = m.grads.data();
   const ParamTable& t = m.table;
-  tensor(G, t[kMlpW2]).noalias() = a.h.transpose() * a.dlogits;  // (H, V) = (H, B)(B, V)
-  if (m.spec.direct)
-    tensor(G, t[kMlpWd]).noalias() = a.emb.transpose() * a.dlogits;  // (k*d, V) = (k*d, B)(B, V)
+  t_mul(T(1), a.h, a.dlogits, tensor(G, t[kMlpW2]), false);  // (H, V) = (H, B)(B, V)
+  if (m.spec.direct) t_mul(T(1), a.emb, a.dlogits, tensor(G, t[kMlpWd]), false);  // (k*d, V) = (k*d, B)(B, V)
 }
 
 bool mlp_sgd_step(Model<float>& m, const Batch& bt, MlpActivations<float>& a, float lr, const TensorInfo* frozen) {
@@ -190,9 +263,9 @@ bool mlp_sgd_step(Model<float>& m, const Batch& bt, MlpActivations<float>& a, fl
   if (!finite(a.dlogits) || !finite(a.demb) || !finite(vector(G, t[kMlpb1])) || !finite(tensor(G, t[kMlpW1])))
     return false;
   if (!is_frozen(t[kMlpW2], frozen))
-    tensor(P, t[kMlpW2]).noalias() -= lr * (a.h.transpose() * a.dlogits);  // (H, V) -= lr (H, B)(B, V)
+    t_mul(-lr, a.h, a.dlogits, tensor(P, t[kMlpW2]), true);  // (H, V) -= lr (H, B)(B, V)
   if (m.spec.direct && !is_frozen(t[kMlpWd], frozen))
-    tensor(P, t[kMlpWd]).noalias() -= lr * (a.emb.transpose() * a.dlogits);  // (k*d, V) -= lr (k*d, B)(B, V)
+    t_mul(-lr, a.emb, a.dlogits, tensor(P, t[kMlpWd]), true);  // (k*d, V) -= lr (k*d, B)(B, V)
   for (const MlpTensor small : {kMlpW1, kMlpb1, kMlpb2})
     if (!is_frozen(t[small], frozen)) tensor(P, t[small]) -= lr * tensor(G, t[small]);
   // C: the rows in the batch, each once (the others' gradient is zero); none when frozen.

@@ -1,0 +1,213 @@
+// kernels_test: the step's products against the same products in double
+// precision with Eigen, over shapes that reach every edge of the register
+// tiles (rows and columns that are not multiples of the tile or the vector,
+// a single row or column, the word model's 32 x 100 x 17,000), with leading
+// dimensions wider than the rows and the `accumulate` forms.
+#include <gtest/gtest.h>
+
+#include <Eigen/Dense>
+#include <cmath>
+#include <limits>
+#include <random>
+#include <tuple>
+#include <vector>
+
+#include "core/kernels.h"
+#include "core/models/mlp.h"
+
+namespace {
+
+using MatD = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+// A (rows, cols) float matrix with `pad` extra columns of junk, so a kernel
+// that reads or writes past a row's end shows it.
+struct Strided {
+  int rows, cols, ld;
+  std::vector<float> v;
+  Strided(int r, int c, int pad, std::mt19937& g) : rows(r), cols(c), ld(c + pad), v(std::size_t(r) * std::size_t(c + pad)) {
+    std::uniform_real_distribution<float> u(-1, 1);
+    for (float& x : v) x = u(g);
+  }
+  float at(int i, int j) const { return v[std::size_t(i) * std::size_t(ld) + std::size_t(j)]; }
+  MatD dense() const {
+    MatD m(rows, cols);
+    for (int i = 0; i < rows; ++i)
+      for (int j = 0; j < cols; ++j) m(i, j) = at(i, j);
+    return m;
+  }
+};
+
+// Every element of `got` near `want`: float sums of `terms` products of
+// numbers in [-1, 1] are off by at most a few ulps per term. The padding
+// columns are untouched.
+void expect_near(const Strided& got, const Strided& before, const MatD& want, int terms, const char* what) {
+  const double tol = 1e-6 * terms + 1e-6;
+  double worst = 0;
+  for (int i = 0; i < got.rows; ++i) {
+    for (int j = 0; j < got.cols; ++j) worst = std::max(worst, std::abs(double(got.at(i, j)) - want(i, j)));
+    for (int j = got.cols; j < got.ld; ++j) ASSERT_EQ(got.at(i, j), before.at(i, j)) << what << ": wrote past row " << i;
+  }
+  EXPECT_LE(worst, tol) << what << " " << got.rows << "x" << got.cols << " (" << terms << " terms)";
+}
+
+// (M, N, K) shapes: tile edges for every vector width (4, 8, 16).
+std::vector<std::tuple<int, int, int>> shapes() {
+  std::vector<std::tuple<int, int, int>> s;
+  for (int M : {1, 3, 7, 8, 9, 32, 33})
+    for (int N : {1, 5, 16, 27, 47, 48, 49, 200, 515, 1100})
+      for (int K : {1, 6, 30, 100}) s.emplace_back(M, N, K);
+  s.emplace_back(32, 17000, 100);  // the word model's output layer
+  return s;
+}
+
+// `product(C, accumulate)` writes a product into C, or adds it: both forms
+// against `want`, the product in double, from the same starting C.
+template <class F>
+void check_forms(Strided C, const MatD& want, int terms, const char* what, F product) {
+  const Strided C0 = C;
+  product(C, false);
+  expect_near(C, C0, want, terms, what);
+  const Strided C1 = C;
+  product(C, true);
+  expect_near(C, C1, C1.dense() + want, terms, what);
+}
+
+TEST(Kernels, NnIsTheProduct) {
+  std::mt19937 g(1);
+  for (auto [M, N, K] : shapes()) {
+    const Strided A(M, K, 3, g), B(K, N, 5, g);
+    check_forms(Strided(M, N, 2, g), A.dense() * B.dense(), K, "nn", [&](Strided& C, bool acc) {
+      ev::kernels::gemm_nn(M, N, K, A.v.data(), A.ld, B.v.data(), B.ld, C.v.data(), C.ld, acc);
+    });
+  }
+}
+
+TEST(Kernels, NtIsTheProductWithTheTranspose) {
+  std::mt19937 g(2);
+  for (auto [M, N, K] : shapes()) {
+    const Strided A(M, N, 3, g), B(K, N, 1, g);
+    check_forms(Strided(M, K, 4, g), A.dense() * B.dense().transpose(), N, "nt", [&](Strided& C, bool acc) {
+      ev::kernels::gemm_nt(M, N, K, A.v.data(), A.ld, B.v.data(), B.ld, C.v.data(), C.ld, acc);
+    });
+  }
+}
+
+// With alpha = -lr and accumulate, an SGD update.
+TEST(Kernels, TnIsTheScaledProductOfTheTranspose) {
+  std::mt19937 g(3);
+  const float alpha = -0.25f;
+  for (auto [M, N, K] : shapes()) {
+    const Strided A(M, K, 2, g), D(M, N, 3, g);
+    const MatD want = double(alpha) * (A.dense().transpose() * D.dense());
+    check_forms(Strided(K, N, 1, g), want, M, "tn", [&](Strided& B, bool acc) {
+      ev::kernels::gemm_tn(M, N, K, alpha, A.v.data(), A.ld, D.v.data(), D.ld, B.v.data(), B.ld, acc);
+    });
+  }
+}
+
+// Each row sums to 1 and matches exp in double to a few parts in 10^7, over
+// logits that span the whole range (differences past -87 underflow to 0, as
+// exp in float would, within the error allowed).
+TEST(Kernels, SoftmaxRows) {
+  std::mt19937 g(5);
+  for (int N : {1, 2, 15, 16, 17, 27, 100, 17000}) {
+    const int M = 5;
+    std::uniform_real_distribution<float> u(-120, 30);
+    std::vector<float> x(std::size_t(M) * std::size_t(N)), p(x.size()), maxes(M), sums(M);
+    for (float& v : x) v = u(g);
+    x[0] = 0.0f;  // a row with an exact 0 after the shift, and ties
+    if (N > 1) x[1] = 0.0f;
+    ev::kernels::softmax_rows(M, N, x.data(), N, p.data(), N, maxes.data(), sums.data());
+    for (int i = 0; i < M; ++i) {
+      const float* xi = x.data() + std::size_t(i) * std::size_t(N);
+      double mx = xi[0], sum = 0;
+      for (int j = 0; j < N; ++j) mx = std::max(mx, double(xi[j]));
+      for (int j = 0; j < N; ++j) sum += std::exp(double(xi[j]) - mx);
+      EXPECT_EQ(maxes[std::size_t(i)], float(mx));
+      EXPECT_NEAR(sums[std::size_t(i)], sum, 1e-6 * sum);
+      double total = 0;
+      for (int j = 0; j < N; ++j) {
+        const double want = std::exp(double(xi[j]) - mx) / sum, got = p[std::size_t(i) * std::size_t(N) + std::size_t(j)];
+        total += got;
+        // x - max rounds in float: half an ulp of |x - max| moves exp by as much, relatively.
+        const double shift_error = 6e-8 * std::abs(double(xi[j]) - mx);
+        ASSERT_NEAR(got, want, (1e-6 + shift_error) * want + 1e-37) << "row " << i << " col " << j << " of " << N;
+      }
+      EXPECT_NEAR(total, 1.0, 1e-5);
+    }
+  }
+}
+
+// A NaN or infinite logit makes the row's sum NaN: the loss shows it.
+TEST(Kernels, SoftmaxOfNonFiniteIsNaN) {
+  for (float bad : {std::numeric_limits<float>::quiet_NaN(), std::numeric_limits<float>::infinity()}) {
+    std::vector<float> x(40, 1.0f), p(40);
+    x[21] = bad;
+    float mx, sum;
+    ev::kernels::softmax_rows(1, 40, x.data(), 40, p.data(), 40, &mx, &sum);
+    EXPECT_TRUE(std::isnan(sum) || std::isnan(std::log(sum) + mx - x[0])) << bad;
+  }
+}
+
+// The same inputs give the same bits: the order of summation is fixed.
+TEST(Kernels, Deterministic) {
+  std::mt19937 g(4);
+  const Strided A(32, 1000, 0, g), B(100, 1000, 0, g);
+  Strided C1(32, 100, 0, g), C2 = C1;
+  ev::kernels::gemm_nt(32, 1000, 100, A.v.data(), A.ld, B.v.data(), B.ld, C1.v.data(), C1.ld, false);
+  ev::kernels::gemm_nt(32, 1000, 100, A.v.data(), A.ld, B.v.data(), B.ld, C2.v.data(), C2.ld, false);
+  EXPECT_EQ(C1.v, C2.v);
+}
+
+// The MLP at a vocabulary where the float step runs through the kernels: its
+// loss, every gradient and the fused SGD step agree with the double model,
+// which runs through Eigen, with and without direct connections.
+TEST(Kernels, MlpStepAtAWordVocabularyMatchesDouble) {
+  for (bool direct : {false, true}) {
+    ev::ModelSpec s;
+    s.vocab = 700;
+    s.block = 3;
+    s.emb = 8;
+    s.hidden = 37;
+    s.direct = direct;
+    ev::Model<float> mf(s);
+    ev::mlp_init(mf, 11);
+    mf.p("W2") *= 0.1f;
+    ev::Model<double> md = ev::cast_model<double>(mf);
+    const int B = 19;
+    std::mt19937 g(6);
+    std::vector<std::int32_t> X(std::size_t(B) * 3), Y(static_cast<std::size_t>(B));
+    for (auto& x : X) x = std::int32_t(g() % 700);
+    for (auto& y : Y) y = std::int32_t(g() % 700);
+    ev::Batch b;
+    b.B = B;
+    b.in = 3;
+    b.X = X.data();
+    b.Y = Y.data();
+    ev::MlpActivations<float> af;
+    ev::MlpActivations<double> ad;
+    const float lf = ev::mlp_forward(mf, b, af);
+    const double ld = ev::mlp_forward(md, b, ad);
+    EXPECT_NEAR(lf, ld, 1e-5 * ld);
+    ev::mlp_backward(mf, b, af);
+    ev::mlp_backward(md, b, ad);
+    for (const ev::TensorInfo& t : mf.table.tensors()) {
+      const auto gf = mf.g(t.name);
+      const auto gd = md.g(t.name);
+      const double scale = std::max(1e-3, gd.cwiseAbs().maxCoeff());
+      EXPECT_LE((gf.cast<double>() - gd).cwiseAbs().maxCoeff(), 2e-5 * scale) << t.name << " direct " << direct;
+    }
+    // The fused step moves W2 (and Wd) by -lr times the gradient just checked.
+    const float lr = 0.5f;
+    ev::Model<float> stepped = mf;
+    ev::mlp_forward(stepped, b, af);
+    ASSERT_TRUE(ev::mlp_sgd_step(stepped, b, af, lr, nullptr));
+    for (const char* name : {"W2", "Wd"}) {
+      if (!direct && std::string(name) == "Wd") continue;
+      const Eigen::MatrixXd want = md.p(name) - double(lr) * md.g(name);
+      EXPECT_LE((stepped.p(name).cast<double>() - want).cwiseAbs().maxCoeff(), 1e-6) << name;
+    }
+  }
+}
+
+}  // namespace
