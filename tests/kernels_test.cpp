@@ -159,6 +159,21 @@ TEST(Kernels, Deterministic) {
   EXPECT_EQ(C1.v, C2.v);
 }
 
+// A batch of `B` random contexts and targets over a vocabulary of V.
+struct RandomBatch {
+  std::vector<std::int32_t> X, Y;
+  ev::Batch b;
+  RandomBatch(int B, int V, unsigned seed) : X(std::size_t(B) * 3), Y(static_cast<std::size_t>(B)) {
+    std::mt19937 g(seed);
+    for (auto& x : X) x = std::int32_t(g() % unsigned(V));
+    for (auto& y : Y) y = std::int32_t(g() % unsigned(V));
+    b.B = B;
+    b.in = 3;
+    b.X = X.data();
+    b.Y = Y.data();
+  }
+};
+
 // The MLP at a vocabulary where the float step runs through the kernels: its
 // loss, every gradient and the fused SGD step agree with the double model,
 // which runs through Eigen, with and without direct connections.
@@ -174,16 +189,8 @@ TEST(Kernels, MlpStepAtAWordVocabularyMatchesDouble) {
     ev::mlp_init(mf, 11);
     mf.p("W2") *= 0.1f;
     ev::Model<double> md = ev::cast_model<double>(mf);
-    const int B = 19;
-    std::mt19937 g(6);
-    std::vector<std::int32_t> X(std::size_t(B) * 3), Y(static_cast<std::size_t>(B));
-    for (auto& x : X) x = std::int32_t(g() % 700);
-    for (auto& y : Y) y = std::int32_t(g() % 700);
-    ev::Batch b;
-    b.B = B;
-    b.in = 3;
-    b.X = X.data();
-    b.Y = Y.data();
+    const RandomBatch rb(19, 700, 6);
+    const ev::Batch& b = rb.b;
     ev::MlpActivations<float> af;
     ev::MlpActivations<double> ad;
     const float lf = ev::mlp_forward(mf, b, af);
@@ -208,6 +215,41 @@ TEST(Kernels, MlpStepAtAWordVocabularyMatchesDouble) {
       EXPECT_LE((stepped.p(name).cast<double>() - want).cwiseAbs().maxCoeff(), 1e-6) << name;
     }
   }
+}
+
+// The output layer on two or three threads gives the same bits as on one:
+// rows, then columns, are split, and no number is summed in another order.
+// Ten SGD steps, and the gradients of backward() (Adam's path), with direct
+// connections, at a batch that does not divide evenly.
+TEST(Kernels, MlpStepOnThreadsIsTheSameAsOnOne) {
+  ev::ModelSpec s;
+  s.vocab = 1500;
+  s.block = 3;
+  s.emb = 6;
+  s.hidden = 20;
+  s.direct = true;
+  ev::Model<float> start(s);
+  ev::mlp_init(start, 12);
+  std::vector<ev::Model<float>> runs;
+  for (int threads : {1, 2, 3}) {
+    ev::Model<float> m = start;
+    ev::MlpActivations<float> a;
+    a.threads = threads;
+    for (int step = 0; step < 10; ++step) {
+      const RandomBatch rb(37, 1500, unsigned(100 + step));
+      ev::mlp_forward(m, rb.b, a);
+      ASSERT_TRUE(ev::mlp_sgd_step(m, rb.b, a, 0.3f, nullptr));
+    }
+    const RandomBatch last(37, 1500, 999);
+    ev::mlp_forward(m, last.b, a);
+    ev::mlp_backward(m, last.b, a);
+    runs.push_back(m);
+  }
+  for (std::size_t i = 1; i < runs.size(); ++i) {
+    EXPECT_EQ(runs[i].params, runs[0].params) << i + 1 << " threads";
+    EXPECT_EQ(runs[i].grads, runs[0].grads) << i + 1 << " threads";
+  }
+  EXPECT_NE(runs[0].params, start.params);
 }
 
 }  // namespace

@@ -91,7 +91,7 @@ ParseResult parse_train_options(int argc, const char* const* argv) {
       ->transform(seed_value());
   app.add_option("--val-every", cfg.val_every, "Record the validation loss every N steps (default 0: at the end only)")
       ->check(CLI::Range(std::int64_t(0), std::int64_t(1) << 40));
-  app.add_option("--threads", o.threads, "Threads for evaluating the splits")->check(CLI::Range(1, 256));
+  app.add_option("--threads", o.threads, "Threads for evaluating the splits, and for each step's output layer at a word-level vocabulary")->check(CLI::Range(1, 256));
   app.add_flag("--json", o.json, "Print a JSON summary as the last line of stdout");
   app.add_flag("-q,--quiet", o.quiet, "No progress on stderr");
   app.add_option("--resume", o.resume, "Continue a saved session: its data (unless --data is given), its "

@@ -136,6 +136,7 @@ int main(int argc, char** argv) {
     for (const char* name : {"/vectors.tsv", "/metadata.tsv"})
       if (!o.export_tsv.empty())
         check_output(o.export_tsv + name, "--export-tsv", data->source, o.resume, false);
+    run.mutable_trainer().set_step_threads(o.threads);
     // Read before any step: a bad file stops the run with nothing trained or written.
     const std::string init_summary = o.init_vectors.empty() ? "" : run.init_vectors(o.init_vectors);
     if (!o.quiet && !o.resume.empty())

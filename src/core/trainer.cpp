@@ -60,6 +60,7 @@ void Trainer::reset() {
   init_model(model_, cfg_.seed);
   token_table_ = model_.table.find(family(cfg_.family).embeddings(model_.spec).front());
   net_ = family(cfg_.family).make_net(model_.spec);
+  net_->set_threads(step_threads_);
   opt_state_.assign(optimizer_state_size(cfg_.optimizer, model_.params.size()), 0.0f);
   rng_.reseed(cfg_.seed ^ kBatchStream);
   step_ = 0;
@@ -128,6 +129,11 @@ void Trainer::set_token_vectors(const TokenVectors& v) {
     throw Error("the vectors were read for another vocabulary");
   set_token_rows(v, tensor(model_.params.data(), t));
   if (checkpoint_.step == step_) checkpoint_.params = model_.params;
+}
+
+void Trainer::set_step_threads(int n) {
+  step_threads_ = std::max(1, n);
+  net_->set_threads(step_threads_);
 }
 
 void Trainer::set_lr(double lr) {

@@ -49,6 +49,10 @@ class Trainer {
   // Changes that need new parameters: validate, rebuild and reset.
   void set_config(const TrainConfig& cfg);
 
+  // Threads for each step where the model can use them (the MLP's output
+  // layer at a word-level vocabulary); the numbers are the same on any count.
+  void set_step_threads(int n);
+
   // Mean loss over a whole split, computed in chunks on `threads` threads.
   double evaluate(Split split, int threads = 1) const;
   // Records the validation loss in history().val at the current step.
@@ -98,6 +102,7 @@ class Trainer {
   Model<float> model_;
   Examples train_, val_, test_;
   std::unique_ptr<Net> net_;
+  int step_threads_ = 1;
   std::vector<std::int32_t> batch_rows_, bx_, by_;
   std::vector<float> opt_state_;  // optimizer_state_size() floats
   int token_table_ = 0;           // index in model_.table of the family's token table

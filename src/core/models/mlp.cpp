@@ -10,6 +10,7 @@
 
 #include "../error.h"
 #include "../kernels.h"
+#include "../parallel.h"
 #include "../rng.h"
 
 namespace ev {
@@ -127,6 +128,37 @@ void check_init(const std::string& name) {
   throw Error("unknown initialisation " + shown(name) + " (normal or scaled)");
 }
 
+namespace {
+
+// probs = softmax(logits) by rows, with each row's maximum and its sum of
+// exp(logit - max) for the loss. The maximum is subtracted so exp never
+// overflows. In float at a vocabulary, the kernels do a row at a time (it
+// stays in the cache); otherwise the shifted logits are exponentiated as one
+// contiguous block, vectorised over all of it with no scalar tail per row.
+template <class L, class Pr, class Mx, class Sm>
+void softmax(const L& logits, Pr&& probs, Mx&& maxes, Sm&& sums) {
+  if constexpr (kFloat<L>) {
+    if (cols(logits) >= kKernelsFrom)
+      return kernels::softmax_rows(rows(logits), cols(logits), logits.data(), ld(logits), probs.data(), ld(probs),
+                                   maxes.data(), sums.data());
+  }
+  for (int b = 0; b < rows(logits); ++b) {
+    maxes(b) = logits.row(b).maxCoeff();
+    probs.row(b) = logits.row(b).array() - maxes(b);                        // (V)
+  }
+  probs = probs.array().exp();                                              // (n, V)
+  sums = probs.rowwise().sum();                                             // (n)
+  probs.array().colwise() /= sums.array();                                  // (n, V)
+}
+
+// Threads for the output layer: a.threads where the kernels run, else one.
+template <class T>
+int output_threads(const MlpActivations<T>& a) {
+  return kFloat<Mat<T>> && cols(a.logits) >= kKernelsFrom ? a.threads : 1;
+}
+
+}  // namespace
+
 template <class T>
 T mlp_forward(const Model<T>& m, const Batch& bt, MlpActivations<T>& a) {
   const ModelSpec& s = m.spec;
@@ -149,32 +181,19 @@ T mlp_forward(const Model<T>& m, const Batch& bt, MlpActivations<T>& a) {
   mul(a.emb, W1, a.h, false);                           // (B, H) = (B, k*d)(k*d, H)
   a.h.rowwise() += b1;                                  // (B, H)
   a.h = a.h.array().tanh();                             // (B, H)
-  mul(a.h, W2, a.logits, false);                        // (B, V) = (B, H)(H, V)
-  if (s.direct) mul(a.emb, tensor(P, t[kMlpWd]), a.logits, true);  // (B, V) += (B, k*d)(k*d, V)
-  a.logits.rowwise() += b2;                             // (B, V)
 
-  // Softmax with the row maximum subtracted, so exp never overflows. In
-  // double, the shifted logits are exponentiated as one contiguous (B*V)
-  // block: exp runs vectorised over all of it, with no scalar tail per row.
-  // In float, the kernels do it a row at a time (the row stays in the cache).
-  Eigen::Matrix<T, Eigen::Dynamic, 1> maxes(B), sums(B);                      // (B)
-  bool done = false;
-  if constexpr (kFloat<Mat<T>>) {
-    if (cols(a.logits) >= kKernelsFrom) {
-      kernels::softmax_rows(B, cols(a.logits), a.logits.data(), ld(a.logits), a.probs.data(), ld(a.probs),
-                            maxes.data(), sums.data());
-      done = true;
-    }
-  }
-  if (!done) {
-    for (int b = 0; b < B; ++b) {
-      maxes(b) = a.logits.row(b).maxCoeff();
-      a.probs.row(b) = a.logits.row(b).array() - maxes(b);                    // (V)
-    }
-    a.probs = a.probs.array().exp();                                          // (B, V)
-    sums = a.probs.rowwise().sum();                                           // (B)
-    a.probs.array().colwise() /= sums.array();                                // (B, V)
-  }
+  // The output layer and the softmax, a row at a time: on a.threads threads
+  // at a vocabulary where the kernels run (each row's numbers are the same
+  // whichever thread makes them).
+  Eigen::Matrix<T, Eigen::Dynamic, 1> maxes(B), sums(B);                    // (B)
+  parallel_ranges(B, output_threads(a), 8, [&](int r0, int r1) {
+    const int n = r1 - r0;
+    auto logits = a.logits.middleRows(r0, n);
+    mul(a.h.middleRows(r0, n), W2, logits, false);                         // (n, V) = (n, H)(H, V)
+    if (s.direct) mul(a.emb.middleRows(r0, n), tensor(P, t[kMlpWd]), logits, true);  // (n, V) += (n, k*d)(k*d, V)
+    logits.rowwise() += b2;                                                 // (n, V)
+    softmax(logits, a.probs.middleRows(r0, n), maxes.segment(r0, n), sums.segment(r0, n));
+  });
 
   if (!Y) return T(0);
   // loss_b = -log softmax(logits_b)[y_b] = log(sum) + max - logit_y
@@ -185,10 +204,10 @@ T mlp_forward(const Model<T>& m, const Batch& bt, MlpActivations<T>& a) {
 
 namespace {
 
-// The backward pass up to everything but the gradients of W2 and Wd: the
-// logits' gradient (a.dlogits), b2's, the hidden layer's, W1's and b1's, and
-// C's, sparse (only rows looked up get any; rows written by the last pass
-// into the same buffer are zeroed, the rest are zero already).
+// The backward pass up to everything but the gradients of W2, Wd and b2: the
+// logits' gradient (a.dlogits), the hidden layer's, W1's and b1's, and C's,
+// sparse (only rows looked up get any; rows written by the last pass into the
+// same buffer are zeroed, the rest are zero already).
 template <class T>
 void backward_but_output_weights(Model<T>& m, const Batch& bt, MlpActivations<T>& a) {
   const ModelSpec& s = m.spec;
@@ -202,21 +221,22 @@ void backward_but_output_weights(Model<T>& m, const Batch& bt, MlpActivations<T>
   auto gC = tensor(G, t[kMlpC]);          // (V, d)
   auto gW1 = tensor(G, t[kMlpW1]);        // (k*d, H)
   auto gb1 = vector(G, t[kMlpb1]);        // (H)
-  auto gb2 = vector(G, t[kMlpb2]);        // (V)
 
-  // d(mean CE)/d(logits) = (softmax - onehot(y)) / B, and the bias gradient
-  // summed in the same pass over the rows, in row order: a fixed order keeps
-  // two identical runs identical to the last bit (Eigen's colwise().sum()
-  // into a Map changes its order with the buffer's alignment).
+  // d(mean CE)/d(logits) = (softmax - onehot(y)) / B and, back through W2
+  // (and Wd), the hidden layer's gradient (and the direct part of the
+  // input's), a row at a time, on the forward pass's threads.
   const T inv_B = T(1) / T(B);
-  gb2.setZero();                                                    // (V)
-  for (int b = 0; b < B; ++b) {
-    a.dlogits.row(b) = a.probs.row(b) * inv_B;                      // (V)
-    a.dlogits(b, Y[b]) -= inv_B;
-    gb2 += a.dlogits.row(b);                                        // (V)
-  }
+  parallel_ranges(B, output_threads(a), 8, [&](int r0, int r1) {
+    const int n = r1 - r0;
+    for (int b = r0; b < r1; ++b) {
+      a.dlogits.row(b) = a.probs.row(b) * inv_B;                    // (V)
+      a.dlogits(b, Y[b]) -= inv_B;
+    }
+    const auto dlogits = a.dlogits.middleRows(r0, n);
+    mul_t(dlogits, W2, a.dh.middleRows(r0, n), false);              // (n, H) = (n, V)(V, H)
+    if (s.direct) mul_t(dlogits, tensor(P, t[kMlpWd]), a.demb.middleRows(r0, n), false);  // (n, k*d) = (n, V)(V, k*d)
+  });
 
-  mul_t(a.dlogits, W2, a.dh, false);                    // (B, H) = (B, V)(V, H)
   // Through tanh (1 - h^2) and the bias gradient in one pass, rows in order.
   gb1.setZero();                                        // (H)
   for (int b = 0; b < B; ++b) {
@@ -224,8 +244,7 @@ void backward_but_output_weights(Model<T>& m, const Batch& bt, MlpActivations<T>
     gb1 += a.dh.row(b);                                           // (H)
   }
   t_mul(T(1), a.emb, a.dh, gW1, false);                 // (k*d, H) = (k*d, B)(B, H)
-  mul_t(a.dh, W1, a.demb, false);                       // (B, k*d) = (B, H)(H, k*d)
-  if (s.direct) mul_t(a.dlogits, tensor(P, t[kMlpWd]), a.demb, true);  // (B, k*d) += (B, V)(V, k*d)
+  mul_t(a.dh, W1, a.demb, s.direct);                    // (B, k*d) (+)= (B, H)(H, k*d)
 
   // The lookup's gradient is sparse: only rows of C that were looked up get any.
   if (a.touched_in == G) {
@@ -241,31 +260,62 @@ void backward_but_output_weights(Model<T>& m, const Batch& bt, MlpActivations<T>
       gC.row(X[b * k + j]) += a.demb.row(b).segment(j * d, d);  // (d)
 }
 
+// b2's gradient: the column sums of the logits' gradient, over the rows in
+// order (a fixed order keeps two identical runs identical to the last bit;
+// Eigen's colwise().sum() into a Map changes its order with the alignment),
+// by ranges of columns on the forward pass's threads.
+template <class T>
+void output_bias_gradient(Model<T>& m, MlpActivations<T>& a) {
+  auto gb2 = vector(m.grads.data(), m.table[kMlpb2]);  // (V)
+  parallel_ranges(cols(a.dlogits), output_threads(a), 64, [&](int c0, int c1) {
+    auto g = gb2.segment(c0, c1 - c0);
+    g.setZero();
+    for (int b = 0; b < rows(a.dlogits); ++b) g += a.dlogits.row(b).segment(c0, c1 - c0);
+  });
+}
+
+// The output weights' part of the step, by ranges of columns (of the
+// vocabulary) on the forward pass's threads: each range of W2 (and Wd) gets
+// out (+)= alpha x^T dlogits, where `out` is the gradient (alpha 1) or, for
+// SGD, the parameters themselves (alpha -lr, accumulate), for the tensors
+// `out_of` picks (null: skip).
+template <class T, class Out>
+void output_weights(Model<T>& m, MlpActivations<T>& a, T alpha, bool accumulate, const Out& out_of) {
+  const ParamTable& t = m.table;
+  parallel_ranges(cols(a.dlogits), output_threads(a), 64, [&](int c0, int c1) {
+    const int n = c1 - c0;
+    const auto dlogits = a.dlogits.middleCols(c0, n);
+    if (T* W2 = out_of(kMlpW2)) t_mul(alpha, a.h, dlogits, tensor(W2, t[kMlpW2]).middleCols(c0, n), accumulate);
+    if (!m.spec.direct) return;
+    if (T* Wd = out_of(kMlpWd)) t_mul(alpha, a.emb, dlogits, tensor(Wd, t[kMlpWd]).middleCols(c0, n), accumulate);
+  });
+}
+
 }  // namespace
 
 template <class T>
 void mlp_backward(Model<T>& m, const Batch& bt, MlpActivations<T>& a) {
   backward_but_output_weights(m, bt, a);
+  output_bias_gradient(m, a);
   T* G = m.grads.data();
-  const ParamTable& t = m.table;
-  t_mul(T(1), a.h, a.dlogits, tensor(G, t[kMlpW2]), false);  // (H, V) = (H, B)(B, V)
-  if (m.spec.direct) t_mul(T(1), a.emb, a.dlogits, tensor(G, t[kMlpWd]), false);  // (k*d, V) = (k*d, B)(B, V)
+  output_weights(m, a, T(1), false, [G](MlpTensor) { return G; });  // (H, V) = (H, B)(B, V), (k*d, V) likewise
 }
 
 bool mlp_sgd_step(Model<float>& m, const Batch& bt, MlpActivations<float>& a, float lr, const TensorInfo* frozen) {
   backward_but_output_weights(m, bt, a);
+  output_bias_gradient(m, a);
   float* P = m.params.data();
   float* G = m.grads.data();
   const ParamTable& t = m.table;
   // Every update below is made of these: when they are finite, so is the step
   // (x * 0 is 0 only for finite x, so one NaN or infinity makes a sum NaN).
+  // b2's gradient stands for the logits': a column's sum is finite exactly
+  // when all of the column is (each term is at most 1 in size).
   const auto finite = [](const auto& x) { return std::isfinite((x.array() * 0.0f).sum()); };
-  if (!finite(a.dlogits) || !finite(a.demb) || !finite(vector(G, t[kMlpb1])) || !finite(tensor(G, t[kMlpW1])))
+  if (!finite(vector(G, t[kMlpb2])) || !finite(a.demb) || !finite(vector(G, t[kMlpb1])) ||
+      !finite(tensor(G, t[kMlpW1])))
     return false;
-  if (!is_frozen(t[kMlpW2], frozen))
-    t_mul(-lr, a.h, a.dlogits, tensor(P, t[kMlpW2]), true);  // (H, V) -= lr (H, B)(B, V)
-  if (m.spec.direct && !is_frozen(t[kMlpWd], frozen))
-    t_mul(-lr, a.emb, a.dlogits, tensor(P, t[kMlpWd]), true);  // (k*d, V) -= lr (k*d, B)(B, V)
+  output_weights(m, a, -lr, true, [&](MlpTensor w) { return is_frozen(t[w], frozen) ? nullptr : P; });  // W -= lr x^T dlogits
   for (const MlpTensor small : {kMlpW1, kMlpb1, kMlpb2})
     if (!is_frozen(t[small], frozen)) tensor(P, t[small]) -= lr * tensor(G, t[small]);
   // C: the rows in the batch, each once (the others' gradient is zero); none when frozen.
@@ -299,6 +349,7 @@ class MlpNet final : public Net {
   bool sgd_step(Model<float>& m, const Batch& b, float lr, const TensorInfo* frozen) override {
     return mlp_sgd_step(m, b, a_, lr, frozen);
   }
+  void set_threads(int n) override { a_.threads = n; }
   const Mat<float>& logits() const override { return a_.logits; }
   const Mat<float>& probs() const override { return a_.probs; }
 

@@ -34,6 +34,10 @@ struct MlpActivations {
   // buffer it wrote them into: the next step zeroes just those rows.
   std::vector<std::int32_t> touched;
   const T* touched_in = nullptr;
+  // Threads for the output layer where the float kernels run (a vocabulary
+  // of hundreds and up): its rows, then its columns, are split between them,
+  // and every number comes out the same as on one thread.
+  int threads = 1;
   void resize(const ModelSpec& s, int B);
 };
 

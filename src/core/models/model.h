@@ -96,6 +96,9 @@ class Net {
   // may fuse updates into its backward pass (and say which gradients it then
   // leaves out of m.grads).
   virtual bool sgd_step(Model<float>& m, const Batch& b, float lr, const TensorInfo* frozen);
+  // Threads a step may use where the family has work that splits (the MLP's
+  // output layer at a large vocabulary); one unless set.
+  virtual void set_threads(int) {}
   // (B*out, V): the logits and probabilities of every target position of the last forward.
   virtual const Mat<float>& logits() const = 0;
   virtual const Mat<float>& probs() const = 0;
