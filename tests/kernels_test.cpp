@@ -159,6 +159,17 @@ TEST(Kernels, Deterministic) {
   EXPECT_EQ(C1.v, C2.v);
 }
 
+// The MLP at block 3 over a vocabulary of V.
+ev::ModelSpec mlp_spec(int V, int emb, int hidden, bool direct) {
+  ev::ModelSpec s;
+  s.vocab = V;
+  s.block = 3;
+  s.emb = emb;
+  s.hidden = hidden;
+  s.direct = direct;
+  return s;
+}
+
 // A batch of `B` random contexts and targets over a vocabulary of V.
 struct RandomBatch {
   std::vector<std::int32_t> X, Y;
@@ -179,13 +190,7 @@ struct RandomBatch {
 // which runs through Eigen, with and without direct connections.
 TEST(Kernels, MlpStepAtAWordVocabularyMatchesDouble) {
   for (bool direct : {false, true}) {
-    ev::ModelSpec s;
-    s.vocab = 700;
-    s.block = 3;
-    s.emb = 8;
-    s.hidden = 37;
-    s.direct = direct;
-    ev::Model<float> mf(s);
+    ev::Model<float> mf(mlp_spec(700, 8, 37, direct));
     ev::mlp_init(mf, 11);
     mf.p("W2") *= 0.1f;
     ev::Model<double> md = ev::cast_model<double>(mf);
@@ -222,13 +227,7 @@ TEST(Kernels, MlpStepAtAWordVocabularyMatchesDouble) {
 // Ten SGD steps, and the gradients of backward() (Adam's path), with direct
 // connections, at a batch that does not divide evenly.
 TEST(Kernels, MlpStepOnThreadsIsTheSameAsOnOne) {
-  ev::ModelSpec s;
-  s.vocab = 1500;
-  s.block = 3;
-  s.emb = 6;
-  s.hidden = 20;
-  s.direct = true;
-  ev::Model<float> start(s);
+  ev::Model<float> start(mlp_spec(1500, 6, 20, true));
   ev::mlp_init(start, 12);
   std::vector<ev::Model<float>> runs;
   for (int threads : {1, 2, 3}) {
