@@ -2,9 +2,10 @@
 # word_speed.sh: the word-level model of Bengio et al. (2003) at full size
 # (V 17,000, C of 17,000 x 30, block 3, hidden 100, batch 32) in embedviz-train
 # against the same model in PyTorch on OpenBLAS, one thread each, both pinned
-# to the same core, interleaved, same run. Our side trains on a generated text
-# of 17,000 distinct letter-only words with Zipf frequencies; the peer's step
-# costs the same whatever the ids, so it draws random ones.
+# to the same core, interleaved, same run; and ours again on two threads. Our
+# side trains on a generated text of 17,000 distinct letter-only words with
+# Zipf frequencies; the peer's step costs the same whatever the ids, so it
+# draws random ones.
 # Usage: tests/bench/word_speed.sh [build-dir] [steps] [repeats]   (a Release build)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -47,6 +48,9 @@ for r in $(seq "$repeats"); do
   results+=("ours $("${pin[@]}" "$build/src/cli/embedviz-train" --data "$work/zipf.txt" --tokenizer word \
     --block 3 --emb 30 --hidden 100 --batch 32 --lr 0.5 --lr-decay 1 --steps "$steps" --threads 1 --json -q | tail -n 1)")
   V=$(echo "${results[-1]}" | sed 's/.*"vocab":\([0-9]*\).*/\1/')
+  # The same on two threads (--threads 2 splits the output layer), unpinned: the scaling.
+  results+=("ours2 $("$build/src/cli/embedviz-train" --data "$work/zipf.txt" --tokenizer word \
+    --block 3 --emb 30 --hidden 100 --batch 32 --lr 0.5 --lr-decay 1 --steps "$steps" --threads 2 --json -q | tail -n 1)")
   results+=("torch $(OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 LD_LIBRARY_PATH="$blas" \
     PYTHONPATH=tests/bench "${pin[@]}" /usr/bin/python3 tests/bench/word_torch_peer.py "$V" "$(( steps / 4 ))" 1 | tail -n 1)")
 done
@@ -69,5 +73,6 @@ for label, who in (("embedviz-train", "ours"), (f"PyTorch {runs['torch'][0]['tor
     g = med(who) * flop / 1e9
     print(f"{label:28s} {med(who):8,.1f} steps/s (runs {span(who)})  {g:5.1f} GFLOP/s  {100 * g / peak['gflops']:4.1f}% of peak")
 print(f"BLAS in use by the peer: {runs['torch'][0]['blas']}")
+print(f"embedviz-train --threads 2      {med('ours2'):8,.1f} steps/s (runs {span('ours2')}): {med('ours2') / med('ours'):.2f}x one thread")
 print(f"ratio {med('ours') / med('torch'):.2f}x (bar 2x, goal 3x)")
 PY
