@@ -3,6 +3,10 @@
 // premultiplied colour.
 #include "gfx/disc_raster.h"
 
+#if defined(__AVX512F__) && defined(__AVX512BW__)
+#include <immintrin.h>  // sixteen pixels a step
+#endif
+
 #include <algorithm>
 #include <cmath>
 
@@ -15,6 +19,34 @@ constexpr int kPhases = 4;  // sub-pixel positions of a centre per axis: within 
 float smoothstep(float e0, float e1, float x) {
   const float t = std::clamp((x - e0) / (e1 - e0), 0.0f, 1.0f);
   return t * t * (3 - 2 * t);
+}
+
+// dst = src + dst * keep / 255 on n pixels, rounded, each channel in a 16-bit
+// lane (keep is in both halves of its word): premultiplied "over".
+inline void blend_run(std::uint32_t* dst, const std::uint32_t* src, const std::uint32_t* keep, int n) {
+#if defined(__AVX512F__) && defined(__AVX512BW__)
+  // A disc's row is at most a few dozen pixels: sixteen at a time, the last masked.
+  const __m512i lanes = _mm512_set1_epi32(0x00ff00ff), half = _mm512_set1_epi32(0x00800080);
+  for (int i = 0; i < n; i += 16) {
+    const __mmask16 m = n - i >= 16 ? __mmask16(0xffff) : __mmask16((1u << (n - i)) - 1);
+    const __m512i d = _mm512_maskz_loadu_epi32(m, dst + i), k = _mm512_maskz_loadu_epi32(m, keep + i);
+    __m512i rb = _mm512_add_epi16(_mm512_mullo_epi16(_mm512_and_si512(d, lanes), k), half);
+    __m512i ga = _mm512_add_epi16(_mm512_mullo_epi16(_mm512_and_si512(_mm512_srli_epi32(d, 8), lanes), k), half);
+    rb = _mm512_and_si512(_mm512_srli_epi32(_mm512_add_epi16(rb, _mm512_and_si512(_mm512_srli_epi32(rb, 8), lanes)), 8), lanes);
+    ga = _mm512_andnot_si512(lanes, _mm512_add_epi16(ga, _mm512_and_si512(_mm512_srli_epi32(ga, 8), lanes)));
+    const __m512i out = _mm512_add_epi32(_mm512_maskz_loadu_epi32(m, src + i), _mm512_or_si512(rb, ga));
+    _mm512_mask_storeu_epi32(dst + i, m, out);
+  }
+#else
+  for (int i = 0; i < n; ++i) {
+    const std::uint32_t d = dst[i], k = keep[i] & 0xffff;
+    std::uint32_t rb = (d & 0x00ff00ffu) * k + 0x00800080u;
+    std::uint32_t ga = ((d >> 8) & 0x00ff00ffu) * k + 0x00800080u;
+    rb = ((rb + ((rb >> 8) & 0x00ff00ffu)) >> 8) & 0x00ff00ffu;
+    ga = (ga + ((ga >> 8) & 0x00ff00ffu)) & 0xff00ff00u;
+    dst[i] = src[i] + (rb | ga);
+  }
+#endif
 }
 
 }  // namespace
@@ -47,8 +79,6 @@ std::uint16_t DiscRaster::stamp(std::uint32_t rgba, float radius, float px_scale
   st.keep.assign(st.src.size(), 255);
   st.lo.assign(std::size_t(kPhases * kPhases * side), std::int16_t(side));
   st.hi.assign(st.lo.size(), 0);
-  st.in_lo = st.lo;
-  st.in_hi = st.hi;
   const std::uint32_t R = rgba & 0xff, G = (rgba >> 8) & 0xff, B = (rgba >> 16) & 0xff, A = rgba >> 24;
   for (int phase = 0; phase < kPhases * kPhases; ++phase) {
     // The centre's position within its pixel, and each pixel centre's offset from it.
@@ -68,16 +98,10 @@ std::uint16_t DiscRaster::stamp(std::uint32_t rgba, float radius, float px_scale
         auto premul = [&](std::uint32_t c) { return std::min(sa, std::uint32_t(std::lround(float(c) * k))); };
         const std::size_t at = std::size_t(phase * area + v * side + u);
         st.src[at] = premul(R) | premul(G) << 8 | premul(B) << 16 | sa << 24;
-        st.keep[at] = 255 - sa;
+        st.keep[at] = (255 - sa) * 0x00010001u;
         st.lo[row] = std::min(st.lo[row], std::int16_t(u));
         st.hi[row] = std::int16_t(u + 1);
-        if (sa == 255) {
-          st.in_lo[row] = std::min(st.in_lo[row], std::int16_t(u));
-          st.in_hi[row] = std::int16_t(u + 1);
-        }
       }
-      // A disc is convex: its opaque pixels in a row are one run, inside the covered one.
-      if (st.in_lo[row] >= st.in_hi[row]) st.in_lo[row] = st.in_hi[row] = st.hi[row];
     }
   }
   return std::uint16_t(stamps_.size() - 1);
@@ -175,22 +199,7 @@ void DiscRaster::blend(const Disc& d, int x0, int y0, int x1, int y1, DiscImage&
     if (u0 >= u1) continue;
     const int y = d.y + v;
     std::uint32_t* out = img.pixels.data() + std::size_t(y) * std::size_t(img.width);  // pixel d.x + u
-    const std::uint32_t* s_row = src + v * side;
-    const std::uint32_t* k_row = keep + v * side;
-    // Edge pixels blend; the opaque middle of the row is the source alone.
-    const int m0 = std::clamp<int>(st.in_lo[row], u0, u1), m1 = std::clamp<int>(st.in_hi[row], m0, u1);
-    auto over = [&](int u) {
-      // dst * keep / 255, rounded, two channels at a time (16-bit lanes), then the source on top.
-      const std::uint32_t dst = out[d.x + u], k = k_row[u];
-      std::uint32_t rb = (dst & 0x00ff00ffu) * k + 0x00800080u;
-      std::uint32_t ga = ((dst >> 8) & 0x00ff00ffu) * k + 0x00800080u;
-      rb = ((rb + ((rb >> 8) & 0x00ff00ffu)) >> 8) & 0x00ff00ffu;
-      ga = (ga + ((ga >> 8) & 0x00ff00ffu)) & 0xff00ff00u;
-      out[d.x + u] = s_row[u] + (rb | ga);
-    };
-    for (int u = u0; u < m0; ++u) over(u);
-    std::copy(s_row + m0, s_row + m1, out + d.x + m0);
-    for (int u = m1; u < u1; ++u) over(u);
+    blend_run(out + d.x + u0, src + v * side + u0, keep + v * side + u0, u1 - u0);
   }
 }
 

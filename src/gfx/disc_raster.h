@@ -67,10 +67,8 @@ class DiscRaster {
     float radius = -1, px_scale = -1;
     int side = 0;                      // pixels a side of the square the disc lies in
     std::vector<std::uint32_t> src;    // per phase and pixel: premultiplied colour
-    std::vector<std::uint32_t> keep;   // 255 - source alpha
-    // Per phase and row: the columns [lo, hi) the disc covers, and within
-    // them [in_lo, in_hi) where it is opaque (nothing of the destination shows).
-    std::vector<std::int16_t> lo, hi, in_lo, in_hi;
+    std::vector<std::uint32_t> keep;   // 255 - source alpha, in both 16-bit halves
+    std::vector<std::int16_t> lo, hi;  // per phase and row: the columns [lo, hi) the disc covers
   };
   struct Disc {
     int x, y;                  // image pixel of the stamp's top-left corner
