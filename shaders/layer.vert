@@ -14,5 +14,5 @@ void main() {
   vec2 px = mix(u_rect.xy, u_rect.zw, a_corner);
   vec2 ndc = (px - u_display_pos) / u_display_size * 2.0 - 1.0;
   gl_Position = vec4(ndc.x, -ndc.y, 0.0, 1.0);
-  v_uv = vec2(a_corner.x, 1.0 - a_corner.y);  // the image's rows run bottom-up
+  v_uv = a_corner;  // the image's first row is its top one
 }

@@ -163,6 +163,16 @@ TEST(PointRendererTest, DiscsLandWhereTheMappingSays) {
   EXPECT_EQ(blue, 0) << "a NaN position drew something";
 }
 
+// One frame of the layer alone over black; the framebuffer's pixels.
+std::vector<unsigned char> layer_frame(Headless& gl, ev::gfx::PointLayer& layer, const ev::gfx::ScreenSpace& ss) {
+  glDisable(GL_SCISSOR_TEST);
+  glClearColor(0, 0, 0, 1);
+  glClear(GL_COLOR_BUFFER_BIT);
+  layer.draw(ss);
+  glFinish();
+  return gl.pixels();
+}
+
 // The cached layer: drawn a slice per frame, shown only once complete, where
 // the mapping says; after a pan it follows at once (the old image moved), and
 // the next pass draws the discs afresh at their new places.
@@ -172,30 +182,22 @@ TEST(PointLayerTest, CompletesInSlicesLandsWhereTheMappingSaysAndFollowsAPan) {
   if (!gl) GTEST_SKIP() << "no headless GL: " << why;
   ev::gfx::PointLayer layer;
   layer.init();
-  const std::string renderer = reinterpret_cast<const char*>(glGetString(GL_RENDERER));
-  if (renderer.find("llvmpipe") != std::string::npos) {
-    EXPECT_EQ(layer.slice(), ev::gfx::PointLayer::kSoftwareSlice) << "llvmpipe is a software renderer";
-  }
   layer.set_slice(2);
-  // Data (1, 2) -> pixel (50, 30); data (3, 1) -> (150, 70); three more far off screen.
+  // Data (1, 2) -> pixel (50, 30); data (3, 1) -> (150, 70), over two of the
+  // layer's 64-pixel tiles; three more at (96, 20), (20, 85) and (100, 85),
+  // and one far off screen.
   std::vector<ev::gfx::PointInstance> pts = {{1, 2, IM_COL32(255, 0, 0, 255), 6}, {3, 1, IM_COL32(0, 255, 0, 255), 6}};
-  for (int i = 0; i < 3; ++i) pts.push_back({-100, -100, IM_COL32(0, 0, 255, 255), 6});
+  const float more[4][2] = {{1.92f, 2.25f}, {0.4f, 0.625f}, {2.0f, 0.625f}, {-100, -100}};
+  for (const auto& xy : more) pts.push_back({xy[0], xy[1], IM_COL32(0, 0, 255, 255), 6});
   ev::gfx::DataToPixels m;
   m.scale[0] = 50, m.scale[1] = -40, m.offset[0] = 0, m.offset[1] = 110;
   const float rect[4] = {0, 0, 200, 100};
   ev::gfx::ScreenSpace ss;
   ss.display_size[0] = 200, ss.display_size[1] = 100;
   ss.clip[0] = 0, ss.clip[1] = 0, ss.clip[2] = 200, ss.clip[3] = 100;
-  auto frame = [&] {
-    glDisable(GL_SCISSOR_TEST);
-    glClearColor(0, 0, 0, 1);
-    glClear(GL_COLOR_BUFFER_BIT);
-    layer.draw(ss);
-    glFinish();
-    return gl->pixels();
-  };
+  auto frame = [&] { return layer_frame(*gl, layer, ss); };
   layer.set(pts.data(), pts.size(), true, m, rect);
-  for (int f = 0; f < 2; ++f) {  // 5 points, 2 a frame: nothing to show until the third frame
+  for (int f = 0; f < 2; ++f) {  // 6 pieces of discs, 2 a frame (whole tiles): nothing to show until the third frame
     const auto px = frame();
     EXPECT_FALSE(layer.has_image());
     EXPECT_TRUE(near_colour(at(px, 200, 50, 30), 0, 0, 0, 0)) << "frame " << f;
@@ -231,6 +233,36 @@ TEST(PointLayerTest, CompletesInSlicesLandsWhereTheMappingSaysAndFollowsAPan) {
   EXPECT_TRUE(layer.has_image());
   EXPECT_TRUE(near_colour(at(px, 200, 120, 30), 255, 0, 0, 10));
   EXPECT_TRUE(near_colour(at(px, 200, 170, 70), 0, 0, 0, 0)) << "the green disc was in the old table only";
+}
+
+// The layer uploads only the tiles that changed: a disc that moved a few
+// pixels within its tile leaves nothing behind.
+TEST(PointLayerUpload, ADiscThatMovesLeavesNothingBehind) {
+  std::string why;
+  auto gl = open_headless(200, 100, &why);
+  if (!gl) GTEST_SKIP() << "no headless GL: " << why;
+  ev::gfx::PointLayer layer;
+  layer.init();
+  EXPECT_EQ(layer.slice(), ev::gfx::PointLayer::kSlice);
+  std::vector<ev::gfx::PointInstance> pts = {{40.5f, 40.5f, IM_COL32(255, 0, 0, 255), 4}, {150.5f, 60.5f, IM_COL32(0, 255, 0, 255), 4}};
+  const ev::gfx::DataToPixels map;  // data units are display pixels
+  const float rect[4] = {0, 0, 200, 100};
+  ev::gfx::ScreenSpace ss;
+  ss.display_size[0] = 200, ss.display_size[1] = 100;
+  auto frame = [&] { return layer_frame(*gl, layer, ss); };
+  auto red_at = [&](const std::vector<unsigned char>& px, int x, int y) { return px[(std::size_t(y) * 200 + std::size_t(x)) * 4]; };
+  layer.set(pts.data(), pts.size(), true, map, rect);
+  auto px = frame();
+  ASSERT_EQ(layer.passes(), 1u);
+  EXPECT_EQ(red_at(px, 40, 40), 255);
+  pts[0].x = 49.5f;  // 9 px right: the old disc's pixels must be cleared in the texture
+  layer.set(pts.data(), pts.size(), true, map, rect);
+  px = frame();
+  ASSERT_EQ(layer.passes(), 2u);
+  EXPECT_EQ(red_at(px, 49, 40), 255);
+  EXPECT_EQ(red_at(px, 40, 40), 0) << "the old picture stayed in the texture";
+  EXPECT_EQ(red_at(px, 37, 40), 0);
+  EXPECT_EQ(px[(std::size_t(60) * 200 + 150) * 4 + 1], 255) << "the green disc stays";
 }
 
 TEST(HeatmapTest, DivergingColoursHighlightedRowsAndNonFiniteCells) {

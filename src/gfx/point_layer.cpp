@@ -1,10 +1,9 @@
-// point_layer.cpp: progressive drawing of a large point set into an offscreen
+// point_layer.cpp: progressive rasterising of a large point set into an
 // image, and showing the last complete image under the current map.
 #include "gfx/point_layer.h"
 
 #include <algorithm>
 #include <cmath>
-#include <string>
 
 #include "gfx/gl.h"
 
@@ -60,18 +59,11 @@ std::vector<float> covered_tiles(const PointInstance* points, std::size_t n, con
 
 void PointLayer::init() {
   if (ready()) return;
-  points_.init();
-  // A GPU draws 100,000 sprites in well under a millisecond: the whole set at
-  // once. Mesa's software rasterisers pay about a microsecond each: a slice.
-  const auto* renderer = reinterpret_cast<const char*>(glGetString(GL_RENDERER));
-  const std::string name = renderer ? renderer : "";
-  const bool software = name.find("llvmpipe") != std::string::npos || name.find("softpipe") != std::string::npos ||
-                        name.find("Software") != std::string::npos || name.find("SWR") != std::string::npos;
-  if (slice_ == 0) slice_ = software ? kSoftwareSlice : kGpuSlice;  // unless set_slice chose
   program_ = Program::from_files("layer.vert", "layer.frag");
   u_rect_ = program_.uniform("u_rect");
   u_display_.locate(program_);
   u_image_ = program_.uniform("u_image");
+  texture_ = make_nearest_texture(true);
   tile_vao_ = GlObject::create(GlKind::VertexArray);
   tile_vbo_ = GlObject::create(GlKind::Buffer);
   glBindVertexArray(tile_vao_.id());
@@ -93,67 +85,85 @@ void PointLayer::set(const PointInstance* points, std::size_t n, bool changed, c
 }
 
 void PointLayer::clear() {
-  images_[0].valid = images_[1].valid = false;
+  shown_valid_ = false;
   pass_running_ = false;
-  drawn_ = 0;
 }
 
 void PointLayer::start_pass(const ScreenSpace& s) {
-  Image& back = images_[1 - front_];
-  points_.upload(pending_.data(), pending_.size());
+  if (pending_new_ || pass_points_.size() != pending_.size()) pass_points_ = pending_;
   pending_new_ = false;
-  back.map = map_;
-  std::copy(rect_, rect_ + 4, back.rect);
-  back.fb_scale[0] = s.fb_scale[0];
-  back.fb_scale[1] = s.fb_scale[1];
-  back.tiles = covered_tiles(pending_.data(), pending_.size(), map_, rect_);
-  back.valid = false;
-  back.target.bind(pixels(rect_[0], rect_[2], s.fb_scale[0]), pixels(rect_[1], rect_[3], s.fb_scale[1]));
-  glDisable(GL_SCISSOR_TEST);
-  glClearColor(0, 0, 0, 0);
-  glClear(GL_COLOR_BUFFER_BIT);
-  drawn_ = 0;
+  pass_.map = map_;
+  std::copy(rect_, rect_ + 4, pass_.rect);
+  pass_.fb_scale[0] = s.fb_scale[0];
+  pass_.fb_scale[1] = s.fb_scale[1];
+  const int w = pixels(rect_[0], rect_[2], s.fb_scale[0]), h = pixels(rect_[1], rect_[3], s.fb_scale[1]);
+  image_.resize(w, h);
+  ImagePlacement at;
+  at.map = pass_.map;
+  at.rect_x = pass_.rect[0];
+  at.rect_y = pass_.rect[1];
+  at.px_scale = pass_.fb_scale[0];
+  raster_.begin(pass_points_.data(), pass_points_.size(), at, w, h);
   pass_running_ = true;
+}
+
+void PointLayer::upload() {
+  const int w = image_.width, h = image_.height;
+  glBindTexture(GL_TEXTURE_2D, texture_.id());
+  glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
+  if (w != texture_w_ || h != texture_h_) {
+    texture_w_ = w;
+    texture_h_ = h;
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, w, h, 0, GL_RGBA, GL_UNSIGNED_BYTE, image_.pixels.data());
+    glBindTexture(GL_TEXTURE_2D, 0);
+    return;
+  }
+  // Each row of tiles from its first changed tile to its last: a dozen or
+  // two uploads of the part of the image that changed.
+  constexpr int kTile = DiscRaster::kTile;
+  const int cols = image_.tile_cols;
+  glPixelStorei(GL_UNPACK_ROW_LENGTH, w);
+  for (int y0 = 0, ty = 0; y0 < h; y0 += kTile, ++ty) {
+    int lo = cols, hi = 0;
+    for (int tx = 0; tx < cols; ++tx)
+      if (image_.changed[std::size_t(ty * cols + tx)]) lo = std::min(lo, tx), hi = tx + 1;
+    if (lo >= hi) continue;
+    const int x0 = lo * kTile, x1 = std::min(w, hi * kTile), y1 = std::min(h, y0 + kTile);
+    glTexSubImage2D(GL_TEXTURE_2D, 0, x0, y0, x1 - x0, y1 - y0, GL_RGBA, GL_UNSIGNED_BYTE,
+                    image_.pixels.data() + std::size_t(y0) * std::size_t(w) + std::size_t(x0));
+  }
+  glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
+  glBindTexture(GL_TEXTURE_2D, 0);
+}
+
+void PointLayer::finish_pass() {
+  upload();
+  shown_frame_ = pass_;
+  tiles_ = covered_tiles(pass_points_.data(), pass_points_.size(), pass_.map, pass_.rect);
+  glBindBuffer(GL_ARRAY_BUFFER, tile_vbo_.id());
+  glBufferData(GL_ARRAY_BUFFER, GLsizeiptr(tiles_.size() * sizeof(float)), tiles_.data(), GL_DYNAMIC_DRAW);
+  glBindBuffer(GL_ARRAY_BUFFER, 0);
+  shown_valid_ = true;
+  pass_running_ = false;
+  ++passes_;
 }
 
 void PointLayer::draw(const ScreenSpace& s) {
   if (!ready()) return;
-  GLint prev_fb = 0;
-  glGetIntegerv(GL_DRAW_FRAMEBUFFER_BINDING, &prev_fb);
   // A pass under way always completes (auto-fit moves the map every frame
   // while training: restarting would never finish one); the next starts with
   // the latest points and map.
-  const Image& shown = images_[front_];
   if (!pass_running_) {
-    const bool scale_changed = shown.fb_scale[0] != s.fb_scale[0] || shown.fb_scale[1] != s.fb_scale[1];
-    if (!shown.valid || pending_new_ || scale_changed || !same(shown.map, map_) || !same_rect(shown.rect, rect_))
+    const Frame& f = shown_frame_;
+    const bool scale_changed = f.fb_scale[0] != s.fb_scale[0] || f.fb_scale[1] != s.fb_scale[1];
+    if (!shown_valid_ || pending_new_ || scale_changed || !same(f.map, map_) || !same_rect(f.rect, rect_))
       start_pass(s);
   }
-
-  if (pass_running_) {
-    Image& back = images_[1 - front_];
-    back.target.bind(back.target.width(), back.target.height());
-    ScreenSpace ls;
-    ls.display_pos[0] = back.rect[0];
-    ls.display_pos[1] = back.rect[1];
-    ls.display_size[0] = back.rect[2] - back.rect[0];
-    ls.display_size[1] = back.rect[3] - back.rect[1];
-    ls.fb_scale[0] = back.fb_scale[0];
-    ls.fb_scale[1] = back.fb_scale[1];
-    points_.draw(ls, back.map, drawn_, slice_);
-    drawn_ = std::min(points_.size(), drawn_ + slice_);
-    if (drawn_ >= points_.size()) {
-      back.valid = true;
-      front_ = 1 - front_;
-      pass_running_ = false;
-      ++passes_;
-    }
-  }
-  glBindFramebuffer(GL_FRAMEBUFFER, GLuint(prev_fb));
+  if (pass_running_ && raster_.draw(image_, slice_)) finish_pass();
   apply_screen_space(s);
 
-  const Image& img = images_[front_];
-  if (!img.valid || img.map.scale[0] == 0 || img.map.scale[1] == 0) return;
+  const Frame& img = shown_frame_;
+  if (!shown_valid_ || img.map.scale[0] == 0 || img.map.scale[1] == 0 || tiles_.empty()) return;
   // Where the current map puts the area the image was drawn for.
   float r[4];
   for (int k = 0; k < 2; ++k) {
@@ -171,16 +181,10 @@ void PointLayer::draw(const ScreenSpace& s) {
   u_display_.set(s);
   glUniform1i(u_image_, 0);
   glActiveTexture(GL_TEXTURE0);
-  glBindTexture(GL_TEXTURE_2D, img.target.texture());
+  glBindTexture(GL_TEXTURE_2D, texture_.id());
   // Only the tiles the discs touch: the rest of the image is transparent.
-  if (tiles_of_pass_ != passes_) {
-    tiles_of_pass_ = passes_;
-    glBindBuffer(GL_ARRAY_BUFFER, tile_vbo_.id());
-    glBufferData(GL_ARRAY_BUFFER, GLsizeiptr(img.tiles.size() * sizeof(float)), img.tiles.data(), GL_DYNAMIC_DRAW);
-    glBindBuffer(GL_ARRAY_BUFFER, 0);
-  }
   glBindVertexArray(tile_vao_.id());
-  glDrawArrays(GL_TRIANGLES, 0, GLsizei(img.tiles.size() / 2));
+  glDrawArrays(GL_TRIANGLES, 0, GLsizei(tiles_.size() / 2));
   glBindVertexArray(0);
   glBindTexture(GL_TEXTURE_2D, 0);
   glUseProgram(0);

@@ -1,22 +1,23 @@
-// point_layer.h: a large point set (a word-level vocabulary: 100,000 discs)
-// kept as a cached image of the plot and refreshed progressively.
+// point_layer.h: a large point set (a word-level vocabulary: 17,000 to
+// 100,000 discs) kept as a cached image of the plot and refreshed progressively.
 //
-// A software renderer pays about half a microsecond per point sprite, so
-// 100,000 discs take about 50-100 ms to draw: far more than a frame. The layer
-// draws them into an offscreen image a slice at a time (a few milliseconds per
-// frame), and each frame shows the last complete image in one textured
-// rectangle, moved and scaled from the map it was drawn with to the current
-// one, so pan and zoom follow the mouse at once and the discs settle into
-// place when the next pass completes. A pass under way always finishes; the
-// next one takes the latest positions, map and size.
+// A software GL renderer pays about a microsecond per point sprite, so a
+// word-level set costs far more than a frame drawn through GL. The layer
+// rasterises the discs on the CPU instead (gfx::DiscRaster, tens of
+// nanoseconds a disc), a slice of them per frame, uploads the rows the
+// discs touch once a pass completes, and each frame shows the last complete
+// image as textured tiles, moved and scaled from the map it was drawn with to
+// the current one: pan and zoom follow the mouse at once and the discs
+// settle into place when the next pass completes. A pass under way always
+// finishes; the next one takes the latest positions, map and size.
 #pragma once
 
 #include <cstddef>
 #include <vector>
 
+#include "gfx/disc_raster.h"
 #include "gfx/gl_object.h"
 #include "gfx/point_renderer.h"
-#include "gfx/render_target.h"
 #include "gfx/shader.h"
 
 namespace ev::gfx {
@@ -31,14 +32,13 @@ std::vector<float> covered_tiles(const PointInstance* points, std::size_t n, con
 
 class PointLayer {
  public:
-  // Creates the programs and buffers (needs a current GL 3.3 context). Throws ev::Error.
+  // Creates the program, texture and buffers (needs a current GL 3.3 context). Throws ev::Error.
   void init();
   bool ready() const { return bool(tile_vao_); }
 
-  // Points drawn per frame while a pass is under way: by default
-  // kSoftwareSlice on a software renderer, kGpuSlice (a whole word-level set)
-  // on a GPU.
-  static constexpr std::size_t kSoftwareSlice = 2048, kGpuSlice = std::size_t(1) << 20;
+  // Discs rasterised per frame while a pass is under way (whole tiles of the
+  // image, so a little more): the CPU's work is the same whatever the GL renderer.
+  static constexpr std::size_t kSlice = 6144;
   void set_slice(std::size_t points) { slice_ = points ? points : 1; }
   std::size_t slice() const { return slice_; }
 
@@ -47,43 +47,52 @@ class PointLayer {
   // `changed` says the points differ from the last call's.
   void set(const PointInstance* points, std::size_t n, bool changed, const DataToPixels& map, const float rect[4]);
 
-  // During ImGui's rendering: draws the next slice into the image being made
-  // and shows the last complete image, mapped to the current map and clipped
-  // to s.clip. Restores the framebuffer binding it found.
+  // During ImGui's rendering: rasterises the next slice of the pass under
+  // way (uploading the image when it completes) and shows the last complete
+  // image, mapped to the current map and clipped to s.clip.
   void draw(const ScreenSpace& s);
 
-  // Forgets the images (a new table: the old picture must not stand in for it).
+  // Forgets the image (a new table: the old picture must not stand in for it).
   void clear();
 
   // True once a pass has completed (something is shown).
-  bool has_image() const { return images_[front_].valid; }
-  // Passes completed so far, and points drawn in the pass under way.
+  bool has_image() const { return shown_valid_; }
+  // Passes completed so far, and pieces of discs drawn in the pass under way.
   std::size_t passes() const { return passes_; }
-  std::size_t progress() const { return drawn_; }
+  std::size_t progress() const { return raster_.drawn(); }
 
  private:
-  struct Image {
-    RenderTarget target;
+  // Where an image was drawn for: enough to place it under another map.
+  struct Frame {
     DataToPixels map;
     float rect[4] = {0, 0, 0, 0};  // display pixels covered
     float fb_scale[2] = {1, 1};
-    std::vector<float> tiles;  // covered_tiles() of its points
-    bool valid = false;
   };
   void start_pass(const ScreenSpace& s);
+  void finish_pass();
+  void upload();
 
-  PointRenderer points_;   // the points of the pass under way
-  Image images_[2];        // images_[front_] is shown, the other is being made
-  int front_ = 0;
   std::vector<PointInstance> pending_;  // the latest points
   bool pending_new_ = false, pass_running_ = false;
-  DataToPixels map_;       // the latest map
+  DataToPixels map_;                    // the latest map
   float rect_[4] = {0, 0, 0, 0};
-  std::size_t slice_ = 0, drawn_ = 0, passes_ = 0;  // slice_ 0: chosen by init()
+  std::size_t slice_ = kSlice, passes_ = 0;
+
+  // The pass under way: its points, where they go, and the image they make.
+  std::vector<PointInstance> pass_points_;
+  Frame pass_;
+  DiscRaster raster_;
+  DiscImage image_;  // the last pass's picture until this one redraws its tiles
+
+  // The image shown: its frame, the tiles its discs touch, and the texture.
+  Frame shown_frame_;
+  bool shown_valid_ = false;
+  std::vector<float> tiles_;  // covered_tiles() of the shown image's points
+  GlObject texture_;
+  int texture_w_ = 0, texture_h_ = 0;
 
   Program program_;
   GlObject tile_vao_, tile_vbo_;  // the shown image's tiles
-  std::size_t tiles_of_pass_ = ~std::size_t(0);  // the pass whose tiles tile_vbo_ holds
   DisplayUniforms u_display_;
   int u_rect_ = -1, u_image_ = -1;
 };
