@@ -180,8 +180,9 @@ void App::experiments_window() {
   experiments_.runner.update(snaps_, act.host);  // the queue moves on with the window closed too
   if (show_experiments_) {
     const ImVec2 d = ImGui::GetIO().DisplaySize;
-    ImGui::SetNextWindowPos(ImVec2(d.x * 0.2f, d.y * 0.15f), ImGuiCond_FirstUseEver);
-    ImGui::SetNextWindowSize(ImVec2(d.x * 0.6f, d.y * 0.6f), ImGuiCond_FirstUseEver);
+    // Under the loss panel (the top 42% of the body), which overlays the runs, down to the status bar.
+    ImGui::SetNextWindowPos(ImVec2(d.x * 0.2f, d.y * 0.425f), ImGuiCond_FirstUseEver);
+    ImGui::SetNextWindowSize(ImVec2(d.x * 0.6f, d.y * 0.53f), ImGuiCond_FirstUseEver);
     ImGui::SetNextWindowBgAlpha(1.0f);  // floats over the panels: nothing behind shows through
     if (ImGui::Begin("Experiments", &show_experiments_)) ui::draw_experiments_panel(ctx_, experiments_, act);
     ImGui::End();
