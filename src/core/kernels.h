@@ -12,7 +12,9 @@
 // as wide as the machine's (16 floats with AVX-512, 8 with AVX, 4 otherwise).
 // Everything is row-major float with leading dimensions (elements between
 // rows), and every result is the same for the same inputs: no threads, a
-// fixed order of summation. The smaller products of the step use them too.
+// fixed order of summation. They work for any shape (tested down to one row
+// and one column); the MLP calls them where a product runs along 256 columns
+// or more, and Eigen's products elsewhere.
 #pragma once
 
 namespace ev::kernels {
