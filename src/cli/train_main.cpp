@@ -26,6 +26,32 @@
 
 namespace {
 
+using clock = std::chrono::steady_clock;
+
+// The steps a run with a budget expects to make in all: the end of its
+// schedule where it has one, else its --steps.
+std::int64_t planned_steps(const ev::Trainer& t, std::int64_t first_step, std::int64_t steps) {
+  const std::int64_t end = t.config().lr_linear_steps;
+  return end > 0 ? std::min(steps, end - first_step) : steps;
+}
+
+// Seconds the final evaluation will take, from timing a chunk of each kind
+// of pass it makes: the validation and test losses on every row, ranks on a
+// sample, and for word runs the trigram's counts; with a margin.
+double estimate_evaluation_seconds(const ev::Trainer& t, int threads, bool words) {
+  const auto t0 = clock::now();
+  const ev::Examples& val = t.examples(ev::Split::Val);
+  const ev::Examples sample = val.head(std::min<std::size_t>(val.size(), 2048));
+  ev::score_next_tokens(t.model(), sample, nullptr, 1);
+  const double per_row = std::chrono::duration<double>(clock::now() - t0).count() / double(std::max<std::size_t>(sample.size(), 1));
+  const double rows = double(val.size() + t.examples(ev::Split::Test).size());
+  const double ranked = double(std::min<std::size_t>(val.size(), ev::kRankedRows) * 2);
+  // Ranked rows cost about as much as the sample's (which were all ranked) a row; the others far less when factored.
+  const bool factored = t.model().spec.softmax == "classes";
+  const double passes = factored ? ranked * per_row + rows * per_row * 0.1 : rows * per_row;
+  return passes / std::max(1, threads) * 1.5 + (words ? 2.0 : 0.0) + 1.0;
+}
+
 // Refuses an output path that names the training data (or, except for the
 // session save, which is how a run is resumed, the session it came from).
 void check_output(const std::string& out, const char* flag, const std::string& data, const std::string& resume,
@@ -85,6 +111,7 @@ void show_progress(std::int64_t done, std::int64_t total, double seconds, double
 }  // namespace
 
 int main(int argc, char** argv) {
+  const auto started = clock::now();
   const ev::cli::ParseResult parsed = ev::cli::parse_train_options(argc, argv);
   if (!parsed.run) {
     if (parsed.exit_code == 0)
@@ -154,7 +181,6 @@ int main(int argc, char** argv) {
                    "%.2f%% of the training split's %zu running words\n",
                    V, data->train_types, 100.0 * data->coverage(), data->train_tokens);
 
-    using clock = std::chrono::steady_clock;
     const auto t0 = clock::now();
     auto last_report = t0;
     // Progress only on a terminal: one line, updated in place; a pipe or a file gets none.
@@ -163,8 +189,28 @@ int main(int argc, char** argv) {
     auto end_progress_line = [&] {
       if (live && last_report != t0) std::fputc('\n', stderr);
     };
+    // With a budget: the time left for steps once the final evaluation's
+    // (estimated now) is set aside; the linear schedule ends where it runs out.
+    const double eval_reserve = o.budget > 0 ? estimate_evaluation_seconds(trainer, o.threads, words) : 0.0;
+    const auto deadline = started + std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(
+                                        std::max(0.0, o.budget - eval_reserve)));
+    if (o.budget > 0 && !o.quiet)
+      std::fprintf(stderr, "budget: %.0f s in all; %.1f s kept for the final evaluation\n", o.budget, eval_reserve);
+    const std::int64_t first_step = trainer.step_count();
+    std::int64_t steps_done = 0;
     for (std::int64_t i = 0; i < o.steps; ++i) {
+      if (o.budget > 0 && (i & 15) == 0) {
+        const auto now = clock::now();
+        if (now >= deadline) break;
+        const double spent = std::chrono::duration<double>(now - t0).count();
+        if (i >= 64 && spent > 0) {
+          const double left = std::chrono::duration<double>(deadline - now).count();
+          const double more = std::min(double(o.steps - i), left * double(i) / spent);
+          run.mutable_trainer().set_schedule_end(trainer.step_count() + std::int64_t(more));
+        }
+      }
       const ev::Run::Outcome r = run.step();
+      steps_done = i + 1;
       if (i == 0) first_loss = run.first_loss();
       if (r == ev::Run::Outcome::Diverged) {
         end_progress_line();
@@ -179,24 +225,29 @@ int main(int argc, char** argv) {
       }
       if (live && (i & 255) == 255 && clock::now() - last_report > std::chrono::milliseconds(200)) {
         last_report = clock::now();
-        show_progress(i + 1, o.steps, std::chrono::duration<double>(last_report - t0).count(), run.smooth_loss(),
-                      run.last_loss(), trainer.lr(), false);
+        show_progress(i + 1, o.budget > 0 ? planned_steps(trainer, first_step, o.steps) : o.steps,
+                      std::chrono::duration<double>(last_report - t0).count(), run.smooth_loss(), run.last_loss(),
+                      trainer.lr(), false);
       }
     }
     const double ema = run.smooth_loss();
-    if (failed_to_learn(ema, first_loss, o.steps, V)) {
+    if (failed_to_learn(ema, first_loss, steps_done, V)) {
       std::fprintf(stderr,
                    "embedviz-train: training failed: after %lld steps the loss is %.4g (it began at %.4g), over 3 x ln(%d) = "
                    "%.3g (three times a uniform guess), with learning rate %g; try a smaller --lr\n",
-                   (long long)o.steps, ema, first_loss, V, 3.0 * std::log(double(V)), trainer.lr());
+                   (long long)steps_done, ema, first_loss, V, 3.0 * std::log(double(V)), trainer.lr());
       return 1;
     }
     const double seconds = std::chrono::duration<double>(clock::now() - t0).count();
-    const double sps = seconds > 0 ? double(o.steps) / seconds : 0.0;
-    if (live && o.steps > 0) show_progress(o.steps, o.steps, seconds, ema, run.last_loss(), trainer.lr(), true);
+    const double sps = seconds > 0 ? double(steps_done) / seconds : 0.0;
+    if (live && steps_done > 0) show_progress(steps_done, steps_done, seconds, ema, run.last_loss(), trainer.lr(), true);
 
-    if (!o.quiet) std::fprintf(stderr, "evaluating...\n");
-    const double train = trainer.evaluate(ev::Split::Train, o.threads);
+    if (!o.quiet)
+      std::fprintf(stderr, "evaluating on %d thread%s%s...\n", o.threads, o.threads == 1 ? "" : "s",
+                   o.eval_train ? " (the training split too)" : "");
+    // The training loss: the whole split only when asked (it is most of the
+    // rows); otherwise the mean batch loss of the last steps (run.h).
+    const double train = o.eval_train ? trainer.evaluate(ev::Split::Train, o.threads) : run.recent_loss();
     // Kept in the history too (sessions, loss CSV), once per step: a resume with --steps 0 adds no duplicate.
     const auto& vals = trainer.history().val;
     const double val = !vals.empty() && vals.back().step == trainer.step_count()
@@ -206,8 +257,8 @@ int main(int argc, char** argv) {
     const double gflops = sps * ev::family(cfg.family).step_flops(trainer.model().spec, cfg.batch) / 1e9;
     if (!o.quiet || !o.json)
       std::fprintf(o.json ? stderr : stdout,
-                   "steps %lld  train %.4f  val %.4f  test %.4f  %.0f steps/s (%.1f GFLOP/s)\n",
-                   (long long)o.steps, train, val, test, sps, gflops);
+                   "steps %lld  train %.4f%s  val %.4f  test %.4f  %.0f steps/s (%.1f GFLOP/s)\n",
+                   (long long)steps_done, train, o.eval_train ? "" : " (last batches)", val, test, sps, gflops);
     // Word runs: the trigram baseline on the same split and vocabulary, and the
     // network's scores beside it (Bengio et al. 2003, section 4).
     nlohmann::json word_json;
@@ -262,7 +313,7 @@ int main(int argc, char** argv) {
     if (!o.export_loss_csv.empty())
       ev::write_loss_csv(o.export_loss_csv, trainer.history().points(), trainer.history().val);
     if (o.json) {
-      nlohmann::json j = {{"steps", o.steps},
+      nlohmann::json j = {{"steps", steps_done},
                           {"step", trainer.step_count()},
                           {"params", trainer.model().params.size()},
                           {"vocab", V},
@@ -272,6 +323,8 @@ int main(int argc, char** argv) {
                           {"steps_per_s", sps},
                           {"gflop_per_s", gflops},
                           {"train_loss", train},
+                          {"train_loss_from", o.eval_train ? "the training split" : "the mean batch loss of the last steps"},
+                          {"seconds_in_all", std::chrono::duration<double>(clock::now() - started).count()},
                           {"val_loss", val},
                           {"test_loss", test}};
       if (words) j.update(word_json);

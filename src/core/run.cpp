@@ -98,7 +98,16 @@ void Run::record_val() {
   val_top1_ = float(top1);
 }
 
+double Run::recent_loss() const {
+  double sum = 0;
+  for (float l : recent_) sum += l;
+  return recent_.empty() ? 0.0 : sum / double(recent_.size());
+}
+
 void Run::observe(float loss) {
+  if (recent_.size() < std::size_t(kRecent)) recent_.push_back(loss);
+  else recent_[recent_next_] = loss;
+  recent_next_ = (recent_next_ + 1) % std::size_t(kRecent);
   last_loss_ = loss;
   smooth_loss_ = have_smooth_ ? 0.99f * smooth_loss_ + 0.01f * loss : loss;
   best_smooth_ = have_smooth_ ? std::min(best_smooth_, smooth_loss_) : smooth_loss_;
@@ -124,6 +133,8 @@ void Run::restore_good() {
   pending_steps_ = 0;
   diverged_ = rising_ = false;
   have_smooth_ = false;
+  recent_.clear();
+  recent_next_ = 0;
   last_loss_ = smooth_loss_ = 0;
   inspection_.reset();
   char lr[32];
@@ -137,6 +148,8 @@ void Run::restarted() {
   pending_steps_ = 0;
   diverged_ = rising_ = false;
   have_smooth_ = false;
+  recent_.clear();
+  recent_next_ = 0;
   last_loss_ = smooth_loss_ = val_loss_ = val_top1_ = 0;
   first_loss_ = 0;
   inspection_.reset();
@@ -211,11 +224,18 @@ void Run::load_data(const std::string& path, std::optional<Tokenizer> tokenizer)
   DataSpec spec = spec_of(trainer_->data());
   spec.source = path;
   TrainConfig config = trainer_->config();
-  // Another kind of token brings the initialisation that suits it: the
-  // lecture's unit normals for characters, scaled draws for a word vocabulary.
+  // Another kind of token brings the settings that suit it: the lecture's for
+  // characters, the measured word defaults (config.h) for a word vocabulary.
   if (tokenizer && *tokenizer != spec.tokenizer) {
     spec.tokenizer = *tokenizer;
-    config.init = *tokenizer == Tokenizer::Word ? "scaled" : "normal";
+    const TrainConfig usual = family_defaults(config.family);
+    if (*tokenizer == Tokenizer::Word) {
+      apply_word_defaults(config, [](const char*) { return false; });
+    } else {
+      config.init = usual.init, config.softmax = usual.softmax, config.optimizer = usual.optimizer;
+      config.lr = usual.lr, config.batch = usual.batch, config.weight_decay = usual.weight_decay;
+      if (config.family == "mlp") config.block = usual.block, config.emb = usual.emb, config.hidden = usual.hidden;
+    }
   }
   const std::shared_ptr<const Dataset> data = ev::load_data(spec);
   replace(std::make_unique<Trainer>(data, config));  // throws before replacing

@@ -72,6 +72,10 @@ class Run {
 
   float smooth_loss() const { return smooth_loss_; }
   float last_loss() const { return last_loss_; }
+  // The mean batch loss of the last kRecent steps (fewer at the start): the
+  // training loss a run reports without a pass over the training split.
+  static constexpr int kRecent = 200;
+  double recent_loss() const;
   double first_loss() const { return first_loss_; }
   const std::string& message() const { return message_; }
 
@@ -105,6 +109,8 @@ class Run {
   std::shared_ptr<const StepInspection> inspection_;
   std::int64_t stop_at_ = -1;
   int preset_ = -1;
+  std::vector<float> recent_;  // the last kRecent batch losses, a ring
+  std::size_t recent_next_ = 0;
   float last_loss_ = 0, smooth_loss_ = 0, val_loss_ = 0, val_top1_ = 0;
   double first_loss_ = 0;
   bool have_smooth_ = false;

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "error.h"
+#include "models/mlp.h"  // the class-factored softmax's class count
 #include "optim.h"
 
 namespace ev {
@@ -20,8 +21,8 @@ std::size_t token_count(const Dataset& d) {
   return n;
 }
 
-// Targets in the batch the model ranks first: no token more probable. Most
-// rows find a more probable token within a few columns.
+// Targets in the batch the model ranks first: no other token as probable (a
+// tie is a miss). Most rows find a more probable token within a few columns.
 std::size_t count_ranked_first(const Mat<float>& P, const Batch& batch) {
   const Eigen::Index per = P.rows() / std::max(1, batch.B);  // positions computed per row
   std::size_t n = 0;
@@ -29,8 +30,9 @@ std::size_t count_ranked_first(const Mat<float>& P, const Batch& batch) {
     const std::int32_t y = batch.Y[(r / per) * batch.out + r % per];
     if (y < 0) continue;
     const float py = P(r, y);
+    if (!std::isfinite(py)) continue;
     Eigen::Index v = 0;
-    while (v < P.cols() && !(P(r, v) > py)) ++v;
+    while (v < P.cols() && (v == y || P(r, v) < py)) ++v;
     n += v == P.cols();
   }
   return n;
@@ -55,8 +57,24 @@ const Examples& Trainer::examples(Split s) const {
   return s == Split::Train ? train_ : s == Split::Val ? val_ : test_;
 }
 
+ModelSpec Trainer::model_spec() {
+  ModelSpec spec = cfg_.spec(data_->vocab.size());
+  if (spec.softmax != "classes") return spec;
+  // Binned by how often each token is a target in the training split: its
+  // count, and for the boundary the training items it ends.
+  const int K = mlp_class_count(spec);
+  if (!classes_ || classes_->K != K) {
+    std::vector<double> counts(data_->counts.begin(), data_->counts.end());
+    counts.resize(std::size_t(spec.vocab), 0.0);
+    counts[Vocab::kBoundary] += double(data_->n_train);
+    classes_ = frequency_classes(counts, K);
+  }
+  spec.word_classes = classes_;
+  return spec;
+}
+
 void Trainer::reset() {
-  model_ = Model<float>(cfg_.spec(data_->vocab.size()));
+  model_ = Model<float>(model_spec());
   init_model(model_, cfg_.seed);
   token_table_ = model_.table.find(family(cfg_.family).embeddings(model_.spec).front());
   net_ = family(cfg_.family).make_net(model_.spec);
@@ -92,7 +110,8 @@ StepResult Trainer::step() {
     std::copy_n(train_.context(std::size_t(row)), in, bx_.data() + std::size_t(b) * in);
     std::copy_n(train_.targets(std::size_t(row)), out, by_.data() + std::size_t(b) * out);
   }
-  const Batch batch = last_batch_ids();
+  Batch batch = last_batch_ids();
+  batch.full = false;
   const float loss = net_->forward(model_, batch);
   if (!std::isfinite(loss)) {
     rng_.restore(before);
@@ -108,6 +127,7 @@ StepResult Trainer::step() {
     rng_.restore(before);
     return {loss, false};
   }
+  if (cfg_.weight_decay > 0) decay_weights(lr * float(cfg_.weight_decay), frozen);
   history_.add(step_, loss);
   ++step_;
   if (step_ % kCheckpointEvery == 0) checkpoint_ = {step_, model_.params, rng_.save(), opt_state_};
@@ -119,8 +139,17 @@ bool Trainer::optimizer_step(const Batch& batch, float lr, const TensorInfo* fro
   // Any NaN or infinity in the gradients makes this sum NaN (x * 0 is 0 only for finite x).
   const Eigen::Map<const Eigen::ArrayXf> g(model_.grads.data(), Eigen::Index(model_.grads.size()));
   if (!std::isfinite((g * 0.0f).sum())) return false;
-  optimizer_update(cfg_.optimizer, model_, opt_state_, lr, step_ + 1, frozen);
+  optimizer_update(cfg_.optimizer, model_, opt_state_, lr, step_ + 1, frozen, step_threads_);
   return true;
+}
+
+void Trainer::decay_weights(float amount, const TensorInfo* frozen) {
+  // The weights and the embedding tables, not the biases (Bengio et al. 2003,
+  // section 3: "applied only to the weights of the neural network and to the
+  // C matrix, not to the biases"); a bias is a tensor of one row.
+  const float keep = 1.0f - amount;
+  for (const TensorInfo& t : model_.table.tensors())
+    if (t.rows > 1 && !is_frozen(t, frozen)) vector(model_.params.data(), t) *= keep;
 }
 
 void Trainer::set_token_vectors(const TokenVectors& v) {
@@ -254,7 +283,9 @@ double mean_loss(const Model<float>& m, const Examples& ex, int threads, double*
     const auto targets = double(std::count_if(batch.Y, batch.Y + std::size_t(batch.B) * std::size_t(batch.out),
                                               [](std::int32_t y) { return y >= 0; }));
     if (targets == 0) return;
-    sums[std::size_t(t)] += double(net.forward(model, batch)) * targets;
+    Batch b = batch;
+    b.full = top1 != nullptr;
+    sums[std::size_t(t)] += double(net.forward(model, b)) * targets;
     counts[std::size_t(t)] += targets;
     if (top1) firsts[std::size_t(t)] += double(count_ranked_first(net.probs(), batch));
   });

@@ -3,6 +3,7 @@
 // thread (see training_thread.h); the CLI calls step() in a loop.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -38,6 +39,11 @@ class Trainer {
   void set_lr(double lr);
   void set_lr_decay(std::int64_t step, double factor);
   void set_batch(int batch);
+  // Moves the end of the linear schedule (a run that trains for a time
+  // re-estimates the step its time runs out at); no change without one.
+  void set_schedule_end(std::int64_t step) {
+    if (cfg_.lr_linear_steps > 0) cfg_.lr_linear_steps = std::max<std::int64_t>(step, 1);
+  }
   // Freezes the token table (C, wte) from the next step on, or lets it train again.
   void set_freeze_embeddings(bool on) { cfg_.freeze_embeddings = on; }
   // Sets rows of the token table from vectors read for this vocabulary
@@ -94,6 +100,11 @@ class Trainer {
 
  private:
   void build_examples();
+  // The model's spec from the configuration, with the classes of a factored
+  // softmax binned by the training split's counts (made once, then kept).
+  ModelSpec model_spec();
+  // Weight decay: the weights (not the biases) times 1 - amount.
+  void decay_weights(float amount, const TensorInfo* frozen);
   // Backward, then the optimizer's update (not SGD); false, changing nothing,
   // when a gradient is not finite.
   bool optimizer_step(const Batch& batch, float lr, const TensorInfo* frozen);
@@ -102,6 +113,7 @@ class Trainer {
   Model<float> model_;
   Examples train_, val_, test_;
   std::unique_ptr<Net> net_;
+  std::shared_ptr<const WordClasses> classes_;
   int step_threads_ = 1;
   std::vector<std::int32_t> batch_rows_, bx_, by_;
   std::vector<float> opt_state_;  // optimizer_state_size() floats
