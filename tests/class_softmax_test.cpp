@@ -82,7 +82,9 @@ TEST(ClassSoftmax, FrequencyBinsHoldEqualSharesOfTheCounts) {
   // past the head, each class holds near 1/30.
   EXPECT_EQ(cl->start[1] - cl->start[0], 1);
   for (int c = 0; c < 30; ++c)
-    if (cl->start[std::size_t(c) + 1] - cl->start[std::size_t(c)] > 1) EXPECT_LT(share[std::size_t(c)], 1.5 / 30) << c;
+    if (cl->start[std::size_t(c) + 1] - cl->start[std::size_t(c)] > 1) {
+      EXPECT_LT(share[std::size_t(c)], 1.5 / 30) << c;
+    }
   for (int c = 20; c < 29; ++c) EXPECT_NEAR(share[std::size_t(c)], 1.0 / 30, 0.01) << "class " << c;
   // The same counts give the same classes.
   EXPECT_EQ(frequency_classes(counts, 30)->members, cl->members);
@@ -230,4 +232,33 @@ TEST(ClassSoftmax, TrainerLearnsAndScoresExactly) {
   EXPECT_NEAR(s.loss, after, 1e-4);
   EXPECT_EQ(s.ranked, std::min(kRankedRows, t.examples(Split::Val).size()));
   EXPECT_GT(s.top1, 0.3);
+}
+
+// Rows and ranges of words on two threads: the same numbers as on one, to the bit.
+TEST(ClassSoftmax, TwoThreadsGiveTheSameNumbers) {
+  ModelSpec s = class_spec(300, 17);
+  s.hidden = 24;
+  std::vector<double> counts(300);
+  for (int i = 0; i < 300; ++i) counts[std::size_t(i)] = 1000.0 / (1 + (i * 37) % 300);
+  s.word_classes = frequency_classes(counts, 17);
+  Model<float> m(s);
+  mlp_init(m, 5);
+  m.p("Wo").setRandom();
+  Rng rng(8);
+  std::vector<std::int32_t> X(64 * 3), Y(64);
+  for (auto& x : X) x = std::int32_t(rng.below(300));
+  for (auto& y : Y) y = std::int32_t(rng.below(300));
+  Batch b = batch_of(X, Y, 3);
+  b.full = false;
+  std::vector<float> grads[2];
+  float losses[2];
+  for (int threads : {1, 2}) {
+    MlpActivations<float> a;
+    a.threads = threads;
+    losses[threads - 1] = mlp_forward(m, b, a);
+    mlp_backward(m, b, a);
+    grads[threads - 1] = m.grads;
+  }
+  EXPECT_EQ(losses[0], losses[1]);
+  EXPECT_EQ(grads[0], grads[1]);
 }

@@ -257,6 +257,25 @@ TEST_F(Cli, WordRunReportsPerplexityAndTheTrigram) {
   EXPECT_NE(plain.err.find("cover"), std::string::npos) << plain.err;
 }
 
+// --budget alone: the run takes that long in all, loading and evaluation
+// included, and Adam's linear schedule ends where the time does.
+TEST_F(Cli, ABudgetIsTheRunsTimeInAll) {
+  const Outcome r = run("--data " + quote(small_data()) + " --budget 2 --optimizer adam --val-every 500 --json -q");
+  ASSERT_EQ(r.status, 0) << r.err;
+  const nlohmann::json j = nlohmann::json::parse(last_line(r.out));
+  EXPECT_LE(j.at("seconds_in_all").get<double>(), 2.0 + 0.5);
+  EXPECT_GE(j.at("seconds_in_all").get<double>(), 1.0);
+  const long long steps = j.at("steps").get<long long>();
+  EXPECT_GT(steps, 100);
+  EXPECT_LT(steps, 200000);
+  EXPECT_LT(j.at("lr_at_end").get<double>(), 0.05 * 0.01);  // Adam's 0.01, nearly run down
+  EXPECT_EQ(j.at("train_loss_from").get<std::string>(), "the mean batch loss of the last steps");
+  // With --steps too, the steps cap the run.
+  const Outcome capped = run("--data " + quote(small_data()) + " --budget 30 --steps 50 --json -q");
+  ASSERT_EQ(capped.status, 0) << capped.err;
+  EXPECT_EQ(nlohmann::json::parse(last_line(capped.out)).at("steps").get<long long>(), 50);
+}
+
 TEST_F(Cli, JsonSurvivesAnyPathAndReportsAFailedWrite) {
   const std::string odd = write("caf\xe9\xff.txt", ev::testing::TempDir::read(small_data()));
   const Outcome r = run("--data " + quote(odd) + " --steps 5 --json -q");

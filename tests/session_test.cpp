@@ -409,7 +409,7 @@ TEST(Session, AStepPastTheLimitIsRefused) {
   for (const auto& tok : s.vocab) at += 4 + tok.size();
   // family, block, emb, hidden, direct, heads, layers, batch, rates, val_every, seed, optimizer, linear steps
   at += 4 + s.config.family.size() + 3 * 4 + 1 + 2 * 4 + 4 + 8 + 8 + 8 + 8 + 8 + 4 + s.config.optimizer.size() + 8;
-  at += 4 + s.config.softmax.size() + 4 + 8;  // softmax, classes, weight decay
+  at += 4 + s.config.softmax.size() + 4 + 8 + 8;  // softmax, classes, weight decay, dropout
   at += 4;  // the table: its count, then each tensor's name and shape
   const ParamTable table = param_table(s.spec());
   for (const TensorInfo& t : table.tensors()) at += 4 + t.name.size() + 8;
@@ -522,7 +522,7 @@ TEST(Session, VersionTwoFilesStillLoad) {
   at += 4 + now.config.family.size() + 3 * 4 + 1 + 2 * 4 + 4 + 8 + 8 + 8 + 8 + 8;  // up to the seed
   ASSERT_EQ(bytes.substr(at + 4, 3), "sgd");
   // the optimizer's name, lr_linear_steps, and version 4's softmax, classes and weight decay
-  bytes.erase(at, 4 + 3 + 8 + 4 + now.config.softmax.size() + 4 + 8);
+  bytes.erase(at, 4 + 3 + 8 + 4 + now.config.softmax.size() + 4 + 8 + 8);
   bytes.resize(bytes.size() - (4 + now.config.init.size()) - 1);  // and the initialisation and freeze flag at the end
   bytes[8] = 2;
   const std::uint64_t length = bytes.size() - 28;
@@ -551,7 +551,7 @@ TEST(Session, VersionThreeFilesStillLoadAndTheOutputLayerIsKept) {
   for (const auto& tok : now.vocab) at += 4 + tok.size();
   at += 4 + now.config.family.size() + 3 * 4 + 1 + 2 * 4 + 4 + 8 + 8 + 8 + 8 + 8 + 4 + now.config.optimizer.size() + 8;
   ASSERT_EQ(bytes.substr(at + 4, 4), "full");
-  bytes.erase(at, 4 + 4 + 4 + 8);
+  bytes.erase(at, 4 + 4 + 4 + 8 + 8);
   bytes[8] = 3;
   const std::uint64_t length = bytes.size() - 28;
   for (int i = 0; i < 8; ++i) bytes[12 + std::size_t(i)] = char((length >> (8 * i)) & 0xFF);
@@ -564,6 +564,7 @@ TEST(Session, VersionThreeFilesStillLoadAndTheOutputLayerIsKept) {
   c.softmax = "classes";
   c.classes = 4;
   c.weight_decay = 0.01;
+  c.dropout = 0.2;
   c.optimizer = "adam";
   c.lr = 0.01;
   Trainer factored(testdata::synthetic_dataset(), c);
@@ -572,6 +573,7 @@ TEST(Session, VersionThreeFilesStillLoadAndTheOutputLayerIsKept) {
   EXPECT_EQ(saved.config.softmax, "classes");
   EXPECT_EQ(saved.config.classes, 4);
   EXPECT_EQ(saved.config.weight_decay, 0.01);
+  EXPECT_EQ(saved.config.dropout, 0.2);
   Trainer resumed = resume_session(saved, testdata::synthetic_dataset());
   run(resumed, 10);
   run(factored, 10);

@@ -75,6 +75,9 @@ ParseResult parse_train_options(int argc, const char* const* argv) {
   app.add_option("--weight-decay", cfg.weight_decay, "Each step, weights and embeddings (not biases) shrink by "
                                                      "lr * this (Bengio et al. 2003; decoupled as AdamW; default 0)")
       ->check(finite_range(0.0, 0.5));
+  app.add_option("--dropout", cfg.dropout, "The MLP: share of hidden units zeroed at each training step, the "
+                                           "others scaled up (Srivastava et al. 2014; default 0)")
+      ->check(finite_range(0.0, 0.9));
   app.add_option("--steps", o.steps, "SGD steps")->check(CLI::Range(std::int64_t(0), std::int64_t(1) << 40));
   app.add_option("--block", cfg.block, "Context length (default 3; gpt: 16, the longest item it trains on)")
       ->check(CLI::Range(1, ev::Limits::kMaxBlock));
@@ -159,7 +162,7 @@ ParseResult parse_train_options(int argc, const char* const* argv) {
   // A resumed run keeps the hyperparameters it was saved with: flags that would
   // change them are refused rather than silently ignored.
   if (!o.resume.empty())
-    for (const char* flag : {"--tokenizer", "--vocab", "--model", "--direct", "--init", "--softmax", "--classes", "--weight-decay", "--block", "--emb", "--hidden", "--heads",
+    for (const char* flag : {"--tokenizer", "--vocab", "--model", "--direct", "--init", "--softmax", "--classes", "--weight-decay", "--dropout", "--block", "--emb", "--hidden", "--heads",
                              "--layers", "--optimizer", "--batch", "--lr", "--lr-decay-step", "--lr-decay", "--seed",
                              "--split-seed", "--val-every"})
       if (app.count(flag) > 0) {

@@ -23,6 +23,7 @@
 #include "core/metrics.h"  // word runs: perplexity, top-1 and top-5
 #include "core/ngram.h"    // word runs: the Kneser-Ney trigram baseline
 #include "core/run.h"
+#include "core/structure.h"  // the neighbour shares
 
 namespace {
 
@@ -39,17 +40,22 @@ std::int64_t planned_steps(const ev::Trainer& t, std::int64_t first_step, std::i
 // of pass it makes: the validation and test losses on every row, ranks on a
 // sample, and for word runs the trigram's counts; with a margin.
 double estimate_evaluation_seconds(const ev::Trainer& t, int threads, bool words) {
-  const auto t0 = clock::now();
   const ev::Examples& val = t.examples(ev::Split::Val);
-  const ev::Examples sample = val.head(std::min<std::size_t>(val.size(), 2048));
-  ev::score_next_tokens(t.model(), sample, nullptr, 1);
-  const double per_row = std::chrono::duration<double>(clock::now() - t0).count() / double(std::max<std::size_t>(sample.size(), 1));
+  const auto seconds_per_row = [&](std::size_t n, auto&& pass) {
+    const ev::Examples sample = val.head(n);
+    const auto t0 = clock::now();
+    pass(sample);
+    return std::chrono::duration<double>(clock::now() - t0).count() / double(std::max<std::size_t>(sample.size(), 1));
+  };
+  // A row ranked (every token's probability), and a row scored for its loss alone.
+  const double ranked_row = seconds_per_row(1024, [&](const ev::Examples& e) { ev::score_next_tokens(t.model(), e, nullptr, 1); });
+  const double loss_row = seconds_per_row(4096, [&](const ev::Examples& e) { ev::mean_loss(t.model(), e, 1); });
   const double rows = double(val.size() + t.examples(ev::Split::Test).size());
-  const double ranked = double(std::min<std::size_t>(val.size(), ev::kRankedRows) * 2);
-  // Ranked rows cost about as much as the sample's (which were all ranked) a row; the others far less when factored.
   const bool factored = t.model().spec.softmax == "classes";
-  const double passes = factored ? ranked * per_row + rows * per_row * 0.1 : rows * per_row;
-  return passes / std::max(1, threads) * 1.5 + (words ? 2.0 : 0.0) + 1.0;
+  const double ranked = factored ? double(std::min<std::size_t>(val.size(), ev::kRankedRows) * 2) : rows;
+  // Validation and test, the validation loss recorded once more, and the trigram's counts for words.
+  const double passes = ranked * ranked_row + (factored ? 2 * rows * loss_row : rows * loss_row);
+  return passes / std::max(1, threads) * 1.3 + (words ? 1.5 : 0.0) + 0.5;
 }
 
 // Refuses an output path that names the training data (or, except for the
@@ -164,6 +170,8 @@ int main(int argc, char** argv) {
       if (!o.export_tsv.empty())
         check_output(o.export_tsv + name, "--export-tsv", data->source, o.resume, false);
     run.mutable_trainer().set_step_threads(o.threads);
+    run.set_eval_threads(o.threads);
+    run.set_rank_val(false);  // the final scores rank; the curve needs losses
     // Read before any step: a bad file stops the run with nothing trained or written.
     const std::string init_summary = o.init_vectors.empty() ? "" : run.init_vectors(o.init_vectors);
     if (!o.quiet && !o.resume.empty())
@@ -245,26 +253,50 @@ int main(int argc, char** argv) {
     if (!o.quiet)
       std::fprintf(stderr, "evaluating on %d thread%s%s...\n", o.threads, o.threads == 1 ? "" : "s",
                    o.eval_train ? " (the training split too)" : "");
+    // On a terminal, the pass under way, on one line rewritten in place.
+    const auto stage = [&](const char* what) {
+      if (live) std::fprintf(stderr, "\r  %s\x1b[K%s", what, *what ? "" : "\r");
+    };
     // The training loss: the whole split only when asked (it is most of the
     // rows); otherwise the mean batch loss of the last steps (run.h).
+    if (o.eval_train) stage("the training split...");
     const double train = o.eval_train ? trainer.evaluate(ev::Split::Train, o.threads) : run.recent_loss();
+    stage("the validation and test splits...");
     // Kept in the history too (sessions, loss CSV), once per step: a resume with --steps 0 adds no duplicate.
     const auto& vals = trainer.history().val;
     const double val = !vals.empty() && vals.back().step == trainer.step_count()
                            ? trainer.evaluate(ev::Split::Val, o.threads)
                            : run.mutable_trainer().record_val(o.threads);
     const double test = trainer.evaluate(ev::Split::Test, o.threads);
+    stage("");
     const double gflops = sps * ev::family(cfg.family).step_flops(trainer.model().spec, cfg.batch) / 1e9;
     if (!o.quiet || !o.json)
       std::fprintf(o.json ? stderr : stdout,
                    "steps %lld  train %.4f%s  val %.4f  test %.4f  %.0f steps/s (%.1f GFLOP/s)\n",
                    (long long)steps_done, train, o.eval_train ? "" : " (last batches)", val, test, sps, gflops);
+    // Whether the vectors mean anything: the neighbour shares at the end (structure.h).
+    nlohmann::json structure = nlohmann::json::array();
+    if (!trainer.probes().empty()) {
+      const std::vector<double> shares = trainer.neighbour_shares();
+      std::string line = "neighbours sharing a label:";
+      for (std::size_t i = 0; i < shares.size(); ++i) {
+        const ev::NeighbourProbe& p = trainer.probes()[i];
+        char buf[160];
+        std::snprintf(buf, sizeof buf, "%s %s %.3f of %zu words' %d nearest (chance %.3f)", i ? ";" : "",
+                      p.name.c_str(), shares[i], p.queries.size(), p.k, p.chance);
+        line += buf;
+        structure.push_back({{"probe", p.name}, {"share", shares[i]}, {"chance", p.chance}, {"k", p.k},
+                             {"queries", p.queries.size()}});
+      }
+      if (!o.quiet || !o.json) std::fprintf(o.json ? stderr : stdout, "%s\n", line.c_str());
+    }
     // Word runs: the trigram baseline on the same split and vocabulary, and the
     // network's scores beside it (Bengio et al. 2003, section 4).
     nlohmann::json word_json;
     if (words && V > ev::KneserNey::kMaxVocab && !o.quiet)
       std::fprintf(stderr, "no trigram baseline: %d tokens are more than it takes (%d)\n", V, ev::KneserNey::kMaxVocab);
     if (words && V <= ev::KneserNey::kMaxVocab) {
+      stage("the Kneser-Ney trigram, and the network's ranks...");
       const ev::KneserNey kn(*data);
       const std::vector<double> kn_val = kn.target_probs(*data, ev::Split::Val);
       const bool one_target = trainer.examples(ev::Split::Val).out == 1;
@@ -272,6 +304,7 @@ int main(int argc, char** argv) {
           ev::score_next_tokens(trainer.model(), trainer.examples(ev::Split::Val), one_target ? &kn_val : nullptr, o.threads);
       const ev::NextTokenScores st = ev::score_next_tokens(trainer.model(), trainer.examples(ev::Split::Test), nullptr, o.threads);
       const double kn_ppl = kn.perplexity(*data, ev::Split::Val);
+      stage("");
       const double table = double(V) * double(V) * double(V);
       if (!o.quiet || !o.json) {
         FILE* out = o.json ? stderr : stdout;
@@ -310,8 +343,12 @@ int main(int argc, char** argv) {
       ev::write_projector_tsv(o.export_tsv, *data, C);
     }
     if (!o.export_word2vec.empty()) ev::write_word2vec(o.export_word2vec, data->vocab.tokens(), C);
-    if (!o.export_loss_csv.empty())
-      ev::write_loss_csv(o.export_loss_csv, trainer.history().points(), trainer.history().val);
+    if (!o.export_loss_csv.empty()) {
+      std::vector<ev::CsvColumn> shares;
+      for (std::size_t i = 0; i < trainer.probes().size() && i < trainer.history().shares.size(); ++i)
+        shares.push_back({ev::share_column(trainer.probes()[i].name), trainer.history().shares[i]});
+      ev::write_loss_csv(o.export_loss_csv, trainer.history().points(), trainer.history().val, shares);
+    }
     if (o.json) {
       nlohmann::json j = {{"steps", steps_done},
                           {"step", trainer.step_count()},
@@ -322,12 +359,14 @@ int main(int argc, char** argv) {
                           {"seconds", seconds},
                           {"steps_per_s", sps},
                           {"gflop_per_s", gflops},
+                          {"lr_at_end", trainer.lr()},
                           {"train_loss", train},
                           {"train_loss_from", o.eval_train ? "the training split" : "the mean batch loss of the last steps"},
                           {"seconds_in_all", std::chrono::duration<double>(clock::now() - started).count()},
                           {"val_loss", val},
                           {"test_loss", test}};
       if (words) j.update(word_json);
+      if (!structure.empty()) j["neighbour_shares"] = structure;
       if (!init_summary.empty()) j["init_vectors"] = init_summary;
       j["freeze_embeddings"] = cfg.freeze_embeddings;
       // A path need not be UTF-8: bytes that are not become U+FFFD rather than an exception.

@@ -49,7 +49,11 @@ void apply_word_defaults(TrainConfig& c, const std::function<bool(const char* fl
   set("--optimizer", c.optimizer, std::string("adam"));
   set("--lr", c.lr, c.optimizer == "adam" ? 0.005 : c.lr);
   set("--batch", c.batch, 256);
-  set("--weight-decay", c.weight_decay, 0.0);
+  set("--weight-decay", c.weight_decay, 0.01);
+  set("--dropout", c.dropout, 0.3);
+  // Where the run validates as it goes (the window), often enough that the
+  // neighbour shares drawn with the loss make a curve within minutes.
+  if (c.val_every > 0) set("--val-every", c.val_every, std::int64_t(2000));
 }
 
 void TrainConfig::set_spec(const ModelSpec& s) {
@@ -102,6 +106,7 @@ void validate(const TrainConfig& c, int vocab, std::size_t n_tokens, double data
   check_range("lr-decay-step", double(c.lr_decay_step), 0, 9e18);
   check_range("lr-linear-steps", double(c.lr_linear_steps), 0, 9e18);
   check_range("weight-decay", c.weight_decay, 0, 0.5);
+  check_range("dropout", c.dropout, 0, 0.9);
   check_range("classes", c.classes, 0, Limits::kMaxVocab);
   if (c.softmax != "full" && c.family != "mlp") throw Error("--softmax " + c.softmax + " is for the MLP");
   check_softmax(c.spec(vocab));
@@ -131,9 +136,10 @@ std::string describe(const TrainConfig& c) {
     std::snprintf(rate, sizeof rate, "lr %g (to 0 by step %lld)", c.lr, (long long)c.lr_linear_steps);
   else
     std::snprintf(rate, sizeof rate, "lr %g (x%g from step %lld)", c.lr, c.lr_decay, (long long)c.lr_decay_step);
-  char buf[320];
-  char decay[48] = "";
-  if (c.weight_decay > 0) std::snprintf(decay, sizeof decay, ", weight decay %g", c.weight_decay);
+  char buf[480];
+  char decay[96] = "";
+  if (c.weight_decay > 0 || c.dropout > 0)
+    std::snprintf(decay, sizeof decay, ", weight decay %g, dropout %g", c.weight_decay, c.dropout);
   std::snprintf(buf, sizeof buf, "%s, batch %d, %s %s%s, seed %llu%s", model, c.batch, c.optimizer.c_str(), rate, decay,
                 (unsigned long long)c.seed, c.freeze_embeddings ? ", embeddings frozen" : "");
   return buf;

@@ -21,6 +21,7 @@ struct TrainConfig {
   std::string init = "normal";          // the MLP's initialisation: normal (the lecture's) or scaled (mlp.h)
   std::string softmax = "full";         // the MLP's output layer: full, or classes (class-factored, class_softmax.h)
   int classes = 0;                      // classes of the factored softmax; 0: round(sqrt(V))
+  double dropout = 0;                   // the MLP: share of hidden units zeroed at each training step (Srivastava et al. 2014)
   double weight_decay = 0;              // each step, weights (not biases) shrink by lr * weight_decay (decoupled, AdamW)
   int batch = 32;                       // examples per SGD step
   double lr = 0.1;                      // learning rate until lr_decay_step
@@ -50,7 +51,8 @@ TrainConfig family_defaults(const std::string& family);
 // The defaults of a word run of the MLP, chosen by measurement on WordNet's
 // glosses (README, "Words"): Bengio et al.'s model (emb 30, hidden 100) with
 // four words of context (block 5), a class-factored softmax, rows of C from
-// N(0, 0.1^2) ("small"), Adam at 0.005 with batch 256 and weight decay.
+// N(0, 0.1^2) ("small"), Adam at 0.005 with batch 256, weight decay 0.01 and
+// dropout 0.3 on the hidden layer.
 // `given(flag)` says whether the user set a field's flag ("--block", ...);
 // those keep the user's value. The one place both programs and the
 // experiments take word defaults from.

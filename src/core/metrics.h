@@ -10,6 +10,7 @@
 
 #include "dataset.h"
 #include "models/model.h"
+#include "trainer.h"  // kRankedRows
 
 namespace ev {
 
@@ -24,9 +25,6 @@ struct NextTokenScores {
   double mixture_perplexity = 0;
 };
 
-// Ranking a target needs the whole distribution; a factored softmax gets its
-// loss without it, and ranks the first this many rows of a split (a fixed sample).
-constexpr std::size_t kRankedRows = 10000;
 
 // Scores a model on the rows of `ex`. `other`, when not null, holds another
 // model's probability of each row's target (ex.out must be 1), in row order;

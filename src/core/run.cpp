@@ -94,7 +94,7 @@ void Run::diverged(double loss) {
 
 void Run::record_val() {
   double top1 = 0;
-  val_loss_ = float(trainer_->record_val(1, &top1));
+  val_loss_ = float(trainer_->record_val(eval_threads_, rank_val_ ? &top1 : nullptr));
   val_top1_ = float(top1);
 }
 
@@ -267,6 +267,8 @@ void Run::apply_preset(int index) {
     toy.split_seed = split;
     trainer_ = std::make_unique<Trainer>(ev::load_data(toy), cfg);
     load_toy_lesson_table(trainer_->mutable_model());  // the C the lesson shows
+  } else if (p.word_data && trainer_->data().tokenizer != Tokenizer::Word) {
+    trainer_ = std::make_unique<Trainer>(ev::load_data(default_word_data(split)), cfg);
   } else if (trainer_->data().source == kToyLessonSource) {
     trainer_ = std::make_unique<Trainer>(ev::load_data(default_data(split)), cfg);
   } else {
@@ -424,6 +426,10 @@ std::shared_ptr<Snapshot> Run::snapshot(bool with_model) {
   s->smooth_loss = smooth_loss_;
   s->val_loss = val_loss_;
   s->val_top1 = val_top1_;
+  s->shares.clear();
+  const auto& probes = trainer_->probes();
+  for (std::size_t i = 0; i < probes.size() && i < h.shares.size(); ++i)
+    s->shares.push_back({probes[i].name, probes[i].chance, h.shares[i]});
   const Batch b = t.last_batch_ids();
   if (b.out == 1 && b.B > 0) {
     s->batch_X.assign(b.X, b.X + std::size_t(b.B) * std::size_t(b.in));

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <chrono>
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -76,6 +77,11 @@ class Run {
   // training loss a run reports without a pass over the training split.
   static constexpr int kRecent = 200;
   double recent_loss() const;
+  // Threads for the validation passes the run records (one unless set).
+  void set_eval_threads(int n) { eval_threads_ = std::max(1, n); }
+  // Whether recorded validations rank the targets too (the window's top-1;
+  // a factored softmax ranks a sample at the cost of every token's probability).
+  void set_rank_val(bool on) { rank_val_ = on; }
   double first_loss() const { return first_loss_; }
   const std::string& message() const { return message_; }
 
@@ -94,6 +100,8 @@ class Run {
   void keep_good(const char* why);
   void restore_good();
   void record_val();
+  int eval_threads_ = 1;
+  bool rank_val_ = true;
   void diverged(double loss);
   void load_data(const std::string& path, std::optional<Tokenizer> tokenizer);
   void load_session(const std::string& path);

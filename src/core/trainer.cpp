@@ -15,6 +15,7 @@ namespace ev {
 
 namespace {
 constexpr std::uint64_t kBatchStream = 0xBA7C4ull;  // batches draw from a stream of their own
+constexpr std::uint64_t kDropoutStream = 0xD809ull;  // and dropout masks from another, one seed a step
 std::size_t token_count(const Dataset& d) {
   std::size_t n = 0;
   for (const auto& it : d.items) n += it.size() + 1;
@@ -42,6 +43,7 @@ std::size_t count_ranked_first(const Mat<float>& P, const Batch& batch) {
 Trainer::Trainer(std::shared_ptr<const Dataset> data, const TrainConfig& cfg) : data_(std::move(data)), cfg_(cfg) {
   validate(cfg_, data_->vocab.size(), token_count(*data_), dataset_bytes(*data_));
   build_examples();
+  probes_ = structure_probes(*data_);
   reset();
 }
 
@@ -112,6 +114,8 @@ StepResult Trainer::step() {
   }
   Batch batch = last_batch_ids();
   batch.full = false;
+  batch.dropout = float(cfg_.dropout);
+  batch.dropout_seed = (cfg_.seed ^ kDropoutStream) + std::uint64_t(step_) * 0x9E3779B97F4A7C15ull;
   const float loss = net_->forward(model_, batch);
   if (!std::isfinite(loss)) {
     rng_.restore(before);
@@ -204,7 +208,17 @@ double Trainer::evaluate(Split split, int threads) const { return mean_loss(mode
 double Trainer::record_val(int threads, double* top1) {
   const double v = mean_loss(model_, examples(Split::Val), threads, top1);
   history_.val.push_back({step_, float(v)});
+  const std::vector<double> shares = neighbour_shares();
+  history_.shares.resize(shares.size());
+  for (std::size_t i = 0; i < shares.size(); ++i) history_.shares[i].push_back({step_, float(shares[i])});
   return v;
+}
+
+std::vector<double> Trainer::neighbour_shares() const {
+  std::vector<double> out;
+  const auto table = tensor(model_.params.data(), token_table());
+  for (const NeighbourProbe& p : probes_) out.push_back(neighbour_share(table, p));
+  return out;
 }
 
 void Trainer::restore(std::int64_t step, const std::vector<float>& params, const Rng::Saved& rng,
@@ -277,21 +291,31 @@ void forward_chunks(const Model<float>& m, const Examples& ex, int threads, cons
 double mean_loss(const Model<float>& m, const Examples& ex, int threads, double* top1) {
   const int T = std::max(1, threads);
   std::vector<double> sums(static_cast<std::size_t>(T), 0.0), counts(static_cast<std::size_t>(T), 0.0);
-  std::vector<double> firsts(static_cast<std::size_t>(T), 0.0);
-  forward_chunks(m, ex, T, [&](int t, Net& net, const Model<float>& model, const Batch& batch, std::size_t) {
+  std::vector<double> firsts(static_cast<std::size_t>(T), 0.0), ranked(static_cast<std::size_t>(T), 0.0);
+  const bool factored = m.spec.softmax == "classes";
+  forward_chunks(m, ex, T, [&](int t, Net& net, const Model<float>& model, const Batch& batch, std::size_t first) {
     // The loss is a mean over the targets that are not padding.
     const auto targets = double(std::count_if(batch.Y, batch.Y + std::size_t(batch.B) * std::size_t(batch.out),
                                               [](std::int32_t y) { return y >= 0; }));
     if (targets == 0) return;
     Batch b = batch;
-    b.full = top1 != nullptr;
+    b.full = top1 != nullptr && !factored;
     sums[std::size_t(t)] += double(net.forward(model, b)) * targets;
     counts[std::size_t(t)] += targets;
-    if (top1) firsts[std::size_t(t)] += double(count_ranked_first(net.probs(), batch));
+    if (!top1) return;
+    if (factored) {
+      // Ranks need every token's probability: for a sample, the first kRankedRows rows.
+      if (first >= kRankedRows) return;
+      b.B = int(std::min<std::size_t>(std::size_t(b.B), kRankedRows - first));
+      b.full = true;
+      net.forward(model, b);
+    }
+    firsts[std::size_t(t)] += double(count_ranked_first(net.probs(), b));
+    ranked[std::size_t(t)] += factored ? double(b.B) : targets;
   });
-  double total = 0, count = 0, first = 0;
-  for (std::size_t t = 0; t < sums.size(); ++t) total += sums[t], count += counts[t], first += firsts[t];
-  if (top1) *top1 = count > 0 ? first / count : 0.0;
+  double total = 0, count = 0, first = 0, n_ranked = 0;
+  for (std::size_t t = 0; t < sums.size(); ++t) total += sums[t], count += counts[t], first += firsts[t], n_ranked += ranked[t];
+  if (top1) *top1 = n_ranked > 0 ? first / n_ranked : 0.0;
   return count > 0 ? total / count : 0.0;
 }
 

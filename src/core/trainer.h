@@ -15,6 +15,7 @@
 #include "loss_history.h"
 #include "models/model.h"
 #include "rng.h"
+#include "structure.h"
 
 namespace ev {
 
@@ -61,8 +62,13 @@ class Trainer {
 
   // Mean loss over a whole split, computed in chunks on `threads` threads.
   double evaluate(Split split, int threads = 1) const;
-  // Records the validation loss in history().val at the current step.
+  // Records the validation loss in history().val at the current step, and
+  // the token table's neighbour shares in history().shares.
   double record_val(int threads = 1, double* top1 = nullptr);
+  // What the shares measure: the probes the data supports (structure.h).
+  const std::vector<NeighbourProbe>& probes() const { return probes_; }
+  // The token table's share of each probe now.
+  std::vector<double> neighbour_shares() const;
 
   std::int64_t step_count() const { return step_; }
   double epoch() const;  // training examples seen / training examples
@@ -114,6 +120,7 @@ class Trainer {
   Examples train_, val_, test_;
   std::unique_ptr<Net> net_;
   std::shared_ptr<const WordClasses> classes_;
+  std::vector<NeighbourProbe> probes_;
   int step_threads_ = 1;
   std::vector<std::int32_t> batch_rows_, bx_, by_;
   std::vector<float> opt_state_;  // optimizer_state_size() floats
@@ -136,7 +143,9 @@ std::vector<int> sample_item(const Model<float>& m, Rng& rng, double temperature
 // The mean loss of a model over the targets of examples (padding excluded),
 // chunked over `threads` threads.
 // With `top1`, also the share of targets the model ranks first (ties count
-// against it), from the same forward passes.
+// against it), from the same forward passes; a factored softmax ranks the
+// first kRankedRows rows (ranking needs every token's probability).
+constexpr std::size_t kRankedRows = 10000;
 double mean_loss(const Model<float>& m, const Examples& ex, int threads = 1, double* top1 = nullptr);
 
 // Walks ex in chunks of rows on up to `threads` threads (chunk c on thread

@@ -7,6 +7,7 @@
 #include <numeric>
 
 #include "../error.h"
+#include "../parallel.h"
 
 namespace ev {
 
@@ -111,20 +112,21 @@ T class_forward(const Mat<T>& h, const ClassWeights<T>& w, const WordClasses& cl
   class_probs(h, w, s.pc);
   s.pw.resize(std::size_t(B) * std::size_t(L));
   s.loss.resize(std::size_t(B));
-  T total = 0;
-  for (int b = 0; b < B; ++b) {
-    const int y = Y[b], c = cl.of[std::size_t(y)];
-    const int first = cl.start[std::size_t(c)], n = cl.start[std::size_t(c) + 1] - first;
-    Eigen::Map<Vec<T>> z(s.pw.data() + std::size_t(b) * std::size_t(L), n);
-    for (int j = 0; j < n; ++j) {
-      const int v = cl.members[std::size_t(first + j)];
-      z(j) = w.Wo.row(v).dot(h.row(b)) + w.bo(v);         // (H).(H)
+  parallel_ranges(B, s.threads, 8, [&](int r0, int r1) {
+    for (int b = r0; b < r1; ++b) {
+      const int y = Y[b], c = cl.of[std::size_t(y)];
+      const int first = cl.start[std::size_t(c)], n = cl.start[std::size_t(c) + 1] - first;
+      Eigen::Map<Vec<T>> z(s.pw.data() + std::size_t(b) * std::size_t(L), n);
+      for (int j = 0; j < n; ++j) {
+        const int v = cl.members[std::size_t(first + j)];
+        z(j) = w.Wo.row(v).dot(h.row(b)) + w.bo(v);       // (H).(H)
+      }
+      softmax_in_place<T>(z);
+      s.loss[std::size_t(b)] = -std::log(s.pc(b, c)) - std::log(z(cl.at[std::size_t(y)]));
     }
-    softmax_in_place<T>(z);
-    const T l = -std::log(s.pc(b, c)) - std::log(z(cl.at[std::size_t(y)]));
-    s.loss[std::size_t(b)] = l;
-    total += l;
-  }
+  });
+  T total = 0;
+  for (int b = 0; b < B; ++b) total += s.loss[std::size_t(b)];
   if (logp) class_log_probs(h, w, cl, *logp);
   return B ? total / T(B) : T(0);
 }
@@ -165,21 +167,36 @@ void class_backward(const Mat<T>& h, const ClassWeights<T>& w, const WordClasses
   for (int b = 0; b < B; ++b) g.bc += dc.row(b);
   dh.resize(B, h.cols());
   dh.noalias() = dc * w.Wc;                                 // (B, H) = (B, K)(K, H)
-  // The words of each row's target class: (pw - onehot(y)) / B, only there.
-  g.Wo.setZero();
-  g.bo.setZero();
-  for (int b = 0; b < B; ++b) {
-    const int y = Y[b], c = cl.of[std::size_t(y)];
-    const int first = cl.start[std::size_t(c)], n = cl.start[std::size_t(c) + 1] - first;
-    const T* pw = s.pw.data() + std::size_t(b) * std::size_t(L);
-    for (int j = 0; j < n; ++j) {
-      const int v = cl.members[std::size_t(first + j)];
-      const T dz = (pw[j] - (v == y ? T(1) : T(0))) * inv_B;
-      g.Wo.row(v) += dz * h.row(b);
-      g.bo(v) += dz;
-      dh.row(b) += dz * w.Wo.row(v);
+  // The words of each row's target class: dz = (pw - onehot(y)) / B, only
+  // there. Back to h a row at a time (rows on threads of their own) ...
+  const auto dz = [&](int b, int j, int v) {
+    return (s.pw[std::size_t(b) * std::size_t(L) + std::size_t(j)] - (v == Y[b] ? T(1) : T(0))) * inv_B;
+  };
+  parallel_ranges(B, s.threads, 8, [&](int r0, int r1) {
+    for (int b = r0; b < r1; ++b) {
+      const int c = cl.of[std::size_t(Y[b])], first = cl.start[std::size_t(c)], n = cl.start[std::size_t(c) + 1] - first;
+      for (int j = 0; j < n; ++j) {
+        const int v = cl.members[std::size_t(first + j)];
+        dh.row(b) += dz(b, j, v) * w.Wo.row(v);
+      }
     }
-  }
+  });
+  // ... and to the words' weights by ranges of word ids (a class's members
+  // are in id order), each row of Wo summing the batch's rows in order.
+  const int V = int(g.Wo.rows());
+  parallel_ranges(V, s.threads, 64, [&](int v0, int v1) {
+    g.Wo.middleRows(v0, v1 - v0).setZero();
+    g.bo.segment(v0, v1 - v0).setZero();
+    for (int b = 0; b < B; ++b) {
+      const int c = cl.of[std::size_t(Y[b])];
+      const auto begin = cl.members.begin() + cl.start[std::size_t(c)], end = cl.members.begin() + cl.start[std::size_t(c) + 1];
+      for (auto it = std::lower_bound(begin, end, v0); it != end && *it < v1; ++it) {
+        const T d = dz(b, int(it - begin), *it);
+        g.Wo.row(*it) += d * h.row(b);
+        g.bo(*it) += d;
+      }
+    }
+  });
 }
 
 #define EV_INSTANTIATE(T)                                                                                         \

@@ -49,6 +49,9 @@ struct ClassSoftmax {
   Mat<T> pc;                  // (B, K) class probabilities
   std::vector<T> pw;          // per row, the probabilities of the target class's words (row b at b * largest)
   std::vector<T> loss;        // (B) each row's -log p(target)
+  // Threads for the rows (forward) and for the rows, then ranges of words
+  // (backward); every number comes out the same as on one.
+  int threads = 1;
 };
 
 // The output weights: Wo (V, H) a row per word, bo (1, V), Wc (K, H) a row per

@@ -204,6 +204,22 @@ int output_threads(const MlpActivations<T>& a) {
 
 namespace {
 
+// Inverted dropout on the hidden layer: each unit kept with probability
+// 1 - p and then scaled by 1 / (1 - p), so the expected activation is the
+// one evaluation sees; a.gate keeps the mask times tanh's derivative.
+template <class T>
+void drop_hidden_units(const Batch& bt, MlpActivations<T>& a) {
+  Rng rng(bt.dropout_seed);
+  const T keep = T(1) - T(bt.dropout), scale = T(1) / keep;
+  a.gate.resize(a.h.rows(), a.h.cols());
+  for (Eigen::Index i = 0; i < a.h.size(); ++i) {
+    const T m = rng.uniform() < double(keep) ? scale : T(0);
+    T& h = a.h.data()[i];
+    a.gate.data()[i] = m * (T(1) - h * h);
+    h *= m;
+  }
+}
+
 template <class T>
 ClassWeights<T> class_weights(const Model<T>& m) {
   const T* P = m.params.data();
@@ -218,6 +234,7 @@ template <class T>
 T class_output_forward(const Model<T>& m, const Batch& bt, MlpActivations<T>& a) {
   const WordClasses& cl = mlp_classes(m.spec);
   const ClassWeights<T> w = class_weights(m);
+  a.cls.threads = a.threads;
   Mat<T>* logp = bt.full ? &a.logits : nullptr;
   T loss = 0;
   if (bt.Y) loss = class_forward(a.h, w, cl, bt.Y, a.cls, logp);
@@ -248,6 +265,7 @@ T mlp_forward(const Model<T>& m, const Batch& bt, MlpActivations<T>& a) {
   mul(a.emb, W1, a.h, false);                           // (B, H) = (B, k*d)(k*d, H)
   a.h.rowwise() += b1;                                  // (B, H)
   a.h = a.h.array().tanh();                             // (B, H)
+  if (bt.dropout > 0) drop_hidden_units(bt, a);
   if (s.softmax == "classes") return class_output_forward(m, bt, a);
 
   // The output layer and the softmax, a row at a time: on a.threads threads
@@ -312,11 +330,12 @@ void backward_but_output_weights(Model<T>& m, const Batch& bt, MlpActivations<T>
   });
   }
 
-  // Through tanh (1 - h^2) and the bias gradient in one pass, rows in order.
+  // Through tanh (1 - h^2; with dropout, the mask too) and the bias gradient in one pass, rows in order.
   gb1.setZero();                                        // (H)
   for (int b = 0; b < B; ++b) {
-    a.dh.row(b).array() *= T(1) - a.h.row(b).array().square();  // (H)
-    gb1 += a.dh.row(b);                                           // (H)
+    if (bt.dropout > 0) a.dh.row(b).array() *= a.gate.row(b).array();  // (H)
+    else a.dh.row(b).array() *= T(1) - a.h.row(b).array().square();   // (H)
+    gb1 += a.dh.row(b);                                                // (H)
   }
   t_mul(T(1), a.emb, a.dh, gW1, false);                 // (k*d, H) = (k*d, B)(B, H)
   mul_t(a.dh, W1, a.demb, s.direct);                    // (B, k*d) (+)= (B, H)(H, k*d)
@@ -449,6 +468,20 @@ int mlp_context_row(const ModelSpec& s, const std::vector<int>& context, std::in
   return 0;
 }
 
+}  // namespace
+
+MlpRowCost mlp_row_cost(const ModelSpec& s) {
+  MlpRowCost c;
+  const double in = double(s.block) * s.emb, K = mlp_class_count(s);
+  c.hidden = in * s.hidden;
+  c.output_full = double(s.hidden) * s.vocab + (s.direct ? in * s.vocab : 0.0);
+  c.output_classes = double(s.hidden) * (K + double(s.vocab) / K);
+  c.output = s.softmax == "classes" ? c.output_classes : c.output_full;
+  return c;
+}
+
+namespace {
+
 double mlp_activation_floats(const ModelSpec& s, double rows) {
   // The factored output keeps each row's class probabilities and its class's
   // words; the full distribution (evaluation) is as wide as the vocabulary.
@@ -462,8 +495,8 @@ double mlp_step_flops(const ModelSpec& s, int batch) {
   // Factored: K class logits and, on average over targets binned by
   // frequency, V/K word logits a row.
   if (s.softmax == "classes") {
-    const double K = mlp_class_count(s);
-    return 6.0 * batch * (in * s.hidden + double(s.hidden) * (K + double(s.vocab) / K));
+    const MlpRowCost c = mlp_row_cost(s);
+    return 6.0 * batch * (c.hidden + c.output);
   }
   return 6.0 * batch * (in * s.hidden + double(s.hidden) * s.vocab + (s.direct ? in * s.vocab : 0.0));
 }

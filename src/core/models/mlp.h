@@ -36,7 +36,8 @@ template <class T>
 struct MlpActivations {
   int rows = 0;
   Mat<T> emb;     // (B, k*d) the looked-up rows of C, concatenated
-  Mat<T> h;       // (B, H) tanh(emb W1 + b1)
+  Mat<T> h;       // (B, H) tanh(emb W1 + b1), with dropout the kept units scaled and the others 0
+  Mat<T> gate;    // (B, H) with dropout: d(h)/d(pre-activation), the mask times 1 - tanh^2
   Mat<T> logits;  // (B, V) h W2 + b2 (+ emb Wd)
   Mat<T> probs;   // (B, V) softmax(logits)
   Mat<T> dlogits; // (B, V)
@@ -72,6 +73,8 @@ void mlp_init(Model<T>& m, std::uint64_t seed);
 const std::vector<std::string>& init_names();
 void check_init(const std::string& name);
 
+// With b.dropout > 0 (training), the hidden units are dropped by a mask drawn
+// from b.dropout_seed: the same seed, the same mask.
 // Forward pass on b.B contexts (X: B*block ids) with targets Y (B), which may
 // be null: then no loss is computed and the return value is 0. Returns the mean
 // cross-entropy; fills a.emb, a.h, a.logits, a.probs.
@@ -89,6 +92,15 @@ void mlp_backward(Model<T>& m, const Batch& b, MlpActivations<T>& a);
 // The `frozen` tensor (null: none; C when the embeddings are frozen) is not
 // touched. Returns false, changing no parameter, when a gradient is not finite.
 bool mlp_sgd_step(Model<float>& m, const Batch& b, MlpActivations<float>& a, float lr, const TensorInfo* frozen);
+
+// Multiply-adds of one row's forward pass, by layer (the backward pass costs
+// about twice as much again): the tanh layer's k*d*H, the output's H*V with
+// the full softmax, or H*(K + V/K) with classes binned by frequency (K class
+// logits and, on average over the targets, V/K word logits).
+struct MlpRowCost {
+  double hidden = 0, output = 0, output_full = 0, output_classes = 0;
+};
+MlpRowCost mlp_row_cost(const ModelSpec& s);
 
 // The family, for the registry.
 extern const Family kMlpFamily;

@@ -88,6 +88,11 @@ struct Batch {
   // the backward pass) is all that is wanted, which a factored output layer
   // computes without scoring the whole vocabulary.
   bool full = true;
+  // Training only: the share of the hidden units a family with dropout
+  // (Srivastava et al. 2014) zeroes in this forward pass, the mask drawn from
+  // `dropout_seed`; the others are scaled by 1 / (1 - dropout). 0: none.
+  float dropout = 0;
+  std::uint64_t dropout_seed = 0;
 };
 
 // One family's forward and backward in float, with the buffers of one batch
