@@ -232,7 +232,8 @@ TEST_F(Cli, WordRunReportsPerplexityAndTheTrigram) {
   const nlohmann::json j = nlohmann::json::parse(last_line(r.out));
   const long long V = j.at("vocab").get<long long>();
   EXPECT_EQ(V, 8);
-  EXPECT_EQ(j.at("params").get<long long>(), V * 30 + 90 * 100 + 100 + 100 * V + V);  // block 3, emb 30, hidden 100
+  // block 5, emb 30, hidden 100; the factored output's words and round(sqrt(8)) = 3 classes
+  EXPECT_EQ(j.at("params").get<long long>(), V * 30 + 150 * 100 + 100 + 100 * V + V + 3 * 100 + 3);
   const double coverage = j.at("coverage").get<double>();
   EXPECT_GT(coverage, 0.3);
   EXPECT_LT(coverage, 1.0);  // six of twelve words kept
@@ -254,6 +255,25 @@ TEST_F(Cli, WordRunReportsPerplexityAndTheTrigram) {
     EXPECT_NE(plain.out.find(key), std::string::npos) << key << " not in: " << plain.out;
   EXPECT_NE(plain.err.find("emb 5, hidden 100"), std::string::npos) << plain.err;
   EXPECT_NE(plain.err.find("cover"), std::string::npos) << plain.err;
+}
+
+// --budget alone: the run takes that long in all, loading and evaluation
+// included, and Adam's linear schedule ends where the time does.
+TEST_F(Cli, ABudgetIsTheRunsTimeInAll) {
+  const Outcome r = run("--data " + quote(small_data()) + " --budget 2 --optimizer adam --val-every 500 --json -q");
+  ASSERT_EQ(r.status, 0) << r.err;
+  const nlohmann::json j = nlohmann::json::parse(last_line(r.out));
+  EXPECT_LE(j.at("seconds_in_all").get<double>(), 2.0 + 0.5);
+  EXPECT_GE(j.at("seconds_in_all").get<double>(), 1.0);
+  const long long steps = j.at("steps").get<long long>();
+  EXPECT_GT(steps, 100);
+  EXPECT_LT(steps, 200000);
+  EXPECT_LT(j.at("lr_at_end").get<double>(), 0.05 * 0.01);  // Adam's 0.01, nearly run down
+  EXPECT_EQ(j.at("train_loss_from").get<std::string>(), "the mean batch loss of the last steps");
+  // With --steps too, the steps cap the run.
+  const Outcome capped = run("--data " + quote(small_data()) + " --budget 30 --steps 50 --json -q");
+  ASSERT_EQ(capped.status, 0) << capped.err;
+  EXPECT_EQ(nlohmann::json::parse(last_line(capped.out)).at("steps").get<long long>(), 50);
 }
 
 TEST_F(Cli, JsonSurvivesAnyPathAndReportsAFailedWrite) {

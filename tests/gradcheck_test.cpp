@@ -164,3 +164,43 @@ TEST(GradCheck, LargeLogitsStayFinite) {
   EXPECT_NEAR(loss, 1000.0f, 1e-2f);  // no target is 2: each pays the full 1000
   EXPECT_FLOAT_EQ(a.probs(0, 2), 1.0f);
 }
+
+// Dropout: with the mask fixed by its seed, the loss is a smooth function of
+// the parameters and its gradient matches finite differences; the same seed
+// draws the same mask, and the kept units are scaled by 1 / (1 - p).
+TEST(GradCheck, DropoutGradientsMatchFiniteDifferences) {
+  Model<double> m = tiny_model(6);
+  Batch b = batch(kX, kY.data());
+  b.dropout = 0.4f;
+  b.dropout_seed = 99;
+  MlpActivations<double> a;
+  mlp_forward(m, b, a);
+  const Mat<double> dropped = a.h;
+  int zeros = 0;
+  for (Eigen::Index i = 0; i < dropped.size(); ++i) zeros += dropped.data()[i] == 0.0;
+  EXPECT_GT(zeros, 0);
+  EXPECT_LT(zeros, dropped.size());
+  mlp_backward(m, b, a);
+  const std::vector<double> analytic = m.grads;
+  double worst = 0;
+  for (std::size_t i = 0; i < m.params.size(); ++i) {
+    const double saved = m.params[i], h = 1e-5;
+    m.params[i] = saved + h;
+    const double up = mlp_forward(m, b, a);
+    m.params[i] = saved - h;
+    const double down = mlp_forward(m, b, a);
+    m.params[i] = saved;
+    const double numeric = (up - down) / (2 * h);
+    worst = std::max(worst, std::abs(numeric - analytic[i]) / std::max(1e-3, std::abs(numeric)));
+  }
+  EXPECT_LT(worst, 1e-5);
+  // The mask follows the seed; without dropout the units are tanh's, undropped.
+  mlp_forward(m, b, a);
+  EXPECT_EQ(a.h, dropped);
+  Batch plain = batch(kX, kY.data());
+  mlp_forward(m, plain, a);
+  for (Eigen::Index i = 0; i < dropped.size(); ++i)
+    if (dropped.data()[i] != 0.0) {
+      EXPECT_NEAR(dropped.data()[i], a.h.data()[i] / (1.0 - double(0.4f)), 1e-12);
+    }
+}

@@ -116,10 +116,10 @@ cli::ParseResult parse(std::vector<std::string> args) {
   return cli::parse_train_options(int(argv.size()), argv.data());
 }
 
-// Characters keep the lecture's draws (and its losses); words start scaled.
+// Characters keep the lecture's draws (and its losses); words start scaled, C small.
 TEST(Init, CommandLineDefaults) {
   EXPECT_EQ(parse({}).options.config.init, "normal");
-  EXPECT_EQ(parse({"--tokenizer", "word"}).options.config.init, "scaled");
+  EXPECT_EQ(parse({"--tokenizer", "word"}).options.config.init, "small");
   EXPECT_EQ(parse({"--tokenizer", "word", "--init", "normal"}).options.config.init, "normal");
   EXPECT_EQ(parse({"--init", "scaled"}).options.config.init, "scaled");
   const cli::ParseResult bad = parse({"--init", "xavier"});

@@ -56,9 +56,28 @@ TEST(Options, EveryFlag) {
 TEST(Options, WordRunsDefaultToBengiosModel) {
   const ParseResult w = parse({"--tokenizer", "word"});
   ASSERT_TRUE(w.run) << w.message;
-  EXPECT_EQ(w.options.config.block, 3);
+  // The measured word defaults (config.h): Bengio et al.'s sizes, four words
+  // of context, the factored softmax, Adam.
+  EXPECT_EQ(w.options.config.block, 5);
   EXPECT_EQ(w.options.config.emb, 30);
   EXPECT_EQ(w.options.config.hidden, 100);
+  EXPECT_EQ(w.options.config.softmax, "classes");
+  EXPECT_EQ(w.options.config.optimizer, "adam");
+  EXPECT_EQ(w.options.config.init, "small");
+  // Every default gives way to its flag.
+  const ParseResult set = parse({"--tokenizer", "word", "--softmax", "full", "--optimizer", "sgd", "--lr", "0.3",
+                                 "--block", "3", "--batch", "32", "--weight-decay", "0.01"});
+  ASSERT_TRUE(set.run) << set.message;
+  EXPECT_EQ(set.options.config.softmax, "full");
+  EXPECT_EQ(set.options.config.optimizer, "sgd");
+  EXPECT_DOUBLE_EQ(set.options.config.lr, 0.3);
+  EXPECT_EQ(set.options.config.block, 3);
+  EXPECT_EQ(set.options.config.batch, 32);
+  EXPECT_DOUBLE_EQ(set.options.config.weight_decay, 0.01);
+  // The transformer keeps microgpt's sizes on words.
+  const ParseResult gpt = parse({"--tokenizer", "word", "--model", "gpt"});
+  EXPECT_EQ(gpt.options.config.block, 16);
+  EXPECT_EQ(gpt.options.config.softmax, "full");
   EXPECT_EQ(w.options.vocab, 17000);
   const ParseResult given = parse({"--tokenizer", "word", "--emb", "12", "--vocab", "500"});
   ASSERT_TRUE(given.run) << given.message;
@@ -207,7 +226,7 @@ TEST(Options, ExperimentsAndTheFinderAreCheckedBeforeAnyTraining) {
   for (const std::vector<std::string>& bad :
        {std::vector<std::string>{"--sweep", "colour=1,2"}, {"--sweep", "hidden=0"}, {"--sweep", "hidden=1", "--resume", "s"},
         {"--sweep", "lr=0.1", "--save-session", "s"}, {"--find-lr", "--export-tsv", "d"}, {"--jobs", "2"},
-        {"--budget", "5"}, {"--sweep-out", "x"}, {"--sweep", "seed=1", "--find-lr"}, {"--sweep", "seed=1", "--jobs", "0"},
+        {"--sweep-out", "x"}, {"--sweep", "seed=1", "--find-lr"}, {"--sweep", "seed=1", "--jobs", "0"},
         {"--sweep", "seed=1", "--budget", "inf"}}) {
     const ParseResult r = parse(bad);
     EXPECT_FALSE(r.run) << bad.front() << " " << bad.back();

@@ -409,6 +409,7 @@ TEST(Session, AStepPastTheLimitIsRefused) {
   for (const auto& tok : s.vocab) at += 4 + tok.size();
   // family, block, emb, hidden, direct, heads, layers, batch, rates, val_every, seed, optimizer, linear steps
   at += 4 + s.config.family.size() + 3 * 4 + 1 + 2 * 4 + 4 + 8 + 8 + 8 + 8 + 8 + 4 + s.config.optimizer.size() + 8;
+  at += 4 + s.config.softmax.size() + 4 + 8 + 8;  // softmax, classes, weight decay, dropout
   at += 4;  // the table: its count, then each tensor's name and shape
   const ParamTable table = param_table(s.spec());
   for (const TensorInfo& t : table.tensors()) at += 4 + t.name.size() + 8;
@@ -520,7 +521,8 @@ TEST(Session, VersionTwoFilesStillLoad) {
   for (const auto& tok : now.vocab) at += 4 + tok.size();
   at += 4 + now.config.family.size() + 3 * 4 + 1 + 2 * 4 + 4 + 8 + 8 + 8 + 8 + 8;  // up to the seed
   ASSERT_EQ(bytes.substr(at + 4, 3), "sgd");
-  bytes.erase(at, 4 + 3 + 8);  // the optimizer's name and lr_linear_steps
+  // the optimizer's name, lr_linear_steps, and version 4's softmax, classes and weight decay
+  bytes.erase(at, 4 + 3 + 8 + 4 + now.config.softmax.size() + 4 + 8 + 8);
   bytes.resize(bytes.size() - (4 + now.config.init.size()) - 1);  // and the initialisation and freeze flag at the end
   bytes[8] = 2;
   const std::uint64_t length = bytes.size() - 28;
@@ -535,4 +537,45 @@ TEST(Session, VersionTwoFilesStillLoad) {
   run(resumed, 20);
   run(twin, 20);
   expect_same_run(resumed, twin);
+}
+
+// A version 3 file (no output layer or weight decay) reads as the full
+// softmax without decay; version 4 keeps both, and a class-factored run
+// resumes bit for bit.
+TEST(Session, VersionThreeFilesStillLoadAndTheOutputLayerIsKept) {
+  Trainer t = make_trainer(testdata::synthetic_dataset());
+  run(t, 10);
+  const Session now = capture_session(t);
+  std::string bytes = encode_session(now);
+  std::size_t at = 28 + 4 + now.data_source.size() + 8 + 1 + 8 + 4;
+  for (const auto& tok : now.vocab) at += 4 + tok.size();
+  at += 4 + now.config.family.size() + 3 * 4 + 1 + 2 * 4 + 4 + 8 + 8 + 8 + 8 + 8 + 4 + now.config.optimizer.size() + 8;
+  ASSERT_EQ(bytes.substr(at + 4, 4), "full");
+  bytes.erase(at, 4 + 4 + 4 + 8 + 8);
+  bytes[8] = 3;
+  const std::uint64_t length = bytes.size() - 28;
+  for (int i = 0; i < 8; ++i) bytes[12 + std::size_t(i)] = char((length >> (8 * i)) & 0xFF);
+  reseal(bytes);
+  const Session old = parse_session(bytes, "v3.evs");
+  EXPECT_EQ(old.config.softmax, "full");
+  EXPECT_EQ(old.config.weight_decay, 0.0);
+
+  TrainConfig c = t.config();
+  c.softmax = "classes";
+  c.classes = 4;
+  c.weight_decay = 0.01;
+  c.dropout = 0.2;
+  c.optimizer = "adam";
+  c.lr = 0.01;
+  Trainer factored(testdata::synthetic_dataset(), c);
+  run(factored, 15);
+  const Session saved = parse_session(encode_session(capture_session(factored)), "v4.evs");
+  EXPECT_EQ(saved.config.softmax, "classes");
+  EXPECT_EQ(saved.config.classes, 4);
+  EXPECT_EQ(saved.config.weight_decay, 0.01);
+  EXPECT_EQ(saved.config.dropout, 0.2);
+  Trainer resumed = resume_session(saved, testdata::synthetic_dataset());
+  run(resumed, 10);
+  run(factored, 10);
+  expect_same_run(resumed, factored);
 }

@@ -161,7 +161,7 @@ TEST(Teach, ToyLessonDataTrains) {
 
 TEST(Teach, Presets) {
   const auto ps = presets();
-  ASSERT_EQ(ps.size(), 3u);
+  ASSERT_EQ(ps.size(), 4u);
   EXPECT_EQ(ps[0].name, "2-D embeddings");
   EXPECT_EQ(ps[0].config.emb, 2);
   EXPECT_EQ(ps[0].config.hidden, 100);
@@ -172,6 +172,15 @@ TEST(Teach, Presets) {
   EXPECT_EQ(ps[1].config.lr_decay_step, 100000);
   EXPECT_EQ(ps[2].name, "toy lesson");
   EXPECT_EQ(ps[2].config.emb, 2);
+  // The word lesson: the word defaults, on words, its rate run down over its steps.
+  EXPECT_EQ(ps[3].name, "words");
+  EXPECT_TRUE(ps[3].word_data);
+  EXPECT_FALSE(ps[3].toy_data);
+  EXPECT_EQ(ps[3].config.softmax, "classes");
+  EXPECT_EQ(ps[3].config.optimizer, "adam");
+  EXPECT_EQ(ps[3].config.lr_linear_steps, ps[3].steps);
+  EXPECT_GT(ps[3].config.val_every, 0);
+  EXPECT_LE(ps[3].config.val_every, ps[3].steps / 10);  // a curve of neighbour shares, not a point
   for (const auto& p : ps) {
     EXPECT_FALSE(p.what_to_watch.empty());
     EXPECT_NO_THROW(validate(p.config, 27, 100000)) << p.name;

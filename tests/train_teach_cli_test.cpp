@@ -100,7 +100,8 @@ TEST_F(TrainTeachCli, ExportsTsvWord2VecAndCsv) {
   const std::string w2v = read_file_bytes(dir + "/vectors.txt", 1 << 20);
   EXPECT_EQ(w2v.substr(0, w2v.find('\n')), std::to_string(s.vocab.size()) + " 4");
   const std::string csv = read_file_bytes(dir + "/loss.csv", 1 << 20);
-  EXPECT_EQ(csv.rfind("step,train_loss,val_loss\n0,", 0), 0u) << csv.substr(0, 80);
+  // The neighbour shares (vowels, on characters) follow the losses.
+  EXPECT_EQ(csv.rfind("step,train_loss,val_loss,share_vowels\n0,", 0), 0u) << csv.substr(0, 80);
   EXPECT_NE(csv.find("\n50,,"), std::string::npos) << "the final validation row is missing";
 }
 
@@ -193,7 +194,8 @@ TEST_F(TrainTeachCli, ResumeAfterASeedChangeSplitsTheDataAsBefore) {
           "/b.evs",
       err);
   ASSERT_EQ(r.status, 0) << r.err;
-  const auto j = nlohmann::json::parse(r.out.substr(r.out.rfind('{')));
+  const std::string last = r.out.substr(0, r.out.find_last_not_of('\n') + 1);
+  const auto j = nlohmann::json::parse(last.substr(last.rfind('\n') + 1));
   const Session resumed = load_session(dir + "/b.evs");
   EXPECT_EQ(resumed.step, 100);
   EXPECT_EQ(resumed.params, s->model->params);  // bit-identical

@@ -193,11 +193,11 @@ TEST(TrainingThread, LoadDataWithATokenizer) {
   auto s = settle(t);
   EXPECT_EQ(s->data->tokenizer, Tokenizer::Word) << s->message;
   EXPECT_GE(s->data->vocab.id("cat"), 0);
-  EXPECT_EQ(s->spec.init, "scaled");
+  EXPECT_EQ(s->spec.init, "small");
   t.post(cmd::LoadData{path});
   s = settle(t);
   EXPECT_EQ(s->data->tokenizer, Tokenizer::Word);
-  EXPECT_EQ(s->spec.init, "scaled");
+  EXPECT_EQ(s->spec.init, "small");
   t.post(cmd::LoadData{path, Tokenizer::Char});
   s = settle(t);
   EXPECT_EQ(s->data->tokenizer, Tokenizer::Char);

@@ -730,3 +730,64 @@ TEST(ViewsScreenshot, WordLevelVocabulary) {
   const auto px = gl->pixels();
   EXPECT_NO_THROW(ev::gfx::write_png(ev::gfx::Image{1600, 1000, px}, std::string(EMBEDVIZ_SCREENSHOT_DIR) + "/views_words.png"));
 }
+
+// The neighbour shares under the loss: each curve in its colour in the bottom
+// part of the panel, the loss plot above it still the larger.
+TEST(ViewsScreenshot, NeighbourSharesUnderTheLoss) {
+  std::string why;
+  auto gl = open_headless(1600, 1000, &why);
+  if (!gl) GTEST_SKIP() << "no headless GL: " << why;
+  auto data = ev::testdata::alphabet_dataset();
+  ev::Trainer tr(data, ev::TrainConfig{});
+  for (int i = 0; i < 400; ++i) {
+    tr.step();
+    if (i % 100 == 99) tr.record_val();
+  }
+  ASSERT_EQ(tr.history().shares.size(), tr.probes().size());
+  ASSERT_FALSE(tr.probes().empty());
+  auto s = std::make_shared<ev::Snapshot>();
+  s->data = data;
+  s->version = 3;
+  s->step = tr.step_count();
+  ev::testdata::set_model(*s, tr.model());
+  ev::LossMirror loss, val;
+  s->loss = loss.sync(tr.history().points(), tr.history().generation());
+  s->val = val.sync(tr.history().val, tr.history().generation());
+  // Two curves well apart, so both show: the probe's own and a second one high up.
+  s->shares.push_back({tr.probes()[0].name, tr.probes()[0].chance, tr.history().shares[0]});
+  std::vector<ev::LossPoint> high;
+  for (const ev::LossPoint& p : tr.history().shares[0]) high.push_back({p.step, 0.9f});
+  s->shares.push_back({"word groups", 0.15, high});
+  for (auto [w, h] : {std::pair{1600, 1000}, std::pair{1280, 800}}) {
+    gl->resize(w, h);
+    Gui gui(w, h);
+    ASSERT_TRUE(gui.ok());
+    ev::ui::LossPanelState view;
+    ev::ui::UiContext ctx;
+    ImGui::GetIO().MousePos = ImVec2(-100, -100);
+    const float top = float(h) * 0.5f;
+    for (int frame = 0; frame < 3; ++frame) {
+      gui.begin();
+      draw_in_window("Loss", ImVec2(0, top), ImVec2(float(w) * 0.5f, float(h) - top),
+                     [&] { ev::ui::draw_loss_panel(*s, ctx, view); });
+      gui.end();
+    }
+    const auto px = gl->pixels();
+    // Rows holding the shares' colours (90, 200, 170) and (240, 200, 80): all in the bottom part.
+    int first_row = h, last_row = -1, yellow = 0;
+    for (int y = 0; y < h; ++y)
+      for (int x = 0; x < w / 2; ++x) {
+        const std::uint8_t* p = &px[(std::size_t(y) * std::size_t(w) + std::size_t(x)) * 4];
+        const bool teal = std::abs(p[0] - 90) < 12 && std::abs(p[1] - 200) < 12 && std::abs(p[2] - 170) < 12;
+        yellow += std::abs(p[0] - 240) < 12 && std::abs(p[1] - 200) < 12 && std::abs(p[2] - 80) < 12;
+        if (teal) first_row = std::min(first_row, y), last_row = std::max(last_row, y);
+      }
+    // The panel fills [top, h); its lower half holds the shares, its upper the loss.
+    const float panel = float(h) - top;
+    EXPECT_GE(last_row, 0) << "the share curve is not drawn at " << w << "x" << h;
+    EXPECT_GT(float(first_row), top + panel * 0.5f) << "the shares are not under the loss";
+    EXPECT_GT(yellow, 20) << "the second curve is not drawn";
+    EXPECT_NO_THROW(ev::gfx::write_png(ev::gfx::Image{w, h, px}, std::string(EMBEDVIZ_SCREENSHOT_DIR) + "/shares_" +
+                                                                         std::to_string(w) + "x" + std::to_string(h) + ".png"));
+  }
+}

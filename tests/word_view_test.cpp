@@ -195,7 +195,7 @@ TEST(WordView, FileOpenOffersTheTokenizer) {
   auto s = ui->app().trainer().snapshot();
   EXPECT_EQ(s->data->tokenizer, Tokenizer::Word) << s->message;
   EXPECT_GE(s->data->vocab.id("quickly"), 0);
-  EXPECT_EQ(s->spec.init, "scaled");
+  EXPECT_EQ(s->spec.init, "small");
   open_as("browser tokens char");
   s = ui->app().trainer().snapshot();
   EXPECT_EQ(s->data->tokenizer, Tokenizer::Char) << s->message;

@@ -17,6 +17,7 @@
 #include "core/export.h"
 #include "core/data.h"
 #include "core/files.h"
+#include "core/structure.h"  // share_column
 #include "core/teach.h"
 #include "gfx/gl_object.h"
 #include "ui/fit.h"
@@ -424,7 +425,12 @@ void App::run_file_action(const std::string& path) {
       case FileAction::InitVectors: ctx_.post(cmd::InitVectors{path}); break;
       case FileAction::ExportTsv: write_projector_tsv(path, *s.data, s.C()); break;
       case FileAction::ExportWord2vec: write_word2vec(path, s.data->vocab.tokens(), s.C()); break;
-      case FileAction::ExportLossCsv: write_loss_csv(path, s.loss.to_vector(), s.val.to_vector()); break;
+      case FileAction::ExportLossCsv: {
+        std::vector<CsvColumn> shares;
+        for (const auto& c : s.shares) shares.push_back({share_column(c.name), c.points});
+        write_loss_csv(path, s.loss.to_vector(), s.val.to_vector(), shares);
+        break;
+      }
       case FileAction::ExportPng:
         make_parent_dirs(path);
         screenshot_request_ = path;

@@ -316,11 +316,13 @@ int main(int argc, char** argv) {
       ->check(non_empty_path());
   std::string tokenizer = "char";
   cli.add_option("--tokenizer", tokenizer, "Tokens: 'char' or 'word' (prose; default data: WordNet's glosses; "
-                                           "Bengio et al.'s model: block 3, emb 30, hidden 100, scaled init)")
+                                           "Bengio et al.'s model: emb 30, hidden 100, with the word defaults of embedviz-train)")
       ->check(CLI::IsMember({"char", "word"}));
-  cli.add_option("--init", o.config.init, "Initial parameters: 'normal' (the makemore lecture) or 'scaled' "
-                                          "(makemore part 3; the default for words)")
+  cli.add_option("--init", o.config.init, "Initial parameters: 'normal' (the makemore lecture), 'scaled' "
+                                          "(makemore part 3) or 'small' (scaled, C from N(0, 0.01): the default for words)")
       ->check(CLI::IsMember(ev::init_names()));
+  cli.add_option("--softmax", o.config.softmax, "The MLP's output: 'full' or 'classes' (class-factored; the default for words)")
+      ->check(CLI::IsMember(ev::softmax_names()));
   cli.add_flag("--play", o.play, "Start training at launch");
   cli.add_option("--frames", o.frames, "Quit after this many frames")->check(CLI::Range(0, 100000000));
   cli.add_option("--steps", o.steps, "Quit once training reaches this step (needs --play when headless)")
@@ -374,10 +376,13 @@ int main(int argc, char** argv) {
   if (cli.count("--lr") == 0) o.config.lr = usual.lr;
   if (tokenizer == "word") {
     o.tokenizer = ev::Tokenizer::Word;
-    if (cli.count("--block") == 0) o.config.block = 3;
-    if (cli.count("--emb") == 0) o.config.emb = 30;
-    if (cli.count("--hidden") == 0) o.config.hidden = 100;
-    if (cli.count("--init") == 0) o.config.init = "scaled";
+    ev::apply_word_defaults(o.config, [&](const char* flag) {
+      try {
+        return cli.count(flag) > 0;
+      } catch (const CLI::OptionNotFound&) {
+        return false;  // a flag this program does not have
+      }
+    });
   }
   // llvmpipe (Mesa's software GL) starts one raster thread per core; on a small
   // machine they would take the trainer's core. This UI rasterises on the

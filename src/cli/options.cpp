@@ -49,8 +49,8 @@ ParseResult parse_train_options(int argc, const char* const* argv) {
                                     "glosses of WordNet 3.0 (Debian's wordnet-base)")
       ->check(non_empty_path());
   app.add_option("--tokenizer", o.tokenizer, "Tokens: 'char' (code points) or 'word' (lowercased words of prose, "
-                                             "digit runs apart; Bengio et al.'s defaults: --block 3 --emb 30 "
-                                             "--hidden 100)")
+                                             "digit runs apart; defaults: --block 5 --emb 30 --hidden 100 "
+                                             "--softmax classes --init small --optimizer adam --lr 0.005 --batch 256)")
       ->check(CLI::IsMember({"char", "word"}));
   app.add_option("--vocab", o.vocab, "Word runs: vocabulary size, the most frequent words of the training split "
                                      "with the boundary and <unk> (default 17000)")
@@ -62,8 +62,22 @@ ParseResult parse_train_options(int argc, const char* const* argv) {
   app.add_flag("--direct", cfg.direct, "Direct connections from the context to the output (Bengio et al. 2003)");
   app.add_option("--init", cfg.init, "Initial parameters (mlp): 'normal', every one from N(0,1) as the makemore "
                                      "lecture; 'scaled', W1 by (5/3)/sqrt(block*emb), the output layer by 0.01, as "
-                                     "makemore part 3 (default: normal for characters, scaled for words)")
+                                     "makemore part 3; 'small', scaled with C's rows from N(0, 0.1^2) (default: "
+                                     "normal for characters, small for words)")
       ->check(CLI::IsMember(ev::init_names()));
+  app.add_option("--softmax", cfg.softmax, "The MLP's output layer: 'full', a softmax over every token; 'classes', "
+                                           "factored into a softmax over frequency classes and one over the words "
+                                           "of a class (Goodman 2001; Mikolov et al. 2011), exact and far cheaper "
+                                           "at a large vocabulary (default: full for characters, classes for words)")
+      ->check(CLI::IsMember(ev::softmax_names()));
+  app.add_option("--classes", cfg.classes, "Classes of --softmax classes (default: the root of the vocabulary's size)")
+      ->check(CLI::Range(1, ev::Limits::kMaxVocab));
+  app.add_option("--weight-decay", cfg.weight_decay, "Each step, weights and embeddings (not biases) shrink by "
+                                                     "lr * this (Bengio et al. 2003; decoupled as AdamW; default 0)")
+      ->check(finite_range(0.0, 0.5));
+  app.add_option("--dropout", cfg.dropout, "The MLP: share of hidden units zeroed at each training step, the "
+                                           "others scaled up (Srivastava et al. 2014; default 0)")
+      ->check(finite_range(0.0, 0.9));
   app.add_option("--steps", o.steps, "SGD steps")->check(CLI::Range(std::int64_t(0), std::int64_t(1) << 40));
   app.add_option("--block", cfg.block, "Context length (default 3; gpt: 16, the longest item it trains on)")
       ->check(CLI::Range(1, ev::Limits::kMaxBlock));
@@ -92,6 +106,8 @@ ParseResult parse_train_options(int argc, const char* const* argv) {
   app.add_option("--val-every", cfg.val_every, "Record the validation loss every N steps (default 0: at the end only)")
       ->check(CLI::Range(std::int64_t(0), std::int64_t(1) << 40));
   app.add_option("--threads", o.threads, "Threads for evaluating the splits, and for each step's output layer at a word-level vocabulary")->check(CLI::Range(1, 256));
+  app.add_flag("--eval-train", o.eval_train, "At the end, score the whole training split (default: the training loss "
+                                             "is the mean batch loss of the last 200 steps)");
   app.add_flag("--json", o.json, "Print a JSON summary as the last line of stdout");
   app.add_flag("-q,--quiet", o.quiet, "No progress on stderr");
   app.add_option("--resume", o.resume, "Continue a saved session: its data (unless --data is given), its "
@@ -112,8 +128,9 @@ ParseResult parse_train_options(int argc, const char* const* argv) {
       ->check(non_empty_path());
   app.add_option("--jobs", o.jobs, "Runs of an experiment that train at once (default: one per core)")
       ->check(CLI::Range(1, 256));
-  app.add_option("--budget", o.budget, "Seconds of training per run of an experiment (default: no limit; --steps "
-                                       "still applies)")
+  app.add_option("--budget", o.budget, "Seconds the run takes in all, loading and the final evaluation included "
+                                       "(an experiment: per run); with Adam's linear schedule the rate falls to 0 "
+                                       "over the budget (default 0: no limit; --steps still caps the steps)")
       ->check(finite_range(0.0, 1e9));
   app.add_flag("--find-lr", o.find_lr, "Find a learning rate: 1,000 steps with the rate rising from 0.001 to 1, "
                                        "loss against rate (with --sweep-out FILE: FILE.csv)");
@@ -145,7 +162,7 @@ ParseResult parse_train_options(int argc, const char* const* argv) {
   // A resumed run keeps the hyperparameters it was saved with: flags that would
   // change them are refused rather than silently ignored.
   if (!o.resume.empty())
-    for (const char* flag : {"--tokenizer", "--vocab", "--model", "--direct", "--init", "--block", "--emb", "--hidden", "--heads",
+    for (const char* flag : {"--tokenizer", "--vocab", "--model", "--direct", "--init", "--softmax", "--classes", "--weight-decay", "--dropout", "--block", "--emb", "--hidden", "--heads",
                              "--layers", "--optimizer", "--batch", "--lr", "--lr-decay-step", "--lr-decay", "--seed",
                              "--split-seed", "--val-every"})
       if (app.count(flag) > 0) {
@@ -169,7 +186,7 @@ ParseResult parse_train_options(int argc, const char* const* argv) {
     r.message = "--sweep and --find-lr cannot be given together";
     return r;
   }
-  for (const char* flag : {"--sweep-out", "--jobs", "--budget"})
+  for (const char* flag : {"--sweep-out", "--jobs"})
     if (app.count(flag) > 0 && o.sweep.empty() && !(o.find_lr && std::string(flag) == "--sweep-out")) {
       r.exit_code = 2;
       r.message = std::string(flag) + " needs --sweep";
@@ -184,15 +201,6 @@ ParseResult parse_train_options(int argc, const char* const* argv) {
       return r;
     }
   }
-  // Word runs default to the model of Bengio et al. (2003): three words of
-  // context, 30 features per word, 100 hidden units; their first loss near a
-  // uniform guess (the scaled initialisation), not tens of nats at 17,000 words.
-  if (o.tokenizer == "word") {
-    if (app.count("--block") == 0) cfg.block = 3;
-    if (app.count("--emb") == 0) cfg.emb = 30;
-    if (app.count("--hidden") == 0) cfg.hidden = 100;
-    if (app.count("--init") == 0) cfg.init = "scaled";
-  }
   // The transformer's defaults are microgpt's: block 16, emb 16, Adam at 0.01.
   const ev::TrainConfig usual = ev::family_defaults(cfg.family);
   if (cfg.family == "gpt") {
@@ -201,6 +209,8 @@ ParseResult parse_train_options(int argc, const char* const* argv) {
   }
   if (app.count("--optimizer") == 0) cfg.optimizer = usual.optimizer;
   if (cfg.optimizer == "adam" && app.count("--lr") == 0) cfg.lr = ev::default_lr(cfg.optimizer);
+  // Word runs of the MLP: the measured defaults (config.h).
+  if (o.tokenizer == "word") ev::apply_word_defaults(cfg, [&](const char* flag) { return app.count(flag) > 0; });
   cfg.lr_decay_step = o.lr_decay_step >= 0 ? o.lr_decay_step : o.steps / 2;
   if (cfg.optimizer == "adam" && app.count("--lr-decay-step") == 0 && app.count("--lr-decay") == 0)
     cfg.lr_linear_steps = std::max<std::int64_t>(o.steps, 1);

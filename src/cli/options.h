@@ -31,6 +31,7 @@ struct Options {
   std::string sweep;                // an experiment, PARAM=V1,V2,...; "" = one run
   std::string sweep_out;            // the experiment's results as FILE.csv and FILE.json; "" = none
   int jobs = 0;                     // runs of an experiment training at once; 0 = one per core
+  bool eval_train = false;          // score the whole training split at the end (else: the last batches' mean loss)
   double budget = 0;                // an experiment run's wall-time limit in seconds; 0 = none
   bool find_lr = false;             // run the learning-rate finder instead of training
   std::string init_vectors;         // word2vec text or the Projector's TSV pair setting rows of C first; "" = none

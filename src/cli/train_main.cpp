@@ -23,8 +23,40 @@
 #include "core/metrics.h"  // word runs: perplexity, top-1 and top-5
 #include "core/ngram.h"    // word runs: the Kneser-Ney trigram baseline
 #include "core/run.h"
+#include "core/structure.h"  // the neighbour shares
 
 namespace {
+
+using clock = std::chrono::steady_clock;
+
+// The steps a run with a budget expects to make in all: the end of its
+// schedule where it has one, else its --steps.
+std::int64_t planned_steps(const ev::Trainer& t, std::int64_t first_step, std::int64_t steps) {
+  const std::int64_t end = t.config().lr_linear_steps;
+  return end > 0 ? std::min(steps, end - first_step) : steps;
+}
+
+// Seconds the final evaluation will take, from timing a chunk of each kind
+// of pass it makes: the validation and test losses on every row, ranks on a
+// sample, and for word runs the trigram's counts; with a margin.
+double estimate_evaluation_seconds(const ev::Trainer& t, int threads, bool words) {
+  const ev::Examples& val = t.examples(ev::Split::Val);
+  const auto seconds_per_row = [&](std::size_t n, auto&& pass) {
+    const ev::Examples sample = val.head(n);
+    const auto t0 = clock::now();
+    pass(sample);
+    return std::chrono::duration<double>(clock::now() - t0).count() / double(std::max<std::size_t>(sample.size(), 1));
+  };
+  // A row ranked (every token's probability), and a row scored for its loss alone.
+  const double ranked_row = seconds_per_row(1024, [&](const ev::Examples& e) { ev::score_next_tokens(t.model(), e, nullptr, 1); });
+  const double loss_row = seconds_per_row(4096, [&](const ev::Examples& e) { ev::mean_loss(t.model(), e, 1); });
+  const double rows = double(val.size() + t.examples(ev::Split::Test).size());
+  const bool factored = t.model().spec.softmax == "classes";
+  const double ranked = factored ? double(std::min<std::size_t>(val.size(), ev::kRankedRows) * 2) : rows;
+  // Validation and test, the validation loss recorded once more, and the trigram's counts for words.
+  const double passes = ranked * ranked_row + (factored ? 2 * rows * loss_row : rows * loss_row);
+  return passes / std::max(1, threads) * 1.3 + (words ? 1.5 : 0.0) + 0.5;
+}
 
 // Refuses an output path that names the training data (or, except for the
 // session save, which is how a run is resumed, the session it came from).
@@ -85,6 +117,7 @@ void show_progress(std::int64_t done, std::int64_t total, double seconds, double
 }  // namespace
 
 int main(int argc, char** argv) {
+  const auto started = clock::now();
   const ev::cli::ParseResult parsed = ev::cli::parse_train_options(argc, argv);
   if (!parsed.run) {
     if (parsed.exit_code == 0)
@@ -137,6 +170,8 @@ int main(int argc, char** argv) {
       if (!o.export_tsv.empty())
         check_output(o.export_tsv + name, "--export-tsv", data->source, o.resume, false);
     run.mutable_trainer().set_step_threads(o.threads);
+    run.set_eval_threads(o.threads);
+    run.set_rank_val(false);  // the final scores rank; the curve needs losses
     // Read before any step: a bad file stops the run with nothing trained or written.
     const std::string init_summary = o.init_vectors.empty() ? "" : run.init_vectors(o.init_vectors);
     if (!o.quiet && !o.resume.empty())
@@ -154,7 +189,6 @@ int main(int argc, char** argv) {
                    "%.2f%% of the training split's %zu running words\n",
                    V, data->train_types, 100.0 * data->coverage(), data->train_tokens);
 
-    using clock = std::chrono::steady_clock;
     const auto t0 = clock::now();
     auto last_report = t0;
     // Progress only on a terminal: one line, updated in place; a pipe or a file gets none.
@@ -163,8 +197,28 @@ int main(int argc, char** argv) {
     auto end_progress_line = [&] {
       if (live && last_report != t0) std::fputc('\n', stderr);
     };
+    // With a budget: the time left for steps once the final evaluation's
+    // (estimated now) is set aside; the linear schedule ends where it runs out.
+    const double eval_reserve = o.budget > 0 ? estimate_evaluation_seconds(trainer, o.threads, words) : 0.0;
+    const auto deadline = started + std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(
+                                        std::max(0.0, o.budget - eval_reserve)));
+    if (o.budget > 0 && !o.quiet)
+      std::fprintf(stderr, "budget: %.0f s in all; %.1f s kept for the final evaluation\n", o.budget, eval_reserve);
+    const std::int64_t first_step = trainer.step_count();
+    std::int64_t steps_done = 0;
     for (std::int64_t i = 0; i < o.steps; ++i) {
+      if (o.budget > 0 && (i & 15) == 0) {
+        const auto now = clock::now();
+        if (now >= deadline) break;
+        const double spent = std::chrono::duration<double>(now - t0).count();
+        if (i >= 64 && spent > 0) {
+          const double left = std::chrono::duration<double>(deadline - now).count();
+          const double more = std::min(double(o.steps - i), left * double(i) / spent);
+          run.mutable_trainer().set_schedule_end(trainer.step_count() + std::int64_t(more));
+        }
+      }
       const ev::Run::Outcome r = run.step();
+      steps_done = i + 1;
       if (i == 0) first_loss = run.first_loss();
       if (r == ev::Run::Outcome::Diverged) {
         end_progress_line();
@@ -179,41 +233,70 @@ int main(int argc, char** argv) {
       }
       if (live && (i & 255) == 255 && clock::now() - last_report > std::chrono::milliseconds(200)) {
         last_report = clock::now();
-        show_progress(i + 1, o.steps, std::chrono::duration<double>(last_report - t0).count(), run.smooth_loss(),
-                      run.last_loss(), trainer.lr(), false);
+        show_progress(i + 1, o.budget > 0 ? planned_steps(trainer, first_step, o.steps) : o.steps,
+                      std::chrono::duration<double>(last_report - t0).count(), run.smooth_loss(), run.last_loss(),
+                      trainer.lr(), false);
       }
     }
     const double ema = run.smooth_loss();
-    if (failed_to_learn(ema, first_loss, o.steps, V)) {
+    if (failed_to_learn(ema, first_loss, steps_done, V)) {
       std::fprintf(stderr,
                    "embedviz-train: training failed: after %lld steps the loss is %.4g (it began at %.4g), over 3 x ln(%d) = "
                    "%.3g (three times a uniform guess), with learning rate %g; try a smaller --lr\n",
-                   (long long)o.steps, ema, first_loss, V, 3.0 * std::log(double(V)), trainer.lr());
+                   (long long)steps_done, ema, first_loss, V, 3.0 * std::log(double(V)), trainer.lr());
       return 1;
     }
     const double seconds = std::chrono::duration<double>(clock::now() - t0).count();
-    const double sps = seconds > 0 ? double(o.steps) / seconds : 0.0;
-    if (live && o.steps > 0) show_progress(o.steps, o.steps, seconds, ema, run.last_loss(), trainer.lr(), true);
+    const double sps = seconds > 0 ? double(steps_done) / seconds : 0.0;
+    if (live && steps_done > 0) show_progress(steps_done, steps_done, seconds, ema, run.last_loss(), trainer.lr(), true);
 
-    if (!o.quiet) std::fprintf(stderr, "evaluating...\n");
-    const double train = trainer.evaluate(ev::Split::Train, o.threads);
+    if (!o.quiet)
+      std::fprintf(stderr, "evaluating on %d thread%s%s...\n", o.threads, o.threads == 1 ? "" : "s",
+                   o.eval_train ? " (the training split too)" : "");
+    // On a terminal, the pass under way, on one line rewritten in place.
+    const auto stage = [&](const char* what) {
+      if (live) std::fprintf(stderr, "\r  %s\x1b[K%s", what, *what ? "" : "\r");
+    };
+    // The training loss: the whole split only when asked (it is most of the
+    // rows); otherwise the mean batch loss of the last steps (run.h).
+    if (o.eval_train) stage("the training split...");
+    const double train = o.eval_train ? trainer.evaluate(ev::Split::Train, o.threads) : run.recent_loss();
+    stage("the validation and test splits...");
     // Kept in the history too (sessions, loss CSV), once per step: a resume with --steps 0 adds no duplicate.
     const auto& vals = trainer.history().val;
     const double val = !vals.empty() && vals.back().step == trainer.step_count()
                            ? trainer.evaluate(ev::Split::Val, o.threads)
                            : run.mutable_trainer().record_val(o.threads);
     const double test = trainer.evaluate(ev::Split::Test, o.threads);
+    stage("");
     const double gflops = sps * ev::family(cfg.family).step_flops(trainer.model().spec, cfg.batch) / 1e9;
     if (!o.quiet || !o.json)
       std::fprintf(o.json ? stderr : stdout,
-                   "steps %lld  train %.4f  val %.4f  test %.4f  %.0f steps/s (%.1f GFLOP/s)\n",
-                   (long long)o.steps, train, val, test, sps, gflops);
+                   "steps %lld  train %.4f%s  val %.4f  test %.4f  %.0f steps/s (%.1f GFLOP/s)\n",
+                   (long long)steps_done, train, o.eval_train ? "" : " (last batches)", val, test, sps, gflops);
+    // Whether the vectors mean anything: the neighbour shares at the end (structure.h).
+    nlohmann::json structure = nlohmann::json::array();
+    if (!trainer.probes().empty()) {
+      const std::vector<double> shares = trainer.neighbour_shares();
+      std::string line = "neighbours sharing a label:";
+      for (std::size_t i = 0; i < shares.size(); ++i) {
+        const ev::NeighbourProbe& p = trainer.probes()[i];
+        char buf[160];
+        std::snprintf(buf, sizeof buf, "%s %s %.3f of %zu words' %d nearest (chance %.3f)", i ? ";" : "",
+                      p.name.c_str(), shares[i], p.queries.size(), p.k, p.chance);
+        line += buf;
+        structure.push_back({{"probe", p.name}, {"share", shares[i]}, {"chance", p.chance}, {"k", p.k},
+                             {"queries", p.queries.size()}});
+      }
+      if (!o.quiet || !o.json) std::fprintf(o.json ? stderr : stdout, "%s\n", line.c_str());
+    }
     // Word runs: the trigram baseline on the same split and vocabulary, and the
     // network's scores beside it (Bengio et al. 2003, section 4).
     nlohmann::json word_json;
     if (words && V > ev::KneserNey::kMaxVocab && !o.quiet)
       std::fprintf(stderr, "no trigram baseline: %d tokens are more than it takes (%d)\n", V, ev::KneserNey::kMaxVocab);
     if (words && V <= ev::KneserNey::kMaxVocab) {
+      stage("the Kneser-Ney trigram, and the network's ranks...");
       const ev::KneserNey kn(*data);
       const std::vector<double> kn_val = kn.target_probs(*data, ev::Split::Val);
       const bool one_target = trainer.examples(ev::Split::Val).out == 1;
@@ -221,6 +304,7 @@ int main(int argc, char** argv) {
           ev::score_next_tokens(trainer.model(), trainer.examples(ev::Split::Val), one_target ? &kn_val : nullptr, o.threads);
       const ev::NextTokenScores st = ev::score_next_tokens(trainer.model(), trainer.examples(ev::Split::Test), nullptr, o.threads);
       const double kn_ppl = kn.perplexity(*data, ev::Split::Val);
+      stage("");
       const double table = double(V) * double(V) * double(V);
       if (!o.quiet || !o.json) {
         FILE* out = o.json ? stderr : stdout;
@@ -259,10 +343,14 @@ int main(int argc, char** argv) {
       ev::write_projector_tsv(o.export_tsv, *data, C);
     }
     if (!o.export_word2vec.empty()) ev::write_word2vec(o.export_word2vec, data->vocab.tokens(), C);
-    if (!o.export_loss_csv.empty())
-      ev::write_loss_csv(o.export_loss_csv, trainer.history().points(), trainer.history().val);
+    if (!o.export_loss_csv.empty()) {
+      std::vector<ev::CsvColumn> shares;
+      for (std::size_t i = 0; i < trainer.probes().size() && i < trainer.history().shares.size(); ++i)
+        shares.push_back({ev::share_column(trainer.probes()[i].name), trainer.history().shares[i]});
+      ev::write_loss_csv(o.export_loss_csv, trainer.history().points(), trainer.history().val, shares);
+    }
     if (o.json) {
-      nlohmann::json j = {{"steps", o.steps},
+      nlohmann::json j = {{"steps", steps_done},
                           {"step", trainer.step_count()},
                           {"params", trainer.model().params.size()},
                           {"vocab", V},
@@ -271,10 +359,14 @@ int main(int argc, char** argv) {
                           {"seconds", seconds},
                           {"steps_per_s", sps},
                           {"gflop_per_s", gflops},
+                          {"lr_at_end", trainer.lr()},
                           {"train_loss", train},
+                          {"train_loss_from", o.eval_train ? "the training split" : "the mean batch loss of the last steps"},
+                          {"seconds_in_all", std::chrono::duration<double>(clock::now() - started).count()},
                           {"val_loss", val},
                           {"test_loss", test}};
       if (words) j.update(word_json);
+      if (!structure.empty()) j["neighbour_shares"] = structure;
       if (!init_summary.empty()) j["init_vectors"] = init_summary;
       j["freeze_embeddings"] = cfg.freeze_embeddings;
       // A path need not be UTF-8: bytes that are not become U+FFFD rather than an exception.

@@ -22,6 +22,8 @@ ModelSpec TrainConfig::spec(int vocab) const {
   s.heads = heads;
   s.layers = layers;
   s.init = init;
+  s.softmax = softmax;
+  s.classes = classes;
   return s;
 }
 
@@ -34,6 +36,26 @@ TrainConfig family_defaults(const std::string& family) {
   return c;
 }
 
+void apply_word_defaults(TrainConfig& c, const std::function<bool(const char* flag)>& given) {
+  if (c.family != "mlp") return;
+  const auto set = [&](const char* flag, auto& field, auto value) {
+    if (!given(flag)) field = value;
+  };
+  set("--block", c.block, 5);
+  set("--emb", c.emb, 30);
+  set("--hidden", c.hidden, 100);
+  set("--init", c.init, std::string("small"));
+  set("--softmax", c.softmax, std::string("classes"));
+  set("--optimizer", c.optimizer, std::string("adam"));
+  set("--lr", c.lr, c.optimizer == "adam" ? 0.005 : c.lr);
+  set("--batch", c.batch, 256);
+  set("--weight-decay", c.weight_decay, 0.01);
+  set("--dropout", c.dropout, 0.3);
+  // Where the run validates as it goes (the window), often enough that the
+  // neighbour shares drawn with the loss make a curve within minutes.
+  if (c.val_every > 0) set("--val-every", c.val_every, std::int64_t(2000));
+}
+
 void TrainConfig::set_spec(const ModelSpec& s) {
   family = s.family;
   block = s.block;
@@ -43,6 +65,8 @@ void TrainConfig::set_spec(const ModelSpec& s) {
   heads = s.heads;
   layers = s.layers;
   init = s.init;
+  softmax = s.softmax;
+  classes = s.classes;
 }
 
 double estimate_bytes(const TrainConfig& c, int vocab, std::size_t n_tokens, double data_bytes, int threads) {
@@ -81,6 +105,11 @@ void validate(const TrainConfig& c, int vocab, std::size_t n_tokens, double data
   check_range("lr-decay", c.lr_decay, 0, 1e6);
   check_range("lr-decay-step", double(c.lr_decay_step), 0, 9e18);
   check_range("lr-linear-steps", double(c.lr_linear_steps), 0, 9e18);
+  check_range("weight-decay", c.weight_decay, 0, 0.5);
+  check_range("dropout", c.dropout, 0, 0.9);
+  check_range("classes", c.classes, 0, Limits::kMaxVocab);
+  if (c.softmax != "full" && c.family != "mlp") throw Error("--softmax " + c.softmax + " is for the MLP");
+  check_softmax(c.spec(vocab));
   const double bytes = estimate_bytes(c, vocab, n_tokens, data_bytes, threads);
   if (bytes > Limits::kMaxBytes) {
     char buf[320];
@@ -94,20 +123,24 @@ void validate(const TrainConfig& c, int vocab, std::size_t n_tokens, double data
 }
 
 std::string describe(const TrainConfig& c) {
-  char model[96], rate[96];
+  char model[192], rate[96];
   if (c.family == "gpt")
     std::snprintf(model, sizeof model, "%s, block %d, emb %d, heads %d, layers %d", c.family.c_str(), c.block, c.emb,
                   c.heads, c.layers);
   else
-    std::snprintf(model, sizeof model, "%s%s, block %d, emb %d, hidden %d%s", c.family.c_str(),
+    std::snprintf(model, sizeof model, "%s%s, block %d, emb %d, hidden %d%s%s", c.family.c_str(),
                   c.direct ? " with direct connections" : "", c.block, c.emb, c.hidden,
-                  c.init == "scaled" ? ", scaled init" : "");
+                  c.init == "normal" ? "" : (", " + c.init + " init").c_str(),
+                  c.softmax == "full" ? "" : ", class-factored softmax");
   if (c.lr_linear_steps > 0)
     std::snprintf(rate, sizeof rate, "lr %g (to 0 by step %lld)", c.lr, (long long)c.lr_linear_steps);
   else
     std::snprintf(rate, sizeof rate, "lr %g (x%g from step %lld)", c.lr, c.lr_decay, (long long)c.lr_decay_step);
-  char buf[320];
-  std::snprintf(buf, sizeof buf, "%s, batch %d, %s %s, seed %llu%s", model, c.batch, c.optimizer.c_str(), rate,
+  char buf[480];
+  char decay[96] = "";
+  if (c.weight_decay > 0 || c.dropout > 0)
+    std::snprintf(decay, sizeof decay, ", weight decay %g, dropout %g", c.weight_decay, c.dropout);
+  std::snprintf(buf, sizeof buf, "%s, batch %d, %s %s%s, seed %llu%s", model, c.batch, c.optimizer.c_str(), rate, decay,
                 (unsigned long long)c.seed, c.freeze_embeddings ? ", embeddings frozen" : "");
   return buf;
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "models/model.h"
@@ -18,6 +19,10 @@ struct TrainConfig {
   int heads = 4;                        // attention heads (transformer families)
   int layers = 1;                       // transformer blocks (transformer families)
   std::string init = "normal";          // the MLP's initialisation: normal (the lecture's) or scaled (mlp.h)
+  std::string softmax = "full";         // the MLP's output layer: full, or classes (class-factored, class_softmax.h)
+  int classes = 0;                      // classes of the factored softmax; 0: round(sqrt(V))
+  double dropout = 0;                   // the MLP: share of hidden units zeroed at each training step (Srivastava et al. 2014)
+  double weight_decay = 0;              // each step, weights (not biases) shrink by lr * weight_decay (decoupled, AdamW)
   int batch = 32;                       // examples per SGD step
   double lr = 0.1;                      // learning rate until lr_decay_step
   std::int64_t lr_decay_step = 100000;  // from this step on the rate is lr * lr_decay
@@ -42,6 +47,16 @@ struct TrainConfig {
 // (block 16, emb 16, Adam at 0.01), for the MLP the makemore lecture's (block
 // 3, emb 10, SGD at 0.1). The CLI and the window's family switch both use it.
 TrainConfig family_defaults(const std::string& family);
+
+// The defaults of a word run of the MLP, chosen by measurement on WordNet's
+// glosses (README, "Words"): Bengio et al.'s model (emb 30, hidden 100) with
+// four words of context (block 5), a class-factored softmax, rows of C from
+// N(0, 0.1^2) ("small"), Adam at 0.005 with batch 256, weight decay 0.01 and
+// dropout 0.3 on the hidden layer.
+// `given(flag)` says whether the user set a field's flag ("--block", ...);
+// those keep the user's value. The one place both programs and the
+// experiments take word defaults from.
+void apply_word_defaults(TrainConfig& c, const std::function<bool(const char* flag)>& given);
 
 // Valid ranges: the one set used by the CLI's options, the app's flags, the
 // window's sliders and session loading.

@@ -2,6 +2,7 @@
 // (context -> next token) examples a model of a given block size trains on.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -81,6 +82,12 @@ struct Examples {
   std::size_t size() const { return out > 0 ? Y.size() / std::size_t(out) : 0; }
   const std::int32_t* context(std::size_t i) const { return X.data() + i * std::size_t(in); }
   const std::int32_t* targets(std::size_t i) const { return Y.data() + i * std::size_t(out); }
+  // The first n rows (all, when there are fewer).
+  Examples head(std::size_t n) const {
+    n = std::min(n, size());
+    return {in, out, std::vector<std::int32_t>(X.begin(), X.begin() + std::ptrdiff_t(n * std::size_t(in))),
+            std::vector<std::int32_t>(Y.begin(), Y.begin() + std::ptrdiff_t(n * std::size_t(out)))};
+  }
 };
 
 Examples build_examples(const Dataset& data, Split split, int block);

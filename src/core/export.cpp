@@ -142,15 +142,25 @@ void write_word2vec(const std::string& path, const std::vector<std::string>& tok
   write_file_atomic(path, word2vec_text(tokens, C));
 }
 
-std::string loss_csv(const std::vector<LossPoint>& train, const std::vector<LossPoint>& val) {
-  std::string out = "step,train_loss,val_loss\n";
+std::string loss_csv(const std::vector<LossPoint>& train, const std::vector<LossPoint>& val,
+                     const std::vector<CsvColumn>& extra) {
+  std::string out = "step,train_loss,val_loss";
+  for (const CsvColumn& c : extra) out += "," + c.name;
+  out += "\n";
   std::size_t i = 0, j = 0;
-  auto row = [&out](std::int64_t step, const float* tr, const float* va) {
+  std::vector<std::size_t> at(extra.size(), 0);  // the next point of each extra column
+  auto row = [&](std::int64_t step, const float* tr, const float* va) {
     out += std::to_string(step);
     out.push_back(',');
     if (tr) append_float(out, *tr);
     out.push_back(',');
     if (va) append_float(out, *va);
+    for (std::size_t c = 0; c < extra.size(); ++c) {
+      out.push_back(',');
+      const auto& pts = extra[c].points;
+      while (at[c] < pts.size() && pts[at[c]].step < step) ++at[c];
+      if (at[c] < pts.size() && pts[at[c]].step == step) append_float(out, pts[at[c]].loss);
+    }
     out.push_back('\n');
   };
   // Merge by step; a training point and a validation point at the same step share a row.
@@ -170,9 +180,10 @@ std::string loss_csv(const std::vector<LossPoint>& train, const std::vector<Loss
   return out;
 }
 
-void write_loss_csv(const std::string& path, const std::vector<LossPoint>& train, const std::vector<LossPoint>& val) {
+void write_loss_csv(const std::string& path, const std::vector<LossPoint>& train, const std::vector<LossPoint>& val,
+                    const std::vector<CsvColumn>& extra) {
   make_parent_dirs(path);
-  write_file_atomic(path, loss_csv(train, val));
+  write_file_atomic(path, loss_csv(train, val, extra));
 }
 
 Mat<float> parse_vectors_tsv(std::string_view text) {

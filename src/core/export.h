@@ -47,8 +47,15 @@ void write_word2vec(const std::string& path, const std::vector<std::string>& tok
 // The loss history as CSV with the header "step,train_loss,val_loss": one row per
 // training point (the mean over `stride` steps from `step`) and one per
 // validation point, ordered by step; the column a row does not have is empty.
-std::string loss_csv(const std::vector<LossPoint>& train, const std::vector<LossPoint>& val);
-void write_loss_csv(const std::string& path, const std::vector<LossPoint>& train, const std::vector<LossPoint>& val);
+// Extra columns beside the validation loss: a name and values at some of its steps.
+struct CsvColumn {
+  std::string name;
+  std::vector<LossPoint> points;
+};
+std::string loss_csv(const std::vector<LossPoint>& train, const std::vector<LossPoint>& val,
+                     const std::vector<CsvColumn>& extra = {});
+void write_loss_csv(const std::string& path, const std::vector<LossPoint>& train, const std::vector<LossPoint>& val,
+                    const std::vector<CsvColumn>& extra = {});
 
 // Reads vectors.tsv text back into a (rows, d) table; ev::Error when a row has
 // a different width or a field is not a number.

@@ -29,6 +29,7 @@ void LossHistory::add(std::int64_t step, float loss) {
 void LossHistory::clear() {
   points_.clear();
   val.clear();
+  shares.clear();
   pending_ = {};
   stride_ = 1;
   generation_ = next_generation();
@@ -38,6 +39,7 @@ void LossHistory::truncate(std::int64_t step) {
   auto before = [step](const LossPoint& p) { return p.step < step; };
   points_.erase(std::partition_point(points_.begin(), points_.end(), before), points_.end());
   val.erase(std::partition_point(val.begin(), val.end(), before), val.end());
+  for (auto& s : shares) s.erase(std::partition_point(s.begin(), s.end(), before), s.end());
   pending_ = {};
   // Realign so the next point starts at `step`: drop a point that covers it partially.
   if (!points_.empty() && points_.back().step + stride_ > step) points_.pop_back();

@@ -30,6 +30,9 @@ class LossHistory {
 
   // Validation losses, recorded at intervals (few, so never downsampled).
   std::vector<LossPoint> val;
+  // Beside each validation loss, the table's neighbour shares, one curve per
+  // probe (structure.h; the trainer's probes() in order): `loss` holds the share.
+  std::vector<std::vector<LossPoint>> shares;
 
   // Internal state made public for session files: the partial bucket.
   struct Pending {

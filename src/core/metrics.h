@@ -10,6 +10,7 @@
 
 #include "dataset.h"
 #include "models/model.h"
+#include "trainer.h"  // kRankedRows
 
 namespace ev {
 
@@ -17,15 +18,17 @@ struct NextTokenScores {
   std::size_t n = 0;          // targets scored
   double loss = 0;            // mean cross-entropy, nats
   double perplexity = 0;      // exp(loss)
-  double top1 = 0;            // share of targets that are the most probable token
+  double top1 = 0;            // share of targets that are the most probable token (a tie is a miss)
   double top5 = 0;            // share of targets among the five most probable tokens
+  std::size_t ranked = 0;     // targets top1 and top5 count: all, or the first kRankedRows of a factored softmax
   double mixture_loss = 0;    // mean -ln((p_net + p_other) / 2), when other probabilities are given
   double mixture_perplexity = 0;
 };
 
+
 // Scores a model on the rows of `ex`. `other`, when not null, holds another
 // model's probability of each row's target (ex.out must be 1), in row order;
-// ties in rank count for the target. Runs on up to `threads` threads.
+// a token as probable as the target ranks above it (all-equal outputs score 0). Runs on up to `threads` threads.
 NextTokenScores score_next_tokens(const Model<float>& m, const Examples& ex, const std::vector<double>* other = nullptr,
                                   int threads = 1);
 

@@ -1,9 +1,12 @@
 // optim.cpp: SGD and Adam over a model's whole parameter allocation.
 #include "optim.h"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "error.h"
+#include "parallel.h"
 
 namespace ev {
 
@@ -29,7 +32,7 @@ std::size_t optimizer_state_size(const std::string& name, std::size_t n_params) 
 
 template <class T>
 void optimizer_update(const std::string& name, Model<T>& m, std::vector<T>& state, T lr, std::int64_t t,
-                      const TensorInfo* frozen) {
+                      const TensorInfo* frozen, int threads) {
   if (name == "sgd") {
     sgd_update(m, lr, frozen);
     return;
@@ -49,19 +52,29 @@ void optimizer_update(const std::string& name, Model<T>& m, std::vector<T>& stat
   // the first elements to the buffers' alignment and round them otherwise
   // (fused multiply-adds), and the alignment of an allocation differs from
   // process to process, which would make a resumed run differ in the last bit.
+  // Elements are independent: ranges of them on `threads` threads give the same numbers.
   const std::size_t skip_from = frozen ? frozen->offset : n, skip_to = frozen ? frozen->offset + frozen->size() : n;
-  for (std::size_t i = 0; i < n; ++i) {
-    if (i == skip_from) i = skip_to;  // the frozen tensor: no update, its averages kept
-    if (i >= n) break;
-    mean[i] = b1 * mean[i] + (T(1) - b1) * g[i];
-    sq[i] = b2 * sq[i] + (T(1) - b2) * g[i] * g[i];
-    p[i] -= step * mean[i] / (std::sqrt(sq[i] * c2) + eps);
-  }
+  const auto run = [&](std::size_t from, std::size_t to) {
+    for (std::size_t i = from; i < to; ++i) {
+      mean[i] = b1 * mean[i] + (T(1) - b1) * g[i];
+      sq[i] = b2 * sq[i] + (T(1) - b2) * g[i] * g[i];
+      p[i] -= step * mean[i] / (std::sqrt(sq[i] * c2) + eps);
+    }
+  };
+  // [from, to) but the frozen tensor, which keeps its values and its averages.
+  const auto update = [&](std::size_t from, std::size_t to) {
+    run(from, std::min(to, skip_from));
+    run(std::max(from, skip_to), to);
+  };
+  constexpr std::size_t kPerThread = 1 << 18;  // below this, starting a thread costs more than it saves
+  const int parts = int(std::min<std::size_t>(std::size_t(std::max(1, threads)), n / kPerThread + 1));
+  if (parts == 1 || n > std::size_t(std::numeric_limits<int>::max())) return update(0, n);
+  parallel_ranges(int(n), parts, 16, [&](int a, int b) { update(std::size_t(a), std::size_t(b)); });
 }
 
 template void optimizer_update<float>(const std::string&, Model<float>&, std::vector<float>&, float, std::int64_t,
-                                      const TensorInfo*);
+                                      const TensorInfo*, int);
 template void optimizer_update<double>(const std::string&, Model<double>&, std::vector<double>&, double,
-                                       std::int64_t, const TensorInfo*);
+                                       std::int64_t, const TensorInfo*, int);
 
 }  // namespace ev

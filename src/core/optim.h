@@ -38,9 +38,10 @@ std::size_t optimizer_state_size(const std::string& name, std::size_t n_params);
 // One update of m.params from m.grads with rate lr; `t` counts updates from 1
 // (Adam's bias correction). `state` has optimizer_state_size() floats, zero
 // at the start of a run. The `frozen` tensor (null: none) keeps its values and
-// its part of the state, as if its rows were not there.
+// its part of the state, as if its rows were not there. Large models are
+// updated on up to `threads` threads, with the same numbers as on one.
 template <class T>
 void optimizer_update(const std::string& name, Model<T>& m, std::vector<T>& state, T lr, std::int64_t t,
-                      const TensorInfo* frozen = nullptr);
+                      const TensorInfo* frozen = nullptr, int threads = 1);
 
 }  // namespace ev

@@ -94,11 +94,20 @@ void Run::diverged(double loss) {
 
 void Run::record_val() {
   double top1 = 0;
-  val_loss_ = float(trainer_->record_val(1, &top1));
+  val_loss_ = float(trainer_->record_val(eval_threads_, rank_val_ ? &top1 : nullptr));
   val_top1_ = float(top1);
 }
 
+double Run::recent_loss() const {
+  double sum = 0;
+  for (float l : recent_) sum += l;
+  return recent_.empty() ? 0.0 : sum / double(recent_.size());
+}
+
 void Run::observe(float loss) {
+  if (recent_.size() < std::size_t(kRecent)) recent_.push_back(loss);
+  else recent_[recent_next_] = loss;
+  recent_next_ = (recent_next_ + 1) % std::size_t(kRecent);
   last_loss_ = loss;
   smooth_loss_ = have_smooth_ ? 0.99f * smooth_loss_ + 0.01f * loss : loss;
   best_smooth_ = have_smooth_ ? std::min(best_smooth_, smooth_loss_) : smooth_loss_;
@@ -124,6 +133,8 @@ void Run::restore_good() {
   pending_steps_ = 0;
   diverged_ = rising_ = false;
   have_smooth_ = false;
+  recent_.clear();
+  recent_next_ = 0;
   last_loss_ = smooth_loss_ = 0;
   inspection_.reset();
   char lr[32];
@@ -137,6 +148,8 @@ void Run::restarted() {
   pending_steps_ = 0;
   diverged_ = rising_ = false;
   have_smooth_ = false;
+  recent_.clear();
+  recent_next_ = 0;
   last_loss_ = smooth_loss_ = val_loss_ = val_top1_ = 0;
   first_loss_ = 0;
   inspection_.reset();
@@ -211,11 +224,18 @@ void Run::load_data(const std::string& path, std::optional<Tokenizer> tokenizer)
   DataSpec spec = spec_of(trainer_->data());
   spec.source = path;
   TrainConfig config = trainer_->config();
-  // Another kind of token brings the initialisation that suits it: the
-  // lecture's unit normals for characters, scaled draws for a word vocabulary.
+  // Another kind of token brings the settings that suit it: the lecture's for
+  // characters, the measured word defaults (config.h) for a word vocabulary.
   if (tokenizer && *tokenizer != spec.tokenizer) {
     spec.tokenizer = *tokenizer;
-    config.init = *tokenizer == Tokenizer::Word ? "scaled" : "normal";
+    const TrainConfig usual = family_defaults(config.family);
+    if (*tokenizer == Tokenizer::Word) {
+      apply_word_defaults(config, [](const char*) { return false; });
+    } else {
+      config.init = usual.init, config.softmax = usual.softmax, config.optimizer = usual.optimizer;
+      config.lr = usual.lr, config.batch = usual.batch, config.weight_decay = usual.weight_decay;
+      if (config.family == "mlp") config.block = usual.block, config.emb = usual.emb, config.hidden = usual.hidden;
+    }
   }
   const std::shared_ptr<const Dataset> data = ev::load_data(spec);
   replace(std::make_unique<Trainer>(data, config));  // throws before replacing
@@ -247,6 +267,8 @@ void Run::apply_preset(int index) {
     toy.split_seed = split;
     trainer_ = std::make_unique<Trainer>(ev::load_data(toy), cfg);
     load_toy_lesson_table(trainer_->mutable_model());  // the C the lesson shows
+  } else if (p.word_data && trainer_->data().tokenizer != Tokenizer::Word) {
+    trainer_ = std::make_unique<Trainer>(ev::load_data(default_word_data(split)), cfg);
   } else if (trainer_->data().source == kToyLessonSource) {
     trainer_ = std::make_unique<Trainer>(ev::load_data(default_data(split)), cfg);
   } else {
@@ -404,6 +426,10 @@ std::shared_ptr<Snapshot> Run::snapshot(bool with_model) {
   s->smooth_loss = smooth_loss_;
   s->val_loss = val_loss_;
   s->val_top1 = val_top1_;
+  s->shares.clear();
+  const auto& probes = trainer_->probes();
+  for (std::size_t i = 0; i < probes.size() && i < h.shares.size(); ++i)
+    s->shares.push_back({probes[i].name, probes[i].chance, h.shares[i]});
   const Batch b = t.last_batch_ids();
   if (b.out == 1 && b.B > 0) {
     s->batch_X.assign(b.X, b.X + std::size_t(b.B) * std::size_t(b.in));

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <chrono>
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -72,6 +73,15 @@ class Run {
 
   float smooth_loss() const { return smooth_loss_; }
   float last_loss() const { return last_loss_; }
+  // The mean batch loss of the last kRecent steps (fewer at the start): the
+  // training loss a run reports without a pass over the training split.
+  static constexpr int kRecent = 200;
+  double recent_loss() const;
+  // Threads for the validation passes the run records (one unless set).
+  void set_eval_threads(int n) { eval_threads_ = std::max(1, n); }
+  // Whether recorded validations rank the targets too (the window's top-1;
+  // a factored softmax ranks a sample at the cost of every token's probability).
+  void set_rank_val(bool on) { rank_val_ = on; }
   double first_loss() const { return first_loss_; }
   const std::string& message() const { return message_; }
 
@@ -90,6 +100,8 @@ class Run {
   void keep_good(const char* why);
   void restore_good();
   void record_val();
+  int eval_threads_ = 1;
+  bool rank_val_ = true;
   void diverged(double loss);
   void load_data(const std::string& path, std::optional<Tokenizer> tokenizer);
   void load_session(const std::string& path);
@@ -105,6 +117,8 @@ class Run {
   std::shared_ptr<const StepInspection> inspection_;
   std::int64_t stop_at_ = -1;
   int preset_ = -1;
+  std::vector<float> recent_;  // the last kRecent batch losses, a ring
+  std::size_t recent_next_ = 0;
   float last_loss_ = 0, smooth_loss_ = 0, val_loss_ = 0, val_top1_ = 0;
   double first_loss_ = 0;
   bool have_smooth_ = false;

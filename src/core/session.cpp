@@ -21,6 +21,9 @@
 //   read as "normal", the only one they had),
 //   u8 freeze_embeddings (1: the token table is not trained; absent from
 //   earlier version 3 files, which read as 0: they trained it).
+// Version 4 adds, after lr_linear_steps: softmax, i32 classes, f64
+// weight_decay, f64 dropout (the MLP's output layer and its regularisation;
+// version 3 files read as "full", 0, 0, 0).
 // Version 2 had no optimizer (SGD) and no linear rate schedule. Version 1 had no
 // split seed (the data was split with the initialisation
 // seed), the MLP's block, emb, hidden only, no val_every, no table and no
@@ -239,6 +242,10 @@ std::string encode_session(const Session& s) {
   p.u64(c.seed);
   p.str(c.optimizer);
   p.i64(c.lr_linear_steps);
+  p.str(c.softmax);
+  p.i32(c.classes);
+  p.f64(c.weight_decay);
+  p.f64(c.dropout);
   const ParamTable table = param_table(s.spec());
   p.u32(std::uint32_t(table.size()));
   for (const TensorInfo& t : table.tensors()) {
@@ -332,6 +339,12 @@ Session parse_session(std::string_view bytes, const std::string& name) {
   if (version >= 3) {
     c.optimizer = r.str("configuration", kMaxFamilyBytes);
     c.lr_linear_steps = r.i64("configuration");
+  }
+  if (version >= 4) {
+    c.softmax = r.str("configuration", kMaxFamilyBytes);
+    c.classes = r.i32("configuration");
+    c.weight_decay = r.f64("configuration");
+    c.dropout = r.f64("configuration");
   }
   if (version < 2) s.split_seed = c.seed;  // version 1 split the data with the initialisation seed
   try {

@@ -50,6 +50,14 @@ struct Snapshot {
   float smooth_loss = 0;                 // exponential moving average of the batch loss
   float val_loss = 0;                    // latest validation loss (0 before the first)
   float val_top1 = 0;                    // and the share of its targets ranked first
+  // The token table's neighbour shares at each validation (structure.h): one
+  // curve per probe, with its name and the chance rate.
+  struct ShareCurve {
+    std::string name;
+    double chance = 0;
+    std::vector<LossPoint> points;  // `loss` is the share
+  };
+  std::vector<ShareCurve> shares;
 
   std::vector<std::int32_t> batch_X;     // (B, block) contexts of the last batch
   std::vector<std::int32_t> batch_Y;     // (B) their targets

@@ -172,6 +172,20 @@ std::vector<Preset> presets() {
         "batch move. With training, a, b and c separate, because each is followed by a different letter.";
     out.push_back(p);
   }
+  {
+    Preset p{"words", TrainConfig{}, 24000, false, ""};
+    p.word_data = true;
+    p.config.val_every = 1;  // any period: the word defaults set theirs
+    apply_word_defaults(p.config, [](const char*) { return false; });
+    p.config.lr_linear_steps = p.steps;
+    p.what_to_watch =
+        "Bengio et al.'s word model on WordNet's glosses, 17,000 words of 30 numbers each, in about five minutes. "
+        "Each word is a point coloured by its part of speech. Watch the curve under the loss: the share of each "
+        "word's nearest neighbours that share its part of speech, and of words like dog, red or three that share "
+        "their group, climbing far above its dashed chance line. Search a word (red, dog, father) to see who its "
+        "neighbours have become.";
+    out.push_back(p);
+  }
   return out;
 }
 

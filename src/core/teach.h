@@ -104,9 +104,10 @@ struct Preset {
   std::int64_t steps;         // how long the lesson runs
   bool toy_data;              // train on toy_lesson_dataset() instead of the current data
   std::string what_to_watch;  // one short paragraph for the learner
+  bool word_data = false;     // train on words (WordNet's glosses unless the current data is words already)
 };
 
-// "2-D embeddings", "the lecture run", "toy lesson", in that order.
+// "2-D embeddings", "the lecture run", "toy lesson", "words", in that order.
 std::vector<Preset> presets();
 
 }  // namespace ev

@@ -8,20 +8,22 @@
 #include <thread>
 
 #include "error.h"
+#include "models/mlp.h"  // the class-factored softmax's class count
 #include "optim.h"
 
 namespace ev {
 
 namespace {
 constexpr std::uint64_t kBatchStream = 0xBA7C4ull;  // batches draw from a stream of their own
+constexpr std::uint64_t kDropoutStream = 0xD809ull;  // and dropout masks from another, one seed a step
 std::size_t token_count(const Dataset& d) {
   std::size_t n = 0;
   for (const auto& it : d.items) n += it.size() + 1;
   return n;
 }
 
-// Targets in the batch the model ranks first: no token more probable. Most
-// rows find a more probable token within a few columns.
+// Targets in the batch the model ranks first: no other token as probable (a
+// tie is a miss). Most rows find a more probable token within a few columns.
 std::size_t count_ranked_first(const Mat<float>& P, const Batch& batch) {
   const Eigen::Index per = P.rows() / std::max(1, batch.B);  // positions computed per row
   std::size_t n = 0;
@@ -29,8 +31,9 @@ std::size_t count_ranked_first(const Mat<float>& P, const Batch& batch) {
     const std::int32_t y = batch.Y[(r / per) * batch.out + r % per];
     if (y < 0) continue;
     const float py = P(r, y);
+    if (!std::isfinite(py)) continue;
     Eigen::Index v = 0;
-    while (v < P.cols() && !(P(r, v) > py)) ++v;
+    while (v < P.cols() && (v == y || P(r, v) < py)) ++v;
     n += v == P.cols();
   }
   return n;
@@ -40,6 +43,7 @@ std::size_t count_ranked_first(const Mat<float>& P, const Batch& batch) {
 Trainer::Trainer(std::shared_ptr<const Dataset> data, const TrainConfig& cfg) : data_(std::move(data)), cfg_(cfg) {
   validate(cfg_, data_->vocab.size(), token_count(*data_), dataset_bytes(*data_));
   build_examples();
+  probes_ = structure_probes(*data_);
   reset();
 }
 
@@ -55,8 +59,24 @@ const Examples& Trainer::examples(Split s) const {
   return s == Split::Train ? train_ : s == Split::Val ? val_ : test_;
 }
 
+ModelSpec Trainer::model_spec() {
+  ModelSpec spec = cfg_.spec(data_->vocab.size());
+  if (spec.softmax != "classes") return spec;
+  // Binned by how often each token is a target in the training split: its
+  // count, and for the boundary the training items it ends.
+  const int K = mlp_class_count(spec);
+  if (!classes_ || classes_->K != K) {
+    std::vector<double> counts(data_->counts.begin(), data_->counts.end());
+    counts.resize(std::size_t(spec.vocab), 0.0);
+    counts[Vocab::kBoundary] += double(data_->n_train);
+    classes_ = frequency_classes(counts, K);
+  }
+  spec.word_classes = classes_;
+  return spec;
+}
+
 void Trainer::reset() {
-  model_ = Model<float>(cfg_.spec(data_->vocab.size()));
+  model_ = Model<float>(model_spec());
   init_model(model_, cfg_.seed);
   token_table_ = model_.table.find(family(cfg_.family).embeddings(model_.spec).front());
   net_ = family(cfg_.family).make_net(model_.spec);
@@ -92,7 +112,10 @@ StepResult Trainer::step() {
     std::copy_n(train_.context(std::size_t(row)), in, bx_.data() + std::size_t(b) * in);
     std::copy_n(train_.targets(std::size_t(row)), out, by_.data() + std::size_t(b) * out);
   }
-  const Batch batch = last_batch_ids();
+  Batch batch = last_batch_ids();
+  batch.full = false;
+  batch.dropout = float(cfg_.dropout);
+  batch.dropout_seed = (cfg_.seed ^ kDropoutStream) + std::uint64_t(step_) * 0x9E3779B97F4A7C15ull;
   const float loss = net_->forward(model_, batch);
   if (!std::isfinite(loss)) {
     rng_.restore(before);
@@ -108,6 +131,7 @@ StepResult Trainer::step() {
     rng_.restore(before);
     return {loss, false};
   }
+  if (cfg_.weight_decay > 0) decay_weights(lr * float(cfg_.weight_decay), frozen);
   history_.add(step_, loss);
   ++step_;
   if (step_ % kCheckpointEvery == 0) checkpoint_ = {step_, model_.params, rng_.save(), opt_state_};
@@ -119,8 +143,17 @@ bool Trainer::optimizer_step(const Batch& batch, float lr, const TensorInfo* fro
   // Any NaN or infinity in the gradients makes this sum NaN (x * 0 is 0 only for finite x).
   const Eigen::Map<const Eigen::ArrayXf> g(model_.grads.data(), Eigen::Index(model_.grads.size()));
   if (!std::isfinite((g * 0.0f).sum())) return false;
-  optimizer_update(cfg_.optimizer, model_, opt_state_, lr, step_ + 1, frozen);
+  optimizer_update(cfg_.optimizer, model_, opt_state_, lr, step_ + 1, frozen, step_threads_);
   return true;
+}
+
+void Trainer::decay_weights(float amount, const TensorInfo* frozen) {
+  // The weights and the embedding tables, not the biases (Bengio et al. 2003,
+  // section 3: "applied only to the weights of the neural network and to the
+  // C matrix, not to the biases"); a bias is a tensor of one row.
+  const float keep = 1.0f - amount;
+  for (const TensorInfo& t : model_.table.tensors())
+    if (t.rows > 1 && !is_frozen(t, frozen)) vector(model_.params.data(), t) *= keep;
 }
 
 void Trainer::set_token_vectors(const TokenVectors& v) {
@@ -175,7 +208,17 @@ double Trainer::evaluate(Split split, int threads) const { return mean_loss(mode
 double Trainer::record_val(int threads, double* top1) {
   const double v = mean_loss(model_, examples(Split::Val), threads, top1);
   history_.val.push_back({step_, float(v)});
+  const std::vector<double> shares = neighbour_shares();
+  history_.shares.resize(shares.size());
+  for (std::size_t i = 0; i < shares.size(); ++i) history_.shares[i].push_back({step_, float(shares[i])});
   return v;
+}
+
+std::vector<double> Trainer::neighbour_shares() const {
+  std::vector<double> out;
+  const auto table = tensor(model_.params.data(), token_table());
+  for (const NeighbourProbe& p : probes_) out.push_back(neighbour_share(table, p));
+  return out;
 }
 
 void Trainer::restore(std::int64_t step, const std::vector<float>& params, const Rng::Saved& rng,
@@ -248,19 +291,31 @@ void forward_chunks(const Model<float>& m, const Examples& ex, int threads, cons
 double mean_loss(const Model<float>& m, const Examples& ex, int threads, double* top1) {
   const int T = std::max(1, threads);
   std::vector<double> sums(static_cast<std::size_t>(T), 0.0), counts(static_cast<std::size_t>(T), 0.0);
-  std::vector<double> firsts(static_cast<std::size_t>(T), 0.0);
-  forward_chunks(m, ex, T, [&](int t, Net& net, const Model<float>& model, const Batch& batch, std::size_t) {
+  std::vector<double> firsts(static_cast<std::size_t>(T), 0.0), ranked(static_cast<std::size_t>(T), 0.0);
+  const bool factored = m.spec.softmax == "classes";
+  forward_chunks(m, ex, T, [&](int t, Net& net, const Model<float>& model, const Batch& batch, std::size_t first) {
     // The loss is a mean over the targets that are not padding.
     const auto targets = double(std::count_if(batch.Y, batch.Y + std::size_t(batch.B) * std::size_t(batch.out),
                                               [](std::int32_t y) { return y >= 0; }));
     if (targets == 0) return;
-    sums[std::size_t(t)] += double(net.forward(model, batch)) * targets;
+    Batch b = batch;
+    b.full = top1 != nullptr && !factored;
+    sums[std::size_t(t)] += double(net.forward(model, b)) * targets;
     counts[std::size_t(t)] += targets;
-    if (top1) firsts[std::size_t(t)] += double(count_ranked_first(net.probs(), batch));
+    if (!top1) return;
+    if (factored) {
+      // Ranks need every token's probability: for a sample, the first kRankedRows rows.
+      if (first >= kRankedRows) return;
+      b.B = int(std::min<std::size_t>(std::size_t(b.B), kRankedRows - first));
+      b.full = true;
+      net.forward(model, b);
+    }
+    firsts[std::size_t(t)] += double(count_ranked_first(net.probs(), b));
+    ranked[std::size_t(t)] += factored ? double(b.B) : targets;
   });
-  double total = 0, count = 0, first = 0;
-  for (std::size_t t = 0; t < sums.size(); ++t) total += sums[t], count += counts[t], first += firsts[t];
-  if (top1) *top1 = count > 0 ? first / count : 0.0;
+  double total = 0, count = 0, first = 0, n_ranked = 0;
+  for (std::size_t t = 0; t < sums.size(); ++t) total += sums[t], count += counts[t], first += firsts[t], n_ranked += ranked[t];
+  if (top1) *top1 = n_ranked > 0 ? first / n_ranked : 0.0;
   return count > 0 ? total / count : 0.0;
 }
 

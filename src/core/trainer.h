@@ -3,6 +3,7 @@
 // thread (see training_thread.h); the CLI calls step() in a loop.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -14,6 +15,7 @@
 #include "loss_history.h"
 #include "models/model.h"
 #include "rng.h"
+#include "structure.h"
 
 namespace ev {
 
@@ -38,6 +40,11 @@ class Trainer {
   void set_lr(double lr);
   void set_lr_decay(std::int64_t step, double factor);
   void set_batch(int batch);
+  // Moves the end of the linear schedule (a run that trains for a time
+  // re-estimates the step its time runs out at); no change without one.
+  void set_schedule_end(std::int64_t step) {
+    if (cfg_.lr_linear_steps > 0) cfg_.lr_linear_steps = std::max<std::int64_t>(step, 1);
+  }
   // Freezes the token table (C, wte) from the next step on, or lets it train again.
   void set_freeze_embeddings(bool on) { cfg_.freeze_embeddings = on; }
   // Sets rows of the token table from vectors read for this vocabulary
@@ -55,8 +62,13 @@ class Trainer {
 
   // Mean loss over a whole split, computed in chunks on `threads` threads.
   double evaluate(Split split, int threads = 1) const;
-  // Records the validation loss in history().val at the current step.
+  // Records the validation loss in history().val at the current step, and
+  // the token table's neighbour shares in history().shares.
   double record_val(int threads = 1, double* top1 = nullptr);
+  // What the shares measure: the probes the data supports (structure.h).
+  const std::vector<NeighbourProbe>& probes() const { return probes_; }
+  // The token table's share of each probe now.
+  std::vector<double> neighbour_shares() const;
 
   std::int64_t step_count() const { return step_; }
   double epoch() const;  // training examples seen / training examples
@@ -94,6 +106,11 @@ class Trainer {
 
  private:
   void build_examples();
+  // The model's spec from the configuration, with the classes of a factored
+  // softmax binned by the training split's counts (made once, then kept).
+  ModelSpec model_spec();
+  // Weight decay: the weights (not the biases) times 1 - amount.
+  void decay_weights(float amount, const TensorInfo* frozen);
   // Backward, then the optimizer's update (not SGD); false, changing nothing,
   // when a gradient is not finite.
   bool optimizer_step(const Batch& batch, float lr, const TensorInfo* frozen);
@@ -102,6 +119,8 @@ class Trainer {
   Model<float> model_;
   Examples train_, val_, test_;
   std::unique_ptr<Net> net_;
+  std::shared_ptr<const WordClasses> classes_;
+  std::vector<NeighbourProbe> probes_;
   int step_threads_ = 1;
   std::vector<std::int32_t> batch_rows_, bx_, by_;
   std::vector<float> opt_state_;  // optimizer_state_size() floats
@@ -124,7 +143,9 @@ std::vector<int> sample_item(const Model<float>& m, Rng& rng, double temperature
 // The mean loss of a model over the targets of examples (padding excluded),
 // chunked over `threads` threads.
 // With `top1`, also the share of targets the model ranks first (ties count
-// against it), from the same forward passes.
+// against it), from the same forward passes; a factored softmax ranks the
+// first kRankedRows rows (ranking needs every token's probability).
+constexpr std::size_t kRankedRows = 10000;
 double mean_loss(const Model<float>& m, const Examples& ex, int threads = 1, double* top1 = nullptr);
 
 // Walks ex in chunks of rows on up to `threads` threads (chunk c on thread

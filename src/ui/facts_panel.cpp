@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "core/models/mlp.h"  // the step's cost by layer
 #include "core/teach.h"
 #include "ui/fit.h"
 
@@ -34,6 +35,8 @@ const char* role(const std::string& name) {
   if (name == "lm_head" || name == "W2" || name == "b2") return "head: logits";
   if (name == "W1" || name == "b1") return "tanh layer";
   if (name == "Wd") return "direct connections";
+  if (name == "Wo" || name == "bo") return "head: words of a class";
+  if (name == "Wc" || name == "bc") return "head: classes";
   return "";
 }
 // 1234567 as "1,234,567".
@@ -44,6 +47,32 @@ std::string grouped(std::size_t n) {
     out += digits[i];
   }
   return out;
+}
+
+// Where a training row's multiply-adds go, and what the other output layer would cost.
+void draw_step_cost(const Snapshot& s, UiContext& ctx) {
+  if (s.spec.family != "mlp") return;
+  const MlpRowCost c = mlp_row_cost(s.spec);
+  const bool classes = s.spec.softmax == "classes";
+  const double total = c.hidden + c.output;
+  char buf[512];
+  std::snprintf(buf, sizeof buf,
+                "Where a step's multiply-adds go, per training row (forward; the backward pass about twice as much "
+                "again): the tanh layer %s (%.0f%%), the output layer %s (%.0f%%). %s",
+                grouped(std::size_t(c.hidden)).c_str(), 100.0 * c.hidden / total, grouped(std::size_t(c.output)).c_str(),
+                100.0 * c.output / total,
+                classes ? "The output is factored (--softmax classes): a softmax over the word classes, then over the "
+                          "words of the target's class only."
+                        : "The output scores every token of the vocabulary (--softmax full).");
+  ImGui::Spacing();
+  wrapped_text(ctx, buf);
+  if (s.spec.vocab < 256) return;
+  std::snprintf(buf, sizeof buf,
+                "At this vocabulary the full softmax costs %s a row at the output, the class-factored one %s on "
+                "average (%.0fx fewer), with the same exact probabilities in form: p(word) = p(class) p(word | class).",
+                grouped(std::size_t(c.output_full)).c_str(), grouped(std::size_t(c.output_classes)).c_str(),
+                c.output_full / std::max(1.0, c.output_classes));
+  wrapped_text(ctx, buf);
 }
 
 }  // namespace
@@ -103,6 +132,7 @@ void draw_facts_panel(const Snapshot& s, UiContext& ctx) {
     ImGui::Text("%zu", total);
     ImGui::EndTable();
   }
+  draw_step_cost(s, ctx);
   const int V = s.spec.vocab, k = s.spec.block;
   const double lg = ngram_table_log10(V, k + 1);
   ImGui::Spacing();

@@ -168,7 +168,10 @@ void draw_loss_panel(const std::vector<SnapshotPtr>& runs, UiContext& ctx, LossP
     st.y_min = lo, st.y_max = hi, st.y_min_pos = lo_pos, st.x_max = xmax;
   }
 
-  if (!plot::BeginPlot("##loss", st.plot)) return;
+  // The neighbour shares take the bottom of the panel when the run has them.
+  const float below = structure_plot_height(s);
+  const float room = ImGui::GetContentRegionAvail().y - (below > 0 ? below + ImGui::GetStyle().ItemSpacing.y : 0.0f);
+  if (!plot::BeginPlot("##loss", st.plot, ImVec2(-1, below > 0 ? std::max(room, 60.0f) : -1.0f))) return;
   plot::SetupAxes("step", "loss (cross-entropy, nats)", plot::kAxisNone, st.log_scale ? plot::kAxisLog : plot::kAxisNone);
   if (st.x_max <= 1 && s.loss.empty() && s.val.empty()) plot::SetupFit(0, 1000, 1, 30);  // a plausible frame until data arrives
   else plot::SetupFit(0, double(st.x_max), st.log_scale ? st.y_min_pos : std::min(0.0, st.y_min), st.y_max);
@@ -234,6 +237,7 @@ void draw_loss_panel(const std::vector<SnapshotPtr>& runs, UiContext& ctx, LossP
     ImGui::EndTooltip();
   }
   plot::EndPlot();
+  draw_structure_plot(s, st.structure);
 }
 
 }  // namespace ev::ui

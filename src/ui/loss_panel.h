@@ -12,6 +12,7 @@
 
 #include "core/snapshot.h"
 #include "ui/plot.h"
+#include "ui/structure_plot.h"
 #include "ui/ui_context.h"
 
 namespace ev::ui {
@@ -34,6 +35,8 @@ struct LossPanelState {
   };
   std::map<RunId, Other> others;
   std::map<RunId, std::string> names;  // legend names of the other runs ("run N" when absent)
+
+  StructurePlotState structure;   // the neighbour shares under the loss
 
   LossPanelState() { plot.show_legend = true; }
 };

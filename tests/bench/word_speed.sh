@@ -46,11 +46,11 @@ peak=$("${pin[@]}" "$build/tests/bench/peak" 1 | tail -n 1)
 results=()
 for r in $(seq "$repeats"); do
   results+=("ours $("${pin[@]}" "$build/src/cli/embedviz-train" --data "$work/zipf.txt" --tokenizer word \
-    --block 3 --emb 30 --hidden 100 --batch 32 --lr 0.5 --lr-decay 1 --steps "$steps" --threads 1 --json -q | tail -n 1)")
+    --block 3 --emb 30 --hidden 100 --batch 32 --optimizer sgd --softmax full --init scaled --lr 0.5 --lr-decay 1 --steps "$steps" --threads 1 --json -q | tail -n 1)")
   V=$(echo "${results[-1]}" | sed 's/.*"vocab":\([0-9]*\).*/\1/')
   # The same on two threads (--threads 2 splits the output layer), unpinned: the scaling.
   results+=("ours2 $("$build/src/cli/embedviz-train" --data "$work/zipf.txt" --tokenizer word \
-    --block 3 --emb 30 --hidden 100 --batch 32 --lr 0.5 --lr-decay 1 --steps "$steps" --threads 2 --json -q | tail -n 1)")
+    --block 3 --emb 30 --hidden 100 --batch 32 --optimizer sgd --softmax full --init scaled --lr 0.5 --lr-decay 1 --steps "$steps" --threads 2 --json -q | tail -n 1)")
   results+=("torch $(OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 LD_LIBRARY_PATH="$blas" \
     PYTHONPATH=tests/bench "${pin[@]}" /usr/bin/python3 tests/bench/word_torch_peer.py "$V" "$(( steps / 4 ))" 1 | tail -n 1)")
 done

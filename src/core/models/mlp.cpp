@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <mutex>
 #include <type_traits>
 
 #include "../error.h"
@@ -74,12 +76,48 @@ void t_mul(typename X::Scalar alpha, const X& x, const G& g, O&& out, bool accum
 
 }  // namespace
 
+const std::vector<std::string>& softmax_names() {
+  static const std::vector<std::string> names = {"full", "classes"};
+  return names;
+}
+
+int mlp_class_count(const ModelSpec& s) { return s.classes > 0 ? s.classes : default_class_count(s.vocab); }
+
+void check_softmax(const ModelSpec& s) {
+  if (s.softmax == "full") return;
+  if (s.softmax != "classes") throw Error("unknown softmax " + shown(s.softmax) + " (full or classes)");
+  if (s.direct) throw Error("direct connections need --softmax full");
+  const int K = mlp_class_count(s);
+  if (K < 1 || K > s.vocab)
+    throw Error("classes = " + std::to_string(K) + " must be from 1 to the vocabulary's " + std::to_string(s.vocab));
+}
+
+const WordClasses& mlp_classes(const ModelSpec& s) {
+  const int K = mlp_class_count(s);
+  if (s.word_classes && s.word_classes->K == K && int(s.word_classes->of.size()) == s.vocab) return *s.word_classes;
+  // Classes of consecutive ids, made once for each size and kept.
+  static std::mutex lock;
+  static std::map<std::pair<int, int>, std::shared_ptr<const WordClasses>> made;
+  const std::lock_guard<std::mutex> hold(lock);
+  auto& cl = made[{s.vocab, K}];
+  if (!cl) cl = id_classes(s.vocab, K);
+  return *cl;
+}
+
 ParamTable mlp_table(const ModelSpec& s) {
   const int in = s.block * s.emb;
   ParamTable t;
   t.add("C", s.vocab, s.emb, true);
   t.add("W1", in, s.hidden);
   t.add("b1", 1, s.hidden);
+  if (s.softmax == "classes") {
+    const int K = mlp_class_count(s);
+    t.add("Wo", s.vocab, s.hidden);
+    t.add("bo", 1, s.vocab);
+    t.add("Wc", K, s.hidden);
+    t.add("bc", 1, K);
+    return t;
+  }
   t.add("W2", s.hidden, s.vocab);
   t.add("b2", 1, s.vocab);
   if (s.direct) t.add("Wd", in, s.vocab);
@@ -106,26 +144,31 @@ void mlp_init(Model<T>& m, std::uint64_t seed) {
   for (auto& v : m.params) v = T(rng.normal());
   std::fill(m.grads.begin(), m.grads.end(), T(0));
   check_init(m.spec.init);
-  if (m.spec.init != "scaled") return;
+  if (m.spec.init == "normal") return;
   const ParamTable& t = m.table;
   T* P = m.params.data();
   const T gain = T(5.0 / 3.0) / std::sqrt(T(m.spec.block * m.spec.emb));  // tanh's gain / sqrt(fan-in)
+  if (m.spec.init == "small") tensor(P, t[kMlpC]) *= T(0.1);
   tensor(P, t[kMlpW1]) *= gain;
   tensor(P, t[kMlpb1]) *= T(0.01);
-  tensor(P, t[kMlpW2]) *= T(0.01);
-  tensor(P, t[kMlpb2]).setZero();
+  tensor(P, t[kMlpW2]) *= T(0.01);  // Wo with classes
+  tensor(P, t[kMlpb2]).setZero();   // bo
+  if (m.spec.softmax == "classes") {
+    tensor(P, t[kMlpWc]) *= T(0.01);
+    tensor(P, t[kMlpbc]).setZero();
+  }
   if (m.spec.direct) tensor(P, t[kMlpWd]) *= T(0.01);
 }
 
 const std::vector<std::string>& init_names() {
-  static const std::vector<std::string> names = {"normal", "scaled"};
+  static const std::vector<std::string> names = {"normal", "scaled", "small"};
   return names;
 }
 
 void check_init(const std::string& name) {
   for (const std::string& n : init_names())
     if (n == name) return;
-  throw Error("unknown initialisation " + shown(name) + " (normal or scaled)");
+  throw Error("unknown initialisation " + shown(name) + " (normal, scaled or small)");
 }
 
 namespace {
@@ -159,6 +202,49 @@ int output_threads(const MlpActivations<T>& a) {
 
 }  // namespace
 
+namespace {
+
+// Inverted dropout on the hidden layer: each unit kept with probability
+// 1 - p and then scaled by 1 / (1 - p), so the expected activation is the
+// one evaluation sees; a.gate keeps the mask times tanh's derivative.
+template <class T>
+void drop_hidden_units(const Batch& bt, MlpActivations<T>& a) {
+  Rng rng(bt.dropout_seed);
+  const T keep = T(1) - T(bt.dropout), scale = T(1) / keep;
+  a.gate.resize(a.h.rows(), a.h.cols());
+  for (Eigen::Index i = 0; i < a.h.size(); ++i) {
+    const T m = rng.uniform() < double(keep) ? scale : T(0);
+    T& h = a.h.data()[i];
+    a.gate.data()[i] = m * (T(1) - h * h);
+    h *= m;
+  }
+}
+
+template <class T>
+ClassWeights<T> class_weights(const Model<T>& m) {
+  const T* P = m.params.data();
+  const ParamTable& t = m.table;
+  return {tensor(P, t[kMlpWo]), tensor(P, t[kMlpWc]), vector(P, t[kMlpbo]), vector(P, t[kMlpbc])};
+}
+
+// The class-factored output after the hidden layer: the loss from the
+// target's class and its words; every token's probability only when asked
+// (b.full), as log-probabilities in a.logits (so their softmax is a.probs).
+template <class T>
+T class_output_forward(const Model<T>& m, const Batch& bt, MlpActivations<T>& a) {
+  const WordClasses& cl = mlp_classes(m.spec);
+  const ClassWeights<T> w = class_weights(m);
+  a.cls.threads = a.threads;
+  Mat<T>* logp = bt.full ? &a.logits : nullptr;
+  T loss = 0;
+  if (bt.Y) loss = class_forward(a.h, w, cl, bt.Y, a.cls, logp);
+  else if (logp) class_log_probs(a.h, w, cl, *logp);
+  if (logp) a.probs = logp->array().exp();
+  return loss;
+}
+
+}  // namespace
+
 template <class T>
 T mlp_forward(const Model<T>& m, const Batch& bt, MlpActivations<T>& a) {
   const ModelSpec& s = m.spec;
@@ -170,8 +256,6 @@ T mlp_forward(const Model<T>& m, const Batch& bt, MlpActivations<T>& a) {
   const auto C = tensor(P, t[kMlpC]);     // (V, d)
   const auto W1 = tensor(P, t[kMlpW1]);   // (k*d, H)
   const auto b1 = vector(P, t[kMlpb1]);   // (H)
-  const auto W2 = tensor(P, t[kMlpW2]);   // (H, V)
-  const auto b2 = vector(P, t[kMlpb2]);   // (V)
 
   // emb = C[X].view(B, k*d)
   for (int b = 0; b < B; ++b)
@@ -181,10 +265,14 @@ T mlp_forward(const Model<T>& m, const Batch& bt, MlpActivations<T>& a) {
   mul(a.emb, W1, a.h, false);                           // (B, H) = (B, k*d)(k*d, H)
   a.h.rowwise() += b1;                                  // (B, H)
   a.h = a.h.array().tanh();                             // (B, H)
+  if (bt.dropout > 0) drop_hidden_units(bt, a);
+  if (s.softmax == "classes") return class_output_forward(m, bt, a);
 
   // The output layer and the softmax, a row at a time: on a.threads threads
   // at a vocabulary where the kernels run (each row's numbers are the same
   // whichever thread makes them).
+  const auto W2 = tensor(P, t[kMlpW2]);                                     // (H, V)
+  const auto b2 = vector(P, t[kMlpb2]);                                     // (V)
   Eigen::Matrix<T, Eigen::Dynamic, 1> maxes(B), sums(B);                    // (B)
   parallel_ranges(B, output_threads(a), 8, [&](int r0, int r1) {
     const int n = r1 - r0;
@@ -217,7 +305,6 @@ void backward_but_output_weights(Model<T>& m, const Batch& bt, MlpActivations<T>
   T* G = m.grads.data();
   const ParamTable& t = m.table;
   const auto W1 = tensor(P, t[kMlpW1]);   // (k*d, H)
-  const auto W2 = tensor(P, t[kMlpW2]);   // (H, V)
   auto gC = tensor(G, t[kMlpC]);          // (V, d)
   auto gW1 = tensor(G, t[kMlpW1]);        // (k*d, H)
   auto gb1 = vector(G, t[kMlpb1]);        // (H)
@@ -225,6 +312,11 @@ void backward_but_output_weights(Model<T>& m, const Batch& bt, MlpActivations<T>
   // d(mean CE)/d(logits) = (softmax - onehot(y)) / B and, back through W2
   // (and Wd), the hidden layer's gradient (and the direct part of the
   // input's), a row at a time, on the forward pass's threads.
+  if (s.softmax == "classes") {
+    ClassGrads<T> g{tensor(G, t[kMlpWo]), tensor(G, t[kMlpWc]), vector(G, t[kMlpbo]), vector(G, t[kMlpbc])};
+    class_backward(a.h, class_weights(m), mlp_classes(s), Y, a.cls, g, a.dh);
+  } else {
+  const auto W2 = tensor(P, t[kMlpW2]);   // (H, V)
   const T inv_B = T(1) / T(B);
   parallel_ranges(B, output_threads(a), 8, [&](int r0, int r1) {
     const int n = r1 - r0;
@@ -236,12 +328,14 @@ void backward_but_output_weights(Model<T>& m, const Batch& bt, MlpActivations<T>
     mul_t(dlogits, W2, a.dh.middleRows(r0, n), false);              // (n, H) = (n, V)(V, H)
     if (s.direct) mul_t(dlogits, tensor(P, t[kMlpWd]), a.demb.middleRows(r0, n), false);  // (n, k*d) = (n, V)(V, k*d)
   });
+  }
 
-  // Through tanh (1 - h^2) and the bias gradient in one pass, rows in order.
+  // Through tanh (1 - h^2; with dropout, the mask too) and the bias gradient in one pass, rows in order.
   gb1.setZero();                                        // (H)
   for (int b = 0; b < B; ++b) {
-    a.dh.row(b).array() *= T(1) - a.h.row(b).array().square();  // (H)
-    gb1 += a.dh.row(b);                                           // (H)
+    if (bt.dropout > 0) a.dh.row(b).array() *= a.gate.row(b).array();  // (H)
+    else a.dh.row(b).array() *= T(1) - a.h.row(b).array().square();   // (H)
+    gb1 += a.dh.row(b);                                                // (H)
   }
   t_mul(T(1), a.emb, a.dh, gW1, false);                 // (k*d, H) = (k*d, B)(B, H)
   mul_t(a.dh, W1, a.demb, s.direct);                    // (B, k*d) (+)= (B, H)(H, k*d)
@@ -296,6 +390,7 @@ void output_weights(Model<T>& m, MlpActivations<T>& a, T alpha, bool accumulate,
 template <class T>
 void mlp_backward(Model<T>& m, const Batch& bt, MlpActivations<T>& a) {
   backward_but_output_weights(m, bt, a);
+  if (m.spec.softmax == "classes") return;  // the output's gradients are written
   output_bias_gradient(m, a);
   T* G = m.grads.data();
   output_weights(m, a, T(1), false, [G](MlpTensor) { return G; });  // (H, V) = (H, B)(B, V), (k*d, V) likewise
@@ -347,11 +442,15 @@ class MlpNet final : public Net {
   float forward(const Model<float>& m, const Batch& b) override { return mlp_forward(m, b, a_); }
   void backward(Model<float>& m, const Batch& b) override { mlp_backward(m, b, a_); }
   bool sgd_step(Model<float>& m, const Batch& b, float lr, const TensorInfo* frozen) override {
+    if (m.spec.softmax == "classes") return Net::sgd_step(m, b, lr, frozen);
     return mlp_sgd_step(m, b, a_, lr, frozen);
   }
   void set_threads(int n) override { a_.threads = n; }
   const Mat<float>& logits() const override { return a_.logits; }
   const Mat<float>& probs() const override { return a_.probs; }
+  const std::vector<float>* target_losses() const override {
+    return a_.cls.loss.empty() ? nullptr : &a_.cls.loss;
+  }
 
  private:
   MlpActivations<float> a_;
@@ -369,7 +468,23 @@ int mlp_context_row(const ModelSpec& s, const std::vector<int>& context, std::in
   return 0;
 }
 
+}  // namespace
+
+MlpRowCost mlp_row_cost(const ModelSpec& s) {
+  MlpRowCost c;
+  const double in = double(s.block) * s.emb, K = mlp_class_count(s);
+  c.hidden = in * s.hidden;
+  c.output_full = double(s.hidden) * s.vocab + (s.direct ? in * s.vocab : 0.0);
+  c.output_classes = double(s.hidden) * (K + double(s.vocab) / K);
+  c.output = s.softmax == "classes" ? c.output_classes : c.output_full;
+  return c;
+}
+
+namespace {
+
 double mlp_activation_floats(const ModelSpec& s, double rows) {
+  // The factored output keeps each row's class probabilities and its class's
+  // words; the full distribution (evaluation) is as wide as the vocabulary.
   return rows * (2.0 * s.block * s.emb + 2.0 * s.hidden + 3.0 * s.vocab);
 }
 
@@ -377,6 +492,12 @@ double mlp_activation_floats(const ModelSpec& s, double rows) {
 // (and (B, k*d)(k*d, V) with direct connections), 2 flops a multiply-add.
 double mlp_step_flops(const ModelSpec& s, int batch) {
   const double in = double(s.block) * s.emb;
+  // Factored: K class logits and, on average over targets binned by
+  // frequency, V/K word logits a row.
+  if (s.softmax == "classes") {
+    const MlpRowCost c = mlp_row_cost(s);
+    return 6.0 * batch * (c.hidden + c.output);
+  }
   return 6.0 * batch * (in * s.hidden + double(s.hidden) * s.vocab + (s.direct ? in * s.vocab : 0.0));
 }
 

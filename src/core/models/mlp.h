@@ -13,18 +13,31 @@
 
 namespace ev {
 
-// The tensors, in allocation order (Wd only with direct connections).
+// The tensors, in allocation order (Wd only with direct connections). With
+// the class-factored softmax, Wo (V, H), bo (1, V), Wc (K, H), bc (1, K) take
+// the places of W2 and b2 (and there are no direct connections).
 enum MlpTensor { kMlpC, kMlpW1, kMlpb1, kMlpW2, kMlpb2, kMlpWd };
+enum MlpClassTensor { kMlpWo = 3, kMlpbo, kMlpWc, kMlpbc };
 
 // C (V, d) [embedding], W1 (k*d, H), b1 (1, H), W2 (H, V), b2 (1, V), Wd (k*d, V).
 ParamTable mlp_table(const ModelSpec& s);
+
+// The output layers spec.softmax may name, and the check (ev::Error otherwise,
+// or for classes with direct connections or a class count out of range).
+const std::vector<std::string>& softmax_names();
+void check_softmax(const ModelSpec& s);
+// The classes of a spec with softmax "classes": its word_classes, or K
+// classes of consecutive ids where it has none.
+const WordClasses& mlp_classes(const ModelSpec& s);
+int mlp_class_count(const ModelSpec& s);
 
 // Buffers for one batch, reused from step to step.
 template <class T>
 struct MlpActivations {
   int rows = 0;
   Mat<T> emb;     // (B, k*d) the looked-up rows of C, concatenated
-  Mat<T> h;       // (B, H) tanh(emb W1 + b1)
+  Mat<T> h;       // (B, H) tanh(emb W1 + b1), with dropout the kept units scaled and the others 0
+  Mat<T> gate;    // (B, H) with dropout: d(h)/d(pre-activation), the mask times 1 - tanh^2
   Mat<T> logits;  // (B, V) h W2 + b2 (+ emb Wd)
   Mat<T> probs;   // (B, V) softmax(logits)
   Mat<T> dlogits; // (B, V)
@@ -32,6 +45,7 @@ struct MlpActivations {
   Mat<T> demb;    // (B, k*d)
   // The rows of C's gradient the last backward pass wrote, and the gradient
   // buffer it wrote them into: the next step zeroes just those rows.
+  ClassSoftmax<T> cls;  // the class-factored output's buffers
   std::vector<std::int32_t> touched;
   const T* touched_in = nullptr;
   // Threads for the output layer where the float kernels run (a vocabulary
@@ -48,7 +62,10 @@ struct MlpActivations {
 // hidden layer starts unsaturated; b1 by 0.01; W2 and Wd by 0.01 and b2 by 0,
 // so the first logits are near zero and the first loss is near log V (a
 // uniform guess) instead of tens of nats at a vocabulary of thousands. C
-// keeps its unit normal rows.
+// keeps its unit normal rows. With spec.init "small", the same as "scaled"
+// but C's rows from N(0, 0.1^2): at a vocabulary of thousands a word is looked
+// up a few hundred times an epoch, and Adam moves each number about lr a
+// step, so rows of unit size would stay mostly their random start.
 template <class T>
 void mlp_init(Model<T>& m, std::uint64_t seed);
 
@@ -56,6 +73,8 @@ void mlp_init(Model<T>& m, std::uint64_t seed);
 const std::vector<std::string>& init_names();
 void check_init(const std::string& name);
 
+// With b.dropout > 0 (training), the hidden units are dropped by a mask drawn
+// from b.dropout_seed: the same seed, the same mask.
 // Forward pass on b.B contexts (X: B*block ids) with targets Y (B), which may
 // be null: then no loss is computed and the return value is 0. Returns the mean
 // cross-entropy; fills a.emb, a.h, a.logits, a.probs.
@@ -73,6 +92,15 @@ void mlp_backward(Model<T>& m, const Batch& b, MlpActivations<T>& a);
 // The `frozen` tensor (null: none; C when the embeddings are frozen) is not
 // touched. Returns false, changing no parameter, when a gradient is not finite.
 bool mlp_sgd_step(Model<float>& m, const Batch& b, MlpActivations<float>& a, float lr, const TensorInfo* frozen);
+
+// Multiply-adds of one row's forward pass, by layer (the backward pass costs
+// about twice as much again): the tanh layer's k*d*H, the output's H*V with
+// the full softmax, or H*(K + V/K) with classes binned by frequency (K class
+// logits and, on average over the targets, V/K word logits).
+struct MlpRowCost {
+  double hidden = 0, output = 0, output_full = 0, output_classes = 0;
+};
+MlpRowCost mlp_row_cost(const ModelSpec& s);
 
 // The family, for the registry.
 extern const Family kMlpFamily;

@@ -8,7 +8,8 @@ namespace ev {
 
 bool ModelSpec::operator==(const ModelSpec& o) const {
   return family == o.family && vocab == o.vocab && block == o.block && emb == o.emb && hidden == o.hidden &&
-         direct == o.direct && heads == o.heads && layers == o.layers && init == o.init;
+         direct == o.direct && heads == o.heads && layers == o.layers && init == o.init && softmax == o.softmax &&
+         classes == o.classes;
 }
 
 ParamTable param_table(const ModelSpec& spec) { return family(spec.family).table(spec); }

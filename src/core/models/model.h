@@ -17,6 +17,7 @@
 
 #include "../dataset.h"
 #include "../params.h"
+#include "class_softmax.h"
 
 namespace ev {
 
@@ -31,7 +32,13 @@ struct ModelSpec {
   bool direct = false;  // the MLP's direct connections from its input to the logits (Bengio et al. 2003)
   int heads = 4;        // attention heads (transformer families)
   int layers = 1;       // transformer blocks (transformer families)
-  std::string init = "normal";  // the MLP's initialisation: "normal" or "scaled" (mlp.h)
+  std::string init = "normal";  // the MLP's initialisation: "normal", "scaled" or "small" (mlp.h)
+  std::string softmax = "full"; // the MLP's output: "full", or "classes" (class_softmax.h)
+  int classes = 0;              // K with softmax "classes"; 0: round(sqrt(vocab))
+  // The words in classes by their frequency in the training data (the trainer
+  // sets them); null: classes of consecutive ids. Not part of ==: they follow
+  // from the data.
+  std::shared_ptr<const WordClasses> word_classes;
 
   bool operator==(const ModelSpec& o) const;
   bool operator!=(const ModelSpec& o) const { return !(*this == o); }
@@ -77,6 +84,15 @@ struct Batch {
   int B = 0, in = 0, out = 1;
   const std::int32_t* X = nullptr;
   const std::int32_t* Y = nullptr;
+  // The net fills logits() and probs() for every token; false: the loss (and
+  // the backward pass) is all that is wanted, which a factored output layer
+  // computes without scoring the whole vocabulary.
+  bool full = true;
+  // Training only: the share of the hidden units a family with dropout
+  // (Srivastava et al. 2014) zeroes in this forward pass, the mask drawn from
+  // `dropout_seed`; the others are scaled by 1 / (1 - dropout). 0: none.
+  float dropout = 0;
+  std::uint64_t dropout_seed = 0;
 };
 
 // One family's forward and backward in float, with the buffers of one batch
@@ -102,6 +118,10 @@ class Net {
   // (B*out, V): the logits and probabilities of every target position of the last forward.
   virtual const Mat<float>& logits() const = 0;
   virtual const Mat<float>& probs() const = 0;
+  // After a forward with targets and !b.full: each row's -log p(target), where
+  // the family computes it without the whole distribution (null otherwise:
+  // read probs()).
+  virtual const std::vector<float>* target_losses() const { return nullptr; }
 };
 
 // A model family: how to build, initialise and run it, and how it frames data.

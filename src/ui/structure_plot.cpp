@@ -1,0 +1,70 @@
+// structure_plot.cpp: the neighbour-share curves under the loss.
+#include "ui/structure_plot.h"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace ev::ui {
+
+namespace {
+
+const ImU32 kShareColours[] = {IM_COL32(90, 200, 170, 255), IM_COL32(240, 200, 80, 255), IM_COL32(200, 130, 240, 255)};
+
+ImU32 share_colour(std::size_t i) { return kShareColours[i % (sizeof kShareColours / sizeof kShareColours[0])]; }
+
+// The chance rate of curve i: a dashed line in its colour, faint.
+void chance_line(double y, ImU32 colour) {
+  const ImVec2 a = plot::PlotMin(), b = plot::PlotMax();
+  const float py = plot::ToPixels(0, y).y;
+  if (!(py >= a.y && py <= b.y)) return;
+  const ImU32 faint = (colour & 0x00FFFFFFu) | (0x90u << 24);
+  for (float x = a.x; x < b.x; x += 10) plot::DrawList()->AddLine(ImVec2(x, py), ImVec2(std::min(x + 5, b.x), py), faint, 1.0f);
+}
+
+void hover_readout(const Snapshot& s) {
+  plot::Point2 m{};
+  if (!plot::IsHovered(&m)) return;
+  ImGui::BeginTooltip();
+  for (const Snapshot::ShareCurve& c : s.shares) {
+    if (c.points.empty()) continue;
+    auto it = std::min_element(c.points.begin(), c.points.end(), [&](const LossPoint& a, const LossPoint& b) {
+      return std::abs(double(a.step) - m.x) < std::abs(double(b.step) - m.x);
+    });
+    ImGui::Text("%s: %.3f at step %lld (chance %.3f)", c.name.c_str(), double(it->loss), (long long)it->step, c.chance);
+  }
+  ImGui::TextDisabled("Share of each token's nearest neighbours (cosine) that share its label.");
+  ImGui::EndTooltip();
+}
+
+}  // namespace
+
+float structure_plot_height(const Snapshot& s) {
+  return s.shares.empty() ? 0.0f : std::max(110.0f, 9.0f * ImGui::GetFontSize());
+}
+
+void draw_structure_plot(const Snapshot& s, StructurePlotState& st) {
+  if (s.shares.empty()) return;
+  if (!plot::BeginPlot("##structure", st.plot, ImVec2(-1, structure_plot_height(s)))) return;
+  plot::SetupAxes("step", "neighbours alike", plot::kAxisNone, plot::kAxisNone);
+  std::int64_t xmax = 1;
+  for (const auto& c : s.shares)
+    if (!c.points.empty()) xmax = std::max(xmax, c.points.back().step);
+  plot::SetupFit(0, double(xmax), 0, 1);
+  for (std::size_t i = 0; i < s.shares.size(); ++i) {
+    const Snapshot::ShareCurve& c = s.shares[i];
+    chance_line(c.chance, share_colour(i));
+    char label[96];
+    std::snprintf(label, sizeof label, "%s (chance %.2f)", c.name.c_str(), c.chance);
+    if (c.points.empty()) {
+      plot::LegendEntry(label, share_colour(i));
+      continue;
+    }
+    const plot::Series v = plot::make_series(&c.points[0].step, &c.points[0].loss, c.points.size(), sizeof(LossPoint));
+    plot::PlotLine(label, v, share_colour(i), 2.0f);
+    plot::PlotScatter(nullptr, v, share_colour(i), 3.0f);
+  }
+  hover_readout(s);
+  plot::EndPlot();
+}
+
+}  // namespace ev::ui

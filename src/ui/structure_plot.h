@@ -1,0 +1,21 @@
+// structure_plot.h: under the loss, whether the vectors mean anything: at
+// each validation, the share of tokens' nearest neighbours that share a label
+// with them (parts of speech and word groups for words, vowels for
+// characters; core/structure.h), each curve with its chance rate dashed.
+// A loss can fall while the table stays random; this curve cannot.
+#pragma once
+
+#include "core/snapshot.h"
+#include "ui/plot.h"
+
+namespace ev::ui {
+
+struct StructurePlotState {
+  plot::PlotState plot;
+};
+
+// The height the plot takes under the loss (0 when the run has no probes).
+float structure_plot_height(const Snapshot& s);
+void draw_structure_plot(const Snapshot& s, StructurePlotState& st);
+
+}  // namespace ev::ui
