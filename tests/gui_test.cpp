@@ -337,8 +337,9 @@ TEST(Gui, LossPlotLandmarksAndNumbers) {
   EXPECT_GT(s->smooth_loss, 0.0f);
 }
 
-// The welcome shows at the first start, and once dismissed with its box ticked
-// never again; the file that remembers it is the only trace.
+// The welcome shows at the first start; Start alone hides it until the next
+// start (the box is unticked by default), and once dismissed with its box
+// ticked never again; the file that remembers it is the only trace.
 TEST(Gui, WelcomeCanBeDismissedForGood) {
   const std::string seen = ::testing::TempDir() + "/embedviz-welcome-seen-" + std::to_string(::getpid());
   std::remove(seen.c_str());
@@ -361,6 +362,13 @@ TEST(Gui, WelcomeCanBeDismissedForGood) {
       EXPECT_FALSE(ui->app().context().item_rects.count("Start"));
     }
   }
+  auto back = open_ui(o);
+  back->frame();
+  ASSERT_TRUE(back->app().context().item_rects.count("Start")) << "Start alone hid the welcome for good";
+  ASSERT_TRUE(back->click("Don't show this again"));
+  back->frame();
+  ASSERT_TRUE(back->click("Start"));
+  back->frame();
   auto again = open_ui(o);
   again->frame();
   EXPECT_FALSE(again->app().context().item_rects.count("Start")) << "the welcome came back";

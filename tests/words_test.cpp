@@ -119,6 +119,30 @@ TEST(WordNet, PartsOfSpeechAsClasses) {
   EXPECT_STREQ(of("."), "none");
 }
 
+// Irregular forms come from WordNet's exception lists (verb.exc, noun.exc, ...).
+TEST(WordNet, IrregularFormsFromTheExceptionLists) {
+  TempDir dir;
+  write_wordnet(dir);
+  dir.write("index.verb", "bark v 1 0 1 0 01047745\ncome v 1 0 1 0 01849221\ngrow v 1 0 1 0 00230746\n");
+  dir.write("index.noun", "cat n 1 0 1 0 02121620\nchild n 1 0 1 0 09917593\n");
+  dir.write("verb.exc", "came come\ngrew grow\nbarked bark\n");
+  dir.write("noun.exc", "children child\nmice mouse\n");
+  const Vocab v(Words{"came", "grew", "children", "mice", "cat", "ran"});
+  const std::vector<WordClass> c = wordnet_classes(v, dir.file(""));
+  auto of = [&](const char* w) { return word_class_name(c[std::size_t(v.id(w))]); };
+  EXPECT_STREQ(of("came"), "verb");
+  EXPECT_STREQ(of("grew"), "verb");
+  EXPECT_STREQ(of("children"), "noun");
+  EXPECT_STREQ(of("mice"), "none");  // its lemma is not in the index
+  EXPECT_STREQ(of("ran"), "none");   // not in the lists given here
+  // The installed WordNet knows the irregular forms a class reads.
+  if (!std::filesystem::exists(std::string(kWordNetDir) + "/verb.exc")) GTEST_SKIP() << "wordnet-base is not installed";
+  const Vocab real(Words{"came", "grew", "ran", "slept", "told", "children"});
+  const std::vector<WordClass> rc = wordnet_classes(real);
+  for (const char* w : {"came", "grew", "ran", "slept", "told", "children"})
+    EXPECT_NE(rc[std::size_t(real.id(w))], WordClass::None) << w;
+}
+
 TEST(WordNet, MissingPackageIsAClearError) {
   TempDir dir;
   for (auto call : {+[](const std::string& d) { wordnet_glosses(d); },

@@ -545,10 +545,11 @@ void App::welcome_window() {
                      "does.");
     ImGui::Spacing();
     ui::wrapped_text(ctx_,
-                     "The lessons (the Lessons menu, or the Lessons tab): 2-D embeddings, the lecture's run, and a "
-                     "toy lesson that works one-hot times C by hand.");
+                     "The lessons (the Lessons menu, or the Lessons tab): 2-D embeddings, the lecture's run, a "
+                     "toy lesson that works one-hot times C by hand, and words: Bengio et al.'s model on WordNet.");
     ImGui::Spacing();
     ImGui::Checkbox("Don't show this again", &welcome_for_good_);
+    ctx_.record_item("Don't show this again");
     ui::tooltip("Help > Welcome shows it again.");
     if (ui::button(ctx_, "Start") || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) {
       show_welcome_ = false;

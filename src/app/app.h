@@ -147,7 +147,7 @@ class App {
   float last_w_ = 0, last_h_ = 0;
   bool quit_ = false;
   bool show_welcome_ = false;
-  bool welcome_for_good_ = true;  // the "don't show again" box
+  bool welcome_for_good_ = false;  // the "don't show again" box: unticked, so Start alone hides it only this once
   std::string welcome_seen_file_;
   struct KeyPress {
     int key;

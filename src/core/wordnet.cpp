@@ -1,6 +1,7 @@
 // wordnet.cpp: reading WordNet's data and index files (format: wndb(5WN)).
 #include "wordnet.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <string_view>
 #include <unordered_map>
@@ -96,6 +97,25 @@ std::vector<WordClass> wordnet_classes(const Vocab& vocab, const std::string& di
     for (const Detachment& d : kDetachments)
       if (w.size() > d.suffix.size() && w.compare(w.size() - d.suffix.size(), d.suffix.size(), d.suffix) == 0)
         wanted[w.substr(0, w.size() - d.suffix.size()) + std::string(d.ending)].push_back({id, 1u << d.part});
+  }
+  // Irregular forms (came, children, better): WordNet's exception lists, one
+  // per part of speech, each line an inflected form and its lemmas, as its
+  // own morphology reads them. A list that is missing adds nothing.
+  for (unsigned p = 0; p < 4; ++p) {
+    const std::string path = dir + "/" + kParts[p] + ".exc";
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec)) continue;
+    for_each_line(path, [&](std::string_view line, std::size_t) {
+      const std::size_t space = line.find(' ');
+      if (space == std::string_view::npos) return;
+      const int id = vocab.id(line.substr(0, space));
+      if (id < 0) return;
+      for (std::size_t at = space + 1; at < line.size();) {
+        const std::size_t end = std::min(line.find(' ', at), line.size());
+        if (end > at) wanted[std::string(line.substr(at, end - at))].push_back({id, 1u << p});
+        at = end + 1;
+      }
+    });
   }
   std::vector<unsigned> parts(std::size_t(vocab.size()), 0);
   std::string lemma;

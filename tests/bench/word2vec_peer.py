@@ -33,7 +33,7 @@ def glosses():
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap = argparse.ArgumentParser(description="gensim word2vec on the WordNet glosses, scored by embedviz-train")
     ap.add_argument("build", help="embedviz's build folder")
     ap.add_argument("--epochs", type=int, default=5)
     ap.add_argument("--dim", type=int, default=30)
