@@ -362,13 +362,15 @@ TEST(Gui, WelcomeCanBeDismissedForGood) {
       EXPECT_FALSE(ui->app().context().item_rects.count("Start"));
     }
   }
-  auto back = open_ui(o);
-  back->frame();
-  ASSERT_TRUE(back->app().context().item_rects.count("Start")) << "Start alone hid the welcome for good";
-  ASSERT_TRUE(back->click("Don't show this again"));
-  back->frame();
-  ASSERT_TRUE(back->click("Start"));
-  back->frame();
+  {
+    auto back = open_ui(o);
+    back->frame();
+    ASSERT_TRUE(back->app().context().item_rects.count("Start")) << "Start alone hid the welcome for good";
+    ASSERT_TRUE(back->click("Don't show this again"));
+    back->frame();
+    ASSERT_TRUE(back->click("Start"));
+    back->frame();
+  }
   auto again = open_ui(o);
   again->frame();
   EXPECT_FALSE(again->app().context().item_rects.count("Start")) << "the welcome came back";

@@ -32,11 +32,20 @@ std::string out_stem(const std::string& path) {
   return path;
 }
 
-// Before any training: the folder of the results exists (made if missing) and
-// neither file is something other than a regular file.
-void make_room_for(const std::string& stem) {
+// Before any training: the stem names a file (not a folder, a device or the
+// training data), the folder of the results exists (made if missing) and
+// neither file is something other than a regular file or the training data.
+void make_room_for(const std::string& stem, const std::string& data) {
   const std::filesystem::path dir = std::filesystem::path(stem).parent_path();
   std::error_code ec;
+  if (std::filesystem::path(stem).filename().empty() || stem.back() == '/')
+    throw Error("--sweep-out " + shown(stem) + " names a folder; give a file name (FILE writes FILE.csv and FILE.json)");
+  if (std::filesystem::exists(stem, ec) && !std::filesystem::is_regular_file(stem, ec))
+    throw Error("--sweep-out " + shown(stem) + " is not a regular file's name; give a file name (FILE writes FILE.csv "
+                "and FILE.json)");
+  for (const char* ext : {".csv", ".json"})
+    if (same_file(stem + ext, data))
+      throw Error("--sweep-out would write " + shown(stem + ext) + ", the training data; it will not be written over");
   if (!dir.empty()) std::filesystem::create_directories(dir, ec);
   if (ec) throw Error("cannot create the folder " + shown(dir.string()) + ": " + ec.message());
   check_replaceable(stem + ".csv");
@@ -71,7 +80,7 @@ int experiment_main(const Options& o, std::shared_ptr<const Dataset> data) {
   const int cores = int(std::max(1u, std::thread::hardware_concurrency()));
   const int jobs = o.jobs > 0 ? o.jobs : cores;
   const std::string stem = o.sweep_out.empty() ? "" : out_stem(o.sweep_out);
-  if (!stem.empty()) make_room_for(stem);
+  if (!stem.empty()) make_room_for(stem, data->source);
   // Each run's model is checked against the data before any trains.
   for (const std::string& v : sweep.values)
     validate(with_value(base, sweep.param, v), data->vocab.size(), data->n_tokens + data->items.size(),
@@ -113,7 +122,7 @@ int experiment_main(const Options& o, std::shared_ptr<const Dataset> data) {
 
 int find_lr_main(const Options& o, std::shared_ptr<const Dataset> data) {
   const std::string stem = o.sweep_out.empty() ? "" : out_stem(o.sweep_out);
-  if (!stem.empty()) make_room_for(stem);
+  if (!stem.empty()) make_room_for(stem, data->source);
   if (!o.quiet) std::fprintf(stderr, "finding a learning rate: 1,000 steps, the rate rising from 0.001 to 1...\n");
   const LrFinder f = find_lr(std::move(data), o.config);
   if (f.steepest_lr <= 0) throw Error("the loss never fell; the model or data may be too small to tell");

@@ -41,21 +41,28 @@ std::int64_t planned_steps(const ev::Trainer& t, std::int64_t first_step, std::i
 // sample, and for word runs the trigram's counts; with a margin.
 double estimate_evaluation_seconds(const ev::Trainer& t, int threads, bool words) {
   const ev::Examples& val = t.examples(ev::Split::Val);
+  // A pass's cost a row: the difference between passes over 3n and n rows,
+  // so what a pass pays once (its buffers) is left out, as the real passes
+  // pay it once for all their rows.
   const auto seconds_per_row = [&](std::size_t n, auto&& pass) {
-    const ev::Examples sample = val.head(n);
-    const auto t0 = clock::now();
-    pass(sample);
-    return std::chrono::duration<double>(clock::now() - t0).count() / double(std::max<std::size_t>(sample.size(), 1));
+    const auto timed = [&](const ev::Examples& e) {
+      const auto t0 = clock::now();
+      pass(e);
+      return std::chrono::duration<double>(clock::now() - t0).count();
+    };
+    const ev::Examples small = val.head(n), large = val.head(3 * n);
+    const double rows = double(large.size()) - double(small.size());
+    return rows > 0 ? std::max(0.0, timed(large) - timed(small)) / rows : 0.0;
   };
   // A row ranked (every token's probability), and a row scored for its loss alone.
   const double ranked_row = seconds_per_row(1024, [&](const ev::Examples& e) { ev::score_next_tokens(t.model(), e, nullptr, 1); });
-  const double loss_row = seconds_per_row(4096, [&](const ev::Examples& e) { ev::mean_loss(t.model(), e, 1); });
+  const double loss_row = seconds_per_row(2048, [&](const ev::Examples& e) { ev::mean_loss(t.model(), e, 1); });
   const double rows = double(val.size() + t.examples(ev::Split::Test).size());
   const bool factored = t.model().spec.softmax == "classes";
   const double ranked = factored ? double(std::min<std::size_t>(val.size(), ev::kRankedRows) * 2) : rows;
   // Validation and test, the validation loss recorded once more, and the trigram's counts for words.
   const double passes = ranked * ranked_row + (factored ? 2 * rows * loss_row : rows * loss_row);
-  return passes / std::max(1, threads) * 1.3 + (words ? 1.5 : 0.0) + 0.5;
+  return passes / std::max(1, threads) * 1.6 + (words ? 1.5 : 0.0) + 0.5;
 }
 
 // Refuses an output path that names the training data (or, except for the
@@ -64,6 +71,13 @@ void check_output(const std::string& out, const char* flag, const std::string& d
                   bool may_be_resume) {
   if (out.empty()) return;
   ev::check_replaceable(out);
+  // Known now, not after the training: a file whose folder is missing cannot be written.
+  const std::filesystem::path dir = std::filesystem::path(out).parent_path();
+  std::error_code ec;
+  const bool made_for_it = std::string(flag) == "--export-loss-csv" || std::string(flag) == "--export-tsv";
+  if (!made_for_it && !dir.empty() && !std::filesystem::is_directory(dir, ec))
+    throw ev::Error(std::string(flag) + " " + ev::shown(out) + ": the folder " + ev::shown(dir.string()) +
+                    " does not exist; nothing was trained");
   if (ev::same_file(out, data))
     throw ev::Error(std::string(flag) + " " + ev::shown(out) + " is the training data; it will not be written over");
   if (!may_be_resume && ev::same_file(out, resume))
@@ -174,8 +188,18 @@ int main(int argc, char** argv) {
     run.set_rank_val(false);  // the final scores rank; the curve needs losses
     // Read before any step: a bad file stops the run with nothing trained or written.
     const std::string init_summary = o.init_vectors.empty() ? "" : run.init_vectors(o.init_vectors);
-    if (!o.quiet && !o.resume.empty())
-      std::fprintf(stderr, "resuming %s at step %lld\n", ev::shown(o.resume).c_str(), (long long)trainer.step_count());
+    // A resumed run with a linear schedule continues it to a new end, these
+    // steps on (or the budget's): the saved one ends where the first run did,
+    // and would train the new steps at rate 0.
+    if (!o.resume.empty() && cfg.lr_linear_steps > 0 && o.steps > 0)
+      run.mutable_trainer().set_schedule_end(std::min(ev::Limits::kMaxStep, trainer.step_count() + o.steps));
+    if (!o.quiet && !o.resume.empty()) {
+      std::fprintf(stderr, "resuming %s at step %lld", ev::shown(o.resume).c_str(), (long long)trainer.step_count());
+      if (cfg.lr_linear_steps > 0)
+        std::fprintf(stderr, "; the rate, %g now, falls linearly to 0 by step %lld%s", trainer.lr(),
+                     (long long)cfg.lr_linear_steps, o.budget > 0 ? " (the budget moves that end)" : "");
+      std::fputc('\n', stderr);
+    }
     if (!o.quiet)
       std::fprintf(stderr, "data: %s: %zu items, vocab %d, %zu training examples\nmodel: %s, %zu parameters\n",
                    ev::shown(data->source).c_str(), data->items.size(), V, trainer.examples(ev::Split::Train).size(),
@@ -202,6 +226,14 @@ int main(int argc, char** argv) {
     const double eval_reserve = o.budget > 0 ? estimate_evaluation_seconds(trainer, o.threads, words) : 0.0;
     const auto deadline = started + std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(
                                         std::max(0.0, o.budget - eval_reserve)));
+    if (o.budget > 0 && clock::now() >= deadline) {
+      char why[256];
+      std::snprintf(why, sizeof why,
+                    "the budget of %g s leaves no time to train: loading took %.1f s and the final evaluation needs "
+                    "about %.1f s; give a larger --budget",
+                    o.budget, std::chrono::duration<double>(clock::now() - started).count(), eval_reserve);
+      throw ev::Error(why);
+    }
     if (o.budget > 0 && !o.quiet)
       std::fprintf(stderr, "budget: %.0f s in all; %.1f s kept for the final evaluation\n", o.budget, eval_reserve);
     const std::int64_t first_step = trainer.step_count();
