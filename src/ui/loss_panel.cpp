@@ -169,9 +169,10 @@ void draw_loss_panel(const std::vector<SnapshotPtr>& runs, UiContext& ctx, LossP
   }
 
   // The neighbour shares take the bottom of the panel when the run has them.
-  const float below = structure_plot_height(s);
-  const float room = ImGui::GetContentRegionAvail().y - (below > 0 ? below + ImGui::GetStyle().ItemSpacing.y : 0.0f);
-  if (!plot::BeginPlot("##loss", st.plot, ImVec2(-1, below > 0 ? std::max(room, 60.0f) : -1.0f))) return;
+  const float avail = ImGui::GetContentRegionAvail().y;
+  const float below = structure_plot_height(s, avail);
+  const float room = avail - (below > 0 ? below + ImGui::GetStyle().ItemSpacing.y : 0.0f);
+  if (!plot::BeginPlot("##loss", st.plot, ImVec2(-1, below > 0 ? room : -1.0f))) return;
   plot::SetupAxes("step", "loss (cross-entropy, nats)", plot::kAxisNone, st.log_scale ? plot::kAxisLog : plot::kAxisNone);
   if (st.x_max <= 1 && s.loss.empty() && s.val.empty()) plot::SetupFit(0, 1000, 1, 30);  // a plausible frame until data arrives
   else plot::SetupFit(0, double(st.x_max), st.log_scale ? st.y_min_pos : std::min(0.0, st.y_min), st.y_max);
@@ -237,7 +238,7 @@ void draw_loss_panel(const std::vector<SnapshotPtr>& runs, UiContext& ctx, LossP
     ImGui::EndTooltip();
   }
   plot::EndPlot();
-  draw_structure_plot(s, st.structure);
+  draw_structure_plot(s, st.structure, below);
 }
 
 }  // namespace ev::ui

@@ -21,6 +21,25 @@ void chance_line(double y, ImU32 colour) {
   for (float x = a.x; x < b.x; x += 10) plot::DrawList()->AddLine(ImVec2(x, py), ImVec2(std::min(x + 5, b.x), py), faint, 1.0f);
 }
 
+// Where the plot is too short for a legend: each curve's name and latest
+// share at its right end, in its colour, labels pushed apart when they meet.
+void end_labels(const Snapshot& s) {
+  const ImVec2 a = plot::PlotMin(), b = plot::PlotMax();
+  float taken_until = -1e9f;
+  for (std::size_t i = 0; i < s.shares.size(); ++i) {
+    const Snapshot::ShareCurve& c = s.shares[i];
+    if (c.points.empty()) continue;
+    char text[96];
+    std::snprintf(text, sizeof text, "%s %.2f", c.name.c_str(), double(c.points.back().loss));
+    const ImVec2 ts = ImGui::CalcTextSize(text);
+    float y = plot::ToPixels(double(c.points.back().step), double(c.points.back().loss)).y - ts.y * 0.5f;
+    y = std::clamp(y, a.y, std::max(a.y, b.y - ts.y));
+    if (y < taken_until) y = taken_until;
+    taken_until = y + ts.y;
+    plot::DrawList()->AddText(ImVec2(a.x + 4, y), share_colour(i), text);
+  }
+}
+
 void hover_readout(const Snapshot& s) {
   plot::Point2 m{};
   if (!plot::IsHovered(&m)) return;
@@ -38,13 +57,18 @@ void hover_readout(const Snapshot& s) {
 
 }  // namespace
 
-float structure_plot_height(const Snapshot& s) {
-  return s.shares.empty() ? 0.0f : std::max(110.0f, 9.0f * ImGui::GetFontSize());
+float structure_plot_height(const Snapshot& s, float room) {
+  const float font = ImGui::GetFontSize();
+  const float h = std::min(9.0f * font, 0.38f * room);
+  return s.shares.empty() || h < 4.5f * font ? 0.0f : h;
 }
 
-void draw_structure_plot(const Snapshot& s, StructurePlotState& st) {
-  if (s.shares.empty()) return;
-  if (!plot::BeginPlot("##structure", st.plot, ImVec2(-1, structure_plot_height(s)))) return;
+void draw_structure_plot(const Snapshot& s, StructurePlotState& st, float height) {
+  if (s.shares.empty() || height <= 0) return;
+  // Below eight lines the legend would cover the curves: labels at their ends instead.
+  const bool compact = height < 8.0f * ImGui::GetFontSize();
+  st.plot.show_legend = !compact;
+  if (!plot::BeginPlot("##structure", st.plot, ImVec2(-1, height))) return;
   plot::SetupAxes("step", "neighbours alike", plot::kAxisNone, plot::kAxisNone);
   std::int64_t xmax = 1;
   for (const auto& c : s.shares)
@@ -63,6 +87,7 @@ void draw_structure_plot(const Snapshot& s, StructurePlotState& st) {
     plot::PlotLine(label, v, share_colour(i), 2.0f);
     plot::PlotScatter(nullptr, v, share_colour(i), 3.0f);
   }
+  if (compact) end_labels(s);
   hover_readout(s);
   plot::EndPlot();
 }

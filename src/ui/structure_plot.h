@@ -14,8 +14,11 @@ struct StructurePlotState {
   plot::PlotState plot;
 };
 
-// The height the plot takes under the loss (0 when the run has no probes).
-float structure_plot_height(const Snapshot& s);
-void draw_structure_plot(const Snapshot& s, StructurePlotState& st);
+// The height the plot takes under the loss out of `room` pixels: at most
+// 38% of it and nine lines of text, 0 when the run has no probes or the
+// room is too small for a readable plot (the loss keeps it all).
+float structure_plot_height(const Snapshot& s, float room);
+// Draws the plot, `height` pixels tall.
+void draw_structure_plot(const Snapshot& s, StructurePlotState& st, float height);
 
 }  // namespace ev::ui
