@@ -1,6 +1,5 @@
 // worker.cpp: the worker's loop: drain commands, train in short slices,
-// publish a snapshot about 60 times a second (and at once after any command
-// while paused).
+// publish a snapshot about 60 times a second and at once after any command.
 #include "worker.h"
 
 namespace ev {
@@ -70,6 +69,10 @@ void Worker::loop() {
     bool changed = !cmds.empty();
     if (changed) model_current_.store(false);
     if (want_model_.load() && !model_current_) changed = true;  // a view waits for the parameters
+    if (!cmds.empty() && run_->working()) {  // the command's effect is seen before the next slice trains
+      publish();
+      last_publish = Clock::now();
+    }
 
     if (run_->working()) {
       try {
