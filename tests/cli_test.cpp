@@ -416,3 +416,49 @@ TEST_F(Cli, OutputsAreCheckedBeforeTraining) {
   expect_refused(run("--data " + quote(data) + " --find-lr --sweep-out /dev/null"), 1, {"not a regular file"});
   EXPECT_EQ(ev::testing::TempDir::read(data), before) << "the training data changed";
 }
+
+// --export-projection: t-SNE, UMAP or PCA of the final table as token,x,y,class;
+// for the transformer's wte too; with vectors from elsewhere and no step.
+// Bad methods and outputs are refused before any training.
+TEST_F(Cli, ExportProjectionWritesEveryToken) {
+  const std::string data = small_data();
+  for (const char* method : {"tsne", "umap", "pca"}) {
+    const std::string out = tmp_.file(std::string(method) + ".csv");
+    const Outcome r = run("--data " + quote(data) + " --steps 200 -q --export-projection " + method + " " + quote(out));
+    ASSERT_EQ(r.status, 0) << r.err;
+    const std::string csv = ev::testing::TempDir::read(out);
+    EXPECT_EQ(csv.rfind("token,x,y,class\n.,", 0), 0u) << csv.substr(0, 80);
+    EXPECT_EQ(count_lines(csv), 12u) << "a header and the boundary and ten letters: " << csv;
+    EXPECT_NE(csv.find("\na,"), std::string::npos);
+    EXPECT_NE(csv.find(",vowel\n"), std::string::npos);
+    // Every row has two finite numbers.
+    std::istringstream in(csv);
+    std::string line;
+    std::getline(in, line);
+    while (std::getline(in, line)) {
+      const std::size_t a = line.find(','), b = line.find(',', a + 1), c = line.find(',', b + 1);
+      ASSERT_NE(c, std::string::npos) << line;
+      EXPECT_TRUE(std::isfinite(std::stod(line.substr(a + 1, b - a - 1)))) << line;
+      EXPECT_TRUE(std::isfinite(std::stod(line.substr(b + 1, c - b - 1)))) << line;
+    }
+  }
+  const Outcome gpt = run("--data " + quote(data) + " --model gpt --steps 20 -q --export-projection umap " +
+                          quote(tmp_.file("gpt.csv")));
+  ASSERT_EQ(gpt.status, 0) << gpt.err;
+  EXPECT_EQ(count_lines(ev::testing::TempDir::read(tmp_.file("gpt.csv"))), 12u);
+  // Vectors from elsewhere, mapped without training.
+  ASSERT_EQ(run("--data " + quote(data) + " --steps 50 -q --export-word2vec " + quote(tmp_.file("v.txt"))).status, 0);
+  const Outcome mapped = run("--data " + quote(data) + " --init-vectors " + quote(tmp_.file("v.txt")) +
+                             " --steps 1 -q --export-projection tsne " + quote(tmp_.file("v.csv")));
+  ASSERT_EQ(mapped.status, 0) << mapped.err;
+  EXPECT_EQ(count_lines(ev::testing::TempDir::read(tmp_.file("v.csv"))), 12u);
+  // Refused before training: an unknown method, a missing file name, the data.
+  expect_refused(run("--data " + quote(data) + " --steps 5 --export-projection mds " + quote(tmp_.file("m.csv"))), 2,
+                 {"--export-projection", "tsne, umap or pca"});
+  expect_refused(run("--data " + quote(data) + " --steps 5 --export-projection tsne"), 2, {"--export-projection"});
+  expect_refused(run("--data " + quote(data) + " --steps 5 --export-projection tsne " + quote(data)), 1,
+                 {"--export-projection", "training data"});
+  expect_refused(run("--data " + quote(data) + " --steps 5 --perplexity 0.5 --export-projection tsne " +
+                     quote(tmp_.file("p.csv"))),
+                 2, {"--perplexity"});
+}

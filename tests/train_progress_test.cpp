@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <fcntl.h>
 #include <string>
@@ -99,16 +100,35 @@ TEST_F(TrainProgress, TerminalGetsOneUpdatingLine) {
   EXPECT_NE(tail.find("\x1b[K\r\nevaluating on "), std::string::npos) << tail;  // the terminal turns \n into \r\n
 }
 
-// On a narrow terminal the line is cut to fit, so it never wraps onto a second line.
+// On a narrow terminal the line leaves out whole fields to fit, so it never
+// wraps onto a second line and never ends in a cut number ("lr 0.0").
 TEST_F(TrainProgress, LineFitsANarrowTerminal) {
-  const PtyRun r = run_on_terminal(args("2000"), 50);
-  ASSERT_EQ(r.status, 0) << r.screen;
-  std::size_t p = r.screen.find("\rstep ");
-  ASSERT_NE(p, std::string::npos) << r.screen;
-  for (; p != std::string::npos; p = r.screen.find("\rstep ", p + 1)) {
-    const std::size_t end = r.screen.find("\x1b[K", p);
-    ASSERT_NE(end, std::string::npos);
-    EXPECT_LE(end - p - 1, 49u) << r.screen.substr(p, end - p);
+  for (unsigned short cols : {50, 80}) {
+    const PtyRun r = run_on_terminal(args("2000"), cols);
+    ASSERT_EQ(r.status, 0) << r.screen;
+    std::size_t p = r.screen.find("\rstep ");
+    ASSERT_NE(p, std::string::npos) << r.screen;
+    for (; p != std::string::npos; p = r.screen.find("\rstep ", p + 1)) {
+      const std::size_t end = r.screen.find("\x1b[K", p);
+      ASSERT_NE(end, std::string::npos);
+      const std::string line = r.screen.substr(p + 1, end - p - 1);
+      EXPECT_LE(line.size(), std::size_t(cols - 1)) << line;
+      EXPECT_NE(line.find("loss "), std::string::npos) << "the loss is kept: " << line;
+      // Every field is whole: the line ends where a field ends.
+      EXPECT_TRUE(std::isdigit(static_cast<unsigned char>(line.back())) || line.back() == ')' || line.back() == 's' ||
+                  line.back() == 't')
+          << line;
+      if (const std::size_t b = line.find("(batch "); b != std::string::npos) {
+        EXPECT_NE(line.find(')', b), std::string::npos) << line;
+      }
+      if (const std::size_t lr = line.find("lr "); lr != std::string::npos) {
+        const std::string rate = line.substr(lr + 3);
+        EXPECT_GT(std::stod(rate), 0.0) << "the rate printed whole: " << line;
+      }
+      if (cols == 50) {
+        EXPECT_EQ(line.find("(batch "), std::string::npos) << "left out first: " << line;
+      }
+    }
   }
 }
 

@@ -2,6 +2,7 @@
 #include "app/app.h"
 
 #include <algorithm>
+#include <cmath>
 #include <backends/imgui_impl_opengl3.h>
 #include <imgui.h>
 
@@ -112,6 +113,7 @@ App::App(const AppOptions& o) : recent_(config_dir().empty() ? "" : config_dir()
   ctx_.post = [this](const Command& c) { trainer().post(c); };
   ctx_.want_model = [this] { trainer().want_model(); };
   welcome_seen_file_ = o.welcome_seen_file;
+  embedding_.projection = o.projection;
   show_welcome_ = !welcome_seen_file_.empty() && !std::filesystem::exists(welcome_seen_file_);
   snap_ = trainer().snapshot();
   snaps_ = {snap_};
@@ -265,6 +267,9 @@ const FileActionSpec& spec(int action) {
        {{"word2vec text (*.txt, *.vec)", {".txt", ".vec"}}, all}, "vectors.txt"},
       {"Export the loss history", "The CSV file (step, train_loss, val_loss).", ui::BrowseMode::Save,
        {{"CSV files (*.csv)", {".csv"}}, all}, "loss.csv"},
+      {"Export the view's 2-D positions", "The CSV file (token, x, y, class): the projection the embedding view "
+       "shows (PCA, two dims, t-SNE or UMAP).", ui::BrowseMode::Save, {{"CSV files (*.csv)", {".csv"}}, all},
+       "projection.csv"},
       {"Export a picture of the window", "The PNG file.", ui::BrowseMode::Save, {{"PNG pictures (*.png)", {".png"}}, all},
        "embedviz.png"},
   };
@@ -361,6 +366,7 @@ void App::menu_bar() {
     item("Export embeddings for the Projector (TSV)...", FileAction::ExportTsv);
     item("Export embeddings as word2vec text...", FileAction::ExportWord2vec);
     item("Export the loss history (CSV)...", FileAction::ExportLossCsv);
+    item("Export the view's 2-D positions (CSV)...", FileAction::ExportProjection);
     item("Export a picture of the window (PNG)...", FileAction::ExportPng);
     ImGui::Separator();
     if (ImGui::MenuItem("Quit", "Ctrl+Q")) quit_ = true;
@@ -429,6 +435,13 @@ void App::run_file_action(const std::string& path) {
         std::vector<CsvColumn> shares;
         for (const auto& c : s.shares) shares.push_back({share_column(c.name), c.points});
         write_loss_csv(path, s.loss.to_vector(), s.val.to_vector(), shares);
+        break;
+      }
+      case FileAction::ExportProjection: {
+        const std::vector<float>& xy = embedding_.xy;  // what the view shows: PCA, two dims or a map
+        if (xy.size() != 2 * std::size_t(s.spec.vocab) || std::none_of(xy.begin(), xy.end(), [](float v) { return std::isfinite(v); }))
+          throw Error("The view has no positions yet (a map is still finding neighbours); nothing was written.");
+        write_projection_csv(path, *s.data, xy);
         break;
       }
       case FileAction::ExportPng:

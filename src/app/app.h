@@ -40,6 +40,7 @@ struct AppOptions {
   // A file whose existence means the welcome was dismissed for good; the
   // welcome shows at start while it is absent ("": never at start).
   std::string welcome_seen_file;
+  ui::Projection projection = ui::Projection::Auto;  // the embedding view's projection at start
 };
 
 // Loads the data the options name. On failure, falls back to the system word
@@ -113,7 +114,8 @@ class App {
   void menu_bar();
   void layout_windows();
   enum class FileAction {
-    None, TrainOn, SaveSession, LoadSession, InitVectors, ExportTsv, ExportWord2vec, ExportLossCsv, ExportPng
+    None, TrainOn, SaveSession, LoadSession, InitVectors, ExportTsv, ExportWord2vec, ExportLossCsv, ExportProjection,
+    ExportPng
   };
   void ask(FileAction a);
   void file_dialog();

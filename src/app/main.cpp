@@ -14,11 +14,13 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <thread>
 #include <vector>
 
 #include "app/app.h"
+#include "app/key_taps.h"
 #include "app/headless_ui.h"
 #include "cli/validators.h"
 #include "core/atomic_file.h"  // write_file_atomic, same_file
@@ -45,6 +47,11 @@ struct Stats {
   nlohmann::json experiment = nlohmann::json::array();  // the experiment's runs at the end (--sweep)
   double seconds = 0;
   double fps_limit = 0;
+  // A t-SNE or UMAP map in the view: when its first layout was drawn, and how
+  // many new layouts were drawn from then on.
+  double map_first_s = -1, map_last_s = -1;
+  int map_layouts = 0;
+  const void* map_seen = nullptr;
 
   static double pct(std::vector<double> v, double p) {
     if (v.empty()) return 0.0;
@@ -67,6 +74,11 @@ struct Stats {
                         {"train_steps", last_step},
                         {"train_steps_per_s", seconds > 0 ? double(last_step - first_step) / seconds : 0.0}};
     if (!experiment.empty()) j["experiment"] = experiment;
+    if (map_first_s >= 0) {
+      j["map_first_layout_s"] = map_first_s;
+      j["map_layouts"] = map_layouts;
+      j["map_layouts_per_s"] = map_last_s > map_first_s ? double(map_layouts - 1) / (map_last_s - map_first_s) : 0.0;
+    }
     if (!ui_ms.empty()) {
       j["ui_ms_p50"] = pct(ui_ms, 0.50);
       j["ui_ms_p95"] = pct(ui_ms, 0.95);
@@ -76,6 +88,15 @@ struct Stats {
       j["present_ms_p95"] = pct(present_ms, 0.95);
     }
     ev::write_file_atomic(path, j.dump(2) + "\n");
+  }
+  // A frame drawn at `t` seconds: did it show a new layout of the map?
+  void note_map(const ev::app::App& app, double t) {
+    const auto& f = app.embedding_view().map.frame;
+    if (!f || f->xy.empty() || f.get() == map_seen) return;
+    map_seen = f.get();
+    if (map_first_s < 0) map_first_s = t;
+    map_last_s = t;
+    ++map_layouts;
   }
   // The experiment's results table as it stands.
   void note_experiment(ev::app::App& app) {
@@ -107,7 +128,11 @@ ev::app::App* g_app = nullptr;  // for GLFW's drop and key callbacks
 // Every press reaches the app, however short: a presenter's clicker taps keys
 // for less than a frame, which polling the key state once a frame would miss.
 // ImGui's GLFW backend, installed after this, calls it before its own.
+ev::app::KeyTaps g_taps;  // keys pressed and released within one poll
+
 void on_key(GLFWwindow*, int key, int, int action, int mods) {
+  if (action == GLFW_PRESS) g_taps.press(key);
+  if (action == GLFW_RELEASE) g_taps.release(key);
   if (g_app && (action == GLFW_PRESS || action == GLFW_REPEAT))
     g_app->key_event(key, action == GLFW_REPEAT, (mods & GLFW_MOD_CONTROL) != 0, (mods & GLFW_MOD_ALT) != 0);
 }
@@ -162,6 +187,7 @@ int run_headless(const AppOptions& o) {
     ui.frame(st.frame_ms.empty() ? 1.0f / 60 : float(st.frame_ms.back() / 1000.0));
     ev::gfx::finish();  // count the GPU's (llvmpipe's) work in the frame time
     const auto now = clock::now();
+    st.note_map(ui.app(), std::chrono::duration<double>(now - t0).count());
     st.frame_ms.push_back(std::chrono::duration<double, std::milli>(now - prev).count());
     st.interval_ms.push_back(st.frame_ms.back());
     prev = now;
@@ -252,11 +278,14 @@ int run_window(const AppOptions& o) {
       }
       const auto start = clock::now();
       glfwPollEvents();
+      g_taps.begin_frame(io.KeysDown, IM_ARRAYSIZE(io.KeysDown));
       ImGui_ImplOpenGL3_NewFrame();
       ImGui_ImplGlfw_NewFrame();
       ImGui::NewFrame();
       app.frame(last_ms, last_fps);
+      st.note_map(app, std::chrono::duration<double>(clock::now() - t0).count());
       ImGui::Render();
+      g_taps.end_frame(io.KeysDown, IM_ARRAYSIZE(io.KeysDown));
       const auto built = clock::now();
       int fw = 0, fh = 0;
       glfwGetFramebufferSize(window, &fw, &fh);
@@ -307,6 +336,7 @@ int run_window(const AppOptions& o) {
 int main(int argc, char** argv) {
   AppOptions o;
   std::string size = "1600x1000";
+  std::string projection = "auto";
   CLI::App cli{"embedviz: watch a neural network learn embeddings, live."};
   using ev::cli::finite_range;
   using ev::cli::non_empty_path;
@@ -324,6 +354,9 @@ int main(int argc, char** argv) {
   cli.add_option("--softmax", o.config.softmax, "The MLP's output: 'full' or 'classes' (class-factored; the default for words)")
       ->check(CLI::IsMember(ev::softmax_names()));
   cli.add_flag("--play", o.play, "Start training at launch");
+  cli.add_option("--projection", projection, "The embedding view at start: auto, pca, dims, tsne or umap (t-SNE "
+                                             "and UMAP maps are laid out while training goes on)")
+      ->check(CLI::IsMember({"auto", "pca", "dims", "tsne", "umap"}));
   cli.add_option("--frames", o.frames, "Quit after this many frames")->check(CLI::Range(0, 100000000));
   cli.add_option("--steps", o.steps, "Quit once training reaches this step (needs --play when headless)")
       ->check(CLI::Range(std::int64_t(0), std::int64_t(1) << 40));
@@ -361,6 +394,10 @@ int main(int argc, char** argv) {
   try {
     cli.parse(argc, argv);
     check_options(o, size);
+    const std::map<std::string, ev::ui::Projection> projections = {
+        {"auto", ev::ui::Projection::Auto}, {"pca", ev::ui::Projection::Pca}, {"dims", ev::ui::Projection::Dims},
+        {"tsne", ev::ui::Projection::Tsne}, {"umap", ev::ui::Projection::Umap}};
+    o.projection = projections.at(projection);
   } catch (const CLI::CallForHelp& e) {
     return cli.exit(e);
   } catch (const CLI::ParseError& e) {

@@ -122,6 +122,20 @@ ParseResult parse_train_options(int argc, const char* const* argv) {
       ->check(non_empty_path());
   app.add_option("--export-loss-csv", o.export_loss_csv, "Write the loss history as CSV (step,train_loss,val_loss)")
       ->check(non_empty_path());
+  std::vector<std::string> projection;
+  app.add_option("--export-projection", projection, "KIND FILE: at the end, map the token table to 2-D (tsne, umap "
+                                                    "or pca) and write token,x,y,class as CSV, with progress on a "
+                                                    "terminal")
+      ->expected(2)
+      ->allow_extra_args(false);
+  app.add_option("--perplexity", o.perplexity, "t-SNE's perplexity: how many neighbours each point keeps close "
+                                               "(default 30)")
+      ->check(finite_range(2.0, 1000.0));
+  app.add_option("--umap-neighbours", o.umap_neighbours, "UMAP's neighbourhood size (default 15)")
+      ->check(CLI::Range(2, 1000));
+  app.add_option("--map-distance", o.map_distance, "The maps' distance between rows: cosine or euclidean (default "
+                                                   "cosine)")
+      ->check(CLI::IsMember({"cosine", "euclidean"}));
   app.add_option("--sweep", o.sweep, "An experiment: train one run per value of one parameter, side by side, e.g. "
                                       "hidden=50,100,200 (hidden, emb, lr, batch, block, seed, direct; model=mlp,gpt for the families)");
   app.add_option("--sweep-out", o.sweep_out, "Write the experiment's results table to FILE.csv and FILE.json")
@@ -159,6 +173,20 @@ ParseResult parse_train_options(int argc, const char* const* argv) {
     r.message = one_line(std::string("bad command line: ") + e.what());
     return r;
   }
+  if (!projection.empty()) {
+    o.projection_kind = projection[0];
+    o.export_projection = projection[1];
+    if (o.projection_kind != "tsne" && o.projection_kind != "umap" && o.projection_kind != "pca") {
+      r.exit_code = 2;
+      r.message = "--export-projection: the method is tsne, umap or pca, not '" + one_line(o.projection_kind) + "'";
+      return r;
+    }
+    if (o.export_projection.empty()) {
+      r.exit_code = 2;
+      r.message = "--export-projection: the file name is empty";
+      return r;
+    }
+  }
   // A resumed run keeps the hyperparameters it was saved with: flags that would
   // change them are refused rather than silently ignored.
   if (!o.resume.empty())
@@ -174,7 +202,8 @@ ParseResult parse_train_options(int argc, const char* const* argv) {
   // resume, save or export is one run's.
   if (!o.sweep.empty() || o.find_lr)
     for (const char* flag :
-         {"--resume", "--save-session", "--export-tsv", "--export-word2vec", "--export-loss-csv", "--init-vectors"})
+         {"--resume", "--save-session", "--export-tsv", "--export-word2vec", "--export-loss-csv", "--init-vectors",
+          "--export-projection"})
       if (app.count(flag) > 0) {
         r.exit_code = 2;
         r.message = std::string(flag) + " cannot be given with " + (o.find_lr ? "--find-lr" : "--sweep") +

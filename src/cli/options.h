@@ -28,6 +28,11 @@ struct Options {
   std::string export_tsv;           // directory for the Projector's vectors.tsv + metadata.tsv; "" = none
   std::string export_word2vec;      // file for C in word2vec text format; "" = none
   std::string export_loss_csv;      // file for the loss history as CSV; "" = none
+  std::string projection_kind;      // --export-projection's method: tsne, umap or pca ("" = none)
+  std::string export_projection;    // and its CSV file (token,x,y,class)
+  double perplexity = 30;           // t-SNE's perplexity for --export-projection tsne
+  int umap_neighbours = 15;         // UMAP's neighbourhood for --export-projection umap
+  std::string map_distance = "cosine";  // the maps' distance: cosine or euclidean
   std::string sweep;                // an experiment, PARAM=V1,V2,...; "" = one run
   std::string sweep_out;            // the experiment's results as FILE.csv and FILE.json; "" = none
   int jobs = 0;                     // runs of an experiment training at once; 0 = one per core

@@ -10,6 +10,8 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
+#include <vector>
 #include <sys/ioctl.h>  // the terminal's width
 #include <unistd.h>     // isatty
 
@@ -17,7 +19,8 @@
 #include "cli/options.h"
 #include "core/atomic_file.h"  // same_file, check_replaceable
 #include "core/error.h"
-#include "core/export.h"   // --export-tsv, --export-word2vec, --export-loss-csv
+#include "core/export.h"   // --export-tsv, --export-word2vec, --export-loss-csv, --export-projection
+#include "core/layout/live_map.h"  // --export-projection tsne, umap
 #include "core/session.h"  // --resume, --save-session
 #include "core/data.h"
 #include "core/metrics.h"  // word runs: perplexity, top-1 and top-5
@@ -110,21 +113,68 @@ std::string clock_time(double seconds) {
   return buf;
 }
 
+// --export-projection: PCA at once, or a map run its whole course with its
+// progress on a terminal's line.
+void export_projection(const ev::cli::Options& o, const ev::Dataset& data, const ev::TableRef& C, bool live) {
+  std::vector<float> xy;
+  const ev::Mat<float> X = C;  // (V, d)
+  if (o.projection_kind == "pca") {
+    xy = ev::pca_positions(X);
+  } else {
+    ev::MapSettings s;
+    s.kind = o.projection_kind == "tsne" ? ev::MapKind::Tsne : ev::MapKind::Umap;
+    s.metric = o.map_distance == "euclidean" ? ev::Metric::Euclidean : ev::Metric::Cosine;
+    s.perplexity = o.perplexity;
+    s.neighbours = o.umap_neighbours;
+    if (!o.quiet) std::fprintf(stderr, "mapping %d rows with %s...\n", int(X.rows()), ev::map_name(s.kind));
+    xy = ev::map_once(X, s, o.threads, [&](int done, int total) {
+      if (live) std::fprintf(stderr, "\r  %s: %d of %d %s\x1b[K", ev::map_name(s.kind), done, total,
+                             s.kind == ev::MapKind::Tsne ? "iterations" : "epochs");
+    });
+    if (live) std::fprintf(stderr, "\r\x1b[K");
+  }
+  ev::write_projection_csv(o.export_projection, data, xy);
+}
+
+// Whole fields joined by two spaces, in order, leaving out the least
+// important (highest `rank`) until the line fits `width`: a number is never cut.
+std::string fit_fields(const std::vector<std::pair<std::string, int>>& fields, std::size_t width) {
+  std::vector<bool> keep(fields.size(), true);
+  for (;;) {
+    std::string line;
+    for (std::size_t i = 0; i < fields.size(); ++i)
+      if (keep[i]) line += (line.empty() ? "" : "  ") + fields[i].first;
+    if (line.size() <= width) return line;
+    int worst = -1;
+    for (std::size_t i = 0; i < fields.size(); ++i)
+      if (keep[i] && (worst < 0 || fields[i].second > fields[std::size_t(worst)].second)) worst = int(i);
+    if (worst <= 0) return line.substr(0, width);  // only the first is left: cut it
+    keep[std::size_t(worst)] = false;
+  }
+}
+
 // The progress line a terminal shows on long runs, rewritten in place ('\r'
-// back to the start, ESC[K clearing what a longer line left), cut to the
-// terminal's width so it never wraps.
+// back to the start, ESC[K clearing what a longer line left), fitted to the
+// terminal's width by leaving out whole fields so it never wraps.
 void show_progress(std::int64_t done, std::int64_t total, double seconds, double smoothed, double batch, double lr,
                    bool last) {
   const double rate = seconds > 0 ? double(done) / seconds : 0.0;
   const double left = rate > 0 ? double(total - done) / rate : 0.0;
-  char line[256];
-  std::snprintf(line, sizeof line, "step %lld/%lld (%.0f%%)  %s%s%s  %.0f steps/s  loss %.4f (batch %.4f)  lr %g",
-                (long long)done, (long long)total, total > 0 ? 100.0 * double(done) / double(total) : 100.0,
-                last ? "took " : "", clock_time(last ? seconds : left).c_str(), last ? "" : " left", rate, smoothed,
-                batch, lr);
+  char buf[6][96];
+  std::snprintf(buf[0], sizeof buf[0], "step %lld/%lld (%.0f%%)", (long long)done, (long long)total,
+                total > 0 ? 100.0 * double(done) / double(total) : 100.0);
+  std::snprintf(buf[1], sizeof buf[1], "%s%s%s", last ? "took " : "", clock_time(last ? seconds : left).c_str(),
+                last ? "" : " left");
+  std::snprintf(buf[2], sizeof buf[2], "%.0f steps/s", rate);
+  std::snprintf(buf[3], sizeof buf[3], "loss %.4f", smoothed);
+  std::snprintf(buf[4], sizeof buf[4], "(batch %.4f)", batch);
+  std::snprintf(buf[5], sizeof buf[5], "lr %g", lr);
   winsize ws{};
   const std::size_t width = ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 1 ? ws.ws_col - 1 : 79;
-  std::fprintf(stderr, "\r%.*s\x1b[K%s", int(std::min(width, std::strlen(line))), line, last ? "\n" : "");
+  // Kept first: the step, the loss, the time left; then the rate, the speed, the last batch's loss.
+  const std::string line =
+      fit_fields({{buf[0], 0}, {buf[1], 2}, {buf[2], 4}, {buf[3], 1}, {buf[4], 5}, {buf[5], 3}}, width);
+  std::fprintf(stderr, "\r%s\x1b[K%s", line.c_str(), last ? "\n" : "");
   std::fflush(stderr);
 }
 
@@ -180,6 +230,7 @@ int main(int argc, char** argv) {
     check_output(o.save_session, "--save-session", data->source, o.resume, true);
     check_output(o.export_word2vec, "--export-word2vec", data->source, o.resume, false);
     check_output(o.export_loss_csv, "--export-loss-csv", data->source, o.resume, false);
+    check_output(o.export_projection, "--export-projection", data->source, o.resume, false);
     for (const char* name : {"/vectors.tsv", "/metadata.tsv"})
       if (!o.export_tsv.empty())
         check_output(o.export_tsv + name, "--export-tsv", data->source, o.resume, false);
@@ -381,6 +432,7 @@ int main(int argc, char** argv) {
         shares.push_back({ev::share_column(trainer.probes()[i].name), trainer.history().shares[i]});
       ev::write_loss_csv(o.export_loss_csv, trainer.history().points(), trainer.history().val, shares);
     }
+    if (!o.export_projection.empty()) export_projection(o, *data, C, live);
     if (o.json) {
       nlohmann::json j = {{"steps", steps_done},
                           {"step", trainer.step_count()},

@@ -125,6 +125,58 @@ void write_projector_tsv(const std::string& dir, const Dataset& d, const TableRe
   write_file_atomic(base + "metadata.tsv", projector_metadata_tsv(d));
 }
 
+namespace {
+
+std::string csv_field(std::string_view f) {
+  if (f.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(f);
+  std::string out = "\"";
+  for (char c : f) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  out.push_back('"');
+  return out;
+}
+
+std::string token_class(const Dataset& d, std::size_t i) {
+  const std::string& t = d.vocab.tokens()[i];
+  if (d.tokenizer != Tokenizer::Word) return char_class_name(t, int(i));
+  if (d.classes.size() != d.vocab.tokens().size()) return "";
+  return i == 0 ? "boundary" : word_class_name(d.classes[i]);
+}
+
+}  // namespace
+
+std::string projection_csv(const Dataset& d, const std::vector<float>& xy) {
+  const std::vector<std::string>& tokens = d.vocab.tokens();
+  if (xy.size() != 2 * tokens.size())
+    throw Error("a projection of " + std::to_string(xy.size() / 2) + " rows for " + std::to_string(tokens.size()) +
+                " tokens");
+  std::string out = "token,x,y,class\n";
+  char num[64];
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    out += csv_field(tokens[i]);
+    for (int c = 0; c < 2; ++c) {
+      out.push_back(',');
+      const float v = xy[2 * i + std::size_t(c)];
+      if (std::isfinite(v) && std::isfinite(xy[2 * i + std::size_t(1 - c)])) {
+        std::snprintf(num, sizeof num, "%.9g", double(v));
+        out += num;
+      }
+    }
+    out.push_back(',');
+    out += csv_field(token_class(d, i));
+    out.push_back('\n');
+  }
+  return out;
+}
+
+void write_projection_csv(const std::string& path, const Dataset& d, const std::vector<float>& xy) {
+  const std::string text = projection_csv(d, xy);
+  make_parent_dirs(path);
+  write_file_atomic(path, text);
+}
+
 std::string word2vec_text(const std::vector<std::string>& tokens, const TableRef& C) {
   check_rows(tokens, C);
   std::string out = std::to_string(C.rows()) + " " + std::to_string(C.cols()) + "\n";

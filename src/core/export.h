@@ -44,6 +44,14 @@ void write_projector_tsv(const std::string& dir, const Dataset& d, const TableRe
 std::string word2vec_text(const std::vector<std::string>& tokens, const TableRef& C);
 void write_word2vec(const std::string& path, const std::vector<std::string>& tokens, const TableRef& C);
 
+// A projection's 2-D positions xy (V, 2) as CSV with the header
+// "token,x,y,class": one row per token (a field with a comma, a quote or a
+// line break quoted as RFC 4180 says), x and y empty where the projection has
+// no finite position, the class as in projector_metadata_tsv ("" for words
+// without parts of speech).
+std::string projection_csv(const Dataset& d, const std::vector<float>& xy);
+void write_projection_csv(const std::string& path, const Dataset& d, const std::vector<float>& xy);
+
 // The loss history as CSV with the header "step,train_loss,val_loss": one row per
 // training point (the mean over `stride` steps from `step`) and one per
 // validation point, ordered by step; the column a row does not have is empty.

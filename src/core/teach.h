@@ -13,6 +13,7 @@
 
 #include "config.h"
 #include "dataset.h"
+#include "layout/neighbours.h"
 #include "models/model.h"
 
 namespace ev {
@@ -22,10 +23,8 @@ using TableRef = Eigen::Ref<const Mat<float>>;
 
 // ---- nearest neighbours ----------------------------------------------------
 
-enum class Metric {
-  Cosine,     // cosine similarity: larger is closer; direction only
-  Euclidean,  // straight-line distance: smaller is closer
-};
+// Metric (layout/neighbours.h): Cosine compares by cosine similarity here
+// (larger is closer), Euclidean by distance (smaller is closer).
 
 struct Neighbour {
   int id;        // token id (a row of C)

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "core/error.h"
+#include "core/teach.h"
 #include "ui/fit.h"
 #include "ui/gpu_draw.h"
 #include "ui/labels.h"
@@ -98,9 +99,9 @@ void update_projection(const Snapshot& s, EmbeddingPanelState& st) {
   st.run = s.restarts;
   st.version = s.version;
   st.step = s.step;
-  ++st.projections;
   if (V <= 0 || d <= 0 || s.C().rows() < s.spec.vocab) {
     st.xy.clear();
+    ++st.projections;
     return;
   }
   const Projection use = Projector::resolve(st.projection, d);
@@ -113,6 +114,20 @@ void update_projection(const Snapshot& s, EmbeddingPanelState& st) {
     st.plot.auto_fit = true;
   }
   st.spec = s.spec;
+  if (is_map(use)) {
+    st.projector.fit(s.C(), use, st.dim_x, st.dim_y, &st.xy);
+    const bool first = !st.map.frame || st.map.frame->xy.empty();
+    if (update_map(s, use == Projection::Tsne ? MapKind::Tsne : MapKind::Umap, st.map, &st.xy)) {
+      ++st.projections;
+      if (first) st.plot.auto_fit = true;  // the first layout: fit it
+    }
+    st.projector.x_label = elide(map_caption(st.map), ImGui::GetContentRegionAvail().x - ImGui::GetFontSize() * 3);
+    st.projector.y_label = "";
+    st.positions_xy.clear();
+    return;
+  }
+  if (st.map.map) stop_map(st.map);
+  ++st.projections;
   const Mat<float>& C = s.C();  // (rows >= V, d)
   if (C.rows() == V) st.projector.fit(C, use, st.dim_x, st.dim_y, &st.xy);
   else st.projector.fit(C.topRows(V), use, st.dim_x, st.dim_y, &st.xy);
@@ -126,15 +141,18 @@ namespace {
 // The controls row; true when the projection settings changed.
 bool controls_row(UiContext& ctx, EmbeddingPanelState& st, int d, bool has_positions) {
   bool changed = false;
-  const char* names[] = {"auto", "PCA", "two dims"};
+  const char* names[] = {"auto", "PCA", "two dims", "t-SNE", "UMAP"};
   int mode = int(st.projection);
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
-  if (ImGui::Combo("projection", &mode, names, 3)) {
+  if (ImGui::Combo("projection", &mode, names, 5)) {
     st.projection = Projection(mode);
     changed = true;
   }
   tooltip("auto: C itself when d = 2, else PCA. PCA: the two directions of largest spread. two dims: any two "
-          "columns of C.");
+          "columns of C. t-SNE and UMAP: maps that keep each row's nearest neighbours near, laid out while "
+          "training goes on (their axes mean nothing; distances between far groups little).");
+  if (is_map(st.projection))
+    changed |= map_controls(st.map, st.projection == Projection::Tsne ? MapKind::Tsne : MapKind::Umap);
   const float font = ImGui::GetFontSize(), gap = ImGui::GetStyle().ItemInnerSpacing.x;
   const float box = ImGui::GetFrameHeight() + gap;
   if (st.projection == Projection::Dims && d >= 2) {
@@ -297,27 +315,40 @@ void legend(const EmbeddingPanelState& st, int V) {
   if (present[int(TokenClass::Other)]) plot::LegendEntry(V > kAllLabelsUpTo ? "token" : "other", class_colour(TokenClass::Other));
 }
 
-// Hover readout: the full vector and the nearest neighbours in all d dimensions.
+// A map before its first layout says what it is doing, in the middle of the plot.
+void waiting_text(const EmbeddingPanelState& st, ImDrawList* dl) {
+  if (!is_map(st.projector.used)) return;
+  const std::string text = map_waiting_text(st.map);
+  if (text.empty()) return;
+  const ImVec2 a = plot::PlotMin(), b = plot::PlotMax(), size = ImGui::CalcTextSize(text.c_str());
+  dl->AddText(ImVec2((a.x + b.x - size.x) / 2, (a.y + b.y - size.y) / 2), ImGui::GetColorU32(ImGuiCol_TextDisabled),
+              text.c_str());
+}
+
+// Hover readout: the full vector and the nearest neighbours in all d
+// dimensions; under a map, beside them the nearest in the map.
 void hover_tooltip(const Snapshot& s, const EmbeddingPanelState& st, int hovered) {
   const int V = s.spec.vocab, d = s.spec.emb;
   const Vocab& vocab = s.data->vocab;
-  const auto C = s.C();  // (V, d)
+  const Mat<float>& C = s.C();  // (V, d)
+  const bool map = is_map(st.projector.used);
+  const bool cosine = map && st.map.settings.metric == Metric::Cosine;
   ImGui::BeginTooltip();
   ImGui::Text("'%s'  id %d  (%s)", vocab.token(hovered).c_str(), hovered, class_name(st.classes[std::size_t(hovered)]));
   ImGui::Text("C[%d] =\n%s", hovered, vector_text(C.row(hovered).data(), d).c_str());
-  std::vector<std::pair<double, int>> near;
-  near.reserve(std::size_t(V));
-  for (int j = 0; j < V; ++j) {
-    if (j == hovered) continue;
-    const double dist = double((C.row(j) - C.row(hovered)).norm());
-    if (std::isfinite(dist)) near.push_back({dist, j});
-  }
-  const std::size_t k = std::min<std::size_t>(kNeighbours, near.size());
-  std::partial_sort(near.begin(), near.begin() + std::ptrdiff_t(k), near.end());
   ImGui::Separator();
-  ImGui::Text("nearest (Euclidean, %d dims):", d);
-  for (std::size_t i = 0; i < k; ++i)
-    ImGui::Text("  '%s'  %.4f", vocab.token(near[i].second).c_str(), near[i].first);
+  ImGui::BeginGroup();
+  ImGui::Text("nearest (%s, %d dims):", cosine ? "cosine" : "Euclidean", d);
+  for (const Neighbour& nb : nearest(C.topRows(V), hovered, kNeighbours, cosine ? Metric::Cosine : Metric::Euclidean))
+    ImGui::Text("  '%s'  %.4f", vocab.token(nb.id).c_str(), nb.value);
+  ImGui::EndGroup();
+  if (map) {
+    ImGui::SameLine(0, ImGui::GetFontSize() * 2);
+    ImGui::BeginGroup();
+    ImGui::Text("nearest in the map:");
+    for (int j : map_neighbours(st.xy, hovered, kNeighbours)) ImGui::Text("  '%s'", vocab.token(j).c_str());
+    ImGui::EndGroup();
+  }
   ImGui::EndTooltip();
 }
 
@@ -334,10 +365,11 @@ void draw_embedding_panel(const Snapshot& s, UiContext& ctx, EmbeddingPanelState
   }
   if (s.data->tokenizer == Tokenizer::Word) draw_word_search(s, ctx, st.search);
   // Re-project when the table changed. A large table (word level) costs
-  // milliseconds per PCA, so while training it is re-projected at 10 Hz.
+  // milliseconds per PCA, so while training it is re-projected at 10 Hz. A
+  // map is laid out on threads of its own: each frame takes its newest positions.
   const double now = ImGui::GetTime();
   const bool large = double(V) * double(d) > 2e5;
-  if (changed || st.spec != s.spec ||
+  if (changed || st.spec != s.spec || is_map(Projector::resolve(st.projection, d)) ||
       (s.version != st.version && (!large || now - st.last_projection_time >= 0.1))) {
     update_projection(s, st);
     st.last_projection_time = now;
@@ -419,6 +451,7 @@ void draw_embedding_panel(const Snapshot& s, UiContext& ctx, EmbeddingPanelState
   draw_step_arrows(s, st, dl);
   legend(st, V);
   if (positions) plot::LegendEntry("position (wpe)", kPositionColour);
+  waiting_text(st, dl);
   plot::EndPlot();
   if (hovered >= 0) hover_tooltip(s, st, hovered);
 }

@@ -16,6 +16,7 @@
 #include "ui/plot.h"
 #include "ui/projector.h"
 #include "ui/trails.h"
+#include "ui/map_view.h"
 #include "ui/ui_context.h"
 #include "ui/word_search.h"
 
@@ -39,6 +40,7 @@ struct EmbeddingPanelState {
   bool show_trails = true;
   bool show_positions = true;            // a transformer's wpe as a numbered path (position_path.h)
   WordSearch search;                     // word data: the search box and its neighbours
+  MapViewState map;                      // Projection::Tsne, Umap: the live map and its settings
 
   // Derived from the last snapshot seen (recomputed when its version changes).
   std::uint64_t version = ~0ull;
@@ -75,7 +77,8 @@ struct EmbeddingPanelState {
   EmbeddingPanelState() { plot.equal_aspect = true; }
 };
 
-// Projects the snapshot's table into st.xy as st's settings say (no drawing).
+// Projects the snapshot's table into st.xy as st's settings say (no drawing);
+// under a map, offers the table to the live map and takes its newest positions.
 // Exposed for tests: the pixel test checks points land where this says.
 void update_projection(const Snapshot& s, EmbeddingPanelState& st);
 

@@ -19,6 +19,7 @@ Projection Projector::resolve(Projection asked, int d) {
 void Projector::fit(const Mat<float>& C, Projection use, int dim_x, int dim_y, std::vector<float>* xy) {
   const int V = int(C.rows()), d = int(C.cols());
   used = use;
+  if (is_map(use)) return;
   xy->assign(std::size_t(V) * 2, std::numeric_limits<float>::quiet_NaN());
   char buf[96];
   if (use == Projection::Auto || use == Projection::Dims) {
@@ -60,6 +61,7 @@ void Projector::fit(const Mat<float>& C, Projection use, int dim_x, int dim_y, s
 std::vector<float> Projector::project(const Mat<float>& rows) const {
   const Eigen::Index n = rows.rows(), d = rows.cols();
   std::vector<float> xy(std::size_t(n) * 2, std::numeric_limits<float>::quiet_NaN());
+  if (is_map(used)) return xy;
   if (used == Projection::Pca) {
     if (!pca || pca->components.cols() != d) return xy;
     const Mat<double> P = pca->project(rows.cast<double>());  // (n, 2)

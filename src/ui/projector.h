@@ -22,7 +22,12 @@ enum class Projection {
   Auto,  // d = 2: the table itself; otherwise PCA
   Pca,   // the two principal axes of the rows of C
   Dims,  // two chosen columns of C
+  Tsne,  // a t-SNE map of the rows of C (laid out off the UI thread: map_view.h)
+  Umap,  // a UMAP map of the rows of C (likewise)
 };
+
+// A neighbour map: positions come from a LiveMap, not from fit().
+inline bool is_map(Projection p) { return p == Projection::Tsne || p == Projection::Umap; }
 
 struct Projector {
   Projection used = Projection::Auto;  // what the last fit did: Auto means the table's own columns
@@ -35,9 +40,11 @@ struct Projector {
   static Projection resolve(Projection asked, int d);
   // Fits to the table C (V, d) and writes its positions into *xy (V, 2):
   // columns dim_x and dim_y for Dims, PCA over the finite rows for Pca. Rows
-  // that are not finite (and every row when PCA has too few) stay NaN.
+  // that are not finite (and every row when PCA has too few) stay NaN. A map
+  // (Tsne, Umap) only records that it is used: its positions come from map_view.h.
   void fit(const Mat<float>& C, Projection use, int dim_x, int dim_y, std::vector<float>* xy);
-  // Positions of other rows (n, d) under the last fit: (n, 2), NaN where unknown.
+  // Positions of other rows (n, d) under the last fit: (n, 2), NaN where unknown
+  // (always under a map: it places only the rows it was made from).
   std::vector<float> project(const Mat<float>& rows) const;
 };
 

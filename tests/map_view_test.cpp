@@ -1,0 +1,158 @@
+// map_view_test: the embedding view's t-SNE and UMAP maps, driven headlessly
+// through the app: the map arrives from its own threads while the UI keeps
+// drawing, its points land where the view says in their class colours, it
+// follows a training run with newer tables, starts again for new settings and
+// a new run, and File > Export writes what the view shows. Skips cleanly
+// without headless OpenGL.
+#include <gtest/gtest.h>
+#include <imgui.h>
+
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+
+#include "app/headless_ui.h"
+#include "app_harness.h"
+#include "core/export.h"
+#include "gfx/render_target.h"
+#include "process.h"
+#include "test_data.h"
+
+using namespace ev;
+using namespace std::chrono_literals;
+
+namespace {
+
+using ev::testing::clipped_text;
+
+std::unique_ptr<app::HeadlessUi> open_ui(const std::string& data, ui::Projection p, int w = 1600, int h = 1000) {
+  app::AppOptions o;
+  o.data = data;
+  o.width = w;
+  o.height = h;
+  o.projection = p;
+  o.config.emb = 6;
+  o.config.seed = 5;
+  return ev::testing::open_app(o);
+}
+
+// Draws frames until the view's map has positions from a table of at least
+// `step` (and has settled, if asked); false after 60 s.
+bool wait_for_map(app::HeadlessUi& ui, std::int64_t step, bool settled = false) {
+  const auto t0 = std::chrono::steady_clock::now();
+  while (std::chrono::steady_clock::now() - t0 < 60s) {
+    ui.frame();
+    const ui::MapViewState& m = ui.app().embedding_view().map;
+    if (m.frame && !m.frame->xy.empty() && m.frame->table_step >= step && (!settled || m.frame->settled)) return true;
+    std::this_thread::sleep_for(5ms);
+  }
+  return false;
+}
+
+bool near_colour(const unsigned char* p, ImU32 c, int tol = 40) {
+  const int r = int(c & 0xFF), g = int((c >> 8) & 0xFF), b = int((c >> 16) & 0xFF);
+  return std::abs(p[0] - r) <= tol && std::abs(p[1] - g) <= tol && std::abs(p[2] - b) <= tol;
+}
+
+// Points that stand alone (no other within 12 px) are drawn in their colour where the view says.
+int check_points(app::HeadlessUi& ui) {
+  const ui::EmbeddingPanelState& st = ui.app().embedding_view();
+  const gfx::Image img = ui.pixels();
+  const gfx::DataToPixels& m = st.last_map;
+  const int V = int(st.xy.size() / 2);
+  int checked = 0;
+  for (int i = 0; i < V; ++i) {
+    const float x = st.xy[2 * std::size_t(i)] * m.scale[0] + m.offset[0];
+    const float y = st.xy[2 * std::size_t(i) + 1] * m.scale[1] + m.offset[1];
+    bool alone = std::isfinite(x) && std::isfinite(y);
+    for (int j = 0; j < V && alone; ++j) {
+      if (j == i) continue;
+      const float dx = st.xy[2 * std::size_t(j)] * m.scale[0] + m.offset[0] - x;
+      const float dy = st.xy[2 * std::size_t(j)+ 1] * m.scale[1] + m.offset[1] - y;
+      alone = dx * dx + dy * dy > 12 * 12;
+    }
+    if (!alone) continue;
+    EXPECT_TRUE(x > 0 && x < ui.width() && y > 0 && y < ui.height()) << i;
+    EXPECT_TRUE(near_colour(img.at(int(std::lround(x)), int(std::lround(y))), ui::class_colour(st.classes[std::size_t(i)])))
+        << "token " << i;
+    ++checked;
+  }
+  return checked;
+}
+
+}  // namespace
+
+TEST(MapView, TsneArrivesFollowsTrainingAndExports) {
+  ev::testing::TempDir dir;
+  std::string text;
+  for (const std::string& w : testdata::synthetic_names(300)) text += w + "\n";
+  const std::string data = dir.write("names.txt", text);
+  auto ui = open_ui(data, ui::Projection::Tsne);
+  if (!ui) GTEST_SKIP() << "no headless OpenGL here";
+  const ui::EmbeddingPanelState& st = ui->app().embedding_view();
+  ASSERT_TRUE(wait_for_map(*ui, 0, true)) << "the first map of the untrained table";
+  EXPECT_EQ(st.projector.used, ui::Projection::Tsne);
+  EXPECT_EQ(st.projector.x_label.rfind("t-SNE of step 0, ", 0), 0u)
+      << st.projector.x_label;
+  const std::uint64_t first_map = st.map.started;
+  ui->frame();
+  EXPECT_GE(check_points(*ui), 3);
+  EXPECT_EQ(clipped_text(*ui), "");
+
+  // Training: newer tables are taken in by the same map (a warm start).
+  ui->app().trainer().post(cmd::Step{500});
+  ASSERT_TRUE(wait_for_map(*ui, 500, true)) << "the map of step 500";
+  EXPECT_EQ(st.map.started, first_map) << "the same map, warm";
+  EXPECT_GT(st.map.frame->iterations, 1000);
+  ui->frame();
+  EXPECT_GE(check_points(*ui), 3);
+
+  // File > Export writes what the view shows (settled: it no longer moves).
+  const std::string csv = dir.file("map.csv");
+  const std::string want = projection_csv(*ui->app().shown()->data, st.xy);
+  ASSERT_TRUE(ui->click("menu File"));
+  ASSERT_TRUE(ui->click("menu Export the view's 2-D positions (CSV)..."));
+  ui->frame();
+  ImGui::GetIO().KeyCtrl = true;
+  ui->key('A');
+  ImGui::GetIO().KeyCtrl = false;
+  ui->type(csv);
+  ui->key(ImGuiKey_Enter);
+  ui->frame();
+  std::ifstream in(csv);
+  std::stringstream got;
+  got << in.rdbuf();
+  EXPECT_EQ(got.str(), want);
+  EXPECT_NE(want.find("\na,"), std::string::npos);
+
+  // Reset starts a new map of the new run.
+  ui->app().trainer().post(cmd::Reset{});
+  ASSERT_TRUE(ev::testing::settle(*ui));
+  ui->frame();
+  EXPECT_EQ(st.map.started, first_map + 1) << "a new map for a new run";
+  ASSERT_TRUE(wait_for_map(*ui, 0, true));
+  EXPECT_LT(st.map.frame->table_step, 500);
+}
+
+TEST(MapView, UmapAtBothSizes) {
+  ev::testing::TempDir dir;
+  std::string text;
+  for (const std::string& w : testdata::synthetic_names(300)) text += w + "\n";
+  const std::string data = dir.write("names.txt", text);
+  for (const auto& [w, h] : {std::pair{1600, 1000}, std::pair{1280, 800}}) {
+    auto ui = open_ui(data, ui::Projection::Umap, w, h);
+    if (!ui) GTEST_SKIP() << "no headless OpenGL here";
+    const ui::EmbeddingPanelState& st = ui->app().embedding_view();
+    ASSERT_TRUE(wait_for_map(*ui, 0, true));
+    EXPECT_EQ(st.projector.x_label.rfind("UMAP of step 0, ", 0), 0u) << st.projector.x_label;
+    ui->frame();
+    EXPECT_GE(check_points(*ui), 3);
+    EXPECT_EQ(clipped_text(*ui), "") << w << "x" << h;
+#ifdef EMBEDVIZ_SCREENSHOT_DIR
+    gfx::write_png(ui->pixels(), std::string(EMBEDVIZ_SCREENSHOT_DIR) + "/map_umap_" + std::to_string(w) + ".png");
+#endif
+  }
+}
