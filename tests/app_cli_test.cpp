@@ -269,3 +269,30 @@ TEST_F(AppCli, WindowUnderXvfb) {
 }
 
 }  // namespace
+
+// A saved session opens at start (--session, or as the file given alone), and
+// --projection tsne shows its map: the stats say when the first layout came.
+TEST_F(AppCli, SessionOpensAtStartWithItsMap) {
+  const std::string data = small_data(), session = tmp_.file("s.evs"), stats = tmp_.file("stats.json");
+  const Outcome trained = ev::testing::run_command(quote(EMBEDVIZ_TRAIN_EXE) + " -q --data " + quote(data) +
+                                                       " --steps 70 --save-session " + quote(session),
+                                                   tmp_.file("train.txt"));
+  ASSERT_EQ(trained.status, 0) << trained.err;
+  for (const std::string& how : {"--session " + quote(session), quote(session)}) {
+    const Outcome r = run("--headless " + how + " --projection tsne --frames 400 --size 800x500 --stats " + quote(stats));
+    if (no_gl(r)) GTEST_SKIP() << "no headless OpenGL here: " << r.err;
+    json j;
+    ASSERT_TRUE(ran_with_stats(r, stats, &j));
+    EXPECT_EQ(j["train_steps"].get<std::int64_t>(), 70) << how;
+    ASSERT_TRUE(j.contains("map_first_layout_s")) << j.dump();
+    EXPECT_GE(j["map_layouts"].get<int>(), 1);
+  }
+  // A missing or damaged session: one line naming it, before any window.
+  const std::string damaged = tmp_.write("damaged.evs", "not a session");
+  for (const std::string& bad : {tmp_.file("missing.evs"), damaged}) {
+    const Outcome r = run("--headless --session " + quote(bad) + " --frames 3");
+    EXPECT_EQ(r.status, 2) << r.err;
+    EXPECT_EQ(ev::testing::count_lines(r.err), 1u) << r.err;
+    EXPECT_NE(r.err.find("--session"), std::string::npos) << r.err;
+  }
+}

@@ -107,6 +107,7 @@ App::App(const AppOptions& o) : recent_(config_dir().empty() ? "" : config_dir()
   std::string err;
   auto data = load_initial_data(o, &err);
   runs_.push_back(std::make_unique<Worker>(next_id_++, data, o.config));
+  if (!o.session.empty()) trainer().post(cmd::LoadSession{o.session});
   if (o.play) trainer().post(cmd::Play{true});
   error_ = err;
   ctx_.notice = boundary_note(*data);

@@ -41,6 +41,7 @@ struct AppOptions {
   // welcome shows at start while it is absent ("": never at start).
   std::string welcome_seen_file;
   ui::Projection projection = ui::Projection::Auto;  // the embedding view's projection at start
+  std::string session;         // a saved session to continue at start ("": none)
 };
 
 // Loads the data the options name. On failure, falls back to the system word

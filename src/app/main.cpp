@@ -15,12 +15,14 @@
 #include <cstdlib>
 #include <filesystem>
 #include <map>
+#include <utility>
 #include <nlohmann/json.hpp>
 #include <thread>
 #include <vector>
 
 #include "app/app.h"
 #include "app/key_taps.h"
+#include "core/session.h"
 #include "app/headless_ui.h"
 #include "cli/validators.h"
 #include "core/atomic_file.h"  // write_file_atomic, same_file
@@ -157,6 +159,13 @@ void check_options(AppOptions& o, const std::string& size) {
     throw CLI::ValidationError("--size", "expected WIDTHxHEIGHT between 200x150 and 16384x16384, got " + size);
   if (o.frames == 0 && !o.screenshot.empty())
     throw CLI::ValidationError("--screenshot", "--frames 0 draws no frame to save");
+  if (!o.session.empty()) {
+    try {
+      ev::load_session(o.session);  // a bad file is refused before any window opens
+    } catch (const ev::Error& e) {
+      throw CLI::ValidationError("--session", e.what());
+    }
+  }
   // Nothing else would start training in a headless run: it would never end.
   if (o.headless && o.steps >= 0 && !o.play)
     throw CLI::ValidationError("--steps", "a headless run reaches --steps only with --play");
@@ -342,7 +351,11 @@ int main(int argc, char** argv) {
   using ev::cli::non_empty_path;
   cli.add_option("--data", o.data, "Text file or pipe to train on, one item per line (default: the system word list)")
       ->check(non_empty_path());
-  cli.add_option("file", o.data, "The same as --data: how a desktop opens a text file with embedviz")
+  cli.add_option("file", o.data, "The same as --data: how a desktop opens a text file with embedviz (a .evs file: "
+                                 "the same as --session)")
+      ->check(non_empty_path());
+  cli.add_option("--session", o.session, "A saved session to continue at start (as File > Load session; a bad file "
+                                         "leaves the default run and says why)")
       ->check(non_empty_path());
   std::string tokenizer = "char";
   cli.add_option("--tokenizer", tokenizer, "Tokens: 'char' or 'word' (prose; default data: WordNet's glosses; "
@@ -393,6 +406,9 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 64));
   try {
     cli.parse(argc, argv);
+    // A session opened as a file, as a desktop does with its files.
+    if (o.session.empty() && o.data.size() > 4 && o.data.compare(o.data.size() - 4, 4, ".evs") == 0)
+      o.session = std::exchange(o.data, std::string());
     check_options(o, size);
     const std::map<std::string, ev::ui::Projection> projections = {
         {"auto", ev::ui::Projection::Auto}, {"pca", ev::ui::Projection::Pca}, {"dims", ev::ui::Projection::Dims},

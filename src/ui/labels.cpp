@@ -68,14 +68,21 @@ int draw_point_labels(ImDrawList* dl, const PointLabels& pl) {
     const float gap = radius + 2;
     const ImVec2 spots[4] = {ImVec2(p.x + gap, p.y - size.y * 0.5f), ImVec2(p.x - gap - size.x, p.y - size.y * 0.5f),
                              ImVec2(p.x - size.x * 0.5f, p.y - gap - size.y), ImVec2(p.x - size.x * 0.5f, p.y + gap)};
+    // Only spots inside the plot: a label is never cut by its edge.
+    const auto inside = [&](ImVec2 a) {
+      return a.x >= pmin.x && a.y >= pmin.y && a.x + size.x <= pmax.x && a.y + size.y <= pmax.y;
+    };
     int chosen = -1;
     for (int k = 0; k < 4 && chosen < 0; ++k)
-      if (grid.claim(spots[k], ImVec2(spots[k].x + size.x - 1, spots[k].y + size.y - 1))) chosen = k;
+      if (inside(spots[k]) && grid.claim(spots[k], ImVec2(spots[k].x + size.x - 1, spots[k].y + size.y - 1)))
+        chosen = k;
+    ImVec2 at = chosen >= 0 ? spots[chosen] : spots[0];
     if (chosen < 0) {
       if (!force && V > kAllLabelsUpTo) return;
-      chosen = 0;
+      at.x = std::max(pmin.x, std::min(at.x, pmax.x - size.x));  // moved in from the edge
+      at.y = std::max(pmin.y, std::min(at.y, pmax.y - size.y));
     }
-    draw_label(dl, spots[chosen], tok.c_str(), text, V > kAllLabelsUpTo);
+    draw_label(dl, at, tok.c_str(), text, V > kAllLabelsUpTo);
     ++drawn;
   };
   // Points first claim their own cells, so labels do not cover other points.
