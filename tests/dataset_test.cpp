@@ -237,3 +237,19 @@ TEST(Dataset, StreamedFileEqualsBuiltFromLines) {
   EXPECT_GT(dataset_bytes(a), 4.0 * double(a.n_tokens));
   std::filesystem::remove(path);
 }
+
+// A file so small that validation holds a handful of items says so; one of a
+// few hundred lines does not.
+TEST(Dataset, SmallValidationIsNoted) {
+  std::vector<std::string> ten, many;
+  for (int i = 0; i < 10; ++i) ten.push_back("name" + std::string(1, char('a' + i)));
+  for (int i = 0; i < 400; ++i) many.push_back("name" + std::string(1, char('a' + i % 26)) + char('a' + i / 26));
+  const Dataset small = make_dataset(ten, Tokenizer::Char, 5, "ten.txt");
+  ASSERT_EQ(small.n_val, 1u);
+  const std::string note = boundary_note(small);
+  EXPECT_NE(note.find("validation holds only 1 item (a tenth of 10)"), std::string::npos) << note;
+  EXPECT_EQ(note.find('\n'), std::string::npos);
+  const Dataset large = make_dataset(many, Tokenizer::Char, 5, "many.txt");
+  EXPECT_GE(large.n_val, kFewValidationItems);
+  EXPECT_EQ(boundary_note(large), "");
+}

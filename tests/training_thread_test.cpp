@@ -352,3 +352,28 @@ TEST(TrainingThread, NewRunsAreNumberedAndTheToyLessonStartsFromItsTable) {
   EXPECT_GT(s->bigram_loss, 0.0f);
   EXPECT_LT(s->bigram_loss, std::log(5.0f));  // the toy data's rule is learnable by counting
 }
+
+// The validation loss a snapshot reports is the last point of its history:
+// after a loaded session (which brings its history back) the status line and
+// the loss plot's header agree.
+TEST(TrainingThread, ValidationLossIsTheHistorysLastAfterLoadingASession) {
+  ev::testing::TempDir dir;
+  TrainConfig c = small_config();
+  c.val_every = 50;
+  Worker t(1, testdata::synthetic_dataset(), c);
+  t.post(cmd::Step{120});
+  SnapshotPtr s = settle(t);
+  ASSERT_FALSE(s->val.empty());
+  EXPECT_EQ(s->val_loss, float(s->val.back().loss));
+  const std::string path = dir.file("s.evs");
+  t.post(cmd::SaveSession{path});
+  t.post(cmd::Reset{});
+  s = settle(t);
+  EXPECT_EQ(s->val_loss, 0.0f) << "a new run: no validation yet";
+  t.post(cmd::LoadSession{path});
+  s = settle(t);
+  ASSERT_EQ(s->step, 120);
+  ASSERT_FALSE(s->val.empty());
+  EXPECT_GT(s->val_loss, 0.0f);
+  EXPECT_EQ(s->val_loss, float(s->val.back().loss));
+}

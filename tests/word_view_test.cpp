@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <imgui.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <set>
@@ -132,6 +133,12 @@ TEST(WordView, PointsInPartOfSpeechColoursSearchCentresAndListsNeighbours) {
       EXPECT_LE(st.xy[2 * std::size_t(n.id)], st.plot.x1);
     }
     EXPECT_EQ(clipped_text(*ui), "") << w << "x" << h << " after a search";
+    // The searched word and its ringed neighbours are labelled, whatever else is crowded.
+    const auto labelled = [&](int t) {
+      return std::find(st.labelled.begin(), st.labelled.end(), t) != st.labelled.end();
+    };
+    EXPECT_TRUE(labelled(child));
+    for (const Neighbour& n : st.search.near) EXPECT_TRUE(labelled(n.id)) << d.vocab.token(n.id);
 #ifdef EMBEDVIZ_SCREENSHOT_DIR
     ui->set_mouse(5, float(h) - 5, false);  // no tooltip over the view
     ui->frame();

@@ -55,9 +55,15 @@ double dataset_bytes(const Dataset& d) {
 }
 
 std::string boundary_note(const Dataset& d) {
-  if (d.boundary_chars == 0) return "";
-  return "note: " + std::to_string(d.boundary_chars) + " '" + Vocab::kBoundaryText + "' in " + shown(d.source) +
-         " read as the boundary token";
+  std::string out;
+  if (d.boundary_chars > 0)
+    out = "note: " + std::to_string(d.boundary_chars) + " '" + Vocab::kBoundaryText + "' in " + shown(d.source) +
+          " read as the boundary token";
+  if (d.n_val < kFewValidationItems)
+    out += std::string(out.empty() ? "note: " : "; ") + "validation holds only " + std::to_string(d.n_val) +
+           (d.n_val == 1 ? " item" : " items") + " (a tenth of " + std::to_string(d.items.size()) +
+           "): its loss is a rough guide; a file of a few hundred lines gives a steadier one";
+  return out;
 }
 
 namespace {

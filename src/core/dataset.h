@@ -48,7 +48,9 @@ double dataset_bytes(std::size_t items, std::size_t tokens, std::size_t vocab, s
 double dataset_bytes(const Dataset& d);
 
 // A one-line note when the text holds '.' tokens, which are read as the
-// boundary token (makemore's convention); "" when it holds none.
+// boundary token (makemore's convention), and when the validation split is
+// too small for its loss to mean much; "" when neither.
+constexpr std::size_t kFewValidationItems = 20;
 std::string boundary_note(const Dataset& d);
 
 // Builds a data set from item texts: tokenizes, shuffles with `seed`, splits

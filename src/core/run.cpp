@@ -94,7 +94,7 @@ void Run::diverged(double loss) {
 
 void Run::record_val() {
   double top1 = 0;
-  val_loss_ = float(trainer_->record_val(eval_threads_, rank_val_ ? &top1 : nullptr));
+  trainer_->record_val(eval_threads_, rank_val_ ? &top1 : nullptr);  // into the history the snapshot reads
   val_top1_ = float(top1);
 }
 
@@ -150,7 +150,7 @@ void Run::restarted() {
   have_smooth_ = false;
   recent_.clear();
   recent_next_ = 0;
-  last_loss_ = smooth_loss_ = val_loss_ = val_top1_ = 0;
+  last_loss_ = smooth_loss_ = val_top1_ = 0;
   first_loss_ = 0;
   inspection_.reset();
   ++restarts_;
@@ -424,7 +424,9 @@ std::shared_ptr<Snapshot> Run::snapshot(bool with_model) {
   s->val = val_mirror_.sync(h.val, h.generation());
   s->last_loss = last_loss_;
   s->smooth_loss = smooth_loss_;
-  s->val_loss = val_loss_;
+  // The latest point of the history the plot draws: after a loaded session or
+  // a Restore, the status line and the loss header show the same number.
+  s->val_loss = h.val.empty() ? 0.0f : float(h.val.back().loss);
   s->val_top1 = val_top1_;
   s->shares.clear();
   const auto& probes = trainer_->probes();

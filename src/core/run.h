@@ -119,7 +119,7 @@ class Run {
   int preset_ = -1;
   std::vector<float> recent_;  // the last kRecent batch losses, a ring
   std::size_t recent_next_ = 0;
-  float last_loss_ = 0, smooth_loss_ = 0, val_loss_ = 0, val_top1_ = 0;
+  float last_loss_ = 0, smooth_loss_ = 0, val_top1_ = 0;
   double first_loss_ = 0;
   bool have_smooth_ = false;
   float best_smooth_ = 0;  // lowest smoothed loss since the run or the rate last changed

@@ -435,6 +435,7 @@ void draw_embedding_panel(const Snapshot& s, UiContext& ctx, EmbeddingPanelState
   draw_neighbour_rings(st.search, st.xy, radius, dl);
 
   st.labels_drawn = 0;
+  st.labelled.clear();
   if (st.show_labels) {
     PointLabels pl;
     pl.xy = &st.xy;
@@ -443,6 +444,11 @@ void draw_embedding_panel(const Snapshot& s, UiContext& ctx, EmbeddingPanelState
     pl.selected = ctx.selected_token;
     pl.hovered = hovered;
     pl.points_claim = V <= kTrailsUpTo;
+    std::vector<int> searched;  // the searched word's ringed neighbours are labelled too
+    if (st.search.token >= 0)
+      for (const Neighbour& nb : st.search.near) searched.push_back(nb.id);
+    pl.also = &searched;
+    pl.drawn = &st.labelled;
     if (st.label_order.size() == std::size_t(V)) pl.order = &st.label_order;
     st.labels_drawn = draw_point_labels(dl, pl);
   }

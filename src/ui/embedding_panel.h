@@ -70,6 +70,7 @@ struct EmbeddingPanelState {
   std::uint64_t layer_projection = ~0ull;  // `projections` when the layer last got positions
   std::vector<gfx::PointInstance> layer_instances;
   int labels_drawn = 0;                  // labels shown in the last frame (large vocabularies hide overlaps)
+  std::vector<int> labelled;             // and their tokens
   int token_arrows = 0, position_arrows = 0;  // step arrows drawn in the last frame (step_arrows.h)
   gfx::DataToPixels last_map;            // data -> pixels of the last frame drawn (linear axes)
   std::string gl_error;                  // why points cannot be drawn ("" when fine)

@@ -24,10 +24,11 @@ struct LabelGrid {
   LabelGrid(ImVec2 mn, ImVec2 mx, float c)
       : x0(mn.x), y0(mn.y), cell(c), cols(std::max(1, int((mx.x - mn.x) / c) + 1)),
         rows(std::max(1, int((mx.y - mn.y) / c) + 1)), used(std::size_t(cols) * std::size_t(rows), 0) {}
-  bool claim(ImVec2 a, ImVec2 b) {
+  // Marks the cells under [a, b] when none is taken yet (or always, `force`); true when marked.
+  bool claim(ImVec2 a, ImVec2 b, bool force = false) {
     const int c0 = std::clamp(int((a.x - x0) / cell), 0, cols - 1), c1 = std::clamp(int((b.x - x0) / cell), 0, cols - 1);
     const int r0 = std::clamp(int((a.y - y0) / cell), 0, rows - 1), r1 = std::clamp(int((b.y - y0) / cell), 0, rows - 1);
-    for (int r = r0; r <= r1; ++r)
+    for (int r = r0; r <= r1 && !force; ++r)
       for (int c = c0; c <= c1; ++c)
         if (used[std::size_t(r) * std::size_t(cols) + std::size_t(c)]) return false;
     for (int r = r0; r <= r1; ++r)
@@ -35,6 +36,14 @@ struct LabelGrid {
     return true;
   }
 };
+
+// A label that must be read (the selected, hovered and searched tokens): on a
+// dark box, drawn after every other label so none covers it.
+void draw_boxed_label(ImDrawList* dl, ImVec2 p, const char* text, ImU32 colour) {
+  const ImVec2 size = ImGui::CalcTextSize(text);
+  dl->AddRectFilled(ImVec2(p.x - 2, p.y), ImVec2(p.x + size.x + 2, p.y + size.y), IM_COL32(0, 0, 0, 190), 3.0f);
+  dl->AddText(p, colour, text);
+}
 
 void draw_label(ImDrawList* dl, ImVec2 p, const char* text, ImU32 colour, bool one_shadow) {
   // A dark shadow keeps light text readable over points and grid lines (one
@@ -56,6 +65,12 @@ int draw_point_labels(ImDrawList* dl, const PointLabels& pl) {
   const float line = ImGui::GetTextLineHeight(), radius = pl.radius;
   LabelGrid grid(pmin, pmax, std::max(3.0f, line * 0.25f));
   int tries = 0, drawn = 0;
+  if (pl.drawn) pl.drawn->clear();
+  struct Boxed {
+    ImVec2 at;
+    std::size_t id;
+  };
+  std::vector<Boxed> boxed;  // the labels that must be read, drawn last
   auto label = [&](std::size_t i, bool force) {
     if (!finite_point(xy, i)) return;
     const ImVec2 p = point_pixels(xy, i);
@@ -81,8 +96,11 @@ int draw_point_labels(ImDrawList* dl, const PointLabels& pl) {
       if (!force && V > kAllLabelsUpTo) return;
       at.x = std::max(pmin.x, std::min(at.x, pmax.x - size.x));  // moved in from the edge
       at.y = std::max(pmin.y, std::min(at.y, pmax.y - size.y));
+      if (force) grid.claim(at, ImVec2(at.x + size.x - 1, at.y + size.y - 1), true);  // others keep off it
     }
-    draw_label(dl, at, tok.c_str(), text, V > kAllLabelsUpTo);
+    if (force && V > kAllLabelsUpTo) boxed.push_back({at, i});
+    else draw_label(dl, at, tok.c_str(), text, V > kAllLabelsUpTo);
+    if (pl.drawn) pl.drawn->push_back(int(i));
     ++drawn;
   };
   // Points first claim their own cells, so labels do not cover other points.
@@ -93,8 +111,11 @@ int draw_point_labels(ImDrawList* dl, const PointLabels& pl) {
       grid.claim(ImVec2(p.x - radius * 0.5f, p.y - radius * 0.5f), ImVec2(p.x + radius * 0.5f, p.y + radius * 0.5f));
     }
   }
-  if (pl.selected >= 0 && pl.selected < V) label(std::size_t(pl.selected), true);
-  if (pl.hovered >= 0) label(std::size_t(pl.hovered), true);
+  std::vector<int> first = {pl.selected, pl.hovered};
+  if (pl.also) first.insert(first.end(), pl.also->begin(), pl.also->end());
+  std::vector<char> done(n, 0);
+  for (int t : first)
+    if (t >= 0 && t < V && !done[std::size_t(t)]) done[std::size_t(t)] = 1, label(std::size_t(t), true);
   // A large vocabulary: the first visible tokens (in vocabulary order, or
   // pl.order's) that find room, within a budget per frame; zooming in brings
   // others into view.
@@ -102,8 +123,9 @@ int draw_point_labels(ImDrawList* dl, const PointLabels& pl) {
   const bool ordered = pl.order && pl.order->size() == n;
   for (std::size_t k = 0; k < n && !(budget && (tries >= kLabelTries || drawn >= kMaxLabels)); ++k) {
     const std::size_t i = ordered ? std::size_t((*pl.order)[k]) : k;
-    if (i < n && int(i) != pl.selected && int(i) != pl.hovered) label(i, false);
+    if (i < n && !done[i]) label(i, false);
   }
+  for (const Boxed& b : boxed) draw_boxed_label(dl, b.at, pl.vocab->token(int(b.id)).c_str(), text);
   return drawn;
 }
 

@@ -18,7 +18,9 @@ struct PointLabels {
   const std::vector<float>* xy = nullptr;  // (V, 2) positions, NaN where not drawn
   const Vocab* vocab = nullptr;
   float radius = 3;                        // disc radius, pixels
-  int selected = -1, hovered = -1;         // labelled first, whatever they overlap
+  int selected = -1, hovered = -1;         // labelled first, whatever they overlap (on a box when crowded)
+  const std::vector<int>* also = nullptr;  // more tokens labelled so (a searched word's neighbours)
+  std::vector<int>* drawn = nullptr;       // if given: the tokens labelled, filled in
   bool points_claim = true;                // points keep their own cells free of labels
   const std::vector<int>* order = nullptr; // (V) the order labels are tried in; null: vocabulary order
 };
