@@ -139,6 +139,15 @@ TEST(ExperimentsGui, SweepTrainsSideBySideAndMatchesSoloRuns) {
           << "the opened run did not continue past the experiment's stop";
       ui->app().trainer().post(cmd::Play{false});
       EXPECT_EQ(clipped_text(*ui), "");
+      EXPECT_EQ(ui->app().loss_view().others.size(), 3u) << "the other runs' curves beside the opened one";
+
+      // Reset: a new run, and the experiment's curves no longer belong to it.
+      ui->app().trainer().post(cmd::Reset{});
+      ASSERT_TRUE(ui->app().trainer().wait_idle(20s));
+      ui->frame();
+      ui->frame();
+      EXPECT_TRUE(ui->app().loss_view().others.empty()) << "curves from before the reset";
+      EXPECT_EQ(ui->app().runs().size(), 4u) << "the runs themselves stay (Experiments window)";
     }
   }
 }

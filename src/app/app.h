@@ -90,6 +90,7 @@ class App {
   const std::vector<SnapshotPtr>& snapshots() const { return snaps_; }
   ui::UiContext& context() { return ctx_; }
   const ui::EmbeddingPanelState& embedding_view() const { return embedding_; }
+  const ui::LossPanelState& loss_view() const { return loss_; }
   // The Tools window's tabs' states (tests read them back and set a typed context).
   ui::ToolStates& tools() { return tools_; }
   // The snapshot the last frame drew.

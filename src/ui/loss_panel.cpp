@@ -87,6 +87,7 @@ std::string run_name(const LossPanelState& st, RunId id) {
 void other_runs_at(const std::vector<SnapshotPtr>& runs, const LossPanelState& st, double x) {
   for (std::size_t i = 1; i < runs.size(); ++i) {
     const Snapshot& o = *runs[i];
+    if (o.run_id < st.others_from) continue;
     const auto c = st.others.find(o.run_id);
     if (o.loss.empty() || c == st.others.end() || c->second.x.empty()) continue;
     const std::size_t j = nearest(o.loss, x);
@@ -100,6 +101,7 @@ void other_runs_at(const std::vector<SnapshotPtr>& runs, const LossPanelState& s
 void draw_other_runs(const std::vector<SnapshotPtr>& runs, LossPanelState& st) {
   for (std::size_t i = 1; i < runs.size(); ++i) {
     const Snapshot& o = *runs[i];
+    if (o.run_id < st.others_from) continue;  // from before the main run restarted
     LossPanelState::Other& c = st.others[o.run_id];
     if (c.version != o.version) {
       c.version = o.version;
@@ -111,15 +113,28 @@ void draw_other_runs(const std::vector<SnapshotPtr>& runs, LossPanelState& st) {
                         run_colour(i - 1), 4.0f);
   }
   for (auto it = st.others.begin(); it != st.others.end();) {  // forget runs that are gone
-    const bool alive = std::any_of(runs.begin(), runs.end(), [&](const SnapshotPtr& r) { return r->run_id == it->first; });
+    const bool alive = it->first >= st.others_from &&
+                       std::any_of(runs.begin() + 1, runs.end(), [&](const SnapshotPtr& r) { return r->run_id == it->first; });
     it = alive ? std::next(it) : st.others.erase(it);
   }
 }
+
+// Other runs started before the main run restarted (new data, Reset, a loaded
+// session, a lesson) were trained for another picture: their curves go.
+void forget_other_runs_on_restart(const std::vector<SnapshotPtr>& runs, LossPanelState& st) {
+  const Snapshot& s = *runs.front();
+  if (s.run_id == st.main_run && s.restarts != st.main_restarts)
+    for (const SnapshotPtr& r : runs) st.others_from = std::max(st.others_from, r->run_id + 1);
+  st.main_run = s.run_id;
+  st.main_restarts = s.restarts;
+}
+
 }  // namespace
 
 void draw_loss_panel(const std::vector<SnapshotPtr>& runs, UiContext& ctx, LossPanelState& st) {
   const Snapshot& s = *runs.front();
   const IdScope id_scope("loss");
+  forget_other_runs_on_restart(runs, st);
   // Controls and the latest numbers: the same as the status line's.
   if (ImGui::Checkbox("log scale", &st.log_scale)) st.plot.auto_fit = true;
   tooltip("A log axis shows the slow late progress as clearly as the fast start.");

@@ -34,6 +34,9 @@ struct LossPanelState {
     std::vector<double> x, y;
   };
   std::map<RunId, Other> others;
+  RunId others_from = 0;          // other runs below this id are not drawn (from before a restart)
+  RunId main_run = 0;             // the main run, and its restarts, last frame
+  std::uint64_t main_restarts = 0;
   std::map<RunId, std::string> names;  // legend names of the other runs ("run N" when absent)
 
   StructurePlotState structure;   // the neighbour shares under the loss
