@@ -2,6 +2,8 @@
 // equal to its solo run to the bit, and the learning-rate finder.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include <atomic>
 #include <cmath>
 
@@ -189,7 +191,31 @@ TEST(LrFinder, TheRateRisesExponentiallyAndTheMarksLieWithinIt) {
   // The lowest smoothed loss is where the finder says.
   const auto low = std::min_element(f.smooth.begin(), f.smooth.end()) - f.smooth.begin();
   EXPECT_EQ(f.lr[std::size_t(low)], f.lowest_lr);
+  // The valley holds the lowest rate; inside it the loss is within a tenth of
+  // its fall of the lowest; the suggestion is halfway from its start to the lowest.
+  EXPECT_LE(f.valley_lo, f.lowest_lr);
+  EXPECT_GE(f.valley_hi, f.lowest_lr);
+  EXPECT_LT(f.valley_lo, f.valley_hi);
+  EXPECT_NEAR(f.suggested_lr, std::sqrt(f.valley_lo * f.lowest_lr), 1e-12);
+  const double lowest = f.smooth[std::size_t(low)];
+  const double top = *std::max_element(f.smooth.begin() + std::ptrdiff_t(f.smooth.size() / 10), f.smooth.begin() + low + 1);
+  for (std::size_t i = 0; i < f.lr.size(); ++i)
+    if (f.lr[i] >= f.valley_lo && f.lr[i] <= f.valley_hi) {
+      EXPECT_LE(f.smooth[i], lowest + 0.1 * (top - lowest) + 1e-12) << i;
+    }
   EXPECT_THROW(find_lr(data, small_config(), 5), Error);
+}
+
+// On the makemore lecture's data and model the suggestion lands near the
+// lecture's rate, 0.1 (the steepest fall is far below it).
+TEST(LrFinder, TheSuggestionIsTheLecturesRateOnNames) {
+  const std::string path = EMBEDVIZ_NAMES;
+  if (!std::filesystem::exists(path)) GTEST_SKIP() << path << " not found";
+  const auto data = std::make_shared<const Dataset>(load_dataset(path, Tokenizer::Char, 42));
+  TrainConfig c;  // the lecture's configuration
+  const LrFinder f = find_lr(data, c);
+  EXPECT_GT(f.suggested_lr, 0.05);
+  EXPECT_LT(f.suggested_lr, 0.3);
 }
 
 }  // namespace

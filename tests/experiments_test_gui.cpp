@@ -182,6 +182,6 @@ TEST(ExperimentsGui, LearningRateFinderMarksARate) {
     ASSERT_TRUE(ui->click("Apply this rate"));
     ASSERT_TRUE(ui->app().trainer().wait_idle(20s));
     ui->frame();
-    EXPECT_DOUBLE_EQ(ui->app().trainer().snapshot()->config.lr, st.lr.steepest_lr);
+    EXPECT_DOUBLE_EQ(ui->app().trainer().snapshot()->config.lr, st.lr.suggested_lr);
   }
 }

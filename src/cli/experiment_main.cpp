@@ -126,8 +126,10 @@ int find_lr_main(const Options& o, std::shared_ptr<const Dataset> data) {
   if (!o.quiet) std::fprintf(stderr, "finding a learning rate: 1,000 steps, the rate rising from 0.001 to 1...\n");
   const LrFinder f = find_lr(std::move(data), o.config);
   if (f.steepest_lr <= 0) throw Error("the loss never fell; the model or data may be too small to tell");
-  std::printf("the loss falls fastest at lr %.3g and is lowest at lr %.3g (%zu steps); try --lr %.3g\n", f.steepest_lr,
-              f.lowest_lr, f.lr.size(), f.steepest_lr);
+  std::printf("the loss falls fastest at lr %.3g and is lowest at lr %.3g (%zu steps); its valley (within a tenth of "
+              "its fall of the lowest) runs from %.3g to %.3g: try --lr %.3g, halfway from the valley's start to "
+              "the lowest loss\n",
+              f.steepest_lr, f.lowest_lr, f.lr.size(), f.valley_lo, f.valley_hi, f.suggested_lr);
   if (!stem.empty()) {
     const std::string path = stem + ".csv";
     std::string csv = "lr,loss,smoothed_loss\n";

@@ -255,6 +255,28 @@ std::string results_json(const Sweep& sweep, const std::vector<RunResult>& rows,
   return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
+namespace {
+
+// The valley around the lowest smoothed loss (see LrFinder), from the first
+// tenth on (the running mean is still filling before it).
+void find_valley(LrFinder* f) {
+  const std::size_t n = f->smooth.size(), from = n / 10;
+  if (n < 10) return;
+  std::size_t low = from;
+  for (std::size_t i = from; i < n; ++i)
+    if (f->smooth[i] < f->smooth[low]) low = i;
+  const double top = *std::max_element(f->smooth.begin() + std::ptrdiff_t(from), f->smooth.begin() + std::ptrdiff_t(low) + 1);
+  const double within = f->smooth[low] + 0.1 * (top - f->smooth[low]);
+  std::size_t a = low, b = low;
+  while (a > from && f->smooth[a - 1] <= within) --a;
+  while (b + 1 < n && f->smooth[b + 1] <= within) ++b;
+  f->valley_lo = f->lr[a];
+  f->valley_hi = f->lr[b];
+  f->suggested_lr = std::sqrt(f->valley_lo * f->lowest_lr);
+}
+
+}  // namespace
+
 LrFinder find_lr(std::shared_ptr<const Dataset> data, const TrainConfig& cfg, int steps, double lo, double hi) {
   if (steps < 10 || !(lo > 0) || !(hi > lo)) throw Error("the learning-rate finder needs >= 10 steps and 0 < lo < hi");
   TrainConfig c = cfg;
@@ -288,6 +310,7 @@ LrFinder find_lr(std::shared_ptr<const Dataset> data, const TrainConfig& cfg, in
     const double slope = (f.smooth[i + w] - f.smooth[i - w]) / std::log(f.lr[i + w] / f.lr[i - w]);
     if (slope < steepest) steepest = slope, f.steepest_lr = f.lr[i];
   }
+  find_valley(&f);
   return f;
 }
 

@@ -93,6 +93,13 @@ struct LrFinder {
   std::vector<double> lr, loss, smooth;  // per step: the rate, the batch loss, its bias-corrected running mean
   double steepest_lr = 0;                // where the smoothed loss falls fastest against log(rate)
   double lowest_lr = 0;                  // where the smoothed loss is lowest
+  // The valley: the rates around lowest_lr where the smoothed loss is within a
+  // tenth of its whole fall of the lowest. The suggested rate lies halfway (on
+  // the log axis) from where the valley starts to the lowest loss: on its
+  // floor, well short of the edge where the loss turns up; where the makemore
+  // lecture picks its 0.1 (0.104 on names.txt).
+  double valley_lo = 0, valley_hi = 0;
+  double suggested_lr = 0;
 };
 LrFinder find_lr(std::shared_ptr<const Dataset> data, const TrainConfig& cfg, int steps = 1000, double lo = 1e-3,
                  double hi = 1.0);

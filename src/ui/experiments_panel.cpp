@@ -262,6 +262,15 @@ bool poll_find_lr(ExperimentsPanelState& st) {
   return false;
 }
 
+// A rate marked on the finder's plot: a line at x and its name at height y.
+static void mark_rate(ImDrawList* dl, float x, ImVec2 p0, ImVec2 p1, float y, ImU32 colour, const char* name, double lr) {
+  dl->AddLine(ImVec2(x, p0.y), ImVec2(x, p1.y), colour, 2.0f);
+  char t[48];
+  std::snprintf(t, sizeof t, "%s %.3g", name, lr);
+  const float tw = ImGui::CalcTextSize(t).x;
+  dl->AddText(ImVec2(x + 4 + tw < p1.x ? x + 4 : x - 4 - tw, y), colour, t);
+}
+
 void draw_lr_finder(UiContext& ctx, ExperimentsPanelState& st, const ExperimentActions& act) {
   if (poll_find_lr(st)) {
     ImGui::TextUnformatted("Searching: the rate rises from 0.001 to 1 over 1,000 steps...");
@@ -270,10 +279,14 @@ void draw_lr_finder(UiContext& ctx, ExperimentsPanelState& st, const ExperimentA
   if (!st.lr_error.empty()) wrapped_text(ctx, st.lr_error, ImVec4(1.0f, 0.45f, 0.4f, 1.0f));
   const LrFinder& f = st.lr;
   if (f.lr.empty()) return;
-  wrapped_text(ctx, "Smoothed loss against the rate (log axis). Steepest fall at rate " + short_number(f.steepest_lr) +
-                         "; lowest loss at rate " + short_number(f.lowest_lr) + ".");
-  if (button(ctx, "Apply this rate")) act.apply_lr(f.steepest_lr);
-  tooltip("Sets the main run's learning rate to the rate where the loss fell fastest.");
+  wrapped_text(ctx, "Smoothed loss against the rate (log axis). The valley (green: rates " + short_number(f.valley_lo) +
+                         " to " + short_number(f.valley_hi) + ") is where the loss is within a tenth of its fall of "
+                         "the lowest. Suggested: " + short_number(f.suggested_lr) + ", halfway from the valley's "
+                         "start to the lowest loss (at " + short_number(f.lowest_lr) + ", the edge before the loss "
+                         "turns up): on the floor, as the makemore lecture picks its rate. The loss falls fastest at " +
+                         short_number(f.steepest_lr) + " (red), still far above the floor.");
+  if (button(ctx, "Apply this rate")) act.apply_lr(f.suggested_lr);
+  tooltip("Sets the main run's learning rate to the suggested rate, on the valley's floor.");
   // The plot: smoothed loss against log10(rate).
   const float em = ImGui::GetFontSize();
   const ImVec2 avail = ImGui::GetContentRegionAvail();
@@ -299,21 +312,24 @@ void draw_lr_finder(UiContext& ctx, ExperimentsPanelState& st, const ExperimentA
     std::snprintf(t, sizeof t, "%g", std::pow(10.0, d));
     dl->AddText(ImVec2(x + 2, p1.y - em - 2), IM_COL32(170, 170, 180, 255), t);
   }
+  // The valley, shaded, under everything else.
+  if (f.valley_hi > f.valley_lo)
+    dl->AddRectFilled(ImVec2(X(f.valley_lo), p0.y + 1), ImVec2(X(f.valley_hi), p1.y - 1), IM_COL32(80, 200, 120, 40));
+  // Loss ticks: four levels between the lowest and highest smoothed loss.
   char yl[32];
-  std::snprintf(yl, sizeof yl, "loss %.3g", y1);
-  dl->AddText(ImVec2(p0.x + 4, p0.y + 2), IM_COL32(170, 170, 180, 255), yl);
-  std::snprintf(yl, sizeof yl, "loss %.3g", y0);
-  dl->AddText(ImVec2(p0.x + 4, p1.y - 2 * em - 4), IM_COL32(170, 170, 180, 255), yl);
+  for (int k = 0; k <= 3; ++k) {
+    const double l = y0 + (y1 - y0) * k / 3.0;
+    const float y = Y(l);
+    dl->AddLine(ImVec2(p0.x, y), ImVec2(p1.x, y), IM_COL32(60, 60, 70, 255));
+    std::snprintf(yl, sizeof yl, k == 3 ? "loss %.3g" : "%.3g", l);
+    dl->AddText(ImVec2(p0.x + 4, std::min(y + 1, p1.y - em - 2)), IM_COL32(170, 170, 180, 255), yl);
+  }
   std::vector<ImVec2> pts;
   for (std::size_t i = 0; i < f.lr.size(); ++i)
     if (std::isfinite(f.smooth[i])) pts.push_back(ImVec2(X(f.lr[i]), Y(f.smooth[i])));
   dl->AddPolyline(pts.data(), int(pts.size()), IM_COL32(110, 180, 250, 255), 0, 2.0f);
-  const float xs = X(f.steepest_lr);
-  dl->AddLine(ImVec2(xs, p0.y), ImVec2(xs, p1.y), IM_COL32(240, 120, 120, 255), 2.0f);
-  char t[32];
-  std::snprintf(t, sizeof t, "steepest %.3g", f.steepest_lr);
-  const float tw = ImGui::CalcTextSize(t).x;
-  dl->AddText(ImVec2(xs + 4 + tw < p1.x ? xs + 4 : xs - 4 - tw, p0.y + 4), IM_COL32(240, 120, 120, 255), t);
+  mark_rate(dl, X(f.steepest_lr), p0, p1, p0.y + 4, IM_COL32(240, 120, 120, 255), "steepest", f.steepest_lr);
+  mark_rate(dl, X(f.suggested_lr), p0, p1, p0.y + 4 + em, IM_COL32(90, 210, 130, 255), "suggested", f.suggested_lr);
 }
 
 }  // namespace ev::ui
