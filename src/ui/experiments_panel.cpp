@@ -322,7 +322,7 @@ void draw_lr_finder(UiContext& ctx, ExperimentsPanelState& st, const ExperimentA
     const float y = Y(l);
     dl->AddLine(ImVec2(p0.x, y), ImVec2(p1.x, y), IM_COL32(60, 60, 70, 255));
     std::snprintf(yl, sizeof yl, k == 3 ? "loss %.3g" : "%.3g", l);
-    dl->AddText(ImVec2(p0.x + 4, std::min(y + 1, p1.y - em - 2)), IM_COL32(170, 170, 180, 255), yl);
+    dl->AddText(ImVec2(p0.x + 4, std::max(y - em - 1, p0.y + 2)), IM_COL32(170, 170, 180, 255), yl);  // above its line
   }
   std::vector<ImVec2> pts;
   for (std::size_t i = 0; i < f.lr.size(); ++i)
