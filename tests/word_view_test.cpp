@@ -7,6 +7,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <set>
@@ -108,6 +109,19 @@ TEST(WordView, PointsInPartOfSpeechColoursSearchCentresAndListsNeighbours) {
     }
     EXPECT_GE(checked, 3);
     EXPECT_EQ(clipped_text(*ui), "") << w << "x" << h;
+    // The loss plot's landmarks (a uniform guess, the bigram, Kneser-Ney) are
+    // labelled apart from one another and from "No steps yet".
+    const auto& boxes = ui->app().loss_view().reference_boxes;
+    EXPECT_GE(boxes.size(), 2u);
+    const auto overlap = [](const std::array<float, 4>& p, const std::array<float, 4>& q) {
+      return p[0] < q[2] && q[0] < p[2] && p[1] < q[3] && q[1] < p[3];
+    };
+    const auto& message = ui->app().loss_view().message_box;
+    EXPECT_GT(message[2], message[0]) << "the plot says there are no steps yet";
+    for (std::size_t i = 0; i < boxes.size(); ++i) {
+      EXPECT_FALSE(overlap(boxes[i], message)) << i;
+      for (std::size_t j = i + 1; j < boxes.size(); ++j) EXPECT_FALSE(overlap(boxes[i], boxes[j])) << i << " " << j;
+    }
 
     // Search: the view centres on the word, selects it and lists its nearest
     // neighbours by cosine over all dimensions.

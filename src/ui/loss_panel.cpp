@@ -2,6 +2,7 @@
 #include "ui/loss_panel.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 
@@ -18,20 +19,47 @@ const ImU32 kUniform = IM_COL32(230, 90, 90, 220);
 const ImU32 kBigram = IM_COL32(120, 200, 120, 220);
 const ImU32 kTrigram = IM_COL32(200, 160, 240, 220);
 
-// A dashed horizontal line across the plot at loss y, labelled at its right
-// end (above the line, or below it when it runs along the top).
-void reference_line(double y, const std::string& label, ImU32 colour) {
+// A dashed horizontal line across the plot at a loss, with its label.
+struct Reference {
+  double y;
+  std::string label;
+  ImU32 colour;
+};
+
+// The landmarks' dashed lines, each labelled at its right end on a dark box
+// (above its line, or below it when that is taken or off the top), no label
+// over another or over `keep_clear` (the plot's own message).
+// Returns the labels' boxes (x0, y0, x1, y1).
+std::vector<std::array<float, 4>> reference_lines(std::vector<Reference> refs, ImVec4 keep_clear) {
   const ImVec2 a = plot::PlotMin(), b = plot::PlotMax();
-  const float py = plot::ToPixels(0, y).y;
-  if (!(py >= a.y && py <= b.y)) return;
   ImDrawList* dl = plot::DrawList();
-  for (float x = a.x; x < b.x; x += 12) dl->AddLine(ImVec2(x, py), ImVec2(std::min(x + 7, b.x), py), colour, 1.0f);
-  const ImVec2 ts = ImGui::CalcTextSize(label.c_str());
-  const float ty = py - ts.y - 1 >= a.y ? py - ts.y - 1 : py + 2;
-  const ImVec2 at(b.x - ts.x - 4, ty);
-  dl->AddText(at, colour, label.c_str());
-  for (float x = at.x; x < at.x + ts.x + 8; x += 8)  // the legend keeps clear of the label
-    for (float row : {at.y, at.y + ts.y}) plot::Occupy(ImVec2(x, row));
+  std::vector<ImVec4> taken = {keep_clear};  // x0, y0, x1, y1 of what labels keep off
+  const auto free_at = [&](const ImVec4& r) {
+    for (const ImVec4& t : taken)
+      if (r.x < t.z && t.x < r.z && r.y < t.w && t.y < r.w) return false;
+    return r.y >= a.y && r.w <= b.y;
+  };
+  std::vector<std::array<float, 4>> drawn;
+  std::sort(refs.begin(), refs.end(), [](const Reference& p, const Reference& q) { return p.y > q.y; });  // top first
+  for (const Reference& r : refs) {
+    const float py = plot::ToPixels(0, r.y).y;
+    if (!(py >= a.y && py <= b.y)) continue;
+    for (float x = a.x; x < b.x; x += 12) dl->AddLine(ImVec2(x, py), ImVec2(std::min(x + 7, b.x), py), r.colour, 1.0f);
+    const ImVec2 ts = ImGui::CalcTextSize(r.label.c_str());
+    const float x0 = b.x - ts.x - 6;
+    ImVec4 box(x0 - 2, py - ts.y - 2, b.x - 2, py - 1);  // above the line
+    if (!free_at(box)) box = ImVec4(x0 - 2, py + 1, b.x - 2, py + ts.y + 2);  // below it
+    for (int k = 0; k < 8 && !free_at(box); ++k)  // still taken: step down past what is there
+      box.y += ts.y + 1, box.w += ts.y + 1;
+    if (!free_at(box)) continue;  // no room: the line alone
+    taken.push_back(box);
+    drawn.push_back({box.x, box.y, box.z, box.w});
+    dl->AddRectFilled(ImVec2(box.x, box.y), ImVec2(box.z, box.w), IM_COL32(15, 15, 20, 200), 2.0f);
+    dl->AddText(ImVec2(x0, box.y + 1), r.colour, r.label.c_str());
+    for (float x = box.x; x < box.z + 8; x += 8)  // the legend keeps clear of the label
+      for (float row : {box.y, box.w}) plot::Occupy(ImVec2(x, row));
+  }
+  return drawn;
 }
 
 // The index of the point whose step is nearest x, in a list sorted by step.
@@ -197,13 +225,16 @@ void draw_loss_panel(const std::vector<SnapshotPtr>& runs, UiContext& ctx, LossP
   const plot::Series v = have_val ? plot::make_series(&s.val[0].step, &s.val[0].loss, s.val.size(), sizeof(LossPoint))
                                   : plot::Series{};
   const bool any_loss = std::any_of(runs.begin(), runs.end(), [](const SnapshotPtr& r) { return !r->loss.empty(); });
+  ImVec4 message(0, 0, 0, 0);  // where "No steps yet" is written: the landmarks' labels keep off it
   if (s.loss.empty()) {
     const ImVec2 a = plot::PlotMin(), b = plot::PlotMax();
     const char* msg = "No steps yet: press play or step.";
     const ImVec2 ts = ImGui::CalcTextSize(msg);
-    if (!any_loss)  // not over the other runs' curves
-      plot::DrawList()->AddText(ImVec2(0.5f * (a.x + b.x - ts.x), 0.5f * (a.y + b.y - ts.y)),
-                                ImGui::GetColorU32(ImGuiCol_TextDisabled), msg);
+    const ImVec2 at(0.5f * (a.x + b.x - ts.x), 0.5f * (a.y + b.y - ts.y));
+    if (!any_loss) {  // not over the other runs' curves
+      plot::DrawList()->AddText(at, ImGui::GetColorU32(ImGuiCol_TextDisabled), msg);
+      message = ImVec4(at.x - 4, at.y - 2, at.x + ts.x + 4, at.y + ts.y + 2);
+    }
     if (have_val) plot::PlotLine(nullptr, v, kVal, 2.0f);
   } else {
     const char* faint = s.loss_stride > 1 ? "train (mean per point)" : "train (per step)";
@@ -217,16 +248,19 @@ void draw_loss_panel(const std::vector<SnapshotPtr>& runs, UiContext& ctx, LossP
   if (have_val) plot::PlotScatter("validation", v, kVal, 4.0f);
   draw_other_runs(runs, st);
   char label[96];
+  std::vector<Reference> refs;
   std::snprintf(label, sizeof label, "uniform guess: ln %d = %.2f", s.spec.vocab, std::log(double(s.spec.vocab)));
-  reference_line(std::log(double(s.spec.vocab)), label, kUniform);
+  refs.push_back({std::log(double(s.spec.vocab)), label, kUniform});
   if (s.bigram_loss > 0) {
     std::snprintf(label, sizeof label, "bigram counts: %.2f", double(s.bigram_loss));
-    reference_line(double(s.bigram_loss), label, kBigram);
+    refs.push_back({double(s.bigram_loss), label, kBigram});
   }
   if (s.trigram_loss > 0) {
     std::snprintf(label, sizeof label, "Kneser-Ney trigram (val): %.2f", double(s.trigram_loss));
-    reference_line(double(s.trigram_loss), label, kTrigram);
+    refs.push_back({double(s.trigram_loss), label, kTrigram});
   }
+  st.reference_boxes = reference_lines(std::move(refs), message);
+  st.message_box = {message.x, message.y, message.z, message.w};
 
   // Hover readout: a vertical line at the nearest recorded step.
   plot::Point2 m{};

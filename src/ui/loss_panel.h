@@ -5,6 +5,7 @@
 // snapshot's (already downsampled) history; the plot thins it to pixels.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -34,6 +35,8 @@ struct LossPanelState {
     std::vector<double> x, y;
   };
   std::map<RunId, Other> others;
+  std::vector<std::array<float, 4>> reference_boxes;  // the landmarks' labels drawn last frame (x0, y0, x1, y1)
+  std::array<float, 4> message_box{};                 // and the "No steps yet" message (zero when none)
   RunId others_from = 0;          // other runs below this id are not drawn (from before a restart)
   RunId main_run = 0;             // the main run, and its restarts, last frame
   std::uint64_t main_restarts = 0;
