@@ -152,8 +152,8 @@ TEST(LiveMap, StopsPromptlyInTheMiddleOfAGraph) {
   e->prepare_ms = 100000;  // would take 100 s
   auto m = std::make_unique<LiveMap>(MapSettings{}, std::move(e));
   m->offer(table(4, 1.0f), 4, 1, 1);
-  std::this_thread::sleep_for(50ms);
-  EXPECT_EQ(m->latest()->stage, "finding every row's nearest neighbours");
+  const auto f = wait_for(*m, [](const MapFrame& g) { return g.stage != "waiting for the table"; });
+  EXPECT_EQ(f->stage, "finding every row's nearest neighbours");
   const auto t0 = std::chrono::steady_clock::now();
   m.reset();
   EXPECT_LT(std::chrono::steady_clock::now() - t0, 2s);

@@ -88,6 +88,7 @@ void LiveMap::graph_loop() {
       o = offered_;
       graph_stage_ = done ? "refreshing the neighbour graph" : "finding every row's nearest neighbours";
     }
+    cv_.notify_all();  // an idle layout thread says so at once
     last_start = Clock::now();
     if (!engine_->prepare(o.table->topRows(o.rows), &stop_)) return;  // only a stop cancels
     done = o.table;
@@ -111,14 +112,16 @@ void LiveMap::layout_loop() {
       std::unique_lock<std::mutex> lk(mu_);
       const auto running = [&] { return adopted_any && engine_->iteration() - adopted_at_ < engine_->settle_after(cold_); };
       // Idle: the frame says so (and what the graph thread does), until an input arrives.
+      const auto stage_now = [&] {
+        return adopted_any || !graph_stage_.empty() ? graph_stage_ : std::string("waiting for the table");
+      };
       bool published = false;
       std::string said;
       while (!stop_ && !prepared_ && !running()) {
-        const std::string stage = adopted_any || !graph_stage_.empty() ? graph_stage_ : "waiting for the table";
-        if (!published || stage != said) publish(stage, adopted_any && graph_stage_.empty());
+        if (!published || stage_now() != said) publish(stage_now(), adopted_any && graph_stage_.empty());
         published = true;
-        said = stage;
-        cv_.wait_for(lk, std::chrono::milliseconds(100), [&] { return stop_ || prepared_; });
+        said = stage_now();
+        cv_.wait(lk, [&] { return stop_ || prepared_ || stage_now() != said; });  // the graph thread notifies
         last_publish = Clock::now();
       }
       if (stop_) return;
