@@ -107,21 +107,6 @@ TEST(Neighbours, TiesGoToTheLowerIdAndShortTablesPad) {
   EXPECT_EQ(g.id(2, 0), 0);   // all at distance 1: by id
 }
 
-TEST(Neighbours, OneRowAgreesWithTheGraph) {
-  const Mat<float> X = random_table(300, 6, 11);
-  KnnGraph g;
-  ASSERT_TRUE(exact_neighbours(X, 6, Metric::Cosine, &g));
-  std::vector<int> ids;
-  std::vector<float> d;
-  nearest_rows(X, 42, 6, Metric::Cosine, &ids, &d);
-  for (int j = 0; j < 6; ++j) {
-    EXPECT_EQ(ids[std::size_t(j)], g.id(42, j));
-    EXPECT_FLOAT_EQ(d[std::size_t(j)], g.distance(42, j));
-  }
-  nearest_rows(X, 300, 6, Metric::Cosine, &ids, &d);  // out of range: nothing
-  EXPECT_EQ(ids[0], -1);
-}
-
 TEST(Neighbours, CancelLeavesTheGraphAlone) {
   const Mat<float> X = random_table(2000, 8, 13);
   KnnGraph g;

@@ -52,8 +52,9 @@ bool update_map(const Snapshot& s, MapKind kind, MapViewState& mv, std::vector<f
     if (fresh || xy->size() != want) *xy = f->xy;
     return fresh;
   }
-  const bool was = !xy->empty() && std::isfinite((*xy)[0]);
-  xy->assign(want, std::nanf(""));  // no layout yet: nothing drawn
+  // No layout yet: nothing drawn (filled once, not every frame while waiting).
+  const bool was = xy->size() != want || std::any_of(xy->begin(), xy->end(), [](float v) { return std::isfinite(v); });
+  if (was) xy->assign(want, std::nanf(""));
   return was || fresh;
 }
 

@@ -113,15 +113,4 @@ bool exact_neighbours(const Mat<float>& X, int k, Metric metric, KnnGraph* out, 
   return true;
 }
 
-void nearest_rows(const Mat<float>& X, int q, int k, Metric metric, std::vector<int>* ids,
-                  std::vector<float>* distances) {
-  ids->assign(std::size_t(std::max(0, k)), -1);
-  distances->assign(std::size_t(std::max(0, k)), std::numeric_limits<float>::infinity());
-  if (q < 0 || q >= X.rows() || k <= 0 || !X.row(q).allFinite()) return;
-  const Prepared p = prepare(X, metric);
-  const Eigen::VectorXf dots = p.X * p.X.row(q).transpose();  // (n)
-  std::vector<std::pair<float, int>> buf;
-  select_row(p, metric, q, dots.data(), k, &buf, ids->data(), distances->data());
-}
-
 }  // namespace ev

@@ -35,9 +35,4 @@ struct KnnGraph {
 bool exact_neighbours(const Mat<float>& X, int k, Metric metric, KnnGraph* out, int threads = 1,
                       const std::atomic<bool>* cancel = nullptr);
 
-// The same for a few query rows only (the view's hover): ids and distances of
-// row q's k nearest other rows, nearest first.
-void nearest_rows(const Mat<float>& X, int q, int k, Metric metric, std::vector<int>* ids,
-                  std::vector<float>* distances);
-
 }  // namespace ev
