@@ -232,8 +232,8 @@ TEST_F(Cli, WordRunReportsPerplexityAndTheTrigram) {
   const nlohmann::json j = nlohmann::json::parse(last_line(r.out));
   const long long V = j.at("vocab").get<long long>();
   EXPECT_EQ(V, 8);
-  // block 5, emb 30, hidden 100; the factored output's words and round(sqrt(8)) = 3 classes
-  EXPECT_EQ(j.at("params").get<long long>(), V * 30 + 150 * 100 + 100 + 100 * V + V + 3 * 100 + 3);
+  // block 8, emb 30, hidden 100; the factored output's words and round(sqrt(8)) = 3 classes
+  EXPECT_EQ(j.at("params").get<long long>(), V * 30 + 240 * 100 + 100 + 100 * V + V + 3 * 100 + 3);
   const double coverage = j.at("coverage").get<double>();
   EXPECT_GT(coverage, 0.3);
   EXPECT_LT(coverage, 1.0);  // six of twelve words kept

@@ -58,11 +58,11 @@ TEST(Options, WordRunsDefaultToBengiosModel) {
   ASSERT_TRUE(w.run) << w.message;
   // The measured word defaults (config.h): Bengio et al.'s sizes, four words
   // of context, the factored softmax, Adam.
-  EXPECT_EQ(w.options.config.block, 5);
+  EXPECT_EQ(w.options.config.block, 8);
   EXPECT_EQ(w.options.config.emb, 30);
   EXPECT_EQ(w.options.config.hidden, 100);
   EXPECT_EQ(w.options.config.softmax, "classes");
-  EXPECT_EQ(w.options.config.optimizer, "adam");
+  EXPECT_EQ(w.options.config.optimizer, "sparse-adam");
   EXPECT_EQ(w.options.config.init, "small");
   // Every default gives way to its flag.
   const ParseResult set = parse({"--tokenizer", "word", "--softmax", "full", "--optimizer", "sgd", "--lr", "0.3",

@@ -177,7 +177,7 @@ TEST(Teach, Presets) {
   EXPECT_TRUE(ps[3].word_data);
   EXPECT_FALSE(ps[3].toy_data);
   EXPECT_EQ(ps[3].config.softmax, "classes");
-  EXPECT_EQ(ps[3].config.optimizer, "adam");
+  EXPECT_EQ(ps[3].config.optimizer, "sparse-adam");
   EXPECT_EQ(ps[3].config.lr_linear_steps, ps[3].steps);
   EXPECT_GT(ps[3].config.val_every, 0);
   EXPECT_LE(ps[3].config.val_every, ps[3].steps / 10);  // a curve of neighbour shares, not a point

@@ -49,8 +49,8 @@ ParseResult parse_train_options(int argc, const char* const* argv) {
                                     "glosses of WordNet 3.0 (Debian's wordnet-base)")
       ->check(non_empty_path());
   app.add_option("--tokenizer", o.tokenizer, "Tokens: 'char' (code points) or 'word' (lowercased words of prose, "
-                                             "digit runs apart; defaults: --block 5 --emb 30 --hidden 100 "
-                                             "--softmax classes --init small --optimizer adam --lr 0.005 --batch 256)")
+                                             "digit runs apart; defaults: --block 8 --emb 30 --hidden 100 "
+                                             "--softmax classes --init small --optimizer sparse-adam --lr 0.005 --batch 256)")
       ->check(CLI::IsMember({"char", "word"}));
   app.add_option("--vocab", o.vocab, "Word runs: vocabulary size, the most frequent words of the training split "
                                      "with the boundary and <unk> (default 17000)")
@@ -88,12 +88,13 @@ ParseResult parse_train_options(int argc, const char* const* argv) {
   app.add_option("--layers", cfg.layers, "Transformer blocks (gpt)")->check(CLI::Range(1, ev::Limits::kMaxLayers));
   app.add_option("--batch", cfg.batch, "Minibatch size: contexts (mlp) or whole items (gpt)")
       ->check(CLI::Range(1, ev::Limits::kMaxBatch));
-  app.add_option("--optimizer", cfg.optimizer, "sgd or adam (default: sgd for mlp, adam for gpt)")
+  app.add_option("--optimizer", cfg.optimizer,
+                 "sgd, adam, or sparse-adam (Adam that leaves the rows of C and of the output no batch row reached as they are, as PyTorch's SparseAdam; default: sgd for mlp, adam for gpt)")
       ->check(CLI::IsMember(ev::optimizer_names()));
-  app.add_option("--lr", cfg.lr, "Learning rate (default 0.1; with adam 0.01)")
+  app.add_option("--lr", cfg.lr, "Learning rate (default 0.1; with adam or sparse-adam 0.01)")
       ->check(finite_range(ev::Limits::kMinLr, ev::Limits::kMaxLr));
   app.add_option("--lr-decay-step", o.lr_decay_step, "Step from which the rate is lr*lr-decay (default: steps/2; with "
-                                                     "adam and neither decay flag, the rate falls linearly to 0 over "
+                                                     "adam or sparse-adam and neither decay flag, the rate falls linearly to 0 over "
                                                      "the steps instead, as microgpt)")
       ->check(CLI::Range(std::int64_t(0), std::int64_t(1) << 40));
   app.add_option("--lr-decay", cfg.lr_decay, "Learning-rate factor after the decay step")->check(finite_range(0.0, 1e6));
@@ -237,11 +238,11 @@ ParseResult parse_train_options(int argc, const char* const* argv) {
     if (app.count("--emb") == 0) cfg.emb = usual.emb;
   }
   if (app.count("--optimizer") == 0) cfg.optimizer = usual.optimizer;
-  if (cfg.optimizer == "adam" && app.count("--lr") == 0) cfg.lr = ev::default_lr(cfg.optimizer);
+  if (cfg.optimizer != "sgd" && app.count("--lr") == 0) cfg.lr = ev::default_lr(cfg.optimizer);
   // Word runs of the MLP: the measured defaults (config.h).
   if (o.tokenizer == "word") ev::apply_word_defaults(cfg, [&](const char* flag) { return app.count(flag) > 0; });
   cfg.lr_decay_step = o.lr_decay_step >= 0 ? o.lr_decay_step : o.steps / 2;
-  if (cfg.optimizer == "adam" && app.count("--lr-decay-step") == 0 && app.count("--lr-decay") == 0)
+  if (cfg.optimizer != "sgd" && app.count("--lr-decay-step") == 0 && app.count("--lr-decay") == 0)
     cfg.lr_linear_steps = std::max<std::int64_t>(o.steps, 1);
   if (app.count("--split-seed") == 0) o.split_seed = cfg.seed;
   r.run = true;

@@ -41,13 +41,13 @@ void apply_word_defaults(TrainConfig& c, const std::function<bool(const char* fl
   const auto set = [&](const char* flag, auto& field, auto value) {
     if (!given(flag)) field = value;
   };
-  set("--block", c.block, 5);
+  set("--block", c.block, 8);
   set("--emb", c.emb, 30);
   set("--hidden", c.hidden, 100);
   set("--init", c.init, std::string("small"));
   set("--softmax", c.softmax, std::string("classes"));
-  set("--optimizer", c.optimizer, std::string("adam"));
-  set("--lr", c.lr, c.optimizer == "adam" ? 0.005 : c.lr);
+  set("--optimizer", c.optimizer, std::string("sparse-adam"));
+  set("--lr", c.lr, c.optimizer != "sgd" ? 0.005 : c.lr);
   set("--batch", c.batch, 256);
   set("--weight-decay", c.weight_decay, 0.01);
   set("--dropout", c.dropout, 0.3);

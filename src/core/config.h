@@ -28,7 +28,7 @@ struct TrainConfig {
   std::int64_t lr_decay_step = 100000;  // from this step on the rate is lr * lr_decay
   double lr_decay = 0.1;                // factor applied at lr_decay_step
   std::int64_t lr_linear_steps = 0;     // > 0: instead, the rate falls linearly from lr to 0 over these steps (microgpt)
-  std::string optimizer = "sgd";        // sgd or adam (optim.h)
+  std::string optimizer = "sgd";        // sgd, adam or sparse-adam (optim.h)
   std::int64_t val_every = 10000;       // steps between validation losses while training (0: none)
   std::uint64_t seed = 42;              // seeds the initial parameters and the batches (the split has its own)
   bool freeze_embeddings = false;       // the token table (C, wte) keeps its values: no update touches it
@@ -50,8 +50,8 @@ TrainConfig family_defaults(const std::string& family);
 
 // The defaults of a word run of the MLP, chosen by measurement on WordNet's
 // glosses (README, "Words"): Bengio et al.'s model (emb 30, hidden 100) with
-// four words of context (block 5), a class-factored softmax, rows of C from
-// N(0, 0.1^2) ("small"), Adam at 0.005 with batch 256, weight decay 0.01 and
+// eight words of context (block 8), a class-factored softmax, rows of C from
+// N(0, 0.1^2) ("small"), sparse Adam (optim.h) at 0.005 with batch 256, weight decay 0.01 and
 // dropout 0.3 on the hidden layer.
 // `given(flag)` says whether the user set a field's flag ("--block", ...);
 // those keep the user's value. The one place both programs and the

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <exception>
 #include <mutex>
 #include <new>
 #include <nlohmann/json.hpp>
@@ -176,23 +177,32 @@ std::vector<RunResult> run_experiment(std::shared_ptr<const Dataset> data, const
     progress(p);
   };
   std::atomic<std::size_t> next{0};
-  const auto work = [&] {
-    for (std::size_t k; (k = next.fetch_add(1)) < n;) {
-      const std::size_t i = order[k];
-      train_one(data, rows[i].config, i, stop, report, cancel, rows[i]);
+  jobs = std::max(1, std::min(jobs, int(n)));
+  // A job's exception stops its job (the others finish theirs) and is
+  // rethrown once every thread has joined.
+  std::vector<std::exception_ptr> failed(static_cast<std::size_t>(jobs));
+  const auto work = [&](int j) {
+    try {
+      for (std::size_t k; (k = next.fetch_add(1)) < n;) {
+        const std::size_t i = order[k];
+        train_one(data, rows[i].config, i, stop, report, cancel, rows[i]);
+      }
+    } catch (...) {
+      failed[std::size_t(j)] = std::current_exception();
     }
   };
-  jobs = std::max(1, std::min(jobs, int(n)));
   std::vector<std::thread> pool;
   for (int j = 1; j < jobs; ++j) {
     try {
-      pool.emplace_back(work);
+      pool.emplace_back(work, j);
     } catch (const std::system_error&) {
       break;  // fewer threads to be had: the others do the work
     }
   }
-  work();
+  work(0);
   for (std::thread& t : pool) t.join();
+  for (const std::exception_ptr& e : failed)
+    if (e) std::rethrow_exception(e);
   return rows;
 }
 

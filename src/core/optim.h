@@ -3,6 +3,13 @@
 // buffers the size of the parameters: the running means of the gradient (m)
 // and of its square (v). Its step count t is the trainer's step: a run uses one
 // optimizer from its first step on (changing it restarts the run).
+//
+// sparse-adam is Adam as PyTorch's torch.optim.SparseAdam applies it to an
+// embedding's sparse gradient: in a tensor the family says it wrote only some
+// rows of (Net::sparse_rows), the other rows keep their values and their
+// moments, instead of drifting on momentum alone; every other tensor gets
+// Adam. At a vocabulary of 17,000 words a batch looks up a few hundred rows
+// of C, and Adam's pass over every row of every table is most of a step.
 #pragma once
 
 #include <cstddef>
@@ -40,8 +47,15 @@ std::size_t optimizer_state_size(const std::string& name, std::size_t n_params);
 // at the start of a run. The `frozen` tensor (null: none) keeps its values and
 // its part of the state, as if its rows were not there. Large models are
 // updated on up to `threads` threads, with the same numbers as on one.
+// sparse-adam takes the rows from `sparse` (null: every tensor dense) and
+// applies decoupled weight decay in the same pass, p *= 1 - lr * weight_decay,
+// to the weights it updates (tensors of more than one row, not the biases);
+// the others leave weight decay to the caller.
 template <class T>
 void optimizer_update(const std::string& name, Model<T>& m, std::vector<T>& state, T lr, std::int64_t t,
-                      const TensorInfo* frozen = nullptr, int threads = 1);
+                      const TensorInfo* frozen = nullptr, int threads = 1,
+                      const std::vector<SparseRows>* sparse = nullptr, T weight_decay = 0);
+// True when the optimizer applies weight decay itself (sparse-adam).
+bool optimizer_decays(const std::string& name);
 
 }  // namespace ev

@@ -131,19 +131,44 @@ StepResult Trainer::step() {
     rng_.restore(before);
     return {loss, false};
   }
-  if (cfg_.weight_decay > 0) decay_weights(lr * float(cfg_.weight_decay), frozen);
+  if (cfg_.weight_decay > 0 && !optimizer_decays(cfg_.optimizer)) decay_weights(lr * float(cfg_.weight_decay), frozen);
   history_.add(step_, loss);
   ++step_;
   if (step_ % kCheckpointEvery == 0) checkpoint_ = {step_, model_.params, rng_.save(), opt_state_};
   return {loss, true};
 }
 
+namespace {
+
+// Whether every gradient is finite: any NaN or infinity makes a sum of x * 0
+// NaN (x * 0 is 0 only for finite x). With sparse rows, only those rows of
+// their tensors (the rest are zero).
+bool grads_finite(const Model<float>& m, const std::vector<SparseRows>* sparse) {
+  const auto finite = [&](std::size_t from, std::size_t n) {
+    const Eigen::Map<const Eigen::ArrayXf> g(m.grads.data() + from, Eigen::Index(n));
+    return std::isfinite((g * 0.0f).sum());
+  };
+  if (!sparse) return finite(0, m.grads.size());
+  for (const TensorInfo& t : m.table.tensors()) {
+    const auto rows = std::find_if(sparse->begin(), sparse->end(), [&](const SparseRows& r) { return r.tensor_offset == t.offset; });
+    if (rows == sparse->end()) {
+      if (!finite(t.offset, t.size())) return false;
+      continue;
+    }
+    for (const std::size_t s : rows->starts)
+      if (!finite(s, rows->width)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 bool Trainer::optimizer_step(const Batch& batch, float lr, const TensorInfo* frozen) {
   net_->backward(model_, batch);
-  // Any NaN or infinity in the gradients makes this sum NaN (x * 0 is 0 only for finite x).
-  const Eigen::Map<const Eigen::ArrayXf> g(model_.grads.data(), Eigen::Index(model_.grads.size()));
-  if (!std::isfinite((g * 0.0f).sum())) return false;
-  optimizer_update(cfg_.optimizer, model_, opt_state_, lr, step_ + 1, frozen, step_threads_);
+  const std::vector<SparseRows>* sparse = cfg_.optimizer == "sparse-adam" ? net_->sparse_rows() : nullptr;
+  if (!grads_finite(model_, sparse)) return false;
+  optimizer_update(cfg_.optimizer, model_, opt_state_, lr, step_ + 1, frozen, step_threads_, sparse,
+                   float(cfg_.weight_decay));
   return true;
 }
 

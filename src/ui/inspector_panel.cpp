@@ -131,8 +131,8 @@ void lookup_note(const Snapshot& s, const StepInspection& in, const TableMoves& 
   if (t.unmoved.empty()) return;
   const std::string still = names([&](int r) { return !t.in_batch[std::size_t(r)] && !t.carried[std::size_t(r)]; });
   wrapped_text(ctx, "Did not move (" + what + "): " + still + why +
-                        (in.optimizer == "sgd" ? ", so they got exactly zero gradient. The lookup's gradient is sparse."
-                                               : ", and no earlier gradient either: nothing to move them by."),
+                        (in.optimizer != "adam" ? ", so they got exactly zero gradient. The lookup's gradient is sparse."
+                                                : ", and no earlier gradient either: nothing to move them by."),
                kNote);
 }
 

@@ -94,6 +94,16 @@ T softmax_in_place(Row&& x) {
   return std::log(sum) + mx;
 }
 
+// The rows 0..B-1 in order of their target's class, in order within a class
+// (a counting sort).
+void rows_by_class(const WordClasses& cl, const std::int32_t* Y, int B, std::vector<std::int32_t>& order) {
+  std::vector<std::int32_t> first(std::size_t(cl.K) + 1, 0);
+  for (int b = 0; b < B; ++b) ++first[std::size_t(cl.of[std::size_t(Y[b])]) + 1];
+  for (int c = 0; c < cl.K; ++c) first[std::size_t(c) + 1] += first[std::size_t(c)];
+  order.resize(std::size_t(B));
+  for (int b = 0; b < B; ++b) order[std::size_t(first[std::size_t(cl.of[std::size_t(Y[b])])]++)] = b;
+}
+
 // The class probabilities of every row: pc = softmax(h Wc^T + bc).
 template <class T>
 void class_probs(const Mat<T>& h, const ClassWeights<T>& w, Mat<T>& pc) {
@@ -112,9 +122,10 @@ T class_forward(const Mat<T>& h, const ClassWeights<T>& w, const WordClasses& cl
   class_probs(h, w, s.pc);
   s.pw.resize(std::size_t(B) * std::size_t(L));
   s.loss.resize(std::size_t(B));
+  rows_by_class(cl, Y, B, s.order);
   parallel_ranges(B, s.threads, 8, [&](int r0, int r1) {
-    for (int b = r0; b < r1; ++b) {
-      const int y = Y[b], c = cl.of[std::size_t(y)];
+    for (int i = r0; i < r1; ++i) {
+      const int b = s.order[std::size_t(i)], y = Y[b], c = cl.of[std::size_t(y)];
       const int first = cl.start[std::size_t(c)], n = cl.start[std::size_t(c) + 1] - first;
       Eigen::Map<Vec<T>> z(s.pw.data() + std::size_t(b) * std::size_t(L), n);
       for (int j = 0; j < n; ++j) {
@@ -173,8 +184,8 @@ void class_backward(const Mat<T>& h, const ClassWeights<T>& w, const WordClasses
     return (s.pw[std::size_t(b) * std::size_t(L) + std::size_t(j)] - (v == Y[b] ? T(1) : T(0))) * inv_B;
   };
   parallel_ranges(B, s.threads, 8, [&](int r0, int r1) {
-    for (int b = r0; b < r1; ++b) {
-      const int c = cl.of[std::size_t(Y[b])], first = cl.start[std::size_t(c)], n = cl.start[std::size_t(c) + 1] - first;
+    for (int i = r0; i < r1; ++i) {
+      const int b = s.order[std::size_t(i)], c = cl.of[std::size_t(Y[b])], first = cl.start[std::size_t(c)], n = cl.start[std::size_t(c) + 1] - first;
       for (int j = 0; j < n; ++j) {
         const int v = cl.members[std::size_t(first + j)];
         dh.row(b) += dz(b, j, v) * w.Wo.row(v);

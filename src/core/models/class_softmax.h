@@ -49,6 +49,9 @@ struct ClassSoftmax {
   Mat<T> pc;                  // (B, K) class probabilities
   std::vector<T> pw;          // per row, the probabilities of the target class's words (row b at b * largest)
   std::vector<T> loss;        // (B) each row's -log p(target)
+  // The rows in order of their target's class, so rows of one class follow
+  // each other and read its words' weights while they are in cache.
+  std::vector<std::int32_t> order;
   // Threads for the rows (forward) and for the rows, then ranges of words
   // (backward); every number comes out the same as on one.
   int threads = 1;

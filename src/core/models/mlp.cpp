@@ -437,10 +437,42 @@ EV_INSTANTIATE(double)
 
 namespace {
 
+// The rows mlp_backward writes: C's rows the batch looked up and, with the
+// factored softmax, the rows of Wo and bo of the words in the targets'
+// classes (every other row of those tensors gets a zero gradient). Marks
+// then one pass over the vocabulary, so the rows come out in order.
+void mlp_sparse_rows(const Model<float>& m, const Batch& b, std::vector<char>& mark, std::vector<SparseRows>& out) {
+  const ModelSpec& s = m.spec;
+  const ParamTable& t = m.table;
+  const std::size_t V = std::size_t(s.vocab), d = std::size_t(s.emb), H = std::size_t(s.hidden);
+  const std::size_t n_in = std::size_t(b.B) * std::size_t(b.in);
+  out.assign(1, {t[kMlpC].offset, d, {}});
+  mark.assign(V, 0);
+  for (std::size_t i = 0; i < n_in; ++i) mark[std::size_t(b.X[i])] = 1;
+  for (std::size_t v = 0; v < V; ++v)
+    if (mark[v]) out[0].starts.push_back(t[kMlpC].offset + v * d);
+  if (s.softmax != "classes") return;
+  const WordClasses& cl = mlp_classes(s);
+  std::vector<char> hit(std::size_t(cl.K), 0);
+  for (int r = 0; r < b.B; ++r)
+    if (b.Y[r] >= 0) hit[std::size_t(cl.of[std::size_t(b.Y[r])])] = 1;
+  out.push_back({t[kMlpWo].offset, H, {}});
+  out.push_back({t[kMlpbo].offset, 1, {}});
+  for (std::size_t v = 0; v < V; ++v) {
+    if (!hit[std::size_t(cl.of[v])]) continue;
+    out[1].starts.push_back(t[kMlpWo].offset + v * H);
+    out[2].starts.push_back(t[kMlpbo].offset + v);
+  }
+}
+
 class MlpNet final : public Net {
  public:
   float forward(const Model<float>& m, const Batch& b) override { return mlp_forward(m, b, a_); }
-  void backward(Model<float>& m, const Batch& b) override { mlp_backward(m, b, a_); }
+  void backward(Model<float>& m, const Batch& b) override {
+    mlp_backward(m, b, a_);
+    mlp_sparse_rows(m, b, mark_, sparse_);
+  }
+  const std::vector<SparseRows>* sparse_rows() const override { return sparse_.empty() ? nullptr : &sparse_; }
   bool sgd_step(Model<float>& m, const Batch& b, float lr, const TensorInfo* frozen) override {
     if (m.spec.softmax == "classes") return Net::sgd_step(m, b, lr, frozen);
     return mlp_sgd_step(m, b, a_, lr, frozen);
@@ -454,6 +486,8 @@ class MlpNet final : public Net {
 
  private:
   MlpActivations<float> a_;
+  std::vector<char> mark_;
+  std::vector<SparseRows> sparse_;
 };
 
 Examples mlp_examples(const Dataset& d, Split split, const ModelSpec& s) { return build_examples(d, split, s.block); }

@@ -10,6 +10,7 @@
 // and are listed once, in registry.cpp.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -95,6 +96,16 @@ struct Batch {
   std::uint64_t dropout_seed = 0;
 };
 
+// A tensor whose gradient the last backward pass wrote in some of its rows
+// only, every other row exactly zero: where those rows start in the
+// allocation, ascending, each `width` numbers long. An optimizer may leave
+// the other rows, and their moments, as they are (sparse-adam, optim.h).
+struct SparseRows {
+  std::size_t tensor_offset = 0;  // the tensor's TensorInfo::offset
+  std::size_t width = 0;
+  std::vector<std::size_t> starts;
+};
+
 // One family's forward and backward in float, with the buffers of one batch
 // kept from call to call so a training step allocates nothing.
 class Net {
@@ -115,6 +126,9 @@ class Net {
   // Threads a step may use where the family has work that splits (the MLP's
   // output layer at a large vocabulary); one unless set.
   virtual void set_threads(int) {}
+  // After backward(): the tensors whose gradients are zero but in listed
+  // rows (null: take every gradient as dense).
+  virtual const std::vector<SparseRows>* sparse_rows() const { return nullptr; }
   // (B*out, V): the logits and probabilities of every target position of the last forward.
   virtual const Mat<float>& logits() const = 0;
   virtual const Mat<float>& probs() const = 0;
