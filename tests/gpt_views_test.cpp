@@ -113,6 +113,7 @@ TEST(GptViews, EveryToolTabDrawsForTheTransformer) {
       ASSERT_TRUE(ui->click(std::string("tab ") + tab)) << tab << " at " << w << "x" << h;
       ui->frame();
       EXPECT_EQ(clipped_text(*ui), "") << tab << " at " << w << "x" << h;
+      EXPECT_EQ(ev::testing::embedding_view_problems(*ui), "") << tab << " at " << w << "x" << h;
       gfx::write_png(ui->pixels(), std::string(EMBEDVIZ_SCREENSHOT_DIR) + "/gpt_" + tab + "_" + std::to_string(w) + ".png");
     }
   }
@@ -226,6 +227,7 @@ TEST(GptViews, PicturesAfterTrainingOnNames) {
       ASSERT_TRUE(ui->click(std::string("tab ") + tab));
       for (int i = 0; i < 3; ++i) ui->frame();  // the model's parameters arrive, then the maps
       EXPECT_EQ(clipped_text(*ui), "") << tab << " at " << w << "x" << h;
+      EXPECT_EQ(ev::testing::embedding_view_problems(*ui), "") << tab << " at " << w << "x" << h;
       gfx::write_png(ui->pixels(), std::string(EMBEDVIZ_SCREENSHOT_DIR) + "/gpt_names_" + tab + "_" +
                                        std::to_string(w) + ".png");
     }

@@ -75,7 +75,10 @@ struct EmbeddingPanelState {
   gfx::DataToPixels last_map;            // data -> pixels of the last frame drawn (linear axes)
   std::string gl_error;                  // why points cannot be drawn ("" when fine)
 
-  EmbeddingPanelState() { plot.equal_aspect = true; }
+  EmbeddingPanelState() {
+    plot.equal_aspect = true;
+    plot.legend_below = true;  // the legend never covers a point
+  }
 };
 
 // Projects the snapshot's table into st.xy as st's settings say (no drawing);
