@@ -202,3 +202,23 @@ TEST(ExperimentsGui, LearningRateFinderMarksARate) {
     EXPECT_DOUBLE_EQ(ui->app().trainer().snapshot()->config.lr, st.lr.suggested_lr);
   }
 }
+
+// The finder on the makemore names, as the lecture runs it: the picture in
+// docs/app.md. The lecture's rate, 0.1, lies in the valley it shades.
+TEST(ExperimentsGui, LearningRateFinderOnNames) {
+  if (!testdata::have_names()) GTEST_SKIP() << "no names.txt beside the project";
+  app::AppOptions o;
+  o.data = testdata::names_path();
+  o.config.emb = 10;
+  o.config.hidden = 200;
+  auto ui = ev::testing::open_app(o);
+  if (!ui) GTEST_SKIP() << "no headless OpenGL here";
+  ui->app().find_lr();
+  ui::ExperimentsPanelState& st = ui->app().experiments();
+  ASSERT_TRUE(frames_until(*ui, [&] { return !st.lr_job.valid(); }, 120s));
+  ASSERT_EQ(st.lr_error, "");
+  EXPECT_LE(st.lr.valley_lo, 0.1);
+  EXPECT_GE(st.lr.valley_hi, 0.1);
+  EXPECT_EQ(clipped_text(*ui), "");
+  screenshot(*ui, "find_lr_names");
+}

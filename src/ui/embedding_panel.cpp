@@ -418,7 +418,8 @@ void draw_embedding_panel(const Snapshot& s, UiContext& ctx, EmbeddingPanelState
 
   draw_points(st, ctx, hovered, radius, dl);
 
-  if (positions) draw_position_path(st.positions_xy, kPositionColour, radius * 0.8f, true, dl);
+  st.position_numbers.clear();
+  if (positions) draw_position_path(st.positions_xy, kPositionColour, radius * 0.8f, true, dl, &st.position_numbers);
 
   // Rings around the selected and hovered tokens.
   for (int t : {ctx.selected_token, hovered}) {

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <utility>
 
 #include "ui/plot.h"
 #include "ui/projector.h"
@@ -17,7 +18,8 @@ void fit_points(const std::vector<float>& xy, double& x0, double& x1, double& y0
   }
 }
 
-int draw_position_path(const std::vector<float>& xy, ImU32 colour, float radius, bool joined, ImDrawList* dl) {
+void draw_position_path(const std::vector<float>& xy, ImU32 colour, float radius, bool joined, ImDrawList* dl,
+                        std::vector<ImVec4>* numbers) {
   const std::size_t n = xy.size() / 2;
   const ImU32 line = (colour & ~IM_COL32_A_MASK) | IM_COL32(0, 0, 0, 150);
   // The polyline breaks at a point that is not finite rather than jumping over it.
@@ -55,7 +57,7 @@ int draw_position_path(const std::vector<float>& xy, ImU32 colour, float radius,
       break;
     }
   }
-  return int(taken.size());
+  if (numbers) *numbers = std::move(taken);
 }
 
 }  // namespace ev::ui
