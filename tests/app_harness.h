@@ -7,6 +7,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "app/headless_ui.h"
 #include "core/error.h"
@@ -40,6 +41,60 @@ inline std::string clipped_text(app::HeadlessUi& ui) {
   std::string all;
   for (const std::string& c : ui.app().context().clipped) all += c + "\n";
   return all;
+}
+
+// Scrolls the Tools column's tab with the wheel, as a user would, until the
+// item recorded under `label` shows between the tab strip and the status
+// line (its foot, and its head too unless it is taller than the view);
+// false when it never does.
+inline bool scroll_tools_to(app::HeadlessUi& ui, const std::string& label, int notches = 80) {
+  const auto& rects = ui.app().context().item_rects;
+  const auto strip = rects.find("tab One-hot");
+  if (strip == rects.end()) return false;
+  const float top = strip->second[3], bottom = float(ui.height()) - 40, x = strip->second[0] + 20;
+  for (int i = 0; i <= notches; ++i) {
+    const auto it = rects.find(label);
+    const bool drawn = it != rects.end();
+    const float head = drawn ? it->second[1] : 0, foot = drawn ? it->second[3] : 0;
+    if (drawn && foot > top && foot < bottom && (head > top || foot - head > bottom - top)) return true;
+    if (i == notches) break;
+    ui.set_mouse(x, top + 60, false);
+    ImGui::GetIO().MouseWheel = drawn && foot <= top ? 1.0f : -1.0f;
+    ui.frame();
+  }
+  return false;
+}
+
+// What is wrong with the embedding view's room in the last frame, a line
+// each ("" when nothing): its window narrower than `share` of the app's
+// width, its plot narrower than the window less the padding, or a drawn
+// point or position square inside the legend's box.
+inline std::string embedding_view_problems(app::HeadlessUi& ui, float share = 0.45f) {
+  std::string out;
+  const auto& rects = ui.app().context().item_rects;
+  const auto win = rects.find("window Embeddings");
+  if (win == rects.end()) return "no embedding view drawn\n";
+  const float w = win->second[2] - win->second[0];
+  if (w < share * float(ui.width()))
+    out += "the embedding view is " + std::to_string(int(w)) + " px of " + std::to_string(ui.width()) + "\n";
+  const ui::EmbeddingPanelState& st = ui.app().embedding_view();
+  const ui::plot::PlotState& p = st.plot;
+  if (p.frame_max.x - p.frame_min.x < w - 2 * ImGui::GetStyle().WindowPadding.x - 1)
+    out += "the plot is narrower than its window\n";
+  const bool legend = p.legend_max.x > p.legend_min.x && p.legend_max.y > p.legend_min.y;
+  if (!legend) out += "no legend drawn\n";
+  const auto covered = [&](const std::vector<float>& xy, const char* what) {
+    for (std::size_t i = 0; 2 * i + 1 < xy.size(); ++i) {
+      const float x = xy[2 * i] * st.last_map.scale[0] + st.last_map.offset[0];
+      const float y = xy[2 * i + 1] * st.last_map.scale[1] + st.last_map.offset[1];
+      const bool drawn = x >= p.plot_min.x && x <= p.plot_max.x && y >= p.plot_min.y && y <= p.plot_max.y;
+      if (legend && drawn && x >= p.legend_min.x && x <= p.legend_max.x && y >= p.legend_min.y && y <= p.legend_max.y)
+        out += std::string("the legend covers ") + what + " " + std::to_string(i) + "\n";
+    }
+  };
+  covered(st.xy, "token");
+  if (st.show_positions) covered(st.positions_xy, "position");
+  return out;
 }
 
 }  // namespace ev::testing

@@ -1,10 +1,11 @@
-// experiments_test_gui.cpp: the Experiments window driven headlessly like a
+// experiments_test_gui.cpp: the Experiments tab driven headlessly like a
 // user: a three-value sweep of a tiny model trains side by side and finishes,
 // the table shows every run with the best marked, each run's losses equal
 // its solo run's with the same seed, a run opens as the main run and trains
 // on; and the learning-rate finder completes off the UI thread and marks a rate.
 // Skips cleanly when no EGL/GL 3.3 is available.
 #include <gtest/gtest.h>
+#include <imgui.h>
 
 #include <chrono>
 #include <cstdio>
@@ -88,6 +89,17 @@ TEST(ExperimentsGui, SweepTrainsSideBySideAndMatchesSoloRuns) {
     EXPECT_EQ(ui->app().runs().size(), 4u);  // the main run and the three
     ASSERT_TRUE(frames_until(*ui, [&] { return !st.runner.active(); })) << "the runs did not finish";
     EXPECT_EQ(clipped_text(*ui), "") << w << "x" << h;
+    // The tab shares the Tools column: under the loss plot, above the status line, beside the embedding view.
+    const auto& rects = ui->app().context().item_rects;
+    const auto tools = rects.at("window Tools"), loss = rects.at("window Loss");
+    for (const char* item : {"Start runs", "results"}) {
+      const auto r = rects.at(item);
+      EXPECT_GE(r[0], tools[0]) << item << " at " << w;
+      EXPECT_GE(r[1], loss[3]) << item << " at " << w;
+      EXPECT_LE(r[2], tools[2]) << item << " at " << w;
+    }
+    EXPECT_LE(tools[3], float(h) - ImGui::GetFrameHeight()) << "over the status line at " << w;
+    EXPECT_EQ(ev::testing::embedding_view_problems(*ui), "") << w;
     screenshot(*ui, "sweep");
 
     // Three rows, every one finished at the same step, the best marked.
@@ -147,7 +159,7 @@ TEST(ExperimentsGui, SweepTrainsSideBySideAndMatchesSoloRuns) {
       ui->frame();
       ui->frame();
       EXPECT_TRUE(ui->app().loss_view().others.empty()) << "curves from before the reset";
-      EXPECT_EQ(ui->app().runs().size(), 4u) << "the runs themselves stay (Experiments window)";
+      EXPECT_EQ(ui->app().runs().size(), 4u) << "the runs themselves stay (Experiments tab)";
     }
   }
 }
@@ -178,10 +190,35 @@ TEST(ExperimentsGui, LearningRateFinderMarksARate) {
     EXPECT_GE(st.lr.steepest_lr, 1e-3);
     EXPECT_LE(st.lr.steepest_lr, 1.0);
     EXPECT_EQ(clipped_text(*ui), "");
+    // In the Tools column, under the loss plot it must not cover.
+    const auto& rects = ui->app().context().item_rects;
+    const auto plot = rects.at("lr plot");
+    EXPECT_GE(plot[1], rects.at("window Loss")[3]) << w;
+    EXPECT_GE(plot[0], rects.at("window Tools")[0]) << w;
     screenshot(*ui, "find_lr");
     ASSERT_TRUE(ui->click("Apply this rate"));
     ASSERT_TRUE(ui->app().trainer().wait_idle(20s));
     ui->frame();
     EXPECT_DOUBLE_EQ(ui->app().trainer().snapshot()->config.lr, st.lr.suggested_lr);
   }
+}
+
+// The finder on the makemore names, as the lecture runs it: the picture in
+// docs/app.md. The lecture's rate, 0.1, lies in the valley it shades.
+TEST(ExperimentsGui, LearningRateFinderOnNames) {
+  if (!testdata::have_names()) GTEST_SKIP() << "no names.txt beside the project";
+  app::AppOptions o;
+  o.data = testdata::names_path();
+  o.config.emb = 10;
+  o.config.hidden = 200;
+  auto ui = ev::testing::open_app(o);
+  if (!ui) GTEST_SKIP() << "no headless OpenGL here";
+  ui->app().find_lr();
+  ui::ExperimentsPanelState& st = ui->app().experiments();
+  ASSERT_TRUE(frames_until(*ui, [&] { return !st.lr_job.valid(); }, 120s));
+  ASSERT_EQ(st.lr_error, "");
+  EXPECT_LE(st.lr.valley_lo, 0.1);
+  EXPECT_GE(st.lr.valley_hi, 0.1);
+  EXPECT_EQ(clipped_text(*ui), "");
+  screenshot(*ui, "find_lr_names");
 }

@@ -99,7 +99,7 @@ TEST(GptInspector, OneStepRecordsItemsAndBothTables) {
     gfx::write_png(img, std::string(EMBEDVIZ_SCREENSHOT_DIR) + "/gpt_inspector_sgd_" + std::to_string(w) + ".png");
     // Hovering an item shows what each of its positions read and predicted.
     const auto& rects = ui->app().context().item_rects;
-    ASSERT_TRUE(rects.count("inspector first item"));
+    ASSERT_TRUE(ev::testing::scroll_tools_to(*ui, "inspector first item")) << w;  // below the fold at 1280x800
     const auto r = rects.at("inspector first item");
     ui->set_mouse((r[0] + r[2]) / 2, (r[1] + r[3]) / 2, false);
     for (int i = 0; i < 3; ++i) ui->frame();

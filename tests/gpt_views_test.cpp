@@ -113,6 +113,7 @@ TEST(GptViews, EveryToolTabDrawsForTheTransformer) {
       ASSERT_TRUE(ui->click(std::string("tab ") + tab)) << tab << " at " << w << "x" << h;
       ui->frame();
       EXPECT_EQ(clipped_text(*ui), "") << tab << " at " << w << "x" << h;
+      EXPECT_EQ(ev::testing::embedding_view_problems(*ui), "") << tab << " at " << w << "x" << h;
       gfx::write_png(ui->pixels(), std::string(EMBEDVIZ_SCREENSHOT_DIR) + "/gpt_" + tab + "_" + std::to_string(w) + ".png");
     }
   }
@@ -140,6 +141,16 @@ TEST(GptViews, PositionsShareTheTokensProjection) {
   EXPECT_EQ(view.positions_xy, view.projector.project(wpe));
   // Neighbouring positions differ: wpe learned something in 200 steps.
   EXPECT_GT(std::hypot(view.positions_xy[0] - view.positions_xy[2], view.positions_xy[1] - view.positions_xy[3]), 0.0f);
+  // As drawn at 1280x800: the numbers never cover one another (a number with
+  // no free place beside its square is left out), and most find a place.
+  ui->frame();
+  const std::vector<ImVec4>& numbers = ui->app().embedding_view().position_numbers;
+  EXPECT_GE(numbers.size(), 8u);
+  for (std::size_t a = 0; a < numbers.size(); ++a)
+    for (std::size_t b = a + 1; b < numbers.size(); ++b) {
+      const ImVec4 &p = numbers[a], &q = numbers[b];
+      EXPECT_FALSE(p.x < q.z && q.x < p.z && p.y < q.w && q.y < p.w) << "numbers " << a << " and " << b << " overlap";
+    }
   // The MLP has no positions: none drawn.
   choose_family(*ui, "mlp");
   ui::update_projection(*settle(*ui), view);
@@ -226,6 +237,7 @@ TEST(GptViews, PicturesAfterTrainingOnNames) {
       ASSERT_TRUE(ui->click(std::string("tab ") + tab));
       for (int i = 0; i < 3; ++i) ui->frame();  // the model's parameters arrive, then the maps
       EXPECT_EQ(clipped_text(*ui), "") << tab << " at " << w << "x" << h;
+      EXPECT_EQ(ev::testing::embedding_view_problems(*ui), "") << tab << " at " << w << "x" << h;
       gfx::write_png(ui->pixels(), std::string(EMBEDVIZ_SCREENSHOT_DIR) + "/gpt_names_" + tab + "_" +
                                        std::to_string(w) + ".png");
     }

@@ -10,8 +10,10 @@
 #include <cstdio>
 #include <fstream>
 #include <set>
+#include <thread>
 
 #include "app/headless_ui.h"
+#include "app_harness.h"
 #include "core/error.h"
 #include "ui/tool_tabs.h"
 
@@ -20,10 +22,10 @@ using namespace std::chrono_literals;
 
 namespace {
 
-app::AppOptions options() {
+app::AppOptions options(int w = 1600, int h = 1000) {
   app::AppOptions o;
-  o.width = 1600;
-  o.height = 1000;
+  o.width = w;
+  o.height = h;
   o.config.emb = 2;
   o.config.hidden = 32;
   o.config.seed = 5;
@@ -132,6 +134,44 @@ TEST(Gui, LearningRateSliderChangesTheRateWithoutReset) {
   // The next step uses the new rate: the parameters move by lr * grad.
   ASSERT_TRUE(ui->click("Step"));
   EXPECT_EQ(settle(*ui)->step, 11);
+}
+
+// A class drags the rate slider up to 100 while training plays: the rates
+// passed on the way are applied live, the loss blows up, and one click on
+// Restore brings back the rate from before the drag began, at both sizes.
+TEST(Gui, RestoreAfterADragBringsBackTheRateFromBeforeIt) {
+  for (const auto& [w, h] : {std::pair{1280, 800}, std::pair{1600, 1000}}) {
+    auto ui = open_ui(options(w, h));
+    if (!ui) GTEST_SKIP() << "no headless OpenGL here";
+    ASSERT_TRUE(ui->click("Step 100"));
+    const double lr0 = settle(*ui)->config.lr;
+    ASSERT_TRUE(ui->click("Play/Pause"));
+    const auto r = ui->app().context().item_rects.at("learning rate");
+    const float y = 0.5f * (r[1] + r[3]), mid = 0.5f * (r[0] + r[2]);
+    ui->set_mouse(mid, y, false);
+    ui->frame();
+    std::set<double> passed;  // the rates the run trained at during the drag
+    for (float x = mid; x < r[2] - 2; x += 6) {
+      ui->set_mouse(x, y, true);
+      ui->frame();
+      std::this_thread::sleep_for(5ms);  // training goes on between the frames
+      passed.insert(ui->app().trainer().snapshot()->config.lr);
+    }
+    ui->set_mouse(r[2] - 2, y, false);
+    ui->frame();
+    EXPECT_GE(passed.size(), 3u) << "the drag did not apply rates live";
+    const auto deadline = std::chrono::steady_clock::now() + 30s;
+    while (!ui->app().context().item_rects.count("Restore") && std::chrono::steady_clock::now() < deadline)
+      ui->frame();
+    ASSERT_TRUE(ui->app().context().item_rects.count("Restore")) << "no trouble banner at " << w;
+    EXPECT_GT(ui->app().trainer().snapshot()->config.lr, 50.0);
+    ASSERT_TRUE(ui->click("Restore"));  // once
+    ui->app().trainer().post(cmd::Play{false});
+    const auto s = settle(*ui);
+    EXPECT_DOUBLE_EQ(s->config.lr, lr0) << "at " << w << "x" << h;
+    EXPECT_FALSE(s->rising || s->diverged) << "at " << w << "x" << h;
+    EXPECT_NE(s->message.find("Restored"), std::string::npos) << s->message;
+  }
 }
 
 TEST(Gui, ShapeChangeRestartsAndSays) {
@@ -252,6 +292,8 @@ void walk_tabs(app::HeadlessUi& ui, const std::string& state) {
     ASSERT_TRUE(ui.click(std::string("tab ") + tab)) << tab << " at " << ui.width() << "x" << ui.height();
     ui.frame();
     EXPECT_EQ(clipped_text(ui), "") << tab << " at " << ui.width() << "x" << ui.height() << ", " << state;
+    // The embedding view keeps the most room, its legend over no point.
+    EXPECT_EQ(ev::testing::embedding_view_problems(ui), "") << tab << " at " << ui.width() << ", " << state;
 #ifdef EMBEDVIZ_SCREENSHOT_DIR
     gfx::write_png(ui.pixels(), std::string(EMBEDVIZ_SCREENSHOT_DIR) + "/gui_" + state + "_" + tab + "_" +
                                     std::to_string(ui.width()) + ".png");
@@ -375,4 +417,70 @@ TEST(Gui, WelcomeCanBeDismissedForGood) {
   again->frame();
   EXPECT_FALSE(again->app().context().item_rects.count("Start")) << "the welcome came back";
   std::remove(seen.c_str());
+}
+
+// The Codes tab labels its distance maps' rows and columns with the tokens:
+// every one of a character vocabulary, at both sizes.
+TEST(Gui, CodesMapsAreLabelledWithTheTokens) {
+  for (const auto& [w, h] : {std::pair{1280, 800}, std::pair{1600, 1000}}) {
+    auto ui = open_ui(options(w, h));
+    if (!ui) GTEST_SKIP() << "no headless OpenGL here";
+    ASSERT_TRUE(ui->click("tab Codes"));
+    ui->frame();
+    EXPECT_EQ(ui->app().tools().representations.map_labels, ui->app().shown()->spec.vocab) << w;
+    EXPECT_EQ(clipped_text(*ui), "") << w;
+    // A cell says which two tokens it is: scroll the map's foot into view, hover row 24, column 2.
+    ASSERT_TRUE(ev::testing::scroll_tools_to(*ui, "codes map embedding")) << w;
+    const auto r = ui->app().context().item_rects.at("codes map embedding");
+    const float cell = (r[2] - r[0]) / float(ui->app().shown()->spec.vocab);
+    ui->set_mouse(r[0] + 2.5f * cell, r[1] + 24.5f * cell, false);
+    ui->frame();
+    EXPECT_EQ(ui->app().context().hovered_token, 24) << w;
+#ifdef EMBEDVIZ_SCREENSHOT_DIR
+    gfx::write_png(ui->pixels(), std::string(EMBEDVIZ_SCREENSHOT_DIR) + "/gui_codes_hover_" + std::to_string(w) + ".png");
+#endif
+  }
+}
+
+// The word filter: empty at first; a word typed into it is masked in the
+// samples shown (and the keys work again after Enter); the list is there at
+// the next start, from its file.
+TEST(Gui, WordFilterMasksListedWordsAndIsKeptForTheNextStart) {
+  const std::string file = ::testing::TempDir() + "/embedviz-word-filter-" + std::to_string(::getpid()) + ".txt";
+  std::remove(file.c_str());
+  app::AppOptions o = options();
+  o.word_filter_file = file;
+  std::string word;
+  {
+    auto ui = open_ui(o);
+    if (!ui) GTEST_SKIP() << "no headless OpenGL here";
+    ASSERT_TRUE(ui->click("Step 100"));
+    settle(*ui);
+    ASSERT_TRUE(ui->click("tab Samples"));
+    for (int i = 0; i < 4; ++i) ui->frame();
+    const ui::SamplingPanelState& sp = ui->app().tools().sampling;
+    EXPECT_TRUE(sp.hidden_words.empty()) << "the filter starts empty";
+    ASSERT_FALSE(sp.samples.empty());
+    ASSERT_EQ(sp.shown.size(), sp.samples.size());
+    for (std::size_t i = 0; i < sp.samples.size(); ++i)
+      EXPECT_EQ(sp.shown[i], sp.samples[i].empty() ? "(empty)" : sp.samples[i]);
+    for (const std::string& x : sp.samples)
+      if (word.empty()) word = x;
+    ASSERT_FALSE(word.empty()) << "every sample was empty";
+    ui->app().tools().sampling.live = false;  // the same samples while the filter is typed
+    ASSERT_TRUE(ui->click("hide words"));
+    ui->type("Zzz, " + word);
+    ui->key(ImGuiKey_Enter);
+    ui->frame();
+    EXPECT_EQ(sp.hidden_words, (std::vector<std::string>{"zzz", word}));
+    ASSERT_EQ(sp.shown.size(), sp.samples.size());
+    for (std::size_t i = 0; i < sp.samples.size(); ++i)
+      EXPECT_EQ(sp.shown[i] == "***", sp.samples[i] == word) << sp.samples[i];
+    ui->key('S');  // the keyboard is the class's again
+    EXPECT_EQ(settle(*ui)->step, 101);
+  }
+  auto again = open_ui(o);
+  EXPECT_EQ(again->app().tools().sampling.hidden_words, (std::vector<std::string>{"zzz", word}));
+  EXPECT_EQ(std::string(again->app().tools().sampling.filter_text), "zzz, " + word);
+  std::remove(file.c_str());
 }

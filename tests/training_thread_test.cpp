@@ -319,6 +319,31 @@ TEST(TrainingThread, RestoreGoesBackToBeforeTheRateChanged) {
   EXPECT_NE(s->message.find("before the learning rate changed"), std::string::npos) << s->message;
 }
 
+// A drag of the rate slider posts the rates it passes (dragging) while
+// training goes on, past a known-good step too; Restore brings back the rate
+// from before the drag began, never one passed on the way.
+TEST(TrainingThread, RestoreAfterADragGoesBackToBeforeTheDrag) {
+  Worker t(1, testdata::synthetic_dataset(), small_config());
+  t.post(cmd::Step{300});
+  const SnapshotPtr before = settle(t);
+  for (double lr : {0.2, 0.5, 1.0}) {
+    t.post(cmd::SetLr{lr, true});
+    t.post(cmd::Step{150});  // through step 500, where a healthy run keeps a known-good point
+  }
+  t.post(cmd::SetLr{50, true});
+  t.post(cmd::SetLr{50, false});  // the release
+  t.post(cmd::Step{400});
+  auto s = settle(t);
+  EXPECT_TRUE(s->rising || s->diverged) << "smoothed loss " << s->smooth_loss;
+  EXPECT_DOUBLE_EQ(s->checkpoint_lr, before->config.lr);
+  EXPECT_EQ(s->checkpoint_step, 300);
+  t.post(cmd::RestoreCheckpoint{});
+  s = settle(t);
+  EXPECT_EQ(s->step, 300);
+  EXPECT_DOUBLE_EQ(s->config.lr, before->config.lr);
+  EXPECT_EQ(params_of(s), params_of(before));
+}
+
 // The speed shown is steps over wall-clock time, waits for the limit included.
 TEST(TrainingThread, SpeedShownIsTheRateTrainedAt) {
   Worker t(1, testdata::synthetic_dataset(), small_config());

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <backends/imgui_impl_opengl3.h>
 #include <imgui.h>
+#include <imgui_internal.h>  // the current window's name
 
 #include <cstdint>
 #include <cstdio>
@@ -34,6 +35,13 @@ constexpr float kFontPx = 16.0f;
 constexpr ImGuiWindowFlags kPanelFlags = ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoBackground;
 constexpr ImGuiWindowFlags kStatusFlags = kPanelFlags | ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoResize |
                                           ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoMove;
+
+// Records the current window's rectangle as "window <name>", so tests can
+// check the layout without knowing it.
+void record_window(ui::UiContext& ctx) {
+  const ImVec2 at = ImGui::GetWindowPos(), size = ImGui::GetWindowSize();
+  ctx.item_rects[std::string("window ") + ImGui::GetCurrentWindow()->Name] = {at.x, at.y, at.x + size.x, at.y + size.y};
+}
 
 // A tiny data set of the project's own, so the app always has something to train on.
 std::vector<std::string> builtin_items() {
@@ -114,12 +122,13 @@ App::App(const AppOptions& o) : recent_(config_dir().empty() ? "" : config_dir()
   ctx_.post = [this](const Command& c) { trainer().post(c); };
   ctx_.want_model = [this] { trainer().want_model(); };
   welcome_seen_file_ = o.welcome_seen_file;
+  ui::load_word_filter(tools_.sampling, o.word_filter_file);
   embedding_.projection = o.projection;
   show_welcome_ = !welcome_seen_file_.empty() && !std::filesystem::exists(welcome_seen_file_);
   snap_ = trainer().snapshot();
   snaps_ = {snap_};
   if (!o.sweep.empty()) {
-    // The Experiments window, filled in as if typed, starts with the first frame.
+    // The Experiments tab, filled in as if typed, starts with the first frame.
     const Sweep sw = parse_sweep(o.sweep);  // throws ev::Error naming the problem
     const auto& names = sweep_params();
     experiments_.param = int(std::find(names.begin(), names.end(), sw.param) - names.begin());
@@ -127,7 +136,8 @@ App::App(const AppOptions& o) : recent_(config_dir().empty() ? "" : config_dir()
     for (const std::string& v : sw.values) experiments_.values += (experiments_.values.empty() ? "" : ",") + v;
     experiments_.steps = int(std::min<std::int64_t>(o.sweep_steps, std::numeric_limits<int>::max()));
     experiments_.jobs = o.jobs;
-    show_experiments_ = start_sweep_ = true;
+    start_sweep_ = true;
+    open_experiments();
   }
 }
 
@@ -160,7 +170,8 @@ bool App::make_main(RunId id) {
   return false;
 }
 
-void App::experiments_window() {
+// What the Experiments and Find LR tabs may do to the app's runs.
+ui::ExperimentActions App::experiment_actions() {
   ui::ExperimentActions act;
   act.host.add = [this](const TrainConfig& c) { return add_run(c); };
   act.host.post = [this](RunId id, const Command& c) { return post(id, c); };
@@ -177,31 +188,31 @@ void App::experiments_window() {
   };
   act.base = snap_->config;
   act.data = snap_->data;
+  return act;
+}
+
+// The experiment's queue moves on whether or not its tab is shown; the loss
+// plot names its runs.
+void App::update_experiments() {
+  const ui::ExperimentActions act = experiment_actions();
   if (start_sweep_) {
     start_sweep_ = false;
     ui::start_experiment(experiments_, act);
   }
-  experiments_.runner.update(snaps_, act.host);  // the queue moves on with the window closed too
-  if (show_experiments_) {
-    const ImVec2 d = ImGui::GetIO().DisplaySize;
-    // Under the loss panel (the top 42% of the body), which overlays the runs, down to the status bar.
-    ImGui::SetNextWindowPos(ImVec2(d.x * 0.2f, d.y * 0.425f), ImGuiCond_FirstUseEver);
-    ImGui::SetNextWindowSize(ImVec2(d.x * 0.6f, d.y * 0.53f), ImGuiCond_FirstUseEver);
-    ImGui::SetNextWindowBgAlpha(1.0f);  // floats over the panels: nothing behind shows through
-    if (ImGui::Begin("Experiments", &show_experiments_)) ui::draw_experiments_panel(ctx_, experiments_, act);
-    ImGui::End();
-  }
+  experiments_.runner.update(snaps_, act.host);
   loss_.names.clear();
   for (const auto& e : experiments_.runner.entries())
     if (e.id != 0) loss_.names[e.id] = ui::experiment_run_name(experiments_, e.id);
-  if (experiments_.show_lr) {
-    const ImVec2 d = ImGui::GetIO().DisplaySize;
-    ImGui::SetNextWindowPos(ImVec2(d.x * 0.3f, d.y * 0.25f), ImGuiCond_FirstUseEver);
-    ImGui::SetNextWindowSize(ImVec2(d.x * 0.4f, d.y * 0.45f), ImGuiCond_FirstUseEver);
-    ImGui::SetNextWindowBgAlpha(1.0f);
-    if (ImGui::Begin("Find learning rate", &experiments_.show_lr)) ui::draw_lr_finder(ctx_, experiments_, act);
-    ImGui::End();
-  }
+}
+
+void App::open_experiments() {
+  show_experiments_ = true;
+  tool_tab_ = kExperimentsTab;
+}
+
+void App::find_lr() {
+  ui::start_find_lr(experiments_, snap_->data, snap_->config);
+  tool_tab_ = kFindLrTab;
 }
 
 bool App::post(RunId id, const Command& c) {
@@ -378,7 +389,7 @@ void App::menu_bar() {
     if (ImGui::MenuItem("Step", "S")) ctx_.post(cmd::Step{1});
     if (ImGui::MenuItem("Reset", "R")) ctx_.post(cmd::Reset{});
     ImGui::Separator();
-    if (ImGui::MenuItem("Experiment...")) show_experiments_ = true;
+    if (ImGui::MenuItem("Experiment...")) open_experiments();
     if (ImGui::MenuItem("Find learning rate")) find_lr();
     ImGui::EndMenu();
   }
@@ -476,9 +487,12 @@ void App::layout_windows() {
   const float font = ImGui::GetFontSize();
   const float top = ImGui::GetFrameHeight();            // menu bar
   const float status_h = ImGui::GetFrameHeightWithSpacing() + 8;
-  const float left_w = std::max(font * 21, W * 0.2f);   // controls
-  const float right_w = std::max({font * 26, W * 0.3f, ui::tool_tabs_width()});  // loss + tools
-  const float mid_w = W - left_w - right_w;
+  // The embedding view is the point of the app: it gets the most room, at
+  // least 47% of the width; the controls take what their labels need and the
+  // loss and the tools (their tabs wrap) the rest.
+  const float left_w = std::max(font * 16, W * 0.19f);  // controls
+  const float mid_w = std::max(W * 0.47f, W - left_w - std::max(font * 26, W * 0.34f));
+  const float right_w = W - left_w - mid_w;            // loss + tools
   const float body_h = H - top - status_h;
 
   struct Place {
@@ -489,8 +503,8 @@ void App::layout_windows() {
   const Place places[] = {
       {"Controls", 0, top, left_w, body_h},
       {"Embeddings", left_w, top, mid_w, body_h},
-      {"Loss", left_w + mid_w, top, right_w, body_h * 0.42f},
-      {"Tools", left_w + mid_w, top + body_h * 0.42f, right_w, body_h * 0.58f},
+      {"Loss", left_w + mid_w, top, right_w, body_h * 0.46f},
+      {"Tools", left_w + mid_w, top + body_h * 0.46f, right_w, body_h * 0.54f},
       {"Status", 0, H - status_h, W, status_h, kStatusFlags},
   };
   for (const Place& p : places) {
@@ -507,27 +521,46 @@ std::array<float, 4> clear_color() {
   return {c.x, c.y, c.z, 1.0f};
 }
 
-// One window of tabs for the views that explain: the one-hot identity, the step
-// inspector and the teaching tools. A new Step record brings its tab forward.
-// The tab bar stays put: each tab's content scrolls in a region below it.
+// The Tools column: the views that explain (the one-hot identity, the step
+// inspector, the teaching tools) and, while open, Experiments and Find LR, as
+// one strip of tabs that wraps where the column is narrow, so every view
+// shares the column and none floats over the loss or the status line. A new
+// Step record brings its tab forward. The strip stays put: each tab's content
+// scrolls in a region below it.
 void App::tools_window() {
   const Snapshot& s = *snap_;
-  if (ImGui::Begin("Tools", nullptr, kPanelFlags | ImGuiWindowFlags_NoScrollbar) && ImGui::BeginTabBar("tools")) {
-    const bool new_record = s.inspection && s.inspection.get() != seen_inspection_;
-    if (new_record) seen_inspection_ = s.inspection.get();
-    for (std::size_t i = 0; i < ui::tool_tab_count(); ++i) {
-      const ui::ToolTab& tab = ui::tool_tabs()[i];
-      const bool forward = tab.shows_new_step && new_record;
-      const bool open = ImGui::BeginTabItem(tab.name, nullptr, forward ? ImGuiTabItemFlags_SetSelected : 0);
-      ctx_.record_item(std::string("tab ") + tab.name);
-      ui::check_label_fits(ctx_, tab.name);
-      if (!open) continue;
-      ImGui::BeginChild("tab body", ImVec2(0, 0), false, ImGuiWindowFlags_NoBackground);
-      tab.draw(s, ctx_, tools_);
-      ImGui::EndChild();
-      ImGui::EndTabItem();
+  const bool new_record = s.inspection && s.inspection.get() != seen_inspection_;
+  if (new_record) seen_inspection_ = s.inspection.get();
+  const std::size_t n = ui::tool_tab_count();
+  for (std::size_t i = 0; i < n; ++i)
+    if (new_record && ui::tool_tabs()[i].shows_new_step) tool_tab_ = int(i);
+  if ((tool_tab_ == kExperimentsTab && !show_experiments_) || (tool_tab_ == kFindLrTab && !experiments_.show_lr) ||
+      tool_tab_ < kFindLrTab || tool_tab_ >= int(n))
+    tool_tab_ = 0;
+  if (ImGui::Begin("Tools", nullptr, kPanelFlags | ImGuiWindowFlags_NoScrollbar)) {
+    record_window(ctx_);
+    for (std::size_t i = 0; i < n; ++i)
+      if (ui::tab_button(ctx_, ui::tool_tabs()[i].name, tool_tab_ == int(i), i == 0)) tool_tab_ = int(i);
+    if (show_experiments_ && ui::tab_button(ctx_, "Experiments", tool_tab_ == kExperimentsTab, false))
+      tool_tab_ = kExperimentsTab;
+    if (experiments_.show_lr && ui::tab_button(ctx_, "Find LR", tool_tab_ == kFindLrTab, false)) tool_tab_ = kFindLrTab;
+    ImGui::Separator();
+    // The scroll bar is always there, so a tab's content never rewraps (and
+    // its buttons never move under a click) when it grows past the view.
+    ImGui::BeginChild("tab body", ImVec2(0, 0), false,
+                      ImGuiWindowFlags_NoBackground | ImGuiWindowFlags_AlwaysVerticalScrollbar);
+    if (tool_tab_ >= 0) {
+      ui::tool_tabs()[tool_tab_].draw(s, ctx_, tools_);
+    } else {
+      bool& open = tool_tab_ == kExperimentsTab ? show_experiments_ : experiments_.show_lr;
+      if (ui::button(ctx_, "Close")) open = false;
+      ui::tooltip("Hides this tab; runs and results stay (Run menu brings it back).");
+      if (tool_tab_ == kExperimentsTab)
+        ui::draw_experiments_panel(ctx_, experiments_, experiment_actions());
+      else
+        ui::draw_lr_finder(ctx_, experiments_, experiment_actions());
     }
-    ImGui::EndTabBar();
+    ImGui::EndChild();
   }
   ImGui::End();
 }
@@ -601,12 +634,18 @@ void App::frame(float frame_ms, float fps) {
     ui::draw_controls_panel(s, ctx_, controls_);
   }
   ImGui::End();
-  if (ImGui::Begin("Embeddings", nullptr, flags)) ui::draw_embedding_panel(s, ctx_, embedding_);
+  if (ImGui::Begin("Embeddings", nullptr, flags)) {
+    record_window(ctx_);
+    ui::draw_embedding_panel(s, ctx_, embedding_);
+  }
   ImGui::End();
-  if (ImGui::Begin("Loss", nullptr, flags)) ui::draw_loss_panel(snaps_, ctx_, loss_);
+  if (ImGui::Begin("Loss", nullptr, flags)) {
+    record_window(ctx_);
+    ui::draw_loss_panel(snaps_, ctx_, loss_);
+  }
   ImGui::End();
+  update_experiments();
   tools_window();
-  experiments_window();
   welcome_window();
   if (ImGui::Begin("Status", nullptr, kStatusFlags))
     ui::draw_status_line(s, ctx_);

@@ -40,6 +40,8 @@ struct AppOptions {
   // A file whose existence means the welcome was dismissed for good; the
   // welcome shows at start while it is absent ("": never at start).
   std::string welcome_seen_file;
+  // The word filter's list (ui/sampling_panel.h), kept between runs ("": in memory only).
+  std::string word_filter_file;
   ui::Projection projection = ui::Projection::Auto;  // the embedding view's projection at start
   std::string session;         // a saved session to continue at start ("": none)
 };
@@ -79,8 +81,9 @@ class App {
   // trains on past an experiment's stop. False: no such run.
   bool make_main(RunId id);
   // Run > Experiment... and Run > Find learning rate (ui/experiments_panel.h).
-  void open_experiments() { show_experiments_ = true; }
-  void find_lr() { ui::start_find_lr(experiments_, snap_->data, snap_->config); }
+  // Both show as tabs of the Tools column, brought forward.
+  void open_experiments();
+  void find_lr();
   ui::ExperimentsPanelState& experiments() { return experiments_; }
   // Stops and forgets a run other than the main one (false: no such run).
   bool remove_run(RunId id);
@@ -125,7 +128,8 @@ class App {
   void examples_menu();
   void tools_window();
   void welcome_window();
-  void experiments_window();
+  ui::ExperimentActions experiment_actions();
+  void update_experiments();
 
   std::vector<std::unique_ptr<Worker>> runs_;  // runs_[0] is the main run
   RunId next_id_ = 1;
@@ -136,8 +140,11 @@ class App {
   ui::EmbeddingPanelState embedding_;
   ui::LossPanelState loss_;
   ui::ToolStates tools_;              // the Tools window's tabs (ui/tool_tabs.h)
-  ui::ExperimentsPanelState experiments_;  // the Experiments window and the learning-rate finder
-  bool show_experiments_ = false;
+  ui::ExperimentsPanelState experiments_;  // the Experiments and Find LR tabs
+  bool show_experiments_ = false;  // the Experiments tab is shown
+  // The Tools column's tab: an index of ui::tool_tabs(), or Experiments or Find LR after them.
+  int tool_tab_ = 0;
+  static constexpr int kExperimentsTab = -1, kFindLrTab = -2;
   bool start_sweep_ = false;   // start the experiment the options name with the next frame
   const void* seen_inspection_ = nullptr;  // the step record the tools window last switched to
 

@@ -444,6 +444,7 @@ int main(int argc, char** argv) {
   try {
     // The welcome greets people, not scripted runs (--frames, --steps).
     if (!o.headless && o.frames < 0 && o.steps < 0) o.welcome_seen_file = layout_file("welcome-dismissed");
+    o.word_filter_file = layout_file("word-filter.txt");
     return o.headless ? run_headless(o) : run_window(o);
   } catch (...) {
     return ev::report_exception("embedviz");

@@ -14,7 +14,9 @@ namespace ev::cmd {
 struct Play { bool on; };                   // start or pause continuous training
 struct Step { int n; };                     // exactly n SGD updates, then pause; recorded for the step inspector
 struct Reset {};                            // re-initialise from the seed, step 0
-struct SetLr { double lr; };                // applied live, no reset
+// Applied live, no reset. `dragging`: the slider is still held, so the rate
+// is in passing; Restore keeps the rate from before the drag began.
+struct SetLr { double lr; bool dragging = false; };
 struct SetLrDecay { std::int64_t step; double factor; };
 struct SetBatch { int batch; };             // applied live, no reset
 struct SetModel { ModelSpec spec; };        // another family or size (vocab ignored): restarts from the seed

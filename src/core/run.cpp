@@ -63,7 +63,10 @@ Run::Outcome Run::step() {
   observe(r.loss);
   const double uniform = uniform_loss(*trainer_);
   const std::int64_t step = trainer_->step_count();
-  if (step % kGoodEvery == 0 && !rising_ && smooth_loss_ < uniform && r.loss < uniform)
+  // Only a rate that has trained a while without trouble, never one the
+  // slider passes through while held, is a rate to go back to.
+  if (step % kGoodEvery == 0 && step - lr_since_ >= kGoodEvery && !rising_ && !lr_dragging_ &&
+      smooth_loss_ < uniform && r.loss < uniform)
     keep_good("known good: loss below a uniform guess");
   const std::int64_t every = trainer_->config().val_every;
   if (every > 0 && step % every == 0) record_val();
@@ -129,6 +132,8 @@ void Run::restore_good() {
   trainer_->restore(good_.step, good_.params, good_.rng, good_.opt_state);
   trainer_->mutable_history().truncate(good_.step);
   trainer_->set_lr(good_.lr);
+  lr_since_ = good_.step;
+  lr_dragging_ = false;
   playing_ = false;
   pending_steps_ = 0;
   diverged_ = rising_ = false;
@@ -155,6 +160,8 @@ void Run::restarted() {
   inspection_.reset();
   ++restarts_;
   ++changes_;
+  lr_since_ = trainer_->step_count();
+  lr_dragging_ = false;
   keep_good("the start of the run");
 }
 
@@ -329,10 +336,13 @@ void Run::apply(const Command& command) {
               message_.clear();
             },
             [&](const cmd::SetLr& c) {
-              // Restore goes back to before the rate changed, unless the run is
-              // already in trouble or a drag of the slider is still going on.
-              if (c.lr != trainer_->config().lr && !rising_ && !diverged_ && good_.step != trainer_->step_count())
+              // Restore goes back to before the rate changed (before a drag of
+              // the slider began), unless the run is already in trouble.
+              if (c.lr != trainer_->config().lr && !lr_dragging_ && !rising_ && !diverged_ &&
+                  good_.step != trainer_->step_count())
                 keep_good("before the learning rate changed");
+              lr_dragging_ = c.dragging;
+              if (c.lr != trainer_->config().lr) lr_since_ = trainer_->step_count();
               trainer_->set_lr(c.lr);
               best_smooth_ = smooth_loss_;
             },

@@ -124,6 +124,8 @@ class Run {
   bool have_smooth_ = false;
   float best_smooth_ = 0;  // lowest smoothed loss since the run or the rate last changed
   bool rising_ = false;
+  bool lr_dragging_ = false;  // the last SetLr came from a slider still held
+  std::int64_t lr_since_ = 0;  // the step the rate last changed at
   struct Good {
     std::int64_t step = 0;
     std::vector<float> params;

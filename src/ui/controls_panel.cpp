@@ -36,7 +36,7 @@ void sync_from(const Snapshot& s, ControlsState& st) {
   st.synced_version = s.version;
 }
 
-// A coloured box around text and a Restore button: divergence, or a loss on
+// A coloured box around a Restore button and text: divergence, or a loss on
 // its way there. Sized to its text, so nothing in it is ever cut.
 void trouble_banner(const Snapshot& s, UiContext& ctx, const std::string& text, ImU32 colour) {
   ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -44,7 +44,8 @@ void trouble_banner(const Snapshot& s, UiContext& ctx, const std::string& text, 
   dl->ChannelsSetCurrent(1);
   const ImVec2 a = ImGui::GetCursorScreenPos();
   ImGui::BeginGroup();
-  wrapped_text(ctx, text);
+  // The button first: the text under it changes every frame and rewraps, and
+  // a button below it would move between a click's press and its release.
   char label[96];
   std::snprintf(label, sizeof label, "Restore step %lld", (long long)s.checkpoint_step);
   if (button(ctx, label)) ctx.post(cmd::RestoreCheckpoint{});
@@ -53,6 +54,7 @@ void trouble_banner(const Snapshot& s, UiContext& ctx, const std::string& text, 
   std::snprintf(tip, sizeof tip, "Go back to the parameters of step %lld (%s) and the learning rate %g in force then.",
                 (long long)s.checkpoint_step, s.checkpoint_why.c_str(), s.checkpoint_lr);
   tooltip(tip);
+  wrapped_text(ctx, text);
   ImGui::EndGroup();
   dl->ChannelsSetCurrent(0);
   const float pad = ImGui::GetStyle().FramePadding.x;
@@ -80,28 +82,38 @@ void warnings(const Snapshot& s, UiContext& ctx) {
 }  // namespace
 
 namespace {
+// The width of a slider or field beside its label: what the widest label
+// leaves of the column, so every label fits and the fields line up.
+float field_width(float w) {
+  const float label = ImGui::CalcTextSize("embedding dim").x + ImGui::GetStyle().ItemInnerSpacing.x;
+  return std::max(w - label - 1, ImGui::GetFontSize() * 6);
+}
+
 void run_buttons(const Snapshot& s, UiContext& ctx, ControlsState& st, float w) {
-  const float gap = ImGui::GetStyle().ItemSpacing.x;
+  const ImGuiStyle& style = ImGui::GetStyle();
   ImGui::TextDisabled("RUN");
-  const float bw = (w - 3 * gap) / 4;
+  // Four to a row where they fit, as many as fit otherwise; all one width.
+  const float widest = ImGui::CalcTextSize("Step 100").x + 2 * style.FramePadding.x;
+  const float bw = std::max((w - 3 * style.ItemSpacing.x) / 4, widest);
   if (button(ctx, s.playing ? "Pause" : "Play", ImVec2(bw, 0))) ctx.post(cmd::Play{!s.playing});
   ctx.record_item("Play/Pause");
   tooltip("Train continuously, or stop (space).");
-  ImGui::SameLine();
+  same_line_if_fits(bw);
   if (button(ctx, "Step", ImVec2(bw, 0))) ctx.post(cmd::Step{1});
   tooltip("One optimizer update, then pause (S or the right arrow). The Step tab shows what it did.");
-  ImGui::SameLine();
+  same_line_if_fits(bw);
   if (button(ctx, "Step 10", ImVec2(bw, 0))) ctx.post(cmd::Step{10});
   tooltip("Ten SGD updates, then pause.");
-  ImGui::SameLine();
+  same_line_if_fits(bw);
   if (button(ctx, "Step 100", ImVec2(bw, 0))) ctx.post(cmd::Step{100});
   tooltip("A hundred SGD updates, then pause.");
+  same_line_if_fits(bw);
   if (button(ctx, "Reset", ImVec2(bw, 0))) ctx.post(cmd::Reset{});
   tooltip("Start again from the seed: new random parameters, step 0 (R).");
   ImGui::SameLine();
   wrapped_disabled(ctx, "space: play  S/\xE2\x86\x92: step  R: reset");
 
-  ImGui::SetNextItemWidth(w * 0.62f);
+  ImGui::SetNextItemWidth(field_width(w));
   const bool unlimited = st.speed >= kMaxSpeedSlider;
   if (ImGui::SliderFloat("speed", &st.speed, 1.0f, kMaxSpeedSlider, unlimited ? "max" : "%.0f steps/s",
                          ImGuiSliderFlags_Logarithmic))
@@ -112,25 +124,26 @@ void run_buttons(const Snapshot& s, UiContext& ctx, ControlsState& st, float w) 
 }
 
 void training_controls(const Snapshot& s, UiContext& ctx, ControlsState& st, float w) {
-  ImGui::Spacing();
-  ImGui::TextDisabled("TRAINING (applied live)");
-  ImGui::SetNextItemWidth(w * 0.62f);
+  ImGui::SetNextItemWidth(field_width(w));
+  // While the slider is held the rates are in passing (Restore keeps the one
+  // from before the drag); its release says the drag is over.
   if (ImGui::SliderFloat("learning rate", &st.lr, kMinLr, kMaxLr, "%.4g", ImGuiSliderFlags_Logarithmic))
-    ctx.post(cmd::SetLr{double(st.lr)});
+    ctx.post(cmd::SetLr{double(st.lr), ImGui::IsItemActive()});
+  if (ImGui::IsItemDeactivatedAfterEdit()) ctx.post(cmd::SetLr{double(st.lr), false});
   ctx.record_item("learning rate");
   tooltip("How far each SGD step moves the parameters, against the gradient. 0.1 is the makemore lecture's "
           "rate; far above 1 the steps overshoot and the loss climbs: the plot shows it.");
-  ImGui::SetNextItemWidth(w * 0.62f);
+  ImGui::SetNextItemWidth(field_width(w));
   if (ImGui::InputInt("decay at step", &st.lr_decay_step, 1000, 10000)) {
     st.lr_decay_step = std::max(0, st.lr_decay_step);
     ctx.post(cmd::SetLrDecay{st.lr_decay_step, double(st.lr_decay)});
   }
   tooltip("From this step on, the learning rate is the slider's times the decay factor.");
-  ImGui::SetNextItemWidth(w * 0.62f);
+  ImGui::SetNextItemWidth(field_width(w));
   if (ImGui::SliderFloat("decay factor", &st.lr_decay, 0.001f, 1.0f, "x%.3g", ImGuiSliderFlags_Logarithmic))
     ctx.post(cmd::SetLrDecay{st.lr_decay_step, double(st.lr_decay)});
   tooltip("What the learning rate is multiplied by from the decay step on (x1: no decay).");
-  ImGui::SetNextItemWidth(w * 0.62f);
+  ImGui::SetNextItemWidth(field_width(w));
   if (ImGui::SliderInt("batch size", &st.batch, 1, Limits::kMaxBatch, "%d", ImGuiSliderFlags_Logarithmic))
     ctx.post(cmd::SetBatch{st.batch});
   tooltip("Examples per SGD step: larger batches give a less noisy gradient and cost more per step.");
@@ -180,8 +193,10 @@ bool int_slider(UiContext& ctx, const char* label, int* v, int lo, int hi, float
 // The family menu: another family restarts with its usual shape, optimizer
 // and rate (family_defaults: microgpt's for the transformer).
 void family_combo(const Snapshot& s, UiContext& ctx, float w) {
-  ImGui::SetNextItemWidth(w * 0.62f);
-  if (ImGui::BeginCombo("model", family(s.spec.family).title)) {
+  // The column's whole width, so the family's whole title shows; the title
+  // says what it is.
+  ImGui::SetNextItemWidth(w);
+  if (ImGui::BeginCombo("##model", family(s.spec.family).title)) {
     for (const Family* f : families()) {
       if (ImGui::Selectable(f->title, s.spec.family == f->name) && s.spec.family != f->name) {
         const TrainConfig usual = family_defaults(f->name);
@@ -199,24 +214,22 @@ void family_combo(const Snapshot& s, UiContext& ctx, float w) {
 }
 
 void shape_controls(const Snapshot& s, UiContext& ctx, ControlsState& st, float w) {
-  ImGui::Spacing();
-  ImGui::TextDisabled("MODEL SHAPE (restarts training)");
   family_combo(s, ctx, w);
   const bool gpt = s.spec.family == "gpt";
-  bool shape_done = int_slider(ctx, "embedding dim", &st.emb, 1, Limits::kMaxEmb, w * 0.62f, ImGuiSliderFlags_Logarithmic);
+  bool shape_done = int_slider(ctx, "embedding dim", &st.emb, 1, Limits::kMaxEmb, field_width(w), ImGuiSliderFlags_Logarithmic);
   tooltip(gpt ? "d: how many numbers each row of wte and wpe has; the heads divide it. - and + change it by one."
               : "d: how many numbers each token's row of C has. 2 draws C itself; more are shown through PCA. "
                 "- and + change it by one.");
   if (gpt) {
-    shape_done |= int_slider(ctx, "heads", &st.heads, 1, Limits::kMaxHeads, w * 0.62f, ImGuiSliderFlags_Logarithmic);
+    shape_done |= int_slider(ctx, "heads", &st.heads, 1, Limits::kMaxHeads, field_width(w), ImGuiSliderFlags_Logarithmic);
     tooltip("Attention heads per layer; each reads emb / heads numbers of every position.");
-    shape_done |= int_slider(ctx, "layers", &st.layers, 1, Limits::kMaxLayers, w * 0.62f, ImGuiSliderFlags_Logarithmic);
+    shape_done |= int_slider(ctx, "layers", &st.layers, 1, Limits::kMaxLayers, field_width(w), ImGuiSliderFlags_Logarithmic);
     tooltip("Transformer blocks: attention then an MLP, each added to the residual stream.");
   } else {
-    shape_done |= int_slider(ctx, "hidden size", &st.hidden, 1, Limits::kMaxHidden, w * 0.62f, ImGuiSliderFlags_Logarithmic);
+    shape_done |= int_slider(ctx, "hidden size", &st.hidden, 1, Limits::kMaxHidden, field_width(w), ImGuiSliderFlags_Logarithmic);
     tooltip("Neurons in the tanh layer.");
   }
-  shape_done |= int_slider(ctx, "block size", &st.block, 1, Limits::kMaxBlock, w * 0.62f, ImGuiSliderFlags_Logarithmic);
+  shape_done |= int_slider(ctx, "block size", &st.block, 1, Limits::kMaxBlock, field_width(w), ImGuiSliderFlags_Logarithmic);
   tooltip(gpt ? "The most positions the transformer sees: rows of wpe." : "How many previous tokens the model sees to predict the next.");
   const TrainConfig& c = s.config;
   if (shape_done && (st.emb != c.emb || st.hidden != c.hidden || st.block != c.block || st.heads != c.heads ||
@@ -229,7 +242,7 @@ void shape_controls(const Snapshot& s, UiContext& ctx, ControlsState& st, float 
     spec.layers = st.layers;
     ctx.post(cmd::SetModel{spec});
   }
-  ImGui::SetNextItemWidth(w * 0.62f);
+  ImGui::SetNextItemWidth(field_width(w));
   ImGui::InputInt("seed", &st.seed);
   if (ImGui::IsItemDeactivatedAfterEdit() && std::uint64_t(st.seed) != s.config.seed)
     ctx.post(cmd::SetSeed{std::uint64_t(std::max(0, st.seed))});
@@ -246,8 +259,15 @@ void draw_controls_panel(const Snapshot& s, UiContext& ctx, ControlsState& st) {
   const float w = ImGui::GetContentRegionAvail().x;
   warnings(s, ctx);
   run_buttons(s, ctx, st, w);
-  training_controls(s, ctx, st, w);
-  shape_controls(s, ctx, st, w);
+  // The sections fold away, leaving the run buttons and what a lesson needs.
+  ImGui::Spacing();
+  if (ImGui::CollapsingHeader("TRAINING (applied live)", ImGuiTreeNodeFlags_DefaultOpen))
+    training_controls(s, ctx, st, w);
+  ctx.record_item("section training");
+  ImGui::Spacing();
+  if (ImGui::CollapsingHeader("MODEL (restarts training)", ImGuiTreeNodeFlags_DefaultOpen))
+    shape_controls(s, ctx, st, w);
+  ctx.record_item("section model");
   if (!s.diverged && !s.message.empty()) {
     ImGui::Spacing();
     wrapped_text(ctx, s.message, ImVec4(1.0f, 0.85f, 0.4f, 1.0f));

@@ -416,16 +416,10 @@ void draw_embedding_panel(const Snapshot& s, UiContext& ctx, EmbeddingPanelState
     }
   }
 
-  const bool layered = draw_points(st, ctx, hovered, radius, dl);
-  // The legend keeps clear of the points and of their labels (to their right).
-  if (!layered)
-    for (const gfx::PointInstance& p : st.instances) {
-      const ImVec2 at = plot::ToPixels(p.x, p.y);
-      plot::Occupy(at);
-      plot::Occupy(ImVec2(at.x + ImGui::GetFontSize(), at.y));
-    }
+  draw_points(st, ctx, hovered, radius, dl);
 
-  if (positions) draw_position_path(st.positions_xy, kPositionColour, radius * 0.8f, true, dl);
+  st.position_numbers.clear();
+  if (positions) draw_position_path(st.positions_xy, kPositionColour, radius * 0.8f, true, dl, &st.position_numbers);
 
   // Rings around the selected and hovered tokens.
   for (int t : {ctx.selected_token, hovered}) {

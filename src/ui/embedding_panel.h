@@ -72,10 +72,14 @@ struct EmbeddingPanelState {
   int labels_drawn = 0;                  // labels shown in the last frame (large vocabularies hide overlaps)
   std::vector<int> labelled;             // and their tokens
   int token_arrows = 0, position_arrows = 0;  // step arrows drawn in the last frame (step_arrows.h)
+  std::vector<ImVec4> position_numbers;  // the boxes of wpe's numbers drawn in the last frame
   gfx::DataToPixels last_map;            // data -> pixels of the last frame drawn (linear axes)
   std::string gl_error;                  // why points cannot be drawn ("" when fine)
 
-  EmbeddingPanelState() { plot.equal_aspect = true; }
+  EmbeddingPanelState() {
+    plot.equal_aspect = true;
+    plot.legend_below = true;  // the legend never covers a point
+  }
 };
 
 // Projects the snapshot's table into st.xy as st's settings say (no drawing);

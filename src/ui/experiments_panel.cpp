@@ -1,4 +1,4 @@
-// experiments_panel.cpp: the Experiments window and the learning-rate finder.
+// experiments_panel.cpp: the Experiments tab and the learning-rate finder.
 #include "ui/experiments_panel.h"
 
 #include <imgui.h>
@@ -62,14 +62,19 @@ void draw_setup(UiContext& ctx, ExperimentsPanelState& st, const ExperimentActio
   tooltip("Runs training at once; the others wait their turn. By default one per core but one, which the window keeps.");
 
   const bool active = st.runner.active();
+  // Each button beside the last where the column has room for it.
+  const auto next_to = [](const char* label) {
+    same_line_if_fits(ImGui::CalcTextSize(label).x + 2 * ImGui::GetStyle().FramePadding.x);
+  };
   if (button(ctx, "Start runs")) start_experiment(st, act);
-  ImGui::SameLine();
+  const char* pause = st.runner.paused() ? "Resume runs" : "Pause runs";
+  next_to(pause);
   ImGui::BeginDisabled(!active);
-  if (button(ctx, st.runner.paused() ? "Resume runs" : "Pause runs")) st.runner.pause(!st.runner.paused(), act.host);
-  ImGui::SameLine();
+  if (button(ctx, pause)) st.runner.pause(!st.runner.paused(), act.host);
+  next_to("Stop runs");
   if (button(ctx, "Stop runs")) st.runner.stop(act.host);
   ImGui::EndDisabled();
-  ImGui::SameLine();
+  next_to("Clear runs");
   ImGui::BeginDisabled(st.runner.entries().empty());
   if (button(ctx, "Clear runs")) st.runner.clear(act.host);
   ImGui::EndDisabled();
@@ -85,15 +90,15 @@ void sort_rows(ExperimentsPanelState& st, const std::vector<RunResult>& rows) {
   const ImGuiTableColumnSortSpecs& s = specs->Specs[0];
   auto key = [&](int i) -> double {
     const RunResult& r = rows[std::size_t(i)];
-    switch (s.ColumnIndex) {
+    switch (s.ColumnIndex) {  // column 1 holds the Open buttons
       case 0: return double(i);
-      case 1: return double(r.params);
-      case 2: return double(r.steps);
-      case 3: return r.train;
-      case 4: return r.val > 0 ? r.val : HUGE_VAL;
-      case 5: return r.val > 0 ? std::exp(r.val) : HUGE_VAL;
-      case 6: return r.val > 0 ? r.accuracy : -1.0;
-      case 7: return r.steps_per_s;
+      case 2: return double(r.params);
+      case 3: return double(r.steps);
+      case 4: return r.train;
+      case 5: return r.val > 0 ? r.val : HUGE_VAL;
+      case 6: return r.val > 0 ? std::exp(r.val) : HUGE_VAL;
+      case 7: return r.val > 0 ? r.accuracy : -1.0;
+      case 8: return r.steps_per_s;
       default: return r.seconds;
     }
   };
@@ -112,10 +117,12 @@ void draw_table(UiContext& ctx, ExperimentsPanelState& st, const ExperimentActio
   const float h = ImGui::GetFrameHeightWithSpacing() * float(rows.size() + 1) + ImGui::GetStyle().ScrollbarSize;
   constexpr int kColumns = 11;
   if (!ImGui::BeginTable("results", kColumns, flags, ImVec2(0, h))) return;
-  const char* heads[kColumns] = {"value",   "params", "step",   "train", "val", "val ppl",
-                                 "val top-1", "steps/s", "wall s", "state", ""};
+  // Each run's name and its Open button stay in view while a narrow column scrolls the rest.
+  const char* heads[kColumns] = {"value",     "",        "params", "step",  "train", "val",
+                                 "val ppl", "val top-1", "steps/s", "wall s", "state"};
   for (int c = 0; c < kColumns; ++c)
-    ImGui::TableSetupColumn(heads[c], c == kColumns - 1 ? ImGuiTableColumnFlags_NoSort : ImGuiTableColumnFlags_None);
+    ImGui::TableSetupColumn(heads[c], c == 1 ? ImGuiTableColumnFlags_NoSort : ImGuiTableColumnFlags_None);
+  ImGui::TableSetupScrollFreeze(2, 0);
   ImGui::TableHeadersRow();
   sort_rows(st, rows);
   const auto& entries = st.runner.entries();
@@ -128,6 +135,12 @@ void draw_table(UiContext& ctx, ExperimentsPanelState& st, const ExperimentActio
     ImGui::TableNextColumn();
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(act.colour(e.id)), "%s%s", r.value.c_str(),
                        i == best ? " (best)" : "");
+    ImGui::TableNextColumn();
+    ImGui::BeginDisabled(e.id == 0);
+    if (ImGui::SmallButton("Open")) act.open_as_main(e.id);
+    ImGui::EndDisabled();
+    ctx.record_item("Open " + r.value);
+    tooltip("Make this the main run: every panel draws it, and it can be continued, saved or exported.");
     ImGui::TableNextColumn();
     ImGui::Text("%zu", r.params);
     ImGui::TableNextColumn();
@@ -148,12 +161,6 @@ void draw_table(UiContext& ctx, ExperimentsPanelState& st, const ExperimentActio
     ImGui::Text("%.*f", r.seconds < 10 ? 2 : 1, r.seconds);
     ImGui::TableNextColumn();
     ImGui::TextUnformatted(state_name(e.state));
-    ImGui::TableNextColumn();
-    ImGui::BeginDisabled(e.id == 0);
-    if (ImGui::SmallButton("Open")) act.open_as_main(e.id);
-    ImGui::EndDisabled();
-    ctx.record_item("Open " + r.value);
-    tooltip("Make this the main run: every panel draws it, and it can be continued, saved or exported.");
     ImGui::PopID();
   }
   ImGui::EndTable();
@@ -166,7 +173,9 @@ void draw_table(UiContext& ctx, ExperimentsPanelState& st, const ExperimentActio
 void draw_small_multiples(const ExperimentsPanelState& st, const ExperimentActions& act) {
   const auto& entries = st.runner.entries();
   const float em = ImGui::GetFontSize();
-  const float side = 9 * em;
+  // As large as the view leaves room for (captions included), from 6 to 9 font heights.
+  const float side = std::clamp(ImGui::GetContentRegionAvail().y - ImGui::GetTextLineHeightWithSpacing() -
+                                    ImGui::GetStyle().ItemSpacing.y, 6 * em, 9 * em);
   ImDrawList* dl = ImGui::GetWindowDrawList();
   bool first = true;
   for (const auto& e : entries) {

@@ -1,4 +1,4 @@
-// experiments_panel.h: the Experiments window. Pick one hyperparameter and its
+// experiments_panel.h: the Experiments tab. Pick one hyperparameter and its
 // values (as the CLI's --sweep takes them), a number of steps or a time
 // budget, and the runs train side by side (core/experiment_runner.h); a live,
 // sortable results table with the best row marked; the runs' 2-D embeddings as
@@ -35,7 +35,7 @@ struct ExperimentsPanelState {
   std::future<LrFinder> lr_job;
   LrFinder lr;                     // the last finished search
   std::string lr_error;
-  bool show_lr = false;            // its window is open
+  bool show_lr = false;            // its tab is shown
 };
 
 // What the panel asks of the app.

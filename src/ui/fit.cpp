@@ -123,7 +123,8 @@ void check_table_cells(UiContext& ctx) {
     for (int c = 0; c < t->ColumnsCount; ++c) {
       const ImGuiTableColumn& col = t->Columns[c];
       if (!col.IsEnabled || !col.IsVisibleX) continue;
-      const float edge = col.ClipRect.Max.x;
+      // A table that scrolls sideways cuts columns at its view: a scroll, not a cut cell.
+      const float edge = (t->Flags & ImGuiTableFlags_ScrollX) ? col.MaxX : col.ClipRect.Max.x;
       const float reach = std::max({col.ContentMaxXFrozen, col.ContentMaxXUnfrozen, col.ContentMaxXHeadersIdeal});
       if (reach > edge + 1) {
         const char* name = ImGui::TableGetColumnName(t, c);

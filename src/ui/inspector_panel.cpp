@@ -243,7 +243,7 @@ void items_table(const Snapshot& s, const StepInspection& in, UiContext& ctx, fl
                          ImVec2(0, h)))
     return;
   ImGui::TableSetupScrollFreeze(0, 1);
-  ImGui::TableSetupColumn(in.steps.size() > 1 ? "last batch's items" : "item (hover: each position)",
+  ImGui::TableSetupColumn(in.steps.size() > 1 ? "last batch's items" : "item (hover one)",
                           ImGuiTableColumnFlags_WidthStretch);
   number_column("positions", "00");
   number_column("mean loss", "0.00e+00");

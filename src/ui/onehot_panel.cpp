@@ -104,6 +104,95 @@ void onehot_strip(int id, int V, float width) {
   ImGui::Dummy(ImVec2(V * cell, cell));
 }
 
+// The table as a heat map in the space left in the current cell or region,
+// the looked-up rows outlined; a large vocabulary shows a window of rows
+// around the focused one. Hover a cell for its number; a click selects its token.
+void table_view(const Snapshot& s, UiContext& ctx, OnehotPanelState& st, const std::vector<int>& ids) {
+  const Vocab& vocab = s.data->vocab;
+  const int V = s.spec.vocab, d = s.spec.emb, block = int(ids.size());
+  const float line = ImGui::GetTextLineHeight();
+  const std::string tn = s.token_table_name();
+  const char* T = tn.c_str();
+  const auto& C = s.C();  // (V, d)
+  const int focus_id = ids[std::size_t(std::clamp(st.focus, 0, block - 1))];
+  int first = 0, rows = V;
+  if (V > kWindowRows) {
+    rows = kWindowRows;
+    first = std::clamp(focus_id - kWindowRows / 2, 0, V - kWindowRows);
+    ImGui::Text("rows %d-%d of %d", first, first + rows - 1, V);
+    ImGui::TextUnformatted("around");
+    for (int k = 0; k < block; ++k) {
+      char label[64];
+      std::snprintf(label, sizeof label, "%s##focus%d", vocab.token(ids[std::size_t(k)]).c_str(), k);
+      // Buttons flow onto the next line when the column is narrow.
+      const float bw = ImGui::CalcTextSize(label, nullptr, true).x + 2 * ImGui::GetStyle().FramePadding.x;
+      ImGui::SameLine();
+      if (ImGui::GetContentRegionAvail().x < bw) ImGui::NewLine();
+      if (ImGui::SmallButton(label)) st.focus = k;
+    }
+  }
+  // Upload when the table, the window or the ids change.
+  st.table.init_gpu();
+  if (s.version != st.uploaded_version || ids != st.uploaded_ids || first != st.uploaded_first) {
+    std::vector<std::uint8_t> lit(std::size_t(rows), 0);
+    for (int id : ids)
+      if (id >= first && id < first + rows) lit[std::size_t(id - first)] = 1;
+    st.table.set(C.data() + std::size_t(first) * std::size_t(d), rows, d, lit);
+    st.uploaded_version = s.version;
+    st.uploaded_ids = ids;
+    st.uploaded_first = first;
+  }
+  // Geometry: row labels on the left, cells, and a colour scale below.
+  float label_w = 0;
+  for (int r = 0; r < rows; ++r) label_w = std::max(label_w, ImGui::CalcTextSize(vocab.token(first + r).c_str()).x);
+  label_w = std::min(label_w, ImGui::GetFontSize() * 6) + 4;
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float cell_h = std::clamp((avail.y - 2.5f * line) / float(rows), 2.0f, line * 1.2f);
+  const float cell_w = std::clamp((avail.x - label_w - 4) / float(d), 2.0f, line * 2.0f);
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  const float rect[4] = {origin.x + label_w, origin.y, origin.x + label_w + cell_w * d, origin.y + cell_h * rows};
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  st.table.draw(dl, rect, 0.35f);
+  // Row labels: every row when they fit (down to 70% of the font size),
+  // else every k-th, and always the looked-up ones.
+  const float fs = std::clamp(cell_h * 0.95f, line * 0.7f, ImGui::GetFontSize());
+  const float scale = fs / ImGui::GetFontSize();
+  const int every = std::max(1, int(std::ceil(fs / cell_h - 0.05f)));
+  const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text);
+  for (int r = 0; r < rows; ++r) {
+    const int id = first + r;
+    const bool lit = std::find(ids.begin(), ids.end(), id) != ids.end();
+    if (!lit && r % every != 0) continue;
+    const char* tok = vocab.token(id).c_str();
+    const float tw = std::min(ImGui::CalcTextSize(tok).x * scale, label_w - 4);
+    const float y = rect[1] + (r + 0.5f) * cell_h - 0.5f * fs;
+    dl->AddText(ImGui::GetFont(), fs, ImVec2(rect[0] - 4 - tw, y), lit ? kHighlight : text, tok);
+  }
+  for (int k = 0; k < block; ++k) {
+    const int r = ids[std::size_t(k)] - first;
+    if (r < 0 || r >= rows) continue;
+    dl->AddRect(ImVec2(rect[0] - 1, rect[1] + r * cell_h - 1), ImVec2(rect[2] + 1, rect[1] + (r + 1) * cell_h + 1),
+                kHighlight, 0.0f, 0, 2.0f);
+  }
+  if (ImGui::IsMouseHoveringRect(ImVec2(rect[0], rect[1]), ImVec2(rect[2], rect[3]))) {
+    const ImVec2 m = ImGui::GetIO().MousePos;
+    const int r = std::clamp(int((m.y - rect[1]) / cell_h), 0, rows - 1);
+    const int j = std::clamp(int((m.x - rect[0]) / cell_w), 0, d - 1);
+    ctx.hovered_token = first + r;
+    if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) ctx.selected_token = first + r;  // ringed in the embedding view
+    ImGui::SetTooltip("%s[%d, %d] = %+.5f  ('%s')", T, first + r, j, double(C(first + r, j)),
+                      vocab.token(first + r).c_str());
+  }
+  ImGui::Dummy(ImVec2(rect[2] - origin.x, rect[3] - origin.y + 4));
+  // The colour scale (its right-hand number sits one cell padding past its
+  // end, so that much is kept free: long word labels leave a narrow column).
+  const float room = ImGui::GetContentRegionAvail().x - label_w - ImGui::GetStyle().CellPadding.x;
+  const float sw = std::min(std::max(rect[2] - rect[0], 2.0f * ImGui::CalcTextSize("+0.00").x + line),
+                            std::max(line, room));
+  draw_colour_scale(label_w, sw, st.table.max_abs);
+  if (!st.table.gl_error.empty()) ImGui::TextDisabled("(drawn without the GPU: %s)", st.table.gl_error.c_str());
+}
+
 }  // namespace
 
 void draw_onehot_panel(const Snapshot& s, UiContext& ctx, OnehotPanelState& st) {
@@ -195,12 +284,15 @@ void draw_onehot_panel(const Snapshot& s, UiContext& ctx, OnehotPanelState& st) 
   // The footer (concatenated vector, difference, cost) gets its lines first.
   // The footer: the concatenated vector (at most three lines) plus three lines.
   const float footer = 6.6f * ImGui::GetTextLineHeightWithSpacing();
-  const float table_h = std::max(10 * line, ImGui::GetContentRegionAvail().y - footer);
+  // The table's heat map is a third column where the tab is wide, else it
+  // comes under the two paths, at a readable width.
+  const bool wide = ImGui::GetContentRegionAvail().x >= ImGui::GetFontSize() * 36;
+  const float table_h = wide ? std::max(10 * line, ImGui::GetContentRegionAvail().y - footer) : 10 * line;
   const ImGuiTableFlags tf = ImGuiTableFlags_Resizable | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_ScrollY;
-  if (ImGui::BeginTable("paths", 3, tf, ImVec2(0, table_h))) {
+  if (ImGui::BeginTable("paths", wide ? 3 : 2, tf, ImVec2(0, table_h))) {
     ImGui::TableSetupColumn(("one-hot rows x " + tn).c_str(), ImGuiTableColumnFlags_WidthStretch, 1.2f);
     ImGui::TableSetupColumn(("lookup " + tn + "[ids]").c_str(), ImGuiTableColumnFlags_WidthStretch, 1.0f);
-    ImGui::TableSetupColumn(("table " + tn).c_str(), ImGuiTableColumnFlags_WidthStretch, 1.0f);
+    if (wide) ImGui::TableSetupColumn(("table " + tn).c_str(), ImGuiTableColumnFlags_WidthStretch, 1.0f);
     ImGui::TableSetupScrollFreeze(0, 1);
     ImGui::TableHeadersRow();
     ImGui::TableNextRow();
@@ -226,88 +318,20 @@ void draw_onehot_panel(const Snapshot& s, UiContext& ctx, OnehotPanelState& st) 
       words_wrapped("= " + row_text(E2.row(k).data(), d));
     }
 
-    // The table as a heat map, looked-up rows outlined.
-    ImGui::TableSetColumnIndex(2);
-    {
-      const int focus_id = ids[std::size_t(std::clamp(st.focus, 0, block - 1))];
-      int first = 0, rows = V;
-      if (V > kWindowRows) {
-        rows = kWindowRows;
-        first = std::clamp(focus_id - kWindowRows / 2, 0, V - kWindowRows);
-        ImGui::Text("rows %d-%d of %d", first, first + rows - 1, V);
-        ImGui::TextUnformatted("around");
-        for (int k = 0; k < block; ++k) {
-          char label[64];
-          std::snprintf(label, sizeof label, "%s##focus%d", vocab.token(ids[std::size_t(k)]).c_str(), k);
-          // Buttons flow onto the next line when the column is narrow.
-          const float bw = ImGui::CalcTextSize(label, nullptr, true).x + 2 * ImGui::GetStyle().FramePadding.x;
-          ImGui::SameLine();
-          if (ImGui::GetContentRegionAvail().x < bw) ImGui::NewLine();
-          if (ImGui::SmallButton(label)) st.focus = k;
-        }
-      }
-      // Upload when the table, the window or the ids change.
-      st.table.init_gpu();
-      if (s.version != st.uploaded_version || ids != st.uploaded_ids || first != st.uploaded_first) {
-        std::vector<std::uint8_t> lit(std::size_t(rows), 0);
-        for (int id : ids)
-          if (id >= first && id < first + rows) lit[std::size_t(id - first)] = 1;
-        st.table.set(C.data() + std::size_t(first) * std::size_t(d), rows, d, lit);
-        st.uploaded_version = s.version;
-        st.uploaded_ids = ids;
-        st.uploaded_first = first;
-      }
-      // Geometry: row labels on the left, cells, and a colour scale below.
-      float label_w = 0;
-      for (int r = 0; r < rows; ++r) label_w = std::max(label_w, ImGui::CalcTextSize(vocab.token(first + r).c_str()).x);
-      label_w = std::min(label_w, ImGui::GetFontSize() * 6) + 4;
-      const ImVec2 avail = ImGui::GetContentRegionAvail();
-      const float cell_h = std::clamp((avail.y - 2.5f * line) / float(rows), 2.0f, line * 1.2f);
-      const float cell_w = std::clamp((avail.x - label_w - 4) / float(d), 2.0f, line * 2.0f);
-      const ImVec2 origin = ImGui::GetCursorScreenPos();
-      const float rect[4] = {origin.x + label_w, origin.y, origin.x + label_w + cell_w * d, origin.y + cell_h * rows};
-      ImDrawList* dl = ImGui::GetWindowDrawList();
-      st.table.draw(dl, rect, 0.35f);
-      // Row labels: every row when they fit (down to 70% of the font size),
-      // else every k-th, and always the looked-up ones.
-      const float fs = std::clamp(cell_h * 0.95f, line * 0.7f, ImGui::GetFontSize());
-      const float scale = fs / ImGui::GetFontSize();
-      const int every = std::max(1, int(std::ceil(fs / cell_h - 0.05f)));
-      const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text);
-      for (int r = 0; r < rows; ++r) {
-        const int id = first + r;
-        const bool lit = std::find(ids.begin(), ids.end(), id) != ids.end();
-        if (!lit && r % every != 0) continue;
-        const char* tok = vocab.token(id).c_str();
-        const float tw = std::min(ImGui::CalcTextSize(tok).x * scale, label_w - 4);
-        const float y = rect[1] + (r + 0.5f) * cell_h - 0.5f * fs;
-        dl->AddText(ImGui::GetFont(), fs, ImVec2(rect[0] - 4 - tw, y), lit ? kHighlight : text, tok);
-      }
-      for (int k = 0; k < block; ++k) {
-        const int r = ids[std::size_t(k)] - first;
-        if (r < 0 || r >= rows) continue;
-        dl->AddRect(ImVec2(rect[0] - 1, rect[1] + r * cell_h - 1), ImVec2(rect[2] + 1, rect[1] + (r + 1) * cell_h + 1),
-                    kHighlight, 0.0f, 0, 2.0f);
-      }
-      if (ImGui::IsMouseHoveringRect(ImVec2(rect[0], rect[1]), ImVec2(rect[2], rect[3]))) {
-        const ImVec2 m = ImGui::GetIO().MousePos;
-        const int r = std::clamp(int((m.y - rect[1]) / cell_h), 0, rows - 1);
-        const int j = std::clamp(int((m.x - rect[0]) / cell_w), 0, d - 1);
-        ctx.hovered_token = first + r;
-        if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) ctx.selected_token = first + r;  // ringed in the embedding view
-        ImGui::SetTooltip("%s[%d, %d] = %+.5f  ('%s')", T, first + r, j, double(C(first + r, j)),
-                          vocab.token(first + r).c_str());
-      }
-      ImGui::Dummy(ImVec2(rect[2] - origin.x, rect[3] - origin.y + 4));
-      // The colour scale (its right-hand number sits one cell padding past its
-      // end, so that much is kept free: long word labels leave a narrow column).
-      const float room = ImGui::GetContentRegionAvail().x - label_w - ImGui::GetStyle().CellPadding.x;
-      const float sw = std::min(std::max(rect[2] - rect[0], 2.0f * ImGui::CalcTextSize("+0.00").x + line),
-                                std::max(line, room));
-      draw_colour_scale(label_w, sw, st.table.max_abs);
-      if (!st.table.gl_error.empty()) ImGui::TextDisabled("(drawn without the GPU: %s)", st.table.gl_error.c_str());
+    // The table as a heat map: a third column where the tab is wide.
+    if (wide) {
+      ImGui::TableSetColumnIndex(2);
+      table_view(s, ctx, st, ids);
     }
     ImGui::EndTable();
+  }
+  if (!wide) {
+    ImGui::TextDisabled("table %s", T);
+    const int rows = std::min(V, kWindowRows);
+    const float h = std::clamp(float(rows) * line * 0.8f, 8 * line, 16 * line) + 4 * line;
+    ImGui::BeginChild("table view", ImVec2(0, h), false, ImGuiWindowFlags_NoBackground);
+    table_view(s, ctx, st, ids);
+    ImGui::EndChild();
   }
 
   // The concatenated input (as much as fits in three lines), the difference and the cost.
@@ -330,11 +354,16 @@ void draw_onehot_panel(const Snapshot& s, UiContext& ctx, OnehotPanelState& st) 
     if (block * d > shown) x += " ...";
     words_wrapped(x);
   }
-  ImGui::Text("largest |one-hot @ %s - %s[ids]| = %g", T, T, double(st.max_diff));
-  ImGui::Text("one-hot @ %s: %s multiply-adds (%d x %d x %d), %.2f us", T,
-              count_text(cost.multiply_adds).c_str(), block, V, d, st.matmul_us);
-  ImGui::Text("%s[ids]:      %s copies (%d x %d), %.2f us", T, count_text(cost.copies).c_str(), block, d,
-              st.lookup_us);
+  // Wrapped at spaces: a narrow column takes each on two lines.
+  char line_text[256];
+  std::snprintf(line_text, sizeof line_text, "largest |one-hot @ %s - %s[ids]| = %g", T, T, double(st.max_diff));
+  words_wrapped(line_text);
+  std::snprintf(line_text, sizeof line_text, "one-hot @ %s: %s multiply-adds (%d x %d x %d), %.2f us", T,
+                count_text(cost.multiply_adds).c_str(), block, V, d, st.matmul_us);
+  words_wrapped(line_text);
+  std::snprintf(line_text, sizeof line_text, "%s[ids]: %s copies (%d x %d), %.2f us", T, count_text(cost.copies).c_str(),
+                block, d, st.lookup_us);
+  words_wrapped(line_text);
 }
 
 }  // namespace ev::ui

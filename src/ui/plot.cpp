@@ -350,7 +350,8 @@ void prepare() {
   for (std::size_t i = 0; i < yt0.size(); ++i)
     label_w = std::max(label_w, ImGui::CalcTextSize(format_tick(yt0[i], label_step(yt0, i, log_y())).c_str()).x);
   g.pmin = ImVec2(g.frame_min.x + label_w + 2 * pad, g.frame_min.y + line + pad);
-  g.pmax = ImVec2(g.frame_max.x - pad, g.frame_max.y - 2 * line - 2 * pad);
+  const float band = st.legend_below ? st.legend_band : 0;
+  g.pmax = ImVec2(g.frame_max.x - pad, g.frame_max.y - 2 * line - 2 * pad - band);
   if (g.pmax.x < g.pmin.x + 10) g.pmax.x = g.pmin.x + 10;
   if (g.pmax.y < g.pmin.y + 10) g.pmax.y = g.pmin.y + 10;
   apply_equal_aspect();
@@ -412,6 +413,62 @@ void prepare() {
   }
   if (!g.y_label.empty()) dl->AddText(ImVec2(g.frame_min.x, g.frame_min.y), text, g.y_label.c_str());
   dl->PushClipRect(g.pmin, g.pmax, true);
+}
+
+// One legend entry: a solid swatch (faint items too) and its label.
+void legend_entry(ImDrawList* dl, ImVec2 at, const LegendItem& it) {
+  const float line = ImGui::GetTextLineHeight(), pad = ImGui::GetStyle().ItemInnerSpacing.x;
+  const float sw = line * 0.6f;
+  dl->AddRectFilled(ImVec2(at.x, at.y + (line - sw) * 0.5f), ImVec2(at.x + sw, at.y + (line + sw) * 0.5f),
+                    it.colour | IM_COL32_A_MASK);
+  dl->AddText(ImVec2(at.x + pad + line, at.y), ImGui::GetColorU32(ImGuiCol_Text), it.label.c_str());
+}
+
+// The legend inside the plot, in the corner whose box covers the fewest data
+// points (top right on a tie).
+void legend_in_corner(PlotState& st) {
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float line = ImGui::GetTextLineHeight();
+  const float pad = ImGui::GetStyle().ItemInnerSpacing.x;
+  float w = 0;
+  for (const LegendItem& it : g.legend) w = std::max(w, ImGui::CalcTextSize(it.label.c_str()).x);
+  const float box_w = w + line + 3 * pad, box_h = g.legend.size() * line + 2 * pad;
+  const ImVec2 corners[] = {{g.pmax.x - box_w - pad, g.pmin.y + pad},
+                            {g.pmin.x + pad, g.pmin.y + pad},
+                            {g.pmax.x - box_w - pad, g.pmax.y - box_h - pad},
+                            {g.pmin.x + pad, g.pmax.y - box_h - pad}};
+  ImVec2 b0 = corners[0];
+  std::size_t fewest = ~std::size_t(0);
+  for (const ImVec2& c : corners) {
+    std::size_t n = 0;
+    for (const ImVec2& p : g.occupied)
+      n += p.x >= c.x - pad && p.x <= c.x + box_w + pad && p.y >= c.y - pad && p.y <= c.y + box_h + pad;
+    if (n < fewest) fewest = n, b0 = c;
+  }
+  const ImVec2 b1(b0.x + box_w, b0.y + box_h);
+  dl->AddRectFilled(b0, b1, ImGui::GetColorU32(ImGuiCol_PopupBg, 0.85f));
+  dl->AddRect(b0, b1, ImGui::GetColorU32(ImGuiCol_Border));
+  for (std::size_t i = 0; i < g.legend.size(); ++i) legend_entry(dl, ImVec2(b0.x + pad, b0.y + pad + i * line), g.legend[i]);
+  st.legend_min = b0, st.legend_max = b1;
+}
+
+// The legend in a band under the x axis's label, its entries in rows across
+// the widget's width: it covers no data however the points lie. The band's
+// height for the next frame is what these entries needed.
+void legend_band(PlotState& st) {
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float line = ImGui::GetTextLineHeight(), pad = ImGui::GetStyle().ItemInnerSpacing.x;
+  const float left = g.pmin.x, right = g.frame_max.x, top = g.pmax.y + 2 * line + 2 * pad;
+  float x = left, y = top, widest = left;
+  for (const LegendItem& it : g.legend) {
+    const float w = line + pad + ImGui::CalcTextSize(it.label.c_str()).x;
+    if (x > left && x + w > right) x = left, y += line;
+    legend_entry(dl, ImVec2(x, y), it);
+    widest = std::max(widest, x + w);
+    x += w + 2 * line;
+  }
+  st.legend_band = y + line - top + pad;
+  st.legend_min = ImVec2(left, top), st.legend_max = ImVec2(widest, y + line);
 }
 
 }  // namespace
@@ -587,34 +644,16 @@ void EndPlot() {
   ImDrawList* dl = ImGui::GetWindowDrawList();
   dl->PopClipRect();
   dl->AddRect(g.pmin, g.pmax, ImGui::GetColorU32(ImGuiCol_Border));
-  if (g.st->show_legend && !g.legend.empty()) {
-    const float line = ImGui::GetTextLineHeight();
-    const float pad = ImGui::GetStyle().ItemInnerSpacing.x;
-    float w = 0;
-    for (const LegendItem& it : g.legend) w = std::max(w, ImGui::CalcTextSize(it.label.c_str()).x);
-    const float box_w = w + line + 3 * pad, box_h = g.legend.size() * line + 2 * pad;
-    // The corner whose box covers the fewest data points (top right on a tie).
-    const ImVec2 corners[] = {{g.pmax.x - box_w - pad, g.pmin.y + pad},
-                              {g.pmin.x + pad, g.pmin.y + pad},
-                              {g.pmax.x - box_w - pad, g.pmax.y - box_h - pad},
-                              {g.pmin.x + pad, g.pmax.y - box_h - pad}};
-    ImVec2 b0 = corners[0];
-    std::size_t fewest = ~std::size_t(0);
-    for (const ImVec2& c : corners) {
-      std::size_t n = 0;
-      for (const ImVec2& p : g.occupied)
-        n += p.x >= c.x - pad && p.x <= c.x + box_w + pad && p.y >= c.y - pad && p.y <= c.y + box_h + pad;
-      if (n < fewest) fewest = n, b0 = c;
-    }
-    dl->AddRectFilled(b0, ImVec2(b0.x + box_w, b0.y + box_h), ImGui::GetColorU32(ImGuiCol_PopupBg, 0.85f));
-    dl->AddRect(b0, ImVec2(b0.x + box_w, b0.y + box_h), ImGui::GetColorU32(ImGuiCol_Border));
-    for (std::size_t i = 0; i < g.legend.size(); ++i) {
-      const float y = b0.y + pad + i * line;
-      const float sw = line * 0.6f;
-      dl->AddRectFilled(ImVec2(b0.x + pad, y + (line - sw) * 0.5f), ImVec2(b0.x + pad + sw, y + (line + sw) * 0.5f),
-                        g.legend[i].colour | IM_COL32_A_MASK);  // faint items get a solid swatch
-      dl->AddText(ImVec2(b0.x + 2 * pad + line, y), ImGui::GetColorU32(ImGuiCol_Text), g.legend[i].label.c_str());
-    }
+  PlotState& st = *g.st;
+  st.frame_min = g.frame_min, st.frame_max = g.frame_max, st.plot_min = g.pmin, st.plot_max = g.pmax;
+  st.legend_min = st.legend_max = ImVec2(0, 0);
+  if (st.show_legend && !g.legend.empty()) {
+    if (st.legend_below)
+      legend_band(st);
+    else
+      legend_in_corner(st);
+  } else {
+    st.legend_band = 0;
   }
   g.open = false;
   g.st = nullptr;

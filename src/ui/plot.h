@@ -111,6 +111,11 @@ struct PlotState {
   bool auto_fit = true;                    // follow SetupFit until the user zooms or pans
   bool equal_aspect = false;               // one data unit is as long on x as on y
   bool show_legend = true;
+  bool legend_below = false;               // the legend in a band under the axes, never over the data
+  // Drawn by the last frame (screen pixels): the widget, the plotting
+  // rectangle and the legend's box (empty when no legend was drawn).
+  ImVec2 frame_min, frame_max, plot_min, plot_max, legend_min, legend_max;
+  float legend_band = 0;                   // legend_below: the band's height the entries needed last frame
 };
 
 // Starts a plot filling `size` (<= 0: the remaining space). Returns false when

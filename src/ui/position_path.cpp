@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <utility>
 
 #include "ui/plot.h"
 #include "ui/projector.h"
@@ -17,7 +18,8 @@ void fit_points(const std::vector<float>& xy, double& x0, double& x1, double& y0
   }
 }
 
-void draw_position_path(const std::vector<float>& xy, ImU32 colour, float radius, bool joined, ImDrawList* dl) {
+void draw_position_path(const std::vector<float>& xy, ImU32 colour, float radius, bool joined, ImDrawList* dl,
+                        std::vector<ImVec4>* numbers) {
   const std::size_t n = xy.size() / 2;
   const ImU32 line = (colour & ~IM_COL32_A_MASK) | IM_COL32(0, 0, 0, 150);
   // The polyline breaks at a point that is not finite rather than jumping over it.
@@ -25,18 +27,37 @@ void draw_position_path(const std::vector<float>& xy, ImU32 colour, float radius
     for (std::size_t i = 1; i < n; ++i)
       if (finite_point(xy, i - 1) && finite_point(xy, i))
         dl->AddLine(point_pixels(xy, i - 1), point_pixels(xy, i), line, 1.5f);
+  // Numbers go right of their square, else left, above or below; where all
+  // four would cover an earlier number the square stays unnumbered (its
+  // neighbours' numbers count it), so a tight knot of positions stays legible.
+  std::vector<ImVec4> taken;  // (x0, y0, x1, y1) of the numbers drawn
   char num[24];
   for (std::size_t i = 0; i < n; ++i) {
     if (!finite_point(xy, i)) continue;
     const ImVec2 p = point_pixels(xy, i);
     // Squares, so positions never pass for tokens' discs.
     dl->AddRectFilled(ImVec2(p.x - radius, p.y - radius), ImVec2(p.x + radius, p.y + radius), colour);
-    std::snprintf(num, sizeof num, "%zu", i);
-    const ImVec2 at(p.x + radius + 2, p.y - ImGui::GetFontSize() * 0.5f);
-    dl->AddText(at, colour, num);
     plot::Occupy(p);
-    plot::Occupy(ImVec2(at.x + ImGui::CalcTextSize(num).x, p.y));
+    std::snprintf(num, sizeof num, "%zu", i);
+    const ImVec2 size = ImGui::CalcTextSize(num);
+    const float gap = radius + 2;
+    const ImVec2 tries[] = {{p.x + gap, p.y - size.y * 0.5f},
+                            {p.x - gap - size.x, p.y - size.y * 0.5f},
+                            {p.x - size.x * 0.5f, p.y - gap - size.y},
+                            {p.x - size.x * 0.5f, p.y + gap}};
+    for (const ImVec2& at : tries) {
+      const ImVec4 box(at.x, at.y, at.x + size.x, at.y + size.y);
+      const bool free = std::none_of(taken.begin(), taken.end(), [&](const ImVec4& t) {
+        return box.x < t.z && t.x < box.z && box.y < t.w && t.y < box.w;
+      });
+      if (!free) continue;
+      dl->AddText(at, colour, num);
+      taken.push_back(box);
+      plot::Occupy(ImVec2(box.z, p.y));
+      break;
+    }
   }
+  if (numbers) *numbers = std::move(taken);
 }
 
 }  // namespace ev::ui

@@ -14,9 +14,12 @@ namespace ev::ui {
 // Grows [x0, x1] x [y0, y1] to hold the finite points of xy (n, 2).
 void fit_points(const std::vector<float>& xy, double& x0, double& x1, double& y0, double& y1);
 
-// Draws the points of xy (n, 2) in `colour`, numbered 0, 1, ... beside them,
-// joined in order by a polyline when `joined`; between plot::BeginPlot and
-// EndPlot. Claims their pixels so the legend keeps clear.
-void draw_position_path(const std::vector<float>& xy, ImU32 colour, float radius, bool joined, ImDrawList* dl);
+// Draws the points of xy (n, 2) in `colour`, numbered 0, 1, ... beside them
+// where a number covers no earlier one, joined in order by a polyline when
+// `joined`; between plot::BeginPlot and EndPlot. Claims their pixels so a
+// legend in the plot keeps clear. The numbers' boxes (x0, y0, x1, y1 pixels)
+// go into *numbers when given.
+void draw_position_path(const std::vector<float>& xy, ImU32 colour, float radius, bool joined, ImDrawList* dl,
+                        std::vector<ImVec4>* numbers = nullptr);
 
 }  // namespace ev::ui

@@ -21,6 +21,7 @@ struct RepresentationsPanelState {
   std::uint64_t uploaded_version = ~0ull;
   int uploaded_vocab = -1;
   double last_upload = -1e9;           // seconds; large tables refresh at most 4 times a second
+  int map_labels = 0;                  // tokens labelled along each map's rows in the last frame
 };
 
 void draw_representations_panel(const Snapshot& s, UiContext& ctx, RepresentationsPanelState& st);

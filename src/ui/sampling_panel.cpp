@@ -6,7 +6,9 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "core/error.h"
 #include "core/trainer.h"
+#include "core/word_filter.h"
 #include "ui/fit.h"
 #include "core/context.h"
 
@@ -22,7 +24,35 @@ std::string join(const Dataset& d, const std::vector<int>& ids) {
   return out;
 }
 
+// The word filter's field: the words to mask, kept in its file once an edit ends.
+void word_filter(UiContext& ctx, SamplingPanelState& st) {
+  const float font = ImGui::GetFontSize();
+  ImGui::SetNextItemWidth(std::max(font * 8, ImGui::GetContentRegionAvail().x - ImGui::CalcTextSize("hide words").x -
+                                                 ImGui::GetStyle().ItemInnerSpacing.x - 1));
+  if (ImGui::InputTextWithHint("hide words", "none: type words to mask, by commas", st.filter_text,
+                               sizeof st.filter_text))
+    st.hidden_words = parse_word_list(st.filter_text);
+  ctx.record_item("hide words");
+  if (ImGui::IsItemDeactivatedAfterEdit() && !st.filter_file.empty()) {
+    try {
+      write_word_list(st.filter_file, st.hidden_words);
+      st.filter_error.clear();
+    } catch (const Error& e) {
+      st.filter_error = e.what();
+    }
+  }
+  tooltip("Words never to show on the projector: each listed word (any case) is shown as *** in the samples. "
+          "The list is kept for the next start. Training still sees every word.");
+  if (!st.filter_error.empty()) wrapped_text(ctx, st.filter_error, ImVec4(1.0f, 0.45f, 0.4f, 1.0f));
+}
+
 }  // namespace
+
+void load_word_filter(SamplingPanelState& st, const std::string& file) {
+  st.filter_file = file;
+  st.hidden_words = file.empty() ? std::vector<std::string>{} : read_word_list(file);
+  std::snprintf(st.filter_text, sizeof st.filter_text, "%s", word_list_text(st.hidden_words).c_str());
+}
 
 std::unordered_set<std::string> training_items(const Dataset& d) {
   std::unordered_set<std::string> out;
@@ -67,6 +97,7 @@ void draw_sampling_panel(const Snapshot& s, UiContext& ctx, SamplingPanelState& 
   same_line_if_fits(ImGui::GetFrameHeight() + gap + ImGui::CalcTextSize("live").x);
   ImGui::Checkbox("live", &st.live);
   tooltip("Sample again (with the same seed) whenever the model changes, up to four times a second.");
+  word_filter(ctx, st);
   if (st.live && st.sampled_model != s.model && now - st.last_sample_time > 0.25) resample = true;
   if (st.samples.empty()) resample = true;
 
@@ -84,9 +115,11 @@ void draw_sampling_panel(const Snapshot& s, UiContext& ctx, SamplingPanelState& 
   // The samples, then the next-token probabilities below them: the tab scrolls.
   const ImVec4 known_colour(0.55f, 0.8f, 1.0f, 1.0f);
   int known = 0;
+  st.shown.clear();
   for (std::size_t i = 0; i < st.samples.size(); ++i) {
     known += st.known[i];
-    const std::string text = st.samples[i].empty() ? "(empty)" : st.samples[i];
+    const std::string text = st.samples[i].empty() ? "(empty)" : mask_words(st.samples[i], st.hidden_words);
+    st.shown.push_back(text);
     wrapped_text(ctx, st.known[i] ? text + " *" : text, st.known[i] ? known_colour : ImVec4(0, 0, 0, 0));
   }
   char line[96];
@@ -121,11 +154,12 @@ void draw_sampling_panel(const Snapshot& s, UiContext& ctx, SamplingPanelState& 
     for (int r = 0; r < shown; ++r) {
       const int v = order[std::size_t(r)];
       const float pv = std::isfinite(p[std::size_t(v)]) ? p[std::size_t(v)] : 0.0f;
-      const std::string label = elide(s.data->vocab.token(v), label_w);
+      const std::string token = mask_words(s.data->vocab.token(v), st.hidden_words);  // filtered here too
+      const std::string label = elide(token, label_w);
       const float x = ImGui::GetCursorPosX();
       ImGui::SetCursorPosX(x + label_w - ImGui::CalcTextSize(label.c_str()).x);
       ImGui::TextUnformatted(label.c_str());
-      if (label != s.data->vocab.token(v) && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", s.data->vocab.token(v).c_str());
+      if (label != token && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", token.c_str());
       ImGui::SameLine(x + label_w + col_gap);
       const ImVec2 at = ImGui::GetCursorScreenPos();
       const float h = ImGui::GetTextLineHeight();

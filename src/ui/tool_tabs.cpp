@@ -4,8 +4,10 @@
 #include <imgui.h>
 
 #include <iterator>
+#include <string>
 
 #include "ui/facts_panel.h"
+#include "ui/fit.h"
 #include "ui/inspector_panel.h"
 #include "ui/lessons_panel.h"
 
@@ -31,11 +33,21 @@ const ToolTab kTabs[] = {
 const ToolTab* tool_tabs() { return kTabs; }
 std::size_t tool_tab_count() { return std::size(kTabs); }
 
-float tool_tabs_width() {
-  const ImGuiStyle& st = ImGui::GetStyle();
-  float w = 2 * st.WindowPadding.x;
-  for (const ToolTab& t : kTabs) w += ImGui::CalcTextSize(t.name).x + 2 * st.FramePadding.x + st.ItemInnerSpacing.x;
-  return w + ImGui::GetFontSize();  // room for a scroll bar
+bool tab_button(UiContext& ctx, const char* name, bool selected, bool first) {
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float w = ImGui::CalcTextSize(name).x + 2 * style.FramePadding.x;
+  if (!first) {
+    ImGui::SameLine(0, style.ItemInnerSpacing.x);
+    if (ImGui::GetContentRegionAvail().x < w) ImGui::NewLine();
+  }
+  ImGui::PushStyleColor(ImGuiCol_Button, style.Colors[selected ? ImGuiCol_TabActive : ImGuiCol_Tab]);
+  ImGui::PushStyleColor(ImGuiCol_ButtonHovered, style.Colors[ImGuiCol_TabHovered]);
+  ImGui::PushStyleColor(ImGuiCol_ButtonActive, style.Colors[ImGuiCol_TabActive]);
+  const bool clicked = ImGui::Button(name);
+  ImGui::PopStyleColor(3);
+  ctx.record_item(std::string("tab ") + name);
+  check_label_fits(ctx, name);
+  return clicked;
 }
 
 }  // namespace ev::ui

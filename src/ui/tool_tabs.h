@@ -37,7 +37,10 @@ struct ToolTab {
 const ToolTab* tool_tabs();
 std::size_t tool_tab_count();
 
-// Width a tab bar needs to show every tab's whole name on one row.
-float tool_tabs_width();
+// One tab of a strip that wraps onto another row where the column is narrow
+// (ImGui's own tab bar keeps one row and cuts or hides names): a framed
+// name, lit when selected, recorded as "tab <name>". `first` starts the
+// strip. True when clicked.
+bool tab_button(UiContext& ctx, const char* name, bool selected, bool first);
 
 }  // namespace ev::ui
