@@ -370,7 +370,7 @@ TEST_F(Cli, TheTransformerTrainsAndResumes) {
   const long long V = j.at("vocab").get<long long>(), d = 16;
   EXPECT_EQ(j.at("params").get<long long>(), V * d + 16 * d + 2 * (4 * d * d + 8 * d * d) + V * d);
 
-  expect_refused(run("--data " + data + " --model gpt --emb 10 --steps 1"), 1, {"emb = 10", "heads = 4"});
+  expect_refused(run("--data " + data + " --model gpt --emb 10 --steps 1"), 2, {"emb = 10", "heads = 4"});
 
   // A step decay, not the linear rate that ends with --steps, so the parts make the whole.
   const std::string opts = "--data " + data + " --model gpt --lr-decay-step 1000 -q";
@@ -527,4 +527,20 @@ TEST_F(Cli, ExportProjectionWritesEveryToken) {
   expect_refused(run("--data " + quote(data) + " --steps 5 --perplexity 0.5 --export-projection tsne " +
                      quote(tmp_.file("p.csv"))),
                  2, {"--perplexity"});
+}
+
+// A sweep whose budget leaves no time for a step marks no run best and says
+// why; a flag the model does not use is named, and the run goes on.
+TEST_F(Cli, ASweepThatTrainedNothingSaysSo) {
+  const std::string data = quote(small_data());
+  const Outcome r = run("--data " + data + " --sweep hidden=10,20 --steps 100 --budget 1e-300");
+  EXPECT_EQ(r.status, 1) << r.err;
+  EXPECT_EQ(r.out.find("<- best"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("no run trained a step in its budget of 1e-300 s; give a larger --budget"), std::string::npos)
+      << r.err;
+  const Outcome noted = run("--data " + data + " --model gpt --hidden 50 --steps 5");
+  EXPECT_EQ(noted.status, 0) << noted.err;
+  EXPECT_NE(noted.err.find("embedviz-train: note: --hidden is not used by the gpt model\n"), std::string::npos)
+      << noted.err;
+  expect_refused(run("--data " + data + " --model gpt --emb 10 --heads 4 --steps 5"), 2, {"multiple of heads"});
 }

@@ -5,6 +5,7 @@
 
 #include <unistd.h>  // isatty
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -18,6 +19,7 @@
 #include "core/error.h"
 #include "core/experiment.h"
 #include "core/files.h"  // make_parent_dirs
+#include "core/metrics.h"  // perplexity_text
 
 namespace ev::cli {
 
@@ -43,8 +45,9 @@ void print_table(const Sweep& sweep, const std::vector<RunResult>& rows) {
       std::printf("%-10s %10zu %9lld  %s\n", r.value.c_str(), r.params, (long long)r.steps, r.error.c_str());
       continue;
     }
-    std::printf("%-10s %10zu %9lld %9.0f %8.4f %8.4f %8.4f %9.2f %6.1f%%%s\n", r.value.c_str(), r.params,
-                (long long)r.steps, r.steps_per_s, r.train, r.val, r.test, std::exp(r.val), 100 * r.accuracy,
+    std::printf("%-10s %10zu %9lld %9.0f %8.4f %8.4f %8.4f %9s %6.1f%%%s\n", r.value.c_str(), r.params,
+                (long long)r.steps, r.steps_per_s, r.train, r.val, r.test, perplexity_text(std::exp(r.val)).c_str(),
+                100 * r.accuracy,
                 int(i) == best ? "  <- best" : "");
   }
 }
@@ -114,7 +117,13 @@ int experiment_main(const Options& o, std::shared_ptr<const Dataset> data) {
     if (!o.quiet) std::fprintf(stderr, "wrote %s.csv and %s.json\n", shown(stem).c_str(), shown(stem).c_str());
   }
   if (o.json) std::printf("%s", results_json(sweep, rows, -1).c_str());
-  return best_row(rows) >= 0 ? 0 : 1;
+  if (best_row(rows) >= 0) return 0;
+  const bool none_trained = std::all_of(rows.begin(), rows.end(), [](const RunResult& r) { return r.steps == 0; });
+  if (none_trained && o.budget > 0)
+    std::fprintf(stderr, "embedviz-train: no run trained a step in its budget of %g s; give a larger --budget\n", o.budget);
+  else if (none_trained)
+    std::fprintf(stderr, "embedviz-train: no run trained a step\n");
+  return 1;
 }
 
 int find_lr_main(const Options& o, std::shared_ptr<const Dataset> data) {

@@ -200,6 +200,8 @@ int main(int argc, char** argv) {
     return parsed.exit_code;
   }
   const ev::cli::Options& o = parsed.options;
+  if (!o.quiet)
+    for (const std::string& note : parsed.notes) std::fprintf(stderr, "embedviz-train: note: %s\n", note.c_str());
   const ev::Tokenizer tok = o.tokenizer == "word" ? ev::Tokenizer::Word : ev::Tokenizer::Char;
 
   try {
@@ -368,7 +370,7 @@ int main(int argc, char** argv) {
                            : run.mutable_trainer().record_val(o.threads);
     const double test = trainer.evaluate(ev::Split::Test, o.threads);
     stage("");
-    const double gflops = sps * ev::family(cfg.family).step_flops(trainer.model().spec, cfg.batch) / 1e9;
+    const double gflops = sps * ev::mean_step_flops(trainer.model().spec, trainer.examples(ev::Split::Train), cfg.batch) / 1e9;
     if (!o.quiet || !o.json)
       std::fprintf(o.json ? stderr : stdout,
                    "steps %lld  train %.4f%s  val %.4f  test %.4f  %.0f steps/s (%.1f GFLOP/s)\n",
@@ -407,11 +409,13 @@ int main(int argc, char** argv) {
       const double table = double(V) * double(V) * double(V);
       if (!o.quiet || !o.json) {
         FILE* out = o.json ? stderr : stdout;
-        std::fprintf(out, "perplexity: val %.2f (top-1 %.2f%%, top-5 %.2f%%)  test %.2f (top-1 %.2f%%, top-5 %.2f%%)\n",
-                     sv.perplexity, 100 * sv.top1, 100 * sv.top5, st.perplexity, 100 * st.top1, 100 * st.top5);
-        std::fprintf(out, "Kneser-Ney trigram: val perplexity %.2f (discounts %.3f %.3f %.3f)", kn_ppl, kn.discounts()[0],
-                     kn.discounts()[1], kn.discounts()[2]);
-        if (one_target) std::fprintf(out, "; mixed with the network: val perplexity %.2f", sv.mixture_perplexity);
+        std::fprintf(out, "perplexity: val %s (top-1 %.2f%%, top-5 %.2f%%)  test %s (top-1 %.2f%%, top-5 %.2f%%)\n",
+                     ev::perplexity_text(sv.perplexity).c_str(), 100 * sv.top1, 100 * sv.top5,
+                     ev::perplexity_text(st.perplexity).c_str(), 100 * st.top1, 100 * st.top5);
+        std::fprintf(out, "Kneser-Ney trigram: val perplexity %s (discounts %.3f %.3f %.3f)",
+                     ev::perplexity_text(kn_ppl).c_str(), kn.discounts()[0], kn.discounts()[1], kn.discounts()[2]);
+        if (one_target)
+          std::fprintf(out, "; mixed with the network: val perplexity %s", ev::perplexity_text(sv.mixture_perplexity).c_str());
         std::fprintf(out, "\nn-gram blow-up: %zu distinct trigrams seen; a full table needs V^3 = %.3g entries; "
                      "the network has %zu parameters\n",
                      kn.distinct_trigrams(), table, trainer.model().params.size());
