@@ -161,3 +161,31 @@ TEST_F(AtomicFile, AHeaderIsReadBeforeTheRest) {
             std::string::npos);
   EXPECT_EQ(read_file_with_header(tmp_.write("exact", "HEAD0123456789"), 4, ten), "HEAD0123456789");
 }
+
+// The one check every writer calls before its work: folders made or not,
+// inputs (only the flag allowed to may replace one), outputs apart.
+TEST_F(AtomicFile, OutputsAreCheckedBeforeAnyWork) {
+  const std::string data = tmp_.write("data.txt", "a\n");
+  const std::vector<Input> inputs = {{data, "the training data", ""}, {tmp_.file("s.evs"), "the session", "--save"}};
+  EXPECT_EQ(error_of([&] { check_outputs({{"--out", tmp_.file("new/x.csv"), true}}, inputs); }), "");
+  EXPECT_FALSE(fs::exists(tmp_.file("new"))) << "the check made a folder";
+  EXPECT_NE(error_of([&] { check_outputs({{"--out", tmp_.file("new/x.csv"), false}}, inputs); }).find("does not exist"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] { check_outputs({{"--out", tmp_.file("./data.txt"), true}}, inputs); }).find("training data"),
+            std::string::npos);
+  EXPECT_EQ(error_of([&] { check_outputs({{"--save", tmp_.file("s.evs"), false}}, inputs); }), "");
+  EXPECT_NE(error_of([&] { check_outputs({{"--out", tmp_.file("s.evs"), false}}, inputs); }).find("the session"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] {
+              check_outputs({{"--a", tmp_.file("x"), false}, {"--b", tmp_.file("sub/../x"), true}}, inputs);
+            }).find("the same file"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] { check_outputs({{"--out", data + "/x", true}}, inputs); }).find("is not a folder"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] { check_outputs({{"--out", tmp_.file(""), true}}, inputs); }).find("names a folder"),
+            std::string::npos);
+  const std::string full = error_of([&] { check_outputs({{"--out", "/dev/full", true}}, inputs); });
+  EXPECT_NE(full.find("--out"), std::string::npos) << full;
+  EXPECT_NE(full.find("not a regular file"), std::string::npos) << full;
+  EXPECT_EQ(error_of([&] { check_outputs({}, inputs); }), "");
+}

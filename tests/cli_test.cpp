@@ -370,7 +370,7 @@ TEST_F(Cli, TheTransformerTrainsAndResumes) {
   const long long V = j.at("vocab").get<long long>(), d = 16;
   EXPECT_EQ(j.at("params").get<long long>(), V * d + 16 * d + 2 * (4 * d * d + 8 * d * d) + V * d);
 
-  expect_refused(run("--data " + data + " --model gpt --emb 10 --steps 1"), 1, {"emb = 10", "heads = 4"});
+  expect_refused(run("--data " + data + " --model gpt --emb 10 --steps 1"), 2, {"emb = 10", "heads = 4"});
 
   // A step decay, not the linear rate that ends with --steps, so the parts make the whole.
   const std::string opts = "--data " + data + " --model gpt --lr-decay-step 1000 -q";
@@ -417,6 +417,72 @@ TEST_F(Cli, OutputsAreCheckedBeforeTraining) {
   EXPECT_EQ(ev::testing::TempDir::read(data), before) << "the training data changed";
 }
 
+// Every output, a sweep's and the finder's as much as a run's, passes one
+// check before the data is read: never the data (a .json under a .csv/.json
+// pair, a stem naming it), never a folder's or a device's name (and nothing
+// made beside a device), never another output or the vectors read in.
+TEST_F(Cli, EveryOutputPassesOneCheckBeforeTheWork) {
+  const std::string text = ev::testing::TempDir::read(small_data());
+  const std::string json = write("d.json", text), csv = write("d.csv", text);
+  fs::create_directory(tmp_.file("out"));
+  const std::string sweep = " --sweep hidden=10,20 --steps 5 --sweep-out ";
+  expect_refused(run("--data " + quote(json) + sweep + quote(csv)), 1, {"--sweep-out", "d.json", "training data"});
+  expect_refused(run("--data " + quote(csv) + " --find-lr --sweep-out " + quote(tmp_.file("d"))), 1, {"training data"});
+  expect_refused(run("--data " + quote(csv) + sweep + quote(tmp_.file("out"))), 1, {"names a folder"});
+  expect_refused(run("--data " + quote(csv) + " --find-lr --sweep-out " + quote(tmp_.file("out/"))), 1,
+                 {"names a folder", "FILE.csv)"});
+  for (const char* dev : {"/dev/full", "/dev/null"}) {
+    expect_refused(run("--data " + quote(csv) + sweep + dev), 1, {dev, "not a regular file"});
+    EXPECT_FALSE(fs::exists(std::string(dev) + ".csv")) << "a regular file was made beside " << dev;
+  }
+  expect_refused(run("--data " + quote(csv) + " --steps 5 --export-word2vec " + quote(tmp_.file("v.txt")) +
+                     " --export-loss-csv " + quote(tmp_.file("out/../v.txt"))),
+                 1, {"--export-word2vec", "--export-loss-csv", "the same file"});
+  expect_refused(run("--data " + quote(csv) + " --steps 5 --export-word2vec " + quote(tmp_.file("out") + "/")), 1,
+                 {"--export-word2vec", "names a folder"});
+  expect_refused(run("--data " + quote(csv) + " --steps 5 --export-word2vec /dev/null/v.txt"), 1,
+                 {"/dev/null is not a folder"});
+  ASSERT_EQ(run("--data " + quote(csv) + " --steps 5 -q --export-word2vec " + quote(tmp_.file("v.txt"))).status, 0);
+  const std::string vectors = ev::testing::TempDir::read(tmp_.file("v.txt"));
+  expect_refused(run("--data " + quote(csv) + " --steps 5 --init-vectors " + quote(tmp_.file("v.txt")) +
+                     " --export-word2vec " + quote(tmp_.file("v.txt"))),
+                 1, {"--init-vectors file"});
+  EXPECT_EQ(ev::testing::TempDir::read(tmp_.file("v.txt")), vectors);
+  EXPECT_EQ(ev::testing::TempDir::read(csv), text);
+  EXPECT_EQ(ev::testing::TempDir::read(json), text);
+  // Refused before the data is read: a missing file would be reported first otherwise.
+  expect_refused(run("--data " + quote(tmp_.file("absent.txt")) + " --steps 5 --save-session " +
+                     quote(tmp_.file("missing/s.evs"))),
+                 1, {"--save-session", "does not exist"});
+}
+
+// A session is saved with its data's absolute path, so it resumes from any
+// folder; data that has gone is named, with the flag that points at it. A
+// token no session holds is refused before the training, not after it.
+TEST_F(Cli, SessionsFindTheirDataAndAreRefusedBeforeTheWork) {
+  const std::string data = small_data();
+  const Outcome saved = run("--data small.txt --steps 5 -q --save-session s.evs", "cd " + quote(tmp_.file("")) + " && ");
+  ASSERT_EQ(saved.status, 0) << saved.err;
+  EXPECT_EQ(ev::load_session(tmp_.file("s.evs")).data_source, fs::path(data).lexically_normal().string());
+  const Outcome elsewhere = run("--resume " + quote(tmp_.file("s.evs")) + " --steps 5 -q", "cd / && ");
+  EXPECT_EQ(elsewhere.status, 0) << elsewhere.err;
+  fs::rename(data, tmp_.file("moved.txt"));
+  expect_refused(run("--resume " + quote(tmp_.file("s.evs")) + " --steps 5"), 1,
+                 {"s.evs", "small.txt", "cannot be read", "--data FILE"});
+  const Outcome found = run("--resume " + quote(tmp_.file("s.evs")) + " --data " + quote(tmp_.file("moved.txt")) +
+                            " --steps 5 -q");
+  EXPECT_EQ(found.status, 0) << found.err;
+
+  std::string words;
+  for (int i = 0; i < 40; ++i) words += "the cat sat on the mat\n";
+  words += std::string(100000, 'x') + "\n";
+  const Outcome long_token = run("--data " + quote(write("long.txt", words)) + " --tokenizer word --steps 5 " +
+                                 "--export-word2vec " + quote(tmp_.file("w.txt")) + " --save-session " +
+                                 quote(tmp_.file("long.evs")));
+  expect_refused(long_token, 1, {"--save-session", "65536 bytes", "nothing was trained"});
+  EXPECT_FALSE(fs::exists(tmp_.file("w.txt"))) << "an export written for a run that was refused";
+}
+
 // --export-projection: t-SNE, UMAP or PCA of the final table as token,x,y,class;
 // for the transformer's wte too; with vectors from elsewhere and no step.
 // Bad methods and outputs are refused before any training.
@@ -461,4 +527,20 @@ TEST_F(Cli, ExportProjectionWritesEveryToken) {
   expect_refused(run("--data " + quote(data) + " --steps 5 --perplexity 0.5 --export-projection tsne " +
                      quote(tmp_.file("p.csv"))),
                  2, {"--perplexity"});
+}
+
+// A sweep whose budget leaves no time for a step marks no run best and says
+// why; a flag the model does not use is named, and the run goes on.
+TEST_F(Cli, ASweepThatTrainedNothingSaysSo) {
+  const std::string data = quote(small_data());
+  const Outcome r = run("--data " + data + " --sweep hidden=10,20 --steps 100 --budget 1e-300");
+  EXPECT_EQ(r.status, 1) << r.err;
+  EXPECT_EQ(r.out.find("<- best"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("no run trained a step in its budget of 1e-300 s; give a larger --budget"), std::string::npos)
+      << r.err;
+  const Outcome noted = run("--data " + data + " --model gpt --hidden 50 --steps 5");
+  EXPECT_EQ(noted.status, 0) << noted.err;
+  EXPECT_NE(noted.err.find("embedviz-train: note: --hidden is not used by the gpt model\n"), std::string::npos)
+      << noted.err;
+  expect_refused(run("--data " + data + " --model gpt --emb 10 --heads 4 --steps 5"), 2, {"multiple of heads"});
 }

@@ -195,7 +195,7 @@ TEST(Dataset, WordTokenizer) {
   lines.push_back("a caf\xC3\xA9 opened");
   const Dataset d = make_dataset(lines, Tokenizer::Word, 1, "words");
   EXPECT_EQ(d.tokenizer, Tokenizer::Word);
-  // Words of the training split, the boundary and <unk>; "caf" and "opened"
+  // Words of the training split, the boundary and <unk>; "café" and "opened"
   // are known only when their line fell in the training split.
   const auto& t = d.vocab.tokens();
   EXPECT_EQ(std::vector<std::string>(t.begin(), t.begin() + 3), (std::vector<std::string>{".", "<unk>", "a"}));

@@ -5,7 +5,9 @@
 #include <filesystem>
 
 #include <atomic>
+#include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "core/error.h"
 #include "core/experiment.h"
@@ -156,6 +158,29 @@ TEST(Experiment, ADivergedRunIsReportedAndNeverTheBest) {
   EXPECT_EQ(csv.rfind("lr,block,emb,hidden,", 0), 0u);
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 3);  // header and two rows, the error quoted on one line
   EXPECT_NE(results_json(parse_sweep("lr=0.1,1000000"), rows, -1).find("\"best\":0"), std::string::npos);
+}
+
+// The swept parameter is the CSV's first column and not repeated after it;
+// a run of no steps (a budget too short for one) is never the best.
+TEST(Experiment, TheCsvNamesEachColumnOnceAndARunOfNoStepsIsNotBest) {
+  const auto data = testdata::synthetic_dataset(200);
+  const Sweep sweep = parse_sweep("hidden=8,16");
+  std::vector<RunResult> rows = run_experiment(data, small_config(), sweep, StopRule{20, 0}, 2);
+  const std::string csv = results_csv(sweep, rows);
+  const std::string header = csv.substr(0, csv.find('\n'));
+  EXPECT_EQ(header.rfind("hidden,block,emb,batch,lr,seed,direct,params,", 0), 0u) << header;
+  const std::string first = csv.substr(header.size() + 1, csv.find('\n', header.size() + 1) - header.size() - 1);
+  EXPECT_EQ(std::count(first.begin(), first.end(), ','), std::count(header.begin(), header.end(), ',')) << first;
+  EXPECT_EQ(first.rfind("8,3,", 0), 0u) << first;  // hidden 8, then block 3
+  for (RunResult& r : rows) r.steps = 0;
+  EXPECT_EQ(best_row(rows), -1);
+}
+
+// A perplexity is written for people: two decimals, or an exponent once large.
+TEST(Experiment, PerplexitiesAreWrittenShort) {
+  EXPECT_EQ(perplexity_text(9.3071), "9.31");
+  EXPECT_EQ(perplexity_text(std::exp(484.0)), "1.58e+210");
+  EXPECT_EQ(perplexity_text(std::numeric_limits<double>::infinity()), "inf");
 }
 
 TEST(Experiment, ATimeBudgetOrACancelStopsTheRuns) {

@@ -221,3 +221,22 @@ TEST(GptFamily, AttentionOfAnItem) {
       }
     }
 }
+
+// The flops of a step follow the rows' lengths: the transformer computes a
+// batch only up to its longest row, so a block far past the items costs
+// about what a block that just holds them does.
+TEST(Gpt, StepFlopsFollowTheRowsNotTheBlock) {
+  std::vector<std::string> items;
+  for (int i = 0; i < 40; ++i) items.push_back(std::string(std::size_t(3 + i % 4), char('a' + i % 5)));  // 3 to 6 long
+  const Dataset d = make_dataset(items, Tokenizer::Char, 1, "short");
+  TrainConfig c = family_defaults("gpt");
+  c.block = 7;  // the longest item and its closing boundary
+  const ModelSpec tight = c.spec(d.vocab.size());
+  const double at7 = mean_step_flops(tight, family(tight.family).examples(d, Split::Train, tight), 8);
+  c.block = 64;
+  const ModelSpec wide = c.spec(d.vocab.size());
+  const double at64 = mean_step_flops(wide, family(wide.family).examples(d, Split::Train, wide), 8);
+  EXPECT_GT(at7, 0.0);
+  EXPECT_NEAR(at64 / at7, 1.0, 0.01) << "the count follows the block, not the rows";
+  EXPECT_LT(at64, 0.2 * family("gpt").step_flops(wide, 8));
+}

@@ -6,6 +6,9 @@
 // fused) and the transformer (Adam); sessions keep the flag; the Projector's
 // metadata has its header and columns.
 #include <gtest/gtest.h>
+
+#include <fstream>
+#include <thread>
 #include <sys/stat.h>
 
 #include <cstring>
@@ -172,7 +175,6 @@ TEST(InitVectors, FindsThePairFromAFolderAPrefixOrEitherFile) {
       {tmp.file("empty"), "folder without vectors.tsv"},
       {tmp.file("lonely"), "metadata.tsv"},
       {tmp.file("lonely/vectors.tsv"), "are missing"},
-      {tmp.file("fifo"), "a pipe"},
       {"/dev/null", "a device"},
       {"", "empty path"},
   };
@@ -180,6 +182,26 @@ TEST(InitVectors, FindsThePairFromAFolderAPrefixOrEitherFile) {
     const std::string e = error_of([&] { read_init_vectors(path, v, 3); });
     EXPECT_NE(e.find(says), std::string::npos) << path << ": " << e;
   }
+  // A pipe is read as a stream, as --data reads one.
+  std::thread writer([&] { std::ofstream(tmp.file("fifo")) << "2 3\na 1 2 3\nb 4 5 6\n"; });
+  const TokenVectors piped = read_init_vectors(tmp.file("fifo"), v, 3);
+  writer.join();
+  EXPECT_EQ(piped.ids.size(), 2u);
+}
+
+// A header's count of any size is a header, never a token and its vector; a
+// token given twice keeps its first vector, and the summary says so.
+TEST(InitVectors, LongHeadersAndRepeatedTokens) {
+  const Vocab v = small_vocab();
+  EXPECT_NE(error_of([&] { w2v("1234567890123 3\na 1 2 3\n", v); }).find("announces 1,234,567,890,123 vectors"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] { w2v("1234567890123456789012 3\na 1 2 3\n", v); }).find("too large"), std::string::npos);
+  const TokenVectors twice = w2v("a 1 2 3\nb 4 5 6\na 7 8 9\na 0 0 0\n", v);
+  ASSERT_EQ(twice.ids.size(), 2u);
+  EXPECT_EQ(twice.values[0], 1.0f) << "the first vector of a is kept";
+  EXPECT_EQ(twice.repeated, 2u);
+  EXPECT_NE(twice.summary().find("2 vectors of a token already read (a the first) left out"), std::string::npos)
+      << twice.summary();
 }
 
 // Our own exports read back into a fresh run's table, bit for bit: word2vec

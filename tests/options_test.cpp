@@ -234,3 +234,41 @@ TEST(Options, ExperimentsAndTheFinderAreCheckedBeforeAnyTraining) {
     EXPECT_EQ(r.message.find('\n'), std::string::npos);
   }
 }
+
+// A transformer shape no run can take is an option error (exit 2), named.
+TEST(Options, EmbeddingsTheHeadsCannotSplitAreRefused) {
+  const ParseResult r = parse({"--model", "gpt", "--emb", "10", "--heads", "4"});
+  EXPECT_FALSE(r.run);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.message.find("--heads"), std::string::npos) << r.message;
+  EXPECT_NE(r.message.find("multiple of heads"), std::string::npos) << r.message;
+  EXPECT_TRUE(parse({"--model", "gpt", "--emb", "12", "--heads", "4"}).run);
+  EXPECT_TRUE(parse({"--emb", "10", "--heads", "4"}).run) << "the MLP has no heads";
+}
+
+// Flags a run would not use are named in a note; a run that uses them has none.
+TEST(Options, FlagsTheRunDoesNotUseAreNoted) {
+  const ParseResult gpt = parse({"--model", "gpt", "--hidden", "64", "--dropout", "0.1"});
+  ASSERT_TRUE(gpt.run) << gpt.message;
+  ASSERT_EQ(gpt.notes.size(), 2u);
+  EXPECT_EQ(gpt.notes[0], "--hidden is not used by the gpt model");
+  EXPECT_EQ(gpt.notes[1], "--dropout is not used by the gpt model");
+  const ParseResult chars = parse({"--vocab", "500", "--layers", "2"});
+  ASSERT_TRUE(chars.run);
+  ASSERT_EQ(chars.notes.size(), 2u);
+  EXPECT_NE(chars.notes[0].find("--layers is not used by the mlp model"), std::string::npos);
+  EXPECT_NE(chars.notes[1].find("--vocab is not used with characters"), std::string::npos);
+  EXPECT_TRUE(parse({"--tokenizer", "word", "--vocab", "500", "--hidden", "64", "--classes", "20"}).notes.empty());
+  EXPECT_TRUE(parse({"--sweep", "model=mlp,gpt", "--hidden", "64", "--heads", "2"}).notes.empty());
+}
+
+// Two spellings of one setting would train the same run twice: refused.
+TEST(Options, ASweepGivesEachSettingOnce) {
+  for (const char* sweep : {"hidden=10,20,10", "hidden=10,010", "lr=0.1,1e-1", "model=gpt,gpt"}) {
+    const ParseResult r = parse({"--sweep", sweep});
+    EXPECT_FALSE(r.run) << sweep;
+    EXPECT_EQ(r.exit_code, 2) << sweep;
+    EXPECT_NE(r.message.find("give each value once"), std::string::npos) << r.message;
+  }
+  EXPECT_TRUE(parse({"--sweep", "lr=0.1,0.01"}).run);
+}

@@ -34,6 +34,17 @@ TEST(Text, BomAndCrlf) {
   EXPECT_EQ(lines[2].number, 4u);
 }
 
+// Classic Mac OS files end their lines with a lone \r: each is a line, and
+// \r\n stays one line end wherever it falls.
+TEST(Text, CrOnlyLineEndingsSplitLines) {
+  const auto lines = parse_lines("emma\rolivia\r\rava\r\nmia\n\rzoe\r", "mac.txt");
+  std::vector<std::string> texts;
+  std::vector<std::size_t> numbers;
+  for (const Line& l : lines) texts.push_back(l.text), numbers.push_back(l.number);
+  EXPECT_EQ(texts, (std::vector<std::string>{"emma", "olivia", "ava", "mia", "zoe"}));
+  EXPECT_EQ(numbers, (std::vector<std::size_t>{1, 2, 4, 5, 7}));
+}
+
 TEST(Text, ErrorsNameTheLine) {
   try {
     parse_lines("ok\nfine\nbad\xFF\n", "f.txt");
@@ -76,15 +87,23 @@ TEST(Text, NamesAreShownOnOneHarmlessLine) {
 }
 
 // A file read in 1 MiB chunks gives the lines parsing it whole gives, with
-// lines, CRLF endings and multi-byte characters across the chunk boundaries.
+// lines, LF, CRLF and CR endings and multi-byte characters across the chunk boundaries.
 TEST(Text, ChunkedReadingEqualsWholeParsing) {
   std::string text = "\xEF\xBB\xBF";
   unsigned x = 7;
-  while (text.size() < (std::size_t(3) << 20)) {
+  const std::size_t chunk = std::size_t(1) << 20;
+  bool split = false;
+  while (text.size() < 3 * chunk) {
+    // A \r\n split by the first chunk's end: one line end, not two.
+    if (!split && text.size() > chunk - 200) {
+      text.append(chunk - 1 - text.size(), 'p');
+      text += "\r\n";
+      split = true;
+    }
     x = x * 1103515245u + 12345u;
     const int n = int((x >> 16) % 40);
     for (int i = 0; i < n; ++i) text += (i % 5 == 4) ? "\xE2\x86\x92" : std::string(1, char('a' + i % 26));
-    text += (x & 1) ? "\r\n" : "\n";
+    text += (x & 3) == 0 ? "\r" : (x & 1) ? "\r\n" : "\n";
   }
   const std::string path = "/tmp/embedviz_text_chunks.txt";
   {

@@ -3,11 +3,13 @@
 // the bounded loss history, and evaluation (direct and multi-threaded).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
 
 #include "core/error.h"
+#include "core/metrics.h"  // score_next_tokens
 #include "core/rng.h"
 #include "core/trainer.h"
 #include "test_data.h"
@@ -319,4 +321,26 @@ TEST(Trainer, SamplingStopsAtTheBoundary) {
   double s = 0;
   for (float v : p) s += v;
   EXPECT_NEAR(s, 1.0, 1e-5);
+}
+
+// A model whose outputs are all equal ranks no target first: a tie is a miss,
+// for top-1 and top-5 alike, and so is a target whose output is not finite,
+// in both ways of scoring (the validation curve's and the final scores').
+TEST(Trainer, TiesAndNonFiniteOutputsAreMisses) {
+  for (const char* family : {"mlp", "gpt"}) {
+    TrainConfig cfg = small_config();
+    cfg.family = family;
+    Trainer t(synthetic(60), cfg);
+    const Examples& val = t.examples(Split::Val);
+    for (const float value : {0.0f, std::numeric_limits<float>::quiet_NaN()}) {
+      std::fill(t.mutable_model().params.begin(), t.mutable_model().params.end(), value);
+      const NextTokenScores s = score_next_tokens(t.model(), val);
+      EXPECT_GT(s.ranked, 0u) << family;
+      EXPECT_EQ(s.top1, 0.0) << family << " params " << value;
+      EXPECT_EQ(s.top5, 0.0) << family << " params " << value;
+      double top1 = -1;
+      mean_loss(t.model(), val, 2, &top1);
+      EXPECT_EQ(top1, 0.0) << family << " params " << value;
+    }
+  }
 }

@@ -402,3 +402,27 @@ TEST(TrainingThread, ValidationLossIsTheHistorysLastAfterLoadingASession) {
   EXPECT_GT(s->val_loss, 0.0f);
   EXPECT_EQ(s->val_loss, float(s->val.back().loss));
 }
+
+// A session whose linear schedule (embedviz-train's Adam) has reached 0 does
+// not train on at rate 0 in the window: the rate is held, and said.
+TEST(TrainingThread, ALoadedSessionsEndedScheduleTrainsAtAStatedRate) {
+  ev::testing::TempDir dir;
+  TrainConfig c = small_config();
+  c.optimizer = "adam";
+  c.lr = 0.01;
+  c.lr_linear_steps = 40;
+  Worker t(1, testdata::synthetic_dataset(), c);
+  t.post(cmd::Step{40});
+  SnapshotPtr s = settle(t);
+  ASSERT_EQ(s->step, 40);
+  const std::string path = dir.file("adam.evs");
+  t.post(cmd::SaveSession{path});
+  t.post(cmd::LoadSession{path});
+  s = settle(t);
+  EXPECT_NE(s->message.find("holds it at 0.005"), std::string::npos) << s->message;
+  const Mat<float> before = s->C();
+  t.post(cmd::Step{5});
+  s = settle(t);
+  ASSERT_EQ(s->step, 45);
+  EXPECT_GT((Mat<float>(s->C()) - before).cwiseAbs().maxCoeff(), 0.0f) << "the loaded run trained at rate 0";
+}

@@ -27,9 +27,63 @@ TEST(WordTokenizer, LettersApostrophesAndDigits) {
             (Words{"don't", "stop", "the", "1990", "s", "rock'n'roll", "tis", "o'brien's", "42", "nd", "x", "y"}));
   // The typographic apostrophe (U+2019) between letters reads as "'"; elsewhere it separates.
   EXPECT_EQ(tokenize("it\xE2\x80\x99s \xE2\x80\x99quoted\xE2\x80\x99", Tokenizer::Word), (Words{"it's", "quoted"}));
-  // Letters outside ASCII, punctuation and blanks separate words.
-  EXPECT_EQ(tokenize("caf\xC3\xA9 au-lait;(3.14)", Tokenizer::Word), (Words{"caf", "au", "lait", "3", "14"}));
+  // Punctuation and blanks separate words; letters outside ASCII are letters.
+  EXPECT_EQ(tokenize("caf\xC3\xA9 au-lait;(3.14)", Tokenizer::Word), (Words{"caf\xC3\xA9", "au", "lait", "3", "14"}));
   EXPECT_TRUE(tokenize(" -- ' . ", Tokenizer::Word).empty());
+}
+
+// Letters of any script are letters, lowercased by Unicode's simple mapping;
+// marks stay on their letters, ideographs are words of their own (those
+// scripts put no spaces between words), joiners neither break nor join.
+TEST(WordTokenizer, LettersOfAnyScript) {
+  EXPECT_EQ(tokenize("\xC3\x89" "cole \xC4\xB0stanbul Stra\xC3\x9F" "e \xEF\xAC\x81ne na\xC3\xAFve", Tokenizer::Word),
+            (Words{"\xC3\xA9" "cole", "istanbul", "stra\xC3\x9F" "e", "\xEF\xAC\x81ne", "na\xC3\xAFve"}));
+  EXPECT_EQ(tokenize("\xD0\x9F\xD1\x80\xD0\xB8\xD0\xB2\xD0\xB5\xD1\x82, \xD0\x9C\xD0\xB8\xD1\x80!", Tokenizer::Word),
+            (Words{"\xD0\xBF\xD1\x80\xD0\xB8\xD0\xB2\xD0\xB5\xD1\x82", "\xD0\xBC\xD0\xB8\xD1\x80"}));  // Привет, Мир! -> привет, мир
+  EXPECT_EQ(tokenize("\xCE\x9A\xCE\xB1\xCE\xBB\xCE\xB7\xCE\xBC\xCE\xAD\xCF\x81\xCE\xB1", Tokenizer::Word),
+            (Words{"\xCE\xBA\xCE\xB1\xCE\xBB\xCE\xB7\xCE\xBC\xCE\xAD\xCF\x81\xCE\xB1"}));  // Καλημέρα -> καλημέρα
+  EXPECT_EQ(tokenize("\xD9\x85\xD8\xB1\xD8\xAD\xD8\xA8\xD8\xA7 \xD8\xB9\xD8\xA7\xD9\x84\xD9\x85\xD9\x8C", Tokenizer::Word),
+            (Words{"\xD9\x85\xD8\xB1\xD8\xAD\xD8\xA8\xD8\xA7", "\xD8\xB9\xD8\xA7\xD9\x84\xD9\x85\xD9\x8C"}));  // a mark (tanwin) kept
+  EXPECT_EQ(tokenize("\xE0\xA4\xA8\xE0\xA4\xAE\xE0\xA4\xB8\xE0\xA5\x8D\xE0\xA4\xA4\xE0\xA5\x87", Tokenizer::Word),
+            (Words{"\xE0\xA4\xA8\xE0\xA4\xAE\xE0\xA4\xB8\xE0\xA5\x8D\xE0\xA4\xA4\xE0\xA5\x87"}));  // नमस्ते, virama and vowel sign kept
+  // 東京は晴れ: two ideographs, a kana, an ideograph, a kana.
+  EXPECT_EQ(tokenize("\xE6\x9D\xB1\xE4\xBA\xAC\xE3\x81\xAF\xE6\x99\xB4\xE3\x82\x8C", Tokenizer::Word),
+            (Words{"\xE6\x9D\xB1", "\xE4\xBA\xAC", "\xE3\x81\xAF", "\xE6\x99\xB4", "\xE3\x82\x8C"}));
+  EXPECT_EQ(tokenize("\xD9\xA3\xD9\xA4 km 12", Tokenizer::Word), (Words{"\xD9\xA3\xD9\xA4", "km", "12"}));  // ٣٤
+  EXPECT_EQ(tokenize("a\xE2\x80\x8D" "b", Tokenizer::Word), (Words{"ab"}));  // a zero-width joiner inside
+}
+
+// What a line loses is said: the characters no word holds are handed back.
+TEST(WordTokenizer, WhatALineLostIsHandedBack) {
+  const std::string line = "I \xE2\x99\xA5 Paris \xF0\x9F\x98\x80 + 2\xC2\xBD";  // I ♥ Paris 😀 + 2½
+  std::string word, lost;
+  Words words;
+  for (std::size_t pos = 0; next_word(line, &pos, &word, &lost);) words.push_back(word);
+  EXPECT_EQ(words, (Words{"i", "paris", "2"}));
+  EXPECT_EQ(lost, "\xE2\x99\xA5\xF0\x9F\x98\x80\xC2\xBD");
+}
+
+// A file in another script trains; lines that lose characters, or hold no
+// word at all, are counted in the data's note with the first line's number.
+TEST(WordVocab, AFileInAnotherScriptTrainsAndLossesAreNoted) {
+  std::vector<std::string> lines;
+  for (int i = 0; i < 30; ++i) lines.push_back("\xD0\x9A\xD0\xBE\xD1\x82 \xD0\xB8 \xD0\xBF\xD1\x91\xD1\x81");  // Кот и пёс
+  lines[4] += " \xF0\x9F\x90\x88";  // 🐈
+  lines.push_back("\xE2\x99\xA5\xE2\x99\xA5");  // ♥♥, line 31: no word
+  const Dataset d = make_dataset(lines, Tokenizer::Word, 1, "cyrillic", 100);
+  EXPECT_EQ(d.items.size(), 30u);
+  EXPECT_EQ(d.vocab.size(), 5);  // the boundary, <unk>, кот, и, пёс
+  EXPECT_GE(d.vocab.id("\xD0\xBF\xD1\x91\xD1\x81"), 0);
+  EXPECT_EQ(d.lossy_lines, 2u);
+  EXPECT_EQ(d.first_lossy_line, 5u);
+  EXPECT_EQ(d.wordless_lines, 1u);
+  EXPECT_EQ(d.first_wordless_line, 31u);
+  const std::string note = boundary_note(d);
+  EXPECT_NE(note.find("2 lines lost characters that no word holds (line 5: \xF0\x9F\x90\x88)"), std::string::npos) << note;
+  EXPECT_NE(note.find("1 line holds no word and was left out (the first: line 31)"), std::string::npos) << note;
+  // Characters: nothing is lost, and no note says so.
+  const Dataset chars = make_dataset(lines, Tokenizer::Char, 1, "cyrillic", 100);
+  EXPECT_EQ(boundary_note(chars).find("lost"), std::string::npos);
 }
 
 // Every line has the same words, so every split counts them alike: per line

@@ -14,7 +14,7 @@
 #include <fstream>
 #include <limits>
 
-#include "core/atomic_file.h"  // same_file
+#include "core/atomic_file.h"  // check_outputs
 #include "core/error.h"
 #include "core/export.h"
 #include "core/data.h"
@@ -429,8 +429,13 @@ void App::file_dialog() {
 void App::run_file_action(const std::string& path) {
   const Snapshot& s = *snap_;
   try {
-    if (file_action_ >= FileAction::ExportTsv && same_file(path, s.data->source))
-      throw Error(ev::shown(path) + " is the training data; it will not be written over");
+    // What is written is checked as embedviz-train checks its outputs.
+    std::vector<Output> out;
+    if (file_action_ == FileAction::ExportTsv)
+      for (const char* name : {"/vectors.tsv", "/metadata.tsv"}) out.push_back({"", path + name, true});
+    else if (file_action_ >= FileAction::ExportTsv || file_action_ == FileAction::SaveSession)
+      out.push_back({"", path, true});
+    check_outputs(out, {{s.data->source, "the training data", ""}});
     switch (file_action_) {
       case FileAction::TrainOn:
         ctx_.post(cmd::LoadData{path, browser_.tokenizer == 1 ? Tokenizer::Word : Tokenizer::Char});

@@ -169,15 +169,15 @@ void check_options(AppOptions& o, const std::string& size) {
   // Nothing else would start training in a headless run: it would never end.
   if (o.headless && o.steps >= 0 && !o.play)
     throw CLI::ValidationError("--steps", "a headless run reaches --steps only with --play");
-  for (const std::string* out : {&o.screenshot, &o.stats}) {
-    if (out->empty()) continue;
-    if (ev::same_file(*out, o.data))
-      throw CLI::ValidationError("--data", ev::shown(*out) + " is the training data; it will not be written over");
-    try {
-      ev::check_replaceable(*out);
-    } catch (const ev::Error& e) {
-      throw CLI::ValidationError(out == &o.stats ? "--stats" : "--screenshot", e.what());
-    }
+  // --screenshot and --stats are written at the end: whatever would stop them
+  // is found before the window opens or a step trains.
+  std::vector<ev::Output> out;
+  if (!o.screenshot.empty()) out.push_back({"--screenshot", o.screenshot, false});
+  if (!o.stats.empty()) out.push_back({"--stats", o.stats, false});
+  try {
+    ev::check_outputs(out, {{o.data, "the training data", ""}, {o.session, "the session being opened", ""}});
+  } catch (const ev::Error& e) {
+    throw CLI::ValidationError(e.what());
   }
 }
 

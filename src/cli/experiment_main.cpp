@@ -5,6 +5,7 @@
 
 #include <unistd.h>  // isatty
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -17,6 +18,8 @@
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/experiment.h"
+#include "core/files.h"  // make_parent_dirs
+#include "core/metrics.h"  // perplexity_text
 
 namespace ev::cli {
 
@@ -32,26 +35,6 @@ std::string out_stem(const std::string& path) {
   return path;
 }
 
-// Before any training: the stem names a file (not a folder, a device or the
-// training data), the folder of the results exists (made if missing) and
-// neither file is something other than a regular file or the training data.
-void make_room_for(const std::string& stem, const std::string& data) {
-  const std::filesystem::path dir = std::filesystem::path(stem).parent_path();
-  std::error_code ec;
-  if (std::filesystem::path(stem).filename().empty() || stem.back() == '/')
-    throw Error("--sweep-out " + shown(stem) + " names a folder; give a file name (FILE writes FILE.csv and FILE.json)");
-  if (std::filesystem::exists(stem, ec) && !std::filesystem::is_regular_file(stem, ec))
-    throw Error("--sweep-out " + shown(stem) + " is not a regular file's name; give a file name (FILE writes FILE.csv "
-                "and FILE.json)");
-  for (const char* ext : {".csv", ".json"})
-    if (same_file(stem + ext, data))
-      throw Error("--sweep-out would write " + shown(stem + ext) + ", the training data; it will not be written over");
-  if (!dir.empty()) std::filesystem::create_directories(dir, ec);
-  if (ec) throw Error("cannot create the folder " + shown(dir.string()) + ": " + ec.message());
-  check_replaceable(stem + ".csv");
-  check_replaceable(stem + ".json");
-}
-
 void print_table(const Sweep& sweep, const std::vector<RunResult>& rows) {
   const int best = best_row(rows);
   std::printf("%-10s %10s %9s %9s %8s %8s %8s %9s %7s\n", sweep.param.c_str(), "params", "steps", "steps/s", "train",
@@ -62,13 +45,30 @@ void print_table(const Sweep& sweep, const std::vector<RunResult>& rows) {
       std::printf("%-10s %10zu %9lld  %s\n", r.value.c_str(), r.params, (long long)r.steps, r.error.c_str());
       continue;
     }
-    std::printf("%-10s %10zu %9lld %9.0f %8.4f %8.4f %8.4f %9.2f %6.1f%%%s\n", r.value.c_str(), r.params,
-                (long long)r.steps, r.steps_per_s, r.train, r.val, r.test, std::exp(r.val), 100 * r.accuracy,
+    std::printf("%-10s %10zu %9lld %9.0f %8.4f %8.4f %8.4f %9s %6.1f%%%s\n", r.value.c_str(), r.params,
+                (long long)r.steps, r.steps_per_s, r.train, r.val, r.test, perplexity_text(std::exp(r.val)).c_str(),
+                100 * r.accuracy,
                 int(i) == best ? "  <- best" : "");
   }
 }
 
 }  // namespace
+
+std::vector<Output> experiment_outputs(const Options& o) {
+  if (o.sweep_out.empty()) return {};
+  const std::string stem = out_stem(o.sweep_out);
+  // The name is a stem: a folder's name (or a device's, whose folder takes
+  // other files) would put the results beside it under another name.
+  std::error_code ec;
+  const std::string hint = "; give a file name (FILE writes FILE.csv" + std::string(o.find_lr ? ")" : " and FILE.json)");
+  if (stem.back() == '/' || std::filesystem::path(stem).filename().empty() || std::filesystem::is_directory(stem, ec))
+    throw Error("--sweep-out " + shown(o.sweep_out) + " names a folder" + hint);
+  if (std::filesystem::exists(stem, ec) && !std::filesystem::is_regular_file(stem, ec))
+    throw Error("--sweep-out " + shown(o.sweep_out) + " is not a regular file's name" + hint);
+  std::vector<Output> out = {{"--sweep-out", stem + ".csv", true}};
+  if (!o.find_lr) out.push_back({"--sweep-out", stem + ".json", true});
+  return out;
+}
 
 int experiment_main(const Options& o, std::shared_ptr<const Dataset> data) {
   const Sweep sweep = parse_sweep(o.sweep);
@@ -80,7 +80,6 @@ int experiment_main(const Options& o, std::shared_ptr<const Dataset> data) {
   const int cores = int(std::max(1u, std::thread::hardware_concurrency()));
   const int jobs = o.jobs > 0 ? o.jobs : cores;
   const std::string stem = o.sweep_out.empty() ? "" : out_stem(o.sweep_out);
-  if (!stem.empty()) make_room_for(stem, data->source);
   // Each run's model is checked against the data before any trains.
   for (const std::string& v : sweep.values)
     validate(with_value(base, sweep.param, v), data->vocab.size(), data->n_tokens + data->items.size(),
@@ -112,17 +111,23 @@ int experiment_main(const Options& o, std::shared_ptr<const Dataset> data) {
   const std::vector<RunResult> rows = run_experiment(data, base, sweep, stop, jobs, progress);
   print_table(sweep, rows);
   if (!stem.empty()) {
+    make_parent_dirs(stem + ".csv");
     write_file_atomic(stem + ".csv", results_csv(sweep, rows));
     write_file_atomic(stem + ".json", results_json(sweep, rows));
     if (!o.quiet) std::fprintf(stderr, "wrote %s.csv and %s.json\n", shown(stem).c_str(), shown(stem).c_str());
   }
   if (o.json) std::printf("%s", results_json(sweep, rows, -1).c_str());
-  return best_row(rows) >= 0 ? 0 : 1;
+  if (best_row(rows) >= 0) return 0;
+  const bool none_trained = std::all_of(rows.begin(), rows.end(), [](const RunResult& r) { return r.steps == 0; });
+  if (none_trained && o.budget > 0)
+    std::fprintf(stderr, "embedviz-train: no run trained a step in its budget of %g s; give a larger --budget\n", o.budget);
+  else if (none_trained)
+    std::fprintf(stderr, "embedviz-train: no run trained a step\n");
+  return 1;
 }
 
 int find_lr_main(const Options& o, std::shared_ptr<const Dataset> data) {
   const std::string stem = o.sweep_out.empty() ? "" : out_stem(o.sweep_out);
-  if (!stem.empty()) make_room_for(stem, data->source);
   if (!o.quiet) std::fprintf(stderr, "finding a learning rate: 1,000 steps, the rate rising from 0.001 to 1...\n");
   const LrFinder f = find_lr(std::move(data), o.config);
   if (f.steepest_lr <= 0) throw Error("the loss never fell; the model or data may be too small to tell");
@@ -138,6 +143,7 @@ int find_lr_main(const Options& o, std::shared_ptr<const Dataset> data) {
       std::snprintf(line, sizeof line, "%.6g,%.6f,%.6f\n", f.lr[i], f.loss[i], f.smooth[i]);
       csv += line;
     }
+    make_parent_dirs(path);
     write_file_atomic(path, csv);
     if (!o.quiet) std::fprintf(stderr, "wrote %s\n", shown(path).c_str());
   }

@@ -11,6 +11,7 @@
 #include "core/error.h"
 #include "core/experiment.h"
 #include "core/models/mlp.h"
+#include "core/models/model.h"  // family(): the shape a family takes
 #include "core/optim.h"
 
 namespace ev::cli {
@@ -245,6 +246,26 @@ ParseResult parse_train_options(int argc, const char* const* argv) {
   if (cfg.optimizer != "sgd" && app.count("--lr-decay-step") == 0 && app.count("--lr-decay") == 0)
     cfg.lr_linear_steps = std::max<std::int64_t>(o.steps, 1);
   if (app.count("--split-seed") == 0) o.split_seed = cfg.seed;
+  // The transformer's heads split the embedding: a shape no run can take is an option error.
+  try {
+    ev::family(cfg.family).table(cfg.spec(2));
+  } catch (const ev::Error& e) {
+    r.exit_code = 2;
+    r.message = one_line(std::string("--emb, --heads: ") + e.what());
+    return r;
+  }
+  // Flags the run would not use are named, not silently dropped (a sweep of
+  // models uses both families' flags).
+  const bool both_families = !o.sweep.empty() && ev::parse_sweep(o.sweep).param == "model";
+  const auto unused = [&](std::initializer_list<const char*> flags, const std::string& why) {
+    for (const char* flag : flags)
+      if (app.count(flag) > 0) r.notes.push_back(std::string(flag) + " is not used " + why);
+  };
+  if (!both_families && cfg.family != "mlp")
+    unused({"--hidden", "--direct", "--init", "--softmax", "--classes", "--dropout"}, "by the " + cfg.family + " model");
+  if (!both_families && cfg.family != "gpt") unused({"--heads", "--layers"}, "by the " + cfg.family + " model");
+  if (o.tokenizer != "word" && o.resume.empty()) unused({"--vocab"}, "with characters (it sizes word vocabularies)");
+  if (cfg.family == "mlp" && cfg.softmax != "classes") unused({"--classes"}, "without --softmax classes");
   r.run = true;
   return r;
 }

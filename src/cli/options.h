@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "core/config.h"
 #include "core/vocab.h"  // kDefaultWordVocab
@@ -48,6 +49,7 @@ struct ParseResult {
   bool run = false;      // true: options are valid, go on
   int exit_code = 0;     // when !run: 0 for --help, 2 for bad options
   std::string message;   // when !run: the help text (exit 0) or a one-line error (exit 2)
+  std::vector<std::string> notes;  // when run: one line each, flags given that this run does not use
   Options options;       // the parsed options (meaningful when run)
 };
 

@@ -68,23 +68,32 @@ double estimate_evaluation_seconds(const ev::Trainer& t, int threads, bool words
   return passes / std::max(1, threads) * 1.6 + (words ? 1.5 : 0.0) + 0.5;
 }
 
-// Refuses an output path that names the training data (or, except for the
-// session save, which is how a run is resumed, the session it came from).
-void check_output(const std::string& out, const char* flag, const std::string& data, const std::string& resume,
-                  bool may_be_resume) {
-  if (out.empty()) return;
-  ev::check_replaceable(out);
-  // Known now, not after the training: a file whose folder is missing cannot be written.
-  const std::filesystem::path dir = std::filesystem::path(out).parent_path();
-  std::error_code ec;
-  const bool made_for_it = std::string(flag) == "--export-loss-csv" || std::string(flag) == "--export-tsv";
-  if (!made_for_it && !dir.empty() && !std::filesystem::is_directory(dir, ec))
-    throw ev::Error(std::string(flag) + " " + ev::shown(out) + ": the folder " + ev::shown(dir.string()) +
-                    " does not exist; nothing was trained");
-  if (ev::same_file(out, data))
-    throw ev::Error(std::string(flag) + " " + ev::shown(out) + " is the training data; it will not be written over");
-  if (!may_be_resume && ev::same_file(out, resume))
-    throw ev::Error(std::string(flag) + " " + ev::shown(out) + " is the session being resumed; it will not be written over");
+// The files one run writes at its end, as its flags name them.
+std::vector<ev::Output> run_outputs(const ev::cli::Options& o) {
+  std::vector<ev::Output> out;
+  if (!o.save_session.empty()) out.push_back({"--save-session", o.save_session, false});
+  if (!o.export_word2vec.empty()) out.push_back({"--export-word2vec", o.export_word2vec, true});
+  if (!o.export_loss_csv.empty()) out.push_back({"--export-loss-csv", o.export_loss_csv, true});
+  if (!o.export_projection.empty()) out.push_back({"--export-projection", o.export_projection, true});
+  if (!o.export_tsv.empty())
+    for (const char* name : {"/vectors.tsv", "/metadata.tsv"}) out.push_back({"--export-tsv", o.export_tsv + name, true});
+  return out;
+}
+
+// The files a run reads: its data (the file typed, or the one a session or a
+// built-in data set names), the session resumed (which only a session save
+// may replace: that is how a run continues) and --init-vectors.
+std::vector<ev::Input> run_inputs(const ev::cli::Options& o, const ev::Session* session) {
+  std::vector<ev::Input> in;
+  const std::string data = !o.data.empty() ? o.data : session ? session->data_source : "";
+  in.push_back({data, "the training data", ""});
+  if (o.data.empty()) in.push_back({ev::kDefaultWordList, "the training data", ""});
+  in.push_back({o.resume, "the session being resumed", "--save-session"});
+  in.push_back({o.init_vectors, "the --init-vectors file", ""});
+  if (!o.init_vectors.empty() && std::filesystem::is_directory(o.init_vectors))
+    for (const char* name : {"/vectors.tsv", "/metadata.tsv"})
+      in.push_back({o.init_vectors + name, "the --init-vectors file", ""});
+  return in;
 }
 
 // A run failed when its final smoothed loss is over three times a uniform
@@ -191,15 +200,24 @@ int main(int argc, char** argv) {
     return parsed.exit_code;
   }
   const ev::cli::Options& o = parsed.options;
+  if (!o.quiet)
+    for (const std::string& note : parsed.notes) std::fprintf(stderr, "embedviz-train: note: %s\n", note.c_str());
   const ev::Tokenizer tok = o.tokenizer == "word" ? ev::Tokenizer::Word : ev::Tokenizer::Char;
 
   try {
     std::shared_ptr<const ev::Dataset> data;
     std::unique_ptr<ev::Session> session;  // set with --resume
-    if (!o.resume.empty()) {
-      session = std::make_unique<ev::Session>(ev::load_session(o.resume));
+    if (!o.resume.empty()) session = std::make_unique<ev::Session>(ev::load_session(o.resume));
+    // Every output is checked before the data is read: nothing is trained for a file that cannot be written.
+    ev::check_outputs(!o.sweep.empty() || o.find_lr ? ev::cli::experiment_outputs(o) : run_outputs(o),
+                      run_inputs(o, session.get()));
+    if (session) {
       if (o.data.empty()) {
-        data = ev::load_session_data(*session);
+        try {
+          data = ev::load_session_data(*session);
+        } catch (const ev::Error& e) {
+          throw ev::Error("--resume " + ev::shown(o.resume) + ": " + e.what() + "; give the data with --data FILE");
+        }
       } else {
         ev::DataSpec spec = session->data();
         spec.source = o.data;
@@ -227,13 +245,13 @@ int main(int argc, char** argv) {
       throw ev::Error("the session is at step " + std::to_string(trainer.step_count()) + ": " +
                       std::to_string(o.steps) + " more would pass step " + std::to_string(ev::Limits::kMaxStep) +
                       ", the most a session can hold");
-    check_output(o.save_session, "--save-session", data->source, o.resume, true);
-    check_output(o.export_word2vec, "--export-word2vec", data->source, o.resume, false);
-    check_output(o.export_loss_csv, "--export-loss-csv", data->source, o.resume, false);
-    check_output(o.export_projection, "--export-projection", data->source, o.resume, false);
-    for (const char* name : {"/vectors.tsv", "/metadata.tsv"})
-      if (!o.export_tsv.empty())
-        check_output(o.export_tsv + name, "--export-tsv", data->source, o.resume, false);
+    if (!o.save_session.empty()) {
+      try {
+        ev::check_session_fits(*data, trainer.step_count() + o.steps);
+      } catch (const ev::Error& e) {
+        throw ev::Error("--save-session " + ev::shown(o.save_session) + ": " + e.what() + "; nothing was trained");
+      }
+    }
     run.mutable_trainer().set_step_threads(o.threads);
     run.set_eval_threads(o.threads);
     run.set_rank_val(false);  // the final scores rank; the curve needs losses
@@ -352,7 +370,7 @@ int main(int argc, char** argv) {
                            : run.mutable_trainer().record_val(o.threads);
     const double test = trainer.evaluate(ev::Split::Test, o.threads);
     stage("");
-    const double gflops = sps * ev::family(cfg.family).step_flops(trainer.model().spec, cfg.batch) / 1e9;
+    const double gflops = sps * ev::mean_step_flops(trainer.model().spec, trainer.examples(ev::Split::Train), cfg.batch) / 1e9;
     if (!o.quiet || !o.json)
       std::fprintf(o.json ? stderr : stdout,
                    "steps %lld  train %.4f%s  val %.4f  test %.4f  %.0f steps/s (%.1f GFLOP/s)\n",
@@ -391,11 +409,13 @@ int main(int argc, char** argv) {
       const double table = double(V) * double(V) * double(V);
       if (!o.quiet || !o.json) {
         FILE* out = o.json ? stderr : stdout;
-        std::fprintf(out, "perplexity: val %.2f (top-1 %.2f%%, top-5 %.2f%%)  test %.2f (top-1 %.2f%%, top-5 %.2f%%)\n",
-                     sv.perplexity, 100 * sv.top1, 100 * sv.top5, st.perplexity, 100 * st.top1, 100 * st.top5);
-        std::fprintf(out, "Kneser-Ney trigram: val perplexity %.2f (discounts %.3f %.3f %.3f)", kn_ppl, kn.discounts()[0],
-                     kn.discounts()[1], kn.discounts()[2]);
-        if (one_target) std::fprintf(out, "; mixed with the network: val perplexity %.2f", sv.mixture_perplexity);
+        std::fprintf(out, "perplexity: val %s (top-1 %.2f%%, top-5 %.2f%%)  test %s (top-1 %.2f%%, top-5 %.2f%%)\n",
+                     ev::perplexity_text(sv.perplexity).c_str(), 100 * sv.top1, 100 * sv.top5,
+                     ev::perplexity_text(st.perplexity).c_str(), 100 * st.top1, 100 * st.top5);
+        std::fprintf(out, "Kneser-Ney trigram: val perplexity %s (discounts %.3f %.3f %.3f)",
+                     ev::perplexity_text(kn_ppl).c_str(), kn.discounts()[0], kn.discounts()[1], kn.discounts()[2]);
+        if (one_target)
+          std::fprintf(out, "; mixed with the network: val perplexity %s", ev::perplexity_text(sv.mixture_perplexity).c_str());
         std::fprintf(out, "\nn-gram blow-up: %zu distinct trigrams seen; a full table needs V^3 = %.3g entries; "
                      "the network has %zu parameters\n",
                      kn.distinct_trigrams(), table, trainer.model().params.size());

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 
 #include "error.h"
 
@@ -181,6 +182,64 @@ bool same_file(const std::string& a, const std::string& b) {
   struct stat sa {}, sb {};
   return !a.empty() && !b.empty() && ::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0 &&
          sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+namespace {
+
+// "--flag path" as messages name an output.
+std::string named(const Output& o) { return (o.flag.empty() ? "" : o.flag + " ") + shown(o.path); }
+
+// The folder `path` will be written in must exist and take files, or (when it
+// may be made) the nearest folder above it that exists must.
+void check_folder(const Output& o) {
+  namespace fs = std::filesystem;
+  const fs::path parent = fs::path(o.path).parent_path();
+  fs::path dir = parent.empty() ? fs::path(".") : parent;
+  std::error_code ec;
+  while (!fs::exists(dir, ec)) {
+    if (!o.makes_folders)
+      throw Error(named(o) + ": the folder " + shown(dir.string()) + " does not exist; nothing was done");
+    if (!dir.has_parent_path() || dir.parent_path() == dir) break;
+    dir = dir.parent_path();
+  }
+  if (!fs::exists(dir, ec)) dir = ".";  // a relative path whose every folder is missing
+  if (!fs::is_directory(dir, ec))
+    throw Error(named(o) + ": " + shown(dir.string()) + " is not a folder; nothing was done");
+  if (::access(dir.c_str(), W_OK | X_OK) != 0)
+    throw Error(named(o) + ": cannot write in the folder " + shown(dir.string()) + ": " + std::strerror(errno) +
+                "; nothing was done");
+}
+
+// A spelling of `path` that two names of one file (not yet made) share.
+std::string identity(const std::string& path) {
+  std::error_code ec;
+  const std::filesystem::path p = std::filesystem::weakly_canonical(std::filesystem::absolute(path, ec), ec);
+  return ec ? path : p.string();
+}
+
+}  // namespace
+
+void check_outputs(const std::vector<Output>& outputs, const std::vector<Input>& inputs) {
+  for (std::size_t i = 0; i < outputs.size(); ++i) {
+    const Output& o = outputs[i];
+    if (o.path.empty()) throw Error((o.flag.empty() ? "" : o.flag + ": ") + "cannot write a file with an empty name");
+    struct stat st {};
+    if (o.path.back() == '/' || (::stat(o.path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)))
+      throw Error(named(o) + " names a folder; give a file name");
+    try {
+      check_replaceable(o.path);
+    } catch (const Error& e) {
+      throw Error((o.flag.empty() ? "" : o.flag + ": ") + e.what());
+    }
+    for (const Input& in : inputs)
+      if (!in.path.empty() && (same_file(o.path, in.path) || identity(o.path) == identity(in.path)) &&
+          (in.replaced_by.empty() || in.replaced_by != o.flag))
+        throw Error(named(o) + " is " + in.what + "; it will not be written over");
+    for (std::size_t k = 0; k < i; ++k)
+      if (same_file(o.path, outputs[k].path) || identity(o.path) == identity(outputs[k].path))
+        throw Error(named(o) + " and " + named(outputs[k]) + " are the same file; give each its own");
+    check_folder(o);
+  }
 }
 
 }  // namespace ev

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace ev {
 
@@ -34,5 +35,28 @@ std::string read_file_with_header(const std::string& path, std::size_t header,
 
 // True when both paths name the same existing file (after following links).
 bool same_file(const std::string& a, const std::string& b);
+
+// A file a run will write when its work is done.
+struct Output {
+  std::string flag;             // what named it, for messages: "--save-session" ("" for none)
+  std::string path;             // as given
+  bool makes_folders = false;   // its missing folders are made when it is written
+};
+
+// A file a run reads, which no output may replace.
+struct Input {
+  std::string path;             // as given ("" for none)
+  std::string what;             // for messages: "the training data", "the session being resumed"
+  std::string replaced_by;      // the one flag whose output may replace it ("--save-session" over its own session)
+};
+
+// Everything about writing `outputs` that can be known before a run's work,
+// so that a run refuses at once rather than after it: each path names a file
+// (not "", not ending in '/'), nothing at it is a folder, device, pipe or
+// socket, its folder exists (or, with makes_folders, can be made) and can be
+// written in, it is none of `inputs` (under any name: links and other
+// spellings), and no two outputs are one file. Every writer of both programs
+// calls this. Throws ev::Error, one line naming the flag and the path.
+void check_outputs(const std::vector<Output>& outputs, const std::vector<Input>& inputs);
 
 }  // namespace ev

@@ -59,6 +59,15 @@ std::string boundary_note(const Dataset& d) {
   if (d.boundary_chars > 0)
     out = "note: " + std::to_string(d.boundary_chars) + " '" + Vocab::kBoundaryText + "' in " + shown(d.source) +
           " read as the boundary token";
+  const auto add = [&](const std::string& what) { out += (out.empty() ? "note: " : "; ") + what; };
+  if (d.lossy_lines > 0)
+    add(std::to_string(d.lossy_lines) + (d.lossy_lines == 1 ? " line" : " lines") +
+        " lost characters that no word holds (line " + std::to_string(d.first_lossy_line) + ": " +
+        shown(d.lost_sample) + ")");
+  if (d.wordless_lines > 0)
+    add(std::to_string(d.wordless_lines) + (d.wordless_lines == 1 ? " line holds" : " lines hold") +
+        " no word and " + (d.wordless_lines == 1 ? "was" : "were") + " left out (the first: line " +
+        std::to_string(d.first_wordless_line) + ")");
   if (d.n_val < kFewValidationItems)
     out += std::string(out.empty() ? "note: " : "; ") + "validation holds only " + std::to_string(d.n_val) +
            (d.n_val == 1 ? " item" : " items") + " (a tenth of " + std::to_string(d.items.size()) +
@@ -87,7 +96,7 @@ class DatasetBuilder {
     ascii_[std::size_t(Vocab::kBoundaryText[0])] = Vocab::kBoundary;
   }
 
-  void add(std::string_view text) {
+  void add(std::string_view text, std::size_t number) {
     h_ = fnv1a(text.data(), text.size(), h_);
     h_ = fnv1a("\n", 1, h_);
     item_.clear();
@@ -99,10 +108,12 @@ class DatasetBuilder {
         if (!item_.empty() && (item_.size() & 0xFFFFF) == 0) check_memory();  // one line can be a whole file
       }
     } else {
-      for (std::size_t pos = 0; next_word(text, &pos, &word_);) {
+      lost_.clear();
+      for (std::size_t pos = 0; next_word(text, &pos, &word_, &lost_);) {
         item_.push_back(word_id());
         if ((item_.size() & 0xFFFFF) == 0) check_memory();
       }
+      note_losses(number);
     }
     if (item_.empty()) return;
     for (int t : item_) d_.boundary_chars += t == Vocab::kBoundary;
@@ -117,7 +128,8 @@ class DatasetBuilder {
     d_.split_seed = seed;
     if (d_.items.size() < 10)
       throw Error(shown(d_.source) + ": " + std::to_string(d_.items.size()) +
-                  " items is too few to split 80/10/10; at least 10 are needed");
+                  " items is too few to split 80/10/10; at least 10 are needed" +
+                  (d_.wordless_lines > 0 ? " (" + std::to_string(d_.wordless_lines) + " lines held no word)" : ""));
     ids_.clear();
 
     // Fisher-Yates with our own generator: the same split on every platform.
@@ -156,6 +168,17 @@ class DatasetBuilder {
     }
     if (ascii) ascii_[std::size_t(tok[0])] = it->second;
     return it->second;
+  }
+
+  // Word data: what the line just read lost, for boundary_note.
+  void note_losses(std::size_t number) {
+    if (!lost_.empty() && d_.lossy_lines++ == 0) {
+      d_.first_lossy_line = number;
+      std::size_t cut = 0;  // a few whole characters
+      for (int k = 0; k < 8 && cut < lost_.size(); ++k) cut += std::max<std::size_t>(1, utf8_length(lost_, cut));
+      d_.lost_sample = lost_.substr(0, cut) + (cut < lost_.size() ? "..." : "");
+    }
+    if (item_.empty() && d_.wordless_lines++ == 0) d_.first_wordless_line = number;
   }
 
   // Every distinct token, sorted, the boundary first (makemore's order).
@@ -218,6 +241,7 @@ class DatasetBuilder {
   std::array<int, 128> ascii_{};                 // provisional ids of one-byte tokens (-1: not seen)
   std::vector<int> item_;                        // the item being read
   std::string word_;                             // the word being read, for the word tokenizer
+  std::string lost_;                             // the characters of the line that no word holds
   std::string key_;
   std::size_t text_bytes_ = 0;
   std::uint64_t h_ = 0xcbf29ce484222325ull;
@@ -228,13 +252,13 @@ class DatasetBuilder {
 Dataset make_dataset(const std::vector<std::string>& texts, Tokenizer tokenizer, std::uint64_t seed,
                      std::string source, int max_vocab) {
   DatasetBuilder b(tokenizer, std::move(source), max_vocab);
-  for (const auto& t : texts) b.add(t);
+  for (std::size_t i = 0; i < texts.size(); ++i) b.add(texts[i], i + 1);
   return b.finish(seed);
 }
 
 Dataset load_dataset(const std::string& path, Tokenizer tokenizer, std::uint64_t seed, int max_vocab) {
   DatasetBuilder b(tokenizer, path, max_vocab);
-  for_each_line(path, [&](std::string_view line, std::size_t) { b.add(line); });
+  for_each_line(path, [&](std::string_view line, std::size_t number) { b.add(line, number); });
   return b.finish(seed);
 }
 

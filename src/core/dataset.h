@@ -32,6 +32,11 @@ struct Dataset {
   std::size_t train_unknown = 0;       // of which the vocabulary left out (read as <unk>)
   std::size_t train_types = 0;         // distinct tokens of the training split before any were left out
   std::vector<WordClass> classes;      // (V) word data from WordNet: each word's parts of speech; else empty
+  std::size_t lossy_lines = 0;         // word data: lines with characters no word holds (emoji, ©, ½)
+  std::size_t first_lossy_line = 0;    // the first of them (1-based; 0: none)
+  std::string lost_sample;             // what that line lost, up to a few characters
+  std::size_t wordless_lines = 0;      // word data: lines without a word, left out
+  std::size_t first_wordless_line = 0; // the first of them (1-based; 0: none)
 
   // Share of the training split's running tokens the vocabulary covers (1 for characters).
   double coverage() const { return train_tokens ? 1.0 - double(train_unknown) / double(train_tokens) : 1.0; }
@@ -48,8 +53,9 @@ double dataset_bytes(std::size_t items, std::size_t tokens, std::size_t vocab, s
 double dataset_bytes(const Dataset& d);
 
 // A one-line note when the text holds '.' tokens, which are read as the
-// boundary token (makemore's convention), and when the validation split is
-// too small for its loss to mean much; "" when neither.
+// boundary token (makemore's convention), when lines lost characters no word
+// holds or held no word at all, and when the validation split is too small
+// for its loss to mean much; "" when none of these.
 constexpr std::size_t kFewValidationItems = 20;
 std::string boundary_note(const Dataset& d);
 

@@ -115,7 +115,18 @@ Sweep parse_sweep(const std::string& text) {
   if (s.values.size() > kMaxRuns)
     throw Error("a sweep of " + std::to_string(s.values.size()) + " values is too many; at most " +
                 std::to_string(kMaxRuns));
-  for (const std::string& v : s.values) with_value(TrainConfig{}, s.param, v);  // each value checked once, here
+  // Each value checked once, here; two spellings of one setting (10 and 010,
+  // 0.1 and 1e-1) would train the same run twice.
+  std::vector<TrainConfig> set;
+  for (const std::string& v : s.values) {
+    const TrainConfig c = with_value(TrainConfig{}, s.param, v);
+    for (std::size_t k = 0; k < set.size(); ++k)
+      if (c.hidden == set[k].hidden && c.emb == set[k].emb && c.lr == set[k].lr && c.batch == set[k].batch &&
+          c.block == set[k].block && c.seed == set[k].seed && c.direct == set[k].direct && c.family == set[k].family)
+        throw Error("sweep " + shown(text) + ": " + shown(s.values[k]) + " and " + shown(v) + " set the same " +
+                    s.param + "; give each value once");
+    set.push_back(c);
+  }
   return s;
 }
 
@@ -209,29 +220,41 @@ std::vector<RunResult> run_experiment(std::shared_ptr<const Dataset> data, const
 int best_row(const std::vector<RunResult>& rows) {
   int best = -1;
   for (std::size_t i = 0; i < rows.size(); ++i)
-    if (rows[i].done && rows[i].error.empty() && (best < 0 || rows[i].val < rows[std::size_t(best)].val))
+    if (rows[i].done && rows[i].error.empty() && rows[i].steps > 0 && (best < 0 || rows[i].val < rows[std::size_t(best)].val))
       best = int(i);
   return best;
 }
 
 std::string results_csv(const Sweep& sweep, const std::vector<RunResult>& rows) {
-  std::string out = sweep.param + ",block,emb,hidden,batch,lr,seed,direct,params,steps,seconds,steps_per_s,"
-                    "train_loss,val_loss,test_loss,val_perplexity,val_accuracy,best,error\n";
+  // The swept parameter is the first column, so the settings' columns leave it out.
+  static const char* settings[] = {"block", "emb", "hidden", "batch", "lr", "seed", "direct"};
+  std::string out = sweep.param;
+  for (const char* name : settings)
+    if (sweep.param != name) out += std::string(",") + name;
+  out += ",params,steps,seconds,steps_per_s,train_loss,val_loss,test_loss,val_perplexity,val_accuracy,best,error\n";
   const int best = best_row(rows);
   char line[512];
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const RunResult& r = rows[i];
     const TrainConfig& c = r.config;
-    std::snprintf(line, sizeof line, ",%d,%d,%d,%d,%g,%llu,%d,%zu,%lld,%.3f,%.1f,%.6f,%.6f,%.6f,%.4f,%.6f,%d,", c.block,
-                  c.emb, c.hidden, c.batch, c.lr, (unsigned long long)c.seed, int(c.direct), r.params,
-                  (long long)r.steps, r.seconds, r.steps_per_s, r.train, r.val, r.test, std::exp(r.val), r.accuracy,
-                  int(int(i) == best));
+    out += r.value;
+    for (const char* name : settings) {
+      if (sweep.param == name) continue;
+      const std::string n = name;
+      if (n == "lr") std::snprintf(line, sizeof line, ",%g", c.lr);
+      else if (n == "seed") std::snprintf(line, sizeof line, ",%llu", (unsigned long long)c.seed);
+      else std::snprintf(line, sizeof line, ",%d", n == "block" ? c.block : n == "emb" ? c.emb : n == "hidden" ? c.hidden
+                                                  : n == "batch" ? c.batch : int(c.direct));
+      out += line;
+    }
+    std::snprintf(line, sizeof line, ",%zu,%lld,%.3f,%.1f,%.6f,%.6f,%.6f,%.6g,%.6f,%d,", r.params, (long long)r.steps,
+                  r.seconds, r.steps_per_s, r.train, r.val, r.test, std::exp(r.val), r.accuracy, int(int(i) == best));
     std::string error = r.error;  // one CSV field: quotes doubled, line breaks as spaces
     for (char& ch : error)
       if (ch == '\n' || ch == '\r') ch = ' ';
     std::string quoted = "\"";
     for (char ch : error) quoted += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-    out += r.value + line + (error.empty() ? "" : quoted + "\"") + "\n";
+    out += line + (error.empty() ? "" : quoted + "\"") + "\n";
   }
   return out;
 }

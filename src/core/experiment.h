@@ -78,7 +78,7 @@ std::vector<RunResult> run_experiment(std::shared_ptr<const Dataset> data, const
                                       const std::function<void(const RunProgress&)>& progress = {},
                                       const std::atomic<bool>* cancel = nullptr);
 
-// The index of the best finished row (lowest validation loss), or -1.
+// The index of the best finished row that trained a step (lowest validation loss), or -1.
 int best_row(const std::vector<RunResult>& rows);
 
 // The results table as CSV (a header row, one row per run) and as JSON

@@ -108,8 +108,11 @@ bool to_float(const std::string& field, float* out) {
   return true;
 }
 
-bool to_count(const std::string& field, std::size_t* out) {
-  if (field.empty() || field.size() > 12 || field.find_first_not_of("0123456789") != std::string::npos) return false;
+// A header's count: digits only, up to 18 of them (more is refused as a
+// header, not read as a token and its vector).
+bool to_count(const std::string& field, std::size_t* out, const Lines& lines) {
+  if (field.empty() || field.find_first_not_of("0123456789") != std::string::npos) return false;
+  if (field.size() > 18) lines.fail("the header's count " + shown(field.substr(0, 40)) + " is too large");
   *out = std::size_t(std::stoull(field));
   return true;
 }
@@ -146,6 +149,8 @@ struct Collector {
     if (keep) {
       seen[std::size_t(id)] = true;
       out.ids.push_back(id);
+    } else if (id >= 0 && out.repeated++ == 0) {
+      out.first_repeated = token;
     }
     ++out.file_vectors;
   }
@@ -168,7 +173,11 @@ std::string dims_message(const std::string& name, std::size_t file_dim, int dim)
 std::string TokenVectors::summary() const {
   char pct[32];
   std::snprintf(pct, sizeof pct, "%.1f", vocab ? 100.0 * double(ids.size()) / double(vocab) : 0.0);
-  return grouped(ids.size()) + " of " + grouped(vocab) + " tokens matched (" + pct + "%)";
+  std::string out = grouped(ids.size()) + " of " + grouped(vocab) + " tokens matched (" + pct + "%)";
+  if (repeated > 0)
+    out += "; " + grouped(repeated) + (repeated == 1 ? " vector" : " vectors") + " of a token already read (" +
+           shown(first_repeated) + " the first) left out, each token's first kept";
+  return out;
 }
 
 TokenVectors parse_word2vec(std::istream& in, const Vocab& vocab, int dim, const std::string& name) {
@@ -187,7 +196,7 @@ TokenVectors parse_word2vec(std::istream& in, const Vocab& vocab, int dim, const
     if (first) {
       first = false;
       std::size_t file_dim = 0;
-      if (f.size() == 2 && to_count(f[0], &declared) && to_count(f[1], &file_dim)) {
+      if (f.size() == 2 && to_count(f[0], &declared, lines) && to_count(f[1], &file_dim, lines)) {
         if (file_dim != std::size_t(dim)) throw Error(dims_message(name, file_dim, dim));
         header = true;
         continue;
@@ -248,9 +257,9 @@ enum class Kind { Missing, File, Folder, Other };
 Kind kind_of(const std::string& path, const char** what = nullptr) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return Kind::Missing;
-  if (S_ISREG(st.st_mode)) return Kind::File;
+  if (S_ISREG(st.st_mode) || S_ISFIFO(st.st_mode)) return Kind::File;  // a pipe is read as a stream, as --data's
   if (S_ISDIR(st.st_mode)) return Kind::Folder;
-  if (what) *what = S_ISFIFO(st.st_mode) ? "a pipe" : S_ISSOCK(st.st_mode) ? "a socket" : "a device";
+  if (what) *what = S_ISSOCK(st.st_mode) ? "a socket" : "a device";
   return Kind::Other;
 }
 

@@ -26,8 +26,10 @@ struct TokenVectors {
   std::size_t vocab = 0;          // tokens in the vocabulary they were read for
   std::vector<std::int32_t> ids;  // the vocabulary's tokens that matched, each once, in file order
   std::vector<float> values;      // (ids.size(), dim), row-major: their vectors (a token's first in the file)
+  std::size_t repeated = 0;       // vectors of a matched token after its first, left out
+  std::string first_repeated;     // the first such token
 
-  // "15,872 of 17,000 tokens matched (93.4%)".
+  // "15,872 of 17,000 tokens matched (93.4%)", and the tokens given twice, if any.
   std::string summary() const;
 };
 

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "error.h"
 #include "trainer.h"  // forward_chunks
@@ -93,6 +94,12 @@ NextTokenScores score_next_tokens(const Model<float>& m, const Examples& ex, con
     s.mixture_perplexity = std::exp(s.mixture_loss);
   }
   return s;
+}
+
+std::string perplexity_text(double perplexity) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, std::fabs(perplexity) < 1e5 ? "%.2f" : "%.3g", perplexity);
+  return buf;
 }
 
 }  // namespace ev

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 #include <vector>
 
 #include "dataset.h"
@@ -31,5 +32,9 @@ struct NextTokenScores {
 // a token as probable as the target ranks above it (all-equal outputs score 0). Runs on up to `threads` threads.
 NextTokenScores score_next_tokens(const Model<float>& m, const Examples& ex, const std::vector<double>* other = nullptr,
                                   int threads = 1);
+
+// A perplexity for people: two decimals ("9.31"), or three digits and an
+// exponent once it is large ("1.58e+210" for a run that diverged, not 211 digits).
+std::string perplexity_text(double perplexity);
 
 }  // namespace ev

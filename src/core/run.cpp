@@ -258,7 +258,22 @@ void Run::load_session(const std::string& path) {
   if (spec_of(*data).split_seed != session.split_seed || data->checksum != session.data_checksum)
     data = load_session_data(session);
   replace(std::make_unique<Trainer>(resume_session(session, data)));
-  message_ = "Loaded the session " + shown(path) + " at step " + std::to_string(trainer_->step_count()) + ".";
+  const std::int64_t step = trainer_->step_count();
+  message_ = "Loaded the session " + shown(path) + " at step " + std::to_string(step) + ".";
+  // The window holds every rate constant for as long as it is left running; a
+  // saved linear schedule (embedviz-train's Adam runs) would reach 0 there and
+  // go on training at rate 0. The rate is held where the schedule had it, or,
+  // when it had ended, where one continued over as many steps again would start.
+  const TrainConfig& c = trainer_->config();
+  if (c.lr_linear_steps > 0) {
+    const bool ended = step >= c.lr_linear_steps;
+    const double lr = ended ? c.lr * 0.5 : c.lr_at(step);
+    char why[200];
+    std::snprintf(why, sizeof why, " Its rate %s by step %lld; the window holds it at %g (the slider sets another).",
+                  ended ? "had fallen linearly to 0" : "falls linearly to 0", (long long)c.lr_linear_steps, lr);
+    trainer_->set_constant_lr(lr);
+    message_ += why;
+  }
 }
 
 void Run::apply_preset(int index) {

@@ -30,13 +30,18 @@
 // optimizer state.
 #include "session.h"
 
+#include <unistd.h>  // access
+
+#include <cerrno>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
 
 #include "atomic_file.h"
 #include "error.h"
 #include "models/mlp.h"  // check_init
 #include "optim.h"
+#include "teach.h"  // kToyLessonSource
 
 namespace ev {
 
@@ -157,10 +162,24 @@ bool is_default_words(const std::string& source) {
 
 }  // namespace
 
+namespace {
+
+// A data file named by a relative path is kept by its absolute one, so the
+// session resumes from any folder; built-in data sets keep their names.
+std::string data_source_of(const Dataset& d) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (d.source.empty() || fs::path(d.source).is_absolute() || !fs::exists(d.source, ec)) return d.source;
+  const fs::path abs = fs::absolute(d.source, ec);
+  return ec ? d.source : abs.lexically_normal().string();
+}
+
+}  // namespace
+
 Session capture_session(const Trainer& t) {
   Session s;
   const Dataset& d = t.data();
-  s.data_source = d.source;
+  s.data_source = data_source_of(d);
   s.data_checksum = d.checksum;
   s.tokenizer = d.tokenizer;
   s.split_seed = d.split_seed;
@@ -431,9 +450,16 @@ Session parse_session(std::string_view bytes, const std::string& name) {
   return s;
 }
 
+void check_session_fits(const Dataset& d, std::int64_t step) {
+  Session s;
+  s.data_source = data_source_of(d);
+  s.vocab = d.vocab.tokens();
+  s.step = step;
+  check_savable(s);
+}
+
 void save_session(const Session& s, const std::string& path) {
-  if (same_file(path, s.data_source))
-    throw Error("cannot save the session over " + shown(path) + ": that is the data it trains on");
+  check_outputs({{"", path, false}}, {{s.data_source, "the data the session trains on", ""}});
   write_file_atomic(path, encode_session(s));
 }
 
@@ -460,6 +486,11 @@ std::shared_ptr<const Dataset> load_session_data(const Session& s) {
   DataSpec spec = s.data();
   // Older builds named the word list with other words after its path.
   if (spec.source != default_words_source() && is_default_words(spec.source)) spec.source = default_words_source();
+  const bool file = spec.source != default_words_source() && spec.source != wordnet_source() &&
+                    spec.source != kToyLessonSource;
+  if (file && ::access(spec.source.c_str(), R_OK) != 0)
+    throw Error("the data the session trained on, " + shown(spec.source) + ", cannot be read (" +
+                std::strerror(errno) + ")");
   std::shared_ptr<const Dataset> d = load_data(spec);
   check_session_data(s, *d);
   return d;

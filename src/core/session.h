@@ -28,7 +28,7 @@
 namespace ev {
 
 struct Session {
-  std::string data_source;               // Dataset::source: a file path or a built-in data set's name
+  std::string data_source;               // Dataset::source: a file's absolute path or a built-in data set's name
   std::uint64_t data_checksum = 0;       // Dataset::checksum of that data
   Tokenizer tokenizer = Tokenizer::Char; // how its lines became tokens
   std::uint64_t split_seed = 42;         // the seed its items were split with (Dataset::split_seed)
@@ -64,6 +64,11 @@ std::string encode_session(const Session& s);
 // naming `name` and the problem (wrong magic, version, checksum, truncation,
 // sizes out of range, inconsistent fields). Safe on any input.
 Session parse_session(std::string_view bytes, const std::string& name = "session");
+
+// Throws the ev::Error saving a session of a run on `d` at `step` would
+// throw (a token or the data's path longer than a session holds, a step past
+// its limit), so a run that is to be saved refuses before its work.
+void check_session_fits(const Dataset& d, std::int64_t step);
 
 // Saves atomically: a crash at any moment leaves the old or the new file.
 // Refuses (ev::Error) to write over the session's own data file.

@@ -96,8 +96,12 @@ class LineSplitter {
     if (chunk.empty()) return;
     any_bytes_ = true;
     std::size_t pos = 0;
+    // The \n of a \r\n split between two chunks ends no second line.
+    if (after_cr_ && chunk[0] == '\n') pos = 1;
+    after_cr_ = false;
     while (pos < chunk.size()) {
-      const std::size_t end = chunk.find('\n', pos);
+      // A line ends at \n, \r\n or a lone \r (classic Mac OS files).
+      const std::size_t end = chunk.find_first_of("\r\n", pos);
       if (end == std::string_view::npos) {
         // A NUL is refused as it arrives: /dev/zero has no line end to wait for.
         if (chunk.find('\0', pos) != std::string_view::npos) binary(number_ + 1);
@@ -112,6 +116,10 @@ class LineSplitter {
         partial_.clear();
       }
       pos = end + 1;
+      if (chunk[end] == '\r') {
+        if (pos == chunk.size()) after_cr_ = true;
+        else if (chunk[pos] == '\n') ++pos;
+      }
     }
   }
 
@@ -127,7 +135,6 @@ class LineSplitter {
   void line(std::string_view s) {
     ++number_;
     if (number_ == 1 && s.substr(0, 3) == "\xEF\xBB\xBF") s.remove_prefix(3);
-    if (!s.empty() && s.back() == '\r') s.remove_suffix(1);
     if (s.find('\0') != std::string_view::npos) binary(number_);
     std::size_t bad = 0;
     if (!split_utf8(s, nullptr, &bad))
@@ -148,6 +155,7 @@ class LineSplitter {
   std::string partial_;
   std::size_t number_ = 0, lines_ = 0;
   bool any_bytes_ = false;
+  bool after_cr_ = false;  // the last chunk ended with \r
 };
 
 struct Fd {

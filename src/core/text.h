@@ -31,7 +31,7 @@ using LineFn = std::function<void(std::string_view text, std::size_t number)>;
 // The default limit on a training file's size.
 constexpr std::size_t kMaxTextBytes = std::size_t(1) << 30;
 
-// Streams a text file line by line: accepts a UTF-8 BOM and CRLF endings,
+// Streams a text file line by line: accepts a UTF-8 BOM and LF, CRLF or CR endings,
 // skips empty lines, rejects missing, unreadable, empty, binary (NUL byte), too
 // large and non-UTF-8 files with an ev::Error that names the file and line.
 // Pipes and other streams are read to their end (up to max_bytes); only the

@@ -344,6 +344,30 @@ double mean_loss(const Model<float>& m, const Examples& ex, int threads, double*
   return count > 0 ? total / count : 0.0;
 }
 
+double mean_step_flops(const ModelSpec& s, const Examples& train, int batch) {
+  const Family& f = family(s.family);
+  if (train.out <= 1 || train.size() == 0) return f.step_flops(s, batch);
+  // How many rows need at most L positions (their last target before L).
+  std::vector<double> at_most(std::size_t(train.out) + 1, 0.0);
+  for (std::size_t i = 0; i < train.size(); ++i) {
+    int len = 0;
+    for (int t = 0; t < train.out; ++t)
+      if (train.targets(i)[t] >= 0) len = t + 1;
+    at_most[std::size_t(len)] += 1;
+  }
+  for (std::size_t L = 1; L < at_most.size(); ++L) at_most[L] += at_most[L - 1];
+  // P(longest of the batch = L) = F(L)^B - F(L-1)^B, F the share of rows of at most L.
+  double flops = 0, below = 0;
+  ModelSpec at = s;
+  for (std::size_t L = 1; L < at_most.size(); ++L) {
+    const double upto = std::pow(at_most[L] / double(train.size()), batch);
+    at.block = int(L);
+    flops += (upto - below) * f.step_flops(at, batch);
+    below = upto;
+  }
+  return flops;
+}
+
 std::vector<int> sample_item(const Model<float>& m, Rng& rng, double temperature, int max_len) {
   const Family& f = family(m.spec.family);
   const int V = m.spec.vocab;

@@ -45,6 +45,13 @@ class Trainer {
   void set_schedule_end(std::int64_t step) {
     if (cfg_.lr_linear_steps > 0) cfg_.lr_linear_steps = std::max<std::int64_t>(step, 1);
   }
+  // Trains at `lr` from the next step on, whatever the schedule was (the
+  // window holds a loaded session's rate constant, as it holds every rate).
+  void set_constant_lr(double lr) {
+    set_lr(lr);
+    cfg_.lr_linear_steps = 0;
+    cfg_.lr_decay = 1.0;
+  }
   // Freezes the token table (C, wte) from the next step on, or lets it train again.
   void set_freeze_embeddings(bool on) { cfg_.freeze_embeddings = on; }
   // Sets rows of the token table from vectors read for this vocabulary
@@ -147,6 +154,12 @@ std::vector<int> sample_item(const Model<float>& m, Rng& rng, double temperature
 // first kRankedRows rows (ranking needs every token's probability).
 constexpr std::size_t kRankedRows = 10000;
 double mean_loss(const Model<float>& m, const Examples& ex, int threads = 1, double* top1 = nullptr);
+
+// Floating-point operations of a training step, on average over batches of
+// `batch` rows of `train` drawn at random: a family whose rows are whole items
+// (the transformer) computes a batch only up to its longest row, so the count
+// follows the expected longest row, not the block.
+double mean_step_flops(const ModelSpec& s, const Examples& train, int batch);
 
 // Walks ex in chunks of rows on up to `threads` threads (chunk c on thread
 // c mod threads, in order), each thread with a Net of its own: on_chunk(t,

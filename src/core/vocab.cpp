@@ -5,6 +5,7 @@
 #include <set>
 
 #include "text.h"
+#include "unicode.h"
 
 namespace ev {
 
@@ -35,45 +36,57 @@ std::vector<std::string> tokenize(std::string_view item, Tokenizer t) {
   return out;
 }
 
-namespace {
-bool is_letter(unsigned char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
-bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
-}  // namespace
-
 void split_words(std::string_view line, std::vector<std::string>* out) {
   std::string w;
   for (std::size_t pos = 0; next_word(line, &pos, &w);) out->push_back(w);
 }
 
-bool next_word(std::string_view s, std::size_t* pos, std::string* word) {
-  constexpr std::string_view kRightQuote = "\xE2\x80\x99";  // U+2019, the typographic apostrophe
+bool next_word(std::string_view s, std::size_t* pos, std::string* word, std::string* lost) {
+  constexpr char32_t kRightQuote = 0x2019;  // the typographic apostrophe
   const std::size_t n = s.size();
-  auto at = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
-  std::size_t i = *pos;
-  while (i < n && !is_digit(at(i)) && !is_letter(at(i))) ++i;
+  std::size_t i = *pos, len = 0;
   word->clear();
-  if (i < n && is_digit(at(i))) {
+  // To the first letter or digit; what no word holds is noted on the way.
+  char32_t c = 0;
+  CharClass k = CharClass::Separator;
+  for (; i < n; i += len) {
+    c = decode_utf8(s, i, &len);
+    k = char_class(c);
+    if (k == CharClass::Letter || k == CharClass::Digit) break;
+    if (k == CharClass::Other && lost) lost->append(s.substr(i, len));
+  }
+  if (i >= n) {
+    *pos = n;
+    return false;
+  }
+  if (k == CharClass::Digit) {  // a run of digits of one script or another, as written
     const std::size_t b = i;
-    while (i < n && is_digit(at(i))) ++i;
+    while (i < n && char_class(decode_utf8(s, i, &len)) == CharClass::Digit) i += len;
     word->assign(s.substr(b, i - b));
+  } else if (is_ideograph(c)) {  // written without spaces: each ideograph is a word
+    append_utf8(word, c);
+    i += len;
   } else {
     while (i < n) {
-      if (is_letter(at(i))) {
-        word->push_back(char(at(i) | 0x20));
-        ++i;
-      } else if (s[i] == '\'' && i + 1 < n && is_letter(at(i + 1))) {
+      c = decode_utf8(s, i, &len);
+      k = char_class(c);
+      if (k == CharClass::Letter && !is_ideograph(c)) {
+        append_utf8(word, to_lower(c));
+      } else if (k == CharClass::Ignored) {
+        // a joiner inside a word: left out, the word goes on
+      } else if (c == '\'' || c == kRightQuote) {
+        std::size_t next = 0;
+        const bool letter_next = i + len < n && char_class(decode_utf8(s, i + len, &next)) == CharClass::Letter;
+        if (!letter_next) break;
         word->push_back('\'');
-        ++i;
-      } else if (s.compare(i, kRightQuote.size(), kRightQuote) == 0 && i + 3 < n && is_letter(at(i + 3))) {
-        word->push_back('\'');
-        i += 3;
       } else {
         break;
       }
+      i += len;
     }
   }
   *pos = i;
-  return !word->empty();
+  return true;
 }
 
 }  // namespace ev

@@ -48,14 +48,16 @@ class Vocab {
 // The text must be valid UTF-8.
 std::vector<std::string> tokenize(std::string_view item, Tokenizer t);
 
-// Appends the words of a line of prose to *out: runs of ASCII letters,
-// lowercased, with apostrophes kept between two letters ("don't", the
-// typographic U+2019 read as "'"), and runs of digits as tokens of their own;
-// everything else separates words. Prose outside ASCII letters is read as
-// separators, which suits English text such as WordNet's glosses.
+// Appends the words of a line of prose to *out: runs of letters of any script
+// (Unicode's letters and the marks on them), lowercased, with apostrophes kept
+// between two letters ("don't", the typographic U+2019 read as "'"); runs of
+// digits as tokens of their own; each CJK ideograph a word of its own (those
+// scripts put no spaces between words). Punctuation, white space and ASCII's
+// symbols separate words; other symbols (emoji, ©, ½) are held by no word.
 void split_words(std::string_view line, std::vector<std::string>* out);
 // The same one word at a time: the next word at or after *pos into *word
-// (its buffer reused), *pos moved past it; false when no word is left.
-bool next_word(std::string_view line, std::size_t* pos, std::string* word);
+// (its buffer reused), *pos moved past it; false when no word is left. With
+// `lost`, the characters no word holds are appended to it.
+bool next_word(std::string_view line, std::size_t* pos, std::string* word, std::string* lost = nullptr);
 
 }  // namespace ev

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "core/error.h"
+#include "core/metrics.h"  // perplexity_text
 #include "ui/fit.h"
 #include "ui/loss_panel.h"
 
@@ -150,7 +151,7 @@ void draw_table(UiContext& ctx, ExperimentsPanelState& st, const ExperimentActio
     ImGui::TableNextColumn();
     ImGui::TextUnformatted(loss_text(float(r.val)).c_str());
     ImGui::TableNextColumn();
-    if (r.val > 0) ImGui::Text("%.2f", std::exp(r.val));
+    if (r.val > 0) ImGui::TextUnformatted(perplexity_text(std::exp(r.val)).c_str());
     else ImGui::TextUnformatted("-");
     ImGui::TableNextColumn();
     if (r.val > 0) ImGui::Text("%.1f%%", 100 * r.accuracy);
