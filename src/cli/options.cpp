@@ -51,7 +51,7 @@ ParseResult parse_train_options(int argc, const char* const* argv) {
       ->check(non_empty_path());
   app.add_option("--tokenizer", o.tokenizer, "Tokens: 'char' (code points) or 'word' (lowercased words of prose, "
                                              "digit runs apart; defaults: --block 8 --emb 30 --hidden 100 "
-                                             "--softmax classes --init small --optimizer sparse-adam --lr 0.005 --batch 256)")
+                                             "--softmax classes --init small --optimizer sparse-adam --lr 0.02 --batch 1024)")
       ->check(CLI::IsMember({"char", "word"}));
   app.add_option("--vocab", o.vocab, "Word runs: vocabulary size, the most frequent words of the training split "
                                      "with the boundary and <unk> (default 17000)")

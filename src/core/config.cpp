@@ -47,13 +47,13 @@ void apply_word_defaults(TrainConfig& c, const std::function<bool(const char* fl
   set("--init", c.init, std::string("small"));
   set("--softmax", c.softmax, std::string("classes"));
   set("--optimizer", c.optimizer, std::string("sparse-adam"));
-  set("--lr", c.lr, c.optimizer != "sgd" ? 0.005 : c.lr);
-  set("--batch", c.batch, 256);
+  set("--lr", c.lr, c.optimizer != "sgd" ? 0.02 : c.lr);
+  set("--batch", c.batch, 1024);
   set("--weight-decay", c.weight_decay, 0.01);
   set("--dropout", c.dropout, 0.3);
   // Where the run validates as it goes (the window), often enough that the
   // neighbour shares drawn with the loss make a curve within minutes.
-  if (c.val_every > 0) set("--val-every", c.val_every, std::int64_t(2000));
+  if (c.val_every > 0) set("--val-every", c.val_every, std::int64_t(500));
 }
 
 void TrainConfig::set_spec(const ModelSpec& s) {

@@ -51,7 +51,7 @@ TrainConfig family_defaults(const std::string& family);
 // The defaults of a word run of the MLP, chosen by measurement on WordNet's
 // glosses (README, "Words"): Bengio et al.'s model (emb 30, hidden 100) with
 // eight words of context (block 8), a class-factored softmax, rows of C from
-// N(0, 0.1^2) ("small"), sparse Adam (optim.h) at 0.005 with batch 256, weight decay 0.01 and
+// N(0, 0.1^2) ("small"), sparse Adam (optim.h) at 0.02 with batch 1024, weight decay 0.01 and
 // dropout 0.3 on the hidden layer.
 // `given(flag)` says whether the user set a field's flag ("--block", ...);
 // those keep the user's value. The one place both programs and the

@@ -173,7 +173,7 @@ std::vector<Preset> presets() {
     out.push_back(p);
   }
   {
-    Preset p{"words", TrainConfig{}, 24000, false, ""};
+    Preset p{"words", TrainConfig{}, 6000, false, ""};
     p.word_data = true;
     p.config.val_every = 1;  // any period: the word defaults set theirs
     apply_word_defaults(p.config, [](const char*) { return false; });
