@@ -45,9 +45,11 @@ void trouble_banner(const Snapshot& s, UiContext& ctx, const std::string& text, 
   const ImVec2 a = ImGui::GetCursorScreenPos();
   ImGui::BeginGroup();
   // The button first: the text under it changes every frame and rewraps, and
-  // a button below it would move between a click's press and its release.
+  // a button below it would move between a click's press and its release. Its
+  // ID ("###restore") stays the same when the step it names moves on, or the
+  // banner turns from rising to diverged, between the press and the release.
   char label[96];
-  std::snprintf(label, sizeof label, "Restore step %lld", (long long)s.checkpoint_step);
+  std::snprintf(label, sizeof label, "Restore step %lld###restore", (long long)s.checkpoint_step);
   if (button(ctx, label)) ctx.post(cmd::RestoreCheckpoint{});
   ctx.record_item("Restore");
   char tip[256];
@@ -64,8 +66,11 @@ void trouble_banner(const Snapshot& s, UiContext& ctx, const std::string& text, 
   ImGui::Dummy(ImVec2(0, pad));
 }
 
-void warnings(const Snapshot& s, UiContext& ctx) {
+void warnings(const Snapshot& s, UiContext& ctx, ControlsState& st) {
   const double uniform = std::log(double(std::max(2, s.spec.vocab)));
+  constexpr double kKeepOffered = 2.0;  // seconds
+  if (s.diverged || s.rising) st.restore_until = ImGui::GetTime() + kKeepOffered;
+  if (s.step == s.checkpoint_step && !s.playing) st.restore_until = -1;  // just restored (or nothing to restore)
   if (s.diverged) {
     trouble_banner(s, ctx, s.message, IM_COL32(115, 20, 20, 255));
   } else if (s.rising) {
@@ -75,6 +80,11 @@ void warnings(const Snapshot& s, UiContext& ctx) {
                   "the loss plot). Learning rate %g makes the steps overshoot. Lower it, or restore step %lld (%s).",
                   double(s.smooth_loss), double(s.smooth_loss) / uniform, s.spec.vocab, uniform,
                   s.config.lr_at(s.step), (long long)s.checkpoint_step, s.checkpoint_why.c_str());
+    trouble_banner(s, ctx, text, IM_COL32(110, 70, 10, 255));
+  } else if (ImGui::GetTime() < st.restore_until) {
+    char text[256];
+    std::snprintf(text, sizeof text, "The loss came back under the warning line; Restore still goes back to step %lld (%s).",
+                  (long long)s.checkpoint_step, s.checkpoint_why.c_str());
     trouble_banner(s, ctx, text, IM_COL32(110, 70, 10, 255));
   }
 }
@@ -257,7 +267,7 @@ void draw_controls_panel(const Snapshot& s, UiContext& ctx, ControlsState& st) {
   // Show the trainer's truth unless the user is in the middle of an edit.
   if (st.synced_version != s.version && !ImGui::IsAnyItemActive()) sync_from(s, st);
   const float w = ImGui::GetContentRegionAvail().x;
-  warnings(s, ctx);
+  warnings(s, ctx, st);
   run_buttons(s, ctx, st, w);
   // The sections fold away, leaving the run buttons and what a lesson needs.
   ImGui::Spacing();

@@ -21,6 +21,10 @@ struct ControlsState {
   int seed = 42;
   float speed = 0;               // steps/s; 0 (or the slider's top) = as fast as possible
   std::uint64_t synced_version = ~0ull;
+  // Until when (ImGui time) Restore stays offered after the trouble that
+  // showed it ends: a loss hovering at the warning's threshold must not take
+  // the button away under the pointer between a click's press and release.
+  double restore_until = -1;
 };
 
 // Steps per second at the top of the speed slider, shown as "max".
