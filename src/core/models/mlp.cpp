@@ -446,20 +446,23 @@ void mlp_sparse_rows(const Model<float>& m, const Batch& b, std::vector<char>& m
   const ParamTable& t = m.table;
   const std::size_t V = std::size_t(s.vocab), d = std::size_t(s.emb), H = std::size_t(s.hidden);
   const std::size_t n_in = std::size_t(b.B) * std::size_t(b.in);
-  out.assign(1, {t[kMlpC].offset, d, {}});
+  const bool classes = s.softmax == "classes";
+  // The buffers of the last step are kept: a step allocates nothing here.
+  out.resize(classes ? 3 : 1);
+  out[0].tensor_offset = t[kMlpC].offset, out[0].width = d, out[0].starts.clear();
   mark.assign(V, 0);
   for (std::size_t i = 0; i < n_in; ++i) mark[std::size_t(b.X[i])] = 1;
   for (std::size_t v = 0; v < V; ++v)
     if (mark[v]) out[0].starts.push_back(t[kMlpC].offset + v * d);
-  if (s.softmax != "classes") return;
+  if (!classes) return;
   const WordClasses& cl = mlp_classes(s);
-  std::vector<char> hit(std::size_t(cl.K), 0);
+  mark.assign(std::size_t(cl.K), 0);  // now: the classes the targets reach
   for (int r = 0; r < b.B; ++r)
-    if (b.Y[r] >= 0) hit[std::size_t(cl.of[std::size_t(b.Y[r])])] = 1;
-  out.push_back({t[kMlpWo].offset, H, {}});
-  out.push_back({t[kMlpbo].offset, 1, {}});
+    if (b.Y[r] >= 0) mark[std::size_t(cl.of[std::size_t(b.Y[r])])] = 1;
+  out[1].tensor_offset = t[kMlpWo].offset, out[1].width = H, out[1].starts.clear();
+  out[2].tensor_offset = t[kMlpbo].offset, out[2].width = 1, out[2].starts.clear();
   for (std::size_t v = 0; v < V; ++v) {
-    if (!hit[std::size_t(cl.of[v])]) continue;
+    if (!mark[std::size_t(cl.of[v])]) continue;
     out[1].starts.push_back(t[kMlpWo].offset + v * H);
     out[2].starts.push_back(t[kMlpbo].offset + v);
   }
