@@ -791,3 +791,62 @@ TEST(ViewsScreenshot, NeighbourSharesUnderTheLoss) {
                                                                          std::to_string(w) + "x" + std::to_string(h) + ".png"));
   }
 }
+
+// The landmarks' labels (a uniform guess, the bigram, Kneser-Ney) keep off
+// the curves: here the validation curve runs along the trigram's line at the
+// right, where that label would sit, and every marker stays uncovered at
+// both window sizes.
+TEST(LossPanelTest, LandmarkLabelsCoverNoValidationMarker) {
+  std::string why;
+  auto gl = open_headless(1600, 1000, &why);
+  if (!gl) GTEST_SKIP() << "no headless GL: " << why;
+  auto data = ev::testdata::alphabet_dataset();
+  ev::Trainer tr(data, ev::TrainConfig{});
+  auto s = std::make_shared<ev::Snapshot>();
+  s->data = data;
+  s->version = 1;
+  ev::testdata::set_model(*s, tr.model());
+  ev::LossHistory h;
+  std::vector<ev::LossPoint> val;
+  const float trigram = 2.40f;
+  for (std::int64_t step = 0; step < 16000; ++step) {
+    const float t = float(step) / 16000.0f;
+    h.add(step, trigram + 0.05f + 1.0f * (1.0f - t) * (1.0f - t) + 0.15f * float((step * 7919) % 13) / 13.0f);
+    if (step % 2000 == 0) val.push_back({step, trigram + 0.02f + 1.0f * (1.0f - t) * (1.0f - t)});
+  }
+  s->step = 16000;
+  ev::LossMirror lm, vm;
+  s->loss = lm.sync(h.points(), h.generation());
+  s->val = vm.sync(val, h.generation());
+  s->bigram_loss = 2.9f;
+  s->trigram_loss = trigram;
+  for (auto [w, hgt] : {std::pair{1600, 1000}, std::pair{1280, 800}}) {
+    gl->resize(w, hgt);
+    Gui gui(w, hgt);
+    ASSERT_TRUE(gui.ok());
+    ev::ui::LossPanelState view;
+    ev::ui::UiContext ctx;
+    ImGui::GetIO().MousePos = ImVec2(-100, -100);
+    for (int frame = 0; frame < 3; ++frame) {
+      gui.begin();
+      draw_in_window("Loss", ImVec2(0, 0), ImVec2(float(w) * 0.3f, float(hgt) * 0.4f),
+                     [&] { ev::ui::draw_loss_panel(*s, ctx, view); });
+      gui.end();
+    }
+    const ev::ui::plot::PlotState& p = view.plot;
+    const auto t = [&](double y) { return view.log_scale ? std::log(y) : y; };
+    ASSERT_EQ(view.reference_boxes.size(), 3u) << w << "x" << hgt;
+    int markers = 0;
+    for (const ev::LossPoint& v : val) {
+      const float x = p.plot_min.x + float((double(v.step) - p.x0) / (p.x1 - p.x0)) * (p.plot_max.x - p.plot_min.x);
+      const float y =
+          p.plot_max.y - float((t(v.loss) - t(p.y0)) / (t(p.y1) - t(p.y0))) * (p.plot_max.y - p.plot_min.y);
+      if (x < p.plot_min.x || x > p.plot_max.x || y < p.plot_min.y || y > p.plot_max.y) continue;
+      ++markers;
+      for (const auto& b : view.reference_boxes)
+        EXPECT_FALSE(x >= b[0] - 3 && x <= b[2] + 3 && y >= b[1] - 3 && y <= b[3] + 3)
+            << "a landmark's label covers the validation marker at step " << v.step << " at " << w << "x" << hgt;
+    }
+    EXPECT_EQ(markers, int(val.size()));
+  }
+}

@@ -499,6 +499,9 @@ void App::layout_windows() {
   const float mid_w = std::max(W * 0.47f, W - left_w - std::max(font * 26, W * 0.34f));
   const float right_w = W - left_w - mid_w;            // loss + tools
   const float body_h = H - top - status_h;
+  // The loss keeps room for its curves and the neighbour shares under them
+  // on a short screen; the tools (they scroll) take the rest.
+  const float loss_h = std::max(body_h * 0.46f, std::min(body_h * 0.54f, font * 24));
 
   struct Place {
     const char* name;
@@ -508,8 +511,8 @@ void App::layout_windows() {
   const Place places[] = {
       {"Controls", 0, top, left_w, body_h},
       {"Embeddings", left_w, top, mid_w, body_h},
-      {"Loss", left_w + mid_w, top, right_w, body_h * 0.46f},
-      {"Tools", left_w + mid_w, top + body_h * 0.46f, right_w, body_h * 0.54f},
+      {"Loss", left_w + mid_w, top, right_w, loss_h},
+      {"Tools", left_w + mid_w, top + loss_h, right_w, body_h - loss_h},
       {"Status", 0, H - status_h, W, status_h, kStatusFlags},
   };
   for (const Place& p : places) {

@@ -45,7 +45,9 @@ struct Stats {
   // rasterising (waited for with glFinish) and presenting (the swap).
   std::vector<double> ui_ms, render_ms, present_ms;
   std::int64_t first_step = 0, last_step = 0;
-  std::string model, optimizer;  // the family trained and its optimizer
+  double first_step_s = 0;        // when first_step was seen (a session loaded later restarts the count)
+  std::uint64_t restarts = 0;     // the run first_step belongs to
+  std::string model, optimizer;   // the family trained and its optimizer
   nlohmann::json experiment = nlohmann::json::array();  // the experiment's runs at the end (--sweep)
   double seconds = 0;
   double fps_limit = 0;
@@ -74,7 +76,8 @@ struct Stats {
                         {"model", model},
                         {"optimizer", optimizer},
                         {"train_steps", last_step},
-                        {"train_steps_per_s", seconds > 0 ? double(last_step - first_step) / seconds : 0.0}};
+                        {"train_steps_per_s",
+                         seconds > first_step_s ? double(last_step - first_step) / (seconds - first_step_s) : 0.0}};
     if (!experiment.empty()) j["experiment"] = experiment;
     if (map_first_s >= 0) {
       j["map_first_layout_s"] = map_first_s;
@@ -90,6 +93,19 @@ struct Stats {
       j["present_ms_p95"] = pct(present_ms, 0.95);
     }
     ev::write_file_atomic(path, j.dump(2) + "\n");
+  }
+  // The run as a frame at `t` seconds finds it: a run that restarted (a
+  // session or data loaded after the start) counts its steps from here.
+  void note_run(ev::app::App& app, double t) {
+    const auto snap = app.trainer().snapshot();
+    if (model.empty() || snap->restarts != restarts) {
+      restarts = snap->restarts;
+      first_step = snap->step;
+      first_step_s = t;
+    }
+    last_step = snap->step;
+    model = snap->spec.family;
+    optimizer = snap->config.optimizer;
   }
   // A frame drawn at `t` seconds: did it show a new layout of the map?
   void note_map(const ev::app::App& app, double t) {
@@ -181,28 +197,54 @@ void check_options(AppOptions& o, const std::string& size) {
   }
 }
 
+// Waits for a frame's turn at `fps` frames a second (0: none); a stall
+// starts the count again rather than rushing the frames after it.
+struct Pacer {
+  using clock = std::chrono::steady_clock;
+  clock::duration period{};
+  clock::time_point next = clock::now();
+  explicit Pacer(double fps)
+      : period(std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(fps > 0 ? 1.0 / fps : 0.0))) {}
+  void wait() {
+    if (period.count() == 0) return;
+    next += period;
+    const auto now = clock::now();
+    if (next > now)
+      std::this_thread::sleep_until(next);
+    else if (now - next > period)
+      next = now;
+  }
+};
+
 int run_headless(const AppOptions& o) {
   ev::app::HeadlessUi ui(o);
   Stats st;
-  // Without --frames: 60 frames, or until --steps is reached.
+  // Without --frames: 60 frames, or until --steps is reached. Headless has no
+  // display to wait for: frames follow one another unless --fps paces them.
   const int frames = o.frames >= 0 ? o.frames : o.steps >= 0 || !o.sweep.empty() ? 1 << 30 : 60;
   using clock = std::chrono::steady_clock;
   const auto t0 = clock::now();
-  st.first_step = ui.app().trainer().snapshot()->step;
-  st.model = ui.app().trainer().snapshot()->spec.family;
-  st.optimizer = ui.app().trainer().snapshot()->config.optimizer;
+  Pacer pacer(std::max(0.0, o.fps));
+  st.fps_limit = std::max(0.0, o.fps);
   auto prev = t0;
-  for (int i = 0; i < frames && !ui.app().quit_requested() && !reached(ui.app(), o); ++i) {
+  const auto seconds_since = [&](clock::time_point t) { return std::chrono::duration<double>(t - t0).count(); };
+  // The last frame is drawn after the step --steps asks for, so a
+  // screenshot shows it.
+  bool last = false;
+  for (int i = 0; i < frames && !last; ++i) {
+    last = ui.app().quit_requested() || reached(ui.app(), o);
+    pacer.wait();
+    const auto start = clock::now();
     ui.frame(st.frame_ms.empty() ? 1.0f / 60 : float(st.frame_ms.back() / 1000.0));
     ev::gfx::finish();  // count the GPU's (llvmpipe's) work in the frame time
     const auto now = clock::now();
-    st.note_map(ui.app(), std::chrono::duration<double>(now - t0).count());
-    st.frame_ms.push_back(std::chrono::duration<double, std::milli>(now - prev).count());
-    st.interval_ms.push_back(st.frame_ms.back());
+    st.note_run(ui.app(), seconds_since(now));
+    st.note_map(ui.app(), seconds_since(now));
+    st.frame_ms.push_back(std::chrono::duration<double, std::milli>(now - start).count());
+    st.interval_ms.push_back(std::chrono::duration<double, std::milli>(now - prev).count());
     prev = now;
   }
-  st.seconds = std::chrono::duration<double>(clock::now() - t0).count();
-  st.last_step = ui.app().trainer().snapshot()->step;
+  st.seconds = seconds_since(clock::now());
   st.note_experiment(ui.app());
   if (!o.screenshot.empty()) ev::gfx::write_png(ui.pixels(), o.screenshot);
   if (!o.stats.empty()) st.write(o.stats, o.width, o.height);
@@ -266,9 +308,6 @@ int run_window(const AppOptions& o) {
     auto prev = t0;
     auto next = t0;  // when the next frame is due
     const auto period = std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(fps > 0 ? 1.0 / fps : 0.0));
-    st.first_step = app.trainer().snapshot()->step;
-    st.model = app.trainer().snapshot()->spec.family;
-    st.optimizer = app.trainer().snapshot()->config.optimizer;
     st.fps_limit = fps;
     float last_ms = 16.7f, last_fps = 0;
     for (int frame = 0;; ++frame) {
@@ -292,6 +331,7 @@ int run_window(const AppOptions& o) {
       ImGui_ImplGlfw_NewFrame();
       ImGui::NewFrame();
       app.frame(last_ms, last_fps);
+      st.note_run(app, std::chrono::duration<double>(clock::now() - t0).count());
       st.note_map(app, std::chrono::duration<double>(clock::now() - t0).count());
       ImGui::Render();
       g_taps.end_frame(io.KeysDown, IM_ARRAYSIZE(io.KeysDown));
@@ -326,7 +366,6 @@ int run_window(const AppOptions& o) {
       if (last) break;
     }
     st.seconds = std::chrono::duration<double>(clock::now() - t0).count();
-    st.last_step = app.trainer().snapshot()->step;
     st.note_experiment(app);
     g_app = nullptr;
   }  // the app (trainer thread, GL objects) goes before the context

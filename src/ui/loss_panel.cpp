@@ -34,11 +34,13 @@ std::vector<std::array<float, 4>> reference_lines(std::vector<Reference> refs, I
   const ImVec2 a = plot::PlotMin(), b = plot::PlotMax();
   ImDrawList* dl = plot::DrawList();
   std::vector<ImVec4> taken = {keep_clear};  // x0, y0, x1, y1 of what labels keep off
-  const auto free_at = [&](const ImVec4& r) {
+  const auto in_plot = [&](const ImVec4& r) { return r.y >= a.y && r.w <= b.y && r.x >= a.x && r.z <= b.x; };
+  const auto clear_of_labels = [&](const ImVec4& r) {
     for (const ImVec4& t : taken)
       if (r.x < t.z && t.x < r.z && r.y < t.w && t.y < r.w) return false;
-    return r.y >= a.y && r.w <= b.y;
+    return in_plot(r);
   };
+  const auto covered = [&](const ImVec4& r) { return plot::CountOccupied(ImVec2(r.x, r.y), ImVec2(r.z, r.w)); };
   std::vector<std::array<float, 4>> drawn;
   std::sort(refs.begin(), refs.end(), [](const Reference& p, const Reference& q) { return p.y > q.y; });  // top first
   for (const Reference& r : refs) {
@@ -46,16 +48,33 @@ std::vector<std::array<float, 4>> reference_lines(std::vector<Reference> refs, I
     if (!(py >= a.y && py <= b.y)) continue;
     for (float x = a.x; x < b.x; x += 12) dl->AddLine(ImVec2(x, py), ImVec2(std::min(x + 7, b.x), py), r.colour, 1.0f);
     const ImVec2 ts = ImGui::CalcTextSize(r.label.c_str());
-    const float x0 = b.x - ts.x - 6;
-    ImVec4 box(x0 - 2, py - ts.y - 2, b.x - 2, py - 1);  // above the line
-    if (!free_at(box)) box = ImVec4(x0 - 2, py + 1, b.x - 2, py + ts.y + 2);  // below it
-    for (int k = 0; k < 8 && !free_at(box); ++k)  // still taken: step down past what is there
-      box.y += ts.y + 1, box.w += ts.y + 1;
-    if (!free_at(box)) continue;  // no room: the line alone
+    // Above or below the line, at the right end, then the left; then further
+    // below, past what is there: the first place clear of other labels that
+    // covers no curve, else the one that covers least.
+    std::vector<ImVec4> places;
+    for (float x0 : {b.x - ts.x - 6, a.x + 6}) {
+      places.push_back(ImVec4(x0 - 2, py - ts.y - 2, x0 + ts.x + 4, py - 1));
+      places.push_back(ImVec4(x0 - 2, py + 1, x0 + ts.x + 4, py + ts.y + 2));
+    }
+    for (int k = 1; k <= 8; ++k) {
+      ImVec4 p = places[1];
+      p.y += k * (ts.y + 1), p.w += k * (ts.y + 1);
+      places.push_back(p);
+    }
+    const ImVec4* at = nullptr;
+    std::size_t least = ~std::size_t(0);
+    for (const ImVec4& p : places) {
+      if (!clear_of_labels(p)) continue;
+      const std::size_t n = covered(p);
+      if (n < least) least = n, at = &p;
+      if (n == 0) break;
+    }
+    if (!at) continue;  // no room: the line alone
+    const ImVec4 box = *at;
     taken.push_back(box);
     drawn.push_back({box.x, box.y, box.z, box.w});
     dl->AddRectFilled(ImVec2(box.x, box.y), ImVec2(box.z, box.w), IM_COL32(15, 15, 20, 200), 2.0f);
-    dl->AddText(ImVec2(x0, box.y + 1), r.colour, r.label.c_str());
+    dl->AddText(ImVec2(box.x + 2, box.y + 1), r.colour, r.label.c_str());
     for (float x = box.x; x < box.z + 8; x += 8)  // the legend keeps clear of the label
       for (float row : {box.y, box.w}) plot::Occupy(ImVec2(x, row));
   }
@@ -163,22 +182,17 @@ void draw_loss_panel(const std::vector<SnapshotPtr>& runs, UiContext& ctx, LossP
   const Snapshot& s = *runs.front();
   const IdScope id_scope("loss");
   forget_other_runs_on_restart(runs, st);
-  // Controls and the latest numbers: the same as the status line's.
+  // Controls (the latest numbers are the status line's, under every panel).
   if (ImGui::Checkbox("log scale", &st.log_scale)) st.plot.auto_fit = true;
   tooltip("A log axis shows the slow late progress as clearly as the fast start.");
   ImGui::SameLine();
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
   ImGui::SliderFloat("curve smoothing", &st.smoothing, 0.0f, 0.999f, "%.3f");
-  tooltip("How much the bright curve averages the per-point losses (0: none). The numbers above the plot "
+  tooltip("How much the bright curve averages the per-point losses (0: none). The status line's numbers "
           "do not change with it: their smoothed loss is the trainer's, 0.99 per step.");
   ImGui::SameLine();
   if (button(ctx, "fit")) st.plot.auto_fit = true;
   tooltip("Show all the data again after zooming or panning (or double-click the plot).");
-  char stats[200];
-  std::snprintf(stats, sizeof stats, "step %lld   loss %s   smoothed %s   val %s", (long long)s.step,
-                loss_text(s.last_loss).c_str(), loss_text(s.smooth_loss).c_str(),
-                loss_text(s.val.empty() ? 0.0f : s.val.back().loss).c_str());
-  wrapped_text(ctx, stats);
 
   std::uint64_t versions = 0;  // changes when any run's does
   for (const SnapshotPtr& r : runs) versions = versions * 1000003u + r->version;
@@ -215,6 +229,8 @@ void draw_loss_panel(const std::vector<SnapshotPtr>& runs, UiContext& ctx, LossP
   const float avail = ImGui::GetContentRegionAvail().y;
   const float below = structure_plot_height(s, avail);
   const float room = avail - (below > 0 ? below + ImGui::GetStyle().ItemSpacing.y : 0.0f);
+  // A short plot has no corner the legend would not cover: it goes under the axis.
+  st.plot.legend_below = room < 16 * ImGui::GetFontSize();
   if (!plot::BeginPlot("##loss", st.plot, ImVec2(-1, below > 0 ? room : -1.0f))) return;
   plot::SetupAxes("step", "loss (cross-entropy, nats)", plot::kAxisNone, st.log_scale ? plot::kAxisLog : plot::kAxisNone);
   if (st.x_max <= 1 && s.loss.empty() && s.val.empty()) plot::SetupFit(0, 1000, 1, 30);  // a plausible frame until data arrives
@@ -287,7 +303,7 @@ void draw_loss_panel(const std::vector<SnapshotPtr>& runs, UiContext& ctx, LossP
     ImGui::EndTooltip();
   }
   plot::EndPlot();
-  draw_structure_plot(s, st.structure, below);
+  draw_structure_plot(s, st.structure, below, double(st.x_max));
 }
 
 }  // namespace ev::ui

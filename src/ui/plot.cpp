@@ -465,7 +465,7 @@ void legend_band(PlotState& st) {
     if (x > left && x + w > right) x = left, y += line;
     legend_entry(dl, ImVec2(x, y), it);
     widest = std::max(widest, x + w);
-    x += w + 2 * line;
+    x += w + 1.25f * line;
   }
   st.legend_band = y + line - top + pad;
   st.legend_min = ImVec2(left, top), st.legend_max = ImVec2(widest, y + line);
@@ -572,6 +572,21 @@ bool IsHovered(Point2* mouse) {
 
 bool WasClicked() { return g.clicked; }
 
+// Marks a line's vertices and, where two are far apart, points every few
+// pixels between them: a label or legend placed later keeps off the segment
+// too, not only its ends.
+static void occupy_path(const std::vector<ImVec2>& px) {
+  constexpr float kStep = 6.0f;
+  for (std::size_t i = 0; i < px.size(); ++i) {
+    g.occupied.push_back(px[i]);
+    if (i == 0) continue;
+    const ImVec2 a = px[i - 1], b = px[i];
+    const float len = std::hypot(b.x - a.x, b.y - a.y);
+    for (float t = kStep; t < len; t += kStep)
+      g.occupied.push_back(ImVec2(a.x + (b.x - a.x) * t / len, a.y + (b.y - a.y) * t / len));
+  }
+}
+
 void PlotLine(const char* label, const Series& s, ImU32 colour, float thickness) {
   prepare();
   if (label && *label) g.legend.push_back({label, colour});
@@ -580,7 +595,7 @@ void PlotLine(const char* label, const Series& s, ImU32 colour, float thickness)
   thin_to_pixels(s, st.x0, st.x1, width, log_y(), &g.thinned);
   g.pixels.clear();
   for (const Point2& p : g.thinned) g.pixels.push_back(ToPixels(p.x, p.y));
-  g.occupied.insert(g.occupied.end(), g.pixels.begin(), g.pixels.end());
+  occupy_path(g.pixels);
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const auto [first, last] = visible_range(s, st.x0, st.x1);
   const bool dense = last - first > std::size_t(4) * std::size_t(std::max(1, width));
@@ -635,6 +650,12 @@ void PlotScatter(const char* label, const Series& s, ImU32 colour, float radius)
 }
 
 void Occupy(ImVec2 pixel) { g.occupied.push_back(pixel); }
+
+std::size_t CountOccupied(ImVec2 a, ImVec2 b) {
+  std::size_t n = 0;
+  for (const ImVec2& p : g.occupied) n += p.x >= a.x && p.x <= b.x && p.y >= a.y && p.y <= b.y;
+  return n;
+}
 
 void LegendEntry(const char* label, ImU32 colour) { g.legend.push_back({label, colour}); }
 

@@ -135,6 +135,8 @@ void PlotScatter(const char* label, const Series& s, ImU32 colour, float radius 
 // goes to the corner of the plot that covers the fewest such pixels (lines and
 // markers mark theirs themselves).
 void Occupy(ImVec2 pixel);
+// How many pixels marked as showing data lie in the rectangle a..b.
+std::size_t CountOccupied(ImVec2 a, ImVec2 b);
 // A legend entry without an item (for things drawn by the caller).
 void LegendEntry(const char* label, ImU32 colour);
 

@@ -59,21 +59,22 @@ void hover_readout(const Snapshot& s) {
 
 float structure_plot_height(const Snapshot& s, float room) {
   const float font = ImGui::GetFontSize();
-  const float h = std::min(9.0f * font, 0.38f * room);
+  const float h = std::min(9.0f * font, 0.32f * room);
   return s.shares.empty() || h < 4.5f * font ? 0.0f : h;
 }
 
-void draw_structure_plot(const Snapshot& s, StructurePlotState& st, float height) {
+void draw_structure_plot(const Snapshot& s, StructurePlotState& st, float height, double x_max) {
   if (s.shares.empty() || height <= 0) return;
   // Below eight lines the legend would cover the curves: labels at their ends instead.
   const bool compact = height < 8.0f * ImGui::GetFontSize();
   st.plot.show_legend = !compact;
   if (!plot::BeginPlot("##structure", st.plot, ImVec2(-1, height))) return;
   plot::SetupAxes("step", "neighbours alike", plot::kAxisNone, plot::kAxisNone);
-  std::int64_t xmax = 1;
+  // The loss plot's steps above, so a step is at the same x in both.
+  double xmax = std::max(1.0, x_max);
   for (const auto& c : s.shares)
-    if (!c.points.empty()) xmax = std::max(xmax, c.points.back().step);
-  plot::SetupFit(0, double(xmax), 0, 1);
+    if (!c.points.empty()) xmax = std::max(xmax, double(c.points.back().step));
+  plot::SetupFit(0, xmax, 0, 1);
   for (std::size_t i = 0; i < s.shares.size(); ++i) {
     const Snapshot::ShareCurve& c = s.shares[i];
     chance_line(c.chance, share_colour(i));

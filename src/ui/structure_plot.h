@@ -19,6 +19,6 @@ struct StructurePlotState {
 // room is too small for a readable plot (the loss keeps it all).
 float structure_plot_height(const Snapshot& s, float room);
 // Draws the plot, `height` pixels tall.
-void draw_structure_plot(const Snapshot& s, StructurePlotState& st, float height);
+void draw_structure_plot(const Snapshot& s, StructurePlotState& st, float height, double x_max);
 
 }  // namespace ev::ui
