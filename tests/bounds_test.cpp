@@ -256,3 +256,37 @@ TEST(Bounds, MemoryPerByteOfTextIsSmallAndEstimated) {
   }
   std::filesystem::remove_all(tmpl);
 }
+
+// Runs that train at once are checked together: the data set they share
+// counted once, the message naming the --jobs that fits.
+TEST(Bounds, RunsAtOnceAreCheckedTogether) {
+  const double GiB = double(1ull << 30);
+  const std::vector<double> four(4, 3 * GiB);
+  EXPECT_NO_THROW(validate_at_once(four, 2, 0));  // 6 GiB
+  try {
+    validate_at_once(four, 4, 0);  // 12 GiB
+    FAIL() << "four runs of 3 GiB at once accepted";
+  } catch (const Error& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("4 runs at once"), std::string::npos) << m;
+    EXPECT_NE(m.find("--jobs 2"), std::string::npos) << m;
+  }
+  EXPECT_NO_THROW(validate_at_once(four, 4, 2 * GiB));  // 2 GiB shared + 4 x 1 GiB of their own
+  EXPECT_THROW(validate_at_once(four, 2, 0, 3 * GiB), Error);  // beside a 3 GiB run already there
+  EXPECT_NO_THROW(validate_at_once({}, 8, 0));
+}
+
+TEST(Bounds, SweepRefusedWhenItsRunsAtOnceDoNotFit) {
+  // Each run alone fits (about 4.7 GiB), four at once do not: refused before any trains.
+  std::string out;
+  const int code = run(std::string(EMBEDVIZ_TRAIN_EXE) +
+                           " --block 8 --emb 256 --hidden 65536 --sweep seed=1,2,3,4 --jobs 4 --steps 1 -q",
+                       &out);
+  EXPECT_EQ(code, 1) << out;
+  EXPECT_NE(out.find("runs at once"), std::string::npos) << out;
+  EXPECT_NE(out.find("--jobs 1"), std::string::npos) << out;
+  EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 1) << out;
+  rusage ru{};
+  ASSERT_EQ(getrusage(RUSAGE_CHILDREN, &ru), 0);
+  EXPECT_LT(ru.ru_maxrss, 1024L * 1024L) << "peak RSS of the child, KiB";
+}

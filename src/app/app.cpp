@@ -116,6 +116,8 @@ App::App(const AppOptions& o) : recent_(config_dir().empty() ? "" : config_dir()
   auto data = load_initial_data(o, &err);
   runs_.push_back(std::make_unique<Worker>(next_id_++, data, o.config));
   if (!o.session.empty()) trainer().post(cmd::LoadSession{o.session});
+  // --steps: training pauses at that step exactly, so the last frame shows it.
+  if (o.steps >= 0) trainer().post(cmd::SetStop{o.steps});
   if (o.play) trainer().post(cmd::Play{true});
   error_ = err;
   ctx_.notice = boundary_note(*data);
@@ -176,6 +178,15 @@ ui::ExperimentActions App::experiment_actions() {
   act.host.add = [this](const TrainConfig& c) { return add_run(c); };
   act.host.post = [this](RunId id, const Command& c) { return post(id, c); };
   act.host.remove = [this](RunId id) { remove_run(id); };
+  act.host.check_at_once = [this](const std::vector<TrainConfig>& configs, int jobs) {
+    const SnapshotPtr main = trainer().snapshot();
+    const Dataset& d = *main->data;
+    const std::size_t tokens = d.n_tokens + d.items.size();
+    const double shared = dataset_bytes(d);
+    std::vector<double> each;
+    for (const TrainConfig& c : configs) each.push_back(estimate_bytes(c, d.vocab.size(), tokens, shared));
+    validate_at_once(each, jobs, shared, estimate_bytes(main->config, d.vocab.size(), tokens, shared) - shared);
+  };
   act.open_as_main = [this](RunId id) {
     experiments_.runner.release(id);
     make_main(id);

@@ -228,6 +228,7 @@ int run_headless(const AppOptions& o) {
   st.fps_limit = std::max(0.0, o.fps);
   auto prev = t0;
   const auto seconds_since = [&](clock::time_point t) { return std::chrono::duration<double>(t - t0).count(); };
+  st.note_run(ui.app(), 0.0);
   // The last frame is drawn after the step --steps asks for, so a
   // screenshot shows it.
   bool last = false;
@@ -248,6 +249,11 @@ int run_headless(const AppOptions& o) {
   st.note_experiment(ui.app());
   if (!o.screenshot.empty()) ev::gfx::write_png(ui.pixels(), o.screenshot);
   if (!o.stats.empty()) st.write(o.stats, o.width, o.height);
+  // An experiment --sweep asked for that could not start: said where a script sees it.
+  if (const std::string& why = ui.app().experiments().error; !o.sweep.empty() && !why.empty()) {
+    std::fprintf(stderr, "embedviz: the experiment did not start: %s\n", why.c_str());
+    return 1;
+  }
   return 0;
 }
 
@@ -309,6 +315,7 @@ int run_window(const AppOptions& o) {
     auto next = t0;  // when the next frame is due
     const auto period = std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(fps > 0 ? 1.0 / fps : 0.0));
     st.fps_limit = fps;
+    st.note_run(app, 0.0);
     float last_ms = 16.7f, last_fps = 0;
     for (int frame = 0;; ++frame) {
       // The last frame (drawn, and saved with --screenshot): the one --frames or

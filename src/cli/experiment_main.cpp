@@ -81,9 +81,14 @@ int experiment_main(const Options& o, std::shared_ptr<const Dataset> data) {
   const int jobs = o.jobs > 0 ? o.jobs : cores;
   const std::string stem = o.sweep_out.empty() ? "" : out_stem(o.sweep_out);
   // Each run's model is checked against the data before any trains.
-  for (const std::string& v : sweep.values)
-    validate(with_value(base, sweep.param, v), data->vocab.size(), data->n_tokens + data->items.size(),
-             dataset_bytes(*data));
+  // and the runs that train at once against the memory they need together.
+  std::vector<double> bytes;
+  for (const std::string& v : sweep.values) {
+    const TrainConfig c = with_value(base, sweep.param, v);
+    validate(c, data->vocab.size(), data->n_tokens + data->items.size(), dataset_bytes(*data));
+    bytes.push_back(estimate_bytes(c, data->vocab.size(), data->n_tokens + data->items.size(), dataset_bytes(*data)));
+  }
+  validate_at_once(bytes, jobs, dataset_bytes(*data));
   if (!o.quiet)
     std::fprintf(stderr, "experiment: %s over %zu values, %d at a time, %lld steps each%s on %s\n", sweep.param.c_str(),
                  sweep.values.size(), std::min<int>(jobs, int(sweep.values.size())), (long long)o.steps,

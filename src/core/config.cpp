@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <functional>
 
 #include "error.h"
 #include "models/mlp.h"  // check_init
@@ -80,6 +81,29 @@ double estimate_bytes(const TrainConfig& c, int vocab, std::size_t n_tokens, dou
   const double eval_acts = f.activation_floats(spec, 1024.0 * std::max(4, threads));
   const double examples = double(n_tokens) * (c.block + 1);
   return 4 * (5 * params + 2 * state + acts + eval_acts + examples) + data_bytes;  // float/int32
+}
+
+void validate_at_once(std::vector<double> each, int jobs, double shared_bytes, double already) {
+  if (each.empty()) return;
+  std::sort(each.begin(), each.end(), std::greater<double>());
+  const auto at_once = [&](std::size_t n) {
+    double sum = already + shared_bytes;
+    for (std::size_t i = 0; i < n; ++i) sum += std::max(0.0, each[i] - shared_bytes);
+    return sum;
+  };
+  const std::size_t n = std::min(each.size(), std::size_t(std::max(1, jobs)));
+  const double total = at_once(n);
+  if (total <= Limits::kMaxBytes) return;
+  std::size_t fits = n;
+  while (fits > 0 && at_once(fits) > Limits::kMaxBytes) --fits;
+  constexpr double GiB = double(1ull << 30);
+  char buf[320];
+  std::snprintf(buf, sizeof buf, "%zu runs at once would need about %.1f GiB of memory (the largest %.1f GiB)%s; the limit is %.0f GiB: %s",
+                n, total / GiB, each[0] / GiB, already > 0 ? ", beside the run in the window" : "",
+                Limits::kMaxBytes / GiB,
+                fits > 0 ? ("train " + std::to_string(fits) + " at a time (--jobs " + std::to_string(fits) + ")").c_str()
+                         : "smaller runs, or fewer values");
+  throw Error(buf);
 }
 
 static void check_range(const char* name, double v, double lo, double hi) {

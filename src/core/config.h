@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "models/model.h"
 
@@ -86,6 +87,13 @@ double estimate_bytes(const TrainConfig& c, int vocab, std::size_t n_tokens, dou
 // Throws ev::Error naming the first field out of range, or the memory
 // estimate when the sizes are in range but together too large.
 void validate(const TrainConfig& c, int vocab, std::size_t n_tokens, double data_bytes = 0, int threads = 1);
+
+// Runs that train at once: `each` holds every run's estimate_bytes() (with
+// the data set the runs share, `shared_bytes`, in each), `jobs` of them train
+// together beside `already` bytes held (the window's own run). Throws
+// ev::Error naming the total and the --jobs that fits when the `jobs` largest
+// together pass the limit.
+void validate_at_once(std::vector<double> each, int jobs, double shared_bytes, double already = 0);
 
 std::string describe(const TrainConfig& c);
 

@@ -28,6 +28,11 @@ void ExperimentRunner::start(const Sweep& sweep, const TrainConfig& base, const 
     e.config = with_value(base, sweep.param, v);  // throws before any run is made
     next.push_back(std::move(e));
   }
+  if (host.check_at_once) {  // the runs that train at once, together, before any is made
+    std::vector<TrainConfig> configs;
+    for (const Entry& e : next) configs.push_back(e.config);
+    host.check_at_once(configs, std::max(1, jobs));
+  }
   clear(host);
   sweep_ = sweep;
   stop_ = stop;

@@ -28,6 +28,9 @@ class ExperimentRunner {
     std::function<RunId(const TrainConfig&)> add;             // a new paused run; throws ev::Error
     std::function<bool(RunId, const Command&)> post;          // false: no such run
     std::function<void(RunId)> remove;                        // forget a run
+    // Optional: throws ev::Error when these runs, `jobs` at once, would need
+    // more memory together than a run may (validate_at_once).
+    std::function<void(const std::vector<TrainConfig>&, int jobs)> check_at_once;
   };
 
   enum class State { Queued, Training, Paused, Done, Failed };
