@@ -168,7 +168,7 @@ TEST(Experiment, TheCsvNamesEachColumnOnceAndARunOfNoStepsIsNotBest) {
   std::vector<RunResult> rows = run_experiment(data, small_config(), sweep, StopRule{20, 0}, 2);
   const std::string csv = results_csv(sweep, rows);
   const std::string header = csv.substr(0, csv.find('\n'));
-  EXPECT_EQ(header.rfind("hidden,block,emb,batch,lr,seed,direct,params,", 0), 0u) << header;
+  EXPECT_EQ(header.rfind("hidden,block,emb,direct,init,softmax,classes,batch,lr,seed,params,", 0), 0u) << header;
   const std::string first = csv.substr(header.size() + 1, csv.find('\n', header.size() + 1) - header.size() - 1);
   EXPECT_EQ(std::count(first.begin(), first.end(), ','), std::count(header.begin(), header.end(), ',')) << first;
   EXPECT_EQ(first.rfind("8,3,", 0), 0u) << first;  // hidden 8, then block 3

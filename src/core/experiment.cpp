@@ -87,8 +87,10 @@ void train_one(std::shared_ptr<const Dataset> data, const TrainConfig& cfg, std:
 
 }  // namespace
 
-const std::vector<std::string>& sweep_params() {
-  static const std::vector<std::string> names = {"hidden", "emb", "lr", "batch", "block", "seed", "direct", "model"};
+std::vector<std::string> sweep_params() {
+  std::vector<std::string> names;
+  for (const Hyperparameter* h : all_hyperparameters()) names.push_back(h->name);
+  for (const char* n : {"lr", "batch", "seed", "model"}) names.push_back(n);
   return names;
 }
 
@@ -100,7 +102,8 @@ Sweep parse_sweep(const std::string& text) {
     throw Error("a sweep is PARAM=V1,V2,... (for example hidden=50,100,200); PARAM is one of " + names);
   Sweep s;
   s.param = text.substr(0, eq);
-  if (std::find(sweep_params().begin(), sweep_params().end(), s.param) == sweep_params().end())
+  const std::vector<std::string> params = sweep_params();
+  if (std::find(params.begin(), params.end(), s.param) == params.end())
     throw Error("cannot sweep " + shown(s.param) + "; the parameters are " + names);
   std::size_t at = eq + 1;
   for (;;) {
@@ -121,8 +124,7 @@ Sweep parse_sweep(const std::string& text) {
   for (const std::string& v : s.values) {
     const TrainConfig c = with_value(TrainConfig{}, s.param, v);
     for (std::size_t k = 0; k < set.size(); ++k)
-      if (c.hidden == set[k].hidden && c.emb == set[k].emb && c.lr == set[k].lr && c.batch == set[k].batch &&
-          c.block == set[k].block && c.seed == set[k].seed && c.direct == set[k].direct && c.family == set[k].family)
+      if (c.spec(2) == set[k].spec(2) && c.lr == set[k].lr && c.batch == set[k].batch && c.seed == set[k].seed)
         throw Error("sweep " + shown(text) + ": " + shown(s.values[k]) + " and " + shown(v) + " set the same " +
                     s.param + "; give each value once");
     set.push_back(c);
@@ -132,11 +134,13 @@ Sweep parse_sweep(const std::string& text) {
 
 TrainConfig with_value(const TrainConfig& base, const std::string& param, const std::string& v) {
   TrainConfig c = base;
-  if (param == "hidden") c.hidden = in_range(param, v, 1, Limits::kMaxHidden);
-  else if (param == "emb") c.emb = in_range(param, v, 1, Limits::kMaxEmb);
-  else if (param == "batch") c.batch = in_range(param, v, 1, Limits::kMaxBatch);
-  else if (param == "block") c.block = in_range(param, v, 1, Limits::kMaxBlock);
-  else if (param == "direct") c.direct = in_range(param, v, 0, 1) == 1;
+  const std::vector<const Hyperparameter*> hyper = all_hyperparameters();
+  const auto h = std::find_if(hyper.begin(), hyper.end(), [&](const Hyperparameter* x) { return param == x->name; });
+  if (h != hyper.end()) {
+    ModelSpec spec = c.spec(2);
+    (*h)->set(spec, v);
+    c.set_spec(spec);
+  } else if (param == "batch") c.batch = in_range(param, v, 1, Limits::kMaxBatch);
   else if (param == "seed") {
     if (v.find_first_not_of("0123456789") != std::string::npos) throw Error("seed=" + shown(v) + ": not a seed");
     errno = 0;
@@ -225,11 +229,30 @@ int best_row(const std::vector<RunResult>& rows) {
   return best;
 }
 
+namespace {
+
+// The results table's settings columns: the hyperparameters of the rows'
+// families, each once, in their tables' order; then the trainer's.
+std::vector<const Hyperparameter*> result_columns(const std::vector<RunResult>& rows) {
+  std::vector<const Hyperparameter*> out;
+  for (const Hyperparameter* h : all_hyperparameters())
+    for (const RunResult& r : rows)
+      if (family(r.config.family).hyperparameter(h->name)) {
+        out.push_back(h);
+        break;
+      }
+  return out;
+}
+
+}  // namespace
+
 std::string results_csv(const Sweep& sweep, const std::vector<RunResult>& rows) {
   // The swept parameter is the first column, so the settings' columns leave it out.
-  static const char* settings[] = {"block", "emb", "hidden", "batch", "lr", "seed", "direct"};
+  const std::vector<const Hyperparameter*> columns = result_columns(rows);
   std::string out = sweep.param;
-  for (const char* name : settings)
+  for (const Hyperparameter* h : columns)
+    if (sweep.param != h->name) out += std::string(",") + h->name;
+  for (const char* name : {"batch", "lr", "seed"})
     if (sweep.param != name) out += std::string(",") + name;
   out += ",params,steps,seconds,steps_per_s,train_loss,val_loss,test_loss,val_perplexity,val_accuracy,best,error\n";
   const int best = best_row(rows);
@@ -238,15 +261,11 @@ std::string results_csv(const Sweep& sweep, const std::vector<RunResult>& rows) 
     const RunResult& r = rows[i];
     const TrainConfig& c = r.config;
     out += r.value;
-    for (const char* name : settings) {
-      if (sweep.param == name) continue;
-      const std::string n = name;
-      if (n == "lr") std::snprintf(line, sizeof line, ",%g", c.lr);
-      else if (n == "seed") std::snprintf(line, sizeof line, ",%llu", (unsigned long long)c.seed);
-      else std::snprintf(line, sizeof line, ",%d", n == "block" ? c.block : n == "emb" ? c.emb : n == "hidden" ? c.hidden
-                                                  : n == "batch" ? c.batch : int(c.direct));
-      out += line;
-    }
+    for (const Hyperparameter* h : columns)
+      if (sweep.param != h->name) out += "," + h->text(c.spec(2));
+    if (sweep.param != "batch") out += "," + std::to_string(c.batch);
+    if (sweep.param != "lr") std::snprintf(line, sizeof line, ",%g", c.lr), out += line;
+    if (sweep.param != "seed") out += "," + std::to_string(c.seed);
     std::snprintf(line, sizeof line, ",%zu,%lld,%.3f,%.1f,%.6f,%.6f,%.6f,%.6g,%.6f,%d,", r.params, (long long)r.steps,
                   r.seconds, r.steps_per_s, r.train, r.val, r.test, std::exp(r.val), r.accuracy, int(int(i) == best));
     std::string error = r.error;  // one CSV field: quotes doubled, line breaks as spaces
@@ -264,25 +283,28 @@ std::string results_json(const Sweep& sweep, const std::vector<RunResult>& rows,
   for (const RunResult& r : rows) {
     nlohmann::json curve = nlohmann::json::array();
     for (const LossPoint& p : r.curve) curve.push_back({p.step, p.loss});
-    runs.push_back({{"value", r.value},
-                    {"block", r.config.block},
-                    {"emb", r.config.emb},
-                    {"hidden", r.config.hidden},
-                    {"batch", r.config.batch},
-                    {"lr", r.config.lr},
-                    {"seed", r.config.seed},
-                    {"direct", r.config.direct},
-                    {"params", r.params},
-                    {"steps", r.steps},
-                    {"seconds", r.seconds},
-                    {"steps_per_s", r.steps_per_s},
-                    {"train_loss", r.train},
-                    {"val_loss", r.val},
-                    {"test_loss", r.test},
-                    {"val_perplexity", std::exp(r.val)},
-                    {"val_accuracy", r.accuracy},
-                    {"val_curve", curve},
-                    {"error", r.error}});
+    nlohmann::json run = {{"value", r.value},
+                          {"batch", r.config.batch},
+                          {"lr", r.config.lr},
+                          {"seed", r.config.seed},
+                          {"params", r.params},
+                          {"steps", r.steps},
+                          {"seconds", r.seconds},
+                          {"steps_per_s", r.steps_per_s},
+                          {"train_loss", r.train},
+                          {"val_loss", r.val},
+                          {"test_loss", r.test},
+                          {"val_perplexity", std::exp(r.val)},
+                          {"val_accuracy", r.accuracy},
+                          {"val_curve", curve},
+                          {"error", r.error}};
+    const ModelSpec spec = r.config.spec(2);
+    for (const Hyperparameter* h : result_columns({r}))
+      if (h->kind == Hyperparameter::Kind::Choice) run[h->name] = h->text(spec);
+      else if (h->kind == Hyperparameter::Kind::Bool) run[h->name] = h->get(spec) != 0;
+      else if (h->kind == Hyperparameter::Kind::Int) run[h->name] = std::int64_t(h->get(spec));
+      else run[h->name] = h->get(spec);
+    runs.push_back(std::move(run));
   }
   const nlohmann::json j = {{"param", sweep.param}, {"best", best_row(rows)}, {"runs", runs}};
   return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";

@@ -23,11 +23,11 @@
 
 namespace ev {
 
-// The hyperparameters an experiment can vary, as typed: hidden, emb, lr,
-// batch, block, seed, direct, and model (the family: each with its usual
-// settings, such as microgpt's for the transformer, where the base has its
-// own family's usual ones).
-const std::vector<std::string>& sweep_params();
+// The hyperparameters an experiment can vary, as typed: every family's
+// (models/, their tables: block, emb, hidden, ...), lr, batch, seed, and
+// model (the family: each with its usual settings, such as microgpt's for the
+// transformer, where the base has its own family's usual ones).
+std::vector<std::string> sweep_params();
 
 // "hidden=50,100,200": a parameter and its values (ev::Error naming the problem).
 struct Sweep {
