@@ -231,6 +231,22 @@ TEST(LrFinder, TheRateRisesExponentiallyAndTheMarksLieWithinIt) {
   EXPECT_THROW(find_lr(data, small_config(), 5), Error);
 }
 
+// The window's search can be stopped: it reads the flag before every step and
+// counts its steps for the progress bar.
+TEST(LrFinder, StopsWhenCancelledAndCountsItsSteps) {
+  const auto data = testdata::synthetic_dataset(300);
+  std::atomic<bool> cancel{false};
+  std::atomic<int> done{0};
+  const LrFinder whole = find_lr(data, small_config(), 50, 1e-3, 1e-2, &cancel, &done);
+  EXPECT_FALSE(whole.cancelled);
+  EXPECT_EQ(whole.lr.size(), 50u);
+  EXPECT_EQ(done.load(), 49);
+  cancel = true;
+  const LrFinder stopped = find_lr(data, small_config(), 50, 1e-3, 1e-2, &cancel, &done);
+  EXPECT_TRUE(stopped.cancelled);
+  EXPECT_TRUE(stopped.lr.empty());
+}
+
 // On the makemore lecture's data and model the suggestion lands near the
 // lecture's rate, 0.1 (the steepest fall is far below it).
 TEST(LrFinder, TheSuggestionIsTheLecturesRateOnNames) {

@@ -14,6 +14,7 @@
 
 #include "error.h"
 #include "metrics.h"
+#include "parallel.h"
 #include "run.h"
 
 namespace ev {
@@ -194,30 +195,13 @@ std::vector<RunResult> run_experiment(std::shared_ptr<const Dataset> data, const
   std::atomic<std::size_t> next{0};
   jobs = std::max(1, std::min(jobs, int(n)));
   // A job's exception stops its job (the others finish theirs) and is
-  // rethrown once every thread has joined.
-  std::vector<std::exception_ptr> failed(static_cast<std::size_t>(jobs));
-  const auto work = [&](int j) {
-    try {
-      for (std::size_t k; (k = next.fetch_add(1)) < n;) {
-        const std::size_t i = order[k];
-        train_one(data, rows[i].config, i, stop, report, cancel, rows[i]);
-      }
-    } catch (...) {
-      failed[std::size_t(j)] = std::current_exception();
+  // rethrown once every thread has joined (parallel_ranges).
+  parallel_ranges(jobs, jobs, 1, [&](int, int) {
+    for (std::size_t k; (k = next.fetch_add(1)) < n;) {
+      const std::size_t i = order[k];
+      train_one(data, rows[i].config, i, stop, report, cancel, rows[i]);
     }
-  };
-  std::vector<std::thread> pool;
-  for (int j = 1; j < jobs; ++j) {
-    try {
-      pool.emplace_back(work, j);
-    } catch (const std::system_error&) {
-      break;  // fewer threads to be had: the others do the work
-    }
-  }
-  work(0);
-  for (std::thread& t : pool) t.join();
-  for (const std::exception_ptr& e : failed)
-    if (e) std::rethrow_exception(e);
+  });
   return rows;
 }
 
@@ -332,7 +316,8 @@ void find_valley(LrFinder* f) {
 
 }  // namespace
 
-LrFinder find_lr(std::shared_ptr<const Dataset> data, const TrainConfig& cfg, int steps, double lo, double hi) {
+LrFinder find_lr(std::shared_ptr<const Dataset> data, const TrainConfig& cfg, int steps, double lo, double hi,
+                 const std::atomic<bool>* cancel, std::atomic<int>* done) {
   if (steps < 10 || !(lo > 0) || !(hi > lo)) throw Error("the learning-rate finder needs >= 10 steps and 0 < lo < hi");
   TrainConfig c = cfg;
   c.lr = lo;
@@ -344,6 +329,11 @@ LrFinder find_lr(std::shared_ptr<const Dataset> data, const TrainConfig& cfg, in
   constexpr double kBeta = 0.98;  // the running mean's memory: about 50 steps
   double mean = 0, lowest = INFINITY;
   for (int i = 0; i < steps; ++i) {
+    if (cancel && cancel->load(std::memory_order_relaxed)) {
+      f.cancelled = true;
+      break;
+    }
+    if (done) done->store(i, std::memory_order_relaxed);
     const double lr = lo * std::pow(hi / lo, double(i) / double(steps - 1));
     t.set_lr(lr);
     const StepResult r = t.step();

@@ -100,8 +100,12 @@ struct LrFinder {
   // lecture picks its 0.1 (0.104 on names.txt).
   double valley_lo = 0, valley_hi = 0;
   double suggested_lr = 0;
+  bool cancelled = false;                // stopped by `cancel` before its steps were done
 };
+// `cancel` (null: none) is read before each step: set, the search stops and
+// returns what it has, cancelled. `done` (null: none) counts the steps made,
+// for a progress bar.
 LrFinder find_lr(std::shared_ptr<const Dataset> data, const TrainConfig& cfg, int steps = 1000, double lo = 1e-3,
-                 double hi = 1.0);
+                 double hi = 1.0, const std::atomic<bool>* cancel = nullptr, std::atomic<int>* done = nullptr);
 
 }  // namespace ev
