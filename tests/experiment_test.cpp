@@ -168,7 +168,7 @@ TEST(Experiment, TheCsvNamesEachColumnOnceAndARunOfNoStepsIsNotBest) {
   std::vector<RunResult> rows = run_experiment(data, small_config(), sweep, StopRule{20, 0}, 2);
   const std::string csv = results_csv(sweep, rows);
   const std::string header = csv.substr(0, csv.find('\n'));
-  EXPECT_EQ(header.rfind("hidden,block,emb,batch,lr,seed,direct,params,", 0), 0u) << header;
+  EXPECT_EQ(header.rfind("hidden,block,emb,direct,init,softmax,classes,batch,lr,seed,params,", 0), 0u) << header;
   const std::string first = csv.substr(header.size() + 1, csv.find('\n', header.size() + 1) - header.size() - 1);
   EXPECT_EQ(std::count(first.begin(), first.end(), ','), std::count(header.begin(), header.end(), ',')) << first;
   EXPECT_EQ(first.rfind("8,3,", 0), 0u) << first;  // hidden 8, then block 3
@@ -229,6 +229,22 @@ TEST(LrFinder, TheRateRisesExponentiallyAndTheMarksLieWithinIt) {
       EXPECT_LE(f.smooth[i], lowest + 0.1 * (top - lowest) + 1e-12) << i;
     }
   EXPECT_THROW(find_lr(data, small_config(), 5), Error);
+}
+
+// The window's search can be stopped: it reads the flag before every step and
+// counts its steps for the progress bar.
+TEST(LrFinder, StopsWhenCancelledAndCountsItsSteps) {
+  const auto data = testdata::synthetic_dataset(300);
+  std::atomic<bool> cancel{false};
+  std::atomic<int> done{0};
+  const LrFinder whole = find_lr(data, small_config(), 50, 1e-3, 1e-2, &cancel, &done);
+  EXPECT_FALSE(whole.cancelled);
+  EXPECT_EQ(whole.lr.size(), 50u);
+  EXPECT_EQ(done.load(), 49);
+  cancel = true;
+  const LrFinder stopped = find_lr(data, small_config(), 50, 1e-3, 1e-2, &cancel, &done);
+  EXPECT_TRUE(stopped.cancelled);
+  EXPECT_TRUE(stopped.lr.empty());
 }
 
 // On the makemore lecture's data and model the suggestion lands near the

@@ -4,6 +4,7 @@
 // its solo run's with the same seed, a run opens as the main run and trains
 // on; and the learning-rate finder completes off the UI thread and marks a rate.
 // Skips cleanly when no EGL/GL 3.3 is available.
+#include <algorithm>
 #include <gtest/gtest.h>
 #include <imgui.h>
 
@@ -79,8 +80,9 @@ TEST(ExperimentsGui, SweepTrainsSideBySideAndMatchesSoloRuns) {
     ui->app().open_experiments();
     ui->frame();
     ui::ExperimentsPanelState& st = ui->app().experiments();
-    st.param = 0;
-    ASSERT_EQ(sweep_params()[0], "hidden");
+    const std::vector<std::string> params = sweep_params();
+    st.param = int(std::find(params.begin(), params.end(), "hidden") - params.begin());
+    ASSERT_LT(std::size_t(st.param), params.size());
     st.values = "8,16,32";
     st.steps = 300;
     st.jobs = 2;

@@ -410,6 +410,7 @@ TEST(Session, AStepPastTheLimitIsRefused) {
   // family, block, emb, hidden, direct, heads, layers, batch, rates, val_every, seed, optimizer, linear steps
   at += 4 + s.config.family.size() + 3 * 4 + 1 + 2 * 4 + 4 + 8 + 8 + 8 + 8 + 8 + 4 + s.config.optimizer.size() + 8;
   at += 4 + s.config.softmax.size() + 4 + 8 + 8;  // softmax, classes, weight decay, dropout
+  at += 4;  // version 5: the count of hyperparameters kept by name (none here)
   at += 4;  // the table: its count, then each tensor's name and shape
   const ParamTable table = param_table(s.spec());
   for (const TensorInfo& t : table.tensors()) at += 4 + t.name.size() + 8;
@@ -521,8 +522,9 @@ TEST(Session, VersionTwoFilesStillLoad) {
   for (const auto& tok : now.vocab) at += 4 + tok.size();
   at += 4 + now.config.family.size() + 3 * 4 + 1 + 2 * 4 + 4 + 8 + 8 + 8 + 8 + 8;  // up to the seed
   ASSERT_EQ(bytes.substr(at + 4, 3), "sgd");
-  // the optimizer's name, lr_linear_steps, and version 4's softmax, classes and weight decay
-  bytes.erase(at, 4 + 3 + 8 + 4 + now.config.softmax.size() + 4 + 8 + 8);
+  // the optimizer's name, lr_linear_steps, version 4's softmax, classes and weight decay, and version 5's
+  // count of hyperparameters by name
+  bytes.erase(at, 4 + 3 + 8 + 4 + now.config.softmax.size() + 4 + 8 + 8 + 4);
   bytes.resize(bytes.size() - (4 + now.config.init.size()) - 1);  // and the initialisation and freeze flag at the end
   bytes[8] = 2;
   const std::uint64_t length = bytes.size() - 28;
@@ -551,7 +553,7 @@ TEST(Session, VersionThreeFilesStillLoadAndTheOutputLayerIsKept) {
   for (const auto& tok : now.vocab) at += 4 + tok.size();
   at += 4 + now.config.family.size() + 3 * 4 + 1 + 2 * 4 + 4 + 8 + 8 + 8 + 8 + 8 + 4 + now.config.optimizer.size() + 8;
   ASSERT_EQ(bytes.substr(at + 4, 4), "full");
-  bytes.erase(at, 4 + 4 + 4 + 8 + 8);
+  bytes.erase(at, 4 + 4 + 4 + 8 + 8 + 4);  // version 4's fields and version 5's count of hyperparameters by name
   bytes[8] = 3;
   const std::uint64_t length = bytes.size() - 28;
   for (int i = 0; i < 8; ++i) bytes[12 + std::size_t(i)] = char((length >> (8 * i)) & 0xFF);

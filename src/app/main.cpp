@@ -24,12 +24,12 @@
 #include "app/key_taps.h"
 #include "core/session.h"
 #include "app/headless_ui.h"
+#include "cli/flags.h"
 #include "cli/validators.h"
 #include "core/atomic_file.h"  // write_file_atomic, same_file
 #include "core/error.h"
 #include "core/experiment.h"
 #include "core/files.h"
-#include "core/models/mlp.h"  // init_names
 #include "gfx/render_target.h"
 
 namespace {
@@ -257,133 +257,171 @@ int run_headless(const AppOptions& o) {
   return 0;
 }
 
-int run_window(const AppOptions& o) {
-  glfwSetErrorCallback([](int, const char* d) { std::fprintf(stderr, "embedviz: GLFW: %s\n", d); });
-  if (!glfwInit()) throw ev::Error("cannot open a window (no display?); try --headless");
-  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
-  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
-  glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
-  glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
-  glfwWindowHint(GLFW_SCALE_TO_MONITOR, GLFW_TRUE);
-  // Everything is drawn in 2-D, in order: no depth or stencil buffer (6.4 MB
-  // less at 1600x1000, and less for a software renderer to keep).
-  glfwWindowHint(GLFW_DEPTH_BITS, 0);
-  glfwWindowHint(GLFW_STENCIL_BITS, 0);
-  GLFWwindow* window = glfwCreateWindow(o.width, o.height, "embedviz", nullptr, nullptr);
-  if (!window) {
-    glfwTerminate();
-    throw ev::Error("cannot create an OpenGL 3.3 window; try --headless");
-  }
-  glfwMakeContextCurrent(window);
-  glfwSwapInterval(1);
-  // Frames are paced to the display's refresh rate. Swapping on the vertical
-  // blank does that where the driver supports it; where it does not (a
-  // virtual display, some software renderers) the loop sleeps instead, so the
-  // UI never makes frames nobody sees with the trainer's CPU time.
-  double fps = o.fps;
-  if (fps < 0) {
-    const GLFWvidmode* mode = glfwGetPrimaryMonitor() ? glfwGetVideoMode(glfwGetPrimaryMonitor()) : nullptr;
-    fps = mode && mode->refreshRate >= 30 ? mode->refreshRate : 60;
-  }
-  if (ev::gfx::load_gl(reinterpret_cast<ev::gfx::GlLoadFn>(&glfwGetProcAddress)) < 33)
-    throw ev::Error("OpenGL 3.3 is not available");
+// GLFW with one OpenGL 3.3 core window, made current and loaded; the window
+// and GLFW go when this does, a throw included.
+struct GlfwWindow {
+  GLFWwindow* window = nullptr;
 
-  IMGUI_CHECKVERSION();
-  ImGui::CreateContext();
-  ImGuiIO& io = ImGui::GetIO();
-  static std::string ini;  // ImGui keeps the pointer
-  ini = layout_file();
-  io.IniFilename = ini.empty() ? nullptr : ini.c_str();
-  float sx = 1, sy = 1;
-  glfwGetWindowContentScale(window, &sx, &sy);
-  ev::app::setup_fonts_and_style(std::max(1.0f, std::max(sx, sy)));
-  glfwSetKeyCallback(window, on_key);
-  ImGui_ImplGlfw_InitForOpenGL(window, true);
-  ImGui_ImplOpenGL3_Init("#version 330 core");
-  ev::app::use_pixel_exact_font_sampling();
-
-  Stats st;
-  int code = 0;
-  {
-    ev::app::App app(o);
-    if (!app.error().empty()) std::fprintf(stderr, "embedviz: %s\n", app.error().c_str());  // also in the window
-    g_app = &app;
-    glfwSetDropCallback(window, on_drop);
-    using clock = std::chrono::steady_clock;
-    const auto t0 = clock::now();
-    auto prev = t0;
-    auto next = t0;  // when the next frame is due
-    const auto period = std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(fps > 0 ? 1.0 / fps : 0.0));
-    st.fps_limit = fps;
-    st.note_run(app, 0.0);
-    float last_ms = 16.7f, last_fps = 0;
-    for (int frame = 0;; ++frame) {
-      // The last frame (drawn, and saved with --screenshot): the one --frames or
-      // --steps asks for, or the first after a request to close.
-      const bool last = glfwWindowShouldClose(window) || app.quit_requested() || reached(app, o) ||
-                        (o.frames >= 0 && frame + 1 >= o.frames);
-      // wait for the frame's turn, poll, new frame, build the UI, render, swap
-      if (fps > 0) {
-        next += period;
-        const auto now = clock::now();
-        if (next > now)
-          std::this_thread::sleep_until(next);
-        else if (now - next > period)
-          next = now;  // far behind (a stall): start the count again rather than rush
-      }
-      const auto start = clock::now();
-      glfwPollEvents();
-      g_taps.begin_frame(io.KeysDown, IM_ARRAYSIZE(io.KeysDown));
-      ImGui_ImplOpenGL3_NewFrame();
-      ImGui_ImplGlfw_NewFrame();
-      ImGui::NewFrame();
-      app.frame(last_ms, last_fps);
-      st.note_run(app, std::chrono::duration<double>(clock::now() - t0).count());
-      st.note_map(app, std::chrono::duration<double>(clock::now() - t0).count());
-      ImGui::Render();
-      g_taps.end_frame(io.KeysDown, IM_ARRAYSIZE(io.KeysDown));
-      const auto built = clock::now();
-      int fw = 0, fh = 0;
-      glfwGetFramebufferSize(window, &fw, &fh);
-      ev::gfx::clear_framebuffer(fw, fh, ev::app::clear_color().data());
-      ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
-      if (const std::string png = app.take_screenshot_request(); !png.empty()) {
-        try {
-          ev::gfx::write_png(ev::gfx::read_pixels(fw, fh), png);
-          app.context().notice = "Saved a picture of the window to " + png;
-        } catch (const ev::Error& e) {
-          app.set_error(e.what());
-        }
-      }
-      if (last && !o.screenshot.empty()) ev::gfx::write_png(ev::gfx::read_pixels(fw, fh), o.screenshot);
-      ev::gfx::finish();  // the rendering itself, apart from presenting it
-      const auto rendered = clock::now();
-      glfwSwapBuffers(window);
-      const auto now = clock::now();
-      using ms = std::chrono::duration<double, std::milli>;
-      st.ui_ms.push_back(ms(built - start).count());
-      st.render_ms.push_back(ms(rendered - built).count());
-      st.present_ms.push_back(ms(now - rendered).count());
-      last_ms = float(ms(now - start).count());
-      const double interval = ms(now - prev).count();
-      if (interval > 0) last_fps = last_fps > 0 ? 0.9f * last_fps + 0.1f * float(1000.0 / interval) : float(1000.0 / interval);
-      st.frame_ms.push_back(last_ms);
-      st.interval_ms.push_back(interval);
-      prev = now;
-      if (last) break;
+  explicit GlfwWindow(const AppOptions& o) {
+    glfwSetErrorCallback([](int, const char* d) { std::fprintf(stderr, "embedviz: GLFW: %s\n", d); });
+    if (!glfwInit()) throw ev::Error("cannot open a window (no display?); try --headless");
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+    glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+    glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
+    glfwWindowHint(GLFW_SCALE_TO_MONITOR, GLFW_TRUE);
+    // Everything is drawn in 2-D, in order: no depth or stencil buffer (6.4 MB
+    // less at 1600x1000, and less for a software renderer to keep).
+    glfwWindowHint(GLFW_DEPTH_BITS, 0);
+    glfwWindowHint(GLFW_STENCIL_BITS, 0);
+    window = glfwCreateWindow(o.width, o.height, "embedviz", nullptr, nullptr);
+    if (!window) {
+      glfwTerminate();
+      throw ev::Error("cannot create an OpenGL 3.3 window; try --headless");
     }
-    st.seconds = std::chrono::duration<double>(clock::now() - t0).count();
-    st.note_experiment(app);
-    g_app = nullptr;
-  }  // the app (trainer thread, GL objects) goes before the context
-  if (!o.stats.empty()) st.write(o.stats, o.width, o.height);
+    glfwMakeContextCurrent(window);
+    glfwSwapInterval(1);
+    if (ev::gfx::load_gl(reinterpret_cast<ev::gfx::GlLoadFn>(&glfwGetProcAddress)) < 33) {
+      glfwDestroyWindow(window);
+      glfwTerminate();
+      throw ev::Error("OpenGL 3.3 is not available");
+    }
+  }
+  ~GlfwWindow() {
+    if (window) glfwDestroyWindow(window);
+    window = nullptr;
+    glfwTerminate();
+  }
+  GlfwWindow(const GlfwWindow&) = delete;
+  GlfwWindow& operator=(const GlfwWindow&) = delete;
+};
 
-  ImGui_ImplOpenGL3_Shutdown();
-  ImGui_ImplGlfw_Shutdown();
-  ImGui::DestroyContext();
-  glfwDestroyWindow(window);
-  glfwTerminate();
-  return code;
+// Dear ImGui on that window: the context, the layout file, the fonts and the
+// two backends, shut down in reverse when this goes.
+struct ImGuiOnWindow {
+  explicit ImGuiOnWindow(GLFWwindow* window) {
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    static std::string ini;  // ImGui keeps the pointer
+    ini = layout_file();
+    io.IniFilename = ini.empty() ? nullptr : ini.c_str();
+    float sx = 1, sy = 1;
+    glfwGetWindowContentScale(window, &sx, &sy);
+    ev::app::setup_fonts_and_style(std::max(1.0f, std::max(sx, sy)));
+    glfwSetKeyCallback(window, on_key);
+    ImGui_ImplGlfw_InitForOpenGL(window, true);
+    ImGui_ImplOpenGL3_Init("#version 330 core");
+    ev::app::use_pixel_exact_font_sampling();
+  }
+  ~ImGuiOnWindow() {
+    ImGui_ImplOpenGL3_Shutdown();
+    ImGui_ImplGlfw_Shutdown();
+    ImGui::DestroyContext();
+  }
+  ImGuiOnWindow(const ImGuiOnWindow&) = delete;
+  ImGuiOnWindow& operator=(const ImGuiOnWindow&) = delete;
+};
+
+// Frames are paced to the display's refresh rate. Swapping on the vertical
+// blank does that where the driver supports it; where it does not (a
+// virtual display, some software renderers) the loop sleeps instead, so the
+// UI never makes frames nobody sees with the trainer's CPU time.
+double frame_rate(const AppOptions& o) {
+  if (o.fps >= 0) return o.fps;
+  const GLFWvidmode* mode = glfwGetPrimaryMonitor() ? glfwGetVideoMode(glfwGetPrimaryMonitor()) : nullptr;
+  return mode && mode->refreshRate >= 30 ? mode->refreshRate : 60;
+}
+
+// Draws the frame ImGui built into the window's framebuffer, and saves the
+// pictures asked for (the app's, and --screenshot's on the last frame).
+void render_frame(GLFWwindow* window, ev::app::App& app, const AppOptions& o, bool last) {
+  int fw = 0, fh = 0;
+  glfwGetFramebufferSize(window, &fw, &fh);
+  ev::gfx::clear_framebuffer(fw, fh, ev::app::clear_color().data());
+  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  if (const std::string png = app.take_screenshot_request(); !png.empty()) {
+    try {
+      ev::gfx::write_png(ev::gfx::read_pixels(fw, fh), png);
+      app.context().notice = "Saved a picture of the window to " + png;
+    } catch (const ev::Error& e) {
+      app.set_error(e.what());
+    }
+  }
+  if (last && !o.screenshot.empty()) ev::gfx::write_png(ev::gfx::read_pixels(fw, fh), o.screenshot);
+}
+
+// The frame loop, in Dear ImGui's order, until the window closes or the run
+// reaches what the flags ask; the frame times in `st`.
+void frame_loop(GLFWwindow* window, const AppOptions& o, double fps, Stats& st) {
+  ImGuiIO& io = ImGui::GetIO();
+  ev::app::App app(o);
+  if (!app.error().empty()) std::fprintf(stderr, "embedviz: %s\n", app.error().c_str());  // also in the window
+  g_app = &app;
+  glfwSetDropCallback(window, on_drop);
+  using clock = std::chrono::steady_clock;
+  const auto t0 = clock::now();
+  auto prev = t0;
+  Pacer pacer(fps);
+  st.fps_limit = fps;
+  st.note_run(app, 0.0);
+  float last_ms = 16.7f, last_fps = 0;
+  for (int frame = 0;; ++frame) {
+    // The last frame (drawn, and saved with --screenshot): the one --frames or
+    // --steps asks for, or the first after a request to close.
+    const bool last = glfwWindowShouldClose(window) || app.quit_requested() || reached(app, o) ||
+                      (o.frames >= 0 && frame + 1 >= o.frames);
+    // wait for the frame's turn, poll, new frame, build the UI, render, swap
+    pacer.wait();
+    const auto start = clock::now();
+    glfwPollEvents();
+    g_taps.begin_frame(io.KeysDown, IM_ARRAYSIZE(io.KeysDown));
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplGlfw_NewFrame();
+    ImGui::NewFrame();
+    app.frame(last_ms, last_fps);
+    st.note_run(app, std::chrono::duration<double>(clock::now() - t0).count());
+    st.note_map(app, std::chrono::duration<double>(clock::now() - t0).count());
+    ImGui::Render();
+    g_taps.end_frame(io.KeysDown, IM_ARRAYSIZE(io.KeysDown));
+    const auto built = clock::now();
+    render_frame(window, app, o, last);
+    ev::gfx::finish();  // the rendering itself, apart from presenting it
+    const auto rendered = clock::now();
+    glfwSwapBuffers(window);
+    const auto now = clock::now();
+    using ms = std::chrono::duration<double, std::milli>;
+    st.ui_ms.push_back(ms(built - start).count());
+    st.render_ms.push_back(ms(rendered - built).count());
+    st.present_ms.push_back(ms(now - rendered).count());
+    last_ms = float(ms(now - start).count());
+    const double interval = ms(now - prev).count();
+    if (interval > 0) last_fps = last_fps > 0 ? 0.9f * last_fps + 0.1f * float(1000.0 / interval) : float(1000.0 / interval);
+    st.frame_ms.push_back(last_ms);
+    st.interval_ms.push_back(interval);
+    prev = now;
+    if (last) break;
+  }
+  st.seconds = std::chrono::duration<double>(clock::now() - t0).count();
+  st.note_experiment(app);
+  g_app = nullptr;
+}
+
+int run_window(const AppOptions& o) {
+  Stats st;
+  {
+    GlfwWindow glfw(o);
+    const double fps = frame_rate(o);
+    ImGuiOnWindow imgui(glfw.window);
+    try {
+      frame_loop(glfw.window, o, fps, st);  // the app (trainer thread, GL objects) goes before the context
+    } catch (...) {
+      g_app = nullptr;
+      throw;
+    }
+  }
+  if (!o.stats.empty()) st.write(o.stats, o.width, o.height);
+  return 0;
 }
 
 }  // namespace
@@ -403,15 +441,8 @@ int main(int argc, char** argv) {
   cli.add_option("--session", o.session, "A saved session to continue at start (as File > Load session; a bad file "
                                          "leaves the default run and says why)")
       ->check(non_empty_path());
-  std::string tokenizer = "char";
-  cli.add_option("--tokenizer", tokenizer, "Tokens: 'char' or 'word' (prose; default data: WordNet's glosses; "
-                                           "Bengio et al.'s model: emb 30, hidden 100, with the word defaults of embedviz-train)")
-      ->check(CLI::IsMember({"char", "word"}));
-  cli.add_option("--init", o.config.init, "Initial parameters: 'normal' (the makemore lecture), 'scaled' "
-                                          "(makemore part 3) or 'small' (scaled, C from N(0, 0.01): the default for words)")
-      ->check(CLI::IsMember(ev::init_names()));
-  cli.add_option("--softmax", o.config.softmax, "The MLP's output: 'full' or 'classes' (class-factored; the default for words)")
-      ->check(CLI::IsMember(ev::softmax_names()));
+  ev::cli::SharedFlags shared;
+  ev::cli::add_shared_flags(cli, shared, o.config);
   cli.add_flag("--play", o.play, "Start training at launch");
   cli.add_option("--projection", projection, "The embedding view at start: auto, pca, dims, tsne or umap (t-SNE "
                                              "and UMAP maps are laid out while training goes on)")
@@ -425,31 +456,9 @@ int main(int argc, char** argv) {
   cli.add_flag("--headless", o.headless, "No window: render offscreen (EGL surfaceless)");
   cli.add_option("--fps", o.fps, "Most frames per second; 0: as many as possible (default: the display's refresh rate)")
       ->check(finite_range(0.0, 1000.0));
-  std::vector<std::string> family_names;
-  for (const ev::Family* f : ev::families()) family_names.push_back(f->name);
-  cli.add_option("--model", o.config.family, "Model family: " + CLI::detail::join(family_names, ", ") + " (default mlp)")
-      ->check(CLI::IsMember(family_names));
-  cli.add_option("--lr", o.config.lr, "Initial learning rate")->check(finite_range(1e-8, 1e6));
-  cli.add_option("--emb", o.config.emb, "Initial embedding dimension")->check(CLI::Range(1, ev::Limits::kMaxEmb));
-  cli.add_option("--hidden", o.config.hidden, "Initial hidden layer size")->check(CLI::Range(1, ev::Limits::kMaxHidden));
-  cli.add_option("--block", o.config.block, "Initial context length")->check(CLI::Range(1, ev::Limits::kMaxBlock));
-  cli.add_option("--batch", o.config.batch, "Initial minibatch size")->check(CLI::Range(1, ev::Limits::kMaxBatch));
-  cli.add_option("--seed", o.config.seed, "Seed for the split, the initial parameters and the batches")
-      ->transform(ev::cli::seed_value());
-  cli.add_option("--sweep", o.sweep, "Start an experiment at launch, e.g. hidden=50,100,200 (Run > Experiment...)")
-      ->check([](const std::string& v) {
-        try {
-          ev::parse_sweep(v);
-          return std::string();
-        } catch (const ev::Error& e) {
-          return std::string(e.what());
-        }
-      });
   cli.add_option("--sweep-steps", o.sweep_steps,
                  "Steps of each of the experiment's runs (default 100000); headless, the app quits when they are done")
       ->check(CLI::Range(std::int64_t(1), std::int64_t(1) << 31));
-  cli.add_option("--jobs", o.jobs, "The experiment's runs training at once (default: one per core but one, which the window keeps)")
-      ->check(CLI::Range(1, 64));
   try {
     cli.parse(argc, argv);
     // A session opened as a file, as a desktop does with its files.
@@ -467,22 +476,16 @@ int main(int argc, char** argv) {
     return 2;
   }
   o.config.lr_decay_step = 100000;
-  // Another family starts with its usual settings where no flag set them.
-  const ev::TrainConfig usual = ev::family_defaults(o.config.family);
-  for (auto [flag, field, value] : {std::tuple{"--block", &o.config.block, usual.block}, {"--emb", &o.config.emb, usual.emb}})
-    if (cli.count(flag) == 0) *field = value;
-  o.config.optimizer = usual.optimizer;
-  if (cli.count("--lr") == 0) o.config.lr = usual.lr;
-  if (tokenizer == "word") {
-    o.tokenizer = ev::Tokenizer::Word;
-    ev::apply_word_defaults(o.config, [&](const char* flag) {
-      try {
-        return cli.count(flag) > 0;
-      } catch (const CLI::OptionNotFound&) {
-        return false;  // a flag this program does not have
-      }
-    });
+  // The defaults in core's one order: TrainConfig{}, the family's, the word defaults, the flags.
+  try {
+    ev::cli::resolve_shared_flags(cli, shared, o.config);
+  } catch (const ev::Error& e) {
+    std::fprintf(stderr, "embedviz: %s\n", ev::shown(e.what()).c_str());
+    return 2;
   }
+  if (shared.tokenizer == "word") o.tokenizer = ev::Tokenizer::Word;
+  o.sweep = shared.sweep;
+  if (shared.jobs > 0) o.jobs = shared.jobs;
   // llvmpipe (Mesa's software GL) starts one raster thread per core; on a small
   // machine they would take the trainer's core. This UI rasterises on the
   // thread that draws it: paced frames leave that thread idle between them.

@@ -4,10 +4,12 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <functional>
+#include <vector>
 
 #include "error.h"
-#include "models/mlp.h"  // check_init
+#include "models/mlp.h"  // check_softmax
 #include "optim.h"
 
 namespace ev {
@@ -25,36 +27,91 @@ ModelSpec TrainConfig::spec(int vocab) const {
   s.init = init;
   s.softmax = softmax;
   s.classes = classes;
+  s.extra = extra;
   return s;
 }
 
-TrainConfig family_defaults(const std::string& family) {
+namespace {
+
+// The trainer's settings a family's defaults may name, by flag.
+struct TrainerSetting {
+  const char* name;
+  void (*set)(TrainConfig&, const std::string&);
+  void (*copy)(TrainConfig& to, const TrainConfig& from);
+};
+
+double number(const char* name, const std::string& v) {
+  char* end = nullptr;
+  const double x = std::strtod(v.c_str(), &end);
+  if (v.empty() || end != v.c_str() + v.size() || !std::isfinite(x)) throw Error(std::string(name) + "=" + shown(v) + ": not a number");
+  return x;
+}
+
+const std::vector<TrainerSetting>& trainer_settings() {
+  static const std::vector<TrainerSetting> table = {
+      {"optimizer", [](TrainConfig& c, const std::string& v) { check_optimizer(v), c.optimizer = v; },
+       [](TrainConfig& t, const TrainConfig& f) { t.optimizer = f.optimizer; }},
+      {"lr", [](TrainConfig& c, const std::string& v) { c.lr = number("lr", v); },
+       [](TrainConfig& t, const TrainConfig& f) { t.lr = f.lr; }},
+      {"batch", [](TrainConfig& c, const std::string& v) { c.batch = int(number("batch", v)); },
+       [](TrainConfig& t, const TrainConfig& f) { t.batch = f.batch; }},
+      {"weight-decay", [](TrainConfig& c, const std::string& v) { c.weight_decay = number("weight-decay", v); },
+       [](TrainConfig& t, const TrainConfig& f) { t.weight_decay = f.weight_decay; }},
+      {"dropout", [](TrainConfig& c, const std::string& v) { c.dropout = number("dropout", v); },
+       [](TrainConfig& t, const TrainConfig& f) { t.dropout = f.dropout; }},
+      {"val-every", [](TrainConfig& c, const std::string& v) { c.val_every = std::int64_t(number("val-every", v)); },
+       [](TrainConfig& t, const TrainConfig& f) { t.val_every = f.val_every; }},
+  };
+  return table;
+}
+
+const TrainerSetting* trainer_setting(const std::string& name) {
+  for (const TrainerSetting& s : trainer_settings())
+    if (name == s.name) return &s;
+  return nullptr;
+}
+
+// Copies one setting by name from `from` to `to`.
+void copy_setting(TrainConfig& to, const TrainConfig& from, const std::string& name) {
+  if (const TrainerSetting* s = trainer_setting(name)) return s->copy(to, from);
+  const Hyperparameter* h = family(from.family).hyperparameter(name);
+  if (!h) throw Error("the " + from.family + " family's defaults name " + shown(name) + ", which is no setting");
+  set_setting(to, name, h->text(from.spec(2)));
+}
+
+}  // namespace
+
+void set_setting(TrainConfig& c, const std::string& name, const std::string& value) {
+  if (const TrainerSetting* s = trainer_setting(name)) return s->set(c, value);
+  const Hyperparameter* h = family(c.family).hyperparameter(name);
+  if (!h) throw Error("the " + c.family + " model has no setting " + shown(name));
+  ModelSpec spec = c.spec(2);
+  h->set(spec, value);
+  c.set_spec(spec);
+}
+
+TrainConfig family_defaults(const std::string& name, bool words) {
   TrainConfig c;
-  c.family = family;
-  if (family == "gpt") c.block = 16, c.emb = 16;
-  c.optimizer = default_optimizer(family);
-  c.lr = default_lr(c.optimizer);
+  c.family = name;
+  const Family& f = family(name);
+  for (bool w : {false, true})
+    if (!w || words)
+      for (const auto& [setting, value] : f.defaults(w)) set_setting(c, setting, value);
   return c;
 }
 
-void apply_word_defaults(TrainConfig& c, const std::function<bool(const char* flag)>& given) {
-  if (c.family != "mlp") return;
-  const auto set = [&](const char* flag, auto& field, auto value) {
-    if (!given(flag)) field = value;
-  };
-  set("--block", c.block, 8);
-  set("--emb", c.emb, 30);
-  set("--hidden", c.hidden, 100);
-  set("--init", c.init, std::string("small"));
-  set("--softmax", c.softmax, std::string("classes"));
-  set("--optimizer", c.optimizer, std::string("sparse-adam"));
-  set("--lr", c.lr, c.optimizer != "sgd" ? 0.02 : c.lr);
-  set("--batch", c.batch, 1024);
-  set("--weight-decay", c.weight_decay, 0.01);
-  set("--dropout", c.dropout, 0.3);
-  // Where the run validates as it goes (the window), often enough that the
-  // neighbour shares drawn with the loss make a curve within minutes.
-  if (c.val_every > 0) set("--val-every", c.val_every, std::int64_t(500));
+void apply_defaults(TrainConfig& c, bool words, const std::function<bool(const char* flag)>& given) {
+  const Family& f = family(c.family);
+  const TrainConfig usual = family_defaults(c.family, words);
+  const auto user = [&](const std::string& name) { return given(("--" + name).c_str()); };
+  for (bool w : {false, true})
+    for (const auto& setting : f.defaults(w)) {
+      const std::string& name = setting.first;
+      if (user(name) || (name == "val-every" && c.val_every == 0)) continue;
+      copy_setting(c, usual, name);
+    }
+  if (user("optimizer") && !user("lr") && (c.optimizer == "sgd") != (usual.optimizer == "sgd"))
+    c.lr = default_lr(c.optimizer);
 }
 
 void TrainConfig::set_spec(const ModelSpec& s) {
@@ -68,6 +125,7 @@ void TrainConfig::set_spec(const ModelSpec& s) {
   init = s.init;
   softmax = s.softmax;
   classes = s.classes;
+  extra = s.extra;
 }
 
 double estimate_bytes(const TrainConfig& c, int vocab, std::size_t n_tokens, double data_bytes, int threads) {
@@ -115,25 +173,21 @@ static void check_range(const char* name, double v, double lo, double hi) {
 }
 
 void validate(const TrainConfig& c, int vocab, std::size_t n_tokens, double data_bytes, int threads) {
-  family(c.family);  // throws for an unknown family
+  const Family& f = family(c.family);  // throws for an unknown family
   check_optimizer(c.optimizer);
-  check_init(c.init);
   check_range("vocabulary", vocab, 2, Limits::kMaxVocab);
-  check_range("block", c.block, 1, Limits::kMaxBlock);
-  check_range("emb", c.emb, 1, Limits::kMaxEmb);
-  check_range("hidden", c.hidden, 1, Limits::kMaxHidden);
+  const ModelSpec spec = c.spec(vocab);
+  for (const Hyperparameter& h : f.hyperparameters()) h.check(spec);
   check_range("batch", c.batch, 1, Limits::kMaxBatch);
-  check_range("heads", c.heads, 1, Limits::kMaxHeads);
-  check_range("layers", c.layers, 1, Limits::kMaxLayers);
   check_range("lr", c.lr, Limits::kMinLr, Limits::kMaxLr);
   check_range("lr-decay", c.lr_decay, 0, 1e6);
   check_range("lr-decay-step", double(c.lr_decay_step), 0, 9e18);
   check_range("lr-linear-steps", double(c.lr_linear_steps), 0, 9e18);
   check_range("weight-decay", c.weight_decay, 0, 0.5);
   check_range("dropout", c.dropout, 0, 0.9);
-  check_range("classes", c.classes, 0, Limits::kMaxVocab);
-  if (c.softmax != "full" && c.family != "mlp") throw Error("--softmax " + c.softmax + " is for the MLP");
-  check_softmax(c.spec(vocab));
+  if (c.softmax != "full" && !f.traits.class_softmax)
+    throw Error("--softmax " + c.softmax + " is not for the " + c.family + " model");
+  check_softmax(spec);
   const double bytes = estimate_bytes(c, vocab, n_tokens, data_bytes, threads);
   if (bytes > Limits::kMaxBytes) {
     char buf[320];
@@ -148,10 +202,13 @@ void validate(const TrainConfig& c, int vocab, std::size_t n_tokens, double data
 
 std::string describe(const TrainConfig& c) {
   char model[192], rate[96];
-  if (c.family == "gpt")
-    std::snprintf(model, sizeof model, "%s, block %d, emb %d, heads %d, layers %d", c.family.c_str(), c.block, c.emb,
-                  c.heads, c.layers);
-  else
+  const Family& f = family(c.family);
+  if (!f.traits.hidden_layer) {
+    std::string numbers = c.family;  // the family's numbers from its table: "gpt, block 16, emb 16, ..."
+    for (const Hyperparameter& h : f.hyperparameters())
+      if (h.kind != Hyperparameter::Kind::Choice) numbers += ", " + std::string(h.name) + " " + h.text(c.spec(2));
+    std::snprintf(model, sizeof model, "%s", numbers.c_str());
+  } else
     std::snprintf(model, sizeof model, "%s%s, block %d, emb %d, hidden %d%s%s", c.family.c_str(),
                   c.direct ? " with direct connections" : "", c.block, c.emb, c.hidden,
                   c.init == "normal" ? "" : (", " + c.init + " init").c_str(),

@@ -4,9 +4,11 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
+#include "limits.h"
 #include "models/model.h"
 
 namespace ev {
@@ -33,6 +35,7 @@ struct TrainConfig {
   std::int64_t val_every = 10000;       // steps between validation losses while training (0: none)
   std::uint64_t seed = 42;              // seeds the initial parameters and the batches (the split has its own)
   bool freeze_embeddings = false;       // the token table (C, wte) keeps its values: no update touches it
+  std::map<std::string, double> extra;  // a family's hyperparameters no field above holds (ModelSpec::extra)
 
   // The model these hyperparameters describe on a vocabulary of `vocab` tokens.
   ModelSpec spec(int vocab) const;
@@ -44,36 +47,27 @@ struct TrainConfig {
   }
 };
 
-// A family's usual settings, the rest as TrainConfig{}: for gpt microgpt's
-// (block 16, emb 16, Adam at 0.01), for the MLP the makemore lecture's (block
-// 3, emb 10, SGD at 0.1). The CLI and the window's family switch both use it.
-TrainConfig family_defaults(const std::string& family);
+// A family's usual settings over TrainConfig{}: those its table names for
+// characters (the lecture's for the MLP, microgpt's for the transformer:
+// block 16, emb 16, Adam at 0.01), then, for a word vocabulary, those it names
+// for words (the MLP: Bengio et al.'s model with the settings measured on
+// WordNet's glosses, docs/trainer.md).
+TrainConfig family_defaults(const std::string& family, bool words = false);
 
-// The defaults of a word run of the MLP, chosen by measurement on WordNet's
-// glosses (README, "Words"): Bengio et al.'s model (emb 30, hidden 100) with
-// eight words of context (block 8), a class-factored softmax, rows of C from
-// N(0, 0.1^2) ("small"), sparse Adam (optim.h) at 0.02 with batch 1024, weight decay 0.01 and
-// dropout 0.3 on the hidden layer.
-// `given(flag)` says whether the user set a field's flag ("--block", ...);
-// those keep the user's value. The one place both programs and the
-// experiments take word defaults from.
-void apply_word_defaults(TrainConfig& c, const std::function<bool(const char* flag)>& given);
+// Resolves a run's settings, the one way both programs, the window's switches
+// and the experiments do, in one order: TrainConfig{}, the family's defaults,
+// the word defaults (`words`), then what the user set. `given(flag)` says
+// whether the user set a setting's flag ("--block", ...): those keep the
+// value `c` holds; every other setting either list names takes the family's.
+// A validation interval of 0 (validate at the end only) is kept. An optimizer
+// given without a rate, of another kind than the family's (SGD against
+// Adam), starts at that optimizer's usual rate.
+void apply_defaults(TrainConfig& c, bool words, const std::function<bool(const char* flag)>& given);
 
-// Valid ranges: the one set used by the CLI's options, the app's flags, the
-// window's sliders and session loading.
-struct Limits {
-  static constexpr int kMaxBlock = 64;
-  static constexpr int kMaxEmb = 1024;
-  static constexpr int kMaxHidden = 65536;
-  static constexpr int kMaxBatch = 1 << 20;
-  static constexpr int kMaxHeads = 64;
-  static constexpr int kMaxLayers = 64;
-  static constexpr int kMaxVocab = 1 << 24;
-  static constexpr double kMinLr = 1e-8;
-  static constexpr double kMaxLr = 1e6;
-  static constexpr double kMaxBytes = 8.0 * (1ull << 30);  // refuse runs needing more than 8 GiB
-  static constexpr std::int64_t kMaxStep = std::int64_t(1) << 62;  // training stops here; sessions hold no more
-};
+// Sets one setting by its flag's name without "--" (a family's
+// hyperparameter, or the trainer's: optimizer, lr, batch, weight-decay,
+// dropout, val-every) from its value as typed; ev::Error when out of range.
+void set_setting(TrainConfig& c, const std::string& name, const std::string& value);
 
 // Bytes a run would allocate: five copies of the parameters (parameters,
 // gradients, the checkpoint, and a snapshot or a session being saved with its

@@ -14,6 +14,7 @@
 
 #include "error.h"
 #include "metrics.h"
+#include "parallel.h"
 #include "run.h"
 
 namespace ev {
@@ -87,8 +88,10 @@ void train_one(std::shared_ptr<const Dataset> data, const TrainConfig& cfg, std:
 
 }  // namespace
 
-const std::vector<std::string>& sweep_params() {
-  static const std::vector<std::string> names = {"hidden", "emb", "lr", "batch", "block", "seed", "direct", "model"};
+std::vector<std::string> sweep_params() {
+  std::vector<std::string> names;
+  for (const Hyperparameter* h : all_hyperparameters()) names.push_back(h->name);
+  for (const char* n : {"lr", "batch", "seed", "model"}) names.push_back(n);
   return names;
 }
 
@@ -100,7 +103,8 @@ Sweep parse_sweep(const std::string& text) {
     throw Error("a sweep is PARAM=V1,V2,... (for example hidden=50,100,200); PARAM is one of " + names);
   Sweep s;
   s.param = text.substr(0, eq);
-  if (std::find(sweep_params().begin(), sweep_params().end(), s.param) == sweep_params().end())
+  const std::vector<std::string> params = sweep_params();
+  if (std::find(params.begin(), params.end(), s.param) == params.end())
     throw Error("cannot sweep " + shown(s.param) + "; the parameters are " + names);
   std::size_t at = eq + 1;
   for (;;) {
@@ -121,8 +125,7 @@ Sweep parse_sweep(const std::string& text) {
   for (const std::string& v : s.values) {
     const TrainConfig c = with_value(TrainConfig{}, s.param, v);
     for (std::size_t k = 0; k < set.size(); ++k)
-      if (c.hidden == set[k].hidden && c.emb == set[k].emb && c.lr == set[k].lr && c.batch == set[k].batch &&
-          c.block == set[k].block && c.seed == set[k].seed && c.direct == set[k].direct && c.family == set[k].family)
+      if (c.spec(2) == set[k].spec(2) && c.lr == set[k].lr && c.batch == set[k].batch && c.seed == set[k].seed)
         throw Error("sweep " + shown(text) + ": " + shown(s.values[k]) + " and " + shown(v) + " set the same " +
                     s.param + "; give each value once");
     set.push_back(c);
@@ -132,11 +135,13 @@ Sweep parse_sweep(const std::string& text) {
 
 TrainConfig with_value(const TrainConfig& base, const std::string& param, const std::string& v) {
   TrainConfig c = base;
-  if (param == "hidden") c.hidden = in_range(param, v, 1, Limits::kMaxHidden);
-  else if (param == "emb") c.emb = in_range(param, v, 1, Limits::kMaxEmb);
-  else if (param == "batch") c.batch = in_range(param, v, 1, Limits::kMaxBatch);
-  else if (param == "block") c.block = in_range(param, v, 1, Limits::kMaxBlock);
-  else if (param == "direct") c.direct = in_range(param, v, 0, 1) == 1;
+  const std::vector<const Hyperparameter*> hyper = all_hyperparameters();
+  const auto h = std::find_if(hyper.begin(), hyper.end(), [&](const Hyperparameter* x) { return param == x->name; });
+  if (h != hyper.end()) {
+    ModelSpec spec = c.spec(2);
+    (*h)->set(spec, v);
+    c.set_spec(spec);
+  } else if (param == "batch") c.batch = in_range(param, v, 1, Limits::kMaxBatch);
   else if (param == "seed") {
     if (v.find_first_not_of("0123456789") != std::string::npos) throw Error("seed=" + shown(v) + ": not a seed");
     errno = 0;
@@ -190,30 +195,13 @@ std::vector<RunResult> run_experiment(std::shared_ptr<const Dataset> data, const
   std::atomic<std::size_t> next{0};
   jobs = std::max(1, std::min(jobs, int(n)));
   // A job's exception stops its job (the others finish theirs) and is
-  // rethrown once every thread has joined.
-  std::vector<std::exception_ptr> failed(static_cast<std::size_t>(jobs));
-  const auto work = [&](int j) {
-    try {
-      for (std::size_t k; (k = next.fetch_add(1)) < n;) {
-        const std::size_t i = order[k];
-        train_one(data, rows[i].config, i, stop, report, cancel, rows[i]);
-      }
-    } catch (...) {
-      failed[std::size_t(j)] = std::current_exception();
+  // rethrown once every thread has joined (parallel_ranges).
+  parallel_ranges(jobs, jobs, 1, [&](int, int) {
+    for (std::size_t k; (k = next.fetch_add(1)) < n;) {
+      const std::size_t i = order[k];
+      train_one(data, rows[i].config, i, stop, report, cancel, rows[i]);
     }
-  };
-  std::vector<std::thread> pool;
-  for (int j = 1; j < jobs; ++j) {
-    try {
-      pool.emplace_back(work, j);
-    } catch (const std::system_error&) {
-      break;  // fewer threads to be had: the others do the work
-    }
-  }
-  work(0);
-  for (std::thread& t : pool) t.join();
-  for (const std::exception_ptr& e : failed)
-    if (e) std::rethrow_exception(e);
+  });
   return rows;
 }
 
@@ -225,11 +213,30 @@ int best_row(const std::vector<RunResult>& rows) {
   return best;
 }
 
+namespace {
+
+// The results table's settings columns: the hyperparameters of the rows'
+// families, each once, in their tables' order; then the trainer's.
+std::vector<const Hyperparameter*> result_columns(const std::vector<RunResult>& rows) {
+  std::vector<const Hyperparameter*> out;
+  for (const Hyperparameter* h : all_hyperparameters())
+    for (const RunResult& r : rows)
+      if (family(r.config.family).hyperparameter(h->name)) {
+        out.push_back(h);
+        break;
+      }
+  return out;
+}
+
+}  // namespace
+
 std::string results_csv(const Sweep& sweep, const std::vector<RunResult>& rows) {
   // The swept parameter is the first column, so the settings' columns leave it out.
-  static const char* settings[] = {"block", "emb", "hidden", "batch", "lr", "seed", "direct"};
+  const std::vector<const Hyperparameter*> columns = result_columns(rows);
   std::string out = sweep.param;
-  for (const char* name : settings)
+  for (const Hyperparameter* h : columns)
+    if (sweep.param != h->name) out += std::string(",") + h->name;
+  for (const char* name : {"batch", "lr", "seed"})
     if (sweep.param != name) out += std::string(",") + name;
   out += ",params,steps,seconds,steps_per_s,train_loss,val_loss,test_loss,val_perplexity,val_accuracy,best,error\n";
   const int best = best_row(rows);
@@ -238,15 +245,11 @@ std::string results_csv(const Sweep& sweep, const std::vector<RunResult>& rows) 
     const RunResult& r = rows[i];
     const TrainConfig& c = r.config;
     out += r.value;
-    for (const char* name : settings) {
-      if (sweep.param == name) continue;
-      const std::string n = name;
-      if (n == "lr") std::snprintf(line, sizeof line, ",%g", c.lr);
-      else if (n == "seed") std::snprintf(line, sizeof line, ",%llu", (unsigned long long)c.seed);
-      else std::snprintf(line, sizeof line, ",%d", n == "block" ? c.block : n == "emb" ? c.emb : n == "hidden" ? c.hidden
-                                                  : n == "batch" ? c.batch : int(c.direct));
-      out += line;
-    }
+    for (const Hyperparameter* h : columns)
+      if (sweep.param != h->name) out += "," + h->text(c.spec(2));
+    if (sweep.param != "batch") out += "," + std::to_string(c.batch);
+    if (sweep.param != "lr") std::snprintf(line, sizeof line, ",%g", c.lr), out += line;
+    if (sweep.param != "seed") out += "," + std::to_string(c.seed);
     std::snprintf(line, sizeof line, ",%zu,%lld,%.3f,%.1f,%.6f,%.6f,%.6f,%.6g,%.6f,%d,", r.params, (long long)r.steps,
                   r.seconds, r.steps_per_s, r.train, r.val, r.test, std::exp(r.val), r.accuracy, int(int(i) == best));
     std::string error = r.error;  // one CSV field: quotes doubled, line breaks as spaces
@@ -264,25 +267,28 @@ std::string results_json(const Sweep& sweep, const std::vector<RunResult>& rows,
   for (const RunResult& r : rows) {
     nlohmann::json curve = nlohmann::json::array();
     for (const LossPoint& p : r.curve) curve.push_back({p.step, p.loss});
-    runs.push_back({{"value", r.value},
-                    {"block", r.config.block},
-                    {"emb", r.config.emb},
-                    {"hidden", r.config.hidden},
-                    {"batch", r.config.batch},
-                    {"lr", r.config.lr},
-                    {"seed", r.config.seed},
-                    {"direct", r.config.direct},
-                    {"params", r.params},
-                    {"steps", r.steps},
-                    {"seconds", r.seconds},
-                    {"steps_per_s", r.steps_per_s},
-                    {"train_loss", r.train},
-                    {"val_loss", r.val},
-                    {"test_loss", r.test},
-                    {"val_perplexity", std::exp(r.val)},
-                    {"val_accuracy", r.accuracy},
-                    {"val_curve", curve},
-                    {"error", r.error}});
+    nlohmann::json run = {{"value", r.value},
+                          {"batch", r.config.batch},
+                          {"lr", r.config.lr},
+                          {"seed", r.config.seed},
+                          {"params", r.params},
+                          {"steps", r.steps},
+                          {"seconds", r.seconds},
+                          {"steps_per_s", r.steps_per_s},
+                          {"train_loss", r.train},
+                          {"val_loss", r.val},
+                          {"test_loss", r.test},
+                          {"val_perplexity", std::exp(r.val)},
+                          {"val_accuracy", r.accuracy},
+                          {"val_curve", curve},
+                          {"error", r.error}};
+    const ModelSpec spec = r.config.spec(2);
+    for (const Hyperparameter* h : result_columns({r}))
+      if (h->kind == Hyperparameter::Kind::Choice) run[h->name] = h->text(spec);
+      else if (h->kind == Hyperparameter::Kind::Bool) run[h->name] = h->get(spec) != 0;
+      else if (h->kind == Hyperparameter::Kind::Int) run[h->name] = std::int64_t(h->get(spec));
+      else run[h->name] = h->get(spec);
+    runs.push_back(std::move(run));
   }
   const nlohmann::json j = {{"param", sweep.param}, {"best", best_row(rows)}, {"runs", runs}};
   return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
@@ -310,7 +316,8 @@ void find_valley(LrFinder* f) {
 
 }  // namespace
 
-LrFinder find_lr(std::shared_ptr<const Dataset> data, const TrainConfig& cfg, int steps, double lo, double hi) {
+LrFinder find_lr(std::shared_ptr<const Dataset> data, const TrainConfig& cfg, int steps, double lo, double hi,
+                 const std::atomic<bool>* cancel, std::atomic<int>* done) {
   if (steps < 10 || !(lo > 0) || !(hi > lo)) throw Error("the learning-rate finder needs >= 10 steps and 0 < lo < hi");
   TrainConfig c = cfg;
   c.lr = lo;
@@ -322,6 +329,11 @@ LrFinder find_lr(std::shared_ptr<const Dataset> data, const TrainConfig& cfg, in
   constexpr double kBeta = 0.98;  // the running mean's memory: about 50 steps
   double mean = 0, lowest = INFINITY;
   for (int i = 0; i < steps; ++i) {
+    if (cancel && cancel->load(std::memory_order_relaxed)) {
+      f.cancelled = true;
+      break;
+    }
+    if (done) done->store(i, std::memory_order_relaxed);
     const double lr = lo * std::pow(hi / lo, double(i) / double(steps - 1));
     t.set_lr(lr);
     const StepResult r = t.step();

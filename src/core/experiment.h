@@ -23,11 +23,11 @@
 
 namespace ev {
 
-// The hyperparameters an experiment can vary, as typed: hidden, emb, lr,
-// batch, block, seed, direct, and model (the family: each with its usual
-// settings, such as microgpt's for the transformer, where the base has its
-// own family's usual ones).
-const std::vector<std::string>& sweep_params();
+// The hyperparameters an experiment can vary, as typed: every family's
+// (models/, their tables: block, emb, hidden, ...), lr, batch, seed, and
+// model (the family: each with its usual settings, such as microgpt's for the
+// transformer, where the base has its own family's usual ones).
+std::vector<std::string> sweep_params();
 
 // "hidden=50,100,200": a parameter and its values (ev::Error naming the problem).
 struct Sweep {
@@ -100,8 +100,12 @@ struct LrFinder {
   // lecture picks its 0.1 (0.104 on names.txt).
   double valley_lo = 0, valley_hi = 0;
   double suggested_lr = 0;
+  bool cancelled = false;                // stopped by `cancel` before its steps were done
 };
+// `cancel` (null: none) is read before each step: set, the search stops and
+// returns what it has, cancelled. `done` (null: none) counts the steps made,
+// for a progress bar.
 LrFinder find_lr(std::shared_ptr<const Dataset> data, const TrainConfig& cfg, int steps = 1000, double lo = 1e-3,
-                 double hi = 1.0);
+                 double hi = 1.0, const std::atomic<bool>* cancel = nullptr, std::atomic<int>* done = nullptr);
 
 }  // namespace ev

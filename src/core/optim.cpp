@@ -21,8 +21,6 @@ void check_optimizer(const std::string& name) {
   throw Error("unknown optimizer " + shown(name) + "; the optimizers are sgd, adam, sparse-adam");
 }
 
-const char* default_optimizer(const std::string& family) { return family == "gpt" ? "adam" : "sgd"; }
-
 double default_lr(const std::string& optimizer) { return optimizer == "sgd" ? 0.1 : 0.01; }
 
 std::size_t optimizer_state_size(const std::string& name, std::size_t n_params) {

@@ -32,9 +32,6 @@ struct AdamSettings {
 const std::vector<std::string>& optimizer_names();
 // Throws ev::Error naming the choices for an unknown optimizer.
 void check_optimizer(const std::string& name);
-// The optimizer a family trains with unless told otherwise: Adam for the
-// transformer (as microgpt), SGD for the MLP (as the lectures).
-const char* default_optimizer(const std::string& family);
 // The usual learning rate of an optimizer: 0.01 for Adam (microgpt), 0.1 for SGD (makemore).
 double default_lr(const std::string& optimizer);
 

@@ -235,14 +235,7 @@ void Run::load_data(const std::string& path, std::optional<Tokenizer> tokenizer)
   // characters, the measured word defaults (config.h) for a word vocabulary.
   if (tokenizer && *tokenizer != spec.tokenizer) {
     spec.tokenizer = *tokenizer;
-    const TrainConfig usual = family_defaults(config.family);
-    if (*tokenizer == Tokenizer::Word) {
-      apply_word_defaults(config, [](const char*) { return false; });
-    } else {
-      config.init = usual.init, config.softmax = usual.softmax, config.optimizer = usual.optimizer;
-      config.lr = usual.lr, config.batch = usual.batch, config.weight_decay = usual.weight_decay;
-      if (config.family == "mlp") config.block = usual.block, config.emb = usual.emb, config.hidden = usual.hidden;
-    }
+    apply_defaults(config, *tokenizer == Tokenizer::Word, [](const char*) { return false; });
   }
   const std::shared_ptr<const Dataset> data = ev::load_data(spec);
   replace(std::make_unique<Trainer>(data, config));  // throws before replacing
@@ -311,28 +304,46 @@ std::string Run::init_vectors(const std::string& path) {
   return v.summary();
 }
 
+void Run::play(bool on) {
+  // Pausing shows where the run stands: the validation loss at this step.
+  const auto& val = trainer_->history().val;
+  if (!on && playing_ && !diverged_ && trainer_->step_count() > 0 &&
+      (val.empty() || val.back().step != trainer_->step_count()))
+    record_val();
+  playing_ = on;
+  pending_steps_ = 0;
+  if (on) {
+    inspection_.reset();
+    diverged_ = false;
+    message_.clear();
+    next_due_ = window_start_ = Clock::now();
+    window_steps_ = 0;
+    sps_ = 0;
+  }
+}
+
+void Run::set_model(const ModelSpec& spec) {
+  TrainConfig cfg = trainer_->config();
+  if (spec.family != cfg.family) {
+    // Another family trains with its own optimizer and rate (Adam at 0.01 for gpt),
+    // held constant: the window trains for as long as it is left running.
+    const TrainConfig usual = family_defaults(spec.family, trainer_->data().tokenizer == Tokenizer::Word);
+    cfg.optimizer = usual.optimizer;
+    cfg.lr = usual.lr;
+    cfg.lr_linear_steps = usual.lr_linear_steps;
+  }
+  cfg.set_spec(spec);
+  trainer_->set_config(cfg);
+  restarted();
+  message_ = "The model changed: training restarted from the seed.";
+}
+
 void Run::apply(const Command& command) {
   ++changes_;
   try {
     std::visit(
         overloaded{
-            [&](const cmd::Play& c) {
-              // Pausing shows where the run stands: the validation loss at this step.
-              const auto& val = trainer_->history().val;
-              if (!c.on && playing_ && !diverged_ && trainer_->step_count() > 0 &&
-                  (val.empty() || val.back().step != trainer_->step_count()))
-                record_val();
-              playing_ = c.on;
-              pending_steps_ = 0;
-              if (c.on) {
-                inspection_.reset();
-                diverged_ = false;
-                message_.clear();
-                next_due_ = window_start_ = Clock::now();
-                window_steps_ = 0;
-                sps_ = 0;
-              }
-            },
+            [&](const cmd::Play& c) { play(c.on); },
             [&](const cmd::Step& c) {
               playing_ = false;
               diverged_ = false;
@@ -363,21 +374,7 @@ void Run::apply(const Command& command) {
             },
             [&](const cmd::SetLrDecay& c) { trainer_->set_lr_decay(c.step, c.factor); },
             [&](const cmd::SetBatch& c) { trainer_->set_batch(c.batch); },
-            [&](const cmd::SetModel& c) {
-              TrainConfig cfg = trainer_->config();
-              if (c.spec.family != cfg.family) {
-                // Another family trains with its own optimizer and rate (Adam at 0.01 for gpt),
-                // held constant: the window trains for as long as it is left running.
-                const TrainConfig usual = family_defaults(c.spec.family);
-                cfg.optimizer = usual.optimizer;
-                cfg.lr = usual.lr;
-                cfg.lr_linear_steps = usual.lr_linear_steps;
-              }
-              cfg.set_spec(c.spec);
-              trainer_->set_config(cfg);
-              restarted();
-              message_ = "The model changed: training restarted from the seed.";
-            },
+            [&](const cmd::SetModel& c) { set_model(c.spec); },
             [&](const cmd::SetSeed& c) {
               TrainConfig cfg = trainer_->config();
               cfg.seed = c.seed;
@@ -408,6 +405,22 @@ void Run::apply(const Command& command) {
     message_ = e.what();
   } catch (const std::bad_alloc&) {
     message_ = "Not enough memory for that; the current run is unchanged.";
+  }
+}
+
+void Run::refresh_baselines() {
+  if (bigram_data_ != trainer_->data_ptr()) {
+    bigram_data_ = trainer_->data_ptr();
+    bigram_loss_ = float(bigram_loss(trainer_->data(), Split::Train));
+    // Word data gets the baseline Bengio et al. (2003) measured against.
+    const Dataset& d = trainer_->data();
+    trigram_loss_ = 0;
+    distinct_trigrams_ = 0;
+    if (d.tokenizer == Tokenizer::Word && d.vocab.size() <= KneserNey::kMaxVocab && d.n_val > 0) {
+      const KneserNey kn(d);
+      trigram_loss_ = float(std::log(kn.perplexity(d, Split::Val)));
+      distinct_trigrams_ = kn.distinct_trigrams();
+    }
   }
 }
 
@@ -470,19 +483,7 @@ std::shared_ptr<Snapshot> Run::snapshot(bool with_model) {
   s->checkpoint_step = good_.step;
   s->checkpoint_lr = good_.lr;
   s->checkpoint_why = good_.why;
-  if (bigram_data_ != t.data_ptr()) {
-    bigram_data_ = t.data_ptr();
-    bigram_loss_ = float(bigram_loss(t.data(), Split::Train));
-    // Word data gets the baseline Bengio et al. (2003) measured against.
-    const Dataset& d = t.data();
-    trigram_loss_ = 0;
-    distinct_trigrams_ = 0;
-    if (d.tokenizer == Tokenizer::Word && d.vocab.size() <= KneserNey::kMaxVocab && d.n_val > 0) {
-      const KneserNey kn(d);
-      trigram_loss_ = float(std::log(kn.perplexity(d, Split::Val)));
-      distinct_trigrams_ = kn.distinct_trigrams();
-    }
-  }
+  refresh_baselines();
   s->bigram_loss = bigram_loss_;
   s->trigram_loss = trigram_loss_;
   s->distinct_trigrams = distinct_trigrams_;

@@ -106,6 +106,9 @@ class Run {
   void load_data(const std::string& path, std::optional<Tokenizer> tokenizer);
   void load_session(const std::string& path);
   void apply_preset(int index);
+  void play(bool on);                    // the Play command: start, or pause with a validation loss
+  void set_model(const ModelSpec& spec);  // the SetModel command: a new shape or family, restarted
+  void refresh_baselines();              // the bigram and trigram losses, once per data set
 
   RunId id_;
   std::unique_ptr<Trainer> trainer_;

@@ -24,6 +24,9 @@
 // Version 4 adds, after lr_linear_steps: softmax, i32 classes, f64
 // weight_decay, f64 dropout (the MLP's output layer and its regularisation;
 // version 3 files read as "full", 0, 0, 0).
+// Version 5 adds, after dropout: u32 n_extra, n_extra x (name, f64), the
+// hyperparameters of a family that TrainConfig has no field for, by the name
+// in its table (ModelSpec::extra; earlier files read as none).
 // Version 2 had no optimizer (SGD) and no linear rate schedule. Version 1 had no
 // split seed (the data was split with the initialisation
 // seed), the MLP's block, emb, hidden only, no val_every, no table and no
@@ -265,6 +268,11 @@ std::string encode_session(const Session& s) {
   p.i32(c.classes);
   p.f64(c.weight_decay);
   p.f64(c.dropout);
+  p.u32(std::uint32_t(c.extra.size()));
+  for (const auto& [name, value] : c.extra) {
+    p.str(name);
+    p.f64(value);
+  }
   const ParamTable table = param_table(s.spec());
   p.u32(std::uint32_t(table.size()));
   for (const TensorInfo& t : table.tensors()) {
@@ -303,27 +311,10 @@ std::string encode_session(const Session& s) {
   return std::move(h.out);
 }
 
-Session parse_session(std::string_view bytes, const std::string& name) {
-  const std::uint64_t length = session_length(bytes, name);
-  const std::uint32_t version = Reader{bytes, sizeof kMagic, name}.u32("header");
-  Reader h{bytes, sizeof kMagic + 4 + 8, name};
-  const std::uint64_t checksum = h.u64("header");
-  if (length != h.left())
-    throw Error(shown(name) + (length > h.left() ? ": truncated: the payload should be " : ": the payload should be ") +
-                std::to_string(length) + " bytes but " + std::to_string(h.left()) + " follow the header");
-  const std::string_view payload = bytes.substr(kHeaderBytes);
-  if (fnv1a(payload.data(), payload.size()) != checksum)
-    throw Error(shown(name) + ": corrupt: the payload's checksum does not match");
+namespace {
 
-  Reader r{payload, 0, name};
-  Session s;
-  s.data_source = r.str("data source", kMaxSourceBytes);
-  s.data_checksum = r.u64("data checksum");
-  const std::uint8_t tok = r.u8("tokenizer");
-  if (tok > 1) r.fail("unknown tokenizer " + std::to_string(tok));
-  s.tokenizer = tok == 1 ? Tokenizer::Word : Tokenizer::Char;
-  if (version >= 2) s.split_seed = r.u64("split seed");
-
+// The vocabulary: the boundary first, then strictly increasing bytes, as ev::Vocab builds it.
+void read_vocab(Reader& r, Session& s) {
   const std::uint32_t V = r.u32("vocabulary");
   if (V < 2 || V > kMaxVocab) r.fail("vocabulary size " + std::to_string(V) + " is out of range");
   if (V > r.left() / 5) r.fail("truncated: the file is too short for its vocabulary");
@@ -332,11 +323,14 @@ Session parse_session(std::string_view bytes, const std::string& name) {
     s.vocab.push_back(r.str("vocabulary", kMaxSessionTokenBytes));
     if (s.vocab.back().empty()) r.fail("vocabulary token " + std::to_string(i) + " is empty");
   }
-  // The order ev::Vocab builds: the boundary first, then strictly increasing bytes.
   if (s.vocab[0] != Vocab::kBoundaryText) r.fail("vocabulary does not start with the boundary token");
   for (std::uint32_t i = 2; i < V; ++i)
     if (!(s.vocab[i - 1] < s.vocab[i])) r.fail("vocabulary is not sorted or has duplicates");
+}
 
+// The run's configuration, checked as a run's would be (validate).
+void read_config(Reader& r, std::uint32_t version, Session& s) {
+  const std::uint32_t V = std::uint32_t(s.vocab.size());
   TrainConfig& c = s.config;
   if (version >= 2) c.family = r.str("configuration", kMaxFamilyBytes);
   c.block = r.i32("configuration");
@@ -365,6 +359,14 @@ Session parse_session(std::string_view bytes, const std::string& name) {
     c.weight_decay = r.f64("configuration");
     c.dropout = r.f64("configuration");
   }
+  if (version >= 5) {
+    const std::uint32_t n = r.u32("configuration");
+    if (n > 64) r.fail("it names " + std::to_string(n) + " hyperparameters; at most 64");
+    for (std::uint32_t i = 0; i < n; ++i) {
+      const std::string name = r.str("configuration", kMaxFamilyBytes);
+      c.extra[name] = r.f64("configuration");
+    }
+  }
   if (version < 2) s.split_seed = c.seed;  // version 1 split the data with the initialisation seed
   try {
     validate(c, int(V), 0);
@@ -372,7 +374,12 @@ Session parse_session(std::string_view bytes, const std::string& name) {
   } catch (const Error& e) {
     r.fail(e.what());
   }
+}
 
+// The parameter table, checked against the one the configuration builds, the
+// parameters and the optimizer's state.
+void read_parameters(Reader& r, std::uint32_t version, Session& s) {
+  const TrainConfig& c = s.config;
   const ParamTable table = param_table(s.spec());
   if (version >= 2) {
     const std::uint32_t n = r.u32("parameter table");
@@ -402,6 +409,35 @@ Session parse_session(std::string_view bytes, const std::string& name) {
     s.optimizer_state.resize(static_cast<std::size_t>(n_state));
     for (auto& v : s.optimizer_state) v = r.f32("optimizer state");
   }
+}
+
+}  // namespace
+
+Session parse_session(std::string_view bytes, const std::string& name) {
+  const std::uint64_t length = session_length(bytes, name);
+  const std::uint32_t version = Reader{bytes, sizeof kMagic, name}.u32("header");
+  Reader h{bytes, sizeof kMagic + 4 + 8, name};
+  const std::uint64_t checksum = h.u64("header");
+  if (length != h.left())
+    throw Error(shown(name) + (length > h.left() ? ": truncated: the payload should be " : ": the payload should be ") +
+                std::to_string(length) + " bytes but " + std::to_string(h.left()) + " follow the header");
+  const std::string_view payload = bytes.substr(kHeaderBytes);
+  if (fnv1a(payload.data(), payload.size()) != checksum)
+    throw Error(shown(name) + ": corrupt: the payload's checksum does not match");
+
+  Reader r{payload, 0, name};
+  Session s;
+  s.data_source = r.str("data source", kMaxSourceBytes);
+  s.data_checksum = r.u64("data checksum");
+  const std::uint8_t tok = r.u8("tokenizer");
+  if (tok > 1) r.fail("unknown tokenizer " + std::to_string(tok));
+  s.tokenizer = tok == 1 ? Tokenizer::Word : Tokenizer::Char;
+  if (version >= 2) s.split_seed = r.u64("split seed");
+
+  read_vocab(r, s);
+  read_config(r, version, s);
+  read_parameters(r, version, s);
+  TrainConfig& c = s.config;
 
   s.step = r.i64("step");
   if (s.step < 0 || s.step > Limits::kMaxStep)

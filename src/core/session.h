@@ -49,7 +49,7 @@ struct Session {
   DataSpec data() const { return {data_source, tokenizer, split_seed, max_vocab}; }
 };
 
-constexpr std::uint32_t kSessionVersion = 4;                        // bumped on any format change (1 and 2 still load)
+constexpr std::uint32_t kSessionVersion = 5;                        // bumped on any format change (1 and 2 still load)
 constexpr std::uint64_t kMaxSessionBytes = std::uint64_t(1) << 34;  // 16 GiB: above the largest valid model
 constexpr std::uint32_t kMaxSessionTokenBytes = 1u << 16;            // longest token a session holds
 

@@ -85,6 +85,13 @@ struct Snapshot {
   const Mat<float>& C() const;
   // The token table's name: "C" for the MLP, "wte" for a transformer.
   std::string token_table_name() const;
+  // What the family is (models/model.h): views ask this, never a name.
+  const FamilyTraits& traits() const;
+  // The table of positions, where the family has one (traits().position_table;
+  // a transformer's wpe), else an empty matrix. (block, d)
+  const Mat<float>& positions() const;
+  // True when `name` is the position table's.
+  bool is_position_table(std::string_view name) const;
   std::size_t param_count() const { return table.count(); }
 };
 

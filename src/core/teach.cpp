@@ -128,8 +128,11 @@ double bigram_loss(const Dataset& d, Split split) {
 }
 
 bool load_toy_lesson_table(Model<float>& m) {
-  if (m.spec.family != "mlp" || m.spec.vocab != 5 || m.spec.emb != 2) return false;
-  m.p("C") = toy_lesson().C;  // (5, 2)
+  if (m.spec.vocab != 5 || m.spec.emb != 2) return false;
+  // The token table, whatever the family calls it; a table of the lesson's shape.
+  const std::vector<std::string> tables = family(m.spec.family).embeddings(m.spec);
+  if (tables.empty() || m.p(tables.front()).rows() != 5 || m.p(tables.front()).cols() != 2) return false;
+  m.p(tables.front()) = toy_lesson().C;  // (5, 2)
   return true;
 }
 
@@ -176,7 +179,7 @@ std::vector<Preset> presets() {
     Preset p{"words", TrainConfig{}, 6000, false, ""};
     p.word_data = true;
     p.config.val_every = 1;  // any period: the word defaults set theirs
-    apply_word_defaults(p.config, [](const char*) { return false; });
+    apply_defaults(p.config, true, [](const char*) { return false; });
     p.config.lr_linear_steps = p.steps;
     p.what_to_watch =
         "Bengio et al.'s word model on WordNet's glosses, 17,000 words of 30 numbers each, in about five minutes. "

@@ -10,6 +10,7 @@
 #include "error.h"
 #include "models/mlp.h"  // the class-factored softmax's class count
 #include "optim.h"
+#include "parallel.h"
 
 namespace ev {
 
@@ -279,38 +280,23 @@ void forward_chunks(const Model<float>& m, const Examples& ex, int threads, cons
   const std::size_t chunks = (n + kChunk - 1) / kChunk;
   threads = std::max(1, std::min<int>(threads, int(chunks)));
   // A worker's exception (std::bad_alloc) must not escape its thread, which
-  // would terminate the program: it is kept and rethrown on the caller's.
-  std::vector<std::exception_ptr> errors(static_cast<std::size_t>(threads));
+  // would terminate the program: parallel_ranges rethrows it on the caller's.
   auto work = [&](int t) {
-    try {
-      const std::unique_ptr<Net> net = f.make_net(m.spec);
-      for (std::size_t c = std::size_t(t); c < chunks; c += std::size_t(threads)) {
-        const std::size_t b = c * kChunk, e = std::min(n, b + kChunk);
-        Batch batch;
-        batch.B = int(e - b);
-        batch.in = ex.in;
-        batch.out = ex.out;
-        batch.X = ex.context(b);
-        batch.Y = ex.targets(b);
-        on_chunk(t, *net, m, batch, b);
-      }
-    } catch (...) {
-      errors[std::size_t(t)] = std::current_exception();
+    const std::unique_ptr<Net> net = f.make_net(m.spec);
+    for (std::size_t c = std::size_t(t); c < chunks; c += std::size_t(threads)) {
+      const std::size_t b = c * kChunk, e = std::min(n, b + kChunk);
+      Batch batch;
+      batch.B = int(e - b);
+      batch.in = ex.in;
+      batch.out = ex.out;
+      batch.X = ex.context(b);
+      batch.Y = ex.targets(b);
+      on_chunk(t, *net, m, batch, b);
     }
   };
-  std::vector<std::thread> pool;
-  pool.reserve(std::size_t(threads));
-  try {
-    for (int t = 1; t < threads; ++t) pool.emplace_back(work, t);
-  } catch (const std::system_error&) {
-    // No more threads to be had: the chunks of the workers that did not start
-    // are done here.
-    for (int t = int(pool.size()) + 1; t < threads; ++t) work(t);
-  }
-  work(0);
-  for (auto& th : pool) th.join();
-  for (const auto& e : errors)
-    if (e) std::rethrow_exception(e);
+  parallel_ranges(threads, threads, 1, [&](int first, int last) {
+    for (int t = first; t < last; ++t) work(t);
+  });
 }
 
 double mean_loss(const Model<float>& m, const Examples& ex, int threads, double* top1) {

@@ -77,13 +77,13 @@ void update_attention(const Snapshot& s, AttentionPanelState& st) {
 
 void draw_attention_panel(const Snapshot& s, UiContext& ctx, AttentionPanelState& st) {
   const IdScope id_scope("attention");
-  if (s.spec.family != "gpt") {
+  if (!s.traits().attention) {
     wrapped_disabled(ctx, "This model has no attention. Choose the transformer in the controls (model) to see where "
                           "each position looks.");
     return;
   }
   if (ctx.want_model) ctx.want_model();
-  if (!s.model || s.model->spec.family != "gpt" || !s.data) {
+  if (!s.model || !family(s.model->spec.family).traits.attention || !s.data) {
     ImGui::TextDisabled("Waiting for the model's parameters...");
     return;
   }

@@ -26,11 +26,9 @@ void sync_from(const Snapshot& s, ControlsState& st) {
   st.lr_decay = float(c.lr_decay);
   st.lr_decay_step = int(std::min<std::int64_t>(c.lr_decay_step, 100000000));
   st.batch = c.batch;
-  st.emb = c.emb;
-  st.hidden = c.hidden;
-  st.block = c.block;
-  st.heads = c.heads;
-  st.layers = c.layers;
+  st.shape.clear();
+  for (const Hyperparameter& h : family(s.spec.family).hyperparameters())
+    if (h.kind == Hyperparameter::Kind::Int) st.shape[h.name] = int(h.get(s.spec));
   st.seed = int(c.seed & 0x7fffffff);
   st.speed = s.target_steps_per_s > 0 ? float(s.target_steps_per_s) : kMaxSpeedSlider;
   st.synced_version = s.version;
@@ -161,11 +159,9 @@ void training_controls(const Snapshot& s, UiContext& ctx, ControlsState& st, flo
   bool frozen = c.freeze_embeddings;
   if (ImGui::Checkbox("freeze embeddings", &frozen)) ctx.post(cmd::FreezeEmbeddings{frozen});
   ctx.record_item("freeze embeddings");
-  tooltip(s.spec.family == "gpt"
-              ? "Keep the token table wte as it is (say, vectors from File > Initialise embeddings): every other "
-                "parameter trains."
-              : "Keep the table C as it is (say, vectors from File > Initialise embeddings): every other parameter "
-                "trains.");
+  const std::string keep = "Keep the token table " + s.token_table_name() +
+                           " as it is (say, vectors from File > Initialise embeddings): every other parameter trains.";
+  tooltip(keep.c_str());
   char rate[256];
   if (s.step >= c.lr_decay_step && c.lr_decay != 1.0) {
     std::snprintf(rate, sizeof rate,
@@ -223,35 +219,25 @@ void family_combo(const Snapshot& s, UiContext& ctx, float w) {
           "takes microgpt's (block 16, emb 16, Adam at 0.01), the MLP the makemore lecture's.");
 }
 
+// A slider for each size in the family's table (a whole number from 1 up);
+// a change the user lets go of restarts the run with the new shape.
+void shape_sliders(const Snapshot& s, UiContext& ctx, ControlsState& st, float w) {
+  ModelSpec spec = s.spec;
+  bool done = false;
+  for (const Hyperparameter& h : family(s.spec.family).hyperparameters()) {
+    if (h.kind != Hyperparameter::Kind::Int || h.lo < 1 || !h.restarts) continue;
+    int& v = st.shape[h.name];
+    if (int_slider(ctx, h.label, &v, int(h.lo), int(h.hi), field_width(w), ImGuiSliderFlags_Logarithmic)) done = true;
+    tooltip(h.help);
+    if (h.int_field) spec.*h.int_field = v;
+    else spec.extra[h.name] = v;
+  }
+  if (done && spec != s.spec) ctx.post(cmd::SetModel{spec});
+}
+
 void shape_controls(const Snapshot& s, UiContext& ctx, ControlsState& st, float w) {
   family_combo(s, ctx, w);
-  const bool gpt = s.spec.family == "gpt";
-  bool shape_done = int_slider(ctx, "embedding dim", &st.emb, 1, Limits::kMaxEmb, field_width(w), ImGuiSliderFlags_Logarithmic);
-  tooltip(gpt ? "d: how many numbers each row of wte and wpe has; the heads divide it. - and + change it by one."
-              : "d: how many numbers each token's row of C has. 2 draws C itself; more are shown through PCA. "
-                "- and + change it by one.");
-  if (gpt) {
-    shape_done |= int_slider(ctx, "heads", &st.heads, 1, Limits::kMaxHeads, field_width(w), ImGuiSliderFlags_Logarithmic);
-    tooltip("Attention heads per layer; each reads emb / heads numbers of every position.");
-    shape_done |= int_slider(ctx, "layers", &st.layers, 1, Limits::kMaxLayers, field_width(w), ImGuiSliderFlags_Logarithmic);
-    tooltip("Transformer blocks: attention then an MLP, each added to the residual stream.");
-  } else {
-    shape_done |= int_slider(ctx, "hidden size", &st.hidden, 1, Limits::kMaxHidden, field_width(w), ImGuiSliderFlags_Logarithmic);
-    tooltip("Neurons in the tanh layer.");
-  }
-  shape_done |= int_slider(ctx, "block size", &st.block, 1, Limits::kMaxBlock, field_width(w), ImGuiSliderFlags_Logarithmic);
-  tooltip(gpt ? "The most positions the transformer sees: rows of wpe." : "How many previous tokens the model sees to predict the next.");
-  const TrainConfig& c = s.config;
-  if (shape_done && (st.emb != c.emb || st.hidden != c.hidden || st.block != c.block || st.heads != c.heads ||
-                     st.layers != c.layers)) {
-    ModelSpec spec = s.spec;
-    spec.block = st.block;
-    spec.emb = st.emb;
-    spec.hidden = st.hidden;
-    spec.heads = st.heads;
-    spec.layers = st.layers;
-    ctx.post(cmd::SetModel{spec});
-  }
+  shape_sliders(s, ctx, st, w);
   ImGui::SetNextItemWidth(field_width(w));
   ImGui::InputInt("seed", &st.seed);
   if (ImGui::IsItemDeactivatedAfterEdit() && std::uint64_t(st.seed) != s.config.seed)

@@ -5,6 +5,8 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <string>
 
 #include "core/snapshot.h"
 #include "ui/ui_context.h"
@@ -16,8 +18,7 @@ struct ControlsState {
   float lr_decay = 0.1f;         // factor after the decay step
   int lr_decay_step = 100000;    // step at which the decay applies
   int batch = 32;
-  int emb = 10, hidden = 200, block = 3;  // shape: applied on release, restarts
-  int heads = 4, layers = 1;              // the transformer's shape, likewise
+  std::map<std::string, int> shape;  // the family's sizes by hyperparameter name: applied on release, restarts
   int seed = 42;
   float speed = 0;               // steps/s; 0 (or the slider's top) = as fast as possible
   std::uint64_t synced_version = ~0ull;

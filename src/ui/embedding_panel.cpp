@@ -131,7 +131,7 @@ void update_projection(const Snapshot& s, EmbeddingPanelState& st) {
   const Mat<float>& C = s.C();  // (rows >= V, d)
   if (C.rows() == V) st.projector.fit(C, use, st.dim_x, st.dim_y, &st.xy);
   else st.projector.fit(C.topRows(V), use, st.dim_x, st.dim_y, &st.xy);
-  const Mat<float>& wpe = s.embedding("wpe");  // (block, d), or none
+  const Mat<float>& wpe = s.positions();  // (block, d), or none
   if (wpe.rows() > 0 && wpe.cols() == d) st.positions_xy = st.projector.project(wpe);
   else st.positions_xy.clear();
 }
@@ -352,13 +352,53 @@ void hover_tooltip(const Snapshot& s, const EmbeddingPanelState& st, int hovered
   ImGui::EndTooltip();
 }
 
+// Trails, fading from old to new: every token's, or in a large vocabulary
+// only the selected and hovered ones.
+void draw_trails(EmbeddingPanelState& st, const UiContext& ctx, int hovered, ImDrawList* dl) {
+  const int V = int(st.xy.size() / 2);
+  const std::size_t n = std::size_t(V);
+  if (st.show_trails) {
+    auto trail_of = [&](std::size_t i) { st.trails.draw(dl, i, st.xy, class_colour(st.classes[i])); };
+    if (V <= kTrailsUpTo) {
+      for (std::size_t i = 0; i < n; ++i) trail_of(i);
+    } else {
+      if (ctx.selected_token >= 0 && ctx.selected_token < V) trail_of(std::size_t(ctx.selected_token));
+      if (hovered >= 0) trail_of(std::size_t(hovered));
+    }
+  }
+}
+
+// The tokens' labels where they fit, the selected, hovered and searched ones first.
+void draw_labels(EmbeddingPanelState& st, const UiContext& ctx, const Vocab* vocab, int hovered, float radius,
+                 ImDrawList* dl) {
+  const int V = int(st.xy.size() / 2);
+  st.labels_drawn = 0;
+  st.labelled.clear();
+  if (st.show_labels) {
+    PointLabels pl;
+    pl.xy = &st.xy;
+    pl.vocab = vocab;
+    pl.radius = radius;
+    pl.selected = ctx.selected_token;
+    pl.hovered = hovered;
+    pl.points_claim = V <= kTrailsUpTo;
+    std::vector<int> searched;  // the searched word's ringed neighbours are labelled too
+    if (st.search.token >= 0)
+      for (const Neighbour& nb : st.search.near) searched.push_back(nb.id);
+    pl.also = &searched;
+    pl.drawn = &st.labelled;
+    if (st.label_order.size() == std::size_t(V)) pl.order = &st.label_order;
+    st.labels_drawn = draw_point_labels(dl, pl);
+  }
+}
+
 }  // namespace
 
 void draw_embedding_panel(const Snapshot& s, UiContext& ctx, EmbeddingPanelState& st) {
   const IdScope id_scope("embedding");
   const int V = s.spec.vocab, d = s.spec.emb;
   const Vocab* vocab = s.data ? &s.data->vocab : nullptr;
-  const bool changed = controls_row(ctx, st, d, s.embedding("wpe").rows() > 0);
+  const bool changed = controls_row(ctx, st, d, s.traits().position_table);
   if (!vocab || V <= 0 || d <= 0 || s.C().rows() < s.spec.vocab || vocab->size() < V) {
     ImGui::TextDisabled("No embedding table yet.");
     return;
@@ -404,17 +444,7 @@ void draw_embedding_panel(const Snapshot& s, UiContext& ctx, EmbeddingPanelState
   update_classes(s, st);
   const int hovered = hover_point(st, ctx, radius);
 
-  // Trails, fading from old to new: every token's, or in a large vocabulary
-  // only the selected and hovered ones.
-  if (st.show_trails) {
-    auto trail_of = [&](std::size_t i) { st.trails.draw(dl, i, st.xy, class_colour(st.classes[i])); };
-    if (V <= kTrailsUpTo) {
-      for (std::size_t i = 0; i < n; ++i) trail_of(i);
-    } else {
-      if (ctx.selected_token >= 0 && ctx.selected_token < V) trail_of(std::size_t(ctx.selected_token));
-      if (hovered >= 0) trail_of(std::size_t(hovered));
-    }
-  }
+  draw_trails(st, ctx, hovered, dl);
 
   draw_points(st, ctx, hovered, radius, dl);
 
@@ -428,24 +458,7 @@ void draw_embedding_panel(const Snapshot& s, UiContext& ctx, EmbeddingPanelState
   }
   draw_neighbour_rings(st.search, st.xy, radius, dl);
 
-  st.labels_drawn = 0;
-  st.labelled.clear();
-  if (st.show_labels) {
-    PointLabels pl;
-    pl.xy = &st.xy;
-    pl.vocab = vocab;
-    pl.radius = radius;
-    pl.selected = ctx.selected_token;
-    pl.hovered = hovered;
-    pl.points_claim = V <= kTrailsUpTo;
-    std::vector<int> searched;  // the searched word's ringed neighbours are labelled too
-    if (st.search.token >= 0)
-      for (const Neighbour& nb : st.search.near) searched.push_back(nb.id);
-    pl.also = &searched;
-    pl.drawn = &st.labelled;
-    if (st.label_order.size() == std::size_t(V)) pl.order = &st.label_order;
-    st.labels_drawn = draw_point_labels(dl, pl);
-  }
+  draw_labels(st, ctx, vocab, hovered, radius, dl);
 
   // The step inspector's arrows, when the last Step's record matches this table.
   draw_step_arrows(s, st, dl);

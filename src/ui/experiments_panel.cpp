@@ -258,7 +258,11 @@ void start_find_lr(ExperimentsPanelState& st, std::shared_ptr<const Dataset> dat
   st.show_lr = true;
   if (st.lr_job.valid()) return;
   st.lr_error.clear();
-  st.lr_job = std::async(std::launch::async, [data, cfg] { return find_lr(data, cfg); });
+  st.lr_cancel = std::make_shared<std::atomic<bool>>(false);
+  st.lr_done = std::make_shared<std::atomic<int>>(0);
+  st.lr_job = std::async(std::launch::async, [data, cfg, cancel = st.lr_cancel, done = st.lr_done] {
+    return find_lr(data, cfg, 1000, 1e-3, 1.0, cancel.get(), done.get());
+  });
 }
 
 bool poll_find_lr(ExperimentsPanelState& st) {
@@ -284,8 +288,14 @@ static void mark_rate(ImDrawList* dl, float x, ImVec2 p0, ImVec2 p1, float y, Im
 void draw_lr_finder(UiContext& ctx, ExperimentsPanelState& st, const ExperimentActions& act) {
   if (poll_find_lr(st)) {
     ImGui::TextUnformatted("Searching: the rate rises from 0.001 to 1 over 1,000 steps...");
+    const int done = st.lr_done ? st.lr_done->load(std::memory_order_relaxed) : 0;
+    ImGui::ProgressBar(float(done) / 1000.0f, ImVec2(ImGui::GetFontSize() * 12, 0));
+    ImGui::SameLine();
+    if (button(ctx, "Cancel search") && st.lr_cancel) *st.lr_cancel = true;
+    tooltip("Stops the search at its next step; the curve so far is kept.");
     return;
   }
+  if (st.lr.cancelled) wrapped_disabled(ctx, "The search was cancelled; the curve shows the steps it made.");
   if (!st.lr_error.empty()) wrapped_text(ctx, st.lr_error, ImVec4(1.0f, 0.45f, 0.4f, 1.0f));
   const LrFinder& f = st.lr;
   if (f.lr.empty()) return;
@@ -295,7 +305,7 @@ void draw_lr_finder(UiContext& ctx, ExperimentsPanelState& st, const ExperimentA
                          "start to the lowest loss (at " + short_number(f.lowest_lr) + ", the edge before the loss "
                          "turns up): on the floor, as the makemore lecture picks its rate. The loss falls fastest at " +
                          short_number(f.steepest_lr) + " (red), still far above the floor.");
-  if (button(ctx, "Apply this rate")) act.apply_lr(f.suggested_lr);
+  if (f.suggested_lr > 0 && button(ctx, "Apply this rate")) act.apply_lr(f.suggested_lr);
   tooltip("Sets the main run's learning rate to the suggested rate, on the valley's floor.");
   // The plot: smoothed loss against log10(rate).
   const float em = ImGui::GetFontSize();

@@ -8,6 +8,7 @@
 
 #include <imgui.h>
 
+#include <atomic>
 #include <functional>
 #include <future>
 #include <memory>
@@ -36,6 +37,16 @@ struct ExperimentsPanelState {
   LrFinder lr;                     // the last finished search
   std::string lr_error;
   bool show_lr = false;            // its tab is shown
+  std::shared_ptr<std::atomic<bool>> lr_cancel;  // set: the search under way stops at its next step
+  std::shared_ptr<std::atomic<int>> lr_done;     // the search's steps made, for its progress bar
+  // Declared after lr_job, so destroyed before it: closing the window stops
+  // the search at its next step instead of waiting for its thousand.
+  struct CancelOnExit {
+    std::shared_ptr<std::atomic<bool>>* flag;
+    ~CancelOnExit() {
+      if (*flag) **flag = true;
+    }
+  } lr_cancel_on_exit{&lr_cancel};
 };
 
 // What the panel asks of the app.

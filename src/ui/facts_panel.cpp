@@ -25,20 +25,6 @@ std::string power_of_ten(double log10v) {
   return buf;
 }
 
-// What a tensor is for, from its name in either family's table.
-const char* role(const std::string& name) {
-  const std::string leaf = name.substr(name.find('.') + 1);  // "h0.wq" -> "wq"
-  if (name == "C" || name == "wte") return "token embedding";
-  if (name == "wpe") return "position embedding";
-  if (leaf == "wq" || leaf == "wk" || leaf == "wv" || leaf == "wo") return "attention";
-  if (leaf == "fc1" || leaf == "fc2") return "MLP";
-  if (name == "lm_head" || name == "W2" || name == "b2") return "head: logits";
-  if (name == "W1" || name == "b1") return "tanh layer";
-  if (name == "Wd") return "direct connections";
-  if (name == "Wo" || name == "bo") return "head: words of a class";
-  if (name == "Wc" || name == "bc") return "head: classes";
-  return "";
-}
 // 1234567 as "1,234,567".
 std::string grouped(std::size_t n) {
   std::string digits = std::to_string(n), out;
@@ -51,7 +37,7 @@ std::string grouped(std::size_t n) {
 
 // Where a training row's multiply-adds go, and what the other output layer would cost.
 void draw_step_cost(const Snapshot& s, UiContext& ctx) {
-  if (s.spec.family != "mlp") return;
+  if (!s.traits().class_softmax) return;
   const MlpRowCost c = mlp_row_cost(s.spec);
   const bool classes = s.spec.softmax == "classes";
   const double total = c.hidden + c.output;
@@ -115,7 +101,7 @@ void draw_facts_panel(const Snapshot& s, UiContext& ctx) {
       ImGui::TableNextColumn();
       ImGui::TextUnformatted(t.name.c_str());
       ImGui::TableNextColumn();
-      ImGui::TextUnformatted(role(t.name));
+      ImGui::TextUnformatted(family(s.spec.family).role(t.name));
       ImGui::TableNextColumn();
       if (t.rows == 1) ImGui::Text("(%d)", t.cols);
       else ImGui::Text("(%d, %d)", t.rows, t.cols);

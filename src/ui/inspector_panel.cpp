@@ -54,7 +54,7 @@ void loss_cell(float loss) {
 
 // A row of a table by name: a token, or a transformer's position.
 std::string row_name(const Snapshot& s, const TableMoves& t, int r) {
-  return t.name == "wpe" ? "position " + std::to_string(r) : s.data->vocab.token(r);
+  return s.is_position_table(t.name) ? "position " + std::to_string(r) : s.data->vocab.token(r);
 }
 
 // The rows that moved, largest first: looked up, or carried by Adam's average.
@@ -114,12 +114,12 @@ void lookup_note(const Snapshot& s, const StepInspection& in, const TableMoves& 
     std::vector<int> rows;
     for (int r = 0; r < t.rows(); ++r)
       if (keep(r)) rows.push_back(r);
-    if (rows.size() > kNamesShown) return std::to_string(rows.size()) + (t.name == "wpe" ? " positions" : " tokens");
+    if (rows.size() > kNamesShown) return std::to_string(rows.size()) + (s.is_position_table(t.name) ? " positions" : " tokens");
     std::string out;
-    for (int r : rows) out += (out.empty() ? "" : " ") + (t.name == "wpe" ? std::to_string(r) : s.data->vocab.token(r));
+    for (int r : rows) out += (out.empty() ? "" : " ") + (s.is_position_table(t.name) ? std::to_string(r) : s.data->vocab.token(r));
     return out;
   };
-  const bool wpe = t.name == "wpe";
+  const bool wpe = s.is_position_table(t.name);
   const std::string what = wpe ? "positions of " + t.name : "rows of " + t.name;
   const std::string none = in.steps.size() > 1 ? "no batch" : "the batch";
   const std::string why = wpe ? " - no item of " + none + " reached them" : " - " + none + " never looked them up";
@@ -280,7 +280,7 @@ void draw_inspector_panel(const Snapshot& s, UiContext& ctx) {
 
   const StepInspection* in = s.inspection.get();
   if (!in || in->steps.empty() || in->tables.empty()) {
-    const bool items = s.embedding("wpe").rows() > 0;
+    const bool items = s.traits().whole_items;
     wrapped_text(ctx, "Pause and press Step (or S) to see one update: the batch it used (" +
                           std::string(items ? "whole items, every position" : "contexts and their next tokens") +
                           "), the loss before and after, and an arrow on the embedding view for every row of " +

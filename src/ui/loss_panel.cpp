@@ -176,13 +176,8 @@ void forget_other_runs_on_restart(const std::vector<SnapshotPtr>& runs, LossPane
   st.main_restarts = s.restarts;
 }
 
-}  // namespace
-
-void draw_loss_panel(const std::vector<SnapshotPtr>& runs, UiContext& ctx, LossPanelState& st) {
-  const Snapshot& s = *runs.front();
-  const IdScope id_scope("loss");
-  forget_other_runs_on_restart(runs, st);
-  // Controls (the latest numbers are the status line's, under every panel).
+// Controls (the latest numbers are the status line's, under every panel).
+void loss_controls(UiContext& ctx, LossPanelState& st) {
   if (ImGui::Checkbox("log scale", &st.log_scale)) st.plot.auto_fit = true;
   tooltip("A log axis shows the slow late progress as clearly as the fast start.");
   ImGui::SameLine();
@@ -194,6 +189,11 @@ void draw_loss_panel(const std::vector<SnapshotPtr>& runs, UiContext& ctx, LossP
   if (button(ctx, "fit")) st.plot.auto_fit = true;
   tooltip("Show all the data again after zooming or panning (or double-click the plot).");
 
+}
+
+// When any run changed: the smoothed curve again, and the range the plot fits.
+void update_ranges(const std::vector<SnapshotPtr>& runs, LossPanelState& st) {
+  const Snapshot& s = *runs.front();
   std::uint64_t versions = 0;  // changes when any run's does
   for (const SnapshotPtr& r : runs) versions = versions * 1000003u + r->version;
   if (versions != st.version || st.smoothing != st.smoothing_used) {
@@ -225,16 +225,12 @@ void draw_loss_panel(const std::vector<SnapshotPtr>& runs, UiContext& ctx, LossP
     st.y_min = lo, st.y_max = hi, st.y_min_pos = lo_pos, st.x_max = xmax;
   }
 
-  // The neighbour shares take the bottom of the panel when the run has them.
-  const float avail = ImGui::GetContentRegionAvail().y;
-  const float below = structure_plot_height(s, avail);
-  const float room = avail - (below > 0 ? below + ImGui::GetStyle().ItemSpacing.y : 0.0f);
-  // A short plot has no corner the legend would not cover: it goes under the axis.
-  st.plot.legend_below = room < 16 * ImGui::GetFontSize();
-  if (!plot::BeginPlot("##loss", st.plot, ImVec2(-1, below > 0 ? room : -1.0f))) return;
-  plot::SetupAxes("step", "loss (cross-entropy, nats)", plot::kAxisNone, st.log_scale ? plot::kAxisLog : plot::kAxisNone);
-  if (st.x_max <= 1 && s.loss.empty() && s.val.empty()) plot::SetupFit(0, 1000, 1, 30);  // a plausible frame until data arrives
-  else plot::SetupFit(0, double(st.x_max), st.log_scale ? st.y_min_pos : std::min(0.0, st.y_min), st.y_max);
+}
+
+// The main run's curves, bottom to top; where "No steps yet" is written
+// (the landmarks' labels keep off it), or an empty box.
+ImVec4 main_curves(const std::vector<SnapshotPtr>& runs, LossPanelState& st) {
+  const Snapshot& s = *runs.front();
   // Drawn bottom to top: the faint per-step band, the validation line, the
   // smoothed curve over it, the validation markers on top.
   const bool have_val = !s.val.empty();
@@ -262,7 +258,11 @@ void draw_loss_panel(const std::vector<SnapshotPtr>& runs, UiContext& ctx, LossP
                    kTrainSmooth, 2.0f);
   }
   if (have_val) plot::PlotScatter("validation", v, kVal, 4.0f);
-  draw_other_runs(runs, st);
+  return message;
+}
+
+// The landmarks: a uniform guess, the bigram counts, the trigram.
+void landmarks(const Snapshot& s, LossPanelState& st, const ImVec4& message) {
   char label[96];
   std::vector<Reference> refs;
   std::snprintf(label, sizeof label, "uniform guess: ln %d = %.2f", s.spec.vocab, std::log(double(s.spec.vocab)));
@@ -278,8 +278,13 @@ void draw_loss_panel(const std::vector<SnapshotPtr>& runs, UiContext& ctx, LossP
   st.reference_boxes = reference_lines(std::move(refs), message);
   st.message_box = {message.x, message.y, message.z, message.w};
 
-  // Hover readout: a vertical line at the nearest recorded step.
+}
+
+// Hover readout: a vertical line at the nearest recorded step.
+void hover_readout(const std::vector<SnapshotPtr>& runs, const LossPanelState& st) {
+  const Snapshot& s = *runs.front();
   plot::Point2 m{};
+  const bool any_loss = std::any_of(runs.begin(), runs.end(), [](const SnapshotPtr& r) { return !r->loss.empty(); });
   if (any_loss && plot::IsHovered(&m)) {
     ImGui::BeginTooltip();
     if (!s.loss.empty()) {
@@ -302,6 +307,30 @@ void draw_loss_panel(const std::vector<SnapshotPtr>& runs, UiContext& ctx, LossP
     other_runs_at(runs, st, m.x);
     ImGui::EndTooltip();
   }
+}
+
+}  // namespace
+
+void draw_loss_panel(const std::vector<SnapshotPtr>& runs, UiContext& ctx, LossPanelState& st) {
+  const Snapshot& s = *runs.front();
+  const IdScope id_scope("loss");
+  forget_other_runs_on_restart(runs, st);
+  loss_controls(ctx, st);
+  update_ranges(runs, st);
+  // The neighbour shares take the bottom of the panel when the run has them.
+  const float avail = ImGui::GetContentRegionAvail().y;
+  const float below = structure_plot_height(s, avail);
+  const float room = avail - (below > 0 ? below + ImGui::GetStyle().ItemSpacing.y : 0.0f);
+  // A short plot has no corner the legend would not cover: it goes under the axis.
+  st.plot.legend_below = room < 16 * ImGui::GetFontSize();
+  if (!plot::BeginPlot("##loss", st.plot, ImVec2(-1, below > 0 ? room : -1.0f))) return;
+  plot::SetupAxes("step", "loss (cross-entropy, nats)", plot::kAxisNone, st.log_scale ? plot::kAxisLog : plot::kAxisNone);
+  if (st.x_max <= 1 && s.loss.empty() && s.val.empty()) plot::SetupFit(0, 1000, 1, 30);  // a plausible frame until data arrives
+  else plot::SetupFit(0, double(st.x_max), st.log_scale ? st.y_min_pos : std::min(0.0, st.y_min), st.y_max);
+  const ImVec4 message = main_curves(runs, st);
+  draw_other_runs(runs, st);
+  landmarks(s, st, message);
+  hover_readout(runs, st);
   plot::EndPlot();
   draw_structure_plot(s, st.structure, below, double(st.x_max));
 }

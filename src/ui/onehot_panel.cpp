@@ -104,6 +104,66 @@ void onehot_strip(int id, int V, float width) {
   ImGui::Dummy(ImVec2(V * cell, cell));
 }
 
+// Which rows of a large table show: the looked-up tokens as buttons that
+// centre the window on their row.
+void focus_buttons(const Vocab& vocab, OnehotPanelState& st, const std::vector<int>& ids, int first, int rows, int V) {
+  const int block = int(ids.size());
+  ImGui::Text("rows %d-%d of %d", first, first + rows - 1, V);
+  ImGui::TextUnformatted("around");
+  for (int k = 0; k < block; ++k) {
+    char label[64];
+    std::snprintf(label, sizeof label, "%s##focus%d", vocab.token(ids[std::size_t(k)]).c_str(), k);
+    // Buttons flow onto the next line when the column is narrow.
+    const float bw = ImGui::CalcTextSize(label, nullptr, true).x + 2 * ImGui::GetStyle().FramePadding.x;
+    ImGui::SameLine();
+    if (ImGui::GetContentRegionAvail().x < bw) ImGui::NewLine();
+    if (ImGui::SmallButton(label)) st.focus = k;
+  }
+}
+
+// The heat map's row labels, and the looked-up rows outlined.
+void row_labels(const Vocab& vocab, ImDrawList* dl, const float rect[4], float cell_h, float label_w, int first,
+                int rows, const std::vector<int>& ids) {
+  const int block = int(ids.size());
+  const float line = ImGui::GetTextLineHeight();
+  // Row labels: every row when they fit (down to 70% of the font size),
+  // else every k-th, and always the looked-up ones.
+  const float fs = std::clamp(cell_h * 0.95f, line * 0.7f, ImGui::GetFontSize());
+  const float scale = fs / ImGui::GetFontSize();
+  const int every = std::max(1, int(std::ceil(fs / cell_h - 0.05f)));
+  const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text);
+  for (int r = 0; r < rows; ++r) {
+    const int id = first + r;
+    const bool lit = std::find(ids.begin(), ids.end(), id) != ids.end();
+    if (!lit && r % every != 0) continue;
+    const char* tok = vocab.token(id).c_str();
+    const float tw = std::min(ImGui::CalcTextSize(tok).x * scale, label_w - 4);
+    const float y = rect[1] + (r + 0.5f) * cell_h - 0.5f * fs;
+    dl->AddText(ImGui::GetFont(), fs, ImVec2(rect[0] - 4 - tw, y), lit ? kHighlight : text, tok);
+  }
+  for (int k = 0; k < block; ++k) {
+    const int r = ids[std::size_t(k)] - first;
+    if (r < 0 || r >= rows) continue;
+    dl->AddRect(ImVec2(rect[0] - 1, rect[1] + r * cell_h - 1), ImVec2(rect[2] + 1, rect[1] + (r + 1) * cell_h + 1),
+                kHighlight, 0.0f, 0, 2.0f);
+  }
+}
+
+// A hovered cell's number; a click selects its token (ringed in the embedding view).
+void hover_cell(const Snapshot& s, UiContext& ctx, const float rect[4], float cell_w, float cell_h, int first, int rows) {
+  const int d = s.spec.emb;
+  const std::string tn = s.token_table_name();
+  if (ImGui::IsMouseHoveringRect(ImVec2(rect[0], rect[1]), ImVec2(rect[2], rect[3]))) {
+    const ImVec2 m = ImGui::GetIO().MousePos;
+    const int r = std::clamp(int((m.y - rect[1]) / cell_h), 0, rows - 1);
+    const int j = std::clamp(int((m.x - rect[0]) / cell_w), 0, d - 1);
+    ctx.hovered_token = first + r;
+    if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) ctx.selected_token = first + r;  // ringed in the embedding view
+    ImGui::SetTooltip("%s[%d, %d] = %+.5f  ('%s')", tn.c_str(), first + r, j, double(s.C()(first + r, j)),
+                      s.data->vocab.token(first + r).c_str());
+  }
+}
+
 // The table as a heat map in the space left in the current cell or region,
 // the looked-up rows outlined; a large vocabulary shows a window of rows
 // around the focused one. Hover a cell for its number; a click selects its token.
@@ -111,25 +171,13 @@ void table_view(const Snapshot& s, UiContext& ctx, OnehotPanelState& st, const s
   const Vocab& vocab = s.data->vocab;
   const int V = s.spec.vocab, d = s.spec.emb, block = int(ids.size());
   const float line = ImGui::GetTextLineHeight();
-  const std::string tn = s.token_table_name();
-  const char* T = tn.c_str();
   const auto& C = s.C();  // (V, d)
   const int focus_id = ids[std::size_t(std::clamp(st.focus, 0, block - 1))];
   int first = 0, rows = V;
   if (V > kWindowRows) {
     rows = kWindowRows;
     first = std::clamp(focus_id - kWindowRows / 2, 0, V - kWindowRows);
-    ImGui::Text("rows %d-%d of %d", first, first + rows - 1, V);
-    ImGui::TextUnformatted("around");
-    for (int k = 0; k < block; ++k) {
-      char label[64];
-      std::snprintf(label, sizeof label, "%s##focus%d", vocab.token(ids[std::size_t(k)]).c_str(), k);
-      // Buttons flow onto the next line when the column is narrow.
-      const float bw = ImGui::CalcTextSize(label, nullptr, true).x + 2 * ImGui::GetStyle().FramePadding.x;
-      ImGui::SameLine();
-      if (ImGui::GetContentRegionAvail().x < bw) ImGui::NewLine();
-      if (ImGui::SmallButton(label)) st.focus = k;
-    }
+    focus_buttons(vocab, st, ids, first, rows, V);
   }
   // Upload when the table, the window or the ids change.
   st.table.init_gpu();
@@ -153,36 +201,8 @@ void table_view(const Snapshot& s, UiContext& ctx, OnehotPanelState& st, const s
   const float rect[4] = {origin.x + label_w, origin.y, origin.x + label_w + cell_w * d, origin.y + cell_h * rows};
   ImDrawList* dl = ImGui::GetWindowDrawList();
   st.table.draw(dl, rect, 0.35f);
-  // Row labels: every row when they fit (down to 70% of the font size),
-  // else every k-th, and always the looked-up ones.
-  const float fs = std::clamp(cell_h * 0.95f, line * 0.7f, ImGui::GetFontSize());
-  const float scale = fs / ImGui::GetFontSize();
-  const int every = std::max(1, int(std::ceil(fs / cell_h - 0.05f)));
-  const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text);
-  for (int r = 0; r < rows; ++r) {
-    const int id = first + r;
-    const bool lit = std::find(ids.begin(), ids.end(), id) != ids.end();
-    if (!lit && r % every != 0) continue;
-    const char* tok = vocab.token(id).c_str();
-    const float tw = std::min(ImGui::CalcTextSize(tok).x * scale, label_w - 4);
-    const float y = rect[1] + (r + 0.5f) * cell_h - 0.5f * fs;
-    dl->AddText(ImGui::GetFont(), fs, ImVec2(rect[0] - 4 - tw, y), lit ? kHighlight : text, tok);
-  }
-  for (int k = 0; k < block; ++k) {
-    const int r = ids[std::size_t(k)] - first;
-    if (r < 0 || r >= rows) continue;
-    dl->AddRect(ImVec2(rect[0] - 1, rect[1] + r * cell_h - 1), ImVec2(rect[2] + 1, rect[1] + (r + 1) * cell_h + 1),
-                kHighlight, 0.0f, 0, 2.0f);
-  }
-  if (ImGui::IsMouseHoveringRect(ImVec2(rect[0], rect[1]), ImVec2(rect[2], rect[3]))) {
-    const ImVec2 m = ImGui::GetIO().MousePos;
-    const int r = std::clamp(int((m.y - rect[1]) / cell_h), 0, rows - 1);
-    const int j = std::clamp(int((m.x - rect[0]) / cell_w), 0, d - 1);
-    ctx.hovered_token = first + r;
-    if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) ctx.selected_token = first + r;  // ringed in the embedding view
-    ImGui::SetTooltip("%s[%d, %d] = %+.5f  ('%s')", T, first + r, j, double(C(first + r, j)),
-                      vocab.token(first + r).c_str());
-  }
+  row_labels(vocab, dl, rect, cell_h, label_w, first, rows, ids);
+  hover_cell(s, ctx, rect, cell_w, cell_h, first, rows);
   ImGui::Dummy(ImVec2(rect[2] - origin.x, rect[3] - origin.y + 4));
   // The colour scale (its right-hand number sits one cell padding past its
   // end, so that much is kept free: long word labels leave a narrow column).
@@ -193,30 +213,8 @@ void table_view(const Snapshot& s, UiContext& ctx, OnehotPanelState& st, const s
   if (!st.table.gl_error.empty()) ImGui::TextDisabled("(drawn without the GPU: %s)", st.table.gl_error.c_str());
 }
 
-}  // namespace
-
-void draw_onehot_panel(const Snapshot& s, UiContext& ctx, OnehotPanelState& st) {
-  const IdScope id_scope("onehot");
-  const int V = s.spec.vocab, d = s.spec.emb;
-  int block = s.spec.block;  // rows looked up; a transformer's: as many as the context has
-  if (!s.data || V <= 0 || d <= 0 || block <= 0 || s.C().rows() < s.spec.vocab || s.data->vocab.size() < V) {
-    ImGui::TextDisabled("No embedding table yet.");
-    return;
-  }
-  const Vocab& vocab = s.data->vocab;
-  const float line = ImGui::GetTextLineHeight();
-  const std::string tn = s.token_table_name();  // C, or a transformer's wte
-  const char* T = tn.c_str();
-
-  // New data: a typed context with tokens the new vocabulary lacks gives way
-  // to the empty one (all boundary tokens), which every vocabulary has.
-  if (st.data_checksum != s.data->checksum) {
-    st.data_checksum = s.data->checksum;
-    if (!parse_context(st.text, *s.data, block).error.empty()) st.text[0] = '\0';
-  }
-
-  // The context: typed, or a row of the last batch.
-  const int B = block > 0 ? int(s.batch_X.size() / std::size_t(block)) : 0;
+// The context's widgets: typed, or a row of the last batch (`B` rows of `block`).
+void context_controls(OnehotPanelState& st, int B) {
   ImGui::AlignTextToFramePadding();
   ImGui::TextUnformatted("context");
   ImGui::SameLine();
@@ -237,57 +235,57 @@ void draw_onehot_panel(const Snapshot& s, UiContext& ctx, OnehotPanelState& st) 
     st.from_batch = false;
   }
   st.batch_row = std::clamp(st.batch_row, 0, std::max(0, B - 1));
+}
 
-  std::vector<int> ids;
+// The ids the two paths look up: the batch row's or the typed context's (a
+// whole-item family's from its first token, without the padding). False,
+// with the error shown, for a context the vocabulary cannot spell.
+bool context_ids(const Snapshot& s, OnehotPanelState& st, int& block, std::vector<int>& ids) {
+  const int V = s.spec.vocab;
+  const int B = block > 0 ? int(s.batch_X.size() / std::size_t(block)) : 0;
   if (st.from_batch && B > 0) {
     for (int k = 0; k < block; ++k) ids.push_back(std::clamp(int(s.batch_X[std::size_t(st.batch_row * block + k)]), 0, V - 1));
   } else {
     const ParsedContext pc = parse_context(st.text, *s.data, block);
     if (!pc.error.empty()) {
       ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.4f, 1.0f), "%s", pc.error.c_str());
-      return;
+      return false;
     }
     ids = pc.ids;
     // A transformer reads the boundary and then the item from position 0: no
     // left padding, so row k is the token at position k.
-    if (s.embedding("wpe").rows() > 0) {
+    if (s.traits().whole_items) {
       const auto first = std::find_if(ids.begin(), ids.end(), [](int id) { return id != Vocab::kBoundary; });
       ids.erase(ids.begin(), first == ids.begin() ? first : first - 1);
       block = int(ids.size());
     }
   }
-  {
-    std::string shown = "ids  [";
-    for (int k = 0; k < block; ++k) {
-      char buf[64];
-      std::snprintf(buf, sizeof buf, "%s%d:'%s'", k ? ", " : "", ids[std::size_t(k)], vocab.token(ids[std::size_t(k)]).c_str());
-      shown += buf;
-    }
-    shown += "]";
-    if (st.from_batch && std::size_t(st.batch_row) < s.batch_Y.size()) shown += "   next: '" + vocab.token(std::clamp(int(s.batch_Y[std::size_t(st.batch_row)]), 0, V - 1)) + "'";
-    words_wrapped(shown);  // a transformer's 16 ids take more than a line
-  }
+  return true;
+}
 
-  // Both paths, on the live table.
-  const Mat<float> C = s.C();                       // (V, d)
-  const Mat<float> E1 = embed_by_matmul(ids, C);    // (block, d) = (block, V)(V, d)
-  const Mat<float> E2 = embed_by_lookup(ids, C);    // (block, d)
-  st.max_diff = E1.size() ? (E1 - E2).cwiseAbs().maxCoeff() : 0.0f;
-  const double now = ImGui::GetTime();
-  if (now - st.last_timing > 0.5) {
-    st.matmul_us = time_us([&] { volatile float sink = embed_by_matmul(ids, C)(0, 0); (void)sink; });
-    st.lookup_us = time_us([&] { volatile float sink = embed_by_lookup(ids, C)(0, 0); (void)sink; });
-    st.last_timing = now;
+// The ids in one wrapped line, and the batch row's next token.
+void ids_line(const Snapshot& s, const OnehotPanelState& st, const std::vector<int>& ids) {
+  const Vocab& vocab = s.data->vocab;
+  const int V = s.spec.vocab, block = int(ids.size());
+  std::string shown = "ids  [";
+  for (int k = 0; k < block; ++k) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%s%d:'%s'", k ? ", " : "", ids[std::size_t(k)], vocab.token(ids[std::size_t(k)]).c_str());
+    shown += buf;
   }
-  const EmbedCost cost = embed_cost(block, V, d);
+  shown += "]";
+  if (st.from_batch && std::size_t(st.batch_row) < s.batch_Y.size()) shown += "   next: '" + vocab.token(std::clamp(int(s.batch_Y[std::size_t(st.batch_row)]), 0, V - 1)) + "'";
+  words_wrapped(shown);  // a transformer's 16 ids take more than a line
+}
 
-  // The footer (concatenated vector, difference, cost) gets its lines first.
-  // The footer: the concatenated vector (at most three lines) plus three lines.
-  const float footer = 6.6f * ImGui::GetTextLineHeightWithSpacing();
-  // The table's heat map is a third column where the tab is wide, else it
-  // comes under the two paths, at a readable width.
-  const bool wide = ImGui::GetContentRegionAvail().x >= ImGui::GetFontSize() * 36;
-  const float table_h = wide ? std::max(10 * line, ImGui::GetContentRegionAvail().y - footer) : 10 * line;
+// The two paths side by side (one-hot rows times the table, and the lookup),
+// and the table's heat map as a third column where the tab is `wide`.
+void paths_table(const Snapshot& s, UiContext& ctx, OnehotPanelState& st, const std::vector<int>& ids,
+                 const Mat<float>& E1, const Mat<float>& E2, bool wide, float table_h) {
+  const Vocab& vocab = s.data->vocab;
+  const int V = s.spec.vocab, d = s.spec.emb, block = int(ids.size());
+  const float line = ImGui::GetTextLineHeight();
+  const std::string tn = s.token_table_name();
   const ImGuiTableFlags tf = ImGuiTableFlags_Resizable | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_ScrollY;
   if (ImGui::BeginTable("paths", wide ? 3 : 2, tf, ImVec2(0, table_h))) {
     ImGui::TableSetupColumn(("one-hot rows x " + tn).c_str(), ImGuiTableColumnFlags_WidthStretch, 1.2f);
@@ -325,15 +323,15 @@ void draw_onehot_panel(const Snapshot& s, UiContext& ctx, OnehotPanelState& st) 
     }
     ImGui::EndTable();
   }
-  if (!wide) {
-    ImGui::TextDisabled("table %s", T);
-    const int rows = std::min(V, kWindowRows);
-    const float h = std::clamp(float(rows) * line * 0.8f, 8 * line, 16 * line) + 4 * line;
-    ImGui::BeginChild("table view", ImVec2(0, h), false, ImGuiWindowFlags_NoBackground);
-    table_view(s, ctx, st, ids);
-    ImGui::EndChild();
-  }
+}
 
+// Under the paths: the concatenated input (as much as fits in three lines),
+// the largest difference of the two paths, and what each costs.
+void footer_lines(const Snapshot& s, const OnehotPanelState& st, const Mat<float>& E2, int block) {
+  const int V = s.spec.vocab, d = s.spec.emb;
+  const std::string tn = s.token_table_name();
+  const char* T = tn.c_str();
+  const EmbedCost cost = embed_cost(block, V, d);
   // The concatenated input (as much as fits in three lines), the difference and the cost.
   {
     const float number_w = ImGui::CalcTextSize("+0.000 ").x;
@@ -341,7 +339,7 @@ void draw_onehot_panel(const Snapshot& s, UiContext& ctx, OnehotPanelState& st) 
     const int shown = std::min(block * d, 2 * per_line);
     // The MLP reads its context as one concatenated vector; the transformer
     // reads each row, plus its position's row of wpe, as its own position.
-    std::string x = s.embedding("wpe").rows() > 0
+    std::string x = s.traits().position_table
                         ? tn + "[ids] (" + std::to_string(block) + " x " + std::to_string(d) +
                               "): row k plus wpe[k] enters the transformer at position k (see What + where):"
                         : "x = concat (" + std::to_string(block) + " x " + std::to_string(d) + " = " +
@@ -364,6 +362,62 @@ void draw_onehot_panel(const Snapshot& s, UiContext& ctx, OnehotPanelState& st) 
   std::snprintf(line_text, sizeof line_text, "%s[ids]: %s copies (%d x %d), %.2f us", T, count_text(cost.copies).c_str(),
                 block, d, st.lookup_us);
   words_wrapped(line_text);
+}
+
+}  // namespace
+
+void draw_onehot_panel(const Snapshot& s, UiContext& ctx, OnehotPanelState& st) {
+  const IdScope id_scope("onehot");
+  const int V = s.spec.vocab, d = s.spec.emb;
+  int block = s.spec.block;  // rows looked up; a transformer's: as many as the context has
+  if (!s.data || V <= 0 || d <= 0 || block <= 0 || s.C().rows() < s.spec.vocab || s.data->vocab.size() < V) {
+    ImGui::TextDisabled("No embedding table yet.");
+    return;
+  }
+  const float line = ImGui::GetTextLineHeight();
+  const std::string tn = s.token_table_name();  // C, or a transformer's wte
+
+  // New data: a typed context with tokens the new vocabulary lacks gives way
+  // to the empty one (all boundary tokens), which every vocabulary has.
+  if (st.data_checksum != s.data->checksum) {
+    st.data_checksum = s.data->checksum;
+    if (!parse_context(st.text, *s.data, block).error.empty()) st.text[0] = '\0';
+  }
+  context_controls(st, int(s.batch_X.size() / std::size_t(block)));
+  std::vector<int> ids;
+  if (!context_ids(s, st, block, ids)) return;
+  ids_line(s, st, ids);
+
+  // Both paths, on the live table.
+  const Mat<float> C = s.C();                       // (V, d)
+  const Mat<float> E1 = embed_by_matmul(ids, C);    // (block, d) = (block, V)(V, d)
+  const Mat<float> E2 = embed_by_lookup(ids, C);    // (block, d)
+  st.max_diff = E1.size() ? (E1 - E2).cwiseAbs().maxCoeff() : 0.0f;
+  const double now = ImGui::GetTime();
+  if (now - st.last_timing > 0.5) {
+    st.matmul_us = time_us([&] { volatile float sink = embed_by_matmul(ids, C)(0, 0); (void)sink; });
+    st.lookup_us = time_us([&] { volatile float sink = embed_by_lookup(ids, C)(0, 0); (void)sink; });
+    st.last_timing = now;
+  }
+
+  // The footer (concatenated vector, difference, cost) gets its lines first.
+  // The footer: the concatenated vector (at most three lines) plus three lines.
+  const float footer = 6.6f * ImGui::GetTextLineHeightWithSpacing();
+  // The table's heat map is a third column where the tab is wide, else it
+  // comes under the two paths, at a readable width.
+  const bool wide = ImGui::GetContentRegionAvail().x >= ImGui::GetFontSize() * 36;
+  const float table_h = wide ? std::max(10 * line, ImGui::GetContentRegionAvail().y - footer) : 10 * line;
+  paths_table(s, ctx, st, ids, E1, E2, wide, table_h);
+  if (!wide) {
+    ImGui::TextDisabled("table %s", tn.c_str());
+    const int rows = std::min(V, kWindowRows);
+    const float h = std::clamp(float(rows) * line * 0.8f, 8 * line, 16 * line) + 4 * line;
+    ImGui::BeginChild("table view", ImVec2(0, h), false, ImGuiWindowFlags_NoBackground);
+    table_view(s, ctx, st, ids);
+    ImGui::EndChild();
+  }
+
+  footer_lines(s, st, E2, block);
 }
 
 }  // namespace ev::ui

@@ -101,6 +101,45 @@ std::pair<std::size_t, std::size_t> visible_range(const Series& s, double x0, do
   return {first, std::max(first, last)};
 }
 
+// First index in [lo, hi) with s.x >= x. Steps are usually evenly spaced,
+// so the search starts from an interpolated guess and gallops outwards
+// before bisecting: a few nearby reads instead of twenty scattered ones.
+static std::size_t lower_index(const Series& s, std::size_t lo, std::size_t hi, double x) {
+  if (lo >= hi) return lo;
+  const double xl = s.x(lo), xh = s.x(hi - 1);
+  if (x <= xl) return lo;
+  if (x > xh) return hi;
+  const double f = (x - xl) / (xh - xl);
+  std::size_t g = lo + std::min(hi - 1 - lo, std::size_t(f * double(hi - 1 - lo)));
+  std::size_t a = lo, b = hi;  // invariant: s.x(a - 1) < x (or a == lo), s.x(b) >= x (or b == hi)
+  if (s.x(g) < x) {
+    std::size_t step = 1;
+    a = g + 1;
+    while (a < hi && s.x(std::min(hi - 1, g + step)) < x) {
+      a = g + step + 1;
+      step *= 2;
+    }
+    b = std::min(hi, g + step);
+    a = std::min(a, b);
+  } else {
+    std::size_t step = 1;
+    b = g;
+    while (b > lo && s.x(g - std::min(g - lo, step)) >= x) {
+      b = g - std::min(g - lo, step);
+      if (b == lo) break;
+      step *= 2;
+    }
+    a = std::max(lo, g >= step ? g - step : lo);
+    a = std::min(a, b);
+  }
+  while (a < b) {
+    const std::size_t mid = a + (b - a) / 2;
+    if (s.x(mid) < x) a = mid + 1;
+    else b = mid;
+  }
+  return a;
+}
+
 void thin_to_pixels(const Series& s, double x0, double x1, int pixel_width, bool log_y, std::vector<Point2>* out) {
   out->clear();
   if (s.count == 0 || !(x1 > x0)) return;
@@ -122,44 +161,6 @@ void thin_to_pixels(const Series& s, double x0, double x1, int pixel_width, bool
   // million-point curve as cheap as a thousand-point one.
   constexpr std::size_t kReadsPerColumn = 64;
   const double col_w = (x1 - x0) / width;
-  // First index in [lo, hi) with s.x >= x. Steps are usually evenly spaced,
-  // so the search starts from an interpolated guess and gallops outwards
-  // before bisecting: a few nearby reads instead of twenty scattered ones.
-  auto lower = [&](std::size_t lo, std::size_t hi, double x) {
-    if (lo >= hi) return lo;
-    const double xl = s.x(lo), xh = s.x(hi - 1);
-    if (x <= xl) return lo;
-    if (x > xh) return hi;
-    const double f = (x - xl) / (xh - xl);
-    std::size_t g = lo + std::min(hi - 1 - lo, std::size_t(f * double(hi - 1 - lo)));
-    std::size_t a = lo, b = hi;  // invariant: s.x(a - 1) < x (or a == lo), s.x(b) >= x (or b == hi)
-    if (s.x(g) < x) {
-      std::size_t step = 1;
-      a = g + 1;
-      while (a < hi && s.x(std::min(hi - 1, g + step)) < x) {
-        a = g + step + 1;
-        step *= 2;
-      }
-      b = std::min(hi, g + step);
-      a = std::min(a, b);
-    } else {
-      std::size_t step = 1;
-      b = g;
-      while (b > lo && s.x(g - std::min(g - lo, step)) >= x) {
-        b = g - std::min(g - lo, step);
-        if (b == lo) break;
-        step *= 2;
-      }
-      a = std::max(lo, g >= step ? g - step : lo);
-      a = std::min(a, b);
-    }
-    while (a < b) {
-      const std::size_t mid = a + (b - a) / 2;
-      if (s.x(mid) < x) a = mid + 1;
-      else b = mid;
-    }
-    return a;
-  };
   auto emit_bucket = [&](std::size_t a, std::size_t b) {  // points [a, b) of one column
     if (a >= b) return;
     const std::size_t step = std::max<std::size_t>(1, (b - a) / kReadsPerColumn);
@@ -182,11 +183,12 @@ void thin_to_pixels(const Series& s, double x0, double x1, int pixel_width, bool
   };
   // The neighbour left of the range, each column, then the neighbour right of it.
   std::size_t a = first;
-  std::size_t b = lower(first, last, x0);
+  std::size_t b = lower_index(s, first, last, x0);
   emit_bucket(a, b);
   for (int c = 0; c < width; ++c) {
     a = b;
-    b = c + 1 < width ? lower(a, last, x0 + (c + 1) * col_w) : lower(a, last, std::nextafter(x1, 1e308));
+    b = c + 1 < width ? lower_index(s, a, last, x0 + (c + 1) * col_w)
+                      : lower_index(s, a, last, std::nextafter(x1, 1e308));
     emit_bucket(a, b);
   }
   emit_bucket(b, last);
@@ -328,35 +330,9 @@ void apply_equal_aspect() {
 
 // Lays out the plot, handles input and draws the background, grid and tick
 // labels. Runs once per plot, at the first call that needs the mapping.
-void prepare() {
-  if (g.ready) return;
-  g.ready = true;
+// Input: wheel zooms about the mouse, drag pans, double-click fits.
+void zoom_and_pan() {
   PlotState& st = *g.st;
-  if (st.auto_fit && g.fit_given) {
-    fit_axis(g.fx0, g.fx1, log_x(), &st.x0, &st.x1);
-    fit_axis(g.fy0, g.fy1, log_y(), &st.y0, &st.y1);
-  }
-  if (!sane(st.x0, st.x1, log_x())) fit_axis(g.fx0, g.fx1, log_x(), &st.x0, &st.x1);
-  if (!sane(st.y0, st.y1, log_y())) fit_axis(g.fy0, g.fy1, log_y(), &st.y0, &st.y1);
-
-  // Margins: the y tick labels on the left, x tick labels and the x label
-  // below, the y label above (ImGui 1.86 cannot rotate text).
-  const float line = ImGui::GetTextLineHeight();
-  const float pad = ImGui::GetStyle().ItemInnerSpacing.x;
-  // The y labels' margin is measured on the very ticks drawn below (same target count).
-  const float h0 = (g.frame_max.y - 2 * line - 2 * pad) - (g.frame_min.y + line + pad);
-  const std::vector<double> yt0 = ticks_for(st.y0, st.y1, log_y(), std::max(2, int(h0 / 50)));
-  float label_w = ImGui::CalcTextSize("0.0").x;
-  for (std::size_t i = 0; i < yt0.size(); ++i)
-    label_w = std::max(label_w, ImGui::CalcTextSize(format_tick(yt0[i], label_step(yt0, i, log_y())).c_str()).x);
-  g.pmin = ImVec2(g.frame_min.x + label_w + 2 * pad, g.frame_min.y + line + pad);
-  const float band = st.legend_below ? st.legend_band : 0;
-  g.pmax = ImVec2(g.frame_max.x - pad, g.frame_max.y - 2 * line - 2 * pad - band);
-  if (g.pmax.x < g.pmin.x + 10) g.pmax.x = g.pmin.x + 10;
-  if (g.pmax.y < g.pmin.y + 10) g.pmax.y = g.pmin.y + 10;
-  apply_equal_aspect();
-
-  // Input: wheel zooms about the mouse, drag pans, double-click fits.
   const ImGuiIO& io = ImGui::GetIO();
   const float w = g.pmax.x - g.pmin.x, h = g.pmax.y - g.pmin.y;
   if (g.hovered && io.MouseWheel != 0) {
@@ -379,10 +355,14 @@ void prepare() {
     st.auto_fit = false;
   }
   if (g.hovered && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) st.auto_fit = true;
-  apply_equal_aspect();
+}
 
-  // Background, grid and tick labels.
-  ImDrawList* dl = ImGui::GetWindowDrawList();
+// Background, grid and tick labels, and the axes' labels.
+void grid_and_labels(ImDrawList* dl) {
+  const PlotState& st = *g.st;
+  const float line = ImGui::GetTextLineHeight();
+  const float pad = ImGui::GetStyle().ItemInnerSpacing.x;
+  const float w = g.pmax.x - g.pmin.x, h = g.pmax.y - g.pmin.y;
   const ImU32 grid = ImGui::GetColorU32(ImGuiCol_Border, 0.45f);
   const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text);
   const std::vector<double> xt = ticks_for(st.x0, st.x1, log_x(), std::max(2, int(w / 90)));
@@ -412,6 +392,41 @@ void prepare() {
                 g.x_label.c_str());
   }
   if (!g.y_label.empty()) dl->AddText(ImVec2(g.frame_min.x, g.frame_min.y), text, g.y_label.c_str());
+}
+
+void prepare() {
+  if (g.ready) return;
+  g.ready = true;
+  PlotState& st = *g.st;
+  if (st.auto_fit && g.fit_given) {
+    fit_axis(g.fx0, g.fx1, log_x(), &st.x0, &st.x1);
+    fit_axis(g.fy0, g.fy1, log_y(), &st.y0, &st.y1);
+  }
+  if (!sane(st.x0, st.x1, log_x())) fit_axis(g.fx0, g.fx1, log_x(), &st.x0, &st.x1);
+  if (!sane(st.y0, st.y1, log_y())) fit_axis(g.fy0, g.fy1, log_y(), &st.y0, &st.y1);
+
+  // Margins: the y tick labels on the left, x tick labels and the x label
+  // below, the y label above (ImGui 1.86 cannot rotate text).
+  const float line = ImGui::GetTextLineHeight();
+  const float pad = ImGui::GetStyle().ItemInnerSpacing.x;
+  // The y labels' margin is measured on the very ticks drawn below (same target count).
+  const float h0 = (g.frame_max.y - 2 * line - 2 * pad) - (g.frame_min.y + line + pad);
+  const std::vector<double> yt0 = ticks_for(st.y0, st.y1, log_y(), std::max(2, int(h0 / 50)));
+  float label_w = ImGui::CalcTextSize("0.0").x;
+  for (std::size_t i = 0; i < yt0.size(); ++i)
+    label_w = std::max(label_w, ImGui::CalcTextSize(format_tick(yt0[i], label_step(yt0, i, log_y())).c_str()).x);
+  g.pmin = ImVec2(g.frame_min.x + label_w + 2 * pad, g.frame_min.y + line + pad);
+  const float band = st.legend_below ? st.legend_band : 0;
+  g.pmax = ImVec2(g.frame_max.x - pad, g.frame_max.y - 2 * line - 2 * pad - band);
+  if (g.pmax.x < g.pmin.x + 10) g.pmax.x = g.pmin.x + 10;
+  if (g.pmax.y < g.pmin.y + 10) g.pmax.y = g.pmin.y + 10;
+  apply_equal_aspect();
+
+  zoom_and_pan();
+  apply_equal_aspect();
+
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  grid_and_labels(dl);
   dl->PushClipRect(g.pmin, g.pmax, true);
 }
 

@@ -71,7 +71,7 @@ void draw_set(const ArrowSet& a, int set, float k, ImDrawList* dl, int& hover_se
 
 void hover_readout(const Snapshot& s, const TableMoves& tm, int r, float k) {
   const std::size_t i = std::size_t(r);
-  const std::string what = tm.name == "wpe" ? "position " + std::to_string(r) + " (wpe)" : "'" + s.data->vocab.token(r) + "'";
+  const std::string what = s.is_position_table(tm.name) ? "position " + std::to_string(r) + " (" + tm.name + ")" : "'" + s.data->vocab.token(r) + "'";
   ImGui::BeginTooltip();
   ImGui::Text("%s moved %.4g in all %d dimensions", what.c_str(), double(tm.movement[i]), int(tm.delta.cols()));
   if (tm.carried[i])

@@ -27,7 +27,7 @@ std::string row_text(const char* name, const float* row, int d) {
 // The three vectors of token t at position p, one wrapped line each.
 void numbers(const Snapshot& s, UiContext& ctx, int t, int p) {
   const Mat<float>& wte = s.C();                 // (V, d)
-  const Mat<float>& wpe = s.embedding("wpe");    // (block, d)
+  const Mat<float>& wpe = s.positions();         // (block, d)
   const int d = int(wte.cols());
   const Vec<float> sum = wte.row(t) + wpe.row(p);  // (d): what enters the first block at position p
   const std::string tok = s.data->vocab.token(t);
@@ -75,7 +75,7 @@ void update_what_where(const Snapshot& s, int token, WhatWherePanelState& st) {
   st.version = s.version;
   st.token = token;
   const Mat<float>& wte = s.C();                 // (V, d)
-  const Mat<float>& wpe = s.embedding("wpe");    // (block, d)
+  const Mat<float>& wpe = s.positions();         // (block, d)
   const int V = s.spec.vocab, d = int(wte.cols());
   const Projection use = Projector::resolve(Projection::Auto, d);
   if (wte.rows() >= V) st.projector.fit(wte.topRows(V), use, 0, 1, &st.tokens_xy);
@@ -86,7 +86,7 @@ void update_what_where(const Snapshot& s, int token, WhatWherePanelState& st) {
 
 void draw_what_where_panel(const Snapshot& s, UiContext& ctx, WhatWherePanelState& st) {
   const IdScope id_scope("whatwhere");
-  const Mat<float>& wpe = s.embedding("wpe");
+  const Mat<float>& wpe = s.positions();
   if (!s.data || wpe.rows() == 0 || s.C().rows() < s.spec.vocab || s.spec.vocab <= 0) {
     wrapped_disabled(ctx, "This model has no position table. Choose the transformer in the controls (model): it adds "
                           "to each token's vector (what) the vector of its position (where).");

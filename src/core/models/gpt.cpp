@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "../error.h"
+#include "../limits.h"
 #include "../rng.h"
 
 namespace ev {
@@ -470,6 +471,31 @@ double gpt_step_flops(const ModelSpec& s, int batch) {
 
 std::vector<std::string> gpt_embeddings(const ModelSpec&) { return {"wte", "wpe"}; }
 
+const std::vector<Hyperparameter>& gpt_hyperparameters() {
+  using K = Hyperparameter::Kind;
+  static const std::vector<Hyperparameter> table = {
+      {"block", "block size", K::Int, 1, Limits::kMaxBlock, "Context length: the longest item it trains on", true, &ModelSpec::block},
+      {"emb", "embedding dim", K::Int, 1, Limits::kMaxEmb, "Embedding dimension: numbers per token in wte and per position in wpe",
+       true, &ModelSpec::emb},
+      {"heads", "heads", K::Int, 1, Limits::kMaxHeads, "Attention heads (they divide --emb)", true, &ModelSpec::heads},
+      {"layers", "layers", K::Int, 1, Limits::kMaxLayers, "Transformer blocks", true, &ModelSpec::layers},
+  };
+  return table;
+}
+
+// microgpt's settings, for characters and words alike: block 16, emb 16, Adam at 0.01.
+NamedSettings gpt_defaults(bool) { return {{"block", "16"}, {"emb", "16"}, {"optimizer", "adam"}, {"lr", "0.01"}}; }
+
+const char* gpt_role(const std::string& name) {
+  const std::string leaf = name.substr(name.find('.') + 1);  // "h0.wq" -> "wq"
+  if (name == "wte") return "token embedding";
+  if (name == "wpe") return "position embedding";
+  if (leaf == "wq" || leaf == "wk" || leaf == "wv" || leaf == "wo") return "attention";
+  if (leaf == "fc1" || leaf == "fc2") return "MLP";
+  if (name == "lm_head") return "head: logits";
+  return "";
+}
+
 }  // namespace
 
 const Family kGptFamily = {
@@ -483,6 +509,11 @@ const Family kGptFamily = {
     gpt_activation_floats,
     gpt_step_flops,
     gpt_embeddings,
+    gpt_hyperparameters,
+    {/*whole_items*/ true, /*position_table*/ true, /*attention*/ true, /*hidden_layer*/ false,
+     /*class_softmax*/ false},
+    gpt_defaults,
+    gpt_role,
 };
 
 }  // namespace ev

@@ -12,6 +12,7 @@
 
 #include "../error.h"
 #include "../kernels.h"
+#include "../limits.h"
 #include "../parallel.h"
 #include "../rng.h"
 
@@ -540,6 +541,52 @@ double mlp_step_flops(const ModelSpec& s, int batch) {
 
 std::vector<std::string> mlp_embeddings(const ModelSpec&) { return {"C"}; }
 
+const std::vector<Hyperparameter>& mlp_hyperparameters() {
+  using K = Hyperparameter::Kind;
+  static const std::vector<Hyperparameter> table = {
+      {"block", "block size", K::Int, 1, Limits::kMaxBlock, "Context length: tokens that predict the next", true, &ModelSpec::block},
+      {"emb", "embedding dim", K::Int, 1, Limits::kMaxEmb, "Embedding dimension: numbers per token in C", true, &ModelSpec::emb},
+      {"hidden", "hidden size", K::Int, 1, Limits::kMaxHidden, "Neurons in the tanh hidden layer", true, &ModelSpec::hidden},
+      {"direct", "direct connections", K::Bool, 0, 1, "Direct connections from the context to the output (Bengio et al. 2003)", true,
+       nullptr, &ModelSpec::direct},
+      {"init", "initialisation", K::Choice, 0, 0,
+       "Initial parameters: 'normal', every one from N(0,1) as the makemore lecture; 'scaled', W1 by "
+       "(5/3)/sqrt(block*emb), the output layer by 0.01, as makemore part 3; 'small', scaled with C's rows from "
+       "N(0, 0.1^2)",
+       true, nullptr, nullptr, &ModelSpec::init, init_names},
+      {"softmax", "output layer", K::Choice, 0, 0,
+       "The output layer: 'full', a softmax over every token; 'classes', factored into a softmax over frequency "
+       "classes and one over the words of a class (Goodman 2001; Mikolov et al. 2011), exact and far cheaper at a "
+       "large vocabulary",
+       true, nullptr, nullptr, &ModelSpec::softmax, softmax_names},
+      {"classes", "classes", K::Int, 0, Limits::kMaxVocab, "Classes of --softmax classes (0: the root of the vocabulary's size)",
+       true, &ModelSpec::classes},
+  };
+  return table;
+}
+
+// The lecture's settings are TrainConfig{}'s. Words: Bengio et al.'s model
+// (emb 30, hidden 100) with eight words of context, measured on WordNet's
+// glosses (docs/trainer.md): class-factored softmax, rows of C from
+// N(0, 0.1^2), sparse Adam at 0.02 with batch 1024, weight decay 0.01 and
+// dropout 0.3; validation every 500 steps where the run validates as it goes.
+NamedSettings mlp_defaults(bool words) {
+  if (!words) return {};
+  return {{"block", "8"},        {"emb", "30"},     {"hidden", "100"},         {"init", "small"},
+          {"softmax", "classes"}, {"optimizer", "sparse-adam"}, {"lr", "0.02"}, {"batch", "1024"},
+          {"weight-decay", "0.01"}, {"dropout", "0.3"}, {"val-every", "500"}};
+}
+
+const char* mlp_role(const std::string& name) {
+  if (name == "C") return "token embedding";
+  if (name == "W1" || name == "b1") return "tanh layer";
+  if (name == "W2" || name == "b2") return "head: logits";
+  if (name == "Wd") return "direct connections";
+  if (name == "Wo" || name == "bo") return "head: words of a class";
+  if (name == "Wc" || name == "bc") return "head: classes";
+  return "";
+}
+
 }  // namespace
 
 const Family kMlpFamily = {
@@ -553,6 +600,11 @@ const Family kMlpFamily = {
     mlp_activation_floats,
     mlp_step_flops,
     mlp_embeddings,
+    mlp_hyperparameters,
+    {/*whole_items*/ false, /*position_table*/ false, /*attention*/ false, /*hidden_layer*/ true,
+     /*class_softmax*/ true},
+    mlp_defaults,
+    mlp_role,
 };
 
 }  // namespace ev

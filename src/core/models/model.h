@@ -12,8 +12,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "../dataset.h"
@@ -40,6 +42,9 @@ struct ModelSpec {
   // sets them); null: classes of consecutive ids. Not part of ==: they follow
   // from the data.
   std::shared_ptr<const WordClasses> word_classes;
+  // Hyperparameters of a family that none of the fields above holds, by the
+  // name in its table (Hyperparameter::name).
+  std::map<std::string, double> extra;
 
   bool operator==(const ModelSpec& o) const;
   bool operator!=(const ModelSpec& o) const { return !(*this == o); }
@@ -138,6 +143,48 @@ class Net {
   virtual const std::vector<float>* target_losses() const { return nullptr; }
 };
 
+// One hyperparameter of a family, as its table lists it: the flag of both
+// programs (--NAME), the slider, the sweep's name, the session's key, the
+// range validation checks and the results table's column.
+struct Hyperparameter {
+  enum class Kind { Int, Real, Bool, Choice };
+  const char* name;    // as typed: --NAME, NAME=V1,V2 in a sweep
+  const char* label;   // for people: the slider's label ("embedding dim")
+  Kind kind;
+  double lo, hi;       // valid range (Int, Real); Bool: 0 to 1; Choice: unused
+  const char* help;    // one line for --help and the slider's tooltip
+  bool restarts;       // a change builds a new table: the run starts again
+  // Where the value lives in a spec: one of its fields, or none, and then
+  // spec.extra[name] (a hyperparameter no other family has).
+  int ModelSpec::*int_field = nullptr;
+  bool ModelSpec::*bool_field = nullptr;
+  std::string ModelSpec::*text_field = nullptr;
+  const std::vector<std::string>& (*choices)() = nullptr;  // the names a Choice takes
+
+  // The value as a number (a Choice: its index among choices()).
+  double get(const ModelSpec& s) const;
+  // The value as typed ("3", "0.5", "classes").
+  std::string text(const ModelSpec& s) const;
+  // Sets the value from its typed form; ev::Error naming the flag and the
+  // range (or the choices) when it is out of them.
+  void set(ModelSpec& s, const std::string& typed) const;
+  // Throws ev::Error when the spec's value is out of range.
+  void check(const ModelSpec& s) const;
+};
+
+// What a family is, for views and tools that must not ask its name.
+struct FamilyTraits {
+  bool whole_items = false;     // trains on whole items, a prediction at every position (else fixed contexts)
+  bool position_table = false;  // has a table of positions beside the token table
+  bool attention = false;       // has attention weights to show
+  bool hidden_layer = false;    // has one tanh hidden layer between the context and the output
+  bool class_softmax = false;   // can factor its output layer into classes (class_softmax.h)
+};
+
+// Settings by name (a flag without "--", a hyperparameter's or the trainer's)
+// and their values as typed: a family's defaults.
+using NamedSettings = std::vector<std::pair<std::string, std::string>>;
+
 // A model family: how to build, initialise and run it, and how it frames data.
 struct Family {
   const char* name;   // as typed: --model NAME, and as saved in sessions
@@ -156,12 +203,29 @@ struct Family {
   double (*step_flops)(const ModelSpec&, int batch);
   // The names of the tables whose rows are tokens or positions, first the token table.
   std::vector<std::string> (*embeddings)(const ModelSpec&);
+  // Its hyperparameters: the fields of a spec it reads, in the order flags and sliders show them.
+  const std::vector<Hyperparameter>& (*hyperparameters)();
+  FamilyTraits traits;
+  // Its usual settings over TrainConfig{}, for characters (words false) or
+  // for a word vocabulary (applied after those for characters).
+  NamedSettings (*defaults)(bool words);
+  // What one of its tensors is for, for people ("token embedding"; "" for none it names).
+  const char* (*role)(const std::string& tensor);
+
+  // A hyperparameter of this family by name (null: it has none of that name).
+  const Hyperparameter* hyperparameter(const std::string& name) const;
 };
 
 // Every family, in menu order; the first is the default.
 const std::vector<const Family*>& families();
 // A family by name; ev::Error naming the choices for an unknown one.
 const Family& family(const std::string& name);
+// Adds a family to the list (a family of one's own, as a test defines); one of
+// the same name is replaced.
+void register_family(const Family* f);
+// Every family's hyperparameters by name, each once (the first family's entry
+// for a name several share), in the families' order: the flags of both programs.
+std::vector<const Hyperparameter*> all_hyperparameters();
 
 // Parameters from the family's initialisation, seeded and reproducible.
 void init_model(Model<float>& m, std::uint64_t seed);

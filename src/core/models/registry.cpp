@@ -7,12 +7,27 @@
 
 namespace ev {
 
-const std::vector<const Family*>& families() {
-  static const std::vector<const Family*> all = {
+namespace {
+
+std::vector<const Family*>& registry() {
+  static std::vector<const Family*> all = {
       &kMlpFamily,
       &kGptFamily,
   };
   return all;
+}
+
+}  // namespace
+
+const std::vector<const Family*>& families() { return registry(); }
+
+void register_family(const Family* f) {
+  for (const Family*& known : registry())
+    if (std::string(known->name) == f->name) {
+      known = f;
+      return;
+    }
+  registry().push_back(f);
 }
 
 const Family& family(const std::string& name) {
