@@ -152,6 +152,18 @@ TEST(Timeline, ARunKeepsItAndASessionCarriesIt) {
   EXPECT_GT(resumed.trainer().timeline().size(), tl.size());
 }
 
+// A Step command trains through the step inspector: the timeline keeps where it ended.
+TEST(Timeline, AStepCommandKeepsItsLastStep) {
+  auto toy = std::make_shared<const Dataset>(toy_lesson_dataset(5));
+  ev::Run run(1, toy, presets()[2].config);
+  run.apply(cmd::Step{7});
+  ASSERT_EQ(run.trainer().step_count(), 7);
+  EXPECT_EQ(run.trainer().timeline().size(), 2u);
+  EXPECT_EQ(run.trainer().timeline().frames()->back().step, 7);
+  EXPECT_EQ(run.trainer().timeline().frames()->back().tables->front().values,
+            run.trainer().embedding_tables()->front().values);
+}
+
 // A file whose timeline is cut short or out of order is refused with a message.
 TEST(Timeline, ABadTimelineInASessionIsRefused) {
   auto toy = std::make_shared<const Dataset>(toy_lesson_dataset(5));

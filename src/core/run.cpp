@@ -177,6 +177,10 @@ void Run::replace(std::unique_ptr<Trainer> next) {
   stop_at_ = -1;
 }
 
+namespace {
+bool rec_empty_or_diverged(const StepInspection& r) { return r.steps.empty() || r.diverged; }
+}  // namespace
+
 // A Step command while paused: the same updates as step(), recorded so the
 // step inspector can show what they did.
 void Run::inspect(int n) {
@@ -195,6 +199,8 @@ void Run::inspect(int n) {
   }
   inspection_ = std::move(rec);
   record_val();
+  // The timeline keeps where each Step command ended (the steps in between are the inspector's).
+  if (!rec_empty_or_diverged(*inspection_)) trainer_->capture_frame(smooth_loss_);
 }
 
 void Run::train_for(Clock::time_point until, bool (*interrupted)(const void*), const void* arg) {
