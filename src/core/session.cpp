@@ -21,7 +21,7 @@
 //   read as "normal", the only one they had),
 //   u8 freeze_embeddings (1: the token table is not trained; absent from
 //   earlier version 3 files, which read as 0: they trained it).
-// Version 5 adds, at the end, the timeline: u32 n_frames, n_frames x (i64 step,
+// Version 5 adds, at the end (absent: none), the timeline: u32 n_frames, n_frames x (i64 step,
 // f32 loss, then each embedding table the family names, in its order, as
 // rows x cols f32); steps strictly increase and the last is at most `step`.
 // Version 4 adds, after lr_linear_steps: softmax, i32 classes, f64
@@ -492,7 +492,7 @@ Session parse_session(std::string_view bytes, const std::string& name) {
     c.freeze_embeddings = freeze == 1;
   }
 
-  if (version >= 5) s.timeline = read_timeline(r, s);
+  if (version >= 5 && r.left() > 0) s.timeline = read_timeline(r, s);
 
   if (r.left() != 0) r.fail(std::to_string(r.left()) + " unexpected bytes after the session");
   return s;
