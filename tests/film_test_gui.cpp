@@ -192,3 +192,34 @@ TEST(Film, BadOutputsAreRefusedBeforeAnyWork) {
   EXPECT_THROW(app::FilmJob(f, s, ui->app().embedding_view(), ""), Error);
   EXPECT_FALSE(std::filesystem::exists(f.gif));
 }
+
+// File > Export animation opens its window; a film started from it shows its
+// progress there and ends with a notice, the GIF written.
+TEST(Film, TheExportWindowShowsProgressAndFinishes) {
+  auto ui = open_ui();
+  if (!ui) GTEST_SKIP() << "no headless OpenGL here";
+  train_to(*ui, 400);
+  ASSERT_TRUE(ui->click("menu File"));
+  ASSERT_TRUE(ui->click("menu Export animation"));
+  ui->frame();
+  EXPECT_TRUE(ui->app().context().item_rects.count("Export..."));
+  const std::string dir = temp_dir();
+  app::FilmSettings f = ui->app().film_settings();
+  f.width = 400;
+  f.height = 400;
+  f.gif = dir + "/film.gif";
+  ui->app().start_film(f);
+  ui->frame();
+  ui->frame();  // the window fits its progress bar the frame after it first shows
+  ASSERT_NE(ui->app().film(), nullptr);
+  EXPECT_TRUE(ui->app().context().item_rects.count("Cancel"));
+#ifdef EMBEDVIZ_SCREENSHOT_DIR
+  gfx::write_png(ui->pixels(), std::string(EMBEDVIZ_SCREENSHOT_DIR) + "/film_export_1280.png");
+#endif
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  while (ui->app().film() && std::chrono::steady_clock::now() < deadline) ui->frame();
+  EXPECT_EQ(ui->app().film(), nullptr);
+  EXPECT_NE(ui->app().context().notice.find("film.gif"), std::string::npos) << ui->app().context().notice;
+  EXPECT_TRUE(std::filesystem::exists(f.gif));
+  std::filesystem::remove_all(dir);
+}

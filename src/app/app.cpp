@@ -648,8 +648,8 @@ void App::start_film(const FilmSettings& f) {
 // File > Export animation: the film's size, speed and steps, then its file.
 void App::film_window() {
   if (!show_film_window_) return;
-  ImGui::SetNextWindowSize(ImVec2(ImGui::GetFontSize() * 26, 0), ImGuiCond_Appearing);
-  if (ImGui::Begin("Export animation", &show_film_window_, ImGuiWindowFlags_NoCollapse)) {
+  ImGui::SetNextWindowBgAlpha(1.0f);  // over the panels, which draw no background of their own
+  if (ImGui::Begin("Export animation", &show_film_window_, ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_AlwaysAutoResize)) {
     FilmSettings& f = film_settings_;
     const TimelineFrames& tl = *snap_->timeline;
     const int last = tl.empty() ? 0 : int(std::min<std::int64_t>(tl.back().step, INT32_MAX));
@@ -683,8 +683,9 @@ void App::film_progress() {
     film_.reset();
     return;
   }
-  if (ImGui::Begin("Export animation")) {
-    ImGui::ProgressBar(float(film_->done()) / float(std::max(film_->total(), 1)), ImVec2(-1, 0),
+  ImGui::SetNextWindowBgAlpha(1.0f);
+  if (ImGui::Begin("Export animation", nullptr, ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_AlwaysAutoResize)) {
+    ImGui::ProgressBar(float(film_->done()) / float(std::max(film_->total(), 1)), ImVec2(ImGui::GetFontSize() * 20, 0),
                        (std::to_string(film_->done()) + " of " + std::to_string(film_->total()) + " frames").c_str());
     if (ui::button(ctx_, "Cancel")) {
       film_.reset();  // joins the encoder; the GIF is not written
