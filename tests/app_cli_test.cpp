@@ -192,7 +192,9 @@ TEST_F(AppCli, UnwritableOutputsAreRefusedBeforeAnyWork) {
   const std::string stats = tmp_.file("stats.json");
   for (const std::string& args : {"--stats " + quote(dir + "/s.json"), "--screenshot " + quote(dir + "/s.png"),
                                   "--screenshot " + quote(tmp_.file("")), "--screenshot " + quote(data),
-                                  "--screenshot " + quote(stats) + " --stats " + quote(tmp_.file("./stats.json"))}) {
+                                  "--screenshot " + quote(stats) + " --stats " + quote(tmp_.file("./stats.json")),
+                                  "--record " + quote(dir + "/r.gif"), "--record " + quote(data),
+                                  "--record " + quote(tmp_.file(""))}) {
     const Outcome r = run("--headless --play --steps 1000000 --data " + quote(data) + " " + args);
     ASSERT_TRUE(r.exited) << args << ": killed by a signal; " << r.err;
     EXPECT_EQ(r.status, 2) << args << ": " << r.err;
@@ -200,6 +202,25 @@ TEST_F(AppCli, UnwritableOutputsAreRefusedBeforeAnyWork) {
   }
   EXPECT_FALSE(std::filesystem::exists(dir));
   EXPECT_FALSE(std::filesystem::exists(stats));
+}
+
+// --record writes the run as a GIF of the asked size and frame count.
+TEST_F(AppCli, RecordWritesTheRunAsAGif) {
+  const std::string gif = tmp_.file("run.gif");
+  const Outcome r = run("--headless --play --steps 300 --size 320x240 --record-frames 12 --record " + quote(gif) +
+                        " --data " + quote(small_data()));
+  if (no_gl(r)) GTEST_SKIP() << "no headless OpenGL here: " << r.err;
+  ASSERT_TRUE(r.exited) << r.err;
+  ASSERT_EQ(r.status, 0) << r.err;
+  const std::string bytes = ev::testing::TempDir::read(gif);
+  ASSERT_GT(bytes.size(), 13u);
+  EXPECT_EQ(bytes.substr(0, 6), "GIF89a");
+  EXPECT_EQ(std::uint8_t(bytes[6]) | std::uint8_t(bytes[7]) << 8, 320);  // the logical screen's size
+  EXPECT_EQ(std::uint8_t(bytes[8]) | std::uint8_t(bytes[9]) << 8, 240);
+  std::size_t frames = 0;  // image descriptors follow each graphic control extension
+  for (std::size_t at = bytes.find("\x21\xF9\x04"); at != std::string::npos; at = bytes.find("\x21\xF9\x04", at + 1))
+    ++frames;
+  EXPECT_EQ(frames, 12u);
 }
 
 // Options CLI11 alone would take, and pairs that could never do what they say.
@@ -210,7 +231,11 @@ TEST_F(AppCli, StrictOptionsAreRefused) {
                                           "--frames 0 --screenshot " + quote(tmp_.file("f.png")),
                                           "--steps 10 --data " + data, "--frames 2 --stats /dev/full",
                                           "--frames 2 --screenshot /dev/null",
-                                          "--frames 2 --data " + data + " --stats " + data};
+                                          "--frames 2 --data " + data + " --stats " + data,
+                                          "--record " + quote(tmp_.file("f.gif")),
+                                          "--play --record " + quote(tmp_.file("f.gif")),
+                                          "--play --steps 10 --record-frames 1 --record " + quote(tmp_.file("f.gif")),
+                                          "--play --steps 10 --size 8000x8000 --record " + quote(tmp_.file("f.gif"))};
   for (const std::string& args : cases) {
     const Outcome r = run("--headless " + args);
     ASSERT_TRUE(r.exited) << args << ": killed by a signal; " << r.err;

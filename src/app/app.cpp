@@ -118,6 +118,8 @@ App::App(const AppOptions& o) : recent_(config_dir().empty() ? "" : config_dir()
   if (!o.session.empty()) trainer().post(cmd::LoadSession{o.session});
   // --steps: training pauses at that step exactly, so the last frame shows it.
   if (o.steps >= 0) trainer().post(cmd::SetStop{o.steps});
+  // A recording's steps are kept from the first step on.
+  if (!o.record.empty() && o.steps >= 0) trainer().post(cmd::KeepSteps{film_steps(o.steps, o.record_frames)});
   if (o.play) trainer().post(cmd::Play{true});
   error_ = err;
   ctx_.notice = boundary_note(*data);
@@ -295,6 +297,8 @@ const FileActionSpec& spec(int action) {
        "projection.csv"},
       {"Export a picture of the window", "The PNG file.", ui::BrowseMode::Save, {{"PNG pictures (*.png)", {".png"}}, all},
        "embedviz.png"},
+      {"Export animation", "The animated GIF (its PNG frames, if asked, go in a folder beside it named after it).",
+       ui::BrowseMode::Save, {{"GIF animations (*.gif)", {".gif"}}, all}, "embedviz.gif"},
   };
   return specs[action];
 }
@@ -391,6 +395,8 @@ void App::menu_bar() {
     item("Export the loss history (CSV)...", FileAction::ExportLossCsv);
     item("Export the view's 2-D positions (CSV)...", FileAction::ExportProjection);
     item("Export a picture of the window (PNG)...", FileAction::ExportPng);
+    if (ImGui::MenuItem("Export animation (GIF, PNG frames)...")) show_film_window_ = true;
+    ctx_.record_item("menu Export animation");
     ImGui::Separator();
     if (ImGui::MenuItem("Quit", "Ctrl+Q")) quit_ = true;
     ImGui::EndMenu();
@@ -444,6 +450,8 @@ void App::run_file_action(const std::string& path) {
     std::vector<Output> out;
     if (file_action_ == FileAction::ExportTsv)
       for (const char* name : {"/vectors.tsv", "/metadata.tsv"}) out.push_back({"", path + name, true});
+    else if (file_action_ == FileAction::ExportAnimation)
+      ;  // start_film checks the GIF and its folder of frames
     else if (file_action_ >= FileAction::ExportTsv || file_action_ == FileAction::SaveSession)
       out.push_back({"", path, true});
     check_outputs(out, {{s.data->source, "the training data", ""}});
@@ -476,11 +484,19 @@ void App::run_file_action(const std::string& path) {
         make_parent_dirs(path);
         screenshot_request_ = path;
         break;
+      case FileAction::ExportAnimation: {
+        FilmSettings f = film_settings_;
+        f.gif = path;
+        f.png_dir = film_pngs_ ? frames_dir_for(path) : "";
+        start_film(f);
+        break;
+      }
       case FileAction::None: break;
     }
     if (file_action_ >= FileAction::ExportTsv) {
       last_export_dir_ = std::filesystem::path(path).parent_path().string();
-      if (file_action_ != FileAction::ExportPng) error_.clear(), ctx_.notice = "Exported to " + ev::shown(path);
+      if (file_action_ != FileAction::ExportPng && file_action_ != FileAction::ExportAnimation)
+        error_.clear(), ctx_.notice = "Exported to " + ev::shown(path);
     } else {
       recent_.add(path);
     }
@@ -625,6 +641,74 @@ void App::welcome_window() {
   ImGui::End();
 }
 
+// The embedding view of the step the timeline bar under it chose.
+void App::embeddings_window() {
+  if (ImGui::Begin("Embeddings", nullptr, kPanelFlags)) {
+    record_window(ctx_);
+    const SnapshotPtr view = ui::timeline_view(snap_, timeline_, ImGui::GetIO().DeltaTime);
+    embedding_.replay = !timeline_.live;
+    embedding_.reserve_below = ui::timeline_bar_height();
+    ui::draw_embedding_panel(*view, ctx_, embedding_);
+    ui::draw_timeline_bar(*snap_, ctx_, timeline_);
+  }
+  ImGui::End();
+}
+
+void App::start_film(const FilmSettings& f) {
+  film_ = std::make_unique<FilmJob>(f, snap_, embedding_, "");
+  error_.clear();
+}
+
+// File > Export animation: the film's size, speed and steps, then its file.
+void App::film_window() {
+  if (!show_film_window_) return;
+  ImGui::SetNextWindowBgAlpha(1.0f);  // over the panels, which draw no background of their own
+  if (ImGui::Begin("Export animation", &show_film_window_, ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_AlwaysAutoResize)) {
+    FilmSettings& f = film_settings_;
+    const TimelineFrames& tl = *snap_->timeline;
+    const int last = tl.empty() ? 0 : int(std::min<std::int64_t>(tl.back().step, INT32_MAX));
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
+    ImGui::InputInt2("size (pixels)", &f.width);
+    f.width = std::clamp(f.width, 64, 4096), f.height = std::clamp(f.height, 64, 4096);
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
+    float fps = float(f.fps);
+    if (ImGui::SliderFloat("frames per second", &fps, 1, 50, "%.0f")) f.fps = fps;
+    int range[2] = {int(std::min<std::int64_t>(f.from, last)), f.to < 0 ? last : int(std::min<std::int64_t>(f.to, last))};
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 14);
+    if (ImGui::SliderInt2("steps", range, 0, last)) f.from = std::min(range[0], range[1]), f.to = std::max(range[0], range[1]);
+    ui::tooltip("The first and the last step filmed: every step the timeline kept between them is a frame.");
+    ImGui::Checkbox("PNG frames too", &film_pngs_);
+    ui::tooltip("A folder of frame-0000.png, ... beside the GIF, named after it.");
+    ImGui::BeginDisabled(film_ != nullptr);
+    if (ui::button(ctx_, "Export...")) ask(FileAction::ExportAnimation);
+    ImGui::EndDisabled();
+  }
+  ImGui::End();
+}
+
+// A film being made: a few frames each UI frame, its progress, Cancel.
+void App::film_progress() {
+  if (!film_) return;
+  const bool more = film_->work(6.0);
+  if (!more && film_->finished()) {
+    const std::string err = film_->error();
+    if (!err.empty()) error_ = err;
+    else ctx_.notice = "Exported " + std::to_string(film_->done()) + " frames to " + ev::shown(film_->settings().gif);
+    film_.reset();
+    return;
+  }
+  ImGui::SetNextWindowBgAlpha(1.0f);
+  if (ImGui::Begin("Export animation", nullptr, ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_AlwaysAutoResize)) {
+    ImGui::ProgressBar(float(film_->done()) / float(std::max(film_->total(), 1)), ImVec2(ImGui::GetFontSize() * 20, 0),
+                       (std::to_string(film_->done()) + " of " + std::to_string(film_->total()) + " frames").c_str());
+    if (ui::button(ctx_, "Cancel")) {
+      film_.reset();  // joins the encoder; the GIF is not written
+      ctx_.notice = "The animation was cancelled: no GIF was written (frames already saved stay in their folder).";
+    }
+  }
+  ImGui::End();
+}
+
 void App::frame(float frame_ms, float fps) {
   // Once per frame: every panel shows the same step of each run.
   snaps_.clear();
@@ -653,11 +737,7 @@ void App::frame(float frame_ms, float fps) {
     ui::draw_controls_panel(s, ctx_, controls_);
   }
   ImGui::End();
-  if (ImGui::Begin("Embeddings", nullptr, flags)) {
-    record_window(ctx_);
-    ui::draw_embedding_panel(s, ctx_, embedding_);
-  }
-  ImGui::End();
+  embeddings_window();
   if (ImGui::Begin("Loss", nullptr, flags)) {
     record_window(ctx_);
     ui::draw_loss_panel(snaps_, ctx_, loss_);
@@ -666,6 +746,8 @@ void App::frame(float frame_ms, float fps) {
   update_experiments();
   tools_window();
   welcome_window();
+  film_window();
+  film_progress();
   if (ImGui::Begin("Status", nullptr, kStatusFlags))
     ui::draw_status_line(s, ctx_);
   ImGui::End();

@@ -11,12 +11,14 @@
 #include <string>
 
 #include "core/files.h"
+#include "app/film.h"
 #include "core/worker.h"
 #include "ui/controls_panel.h"
 #include "ui/embedding_panel.h"
 #include "ui/experiments_panel.h"
 #include "ui/file_browser.h"
 #include "ui/loss_panel.h"
+#include "ui/timeline_panel.h"
 #include "ui/tool_tabs.h"
 #include "ui/ui_context.h"
 
@@ -44,6 +46,8 @@ struct AppOptions {
   std::string word_filter_file;
   ui::Projection projection = ui::Projection::Auto;  // the embedding view's projection at start
   std::string session;         // a saved session to continue at start ("": none)
+  std::string record;          // headless: an animated GIF of the run's timeline, written at the end ("": none)
+  int record_frames = 200;     // its frames, spread over the steps up to `steps`, denser at the start
 };
 
 // Loads the data the options name. On failure, falls back to the system word
@@ -93,6 +97,12 @@ class App {
   const std::vector<SnapshotPtr>& snapshots() const { return snaps_; }
   ui::UiContext& context() { return ctx_; }
   const ui::EmbeddingPanelState& embedding_view() const { return embedding_; }
+  ui::TimelineState& timeline() { return timeline_; }
+  // File > Export animation: the film being made (null when none).
+  const FilmJob* film() const { return film_.get(); }
+  FilmSettings& film_settings() { return film_settings_; }
+  // Starts a film of the main run's timeline (ev::Error when its settings or outputs are bad).
+  void start_film(const FilmSettings& f);
   const ui::LossPanelState& loss_view() const { return loss_; }
   // The Tools window's tabs' states (tests read them back and set a typed context).
   ui::ToolStates& tools() { return tools_; }
@@ -120,7 +130,7 @@ class App {
   void layout_windows();
   enum class FileAction {
     None, TrainOn, SaveSession, LoadSession, InitVectors, ExportTsv, ExportWord2vec, ExportLossCsv, ExportProjection,
-    ExportPng
+    ExportPng, ExportAnimation
   };
   void ask(FileAction a);
   void file_dialog();
@@ -128,6 +138,9 @@ class App {
   void examples_menu();
   void tools_window();
   void welcome_window();
+  void embeddings_window();
+  void film_window();
+  void film_progress();
   ui::ExperimentActions experiment_actions();
   void update_experiments();
 
@@ -138,6 +151,11 @@ class App {
   ui::UiContext ctx_;
   ui::ControlsState controls_;
   ui::EmbeddingPanelState embedding_;
+  ui::TimelineState timeline_;        // the bar under the embedding view
+  FilmSettings film_settings_;        // File > Export animation's choices
+  bool show_film_window_ = false;
+  bool film_pngs_ = true;             // a folder of PNG frames beside the GIF
+  std::unique_ptr<FilmJob> film_;     // the film being made
   ui::LossPanelState loss_;
   ui::ToolStates tools_;              // the Tools window's tabs (ui/tool_tabs.h)
   ui::ExperimentsPanelState experiments_;  // the Experiments and Find LR tabs

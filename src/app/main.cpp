@@ -167,6 +167,26 @@ bool reached(ev::app::App& app, const AppOptions& o) {
   return o.headless && !o.sweep.empty() && (!ex.error.empty() || (!ex.runner.entries().empty() && !ex.runner.active()));
 }
 
+// What --record films: the window's size, the run's steps up to --steps.
+ev::app::FilmSettings record_settings(const AppOptions& o) {
+  ev::app::FilmSettings f;
+  f.width = o.width;
+  f.height = o.height;
+  f.gif = o.record;
+  f.steps = ev::film_steps(o.steps, o.record_frames);
+  return f;
+}
+
+// Films the run's timeline as --record asks, once training reached --steps.
+void record(ev::app::HeadlessUi& ui, const AppOptions& o) {
+  ui.app().trainer().post(ev::cmd::Play{false});  // the renderer gets the cores
+  ev::app::FilmJob job(record_settings(o), ui.app().trainer().snapshot(), ui.app().embedding_view(), "--record");
+  while (job.work(1e9, true)) {
+  }
+  job.wait();
+  if (!job.error().empty()) throw ev::Error(job.error());
+}
+
 // Checks that need more than one option, and --size's exact form.
 void check_options(AppOptions& o, const std::string& size) {
   int used = 0;
@@ -188,6 +208,17 @@ void check_options(AppOptions& o, const std::string& size) {
   // --screenshot and --stats are written at the end: whatever would stop them
   // is found before the window opens or a step trains.
   std::vector<ev::Output> out;
+  if (!o.record.empty()) {
+    if (!o.headless) throw CLI::ValidationError("--record", "records headless only (in the window: File > Export animation)");
+    if (o.steps < 0 || !o.play)
+      throw CLI::ValidationError("--record", "needs --play and --steps: its frames are spread over the run's steps");
+    try {
+      ev::app::check_film(record_settings(o), "--record");
+    } catch (const ev::Error& e) {
+      throw CLI::ValidationError(e.what());
+    }
+    out.push_back({"--record", o.record, false});
+  }
   if (!o.screenshot.empty()) out.push_back({"--screenshot", o.screenshot, false});
   if (!o.stats.empty()) out.push_back({"--stats", o.stats, false});
   try {
@@ -254,6 +285,7 @@ int run_headless(const AppOptions& o) {
     std::fprintf(stderr, "embedviz: the experiment did not start: %s\n", why.c_str());
     return 1;
   }
+  if (!o.record.empty()) record(ui, o);
   return 0;
 }
 
@@ -451,6 +483,12 @@ int main(int argc, char** argv) {
   cli.add_option("--steps", o.steps, "Quit once training reaches this step (needs --play when headless)")
       ->check(CLI::Range(std::int64_t(0), std::int64_t(1) << 40));
   cli.add_option("--screenshot", o.screenshot, "Save the last frame as a PNG file")->check(non_empty_path());
+  cli.add_option("--record", o.record, "Headless: write the run as an animated GIF of the embedding view at "
+                                       "--size (needs --play and --steps)")
+      ->check(non_empty_path());
+  cli.add_option("--record-frames", o.record_frames, "The GIF's frames, spread over the steps up to --steps, "
+                                                     "denser at the start (default 200)")
+      ->check(CLI::Range(2, 10000));
   cli.add_option("--stats", o.stats, "Write frame times and training speed as JSON")->check(non_empty_path());
   cli.add_option("--size", size, "Window size, WIDTHxHEIGHT (default 1600x1000)");
   cli.add_flag("--headless", o.headless, "No window: render offscreen (EGL surfaceless)");

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "models/model.h"
 
@@ -34,6 +35,7 @@ struct SetStop { std::int64_t step; };      // playing pauses at this step (-1: 
 // current step; the message says how many tokens matched, or why none was set.
 struct InitVectors { std::string path; };
 struct FreezeEmbeddings { bool on; };       // the token table stops (or starts again) training, live
+struct KeepSteps { std::vector<std::int64_t> steps; };  // the timeline keeps these steps too (a recording's)
 
 }  // namespace ev::cmd
 
@@ -41,5 +43,5 @@ namespace ev {
 using Command = std::variant<cmd::Play, cmd::Step, cmd::Reset, cmd::SetLr, cmd::SetLrDecay, cmd::SetBatch,
                              cmd::SetModel, cmd::SetSeed, cmd::SetSpeed, cmd::LoadData, cmd::RestoreCheckpoint,
                              cmd::SaveSession, cmd::LoadSession, cmd::ApplyPreset, cmd::SetStop, cmd::InitVectors,
-                             cmd::FreezeEmbeddings>;
+                             cmd::FreezeEmbeddings, cmd::KeepSteps>;
 }  // namespace ev

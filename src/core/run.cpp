@@ -61,6 +61,9 @@ Run::Outcome Run::step() {
     return Outcome::Diverged;
   }
   observe(r.loss);
+  const std::int64_t now = trainer_->step_count();
+  const bool stopping = stop_at_ >= 0 && now >= stop_at_;  // a lesson's last step is kept, as the latest
+  if (stopping || trainer_->timeline().due(now)) trainer_->capture_frame(smooth_loss_);
   const double uniform = uniform_loss(*trainer_);
   const std::int64_t step = trainer_->step_count();
   // Only a rate that has trained a while without trouble, never one the
@@ -162,6 +165,8 @@ void Run::restarted() {
   ++changes_;
   lr_since_ = trainer_->step_count();
   lr_dragging_ = false;
+  // The timeline starts with the table as initialised (a resumed run has its own).
+  if (trainer_->timeline().size() == 0) trainer_->capture_frame(std::nanf(""));
   keep_good("the start of the run");
 }
 
@@ -171,6 +176,10 @@ void Run::replace(std::unique_ptr<Trainer> next) {
   preset_ = -1;
   stop_at_ = -1;
 }
+
+namespace {
+bool rec_empty_or_diverged(const StepInspection& r) { return r.steps.empty() || r.diverged; }
+}  // namespace
 
 // A Step command while paused: the same updates as step(), recorded so the
 // step inspector can show what they did.
@@ -190,6 +199,8 @@ void Run::inspect(int n) {
   }
   inspection_ = std::move(rec);
   record_val();
+  // The timeline keeps where each Step command ended (the steps in between are the inspector's).
+  if (!rec_empty_or_diverged(*inspection_)) trainer_->capture_frame(smooth_loss_);
 }
 
 void Run::train_for(Clock::time_point until, bool (*interrupted)(const void*), const void* arg) {
@@ -399,6 +410,7 @@ void Run::apply(const Command& command) {
               message_ = "Initialised the embeddings from " + shown(c.path) + ": " + init_vectors(c.path) + ".";
             },
             [&](const cmd::FreezeEmbeddings& c) { trainer_->set_freeze_embeddings(c.on); },
+            [&](const cmd::KeepSteps& c) { trainer_->mutable_timeline().also_capture(c.steps); },
         },
         command);
   } catch (const Error& e) {
@@ -435,14 +447,12 @@ std::shared_ptr<Snapshot> Run::snapshot(bool with_model) {
   s->spec = t.model().spec;
   s->table = t.model().table;
   if (!tables_ || tables_changes_ != changes_ || tables_step_ != t.step_count()) {
-    auto tables = std::make_shared<std::vector<NamedTable>>();
-    for (const std::string& name : family(s->spec.family).embeddings(s->spec))
-      tables->push_back({name, Mat<float>(t.model().p(name))});
-    tables_ = std::move(tables);
+    tables_ = t.embedding_tables();
     tables_changes_ = changes_;
     tables_step_ = t.step_count();
   }
   s->embeddings = tables_;
+  s->timeline = t.timeline().frames();
   if (with_model) {
     auto m = std::make_shared<Model<float>>();
     m->spec = t.model().spec;

@@ -21,6 +21,9 @@
 //   read as "normal", the only one they had),
 //   u8 freeze_embeddings (1: the token table is not trained; absent from
 //   earlier version 3 files, which read as 0: they trained it).
+// Version 5 adds, at the end (absent: none), the timeline: u32 n_frames, n_frames x (i64 step,
+// f32 loss, then each embedding table the family names, in its order, as
+// rows x cols f32); steps strictly increase and the last is at most `step`.
 // Version 4 adds, after lr_linear_steps: softmax, i32 classes, f64
 // weight_decay, f64 dropout (the MLP's output layer and its regularisation;
 // version 3 files read as "full", 0, 0, 0).
@@ -163,6 +166,36 @@ bool is_default_words(const std::string& source) {
          source[prefix.size()] == ' ';
 }
 
+// The timeline of a version 5 payload (see the top of this file).
+TimelineFrames read_timeline(Reader& r, const Session& s) {
+  const ModelSpec spec = s.spec();
+  const ParamTable table = param_table(spec);
+  const std::vector<std::string> names = family(spec.family).embeddings(spec);
+  std::size_t floats = 0;
+  for (const std::string& n : names) floats += std::size_t(table.at(n).rows) * std::size_t(table.at(n).cols);
+  const std::uint32_t n = r.u32("timeline");
+  if (n > r.left() / (12 + 4 * floats)) r.fail("truncated: the file is too short for its timeline");
+  TimelineFrames frames;
+  frames.reserve(n);
+  for (std::uint32_t k = 0; k < n; ++k) {
+    TimelineFrame f;
+    f.step = r.i64("timeline");
+    f.loss = r.f32("timeline");
+    if (f.step < 0 || f.step > s.step || (!frames.empty() && f.step <= frames.back().step))
+      r.fail("timeline step " + std::to_string(f.step) + " is out of order or past the session's step");
+    auto tables = std::make_shared<std::vector<NamedTable>>();
+    for (const std::string& name : names) {
+      const TensorInfo& t = table.at(name);
+      Mat<float> m(t.rows, t.cols);
+      for (Eigen::Index i = 0; i < m.size(); ++i) m.data()[i] = r.f32("timeline");
+      tables->push_back({name, std::move(m)});
+    }
+    f.tables = std::move(tables);
+    frames.push_back(std::move(f));
+  }
+  return frames;
+}
+
 }  // namespace
 
 namespace {
@@ -199,6 +232,12 @@ Session capture_session(const Trainer& t) {
   s.loss_pending = h.pending();
   s.val = h.val;
   s.rng = t.rng_state();
+  s.timeline = *t.timeline().frames();
+  // The latest tables end the timeline: a resumed film goes on from them.
+  if (s.timeline.empty() || s.timeline.back().step < s.step) {
+    const float loss = s.loss.empty() ? std::nanf("") : s.loss.back().loss;
+    s.timeline.push_back({s.step, loss, t.embedding_tables()});
+  }
   return s;
 }
 
@@ -300,6 +339,13 @@ std::string encode_session(const Session& s) {
   p.i32(s.max_vocab);
   p.str(c.init);
   p.u8(c.freeze_embeddings ? 1 : 0);
+  p.u32(std::uint32_t(s.timeline.size()));
+  for (const TimelineFrame& f : s.timeline) {
+    p.i64(f.step);
+    p.f32(f.loss);
+    for (const NamedTable& t : *f.tables)
+      for (Eigen::Index i = 0; i < t.values.size(); ++i) p.f32(t.values.data()[i]);
+  }
 
   Writer h;
   h.out.reserve(kHeaderBytes + p.out.size());
@@ -482,6 +528,8 @@ Session parse_session(std::string_view bytes, const std::string& name) {
     c.freeze_embeddings = freeze == 1;
   }
 
+  if (version >= 5 && r.left() > 0) s.timeline = read_timeline(r, s);
+
   if (r.left() != 0) r.fail(std::to_string(r.left()) + " unexpected bytes after the session");
   return s;
 }
@@ -539,6 +587,7 @@ Trainer resume_session(const Session& s, std::shared_ptr<const Dataset> data) {
   LossHistory h(static_cast<std::size_t>(s.loss_capacity));
   h.restore(s.loss, s.loss_stride, s.loss_pending, s.val);
   t.mutable_history() = std::move(h);
+  for (const TimelineFrame& f : s.timeline) t.mutable_timeline().add(f);
   return t;
 }
 

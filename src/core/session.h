@@ -4,7 +4,7 @@
 // hyperparameters, the parameters, the step, the loss history and the batch
 // generator's state, so a resumed run continues bit-identically.
 //
-// File format (all integers little-endian), version 3 (versions 1 and 2 still load):
+// File format (all integers little-endian), version 5 (versions 1 to 4 still load):
 //   8 bytes magic "EVSESSN\0", u32 version, u64 payload length,
 //   u64 FNV-1a checksum of the payload, then the payload (see session.cpp).
 // Every length is checked against a limit and against the bytes that remain
@@ -23,6 +23,7 @@
 #include "dataset.h"
 #include "loss_history.h"
 #include "rng.h"
+#include "timeline.h"
 #include "trainer.h"
 
 namespace ev {
@@ -44,12 +45,13 @@ struct Session {
   std::vector<LossPoint> val;            // validation losses
   Rng::Saved rng{};                      // the batch generator
   int max_vocab = kDefaultWordVocab;     // word data: the vocabulary's size limit (DataSpec::max_vocab)
+  TimelineFrames timeline;               // the embedding tables at earlier steps (timeline.h), the last at `step`
 
   ModelSpec spec() const { return config.spec(int(vocab.size())); }
   DataSpec data() const { return {data_source, tokenizer, split_seed, max_vocab}; }
 };
 
-constexpr std::uint32_t kSessionVersion = 5;                        // bumped on any format change (1 and 2 still load)
+constexpr std::uint32_t kSessionVersion = 5;                        // bumped on any format change (1 to 4 still load)
 constexpr std::uint64_t kMaxSessionBytes = std::uint64_t(1) << 34;  // 16 GiB: above the largest valid model
 constexpr std::uint32_t kMaxSessionTokenBytes = 1u << 16;            // longest token a session holds
 

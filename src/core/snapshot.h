@@ -14,16 +14,11 @@
 #include "dataset.h"
 #include "loss_history.h"
 #include "models/model.h"
+#include "timeline.h"
 
 namespace ev {
 
 using RunId = std::uint64_t;
-
-// A table whose rows are tokens or positions (the MLP's C; wte, wpe), by name.
-struct NamedTable {
-  std::string name;
-  Mat<float> values;  // (rows, d)
-};
 
 struct Snapshot {
   RunId run_id = 0;                      // which run this is a picture of
@@ -38,6 +33,8 @@ struct Snapshot {
   // The embedding tables at `step`, token table first: copied at every
   // publish, shared while they do not change.
   std::shared_ptr<const std::vector<NamedTable>> embeddings;
+  // The tables at earlier steps (timeline.h), shared; never null.
+  std::shared_ptr<const TimelineFrames> timeline;
   // Every parameter, copied only while a view asks for them (Worker::want_model),
   // at most a few times a second: may be from an earlier step, `model_step`.
   std::shared_ptr<const Model<float>> model;

@@ -86,6 +86,7 @@ void Trainer::reset() {
   rng_.reseed(cfg_.seed ^ kBatchStream);
   step_ = 0;
   history_.clear();
+  timeline_.clear();
   batch_rows_.clear();
   checkpoint_ = {0, model_.params, rng_.save(), opt_state_};
 }
@@ -259,7 +260,15 @@ void Trainer::restore(std::int64_t step, const std::vector<float>& params, const
   opt_state_.resize(n_state, 0.0f);
   rng_.restore(rng);
   step_ = step;
+  timeline_.truncate(step_);
   checkpoint_ = {step_, model_.params, rng_.save(), opt_state_};
+}
+
+std::shared_ptr<const std::vector<NamedTable>> Trainer::embedding_tables() const {
+  auto tables = std::make_shared<std::vector<NamedTable>>();
+  for (const std::string& name : family(cfg_.family).embeddings(model_.spec))
+    tables->push_back({name, Mat<float>(model_.p(name))});
+  return tables;
 }
 
 void Trainer::restore_checkpoint() {
@@ -268,6 +277,7 @@ void Trainer::restore_checkpoint() {
   rng_.restore(checkpoint_.rng);
   step_ = checkpoint_.step;
   history_.truncate(step_);
+  timeline_.truncate(step_);
 }
 
 void forward_chunks(const Model<float>& m, const Examples& ex, int threads, const ChunkFn& on_chunk) {

@@ -16,6 +16,7 @@
 #include "models/model.h"
 #include "rng.h"
 #include "structure.h"
+#include "timeline.h"
 
 namespace ev {
 
@@ -87,6 +88,13 @@ class Trainer {
   Model<float>& mutable_model() { return model_; }
   const LossHistory& history() const { return history_; }
   LossHistory& mutable_history() { return history_; }
+  // The embedding tables kept at earlier steps (cleared by reset, cut back by restore).
+  const Timeline& timeline() const { return timeline_; }
+  Timeline& mutable_timeline() { return timeline_; }
+  // A copy of every table the family names as an embedding, token table first.
+  std::shared_ptr<const std::vector<NamedTable>> embedding_tables() const;
+  // Adds the tables now to the timeline, with the loss to show beside them.
+  void capture_frame(float loss) { timeline_.add({step_, loss, embedding_tables()}); }
   const Examples& examples(Split s) const;
 
   // The last batch: row indices into examples(Split::Train), and the batch itself.
@@ -135,6 +143,7 @@ class Trainer {
   Rng rng_;
   std::int64_t step_ = 0;
   LossHistory history_;
+  Timeline timeline_;
   struct Checkpoint {
     std::int64_t step = 0;
     std::vector<float> params;

@@ -10,6 +10,16 @@
 
 namespace ev::gfx {
 
+KeepFramebuffer::KeepFramebuffer() {
+  glGetIntegerv(GL_FRAMEBUFFER_BINDING, &fbo_);
+  glGetIntegerv(GL_VIEWPORT, viewport_);
+}
+
+KeepFramebuffer::~KeepFramebuffer() {
+  glBindFramebuffer(GL_FRAMEBUFFER, GLuint(fbo_));
+  glViewport(viewport_[0], viewport_[1], viewport_[2], viewport_[3]);
+}
+
 void RenderTarget::bind(int w, int h) {
   if (!fbo_) {
     fbo_ = GlObject::create(GlKind::Framebuffer);

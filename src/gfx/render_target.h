@@ -30,6 +30,19 @@ class RenderTarget {
   int w_ = 0, h_ = 0;
 };
 
+// Keeps the bound framebuffer and viewport, and binds them again when it goes
+// (drawing into another target in the middle of a frame).
+class KeepFramebuffer {
+ public:
+  KeepFramebuffer();
+  ~KeepFramebuffer();
+  KeepFramebuffer(const KeepFramebuffer&) = delete;
+  KeepFramebuffer& operator=(const KeepFramebuffer&) = delete;
+
+ private:
+  GLint fbo_ = 0, viewport_[4] = {};
+};
+
 // Clears the bound framebuffer to rgba, its viewport set to w x h pixels.
 void clear_framebuffer(int w, int h, const float rgba[4]);
 // Returns once GL has done every command given so far (so a frame's time

@@ -95,7 +95,7 @@ void update_projection(const Snapshot& s, EmbeddingPanelState& st) {
   const int V = s.spec.vocab, d = s.spec.emb;
   // A new run (reset, new data, a loaded session, a lesson) starts new trails:
   // none drawn from where the old run's points were.
-  const bool reset = s.spec != st.spec || s.step < st.step || s.restarts != st.run;
+  const bool reset = s.spec != st.spec || (s.step < st.step && !st.replay) || s.restarts != st.run;
   st.run = s.restarts;
   st.version = s.version;
   st.step = s.step;
@@ -104,7 +104,8 @@ void update_projection(const Snapshot& s, EmbeddingPanelState& st) {
     ++st.projections;
     return;
   }
-  const Projection use = Projector::resolve(st.projection, d);
+  const Projection asked = Projector::resolve(st.projection, d);
+  const Projection use = st.replay && is_map(asked) ? Projector::resolve(Projection::Pca, d) : asked;
   st.dim_x = std::clamp(st.dim_x, 0, d - 1);
   st.dim_y = std::clamp(st.dim_y, 0, d - 1);
   if (reset || use != st.projector.used) {
@@ -129,7 +130,9 @@ void update_projection(const Snapshot& s, EmbeddingPanelState& st) {
   if (st.map.map) stop_map(st.map);
   ++st.projections;
   const Mat<float>& C = s.C();  // (rows >= V, d)
-  if (C.rows() == V) st.projector.fit(C, use, st.dim_x, st.dim_y, &st.xy);
+  const bool held = st.replay && use == Projection::Pca && st.projector.pca && st.projector.pca->components.cols() == d;
+  if (held) st.xy = st.projector.project(C.rows() == V ? C : Mat<float>(C.topRows(V)));
+  else if (C.rows() == V) st.projector.fit(C, use, st.dim_x, st.dim_y, &st.xy);
   else st.projector.fit(C.topRows(V), use, st.dim_x, st.dim_y, &st.xy);
   const Mat<float>& wpe = s.positions();  // (block, d), or none
   if (wpe.rows() > 0 && wpe.cols() == d) st.positions_xy = st.projector.project(wpe);
@@ -398,18 +401,18 @@ void draw_embedding_panel(const Snapshot& s, UiContext& ctx, EmbeddingPanelState
   const IdScope id_scope("embedding");
   const int V = s.spec.vocab, d = s.spec.emb;
   const Vocab* vocab = s.data ? &s.data->vocab : nullptr;
-  const bool changed = controls_row(ctx, st, d, s.traits().position_table);
+  const bool changed = !st.film && controls_row(ctx, st, d, s.traits().position_table);
   if (!vocab || V <= 0 || d <= 0 || s.C().rows() < s.spec.vocab || vocab->size() < V) {
     ImGui::TextDisabled("No embedding table yet.");
     return;
   }
-  if (s.data->tokenizer == Tokenizer::Word) draw_word_search(s, ctx, st.search);
+  if (s.data->tokenizer == Tokenizer::Word && !st.film) draw_word_search(s, ctx, st.search);
   // Re-project when the table changed. A large table (word level) costs
   // milliseconds per PCA, so while training it is re-projected at 10 Hz. A
   // map is laid out on threads of its own: each frame takes its newest positions.
   const double now = ImGui::GetTime();
   const bool large = double(V) * double(d) > 2e5;
-  if (changed || st.spec != s.spec || is_map(Projector::resolve(st.projection, d)) ||
+  if (changed || st.spec != s.spec || (is_map(Projector::resolve(st.projection, d)) && !st.replay) ||
       (s.version != st.version && (!large || now - st.last_projection_time >= 0.1))) {
     update_projection(s, st);
     st.last_projection_time = now;
@@ -434,7 +437,8 @@ void draw_embedding_panel(const Snapshot& s, UiContext& ctx, EmbeddingPanelState
   if (!st.gl_error.empty()) ImGui::TextDisabled("Points drawn without the GPU: %s", st.gl_error.c_str());
 
   centre_on_word(st.search, st.xy, st.plot);
-  if (!plot::BeginPlot("##embedding", st.plot)) return;
+  const float plot_h = std::max(1.0f, ImGui::GetContentRegionAvail().y - st.reserve_below);
+  if (!plot::BeginPlot("##embedding", st.plot, ImVec2(-1, plot_h))) return;
   plot::SetupAxes(st.projector.x_label.c_str(), st.projector.y_label.c_str());
   plot::SetupFit(x0, x1, y0, y1);
   ImDrawList* dl = plot::DrawList();

@@ -41,6 +41,12 @@ struct EmbeddingPanelState {
   bool show_positions = true;            // a transformer's wpe as a numbered path (position_path.h)
   WordSearch search;                     // word data: the search box and its neighbours
   MapViewState map;                      // Projection::Tsne, Umap: the live map and its settings
+  // Drawing a timeline frame (timeline_panel.h): steps may go back without a
+  // new run, the PCA basis is held so points move rather than jump, and a map
+  // gives way to PCA (a map lays out only the table now).
+  bool replay = false;
+  float reserve_below = 0;               // height left under the plot (the timeline bar)
+  bool film = false;                     // a film's frame: the plot alone, without the controls above it
 
   // Derived from the last snapshot seen (recomputed when its version changes).
   std::uint64_t version = ~0ull;

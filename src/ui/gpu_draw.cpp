@@ -1,8 +1,12 @@
-// gpu_draw.cpp: the callbacks' closures live until the next frame starts
-// queueing, by which time ImGui has rendered (and forgotten) the last frame.
+// gpu_draw.cpp: the callbacks' closures live until the next frame of the same
+// ImGui context starts queueing, by which time ImGui has rendered (and
+// forgotten) the last frame. Each context keeps its own: a film's frame drawn
+// with a context of its own in the middle of the window's frame leaves the
+// window's closures alone.
 #include "ui/gpu_draw.h"
 
 #include <deque>
+#include <map>
 
 
 namespace ev::ui {
@@ -13,7 +17,7 @@ struct Pending {
   int frame = -1;
   std::deque<std::function<void(const gfx::ScreenSpace&)>> draws;  // a deque keeps addresses stable
 };
-Pending pending;
+std::map<const ImGuiContext*, Pending> pending;  // by context
 
 void run_draw(const ImDrawList*, const ImDrawCmd* cmd) {
   const auto* fn = static_cast<const std::function<void(const gfx::ScreenSpace&)>*>(cmd->UserCallbackData);
@@ -37,12 +41,13 @@ void run_draw(const ImDrawList*, const ImDrawCmd* cmd) {
 
 void add_gpu_draw(ImDrawList* dl, std::function<void(const gfx::ScreenSpace&)> draw) {
   const int frame = ImGui::GetFrameCount();
-  if (pending.frame != frame) {
-    pending.draws.clear();
-    pending.frame = frame;
+  Pending& p = pending[ImGui::GetCurrentContext()];
+  if (p.frame != frame) {
+    p.draws.clear();
+    p.frame = frame;
   }
-  pending.draws.push_back(std::move(draw));
-  dl->AddCallback(&run_draw, &pending.draws.back());
+  p.draws.push_back(std::move(draw));
+  dl->AddCallback(&run_draw, &p.draws.back());
   dl->AddCallback(ImDrawCallback_ResetRenderState, nullptr);  // ImGui's renderer sets its GL state again
 }
 
