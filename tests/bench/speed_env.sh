@@ -22,14 +22,30 @@ speed_jiffies() {
   awk '/^cpu /{busy = $2 + $3 + $4 + $7 + $8 + $9; print busy, $9}' /proc/stat
 }
 
+# The CPU seconds (user and system) of this shell's finished children, into
+# speed_children: `times` runs in this shell, since in a $(...) subshell it
+# would see that subshell's children, none.
+speed_children_cpu() {
+  local out
+  out=$(mktemp)
+  times > "$out"
+  speed_children=$(tail -n 1 "$out" | awk '{
+    n = split($0, t, " "); s = 0
+    for (i = 1; i <= n; ++i) { split(t[i], ms, "m"); s += ms[1] * 60 + ms[2] }
+    print s }')
+  rm -f "$out"
+}
+
 # Prints the conditions before the run and remembers them.
 speed_begin() {
   speed_name=$1
   speed_cpu=$(awk -F': ' '/^model name/{print $2; exit}' /proc/cpuinfo)
   speed_load_before=$(cut -d' ' -f1-3 /proc/loadavg)
   speed_j0=$(speed_jiffies)
+  speed_children_cpu
+  speed_c0=$speed_children
   speed_t0=$(date +%s.%N)
-  echo "$speed_name: $speed_cpu, $(nproc) cores; load average before: $speed_load_before"
+  echo "$speed_name: $speed_cpu, $(getconf _NPROCESSORS_ONLN) cores; load average before: $speed_load_before"
 }
 
 # The peer: PyTorch on OpenBLAS, one thread, pinned, the core type its own.
@@ -51,12 +67,10 @@ speed_end() {
   speed_load_after=$(cut -d' ' -f1-3 /proc/loadavg)
   local j1 ours
   j1=$(speed_jiffies)
-  ours=$(times | tail -n 1 | awk '{
-    n = split($0, t, " "); s = 0
-    for (i = 1; i <= n; ++i) { split(t[i], ms, "m"); s += ms[1] * 60 + ms[2] }
-    print s }')
+  speed_children_cpu
+  ours=$(awk -v a="$speed_c0" -v b="$speed_children" 'BEGIN { print b - a }')
   speed_conditions=$(/usr/bin/python3 - "$speed_cpu" "$speed_load_before" "$speed_load_after" "$speed_j0" "$j1" \
-    "$speed_t0" "$(date +%s.%N)" "$ours" "$(getconf CLK_TCK)" "$(nproc)" <<'PY'
+    "$speed_t0" "$(date +%s.%N)" "$ours" "$(getconf CLK_TCK)" "$(getconf _NPROCESSORS_ONLN)" <<'PY'
 import json, sys
 cpu, before, after, j0, j1, t0, t1, ours, hz, cores = sys.argv[1:]
 (b0, s0), (b1, s1) = (map(float, j.split()) for j in (j0, j1))
