@@ -3,7 +3,9 @@
 // fused multiply-add where the machine has them.
 #include "core/kernels.h"
 
-#include <immintrin.h>
+#if defined(__AVX__)
+#include <immintrin.h>  // _mm512_fmadd_ps, _mm256_fmadd_ps
+#endif
 
 #include <algorithm>
 #include <cstdint>
