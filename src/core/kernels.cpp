@@ -3,6 +3,10 @@
 // fused multiply-add where the machine has them.
 #include "core/kernels.h"
 
+#if defined(__AVX__)
+#include <immintrin.h>  // _mm512_fmadd_ps, _mm256_fmadd_ps
+#endif
+
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
@@ -14,23 +18,28 @@ namespace {
 
 #if defined(__AVX512F__)
 constexpr int W = 16;
-constexpr int kRows = 8, kPanel = 3;    // 24 accumulators of 32 registers
-constexpr int kDotRows = 4, kDotCols = 5;  // 20 accumulators + 9 operands
+constexpr int kPanel = 3;
+// Rows of a register tile of 1, 2 or 3 vectors of columns: the accumulators
+// (16 to 24 of the 32 registers) beside the operand vectors and a broadcast.
+constexpr int kTileRows[] = {0, 16, 12, 8};
 #elif defined(__AVX__)
 constexpr int W = 8;
-constexpr int kRows = 4, kPanel = 3;    // 12 of 16 registers
-constexpr int kDotRows = 2, kDotCols = 4;
+constexpr int kPanel = 3;
+constexpr int kTileRows[] = {0, 8, 6, 4};  // 8 or 12 of 16 registers
 #else
 constexpr int W = 4;
-constexpr int kRows = 4, kPanel = 2;
-constexpr int kDotRows = 2, kDotCols = 3;
+constexpr int kPanel = 2;
+constexpr int kTileRows[] = {0, 4, 4};
 #endif
-// Columns of gemm_nt's operands taken at a time: B's block (a few hundred rows
-// of it) then stays in the level-2 cache while every row of A meets it.
-constexpr int kDotBlock = 512;
-// Rows of gemm_nt's A taken at a time: their (rows, K) vectors of partial
-// sums (200 KB at 32 rows, K 100, AVX-512) stay in the cache too.
-constexpr int kDotGroup = 32;
+// Columns of gemm_nt's long operands taken at a time: A's block, packed
+// transposed (a few hundred by the batch's rows), stays in the level-1 cache
+// while every row of B meets it.
+constexpr int kDotBlock = 256;
+// Columns of gemm_tn's update taken at a time (a whole number of panels):
+// D's block (the batch's rows by these) stays in the level-2 cache.
+constexpr int kUpdateBlock = 20 * kPanel * W;
+// Rows shorter than this go through gemm_nn on B transposed (small then).
+constexpr int kShortRows = 512;
 
 typedef float vf __attribute__((vector_size(W * sizeof(float))));
 
@@ -41,6 +50,20 @@ inline vf load(const float* p) {
 }
 inline void store(float* p, vf v) { std::memcpy(p, &v, sizeof v); }
 inline vf splat(float x) { return vf{} + x; }
+// a * b + c, in one rounding where the machine fuses multiply-adds. Written
+// out rather than left to -ffp-contract: the compiler fuses a product only
+// where it has one use, which can differ between two instantiations of the
+// same tile, and every tile must round alike (a result is then the same
+// whichever tiles a split between threads gives its columns).
+inline vf fmadd(vf a, vf b, vf c) {
+#if defined(__AVX512F__)
+  return vf(_mm512_fmadd_ps(__m512(a), __m512(b), __m512(c)));
+#elif defined(__AVX__) && defined(__FMA__)
+  return vf(_mm256_fmadd_ps(__m256(a), __m256(b), __m256(c)));
+#else
+  return a * b + c;
+#endif
+}
 inline vf vmax(vf a, vf b) { return a > b ? a : b; }
 inline float lane_max(vf v) {
   float m = v[0];
@@ -84,73 +107,97 @@ inline float lane_sum(vf v) {
   return s;
 }
 
-// The product shared by gemm_nn and gemm_tn_update: for R rows r of the
+// Where a tile asks for data before it needs it: B's rows of the next panel
+// of columns (`next_b`, null: none), and the tile's own rows of C when it
+// adds to them (`c_early`). A row of B or C is a separate stream (its rows
+// lie a whole row of 17,000 floats apart) that the hardware prefetcher does
+// not follow, and each would otherwise be a cache miss taken in the loop.
+struct Prefetch {
+  const float* next_b = nullptr;
+  bool c_early = false;
+};
+
+// The product shared by gemm_nn, gemm_nt and gemm_tn: for R rows r of the
 // result and NV vectors of its columns,
 //   c[r] = sum_k A[r * ars + k * aks] * B[k * ldb + ...]
 // then C[r] = alpha c[r] (+ C[r] when `add`). gemm_nn reads A by rows
-// (ars = lda, aks = 1), gemm_tn_update by columns (ars = 1, aks = lda).
+// (ars = lda, aks = 1), gemm_tn by columns (ars = 1, aks = lda).
 template <int R, int NV>
 inline void tile(int K, const float* A, int ars, int aks, const float* B, int ldb, float* C, int ldc, float alpha,
-                 bool add) {
+                 bool add, Prefetch pf) {
   vf c[R][NV];
-#pragma GCC unroll 8
+#pragma GCC unroll 16
   for (int r = 0; r < R; ++r)
 #pragma GCC unroll 4
     for (int v = 0; v < NV; ++v) c[r][v] = vf{};
+  if (pf.c_early && add)
+    for (int r = 0; r < R; ++r)
+      for (int v = 0; v < NV; ++v) __builtin_prefetch(C + std::size_t(r) * std::size_t(ldc) + std::size_t(v * W), 1);
   for (int k = 0; k < K; ++k) {
+    if (pf.next_b)
+#pragma GCC unroll 4
+      for (int v = 0; v < NV; ++v) __builtin_prefetch(pf.next_b + std::size_t(k) * std::size_t(ldb) + std::size_t(v * W));
     vf b[NV];
 #pragma GCC unroll 4
     for (int v = 0; v < NV; ++v) b[v] = load(B + std::size_t(k) * std::size_t(ldb) + std::size_t(v * W));
     const float* a = A + std::size_t(k) * std::size_t(aks);
-#pragma GCC unroll 8
+#pragma GCC unroll 16
     for (int r = 0; r < R; ++r) {
       const vf ar = splat(a[std::size_t(r) * std::size_t(ars)]);
 #pragma GCC unroll 4
-      for (int v = 0; v < NV; ++v) c[r][v] += ar * b[v];
+      for (int v = 0; v < NV; ++v) c[r][v] = fmadd(ar, b[v], c[r][v]);
     }
   }
   const vf al = splat(alpha);
-#pragma GCC unroll 8
+#pragma GCC unroll 16
   for (int r = 0; r < R; ++r)
 #pragma GCC unroll 4
     for (int v = 0; v < NV; ++v) {
       float* out = C + std::size_t(r) * std::size_t(ldc) + std::size_t(v * W);
-      store(out, add ? load(out) + al * c[r][v] : al * c[r][v]);
+      store(out, add ? fmadd(al, c[r][v], load(out)) : al * c[r][v]);
     }
 }
 
-// `rows` rows (fewer than kRows) at once: the tile of that height.
-template <int NV, int R = kRows - 1>
+// `rows` rows (fewer than a full tile's) at once: the tile of that height.
+template <int NV, int R = kTileRows[NV] - 1>
 void tile_rows(int rows, int K, const float* A, int ars, int aks, const float* B, int ldb, float* C, int ldc,
-               float alpha, bool add) {
+               float alpha, bool add, Prefetch pf) {
   if constexpr (R > 0) {
-    if (rows == R) return tile<R, NV>(K, A, ars, aks, B, ldb, C, ldc, alpha, add);
-    tile_rows<NV, R - 1>(rows, K, A, ars, aks, B, ldb, C, ldc, alpha, add);
+    if (rows == R) return tile<R, NV>(K, A, ars, aks, B, ldb, C, ldc, alpha, add, pf);
+    tile_rows<NV, R - 1>(rows, K, A, ars, aks, B, ldb, C, ldc, alpha, add, pf);
   }
 }
 
-// All M rows of the result for one panel of NV vectors of columns.
+// All M rows of the result for one panel of NV vectors of columns; the first
+// tile fetches the next panel's rows of B (`next_b`), which the later tiles
+// of this panel then find in the cache as well.
 template <int NV>
 void panel(int M, int K, const float* A, int ars, int aks, const float* B, int ldb, float* C, int ldc, float alpha,
-           bool add) {
+           bool add, const float* next_b) {
+  constexpr int R = kTileRows[NV];
+  Prefetch pf{next_b, true};
   int i = 0;
-  for (; i + kRows <= M; i += kRows)
-    tile<kRows, NV>(K, A + std::size_t(i) * std::size_t(ars), ars, aks, B, ldb, C + std::size_t(i) * std::size_t(ldc),
-                    ldc, alpha, add);
+  for (; i + R <= M; i += R, pf.next_b = nullptr)
+    tile<R, NV>(K, A + std::size_t(i) * std::size_t(ars), ars, aks, B, ldb, C + std::size_t(i) * std::size_t(ldc),
+                ldc, alpha, add, pf);
   if (i < M)
     tile_rows<NV>(M - i, K, A + std::size_t(i) * std::size_t(ars), ars, aks, B, ldb,
-                  C + std::size_t(i) * std::size_t(ldc), ldc, alpha, add);
+                  C + std::size_t(i) * std::size_t(ldc), ldc, alpha, add, pf);
 }
 
 // C (M, N) = alpha sum_k A(r, k) B (k, :) (+ C), over every column: panels of
-// kPanel vectors, then single vectors, then the last columns (fewer than a
-// vector) through a zero-padded copy.
+// kPanel vectors, then of two and of one, then the last columns (fewer than
+// a vector) through a zero-padded copy.
 void product(int M, int N, int K, const float* A, int ars, int aks, const float* B, int ldb, float* C, int ldc,
              float alpha, bool add) {
   if (M <= 0 || N <= 0) return;
   int j = 0;
-  for (; j + kPanel * W <= N; j += kPanel * W) panel<kPanel>(M, K, A, ars, aks, B + j, ldb, C + j, ldc, alpha, add);
-  for (; j + W <= N; j += W) panel<1>(M, K, A, ars, aks, B + j, ldb, C + j, ldc, alpha, add);
+  constexpr int P = kPanel * W;
+  for (; j + P <= N; j += P)
+    panel<kPanel>(M, K, A, ars, aks, B + j, ldb, C + j, ldc, alpha, add, j + 2 * P <= N ? B + j + P : nullptr);
+  if constexpr (kPanel > 2)
+    for (; j + 2 * W <= N; j += 2 * W) panel<2>(M, K, A, ars, aks, B + j, ldb, C + j, ldc, alpha, add, nullptr);
+  for (; j + W <= N; j += W) panel<1>(M, K, A, ars, aks, B + j, ldb, C + j, ldc, alpha, add, nullptr);
   if (j == N) return;
   const int rest = N - j;
   thread_local std::vector<float> b, c;
@@ -160,48 +207,9 @@ void product(int M, int N, int K, const float* A, int ars, int aks, const float*
     std::copy_n(B + std::size_t(k) * std::size_t(ldb) + std::size_t(j), rest, b.data() + std::size_t(k) * W);
   for (int i = 0; i < M; ++i)
     std::copy_n(C + std::size_t(i) * std::size_t(ldc) + std::size_t(j), rest, c.data() + std::size_t(i) * W);
-  panel<1>(M, K, A, ars, aks, b.data(), W, c.data(), W, alpha, add);
+  panel<1>(M, K, A, ars, aks, b.data(), W, c.data(), W, alpha, add, nullptr);
   for (int i = 0; i < M; ++i)
     std::copy_n(c.data() + std::size_t(i) * W, rest, C + std::size_t(i) * std::size_t(ldc) + std::size_t(j));
-}
-
-// Partial dot products of R rows of A with Q rows of B over n columns (a
-// multiple of W), added into their lanes: lanes + (r * K + q) * W.
-template <int R, int Q>
-inline void dot_tile(int n, const float* A, int lda, const float* B, int ldb, float* lanes, int K) {
-  vf c[R][Q];
-#pragma GCC unroll 8
-  for (int r = 0; r < R; ++r)
-#pragma GCC unroll 8
-    for (int q = 0; q < Q; ++q) c[r][q] = load(lanes + (std::size_t(r) * std::size_t(K) + std::size_t(q)) * W);
-  for (int j = 0; j < n; j += W) {
-    vf a[R], b[Q];
-#pragma GCC unroll 8
-    for (int r = 0; r < R; ++r) a[r] = load(A + std::size_t(r) * std::size_t(lda) + std::size_t(j));
-#pragma GCC unroll 8
-    for (int q = 0; q < Q; ++q) b[q] = load(B + std::size_t(q) * std::size_t(ldb) + std::size_t(j));
-#pragma GCC unroll 8
-    for (int r = 0; r < R; ++r)
-#pragma GCC unroll 8
-      for (int q = 0; q < Q; ++q) c[r][q] += a[r] * b[q];
-  }
-#pragma GCC unroll 8
-  for (int r = 0; r < R; ++r)
-#pragma GCC unroll 8
-    for (int q = 0; q < Q; ++q) store(lanes + (std::size_t(r) * std::size_t(K) + std::size_t(q)) * W, c[r][q]);
-}
-
-// The same for a block of any size (the edges of the (M, K) result).
-void dot_block(int rows, int cols, int n, const float* A, int lda, const float* B, int ldb, float* lanes, int K) {
-  for (int r = 0; r < rows; ++r)
-    for (int q = 0; q < cols; ++q) {
-      float* l = lanes + (std::size_t(r) * std::size_t(K) + std::size_t(q)) * W;
-      vf c = load(l);
-      const float* a = A + std::size_t(r) * std::size_t(lda);
-      const float* b = B + std::size_t(q) * std::size_t(ldb);
-      for (int j = 0; j < n; j += W) c += load(a + j) * load(b + j);
-      store(l, c);
-    }
 }
 
 }  // namespace
@@ -215,14 +223,24 @@ void gemm_nn(int M, int N, int K, const float* A, int lda, const float* B, int l
 
 void gemm_tn(int M, int N, int K, float alpha, const float* A, int lda, const float* D, int ldd, float* B, int ldb,
              bool accumulate) {
-  // The result is B's K rows; the sum runs over A's and D's M rows.
-  product(K, N, M, A, 1, lda, D, ldd, B, ldb, alpha, accumulate);
+  // The result is B's K rows; the sum runs over A's and D's M rows. B is the
+  // large operand here (the output weights), read and written once: in
+  // blocks of columns, one tile's rows at a time across the block, so each
+  // row of B is a sequential stream the hardware prefetcher follows, while
+  // D's block stays in the level-2 cache for every tile.
+  constexpr int R = kTileRows[kPanel];
+  for (int j0 = 0; j0 < N; j0 += kUpdateBlock) {
+    const int nb = std::min(kUpdateBlock, N - j0);
+    for (int i0 = 0; i0 < K; i0 += R)
+      product(std::min(R, K - i0), nb, M, A + i0, 1, lda, D + j0, ldd, B + std::size_t(i0) * std::size_t(ldb) + j0,
+              ldb, alpha, accumulate);
+  }
 }
 
 void gemm_nt(int M, int N, int K, const float* A, int lda, const float* B, int ldb, float* C, int ldc,
              bool accumulate) {
   if (M <= 0 || K <= 0) return;
-  if (N < kDotBlock) {
+  if (N < kShortRows) {
     // Short rows (the lecture's 27 logits, a hidden layer of 200): B^T is
     // small, so transpose it and broadcast A's numbers against its rows.
     thread_local std::vector<float> bt;
@@ -231,44 +249,29 @@ void gemm_nt(int M, int N, int K, const float* A, int lda, const float* B, int l
       for (int j = 0; j < N; ++j) bt[std::size_t(j) * std::size_t(K) + std::size_t(k)] = B[std::size_t(k) * std::size_t(ldb) + std::size_t(j)];
     return gemm_nn(M, K, N, A, lda, bt.data(), K, C, ldc, accumulate);
   }
-  // Rows in groups, so their partial sums stay in the cache beside B's block.
-  thread_local std::vector<float> lanes;  // (group rows, K, W) partial sums
-  for (int g0 = 0; g0 < M; g0 += kDotGroup) {
-    const int Mg = std::min(kDotGroup, M - g0);
-    const float* Ag = A + std::size_t(g0) * std::size_t(lda);
-    lanes.assign(std::size_t(Mg) * std::size_t(K) * W, 0.0f);
-    float* L = lanes.data();
-    for (int j0 = 0; j0 < N; j0 += kDotBlock) {
-      const int N0 = std::min(kDotBlock, N - j0);
-      const int n = N0 - N0 % W;  // whole vectors; the rest below, into lane 0
-      for (int i = 0; i < Mg; i += kDotRows) {
-        const int rows = std::min(kDotRows, Mg - i);
-        const float* a = Ag + std::size_t(i) * std::size_t(lda) + std::size_t(j0);
-        for (int k = 0; k < K; k += kDotCols) {
-          const int cols = std::min(kDotCols, K - k);
-          const float* b = B + std::size_t(k) * std::size_t(ldb) + std::size_t(j0);
-          float* l = L + (std::size_t(i) * std::size_t(K) + std::size_t(k)) * W;
-          if (rows == kDotRows && cols == kDotCols)
-            dot_tile<kDotRows, kDotCols>(n, a, lda, b, ldb, l, K);
-          else
-            dot_block(rows, cols, n, a, lda, b, ldb, l, K);
-        }
-      }
-      for (int i = 0; n < N0 && i < Mg; ++i)
-        for (int k = 0; k < K; ++k) {
-          float s = 0;
-          for (int j = j0 + n; j < j0 + N0; ++j)
-            s += Ag[std::size_t(i) * std::size_t(lda) + std::size_t(j)] * B[std::size_t(k) * std::size_t(ldb) + std::size_t(j)];
-          L[(std::size_t(i) * std::size_t(K) + std::size_t(k)) * W] += s;
-        }
+  // Long rows (a vocabulary): C^T (K, M) = B (K, N) A^T (N, M), the
+  // contraction along N in blocks. Each block of A is packed transposed, its
+  // rows padded to whole vectors with zeros, into a small panel that stays in
+  // the level-1 cache; B's rows are then read once, in order, each number
+  // broadcast against the panel's vectors by the register tiles of `product`.
+  const int Mp = (M + W - 1) / W * W;
+  thread_local std::vector<float> at, ct;  // (block, Mp) packed A^T, (K, Mp) the result
+  at.assign(std::size_t(kDotBlock) * std::size_t(Mp), 0.0f);
+  ct.assign(std::size_t(K) * std::size_t(Mp), 0.0f);
+  for (int j0 = 0; j0 < N; j0 += kDotBlock) {
+    const int nb = std::min(kDotBlock, N - j0);
+    for (int i = 0; i < M; ++i) {
+      const float* a = A + std::size_t(i) * std::size_t(lda) + std::size_t(j0);
+      for (int j = 0; j < nb; ++j) at[std::size_t(j) * std::size_t(Mp) + std::size_t(i)] = a[j];
     }
-    for (int i = 0; i < Mg; ++i)
-      for (int k = 0; k < K; ++k) {
-        const float s = lane_sum(load(L + (std::size_t(i) * std::size_t(K) + std::size_t(k)) * W));
-        float& c = C[std::size_t(g0 + i) * std::size_t(ldc) + std::size_t(k)];
-        c = accumulate ? c + s : s;
-      }
+    product(K, Mp, nb, B + j0, ldb, 1, at.data(), Mp, ct.data(), Mp, 1.0f, true);
   }
+  for (int i = 0; i < M; ++i)
+    for (int k = 0; k < K; ++k) {
+      const float s = ct[std::size_t(k) * std::size_t(Mp) + std::size_t(i)];
+      float& c = C[std::size_t(i) * std::size_t(ldc) + std::size_t(k)];
+      c = accumulate ? c + s : s;
+    }
 }
 
 void softmax_rows(int M, int N, const float* logits, int ldl, float* probs, int ldp, float* maxes, float* sums) {

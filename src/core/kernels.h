@@ -6,12 +6,24 @@
 //   dh     = dlogits W2^T    (B, H) = (B, V)(V, H)        gemm_nt
 //   W2    -= lr h^T dlogits  (H, V) -= (H, B)(B, V)       gemm_tn
 //
-// A general GEMM packs the 17,000-column operand into blocks on every call;
-// these kernels read it in place, in panels that stay in the caches, with
-// register tiles of accumulators. The vectors are GCC's generic vector types,
-// as wide as the machine's (16 floats with AVX-512, 8 with AVX, 4 otherwise).
-// Everything is row-major float with leading dimensions (elements between
-// rows), and every result is the same for the same inputs: no threads, a
+// The products run in register tiles of accumulators (8 rows by 3 vectors,
+// 12 by 2 or 16 by 1 with AVX-512: up to 24 of its 32 registers), each
+// number of the operand along the short side broadcast against vectors of
+// the long one, as the
+// micro-kernels of Goto and van de Geijn's GEMM ("Anatomy of high-performance
+// matrix multiplication", ACM TOMS 34(3), 2008) and BLIS (Van Zee and van de
+// Geijn, ACM TOMS 41(3), 2015) do. With a batch's tens of rows the inner
+// dimension is small (100 or 30), so little is packed: gemm_nn reads the
+// 17,000-column operand in place, panel by panel, and fetches the next panel
+// while the first tile works; gemm_tn updates it in blocks of columns, a
+// tile's rows at a time, so each row is a stream the hardware prefetcher
+// follows; gemm_nt packs the batch's block transposed (256 columns by the
+// rows) and streams the long operand once. The vectors are GCC's generic
+// vector types, as wide as the machine's (16 floats with AVX-512, 8 with
+// AVX, 4 otherwise), with the fused multiply-add written out where the
+// machine has one. Everything is row-major float with leading dimensions
+// (elements between rows), and every result is the same for the same inputs,
+// however the columns or rows are split between threads: no threads here, a
 // fixed order of summation. They work for any shape (tested down to one row
 // and one column); the MLP calls them where a product runs along 256 columns
 // or more, and Eigen's products elsewhere.
@@ -23,9 +35,9 @@ namespace ev::kernels {
 void gemm_nn(int M, int N, int K, const float* A, int lda, const float* B, int ldb, float* C, int ldc,
              bool accumulate);
 
-// C (M, K) = A (M, N) B (K, N)^T, or C += it: dot products of rows along the
-// long dimension N, in column blocks that keep B's block in the cache while
-// every row of A meets it; vector-wide partial sums, their lanes added last.
+// C (M, K) = A (M, N) B (K, N)^T, or C += it: the sum runs along the long
+// dimension N, in blocks of it; each block of A is packed transposed into a
+// panel that stays in the level-1 cache while B's rows stream past it.
 void gemm_nt(int M, int N, int K, const float* A, int lda, const float* B, int ldb, float* C, int ldc,
              bool accumulate);
 

@@ -30,7 +30,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from torch_peer import blas_library  # noqa: E402
+from torch_peer import blas_info, blas_library  # noqa: E402
 
 BLOCK, EMB, HEADS, LAYERS, BATCH, LR = 16, 16, 4, 1, 32, 0.01
 
@@ -148,7 +148,8 @@ def main():
     seconds, cpu, last = train(model, X, Y, steps, g)
     print(json.dumps({"steps": steps, "seconds": seconds, "wall_steps_per_s": steps / seconds,
                       "steps_per_s": steps / cpu, "last_loss": last,
-                      "threads": torch.get_num_threads(), "blas": blas_library(), "torch": torch.__version__}))
+                      "threads": torch.get_num_threads(), "blas": blas_library(), "blas_info": blas_info(),
+                      "torch": torch.__version__}))
 
 
 if __name__ == "__main__":

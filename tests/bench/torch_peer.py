@@ -37,6 +37,26 @@ def blas_library():
     return os.path.realpath(info.dli_fname.decode())
 
 
+def blas_info():
+    """What the OpenBLAS in this process chose: its core type and build
+    configuration (openblas_get_corename, openblas_get_config, asked of the
+    library file found in /proc/self/maps), and OPENBLAS_CORETYPE as set."""
+    info = {"coretype_env": os.environ.get("OPENBLAS_CORETYPE"), "l2_env": os.environ.get("OPENBLAS_L2_SIZE")}
+    with open("/proc/self/maps") as maps:
+        files = sorted({line.split()[-1] for line in maps if "openblas" in line and line.split()[-1].startswith("/")})
+    for path in files:
+        lib = ctypes.CDLL(path)
+        for key, fn in (("core", "openblas_get_corename"), ("config", "openblas_get_config")):
+            if hasattr(lib, fn):
+                f = getattr(lib, fn)
+                f.restype = ctypes.c_char_p
+                info[key] = f().decode()
+        if "core" in info:
+            info["library"] = path
+            break
+    return info
+
+
 def main():
     path = sys.argv[1]
     steps = int(sys.argv[2]) if len(sys.argv) > 2 else 20000
@@ -87,7 +107,7 @@ def main():
     seconds = time.perf_counter() - t0
     print(json.dumps({"steps": steps, "seconds": seconds, "steps_per_s": steps / seconds,
                       "threads": threads, "last_loss": loss.item(), "blas": blas_library(),
-                      "torch": torch.__version__}))
+                      "blas_info": blas_info(), "torch": torch.__version__}))
 
 
 if __name__ == "__main__":

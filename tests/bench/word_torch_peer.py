@@ -15,7 +15,7 @@ import time
 
 import torch
 
-from torch_peer import blas_library
+from torch_peer import blas_info, blas_library
 
 
 def main():
@@ -56,7 +56,7 @@ def main():
         loss = step()
     seconds = time.perf_counter() - t0
     print(json.dumps({"steps": steps, "seconds": seconds, "steps_per_s": steps / seconds, "vocab": V,
-                      "threads": threads, "last_loss": loss.item(), "blas": blas_library(),
+                      "threads": threads, "last_loss": loss.item(), "blas": blas_library(), "blas_info": blas_info(),
                       "torch": torch.__version__}))
 
 
