@@ -152,9 +152,14 @@ TEST(Gui, RestoreAfterADragBringsBackTheRateFromBeforeIt) {
     ui->frame();
     std::set<double> passed;  // the rates the run trained at during the drag
     for (float x = mid; x < r[2] - 2; x += 6) {
+      const double before = ui->app().trainer().snapshot()->config.lr;
       ui->set_mouse(x, y, true);
       ui->frame();
-      std::this_thread::sleep_for(5ms);  // training goes on between the frames
+      // Training goes on between the frames; on a busy machine the trainer may
+      // take a while to apply the new rate and show it.
+      const auto until = std::chrono::steady_clock::now() + 300ms;
+      do std::this_thread::sleep_for(5ms);
+      while (ui->app().trainer().snapshot()->config.lr == before && std::chrono::steady_clock::now() < until);
       passed.insert(ui->app().trainer().snapshot()->config.lr);
     }
     ui->set_mouse(r[2] - 2, y, false);

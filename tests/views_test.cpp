@@ -33,6 +33,7 @@
 #include "headless_egl.h"
 #include "ui/embedding_panel.h"
 #include "ui/fit.h"
+#include "ui/labels.h"
 #include "ui/loss_panel.h"
 #include "ui/onehot_panel.h"
 
@@ -532,7 +533,38 @@ TEST(FitCheck, ElideFitsTheWidthInWholeCharacters) {
     while (next < text.size() && (static_cast<unsigned char>(text[next]) & 0xC0) == 0x80) ++next;
     EXPECT_GT(ImGui::CalcTextSize((text.substr(0, next) + "...").c_str()).x, width) << e;
   }
+  // A token of a megabyte (a word with no space in a whole file): the start
+  // that fits, in whole characters, without measuring the rest.
+  std::string huge;
+  while (huge.size() < (1u << 20)) huge += "\xc3\xa9t\xc3\xa9";
+  for (float width : {1.0f, 40.0f, 150.0f}) {
+    const std::string e = ev::ui::elide(huge, width);
+    ASSERT_GE(e.size(), 3u);
+    EXPECT_EQ(e.substr(e.size() - 3), "...");
+    const std::string head = e.substr(0, e.size() - 3);
+    EXPECT_EQ(huge.compare(0, head.size(), head), 0);
+    if (width > 30) {
+      EXPECT_LE(ImGui::CalcTextSize(e.c_str()).x, width) << e;
+    }
+    EXPECT_NE(static_cast<unsigned char>(huge[head.size()]) & 0xC0, 0x80) << "split inside a character";
+  }
   gui.end();
+}
+
+// A point's label shows a long token's start, in whole characters.
+TEST(Labels, LongTokensAreCutToTheirStart) {
+  EXPECT_EQ(ev::ui::label_text("cat"), "cat");
+  const std::string exact(ev::ui::kLabelBytes, 'a');
+  EXPECT_EQ(ev::ui::label_text(exact), exact);
+  std::string huge = "x";
+  while (huge.size() < (1u << 20)) huge += "\xc3\xa9";  // odd offsets start characters
+  const std::string l = ev::ui::label_text(huge);
+  ASSERT_LE(l.size(), ev::ui::kLabelBytes + 3);
+  EXPECT_EQ(l.substr(l.size() - 3), "...");
+  const std::string head = l.substr(0, l.size() - 3);
+  EXPECT_EQ(huge.compare(0, head.size(), head), 0);
+  EXPECT_GE(head.size(), ev::ui::kLabelBytes - 3);
+  EXPECT_NE(static_cast<unsigned char>(huge[head.size()]) & 0xC0, 0x80) << "split inside a character";
 }
 
 TEST(EmbeddingPanelTest, PcaProjectionIsTheCoresAndStaysAligned) {

@@ -85,6 +85,17 @@ void check_label_fits(UiContext& ctx, const char* label) {
 }
 
 std::string elide(const std::string& text, float width) {
+  // No glyph is narrower than a pixel, nor a character longer than 4 bytes:
+  // a longer text is cut to what could fit before anything is measured.
+  const std::size_t most = 4 * std::size_t(std::max(1.0f, width)) + 4;
+  if (text.size() > most) {
+    std::size_t cut = most;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+    const auto elided = [](const std::string& t) { return t.size() >= 3 && t.compare(t.size() - 3, 3, "...") == 0; };
+    std::string start = elide(text.substr(0, cut), width);
+    if (!elided(start)) start = elide(start, width - ImGui::CalcTextSize("...").x);
+    return elided(start) ? start : start + "...";
+  }
   if (ImGui::CalcTextSize(text.c_str()).x <= width) return text;
   const float dots = ImGui::CalcTextSize("...").x;
   // Binary search over the character boundaries for the longest start that fits.

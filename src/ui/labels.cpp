@@ -56,6 +56,13 @@ void draw_label(ImDrawList* dl, ImVec2 p, const char* text, ImU32 colour, bool o
 
 }  // namespace
 
+std::string label_text(const std::string& token) {
+  if (token.size() <= kLabelBytes) return token;
+  std::size_t cut = kLabelBytes;
+  while (cut > 0 && (static_cast<unsigned char>(token[cut]) & 0xC0) == 0x80) --cut;  // a character's start
+  return token.substr(0, cut) + "...";
+}
+
 int draw_point_labels(ImDrawList* dl, const PointLabels& pl) {
   const std::vector<float>& xy = *pl.xy;
   const std::size_t n = xy.size() / 2;
@@ -76,7 +83,7 @@ int draw_point_labels(ImDrawList* dl, const PointLabels& pl) {
     const ImVec2 p = point_pixels(xy, i);
     if (p.x < pmin.x - line || p.x > pmax.x || p.y < pmin.y - line || p.y > pmax.y + line) return;
     ++tries;
-    const std::string& tok = pl.vocab->token(int(i));
+    const std::string tok = label_text(pl.vocab->token(int(i)));
     const ImVec2 size = ImGui::CalcTextSize(tok.c_str());
     // Right of the point if free, else left, above or below; small
     // vocabularies label every point even when all four are taken.
@@ -125,7 +132,7 @@ int draw_point_labels(ImDrawList* dl, const PointLabels& pl) {
     const std::size_t i = ordered ? std::size_t((*pl.order)[k]) : k;
     if (i < n && !done[i]) label(i, false);
   }
-  for (const Boxed& b : boxed) draw_boxed_label(dl, b.at, pl.vocab->token(int(b.id)).c_str(), text);
+  for (const Boxed& b : boxed) draw_boxed_label(dl, b.at, label_text(pl.vocab->token(int(b.id))).c_str(), text);
   return drawn;
 }
 

@@ -6,6 +6,7 @@
 #include <imgui.h>
 
 #include <cstddef>
+#include <string>
 #include <vector>
 
 #include "core/vocab.h"
@@ -24,6 +25,12 @@ struct PointLabels {
   bool points_claim = true;                // points keep their own cells free of labels
   const std::vector<int>* order = nullptr; // (V) the order labels are tried in; null: vocabulary order
 };
+
+// What a point's label shows of its token: the token, or for a long one (a
+// word of a megabyte is a token too) its first whole UTF-8 characters, at most
+// kLabelBytes bytes, and "...": measuring and drawing cost grows with the text.
+inline constexpr std::size_t kLabelBytes = 48;
+std::string label_text(const std::string& token);
 
 // Draws the labels inside the current plot (between BeginPlot and EndPlot);
 // returns how many were drawn.

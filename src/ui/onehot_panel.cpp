@@ -10,6 +10,7 @@
 #include "core/context.h"
 #include "core/onehot.h"
 #include "ui/fit.h"
+#include "ui/labels.h"
 #include "ui/table_heatmap.h"
 
 namespace ev::ui {
@@ -136,10 +137,11 @@ void row_labels(const Vocab& vocab, ImDrawList* dl, const float rect[4], float c
     const int id = first + r;
     const bool lit = std::find(ids.begin(), ids.end(), id) != ids.end();
     if (!lit && r % every != 0) continue;
-    const char* tok = vocab.token(id).c_str();
-    const float tw = std::min(ImGui::CalcTextSize(tok).x * scale, label_w - 4);
+    // A token wider than the column shows its start: it never runs over the cells.
+    const std::string tok = elide(label_text(vocab.token(id)), (label_w - 4) / scale);
+    const float tw = ImGui::CalcTextSize(tok.c_str()).x * scale;
     const float y = rect[1] + (r + 0.5f) * cell_h - 0.5f * fs;
-    dl->AddText(ImGui::GetFont(), fs, ImVec2(rect[0] - 4 - tw, y), lit ? kHighlight : text, tok);
+    dl->AddText(ImGui::GetFont(), fs, ImVec2(rect[0] - 4 - tw, y), lit ? kHighlight : text, tok.c_str());
   }
   for (int k = 0; k < block; ++k) {
     const int r = ids[std::size_t(k)] - first;
@@ -192,7 +194,8 @@ void table_view(const Snapshot& s, UiContext& ctx, OnehotPanelState& st, const s
   }
   // Geometry: row labels on the left, cells, and a colour scale below.
   float label_w = 0;
-  for (int r = 0; r < rows; ++r) label_w = std::max(label_w, ImGui::CalcTextSize(vocab.token(first + r).c_str()).x);
+  for (int r = 0; r < rows; ++r)
+    label_w = std::max(label_w, ImGui::CalcTextSize(label_text(vocab.token(first + r)).c_str()).x);
   label_w = std::min(label_w, ImGui::GetFontSize() * 6) + 4;
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float cell_h = std::clamp((avail.y - 2.5f * line) / float(rows), 2.0f, line * 1.2f);
