@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "core/rng.h"
+#include "core/base/rng.h"
 #include "process.h"
 #include "test_data.h"
 

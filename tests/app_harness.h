@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "app/headless_ui.h"
-#include "core/error.h"
+#include "core/base/error.h"
 
 namespace ev::testing {
 

@@ -11,8 +11,8 @@
 #include <fstream>
 #include <thread>
 
-#include "core/atomic_file.h"
-#include "core/error.h"
+#include "core/base/atomic_file.h"
+#include "core/base/error.h"
 #include "process.h"
 
 namespace fs = std::filesystem;

@@ -12,13 +12,13 @@
 #include <fstream>
 #include <string>
 
-#include "core/config.h"
+#include "core/train/config.h"
 #include "core/models/mlp.h"
-#include "core/error.h"
-#include "core/loss_history.h"
-#include "core/session.h"
-#include "core/trainer.h"
-#include "core/worker.h"
+#include "core/base/error.h"
+#include "core/train/loss_history.h"
+#include "core/io/session.h"
+#include "core/train/trainer.h"
+#include "core/live/worker.h"
 #include "test_data.h"
 
 using namespace ev;

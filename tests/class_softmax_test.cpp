@@ -10,11 +10,11 @@
 #include <nlohmann/json.hpp>
 #include <numeric>
 
-#include "core/error.h"
-#include "core/metrics.h"
+#include "core/base/error.h"
+#include "core/train/metrics.h"
 #include "core/models/mlp.h"
-#include "core/rng.h"
-#include "core/trainer.h"
+#include "core/base/rng.h"
+#include "core/train/trainer.h"
 
 using namespace ev;
 

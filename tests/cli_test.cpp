@@ -13,8 +13,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "core/rng.h"
-#include "core/session.h"
+#include "core/base/rng.h"
+#include "core/io/session.h"
 #include "process.h"
 #include "test_data.h"
 

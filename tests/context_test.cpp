@@ -1,5 +1,5 @@
 // context_test.cpp: typed contexts become the ids a model reads.
-#include "core/context.h"
+#include "core/data/context.h"
 
 #include <gtest/gtest.h>
 

@@ -8,8 +8,8 @@
 #include <fstream>
 #include <set>
 
-#include "core/dataset.h"
-#include "core/error.h"
+#include "core/data/dataset.h"
+#include "core/base/error.h"
 #include "process.h"
 
 using namespace ev;

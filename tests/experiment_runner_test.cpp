@@ -10,9 +10,9 @@
 #include <thread>
 #include <vector>
 
-#include "core/error.h"
-#include "core/experiment_runner.h"
-#include "core/worker.h"
+#include "core/base/error.h"
+#include "core/live/experiment_runner.h"
+#include "core/live/worker.h"
 #include "test_data.h"
 
 using namespace ev;

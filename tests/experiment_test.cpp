@@ -9,12 +9,12 @@
 #include <cmath>
 #include <limits>
 
-#include "core/error.h"
-#include "core/experiment.h"
-#include "core/metrics.h"
-#include "core/ngram.h"
-#include "core/trainer.h"
-#include "core/run.h"
+#include "core/base/error.h"
+#include "core/live/experiment.h"
+#include "core/train/metrics.h"
+#include "core/models/ngram.h"
+#include "core/train/trainer.h"
+#include "core/live/run.h"
 #include "test_data.h"
 
 namespace ev {

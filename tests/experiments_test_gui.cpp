@@ -17,10 +17,10 @@
 
 #include "app/headless_ui.h"
 #include "app_harness.h"
-#include "core/error.h"
-#include "core/experiment.h"
-#include "core/metrics.h"
-#include "core/run.h"
+#include "core/base/error.h"
+#include "core/live/experiment.h"
+#include "core/train/metrics.h"
+#include "core/live/run.h"
 #include "gfx/render_target.h"
 #include "test_data.h"
 

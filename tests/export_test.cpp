@@ -8,10 +8,11 @@
 #include <cstdlib>
 #include <sstream>
 
-#include "core/atomic_file.h"
-#include "core/error.h"
-#include "core/export.h"
-#include "core/rng.h"
+#include "core/base/text.h"
+#include "core/base/atomic_file.h"
+#include "core/base/error.h"
+#include "core/io/export.h"
+#include "core/base/rng.h"
 
 using namespace ev;
 

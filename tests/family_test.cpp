@@ -9,11 +9,11 @@
 
 #include "cli/flags.h"
 #include "cli/options.h"
-#include "core/error.h"
-#include "core/experiment.h"
+#include "core/base/error.h"
+#include "core/live/experiment.h"
 #include "core/models/mlp.h"
-#include "core/session.h"
-#include "core/trainer.h"
+#include "core/io/session.h"
+#include "core/train/trainer.h"
 #include "test_data.h"
 
 using namespace ev;

@@ -14,9 +14,9 @@
 
 #include "app/headless_ui.h"
 #include "file_menu_fixture.h"
-#include "core/error.h"
-#include "core/export.h"
-#include "core/files.h"
+#include "core/base/error.h"
+#include "core/io/export.h"
+#include "core/base/files.h"
 #include "process.h"
 #include "test_data.h"
 

@@ -14,7 +14,7 @@
 #include <string>
 
 #include "app/headless_ui.h"
-#include "core/error.h"
+#include "core/base/error.h"
 #include "process.h"
 
 namespace ev::testing {

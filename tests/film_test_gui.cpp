@@ -13,7 +13,7 @@
 
 #include "app/film.h"
 #include "app/headless_ui.h"
-#include "core/error.h"
+#include "core/base/error.h"
 
 using namespace ev;
 using namespace std::chrono_literals;

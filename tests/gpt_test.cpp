@@ -7,8 +7,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/models/sample.h"
 #include "core/models/gpt.h"
-#include "core/trainer.h"
+#include "core/train/trainer.h"
 
 using namespace ev;
 

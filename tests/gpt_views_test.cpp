@@ -10,7 +10,7 @@
 
 #include "app/headless_ui.h"
 #include "app_harness.h"
-#include "core/error.h"
+#include "core/base/error.h"
 #include "test_data.h"
 #include "ui/attention_panel.h"
 #include "ui/embedding_panel.h"

@@ -7,7 +7,7 @@
 #include <cmath>
 
 #include "core/models/mlp.h"
-#include "core/rng.h"
+#include "core/base/rng.h"
 
 using namespace ev;
 

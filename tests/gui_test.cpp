@@ -14,7 +14,7 @@
 
 #include "app/headless_ui.h"
 #include "app_harness.h"
-#include "core/error.h"
+#include "core/base/error.h"
 #include "ui/tool_tabs.h"
 
 using namespace ev;

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "core/error.h"
+#include "core/base/error.h"
 #include "gfx/headless.h"
 #include "gfx/render_target.h"
 

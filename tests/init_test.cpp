@@ -8,11 +8,11 @@
 #include <vector>
 
 #include "cli/options.h"
-#include "core/error.h"
+#include "core/base/error.h"
 #include "core/models/mlp.h"
-#include "core/rng.h"
-#include "core/session.h"
-#include "core/trainer.h"
+#include "core/base/rng.h"
+#include "core/io/session.h"
+#include "core/train/trainer.h"
 #include "test_data.h"
 
 namespace ev {

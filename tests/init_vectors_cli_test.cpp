@@ -9,9 +9,9 @@
 #include <fstream>
 
 #include "cli/options.h"
-#include "core/atomic_file.h"
-#include "core/export.h"
-#include "core/session.h"
+#include "core/base/atomic_file.h"
+#include "core/io/export.h"
+#include "core/io/session.h"
 #include "process.h"
 #include "test_data.h"
 

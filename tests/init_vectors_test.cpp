@@ -14,11 +14,11 @@
 #include <cstring>
 #include <sstream>
 
-#include "core/error.h"
-#include "core/export.h"
-#include "core/init_vectors.h"
-#include "core/run.h"
-#include "core/session.h"
+#include "core/base/error.h"
+#include "core/io/export.h"
+#include "core/models/init_vectors.h"
+#include "core/live/run.h"
+#include "core/io/session.h"
 #include "process.h"
 #include "test_data.h"
 

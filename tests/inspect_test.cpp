@@ -8,8 +8,8 @@
 #include <cmath>
 #include <cstring>
 
-#include "core/error.h"
-#include "core/inspect.h"
+#include "core/base/error.h"
+#include "core/train/inspect.h"
 #include "test_data.h"
 
 using namespace ev;

@@ -12,7 +12,7 @@
 #include <tuple>
 #include <vector>
 
-#include "core/kernels.h"
+#include "core/base/kernels.h"
 #include "core/models/mlp.h"
 
 namespace {

@@ -10,7 +10,7 @@
 #include <thread>
 
 #include "core/layout/live_map.h"
-#include "core/rng.h"
+#include "core/base/rng.h"
 
 namespace ev {
 namespace {

@@ -16,7 +16,7 @@
 
 #include "app/headless_ui.h"
 #include "app_harness.h"
-#include "core/export.h"
+#include "core/io/export.h"
 #include "gfx/render_target.h"
 #include "process.h"
 #include "test_data.h"

@@ -9,7 +9,7 @@
 #include <utility>
 
 #include "core/layout/neighbours.h"
-#include "core/rng.h"
+#include "core/base/rng.h"
 
 namespace ev {
 namespace {

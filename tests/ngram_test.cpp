@@ -6,11 +6,11 @@
 #include <string>
 #include <vector>
 
-#include "core/dataset.h"
-#include "core/metrics.h"
-#include "core/ngram.h"
-#include "core/rng.h"
-#include "core/trainer.h"
+#include "core/data/dataset.h"
+#include "core/train/metrics.h"
+#include "core/models/ngram.h"
+#include "core/base/rng.h"
+#include "core/train/trainer.h"
 #include "test_data.h"
 
 namespace ev {

@@ -4,8 +4,8 @@
 #include <gtest/gtest.h>
 
 #include "core/models/mlp.h"
-#include "core/onehot.h"
-#include "core/rng.h"
+#include "core/teach/onehot.h"
+#include "core/base/rng.h"
 #include "test_data.h"
 
 using namespace ev;

@@ -9,8 +9,8 @@
 #include <set>
 
 #include "core/models/mlp.h"
-#include "core/optim.h"
-#include "core/rng.h"
+#include "core/models/optim.h"
+#include "core/base/rng.h"
 
 using namespace ev;
 

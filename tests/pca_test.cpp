@@ -6,8 +6,8 @@
 #include <cmath>
 #include <numeric>
 
-#include "core/pca.h"
-#include "core/rng.h"
+#include "core/layout/pca.h"
+#include "core/base/rng.h"
 
 using namespace ev;
 

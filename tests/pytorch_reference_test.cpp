@@ -18,10 +18,10 @@
 
 #include <map>
 
-#include "core/config.h"
+#include "core/train/config.h"
 #include "core/models/gpt.h"
 #include "core/models/mlp.h"
-#include "core/optim.h"
+#include "core/models/optim.h"
 
 using namespace ev;
 using nlohmann::json;

@@ -8,10 +8,10 @@
 #include <cstdio>
 #include <dirent.h>
 
-#include "core/atomic_file.h"
-#include "core/error.h"
-#include "core/rng.h"
-#include "core/session.h"
+#include "core/base/atomic_file.h"
+#include "core/base/error.h"
+#include "core/base/rng.h"
+#include "core/io/session.h"
 #include "test_data.h"
 
 using namespace ev;

@@ -9,10 +9,11 @@
 #include <cstring>
 #include <fstream>
 
-#include "core/atomic_file.h"
-#include "core/error.h"
-#include "core/session.h"
-#include "core/teach.h"
+#include "core/data/data.h"
+#include "core/base/atomic_file.h"
+#include "core/base/error.h"
+#include "core/io/session.h"
+#include "core/teach/teach.h"
 #include "test_data.h"
 
 using namespace ev;

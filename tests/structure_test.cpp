@@ -3,9 +3,9 @@
 // near 1, and the probes a data set supports.
 #include <gtest/gtest.h>
 
-#include "core/rng.h"
-#include "core/structure.h"
-#include "core/trainer.h"
+#include "core/base/rng.h"
+#include "core/train/structure.h"
+#include "core/train/trainer.h"
 
 using namespace ev;
 

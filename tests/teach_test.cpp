@@ -6,9 +6,11 @@
 
 #include <cmath>
 
-#include "core/error.h"
-#include "core/teach.h"
-#include "core/trainer.h"
+#include "core/data/data.h"
+#include "core/models/ngram.h"
+#include "core/base/error.h"
+#include "core/teach/teach.h"
+#include "core/train/trainer.h"
 #include "test_data.h"
 
 using namespace ev;

@@ -7,11 +7,11 @@
 #include <string>
 #include <vector>
 
-#include "core/config.h"
-#include "core/dataset.h"
+#include "core/train/config.h"
+#include "core/data/dataset.h"
 #include "core/models/model.h"
-#include "core/rng.h"
-#include "core/snapshot.h"
+#include "core/base/rng.h"
+#include "core/live/snapshot.h"
 
 namespace ev::testdata {
 

@@ -3,8 +3,8 @@
 
 #include <cstdio>
 
-#include "core/error.h"
-#include "core/text.h"
+#include "core/base/error.h"
+#include "core/base/text.h"
 
 using namespace ev;
 

@@ -1,15 +1,16 @@
 // timeline_test.cpp: the timeline's schedule, budget and thinning, its place in
 // a run (first and latest frames, Restore), and its round trip through a session.
-#include "core/timeline.h"
+#include "core/data/data.h"
+#include "core/train/timeline.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 
-#include "core/error.h"
-#include "core/run.h"
-#include "core/session.h"
-#include "core/teach.h"
+#include "core/base/error.h"
+#include "core/live/run.h"
+#include "core/io/session.h"
+#include "core/teach/teach.h"
 
 using namespace ev;
 

@@ -14,11 +14,11 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/options.h"
-#include "core/atomic_file.h"
-#include "core/export.h"
-#include "core/data.h"
-#include "core/session.h"
-#include "core/worker.h"
+#include "core/base/atomic_file.h"
+#include "core/io/export.h"
+#include "core/data/data.h"
+#include "core/io/session.h"
+#include "core/live/worker.h"
 #include "process.h"
 #include "test_data.h"
 

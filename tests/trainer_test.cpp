@@ -8,10 +8,11 @@
 #include <cstring>
 #include <limits>
 
-#include "core/error.h"
-#include "core/metrics.h"  // score_next_tokens
-#include "core/rng.h"
-#include "core/trainer.h"
+#include "core/models/sample.h"
+#include "core/base/error.h"
+#include "core/train/metrics.h"  // score_next_tokens
+#include "core/base/rng.h"
+#include "core/train/trainer.h"
 #include "test_data.h"
 
 using namespace ev;

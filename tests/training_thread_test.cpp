@@ -8,9 +8,9 @@
 #include <cmath>
 #include <thread>
 
-#include "core/rng.h"
-#include "core/teach.h"
-#include "core/worker.h"
+#include "core/base/rng.h"
+#include "core/teach/teach.h"
+#include "core/live/worker.h"
 #include "process.h"
 #include "test_data.h"
 

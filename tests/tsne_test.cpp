@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "core/layout/tsne.h"
-#include "core/rng.h"
+#include "core/base/rng.h"
 
 namespace ev {
 namespace {

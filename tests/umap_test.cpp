@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "core/layout/umap.h"
-#include "core/rng.h"
+#include "core/base/rng.h"
 
 using namespace ev;
 

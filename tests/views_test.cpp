@@ -17,11 +17,11 @@
 #include <string>
 #include <vector>
 
-#include "core/dataset.h"
-#include "core/error.h"
-#include "core/pca.h"
-#include "core/snapshot.h"
-#include "core/trainer.h"
+#include "core/data/dataset.h"
+#include "core/base/error.h"
+#include "core/layout/pca.h"
+#include "core/live/snapshot.h"
+#include "core/train/trainer.h"
 #include "test_data.h"
 #include "gfx/colour_map.h"
 #include "gfx/gl.h"

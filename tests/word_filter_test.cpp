@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <fstream>
 
-#include "core/word_filter.h"
+#include "core/data/word_filter.h"
 
 using namespace ev;
 

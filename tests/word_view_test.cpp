@@ -15,8 +15,8 @@
 
 #include "app/headless_ui.h"
 #include "app_harness.h"
-#include "core/error.h"
-#include "core/teach.h"
+#include "core/base/error.h"
+#include "core/teach/teach.h"
 #include "gfx/render_target.h"
 #include "process.h"
 

@@ -7,12 +7,12 @@
 #include <string>
 #include <vector>
 
-#include "core/data.h"
-#include "core/dataset.h"
-#include "core/error.h"
-#include "core/session.h"
-#include "core/trainer.h"
-#include "core/wordnet.h"
+#include "core/data/data.h"
+#include "core/data/dataset.h"
+#include "core/base/error.h"
+#include "core/io/session.h"
+#include "core/train/trainer.h"
+#include "core/data/wordnet.h"
 #include "process.h"
 #include "test_data.h"
 

@@ -14,13 +14,13 @@
 #include <fstream>
 #include <limits>
 
-#include "core/atomic_file.h"  // check_outputs
-#include "core/error.h"
-#include "core/export.h"
-#include "core/data.h"
-#include "core/files.h"
-#include "core/structure.h"  // share_column
-#include "core/teach.h"
+#include "core/base/atomic_file.h"  // check_outputs
+#include "core/base/error.h"
+#include "core/io/export.h"
+#include "core/data/data.h"
+#include "core/base/files.h"
+#include "core/train/structure.h"  // share_column
+#include "core/teach/teach.h"
 #include "gfx/gl_object.h"
 #include "ui/fit.h"
 

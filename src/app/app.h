@@ -10,9 +10,9 @@
 #include <vector>
 #include <string>
 
-#include "core/files.h"
+#include "core/base/files.h"
 #include "app/film.h"
-#include "core/worker.h"
+#include "core/live/worker.h"
 #include "ui/controls_panel.h"
 #include "ui/embedding_panel.h"
 #include "ui/experiments_panel.h"

@@ -12,8 +12,8 @@
 #include <filesystem>
 
 #include "app/app.h"  // clear_color, setup_fonts_and_style
-#include "core/atomic_file.h"
-#include "core/error.h"
+#include "core/base/atomic_file.h"
+#include "core/base/error.h"
 #include "ui/timeline_panel.h"
 
 namespace ev::app {

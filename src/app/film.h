@@ -19,7 +19,7 @@
 #include <thread>
 #include <vector>
 
-#include "core/snapshot.h"
+#include "core/live/snapshot.h"
 #include "gfx/gif_writer.h"
 #include "gfx/render_target.h"
 #include "ui/embedding_panel.h"

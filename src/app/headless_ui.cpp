@@ -4,7 +4,7 @@
 #include <backends/imgui_impl_opengl3.h>
 #include <imgui.h>
 
-#include "core/error.h"
+#include "core/base/error.h"
 
 namespace ev::app {
 

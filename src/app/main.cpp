@@ -22,14 +22,14 @@
 
 #include "app/app.h"
 #include "app/key_taps.h"
-#include "core/session.h"
+#include "core/io/session.h"
 #include "app/headless_ui.h"
 #include "cli/flags.h"
 #include "cli/validators.h"
-#include "core/atomic_file.h"  // write_file_atomic, same_file
-#include "core/error.h"
-#include "core/experiment.h"
-#include "core/files.h"
+#include "core/base/atomic_file.h"  // write_file_atomic, same_file
+#include "core/base/error.h"
+#include "core/live/experiment.h"
+#include "core/base/files.h"
 #include "gfx/render_target.h"
 
 namespace {

@@ -15,11 +15,11 @@
 #include <thread>
 #include <vector>
 
-#include "core/atomic_file.h"
-#include "core/error.h"
-#include "core/experiment.h"
-#include "core/files.h"  // make_parent_dirs
-#include "core/metrics.h"  // perplexity_text
+#include "core/base/atomic_file.h"
+#include "core/base/error.h"
+#include "core/live/experiment.h"
+#include "core/base/files.h"  // make_parent_dirs
+#include "core/train/metrics.h"  // perplexity_text
 
 namespace ev::cli {
 

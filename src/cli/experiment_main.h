@@ -5,8 +5,8 @@
 #include <vector>
 
 #include "cli/options.h"
-#include "core/atomic_file.h"  // Output
-#include "core/dataset.h"
+#include "core/base/atomic_file.h"  // Output
+#include "core/data/dataset.h"
 
 namespace ev::cli {
 

@@ -1,12 +1,12 @@
 // flags.cpp: the flags both programs share, from the families' tables.
-#include "flags.h"
+#include "cli/flags.h"
 
 #include <algorithm>
 #include <vector>
 
 #include "cli/validators.h"
-#include "core/error.h"
-#include "core/experiment.h"
+#include "core/base/error.h"
+#include "core/live/experiment.h"
 
 namespace ev::cli {
 

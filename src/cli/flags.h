@@ -10,7 +10,7 @@
 #include <map>
 #include <string>
 
-#include "core/config.h"
+#include "core/train/config.h"
 
 namespace ev::cli {
 

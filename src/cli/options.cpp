@@ -1,7 +1,7 @@
 // options.cpp: embedviz-train's flags with CLI11. Every CLI11 exception is
 // turned into a ParseResult here so the caller decides what to print and when
 // to exit.
-#include "options.h"
+#include "cli/options.h"
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -9,11 +9,11 @@
 
 #include "cli/flags.h"
 #include "cli/validators.h"
-#include "core/error.h"
-#include "core/experiment.h"
+#include "core/base/error.h"
+#include "core/live/experiment.h"
 #include "core/models/mlp.h"
 #include "core/models/model.h"  // family(): the shape a family takes
-#include "core/optim.h"
+#include "core/models/optim.h"
 
 namespace ev::cli {
 

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "core/config.h"
-#include "core/vocab.h"  // kDefaultWordVocab
+#include "core/train/config.h"
+#include "core/data/vocab.h"  // kDefaultWordVocab
 
 namespace ev::cli {
 

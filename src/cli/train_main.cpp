@@ -17,16 +17,16 @@
 
 #include "cli/experiment_main.h"
 #include "cli/options.h"
-#include "core/atomic_file.h"  // same_file, check_replaceable
-#include "core/error.h"
-#include "core/export.h"   // --export-tsv, --export-word2vec, --export-loss-csv, --export-projection
+#include "core/base/atomic_file.h"  // same_file, check_replaceable
+#include "core/base/error.h"
+#include "core/io/export.h"   // --export-tsv, --export-word2vec, --export-loss-csv, --export-projection
 #include "core/layout/live_map.h"  // --export-projection tsne, umap
-#include "core/session.h"  // --resume, --save-session
-#include "core/data.h"
-#include "core/metrics.h"  // word runs: perplexity, top-1 and top-5
-#include "core/ngram.h"    // word runs: the Kneser-Ney trigram baseline
-#include "core/run.h"
-#include "core/structure.h"  // the neighbour shares
+#include "core/io/session.h"  // --resume, --save-session
+#include "core/data/data.h"
+#include "core/train/metrics.h"  // word runs: perplexity, top-1 and top-5
+#include "core/models/ngram.h"    // word runs: the Kneser-Ney trigram baseline
+#include "core/live/run.h"
+#include "core/train/structure.h"  // the neighbour shares
 
 namespace {
 

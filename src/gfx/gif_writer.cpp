@@ -7,8 +7,8 @@
 #include <algorithm>
 #include <cstring>
 
-#include "core/atomic_file.h"
-#include "core/error.h"
+#include "core/base/atomic_file.h"
+#include "core/base/error.h"
 
 namespace ev::gfx {
 

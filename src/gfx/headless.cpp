@@ -5,7 +5,7 @@
 #include <EGL/egl.h>
 #include <EGL/eglext.h>
 
-#include "core/error.h"
+#include "core/base/error.h"
 #include "gfx/gl.h"
 
 namespace ev::gfx {

@@ -5,8 +5,8 @@
 
 #include <algorithm>
 
-#include "core/atomic_file.h"
-#include "core/error.h"
+#include "core/base/atomic_file.h"
+#include "core/base/error.h"
 
 namespace ev::gfx {
 

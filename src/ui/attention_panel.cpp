@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "core/context.h"
+#include "core/data/context.h"
 #include "core/models/gpt.h"
 #include "ui/fit.h"
 

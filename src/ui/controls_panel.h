@@ -8,7 +8,7 @@
 #include <map>
 #include <string>
 
-#include "core/snapshot.h"
+#include "core/live/snapshot.h"
 #include "ui/ui_context.h"
 
 namespace ev::ui {

@@ -10,8 +10,8 @@
 #include <cstdio>
 #include <string_view>
 
-#include "core/error.h"
-#include "core/teach.h"
+#include "core/base/error.h"
+#include "core/teach/teach.h"
 #include "ui/fit.h"
 #include "ui/gpu_draw.h"
 #include "ui/labels.h"

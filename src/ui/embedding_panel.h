@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "core/snapshot.h"
+#include "core/live/snapshot.h"
 #include "gfx/point_layer.h"
 #include "gfx/point_renderer.h"
 #include "ui/plot.h"

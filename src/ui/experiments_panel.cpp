@@ -9,8 +9,8 @@
 #include <cstdio>
 #include <thread>
 
-#include "core/error.h"
-#include "core/metrics.h"  // perplexity_text
+#include "core/base/error.h"
+#include "core/train/metrics.h"  // perplexity_text
 #include "ui/fit.h"
 #include "ui/loss_panel.h"
 

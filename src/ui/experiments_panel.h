@@ -15,9 +15,9 @@
 #include <string>
 #include <vector>
 
-#include "core/experiment.h"
-#include "core/experiment_runner.h"
-#include "core/snapshot.h"
+#include "core/live/experiment.h"
+#include "core/live/experiment_runner.h"
+#include "core/live/snapshot.h"
 #include "ui/ui_context.h"
 
 namespace ev::ui {

@@ -8,7 +8,7 @@
 #include <cstdio>
 
 #include "core/models/mlp.h"  // the step's cost by layer
-#include "core/teach.h"
+#include "core/teach/teach.h"
 #include "ui/fit.h"
 
 namespace ev::ui {

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "core/files.h"
+#include "core/base/files.h"
 #include "ui/ui_context.h"
 
 namespace ev::ui {

@@ -7,7 +7,7 @@
 // arrows themselves are drawn on the embedding view (step_arrows.h).
 #pragma once
 
-#include "core/snapshot.h"
+#include "core/live/snapshot.h"
 #include "ui/ui_context.h"
 
 namespace ev::ui {

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "core/vocab.h"
+#include "core/data/vocab.h"
 
 namespace ev::ui {
 

@@ -1,11 +1,12 @@
 // lessons_panel.cpp: presets and the toy lesson.
+#include "core/data/data.h"
 #include "ui/lessons_panel.h"
 
 #include <imgui.h>
 
 #include <cstdio>
 
-#include "core/teach.h"
+#include "core/teach/teach.h"
 #include "ui/fit.h"
 
 namespace ev::ui {

@@ -4,7 +4,7 @@
 // lecture 2 on five tokens), computed both ways.
 #pragma once
 
-#include "core/snapshot.h"
+#include "core/live/snapshot.h"
 #include "ui/ui_context.h"
 
 namespace ev::ui {

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "core/snapshot.h"
+#include "core/live/snapshot.h"
 #include "ui/plot.h"
 #include "ui/structure_plot.h"
 #include "ui/ui_context.h"

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "core/layout/live_map.h"
-#include "core/snapshot.h"
+#include "core/live/snapshot.h"
 #include "ui/ui_context.h"
 
 namespace ev::ui {

@@ -3,7 +3,7 @@
 
 #include <imgui.h>
 
-#include "core/teach.h"
+#include "core/teach/teach.h"
 #include "ui/token_picker.h"
 #include "ui/fit.h"
 

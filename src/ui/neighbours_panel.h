@@ -2,7 +2,7 @@
 // cosine similarity and by Euclidean distance, updating as training runs.
 #pragma once
 
-#include "core/snapshot.h"
+#include "core/live/snapshot.h"
 #include "ui/ui_context.h"
 
 namespace ev::ui {

@@ -7,8 +7,8 @@
 #include <cmath>
 #include <cstdio>
 
-#include "core/context.h"
-#include "core/onehot.h"
+#include "core/data/context.h"
+#include "core/teach/onehot.h"
 #include "ui/fit.h"
 #include "ui/labels.h"
 #include "ui/table_heatmap.h"

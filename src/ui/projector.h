@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "core/pca.h"
-#include "core/params.h"
+#include "core/layout/pca.h"
+#include "core/models/params.h"
 
 namespace ev::ui {
 

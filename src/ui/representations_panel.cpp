@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "core/teach.h"
+#include "core/teach/teach.h"
 #include "ui/fit.h"
 #include "ui/token_picker.h"
 

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "core/snapshot.h"
+#include "core/live/snapshot.h"
 #include "ui/table_heatmap.h"
 #include "ui/ui_context.h"
 

@@ -6,11 +6,12 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "core/error.h"
-#include "core/trainer.h"
-#include "core/word_filter.h"
+#include "core/models/sample.h"
+#include "core/base/error.h"
+#include "core/train/trainer.h"
+#include "core/data/word_filter.h"
 #include "ui/fit.h"
-#include "core/context.h"
+#include "core/data/context.h"
 
 namespace ev::ui {
 

@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "core/models/model.h"
-#include "core/rng.h"
-#include "core/snapshot.h"
+#include "core/base/rng.h"
+#include "core/live/snapshot.h"
 #include "ui/ui_context.h"
 
 namespace ev::ui {

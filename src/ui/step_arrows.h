@@ -8,7 +8,7 @@
 
 #include <imgui.h>
 
-#include "core/snapshot.h"
+#include "core/live/snapshot.h"
 #include "ui/embedding_panel.h"
 
 namespace ev::ui {

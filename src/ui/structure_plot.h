@@ -5,7 +5,7 @@
 // A loss can fall while the table stays random; this curve cannot.
 #pragma once
 
-#include "core/snapshot.h"
+#include "core/live/snapshot.h"
 #include "ui/plot.h"
 
 namespace ev::ui {

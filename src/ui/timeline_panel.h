@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <memory>
 
-#include "core/snapshot.h"
+#include "core/live/snapshot.h"
 #include "ui/ui_context.h"
 
 namespace ev::ui {

@@ -3,7 +3,7 @@
 // a point in the embedding view or a row in a table all agree.
 #pragma once
 
-#include "core/snapshot.h"
+#include "core/live/snapshot.h"
 #include "ui/ui_context.h"
 
 namespace ev::ui {

@@ -5,7 +5,7 @@
 
 #include <cstddef>
 
-#include "core/snapshot.h"
+#include "core/live/snapshot.h"
 #include "ui/attention_panel.h"
 #include "ui/neighbours_panel.h"
 #include "ui/onehot_panel.h"

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "core/commands.h"
+#include "core/live/commands.h"
 
 namespace ev::ui {
 

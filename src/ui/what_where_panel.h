@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "core/snapshot.h"
+#include "core/live/snapshot.h"
 #include "ui/plot.h"
 #include "ui/projector.h"
 #include "ui/ui_context.h"

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "core/snapshot.h"
-#include "core/teach.h"
+#include "core/live/snapshot.h"
+#include "core/teach/teach.h"
 #include "ui/plot.h"
 #include "ui/ui_context.h"
 

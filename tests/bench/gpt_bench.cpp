@@ -7,8 +7,8 @@
 
 #include <memory>
 
-#include "core/dataset.h"
-#include "core/trainer.h"
+#include "core/data/dataset.h"
+#include "core/train/trainer.h"
 
 namespace {
 

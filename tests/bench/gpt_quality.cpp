@@ -9,9 +9,9 @@
 #include <fstream>
 #include <string>
 
-#include "core/dataset.h"
-#include "core/error.h"
-#include "core/trainer.h"
+#include "core/data/dataset.h"
+#include "core/base/error.h"
+#include "core/train/trainer.h"
 
 namespace {
 

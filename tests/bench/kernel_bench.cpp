@@ -25,7 +25,7 @@
 #include <string>
 #include <vector>
 
-#include "core/kernels.h"
+#include "core/base/kernels.h"
 
 #if defined(EMBEDVIZ_HAVE_BLIS)
 #include <blis.h>

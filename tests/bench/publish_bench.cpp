@@ -26,11 +26,11 @@
 #include <thread>
 #include <vector>
 
-#include "core/dataset.h"
-#include "core/error.h"
-#include "core/rng.h"
-#include "core/run.h"
-#include "core/worker.h"
+#include "core/data/dataset.h"
+#include "core/base/error.h"
+#include "core/base/rng.h"
+#include "core/live/run.h"
+#include "core/live/worker.h"
 
 namespace {
 

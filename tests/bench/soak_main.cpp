@@ -11,10 +11,10 @@
 #include <string>
 #include <thread>
 
-#include "core/dataset.h"
-#include "core/error.h"
-#include "core/data.h"
-#include "core/worker.h"
+#include "core/data/dataset.h"
+#include "core/base/error.h"
+#include "core/data/data.h"
+#include "core/live/worker.h"
 
 int main(int argc, char** argv) {
   std::int64_t steps = 2'000'000;

@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "../test_data.h"
-#include "core/dataset.h"
-#include "core/snapshot.h"
+#include "core/data/dataset.h"
+#include "core/live/snapshot.h"
 #include "gfx/point_renderer.h"
 #include "headless_egl.h"
 #include "ui/embedding_panel.h"

@@ -8,11 +8,11 @@
 #include <cstdlib>
 #include <vector>
 
-#include "core/config.h"
-#include "core/data.h"
-#include "core/error.h"
-#include "core/ngram.h"
-#include "core/wordnet.h"
+#include "core/train/config.h"
+#include "core/data/data.h"
+#include "core/base/error.h"
+#include "core/models/ngram.h"
+#include "core/data/wordnet.h"
 
 namespace {
 

@@ -6,9 +6,9 @@
 #include <string>
 #include <string_view>
 
-#include "core/dataset.h"
-#include "core/error.h"
-#include "core/text.h"
+#include "core/data/dataset.h"
+#include "core/base/error.h"
+#include "core/base/text.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 1) return 0;

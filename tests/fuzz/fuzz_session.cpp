@@ -9,8 +9,8 @@
 #include <string>
 #include <string_view>
 
-#include "core/error.h"
-#include "core/session.h"
+#include "core/base/error.h"
+#include "core/io/session.h"
 #include "fuzz_common.h"
 
 namespace {

@@ -6,7 +6,7 @@
 #include <memory>
 #include <string>
 
-#include "core/session.h"
+#include "core/io/session.h"
 #include "fuzz_common.h"
 
 int main(int argc, char** argv) {

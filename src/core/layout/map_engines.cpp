@@ -7,7 +7,7 @@
 #include "core/layout/live_map.h"
 #include "core/layout/tsne.h"
 #include "core/layout/umap.h"
-#include "core/pca.h"
+#include "core/layout/pca.h"
 
 namespace ev {
 namespace {

@@ -9,7 +9,7 @@
 #include <limits>
 #include <utility>
 
-#include "core/parallel.h"
+#include "core/base/parallel.h"
 
 namespace ev {
 namespace {

@@ -7,7 +7,7 @@
 #include <atomic>
 #include <vector>
 
-#include "core/params.h"
+#include "core/models/params.h"
 
 namespace ev {
 

@@ -22,8 +22,8 @@
 #include <limits>
 #include <utility>
 
-#include "core/parallel.h"
-#include "core/rng.h"
+#include "core/base/parallel.h"
+#include "core/base/rng.h"
 
 namespace ev {
 

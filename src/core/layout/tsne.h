@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "core/layout/neighbours.h"
-#include "core/params.h"
+#include "core/models/params.h"
 
 namespace ev {
 

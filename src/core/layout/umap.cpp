@@ -13,9 +13,9 @@
 #include <limits>
 #include <utility>
 
-#include "core/parallel.h"
-#include "core/pca.h"
-#include "core/rng.h"
+#include "core/base/parallel.h"
+#include "core/layout/pca.h"
+#include "core/base/rng.h"
 
 namespace ev {
 

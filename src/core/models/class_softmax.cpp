@@ -1,13 +1,13 @@
 // class_softmax.cpp: the class-factored softmax's binning, forward and backward.
-#include "class_softmax.h"
+#include "core/models/class_softmax.h"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <numeric>
 
-#include "../error.h"
-#include "../parallel.h"
+#include "core/base/error.h"
+#include "core/base/parallel.h"
 
 namespace ev {
 

@@ -21,7 +21,7 @@
 #include <memory>
 #include <vector>
 
-#include "../params.h"
+#include "core/models/params.h"
 
 namespace ev {
 

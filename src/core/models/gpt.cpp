@@ -1,15 +1,15 @@
 // gpt.cpp: forward and backward of microgpt's transformer, by hand, with Eigen.
 // Shapes: B items, Te positions computed, N = B*Te rows, d = emb, H = heads,
 // hd = d/H, V = vocab. Matrices are (out, in): y = x W^T.
-#include "gpt.h"
+#include "core/models/gpt.h"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
-#include "../error.h"
-#include "../limits.h"
-#include "../rng.h"
+#include "core/base/error.h"
+#include "core/base/limits.h"
+#include "core/base/rng.h"
 
 namespace ev {
 

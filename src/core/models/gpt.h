@@ -16,7 +16,7 @@
 
 #include <vector>
 
-#include "model.h"
+#include "core/models/model.h"
 
 namespace ev {
 

@@ -2,7 +2,7 @@
 // through the step's kernels (kernels.h) in float, Eigen's in double (the
 // gradient checks), everything else with Eigen.
 // Shapes: B batch rows, k = block, d = emb, H = hidden, V = vocab.
-#include "mlp.h"
+#include "core/models/mlp.h"
 
 #include <algorithm>
 #include <cmath>
@@ -10,11 +10,11 @@
 #include <mutex>
 #include <type_traits>
 
-#include "../error.h"
-#include "../kernels.h"
-#include "../limits.h"
-#include "../parallel.h"
-#include "../rng.h"
+#include "core/base/error.h"
+#include "core/base/kernels.h"
+#include "core/base/limits.h"
+#include "core/base/parallel.h"
+#include "core/base/rng.h"
 
 namespace ev {
 

@@ -9,7 +9,7 @@
 // rows, k = block, d = emb, H = hidden, V = vocab.
 #pragma once
 
-#include "model.h"
+#include "core/models/model.h"
 
 namespace ev {
 

@@ -1,5 +1,5 @@
 // model.cpp: what every family shares: tables, initialisation, SGD, prediction.
-#include "model.h"
+#include "core/models/model.h"
 
 #include <Eigen/Core>
 #include <algorithm>
@@ -8,7 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "../error.h"
+#include "core/base/error.h"
 
 namespace ev {
 

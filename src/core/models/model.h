@@ -18,9 +18,9 @@
 #include <utility>
 #include <vector>
 
-#include "../dataset.h"
-#include "../params.h"
-#include "class_softmax.h"
+#include "core/data/dataset.h"
+#include "core/models/params.h"
+#include "core/models/class_softmax.h"
 
 namespace ev {
 

@@ -1,9 +1,9 @@
 // registry.cpp: the model families, in menu order. A new family is its own
 // pair of files beside this one and one line here.
-#include "gpt.h"
-#include "mlp.h"
+#include "core/models/gpt.h"
+#include "core/models/mlp.h"
 
-#include "../error.h"
+#include "core/base/error.h"
 
 namespace ev {
 

@@ -1,0 +1,306 @@
+// kernels.cpp: register-tiled products for the training step (see kernels.h).
+// Built with -ffp-contract=fast so that `c += a * b` on vectors becomes one
+// fused multiply-add where the machine has them.
+#include "core/base/kernels.h"
+
+#if defined(__AVX__)
+#include <immintrin.h>  // _mm512_fmadd_ps, _mm256_fmadd_ps
+#endif
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <vector>
+
+namespace ev::kernels {
+namespace {
+
+#if defined(__AVX512F__)
+constexpr int W = 16;
+constexpr int kPanel = 3;
+// Rows of a register tile of 1, 2 or 3 vectors of columns: the accumulators
+// (16 to 24 of the 32 registers) beside the operand vectors and a broadcast.
+constexpr int kTileRows[] = {0, 16, 12, 8};
+#elif defined(__AVX__)
+constexpr int W = 8;
+constexpr int kPanel = 3;
+constexpr int kTileRows[] = {0, 8, 6, 4};  // 8 or 12 of 16 registers
+#else
+constexpr int W = 4;
+constexpr int kPanel = 2;
+constexpr int kTileRows[] = {0, 4, 4};
+#endif
+// Columns of gemm_nt's long operands taken at a time: A's block, packed
+// transposed (a few hundred by the batch's rows), stays in the level-1 cache
+// while every row of B meets it.
+constexpr int kDotBlock = 256;
+// Columns of gemm_tn's update taken at a time (a whole number of panels):
+// D's block (the batch's rows by these) stays in the level-2 cache.
+constexpr int kUpdateBlock = 20 * kPanel * W;
+// Rows shorter than this go through gemm_nn on B transposed (small then).
+constexpr int kShortRows = 512;
+
+typedef float vf __attribute__((vector_size(W * sizeof(float))));
+
+inline vf load(const float* p) {
+  vf v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+inline void store(float* p, vf v) { std::memcpy(p, &v, sizeof v); }
+inline vf splat(float x) { return vf{} + x; }
+// a * b + c, in one rounding where the machine fuses multiply-adds. Written
+// out rather than left to -ffp-contract: the compiler fuses a product only
+// where it has one use, which can differ between two instantiations of the
+// same tile, and every tile must round alike (a result is then the same
+// whichever tiles a split between threads gives its columns).
+inline vf fmadd(vf a, vf b, vf c) {
+#if defined(__AVX512F__)
+  return vf(_mm512_fmadd_ps(__m512(a), __m512(b), __m512(c)));
+#elif defined(__AVX__) && defined(__FMA__)
+  return vf(_mm256_fmadd_ps(__m256(a), __m256(b), __m256(c)));
+#else
+  return a * b + c;
+#endif
+}
+inline vf vmax(vf a, vf b) { return a > b ? a : b; }
+inline float lane_max(vf v) {
+  float m = v[0];
+  for (int l = 1; l < W; ++l) m = std::max(m, v[l]);
+  return m;
+}
+
+// exp(x) for x <= 0 (a logit minus its row's maximum): x = n ln2 + r with
+// |r| <= ln2 / 2, exp(r) by its Taylor polynomial to degree 6 (relative error
+// below 2e-7 there), times 2^n built in the exponent bits. Below -87 the
+// result is 0 (exp(-87) is near the smallest normal float).
+typedef std::int32_t vi __attribute__((vector_size(W * sizeof(std::int32_t))));
+inline vf exp_nonpositive(vf x) {
+  const vf lo = splat(-87.0f);
+  const vf xc = x < lo ? lo : x;
+  const vf n = __builtin_convertvector(__builtin_convertvector(xc * 1.44269504088896341f + splat(-0.5f), vi), vf);
+  // Rounding to nearest: n = trunc(x log2 e - 0.5) rounds toward zero, and x
+  // is negative, so it is floor(x log2 e + 0.5) for all but exact halves.
+  const vf r = xc - n * 0.693145751953125f - n * 1.428606765330187045e-06f;
+  vf p = splat(1.0f / 720);
+  p = p * r + 1.0f / 120;
+  p = p * r + 1.0f / 24;
+  p = p * r + 1.0f / 6;
+  p = p * r + 0.5f;
+  p = p * r + 1.0f;
+  p = p * r + 1.0f;
+  const vi bits = (__builtin_convertvector(n, vi) + 127) << 23;
+  vf scale;
+  std::memcpy(&scale, &bits, sizeof scale);
+  const vf e = p * scale;
+  return x < lo ? vf{} : e;
+}
+inline float exp_nonpositive(float x) {
+  vf v = splat(x);
+  return exp_nonpositive(v)[0];
+}
+
+inline float lane_sum(vf v) {
+  float s = 0;
+  for (int l = 0; l < W; ++l) s += v[l];
+  return s;
+}
+
+// Where a tile asks for data before it needs it: B's rows of the next panel
+// of columns (`next_b`, null: none), and the tile's own rows of C when it
+// adds to them (`c_early`). A row of B or C is a separate stream (its rows
+// lie a whole row of 17,000 floats apart) that the hardware prefetcher does
+// not follow, and each would otherwise be a cache miss taken in the loop.
+struct Prefetch {
+  const float* next_b = nullptr;
+  bool c_early = false;
+};
+
+// The product shared by gemm_nn, gemm_nt and gemm_tn: for R rows r of the
+// result and NV vectors of its columns,
+//   c[r] = sum_k A[r * ars + k * aks] * B[k * ldb + ...]
+// then C[r] = alpha c[r] (+ C[r] when `add`). gemm_nn reads A by rows
+// (ars = lda, aks = 1), gemm_tn by columns (ars = 1, aks = lda).
+template <int R, int NV>
+inline void tile(int K, const float* A, int ars, int aks, const float* B, int ldb, float* C, int ldc, float alpha,
+                 bool add, Prefetch pf) {
+  vf c[R][NV];
+#pragma GCC unroll 16
+  for (int r = 0; r < R; ++r)
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) c[r][v] = vf{};
+  if (pf.c_early && add)
+    for (int r = 0; r < R; ++r)
+      for (int v = 0; v < NV; ++v) __builtin_prefetch(C + std::size_t(r) * std::size_t(ldc) + std::size_t(v * W), 1);
+  for (int k = 0; k < K; ++k) {
+    if (pf.next_b)
+#pragma GCC unroll 4
+      for (int v = 0; v < NV; ++v) __builtin_prefetch(pf.next_b + std::size_t(k) * std::size_t(ldb) + std::size_t(v * W));
+    vf b[NV];
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) b[v] = load(B + std::size_t(k) * std::size_t(ldb) + std::size_t(v * W));
+    const float* a = A + std::size_t(k) * std::size_t(aks);
+#pragma GCC unroll 16
+    for (int r = 0; r < R; ++r) {
+      const vf ar = splat(a[std::size_t(r) * std::size_t(ars)]);
+#pragma GCC unroll 4
+      for (int v = 0; v < NV; ++v) c[r][v] = fmadd(ar, b[v], c[r][v]);
+    }
+  }
+  const vf al = splat(alpha);
+#pragma GCC unroll 16
+  for (int r = 0; r < R; ++r)
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) {
+      float* out = C + std::size_t(r) * std::size_t(ldc) + std::size_t(v * W);
+      store(out, add ? fmadd(al, c[r][v], load(out)) : al * c[r][v]);
+    }
+}
+
+// `rows` rows (fewer than a full tile's) at once: the tile of that height.
+template <int NV, int R = kTileRows[NV] - 1>
+void tile_rows(int rows, int K, const float* A, int ars, int aks, const float* B, int ldb, float* C, int ldc,
+               float alpha, bool add, Prefetch pf) {
+  if constexpr (R > 0) {
+    if (rows == R) return tile<R, NV>(K, A, ars, aks, B, ldb, C, ldc, alpha, add, pf);
+    tile_rows<NV, R - 1>(rows, K, A, ars, aks, B, ldb, C, ldc, alpha, add, pf);
+  }
+}
+
+// All M rows of the result for one panel of NV vectors of columns; the first
+// tile fetches the next panel's rows of B (`next_b`), which the later tiles
+// of this panel then find in the cache as well.
+template <int NV>
+void panel(int M, int K, const float* A, int ars, int aks, const float* B, int ldb, float* C, int ldc, float alpha,
+           bool add, const float* next_b) {
+  constexpr int R = kTileRows[NV];
+  Prefetch pf{next_b, true};
+  int i = 0;
+  for (; i + R <= M; i += R, pf.next_b = nullptr)
+    tile<R, NV>(K, A + std::size_t(i) * std::size_t(ars), ars, aks, B, ldb, C + std::size_t(i) * std::size_t(ldc),
+                ldc, alpha, add, pf);
+  if (i < M)
+    tile_rows<NV>(M - i, K, A + std::size_t(i) * std::size_t(ars), ars, aks, B, ldb,
+                  C + std::size_t(i) * std::size_t(ldc), ldc, alpha, add, pf);
+}
+
+// C (M, N) = alpha sum_k A(r, k) B (k, :) (+ C), over every column: panels of
+// kPanel vectors, then of two and of one, then the last columns (fewer than
+// a vector) through a zero-padded copy.
+void product(int M, int N, int K, const float* A, int ars, int aks, const float* B, int ldb, float* C, int ldc,
+             float alpha, bool add) {
+  if (M <= 0 || N <= 0) return;
+  int j = 0;
+  constexpr int P = kPanel * W;
+  for (; j + P <= N; j += P)
+    panel<kPanel>(M, K, A, ars, aks, B + j, ldb, C + j, ldc, alpha, add, j + 2 * P <= N ? B + j + P : nullptr);
+  if constexpr (kPanel > 2)
+    for (; j + 2 * W <= N; j += 2 * W) panel<2>(M, K, A, ars, aks, B + j, ldb, C + j, ldc, alpha, add, nullptr);
+  for (; j + W <= N; j += W) panel<1>(M, K, A, ars, aks, B + j, ldb, C + j, ldc, alpha, add, nullptr);
+  if (j == N) return;
+  const int rest = N - j;
+  thread_local std::vector<float> b, c;
+  b.assign(std::size_t(K) * W, 0.0f);
+  c.assign(std::size_t(M) * W, 0.0f);
+  for (int k = 0; k < K; ++k)
+    std::copy_n(B + std::size_t(k) * std::size_t(ldb) + std::size_t(j), rest, b.data() + std::size_t(k) * W);
+  for (int i = 0; i < M; ++i)
+    std::copy_n(C + std::size_t(i) * std::size_t(ldc) + std::size_t(j), rest, c.data() + std::size_t(i) * W);
+  panel<1>(M, K, A, ars, aks, b.data(), W, c.data(), W, alpha, add, nullptr);
+  for (int i = 0; i < M; ++i)
+    std::copy_n(c.data() + std::size_t(i) * W, rest, C + std::size_t(i) * std::size_t(ldc) + std::size_t(j));
+}
+
+}  // namespace
+
+int vector_width() { return W; }
+
+void gemm_nn(int M, int N, int K, const float* A, int lda, const float* B, int ldb, float* C, int ldc,
+             bool accumulate) {
+  product(M, N, K, A, lda, 1, B, ldb, C, ldc, 1.0f, accumulate);
+}
+
+void gemm_tn(int M, int N, int K, float alpha, const float* A, int lda, const float* D, int ldd, float* B, int ldb,
+             bool accumulate) {
+  // The result is B's K rows; the sum runs over A's and D's M rows. B is the
+  // large operand here (the output weights), read and written once: in
+  // blocks of columns, one tile's rows at a time across the block, so each
+  // row of B is a sequential stream the hardware prefetcher follows, while
+  // D's block stays in the level-2 cache for every tile.
+  constexpr int R = kTileRows[kPanel];
+  for (int j0 = 0; j0 < N; j0 += kUpdateBlock) {
+    const int nb = std::min(kUpdateBlock, N - j0);
+    for (int i0 = 0; i0 < K; i0 += R)
+      product(std::min(R, K - i0), nb, M, A + i0, 1, lda, D + j0, ldd, B + std::size_t(i0) * std::size_t(ldb) + j0,
+              ldb, alpha, accumulate);
+  }
+}
+
+void gemm_nt(int M, int N, int K, const float* A, int lda, const float* B, int ldb, float* C, int ldc,
+             bool accumulate) {
+  if (M <= 0 || K <= 0) return;
+  if (N < kShortRows) {
+    // Short rows (the lecture's 27 logits, a hidden layer of 200): B^T is
+    // small, so transpose it and broadcast A's numbers against its rows.
+    thread_local std::vector<float> bt;
+    bt.resize(std::size_t(N) * std::size_t(K));
+    for (int k = 0; k < K; ++k)
+      for (int j = 0; j < N; ++j) bt[std::size_t(j) * std::size_t(K) + std::size_t(k)] = B[std::size_t(k) * std::size_t(ldb) + std::size_t(j)];
+    return gemm_nn(M, K, N, A, lda, bt.data(), K, C, ldc, accumulate);
+  }
+  // Long rows (a vocabulary): C^T (K, M) = B (K, N) A^T (N, M), the
+  // contraction along N in blocks. Each block of A is packed transposed, its
+  // rows padded to whole vectors with zeros, into a small panel that stays in
+  // the level-1 cache; B's rows are then read once, in order, each number
+  // broadcast against the panel's vectors by the register tiles of `product`.
+  const int Mp = (M + W - 1) / W * W;
+  thread_local std::vector<float> at, ct;  // (block, Mp) packed A^T, (K, Mp) the result
+  at.assign(std::size_t(kDotBlock) * std::size_t(Mp), 0.0f);
+  ct.assign(std::size_t(K) * std::size_t(Mp), 0.0f);
+  for (int j0 = 0; j0 < N; j0 += kDotBlock) {
+    const int nb = std::min(kDotBlock, N - j0);
+    for (int i = 0; i < M; ++i) {
+      const float* a = A + std::size_t(i) * std::size_t(lda) + std::size_t(j0);
+      for (int j = 0; j < nb; ++j) at[std::size_t(j) * std::size_t(Mp) + std::size_t(i)] = a[j];
+    }
+    product(K, Mp, nb, B + j0, ldb, 1, at.data(), Mp, ct.data(), Mp, 1.0f, true);
+  }
+  for (int i = 0; i < M; ++i)
+    for (int k = 0; k < K; ++k) {
+      const float s = ct[std::size_t(k) * std::size_t(Mp) + std::size_t(i)];
+      float& c = C[std::size_t(i) * std::size_t(ldc) + std::size_t(k)];
+      c = accumulate ? c + s : s;
+    }
+}
+
+void softmax_rows(int M, int N, const float* logits, int ldl, float* probs, int ldp, float* maxes, float* sums) {
+  const int n = N - N % W;
+  for (int i = 0; i < M; ++i) {
+    const float* x = logits + std::size_t(i) * std::size_t(ldl);
+    float* p = probs + std::size_t(i) * std::size_t(ldp);
+    float mx = -std::numeric_limits<float>::infinity();
+    if (n > 0) {
+      vf m = load(x);
+      for (int j = W; j < n; j += W) m = vmax(m, load(x + j));
+      mx = lane_max(m);
+    }
+    for (int j = n; j < N; ++j) mx = std::max(mx, x[j]);
+    vf acc = vf{};
+    const vf shift = splat(mx);
+    for (int j = 0; j < n; j += W) {
+      const vf e = exp_nonpositive(load(x + j) - shift);
+      store(p + j, e);
+      acc += e;
+    }
+    float sum = lane_sum(acc);
+    for (int j = n; j < N; ++j) sum += (p[j] = exp_nonpositive(x[j] - mx));
+    const vf inv = splat(1.0f / sum);
+    for (int j = 0; j < n; j += W) store(p + j, load(p + j) * inv);
+    for (int j = n; j < N; ++j) p[j] *= 1.0f / sum;
+    maxes[i] = mx;
+    sums[i] = sum;
+  }
+}
+
+}  // namespace ev::kernels

@@ -1,0 +1,124 @@
+// worker.cpp: the worker's loop: drain commands, train in short slices,
+// publish a snapshot about 60 times a second and at once after any command.
+#include "core/live/worker.h"
+
+namespace ev {
+
+namespace {
+using Clock = std::chrono::steady_clock;
+}  // namespace
+
+Worker::Worker(RunId id, std::shared_ptr<const Dataset> data, const TrainConfig& cfg)
+    : Worker(std::make_unique<Run>(id, std::move(data), cfg)) {}
+
+Worker::Worker(std::unique_ptr<Run> run) : id_(run->id()), run_(std::move(run)) {
+  publish();
+  thread_ = std::thread([this] { loop(); });
+}
+
+Worker::~Worker() { stop(); }
+
+void Worker::stop() {
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void Worker::post(Command c) {
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    queue_.push_back(std::move(c));
+    posted_.fetch_add(1);
+  }
+  cv_.notify_one();
+}
+
+void Worker::want_model() {
+  want_model_.store(true);
+  if (model_current_.load()) return;  // the latest snapshot has them
+  std::lock_guard<std::mutex> lk(mu_);
+  model_pending_ = true;
+  cv_.notify_one();
+}
+
+bool Worker::wait_idle(std::chrono::milliseconds timeout) {
+  std::unique_lock<std::mutex> lk(mu_);
+  return idle_cv_.wait_for(lk, timeout,
+                           [&] { return stop_ || (applied_ == posted_.load() && !busy_ && !model_pending_); });
+}
+
+void Worker::loop() {
+  auto last_publish = Clock::now();
+  for (;;) {
+    std::vector<Command> cmds;
+    {
+      std::unique_lock<std::mutex> lk(mu_);
+      const auto ready = [&] { return stop_ || !queue_.empty() || (want_model_.load() && !model_current_); };
+      if (!run_->working())
+        cv_.wait(lk, ready);
+      else if (run_->paced() && Clock::now() < run_->next_due())
+        cv_.wait_until(lk, run_->next_due(), ready);  // speed limit: sleep until the next step is due
+      if (stop_) return;
+      cmds.swap(queue_);
+    }
+    for (const auto& c : cmds) run_->apply(c);
+    applied_local_ += cmds.size();
+    bool changed = !cmds.empty();
+    if (changed) model_current_.store(false);
+    if (want_model_.load() && !model_current_) changed = true;  // a view waits for the parameters
+    if (!cmds.empty() && run_->working()) {  // the command's effect is seen before the next slice trains
+      publish();
+      last_publish = Clock::now();
+    }
+
+    if (run_->working()) {
+      try {
+        run_->train_for(
+            Clock::now() + kSlice,
+            [](const void* self) {
+              const auto* w = static_cast<const Worker*>(self);
+              return w->posted_.load() != w->applied_local_;
+            },
+            this);
+      } catch (const std::bad_alloc&) {  // a step's buffers or a validation pass
+        run_->pause("Not enough memory to go on training: paused. A smaller model or batch may fit.");
+      }
+      changed = true;
+      model_current_.store(false);
+    }
+    const auto now = Clock::now();
+    if (changed && (!run_->working() || now - last_publish >= kPublishEvery)) {
+      publish();
+      last_publish = now;
+    }
+  }
+}
+
+void Worker::publish() {
+  const auto now = Clock::now();
+  // Full parameters when a view asked, at most every kModelEvery while
+  // training; at once when paused (every change then is a user's).
+  const bool want = want_model_.load(std::memory_order_relaxed) &&
+                    (!run_->working() || now - last_model_ >= kModelEvery);
+  if (want) {
+    want_model_.store(false, std::memory_order_relaxed);
+    last_model_ = now;
+    model_current_.store(!run_->working());
+  }
+  std::shared_ptr<Snapshot> s = run_->snapshot(want);
+  s->version = ++version_;
+  s->commands_applied = applied_local_;
+  std::atomic_store_explicit(&snap_, std::shared_ptr<const Snapshot>(std::move(s)), std::memory_order_release);
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    applied_ = applied_local_;
+    busy_ = run_->working();
+    if (want) model_pending_ = false;
+  }
+  idle_cv_.notify_all();
+}
+
+}  // namespace ev

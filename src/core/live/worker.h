@@ -1,0 +1,84 @@
+// worker.h: a Run (run.h) on a thread of its own, for the desktop app. The UI
+// posts commands (commands.h) into a small queue that the worker drains
+// between steps; the worker publishes immutable snapshots (snapshot.h) that
+// each frame loads once. Neither side ever waits for the other: the queue's
+// mutex is held only to push or swap a vector, and the snapshot pointer is
+// swapped atomically. Not for: drawing anything (no GL, no ImGui here).
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "core/live/commands.h"
+#include "core/live/run.h"
+#include "core/live/snapshot.h"
+
+namespace ev {
+
+class Worker {
+ public:
+  // Starts paused. Throws ev::Error when cfg does not fit the data.
+  Worker(RunId id, std::shared_ptr<const Dataset> data, const TrainConfig& cfg);
+  explicit Worker(std::unique_ptr<Run> run);
+  ~Worker();  // stops and joins
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+
+  RunId id() const { return id_; }
+  // Queues a command; never blocks on training.
+  void post(Command c);
+  // The latest published snapshot (never null).
+  SnapshotPtr snapshot() const { return std::atomic_load_explicit(&snap_, std::memory_order_acquire); }
+  // Commands posted so far.
+  std::uint64_t commands_posted() const { return posted_.load(); }
+  // A view needs every parameter: the next snapshots carry a fresh copy (at
+  // most kModelEvery apart while training). Call it each frame it is needed.
+  void want_model();
+
+  // Blocks until every posted command is applied, requested steps are done and a
+  // snapshot showing that (with the parameters, if want_model() asked) is published (or the timeout passes; returns false).
+  // For tests and for the headless app; the UI never calls it.
+  bool wait_idle(std::chrono::milliseconds timeout);
+
+  // Stops the thread promptly (also done by the destructor).
+  void stop();
+
+  static constexpr auto kSlice = std::chrono::milliseconds(4);          // training between queue checks
+  static constexpr auto kPublishEvery = std::chrono::milliseconds(15);  // about one snapshot per frame
+  static constexpr auto kModelEvery = std::chrono::milliseconds(250);   // full parameters while training
+
+ private:
+  void loop();
+  void publish();
+
+  RunId id_;
+  std::unique_ptr<Run> run_;  // the worker thread's own
+
+  // Shared with the UI thread.
+  mutable std::mutex mu_;
+  std::condition_variable cv_;       // wakes the worker: command or stop
+  std::condition_variable idle_cv_;  // wakes wait_idle()
+  std::vector<Command> queue_;
+  bool stop_ = false;
+  std::atomic<std::uint64_t> posted_{0};
+  std::atomic<bool> want_model_{false};
+  std::uint64_t applied_ = 0;        // guarded by mu_ for wait_idle; written by the worker
+  bool busy_ = false;                // guarded by mu_: steps pending or playing
+  bool model_pending_ = false;       // guarded by mu_: a view waits for parameters not yet published
+  std::shared_ptr<const Snapshot> snap_;
+
+  // The worker thread's own.
+  std::uint64_t version_ = 0;
+  std::uint64_t applied_local_ = 0;
+  std::chrono::steady_clock::time_point last_model_{};
+  std::atomic<bool> model_current_{false};  // the last snapshot's parameters are the run's now (paused)
+
+  std::thread thread_;  // last: starts after everything above is built
+};
+
+}  // namespace ev
