@@ -92,6 +92,29 @@ TEST(Kernels, NtIsTheProductWithTheTranspose) {
   }
 }
 
+// The long path in two steps, A's rows packed in ranges as threads would
+// pack them and the product made for ranges of B's rows: the same bits as
+// gemm_nt, and near the product in double.
+TEST(Kernels, NtFromSharedPackingIsTheSameAsNt) {
+  std::mt19937 g(5);
+  for (auto [M, N, K] : {std::tuple(32, 17000, 100), std::tuple(37, 1500, 30), std::tuple(5, 515, 7)}) {
+    const Strided A(M, N, 3, g), B(K, N, 1, g), C0(M, K, 4, g);
+    Strided want = C0, got = C0;
+    ev::kernels::gemm_nt(M, N, K, A.v.data(), A.ld, B.v.data(), B.ld, want.v.data(), want.ld, false);
+    const int Mp = ev::kernels::packed_width(M);
+    ASSERT_GE(Mp, M);
+    ASSERT_EQ(Mp % ev::kernels::vector_width(), 0);
+    std::vector<float> At(std::size_t(N) * std::size_t(Mp), std::nanf(""));  // every number written, padding too
+    for (const auto& [r0, r1] : {std::pair(0, M / 3), std::pair(M / 3, M / 2), std::pair(M / 2, M)})
+      ev::kernels::pack_transposed(r0, r1, M, N, A.v.data(), A.ld, At.data());
+    for (const auto& [k0, k1] : {std::pair(0, K / 2), std::pair(K / 2, K)})
+      ev::kernels::gemm_nt_packed(M, N, k1 - k0, At.data(), B.v.data() + std::size_t(k0) * std::size_t(B.ld), B.ld,
+                                  got.v.data() + k0, got.ld, false);
+    EXPECT_EQ(got.v, want.v) << M << "x" << N << "x" << K;
+    expect_near(got, C0, A.dense() * B.dense().transpose(), N, "nt packed");
+  }
+}
+
 // With alpha = -lr and accumulate, an SGD update.
 TEST(Kernels, TnIsTheScaledProductOfTheTranspose) {
   std::mt19937 g(3);
@@ -223,7 +246,8 @@ TEST(Kernels, MlpStepAtAWordVocabularyMatchesDouble) {
 }
 
 // The output layer on two or three threads gives the same bits as on one:
-// rows, then columns, are split, and no number is summed in another order.
+// rows, then W2's rows (the packing of the logits' gradient shared), then
+// columns are split, and no number is summed in another order.
 // Ten SGD steps, and the gradients of backward() (Adam's path), with direct
 // connections, at a batch that does not divide evenly.
 TEST(Kernels, MlpStepOnThreadsIsTheSameAsOnOne) {

@@ -288,6 +288,38 @@ TEST(Trainer, MultiThreadedEvaluateEqualsSingleThreaded) {
   EXPECT_EQ(t.evaluate(Split::Val, 4), t.evaluate(Split::Val, 1));  // one chunk: the same sum
 }
 
+// The word step at a vocabulary where the kernels run, with weight decay and
+// dropout, on two threads: the same parameters, to the bit, as on one.
+TEST(Trainer, WordStepsOnTwoThreadsAreTheSameAsOnOne) {
+  std::vector<std::string> lines;  // the 676 two-letter words, each at least once, eight a line
+  Rng rng(3);
+  for (int i = 0; i < 3000; ++i) {
+    std::string line;
+    for (int w = 0; w < 8; ++w) {
+      const int id = i < 90 ? (i * 8 + w) % 676 : int(rng.below(676));
+      line += std::string(1, char('a' + id % 26)) + char('a' + id / 26 % 26) + (w < 7 ? " " : "");
+    }
+    lines.push_back(line);
+  }
+  const auto data = std::make_shared<const Dataset>(make_dataset(lines, Tokenizer::Word, 1, "words"));
+  ASSERT_GE(data->vocab.size(), 600);
+  TrainConfig c = small_config(8, 100, 32);
+  c.init = "scaled";
+  c.weight_decay = 0.01;
+  c.dropout = 0.3;
+  c.lr = 0.5;
+  std::vector<std::vector<float>> params;
+  for (const int threads : {1, 2}) {
+    Trainer t(data, c);
+    t.set_step_threads(threads);
+    if (threads == 1) params.push_back(t.model().params);
+    for (int i = 0; i < 20; ++i) ASSERT_TRUE(t.step().finite);
+    params.push_back(t.model().params);
+  }
+  EXPECT_FALSE(same_bits(params[0], params[1]));
+  EXPECT_TRUE(same_bits(params[1], params[2]));
+}
+
 TEST(Trainer, RefusesBadConfigurations) {
   auto data = synthetic(50);
   TrainConfig c = small_config();

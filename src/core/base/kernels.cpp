@@ -38,8 +38,6 @@ constexpr int kDotBlock = 256;
 // Columns of gemm_tn's update taken at a time (a whole number of panels):
 // D's block (the batch's rows by these) stays in the level-2 cache.
 constexpr int kUpdateBlock = 20 * kPanel * W;
-// Rows shorter than this go through gemm_nn on B transposed (small then).
-constexpr int kShortRows = 512;
 
 typedef float vf __attribute__((vector_size(W * sizeof(float))));
 
@@ -237,10 +235,32 @@ void gemm_tn(int M, int N, int K, float alpha, const float* A, int lda, const fl
   }
 }
 
+namespace {
+
+// Rows [r0, r1) of A's first nb columns, transposed into at (nb, Mp).
+void pack_block(int r0, int r1, int Mp, int nb, const float* A, int lda, float* at) {
+  for (int i = r0; i < r1; ++i) {
+    const float* a = A + std::size_t(i) * std::size_t(lda);
+    for (int j = 0; j < nb; ++j) at[std::size_t(j) * std::size_t(Mp) + std::size_t(i)] = a[j];
+  }
+}
+
+// C (M, K) = ct^T, or C += it, from ct (K, Mp).
+void store_transposed(int M, int K, const float* ct, int Mp, float* C, int ldc, bool accumulate) {
+  for (int i = 0; i < M; ++i)
+    for (int k = 0; k < K; ++k) {
+      const float s = ct[std::size_t(k) * std::size_t(Mp) + std::size_t(i)];
+      float& c = C[std::size_t(i) * std::size_t(ldc) + std::size_t(k)];
+      c = accumulate ? c + s : s;
+    }
+}
+
+}  // namespace
+
 void gemm_nt(int M, int N, int K, const float* A, int lda, const float* B, int ldb, float* C, int ldc,
              bool accumulate) {
   if (M <= 0 || K <= 0) return;
-  if (N < kShortRows) {
+  if (N < kLongRows) {
     // Short rows (the lecture's 27 logits, a hidden layer of 200): B^T is
     // small, so transpose it and broadcast A's numbers against its rows.
     thread_local std::vector<float> bt;
@@ -254,24 +274,42 @@ void gemm_nt(int M, int N, int K, const float* A, int lda, const float* B, int l
   // rows padded to whole vectors with zeros, into a small panel that stays in
   // the level-1 cache; B's rows are then read once, in order, each number
   // broadcast against the panel's vectors by the register tiles of `product`.
-  const int Mp = (M + W - 1) / W * W;
+  const int Mp = packed_width(M);
   thread_local std::vector<float> at, ct;  // (block, Mp) packed A^T, (K, Mp) the result
   at.assign(std::size_t(kDotBlock) * std::size_t(Mp), 0.0f);
   ct.assign(std::size_t(K) * std::size_t(Mp), 0.0f);
   for (int j0 = 0; j0 < N; j0 += kDotBlock) {
     const int nb = std::min(kDotBlock, N - j0);
-    for (int i = 0; i < M; ++i) {
-      const float* a = A + std::size_t(i) * std::size_t(lda) + std::size_t(j0);
-      for (int j = 0; j < nb; ++j) at[std::size_t(j) * std::size_t(Mp) + std::size_t(i)] = a[j];
-    }
+    pack_block(0, M, Mp, nb, A + j0, lda, at.data());
     product(K, Mp, nb, B + j0, ldb, 1, at.data(), Mp, ct.data(), Mp, 1.0f, true);
   }
-  for (int i = 0; i < M; ++i)
-    for (int k = 0; k < K; ++k) {
-      const float s = ct[std::size_t(k) * std::size_t(Mp) + std::size_t(i)];
-      float& c = C[std::size_t(i) * std::size_t(ldc) + std::size_t(k)];
-      c = accumulate ? c + s : s;
-    }
+  store_transposed(M, K, ct.data(), Mp, C, ldc, accumulate);
+}
+
+int packed_width(int M) { return (M + W - 1) / W * W; }
+
+void pack_transposed(int r0, int r1, int M, int N, const float* A, int lda, float* At) {
+  const int Mp = packed_width(M);
+  // A block of columns at a time, so the rows written stay in the level-1 cache.
+  for (int j0 = 0; j0 < N; j0 += kDotBlock) {
+    float* block = At + std::size_t(j0) * std::size_t(Mp);
+    const int nb = std::min(kDotBlock, N - j0);
+    pack_block(r0, r1, Mp, nb, A + j0, lda, block);
+    if (r1 == M)  // the padding rows of the last range
+      for (int j = 0; j < nb; ++j) std::fill_n(block + std::size_t(j) * std::size_t(Mp) + std::size_t(M), Mp - M, 0.0f);
+  }
+}
+
+void gemm_nt_packed(int M, int N, int K, const float* At, const float* B, int ldb, float* C, int ldc,
+                    bool accumulate) {
+  if (M <= 0 || K <= 0) return;
+  const int Mp = packed_width(M);
+  thread_local std::vector<float> ct;  // (K, Mp) the result
+  ct.assign(std::size_t(K) * std::size_t(Mp), 0.0f);
+  for (int j0 = 0; j0 < N; j0 += kDotBlock)
+    product(K, Mp, std::min(kDotBlock, N - j0), B + j0, ldb, 1, At + std::size_t(j0) * std::size_t(Mp), Mp, ct.data(),
+            Mp, 1.0f, true);
+  store_transposed(M, K, ct.data(), Mp, C, ldc, accumulate);
 }
 
 void softmax_rows(int M, int N, const float* logits, int ldl, float* probs, int ldp, float* maxes, float* sums) {

@@ -41,6 +41,21 @@ void gemm_nn(int M, int N, int K, const float* A, int lda, const float* B, int l
 void gemm_nt(int M, int N, int K, const float* A, int lda, const float* B, int ldb, float* C, int ldc,
              bool accumulate);
 
+// gemm_nt's rows from this long up take the path below (packed blocks of A);
+// shorter ones go through gemm_nn on B transposed (small then).
+constexpr int kLongRows = 512;
+
+// gemm_nt's long path in two steps, so that threads can share the packing:
+// each packs some of A's rows, then each multiplies the whole packed A by some
+// of B's rows (C's columns). The same numbers as gemm_nt for N >= kLongRows,
+// however the rows are split. packed_width(M) is M rounded up to whole
+// vectors; At holds (N, packed_width(M)) floats, A transposed and padded with
+// zeros (written by the call whose range ends at M).
+int packed_width(int M);
+void pack_transposed(int r0, int r1, int M, int N, const float* A, int lda, float* At);
+void gemm_nt_packed(int M, int N, int K, const float* At, const float* B, int ldb, float* C, int ldc,
+                    bool accumulate);
+
 // B (K, N) = alpha A (M, K)^T D (M, N), or B += it: with accumulate and
 // alpha = -lr, an SGD update of B by the gradient A^T D without forming it.
 void gemm_tn(int M, int N, int K, float alpha, const float* A, int lda, const float* D, int ldd, float* B, int ldb,

@@ -195,10 +195,13 @@ void softmax(const L& logits, Pr&& probs, Mx&& maxes, Sm&& sums) {
   probs.array().colwise() /= sums.array();                                  // (n, V)
 }
 
-// Threads for the output layer: a.threads where the kernels run, else one.
+// Threads for the output layer: a.threads where the kernels run, else one;
+// no more than leave each a range of columns as wide as kKernelsFrom, so the
+// ranges of a product split by columns take the same kernel as the whole.
 template <class T>
 int output_threads(const MlpActivations<T>& a) {
-  return kFloat<Mat<T>> && cols(a.logits) >= kKernelsFrom ? a.threads : 1;
+  if (!kFloat<Mat<T>> || cols(a.logits) < kKernelsFrom) return 1;
+  return std::max(1, std::min(a.threads, cols(a.logits) / kKernelsFrom));
 }
 
 }  // namespace
@@ -244,6 +247,23 @@ T class_output_forward(const Model<T>& m, const Batch& bt, MlpActivations<T>& a)
   return loss;
 }
 
+// logits = h W2 + b2 (+ emb Wd), by ranges of the vocabulary's columns on
+// the output layer's threads: each thread reads its share of W2 once.
+template <class T>
+void output_logits(const Model<T>& m, MlpActivations<T>& a) {
+  const T* P = m.params.data();
+  const ParamTable& t = m.table;
+  const auto W2 = tensor(P, t[kMlpW2]);                                     // (H, V)
+  const auto b2 = vector(P, t[kMlpb2]);                                     // (V)
+  parallel_ranges(cols(a.logits), output_threads(a), 64, [&](int c0, int c1) {
+    const int n = c1 - c0;
+    auto logits = a.logits.middleCols(c0, n);                               // (B, n)
+    mul(a.h, W2.middleCols(c0, n), logits, false);                         // (B, n) = (B, H)(H, n)
+    if (m.spec.direct) mul(a.emb, tensor(P, t[kMlpWd]).middleCols(c0, n), logits, true);  // (B, n) += (B, k*d)(k*d, n)
+    logits.rowwise() += b2.segment(c0, n);                                  // (B, n)
+  });
+}
+
 }  // namespace
 
 template <class T>
@@ -269,19 +289,14 @@ T mlp_forward(const Model<T>& m, const Batch& bt, MlpActivations<T>& a) {
   if (bt.dropout > 0) drop_hidden_units(bt, a);
   if (s.softmax == "classes") return class_output_forward(m, bt, a);
 
-  // The output layer and the softmax, a row at a time: on a.threads threads
-  // at a vocabulary where the kernels run (each row's numbers are the same
-  // whichever thread makes them).
-  const auto W2 = tensor(P, t[kMlpW2]);                                     // (H, V)
-  const auto b2 = vector(P, t[kMlpb2]);                                     // (V)
+  // The output layer, then the softmax a row at a time: on a.threads threads
+  // at a vocabulary where the kernels run (each number the same whichever
+  // thread makes it).
   Eigen::Matrix<T, Eigen::Dynamic, 1> maxes(B), sums(B);                    // (B)
+  output_logits(m, a);                                                      // (B, V)
   parallel_ranges(B, output_threads(a), 8, [&](int r0, int r1) {
     const int n = r1 - r0;
-    auto logits = a.logits.middleRows(r0, n);
-    mul(a.h.middleRows(r0, n), W2, logits, false);                         // (n, V) = (n, H)(H, V)
-    if (s.direct) mul(a.emb.middleRows(r0, n), tensor(P, t[kMlpWd]), logits, true);  // (n, V) += (n, k*d)(k*d, V)
-    logits.rowwise() += b2;                                                 // (n, V)
-    softmax(logits, a.probs.middleRows(r0, n), maxes.segment(r0, n), sums.segment(r0, n));
+    softmax(a.logits.middleRows(r0, n), a.probs.middleRows(r0, n), maxes.segment(r0, n), sums.segment(r0, n));
   });
 
   if (!Y) return T(0);
@@ -292,6 +307,65 @@ T mlp_forward(const Model<T>& m, const Batch& bt, MlpActivations<T>& a) {
 }
 
 namespace {
+
+// d(mean CE)/d(logits) = (softmax - onehot(y)) / B, rows [r0, r1).
+template <class T>
+void logits_gradient(const Batch& bt, MlpActivations<T>& a, int r0, int r1) {
+  const T inv_B = T(1) / T(bt.B);
+  for (int b = r0; b < r1; ++b) {
+    a.dlogits.row(b) = a.probs.row(b) * inv_B;                      // (V)
+    a.dlogits(b, bt.Y[b]) -= inv_B;
+  }
+}
+
+// The logits' gradient and, back through W2 (and Wd), the hidden layer's
+// (and the direct part of the input's) on threads that share one packing of
+// the logits' gradient: each forms some rows of it and packs them transposed
+// (kernels::pack_transposed), then each multiplies the whole packed block by
+// some of W2's rows (and Wd's), making those columns of dh (and demb). The
+// same numbers as one thread's gemm_nt.
+void output_backward_shared(const Model<float>& m, const Batch& bt, MlpActivations<float>& a) {
+  const int B = bt.B, V = cols(a.dlogits), H = cols(a.dh), E = cols(a.demb), parts = output_threads(a);
+  const float* P = m.params.data();
+  const ParamTable& t = m.table;
+  a.dlogits_t.resize(std::size_t(V) * std::size_t(kernels::packed_width(B)));  // (V, B rounded up)
+  parallel_ranges(B, parts, kernels::vector_width(), [&](int r0, int r1) {
+    logits_gradient(bt, a, r0, r1);
+    kernels::pack_transposed(r0, r1, B, V, a.dlogits.data(), ld(a.dlogits), a.dlogits_t.data());
+  });
+  const auto W2 = tensor(P, t[kMlpW2]);                             // (H, V)
+  const auto Wd = tensor(P, t[m.spec.direct ? kMlpWd : kMlpW2]);    // (k*d, V)
+  parallel_ranges(parts, parts, 1, [&](int p0, int p1) {
+    for (int p = p0; p < p1; ++p) {
+      const int h0 = H * p / parts, h1 = H * (p + 1) / parts, e0 = E * p / parts, e1 = E * (p + 1) / parts;
+      kernels::gemm_nt_packed(B, V, h1 - h0, a.dlogits_t.data(), W2.data() + std::size_t(h0) * std::size_t(ld(W2)),
+                              ld(W2), a.dh.data() + h0, ld(a.dh), false);  // (B, h1 - h0) = (B, V)(V, h1 - h0)
+      if (m.spec.direct)
+        kernels::gemm_nt_packed(B, V, e1 - e0, a.dlogits_t.data(), Wd.data() + std::size_t(e0) * std::size_t(ld(Wd)),
+                                ld(Wd), a.demb.data() + e0, ld(a.demb), false);  // (B, e1 - e0) = (B, V)(V, e1 - e0)
+    }
+  });
+}
+
+// The logits' gradient and, back through W2 (and Wd), the hidden layer's
+// (and the direct part of the input's), a row at a time, on the forward
+// pass's threads (sharing the packing where the long products run).
+template <class T>
+void output_backward(const Model<T>& m, const Batch& bt, MlpActivations<T>& a) {
+  if constexpr (kFloat<Mat<T>>) {
+    if (output_threads(a) > 1 && cols(a.dlogits) >= kernels::kLongRows) return output_backward_shared(m, bt, a);
+  }
+  const T* P = m.params.data();
+  const ParamTable& t = m.table;
+  const auto W2 = tensor(P, t[kMlpW2]);                             // (H, V)
+  parallel_ranges(bt.B, output_threads(a), 8, [&](int r0, int r1) {
+    const int n = r1 - r0;
+    logits_gradient(bt, a, r0, r1);
+    const auto dlogits = a.dlogits.middleRows(r0, n);
+    mul_t(dlogits, W2, a.dh.middleRows(r0, n), false);              // (n, H) = (n, V)(V, H)
+    if (m.spec.direct) mul_t(dlogits, tensor(P, t[kMlpWd]), a.demb.middleRows(r0, n), false);  // (n, k*d) = (n, V)(V, k*d)
+  });
+}
 
 // The backward pass up to everything but the gradients of W2, Wd and b2: the
 // logits' gradient (a.dlogits), the hidden layer's, W1's and b1's, and C's,
@@ -310,25 +384,12 @@ void backward_but_output_weights(Model<T>& m, const Batch& bt, MlpActivations<T>
   auto gW1 = tensor(G, t[kMlpW1]);        // (k*d, H)
   auto gb1 = vector(G, t[kMlpb1]);        // (H)
 
-  // d(mean CE)/d(logits) = (softmax - onehot(y)) / B and, back through W2
-  // (and Wd), the hidden layer's gradient (and the direct part of the
-  // input's), a row at a time, on the forward pass's threads.
+  // The logits' gradient and back through the output layer to the hidden layer.
   if (s.softmax == "classes") {
     ClassGrads<T> g{tensor(G, t[kMlpWo]), tensor(G, t[kMlpWc]), vector(G, t[kMlpbo]), vector(G, t[kMlpbc])};
     class_backward(a.h, class_weights(m), mlp_classes(s), Y, a.cls, g, a.dh);
   } else {
-  const auto W2 = tensor(P, t[kMlpW2]);   // (H, V)
-  const T inv_B = T(1) / T(B);
-  parallel_ranges(B, output_threads(a), 8, [&](int r0, int r1) {
-    const int n = r1 - r0;
-    for (int b = r0; b < r1; ++b) {
-      a.dlogits.row(b) = a.probs.row(b) * inv_B;                    // (V)
-      a.dlogits(b, Y[b]) -= inv_B;
-    }
-    const auto dlogits = a.dlogits.middleRows(r0, n);
-    mul_t(dlogits, W2, a.dh.middleRows(r0, n), false);              // (n, H) = (n, V)(V, H)
-    if (s.direct) mul_t(dlogits, tensor(P, t[kMlpWd]), a.demb.middleRows(r0, n), false);  // (n, k*d) = (n, V)(V, k*d)
-  });
+    output_backward(m, bt, a);
   }
 
   // Through tanh (1 - h^2; with dropout, the mask too) and the bias gradient in one pass, rows in order.

@@ -43,6 +43,7 @@ struct MlpActivations {
   Mat<T> dlogits; // (B, V)
   Mat<T> dh;      // (B, H) gradient at the hidden layer, then at its pre-activation
   Mat<T> demb;    // (B, k*d)
+  std::vector<T> dlogits_t;  // (V, B rounded up to whole vectors) dlogits transposed, for threads to share
   // The rows of C's gradient the last backward pass wrote, and the gradient
   // buffer it wrote them into: the next step zeroes just those rows.
   ClassSoftmax<T> cls;  // the class-factored output's buffers

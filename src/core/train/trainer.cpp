@@ -178,9 +178,18 @@ void Trainer::decay_weights(float amount, const TensorInfo* frozen) {
   // The weights and the embedding tables, not the biases (Bengio et al. 2003,
   // section 3: "applied only to the weights of the neural network and to the
   // C matrix, not to the biases"); a bias is a tensor of one row.
+  // Each number on its own, so a large table's ranges on the step's threads
+  // give the same numbers as one thread.
   const float keep = 1.0f - amount;
-  for (const TensorInfo& t : model_.table.tensors())
-    if (t.rows > 1 && !is_frozen(t, frozen)) vector(model_.params.data(), t) *= keep;
+  constexpr std::size_t kSplitFrom = std::size_t(1) << 16;  // numbers; below, one thread is quicker
+  for (const TensorInfo& t : model_.table.tensors()) {
+    if (t.rows <= 1 || is_frozen(t, frozen)) continue;
+    float* p = model_.params.data() + t.offset;
+    const int parts = t.size() >= kSplitFrom ? step_threads_ : 1;
+    parallel_ranges(int(t.size()), parts, 64, [&](int a, int b) {
+      Eigen::Map<Eigen::ArrayXf>(p + a, b - a) *= keep;  // (b - a)
+    });
+  }
 }
 
 void Trainer::set_token_vectors(const TokenVectors& v) {
