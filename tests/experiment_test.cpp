@@ -53,7 +53,14 @@ TEST(Sweep, AFamilyComesWithItsUsualSettingsUnlessGivenOthers) {
   const TrainConfig kept = with_value(given, "model", "gpt");
   EXPECT_EQ(kept.emb, 8);
   EXPECT_DOUBLE_EQ(kept.lr, 0.05);
-  EXPECT_EQ(kept.optimizer, TrainConfig{}.optimizer);
+  EXPECT_EQ(kept.block, family_defaults("gpt").block);
+  EXPECT_EQ(kept.optimizer, family_defaults("gpt").optimizer);  // a rate given alone keeps the family's optimizer
+  // Word data: the family's word defaults too.
+  Sweep words;
+  words.param = "model";
+  words.words = true;
+  EXPECT_EQ(with_value(family_defaults("gpt", true), words, "mlp").emb, family_defaults("mlp", true).emb);
+  EXPECT_EQ(with_value(family_defaults("gpt", true), words, "mlp").hidden, family_defaults("mlp", true).hidden);
   EXPECT_EQ(with_value(TrainConfig{}, "model", "mlp").family, "mlp");
   EXPECT_THROW(parse_sweep("model=mlp,rnn"), Error);
 }

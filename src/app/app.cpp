@@ -215,6 +215,7 @@ ui::ExperimentActions App::experiment_actions() {
     return ImGui::GetColorU32(ImGuiCol_Text);  // the main run
   };
   act.base = snap_->config;
+  act.words = snap_->data->tokenizer == Tokenizer::Word;
   act.data = snap_->data;
   return act;
 }

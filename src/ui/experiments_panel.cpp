@@ -234,7 +234,8 @@ void draw_small_multiples(const ExperimentsPanelState& st, const ExperimentActio
 void start_experiment(ExperimentsPanelState& st, const ExperimentActions& act) {
   if (st.jobs <= 0) st.jobs = default_jobs();
   try {
-    const Sweep sw = parse_sweep(sweep_params()[std::size_t(st.param)] + "=" + st.values);
+    Sweep sw = parse_sweep(sweep_params()[std::size_t(st.param)] + "=" + st.values);
+    sw.words = act.words;
     st.runner.start(sw, act.base, StopRule{st.steps, st.budget_s}, st.jobs, act.host);
     st.error.clear();
   } catch (const Error& e) {

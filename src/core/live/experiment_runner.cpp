@@ -26,7 +26,7 @@ void ExperimentRunner::start(const Sweep& sweep, const TrainConfig& base, const 
   for (const std::string& v : sweep.values) {
     Entry e;
     e.value = v;
-    e.config = with_value(base, sweep.param, v);  // throws before any run is made
+    e.config = with_value(base, sweep, v);  // throws before any run is made
     next.push_back(std::move(e));
   }
   if (host.check_at_once) {  // the runs that train at once, together, before any is made
