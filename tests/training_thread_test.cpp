@@ -45,12 +45,15 @@ const std::vector<float>& params_of(const SnapshotPtr& s) {
 
 TEST(TrainingThread, StartsPausedAtStepZero) {
   Worker t(1, testdata::synthetic_dataset(), small_config());
-  auto s = t.snapshot();
+  auto s = t.snapshot();  // the run is still being made on the worker's thread
   ASSERT_TRUE(s);
   EXPECT_EQ(s->step, 0);
   EXPECT_FALSE(s->playing);
+  s = settle(t);  // made, with the parameters once asked for
+  EXPECT_TRUE(s->preparing.empty());
+  EXPECT_EQ(s->step, 0);
+  EXPECT_FALSE(s->playing);
   EXPECT_EQ(s->table.count(), param_table(s->spec).count());
-  s = settle(t);  // the parameters, once asked for
   EXPECT_EQ(params_of(s).size(), s->table.count());
 }
 

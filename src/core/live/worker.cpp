@@ -60,7 +60,11 @@ bool Worker::prepare(const std::shared_ptr<const Dataset>& data, const TrainConf
     run->refresh_baselines();
     if (stopping()) return false;
     run_ = std::move(run);
+    // Ready, but without the parameters a view asked for meanwhile: the
+    // commands posted while the run was being made apply first (the loop sends them).
+    const bool asked = want_model_.exchange(false);
     publish();
+    if (asked) want_model_.store(true);
     return true;
   } catch (const Error& e) {
     failure = e.what();
