@@ -20,12 +20,9 @@
 namespace ev {
 namespace {
 
+// Validated every 50 steps, so short runs have curves.
 TrainConfig small_config() {
-  TrainConfig c;
-  c.emb = 4;
-  c.hidden = 16;
-  c.batch = 8;
-  c.lr = 0.1;
+  TrainConfig c = testdata::small_config();
   c.val_every = 50;
   return c;
 }

@@ -31,14 +31,7 @@ std::unique_ptr<app::HeadlessUi> open_ui(int w, int h, TrainConfig cfg = {}) {
   return ev::testing::open_app(o);
 }
 
-SnapshotPtr settle(app::HeadlessUi& ui) {
-  ui.app().trainer().want_model();
-  // Step N keeps the step inspector's record of every update: slow under sanitizers.
-  EXPECT_TRUE(ui.app().trainer().wait_idle(300s));
-  ui.frame();
-  ui.frame();
-  return ui.app().trainer().snapshot();
-}
+using ev::testing::settle;
 
 // Picks a family from the controls' menu, as a user does.
 void choose_family(app::HeadlessUi& ui, const std::string& name) {
@@ -47,11 +40,7 @@ void choose_family(app::HeadlessUi& ui, const std::string& name) {
   ASSERT_TRUE(ui.click("model " + name)) << "no menu entry for " << name;
 }
 
-std::string clipped_text(app::HeadlessUi& ui) {
-  std::string all;
-  for (const std::string& c : ui.app().context().clipped) all += c + "\n";
-  return all;
-}
+using ev::testing::clipped_text;
 
 }  // namespace
 

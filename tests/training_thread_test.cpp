@@ -13,27 +13,21 @@
 #include "core/live/worker.h"
 #include "process.h"
 #include "test_data.h"
+#include "test_util.h"
 
 using namespace ev;
 using namespace std::chrono_literals;
 
 namespace {
 
+// 2-D, so each table is the picture itself.
 TrainConfig small_config() {
-  TrainConfig c;
-  c.emb = 2;
-  c.hidden = 16;
-  c.batch = 8;
+  TrainConfig c = testdata::small_config(2);
   c.seed = 3;
   return c;
 }
 
-// Waits for the worker to be idle, with the parameters in its snapshot.
-SnapshotPtr settle(Worker& t) {
-  t.want_model();
-  EXPECT_TRUE(t.wait_idle(20s)) << "the trainer did not become idle";
-  return t.snapshot();
-}
+using ev::testing::settle;
 
 const std::vector<float>& params_of(const SnapshotPtr& s) {
   static const std::vector<float> none;
