@@ -9,8 +9,11 @@
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include "app/headless_ui.h"
 #include "core/base/error.h"
+#include "test_util.h"  // kIdleTimeout
 
 namespace ev::testing {
 
@@ -27,13 +30,26 @@ inline std::unique_ptr<app::HeadlessUi> open_app(const app::AppOptions& o) {
 }
 
 // Waits until the trainer has applied every command (and sent the model's
-// parameters), then draws two frames; the latest snapshot, or null on a timeout.
-inline SnapshotPtr settle(app::HeadlessUi& ui, std::chrono::seconds timeout = std::chrono::seconds(60)) {
+// parameters), then draws two frames; the latest snapshot (a timeout fails the test).
+inline SnapshotPtr settle(app::HeadlessUi& ui, std::chrono::seconds timeout = kIdleTimeout) {
   ui.app().trainer().want_model();
-  if (!ui.app().trainer().wait_idle(timeout)) return nullptr;
+  if (!ui.app().trainer().wait_idle(timeout))
+    ADD_FAILURE() << "the trainer did not become idle in " << timeout.count() << " s";
   ui.frame();
   ui.frame();
   return ui.app().trainer().snapshot();
+}
+
+// Draws frames until `done` holds, then one more; false when `limit` passes first.
+template <class F>
+bool frames_until(app::HeadlessUi& ui, F done, std::chrono::seconds limit = kUntilTimeout) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    ui.frame();
+  }
+  ui.frame();
+  return true;
 }
 
 // Everything the last frame's fit check found cut off, a line each ("" when nothing).

@@ -188,4 +188,20 @@ TEST_F(AtomicFile, OutputsAreCheckedBeforeAnyWork) {
   EXPECT_NE(full.find("--out"), std::string::npos) << full;
   EXPECT_NE(full.find("not a regular file"), std::string::npos) << full;
   EXPECT_EQ(error_of([&] { check_outputs({}, inputs); }), "");
+  // Folders whose permission bits allow writing (to root, as here) but whose
+  // file system makes no files: refused too, naming the folder.
+  for (const char* target : {"/proc/self/x.evs", "/sys/x.evs", "/proc/x.evs", "/sys/kernel/x.evs"}) {
+    const std::string e = error_of([&] { check_outputs({{"--save-session", target, false}}, inputs); });
+    EXPECT_NE(e.find("--save-session"), std::string::npos) << target << ": " << e;
+    EXPECT_NE(e.find("nothing was done"), std::string::npos) << target << ": " << e;
+    EXPECT_NE(e.find(fs::path(target).parent_path().string()), std::string::npos) << target << ": " << e;
+    EXPECT_EQ(e.find('\n'), std::string::npos) << e;
+  }
+  // The check's trial file is removed: the folder holds what it held.
+  std::size_t files = 0;
+  for (const auto& entry : fs::directory_iterator(fs::path(data).parent_path())) files += entry.exists();
+  EXPECT_EQ(error_of([&] { check_outputs({{"--out", tmp_.file("y.csv"), false}}, inputs); }), "");
+  std::size_t after = 0;
+  for (const auto& entry : fs::directory_iterator(fs::path(data).parent_path())) after += entry.exists();
+  EXPECT_EQ(after, files);
 }

@@ -15,6 +15,7 @@
 #include "core/models/mlp.h"
 #include "core/base/rng.h"
 #include "core/train/trainer.h"
+#include "test_data.h"
 
 using namespace ev;
 
@@ -31,14 +32,7 @@ ModelSpec class_spec(int V, int K) {
   return s;
 }
 
-Batch batch_of(const std::vector<std::int32_t>& X, const std::vector<std::int32_t>& Y, int block) {
-  Batch b;
-  b.B = int(Y.size());
-  b.in = block;
-  b.X = X.data();
-  b.Y = Y.data();
-  return b;
-}
+using testdata::batch_of;
 
 // A tiny model with classes binned by skewed counts: one-word classes, and one of several words.
 Model<double> tiny_model(std::uint64_t seed) {

@@ -180,6 +180,10 @@ TEST_F(Cli, OutputsNeverReplaceTheDataOrSpecialFiles) {
   for (const char* dev : {"/dev/null", "/dev/full", "/dev/stdout"})
     expect_refused(run("--data " + quote(data) + " --steps 5 --save-session " + dev), 1, {"not a regular file"});
   EXPECT_TRUE(std::filesystem::is_character_file("/dev/null"));
+  // /proc and /sys take no new files, though access(2) lets root (as these tests run) write there.
+  for (const char* target : {"/proc/self/x.evs", "/sys/x.evs"})
+    expect_refused(run("--data " + quote(data) + " --steps 100 --save-session " + target), 1,
+                   {"--save-session", "nothing was done"});
   // Resuming may save over its own session; an export over it is refused.
   ASSERT_EQ(run("--data " + quote(data) + " --steps 5 -q --save-session " + quote(tmp_.file("s.evs"))).status, 0);
   const Outcome again = run("--resume " + quote(tmp_.file("s.evs")) + " --steps 5 -q --save-session " +

@@ -2,6 +2,8 @@
 // real Workers made through the runner's Host, at most `jobs` of them training
 // at once, queued runs started as others finish, each stopped at the same step
 // or by the wall-clock budget, and a bad value refused before any run is made.
+// Each run is made on its own thread: adding one returns before its examples
+// are framed or its trigram counted, and removing it then stops it.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -14,6 +16,7 @@
 #include "core/live/experiment_runner.h"
 #include "core/live/worker.h"
 #include "test_data.h"
+#include "test_util.h"
 
 using namespace ev;
 using namespace std::chrono_literals;
@@ -55,6 +58,36 @@ TrainConfig tiny() {
   return c;
 }
 
+// Updates as a frame loop would until no run is still being made, holding
+// the queue meanwhile, then once more: the first `jobs` runs start together.
+bool until_ready(ExperimentRunner& x, TestHost& h) {
+  x.pause(true, h.host);
+  const bool ready = ev::testing::wait_until([&] {
+    x.update(h.snaps(), h.host);
+    const auto& e = x.entries();
+    return std::none_of(e.begin(), e.end(), [](const auto& r) { return r.state == ExperimentRunner::State::Preparing; });
+  });
+  x.pause(false, h.host);
+  x.update(h.snaps(), h.host);
+  return ready;
+}
+
+// A word data set at the word model's size: 17,000 distinct words in 60,000
+// sentences of 12, so a run's trigram counts 720,000 occurrences.
+std::shared_ptr<const Dataset> words_17k() {
+  const auto word = [](std::uint64_t id) {  // three letters: the tokenizer keeps runs of letters
+    return std::string{char('a' + id / 676), char('a' + id / 26 % 26), char('a' + id % 26)};
+  };
+  Rng rng(3);
+  std::vector<std::string> items;
+  for (int i = 0; i < 60000; ++i) {
+    std::string s;
+    for (int k = 0; k < 12; ++k) s += (k ? " " : "") + word(rng.below(16998));
+    items.push_back(std::move(s));
+  }
+  return std::make_shared<const Dataset>(make_dataset(items, Tokenizer::Word, 1, "17,000 words"));
+}
+
 // Updates as a frame loop would until the experiment is over; returns the
 // most runs seen training at once, or -1 on the deadline.
 int run_to_end(ExperimentRunner& x, TestHost& h) {
@@ -80,6 +113,8 @@ TEST(ExperimentRunner, AtMostJobsTrainAndTheQueueMovesOn) {
   ExperimentRunner x;
   x.start(parse_sweep("seed=1,2,3"), tiny(), StopRule{200, 0}, 2, h.host);
   ASSERT_EQ(h.runs.size(), 3u);
+  for (const auto& e : x.entries()) EXPECT_EQ(e.state, ExperimentRunner::State::Preparing);
+  ASSERT_TRUE(until_ready(x, h));
   EXPECT_EQ(x.entries()[0].state, ExperimentRunner::State::Training);
   EXPECT_EQ(x.entries()[1].state, ExperimentRunner::State::Training);
   EXPECT_EQ(x.entries()[2].state, ExperimentRunner::State::Queued);
@@ -119,6 +154,7 @@ TEST(ExperimentRunner, PauseHoldsTheQueueAndStopEndsIt) {
   TestHost h;
   ExperimentRunner x;
   x.start(parse_sweep("hidden=8,16,32"), tiny(), StopRule{1000000000, 0}, 1, h.host);
+  ASSERT_TRUE(until_ready(x, h));
   x.pause(true, h.host);
   EXPECT_EQ(x.entries()[0].state, ExperimentRunner::State::Paused);
   x.update(h.snaps(), h.host);
@@ -148,6 +184,7 @@ TEST(ExperimentRunner, AReleasedRunFreesItsJob) {
   TestHost h;
   ExperimentRunner x;
   x.start(parse_sweep("hidden=8,16"), tiny(), StopRule{1000000000, 0}, 1, h.host);
+  ASSERT_TRUE(until_ready(x, h));
   ASSERT_EQ(x.entries()[0].state, ExperimentRunner::State::Training);
   const RunId id = x.entries()[0].id;
   x.release(id);
@@ -157,4 +194,75 @@ TEST(ExperimentRunner, AReleasedRunFreesItsJob) {
   EXPECT_EQ(x.entries()[1].state, ExperimentRunner::State::Training);
   x.stop(h.host);
   h.host.post(id, cmd::Play{false});
+}
+
+// Adding a run at 17,000 words hands the work to the run's thread: the call
+// returns with the run preparing (its examples and trigram not made yet), the
+// snapshots say which stage it is at, and it becomes ready and trains later.
+TEST(ExperimentRunner, AddingAWordRunReturnsBeforeItsPreparation) {
+  TestHost h;
+  h.data = words_17k();
+  ASSERT_EQ(h.data->vocab.size(), 17000);
+  TrainConfig c = tiny();
+  c.block = 2;
+  ExperimentRunner x;
+  const auto t0 = std::chrono::steady_clock::now();
+  x.start(parse_sweep("seed=1,2"), c, StopRule{20, 0}, 2, h.host);
+  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  ASSERT_EQ(h.runs.size(), 2u);
+  for (const SnapshotPtr& s : h.snaps()) {
+    EXPECT_FALSE(s->preparing.empty()) << "the run was made in the call (" << ms << " ms)";
+    EXPECT_EQ(s->trigram_loss, 0.f);
+    EXPECT_EQ(s->step, 0);
+  }
+  x.update(h.snaps(), h.host);
+  EXPECT_EQ(x.entries()[0].state, ExperimentRunner::State::Preparing);
+  // The stages seen while waiting, in order.
+  std::vector<std::string> stages;
+  const auto deadline = std::chrono::steady_clock::now() + 120s;
+  while (x.active() && std::chrono::steady_clock::now() < deadline) {
+    const std::string now = h.runs[0]->snapshot()->preparing;
+    if (!now.empty() && (stages.empty() || stages.back() != now)) stages.push_back(now);
+    x.update(h.snaps(), h.host);
+    std::this_thread::sleep_for(1ms);
+  }
+  ASSERT_FALSE(x.active()) << "the runs did not finish";
+  ASSERT_FALSE(stages.empty());
+  EXPECT_EQ(stages.front(), "framing the training examples");
+  for (const auto& e : x.entries()) {
+    EXPECT_EQ(e.state, ExperimentRunner::State::Done);
+    EXPECT_TRUE(e.last->preparing.empty());
+    EXPECT_GT(e.last->trigram_loss, 0.f) << "the trigram was counted";
+    EXPECT_EQ(e.last->step, 20);
+  }
+}
+
+// Removing runs while they are being made, or destroying a worker at once,
+// stops their threads at the next stage and joins them; nothing trains.
+TEST(ExperimentRunner, RemovingAPreparingRunJoinsCleanly) {
+  TestHost h;
+  h.data = words_17k();
+  ExperimentRunner x;
+  x.start(parse_sweep("seed=1,2,3"), tiny(), StopRule{1000, 0}, 3, h.host);
+  ASSERT_EQ(h.runs.size(), 3u);
+  EXPECT_FALSE(h.runs[0]->snapshot()->preparing.empty());
+  const auto t0 = std::chrono::steady_clock::now();
+  x.clear(h.host);  // removes each run: its destructor stops and joins it
+  EXPECT_TRUE(h.runs.empty());
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 30s);
+  // Asked to stop without waiting: it says when its thread has returned.
+  Worker w(9, h.data, tiny());
+  w.request_stop();
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (!w.finished() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(1ms);
+  EXPECT_TRUE(w.finished());
+  EXPECT_EQ(w.snapshot()->step, 0);
+  EXPECT_FALSE(w.snapshot()->preparing.empty()) << "it stopped before the run was ready";
+}
+
+// Settings that do not fit are refused in the call, before a thread is started.
+TEST(ExperimentRunner, BadSettingsAreRefusedBeforeAnyWork) {
+  TrainConfig c = tiny();
+  c.batch = 0;
+  EXPECT_THROW(Worker(1, testdata::synthetic_dataset(200), c), Error);
 }

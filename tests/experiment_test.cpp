@@ -20,12 +20,9 @@
 namespace ev {
 namespace {
 
+// Validated every 50 steps, so short runs have curves.
 TrainConfig small_config() {
-  TrainConfig c;
-  c.emb = 4;
-  c.hidden = 16;
-  c.batch = 8;
-  c.lr = 0.1;
+  TrainConfig c = testdata::small_config();
   c.val_every = 50;
   return c;
 }
@@ -53,7 +50,14 @@ TEST(Sweep, AFamilyComesWithItsUsualSettingsUnlessGivenOthers) {
   const TrainConfig kept = with_value(given, "model", "gpt");
   EXPECT_EQ(kept.emb, 8);
   EXPECT_DOUBLE_EQ(kept.lr, 0.05);
-  EXPECT_EQ(kept.optimizer, TrainConfig{}.optimizer);
+  EXPECT_EQ(kept.block, family_defaults("gpt").block);
+  EXPECT_EQ(kept.optimizer, family_defaults("gpt").optimizer);  // a rate given alone keeps the family's optimizer
+  // Word data: the family's word defaults too.
+  Sweep words;
+  words.param = "model";
+  words.words = true;
+  EXPECT_EQ(with_value(family_defaults("gpt", true), words, "mlp").emb, family_defaults("mlp", true).emb);
+  EXPECT_EQ(with_value(family_defaults("gpt", true), words, "mlp").hidden, family_defaults("mlp", true).hidden);
   EXPECT_EQ(with_value(TrainConfig{}, "model", "mlp").family, "mlp");
   EXPECT_THROW(parse_sweep("model=mlp,rnn"), Error);
 }

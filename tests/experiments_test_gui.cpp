@@ -59,17 +59,7 @@ void screenshot(app::HeadlessUi& ui, const std::string& name) {
 #endif
 }
 
-// Runs frames until `done` or the deadline; false on the deadline.
-template <class F>
-bool frames_until(app::HeadlessUi& ui, F done, std::chrono::seconds limit = 60s) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    ui.frame();
-  }
-  ui.frame();
-  return true;
-}
+using ev::testing::frames_until;
 
 }  // namespace
 

@@ -13,6 +13,7 @@
 
 #include "app/film.h"
 #include "app/headless_ui.h"
+#include "app_harness.h"
 #include "core/base/error.h"
 
 using namespace ev;
@@ -30,38 +31,19 @@ app::AppOptions options() {
   return o;
 }
 
-std::unique_ptr<app::HeadlessUi> open_ui() {
-  try {
-    auto ui = std::make_unique<app::HeadlessUi>(options());
-    ui->frame();
-    ui->frame();
-    return ui;
-  } catch (const Error&) {
-    return nullptr;
-  }
-}
+std::unique_ptr<app::HeadlessUi> open_ui() { return ev::testing::open_app(options()); }
+
+using ev::testing::settle;
 
 // Trains to `step` through the run's own steps (a Step command's go through the inspector).
 SnapshotPtr train_to(app::HeadlessUi& ui, std::int64_t step) {
   ui.app().trainer().post(cmd::SetStop{step});
   ui.app().trainer().post(cmd::Play{true});
-  const auto deadline = std::chrono::steady_clock::now() + 60s;
-  while (ui.app().trainer().snapshot()->step < step && std::chrono::steady_clock::now() < deadline) ui.frame();
-  EXPECT_TRUE(ui.app().trainer().wait_idle(20s));
-  ui.frame();
-  return ui.app().trainer().snapshot();
+  EXPECT_TRUE(ev::testing::frames_until(ui, [&] { return ui.app().trainer().snapshot()->step >= step; }));
+  return settle(ui);
 }
 
-SnapshotPtr settle(app::HeadlessUi& ui) {
-  EXPECT_TRUE(ui.app().trainer().wait_idle(20s));
-  ui.frame();
-  return ui.app().trainer().snapshot();
-}
-
-std::string temp_dir() {
-  char tmpl[] = "/tmp/embedviz_film_XXXXXX";
-  return mkdtemp(tmpl);
-}
+std::string temp_dir() { return ev::testing::temp_dir("embedviz_film"); }
 
 }  // namespace
 

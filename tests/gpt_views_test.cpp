@@ -31,14 +31,7 @@ std::unique_ptr<app::HeadlessUi> open_ui(int w, int h, TrainConfig cfg = {}) {
   return ev::testing::open_app(o);
 }
 
-SnapshotPtr settle(app::HeadlessUi& ui) {
-  ui.app().trainer().want_model();
-  // Step N keeps the step inspector's record of every update: slow under sanitizers.
-  EXPECT_TRUE(ui.app().trainer().wait_idle(300s));
-  ui.frame();
-  ui.frame();
-  return ui.app().trainer().snapshot();
-}
+using ev::testing::settle;
 
 // Picks a family from the controls' menu, as a user does.
 void choose_family(app::HeadlessUi& ui, const std::string& name) {
@@ -47,11 +40,7 @@ void choose_family(app::HeadlessUi& ui, const std::string& name) {
   ASSERT_TRUE(ui.click("model " + name)) << "no menu entry for " << name;
 }
 
-std::string clipped_text(app::HeadlessUi& ui) {
-  std::string all;
-  for (const std::string& c : ui.app().context().clipped) all += c + "\n";
-  return all;
-}
+using ev::testing::clipped_text;
 
 }  // namespace
 
@@ -151,6 +140,14 @@ TEST(GptViews, PositionsShareTheTokensProjection) {
       const ImVec4 &p = numbers[a], &q = numbers[b];
       EXPECT_FALSE(p.x < q.z && q.x < p.z && p.y < q.w && q.y < p.w) << "numbers " << a << " and " << b << " overlap";
     }
+  // No token label covers a position's square, where the positions crowd among the tokens too.
+  const ui::EmbeddingPanelState& drawn = ui->app().embedding_view();
+  ASSERT_EQ(drawn.position_squares.size(), std::size_t(wpe.rows()));
+  ASSERT_EQ(drawn.label_boxes.size(), std::size_t(s->C().rows())) << "every token of a small vocabulary is labelled";
+  for (const ImVec4& l : drawn.label_boxes)
+    for (const ImVec4& q : drawn.position_squares)
+      EXPECT_FALSE(l.x < q.z && q.x < l.z && l.y < q.w && q.y < l.w)
+          << "a label at (" << l.x << ", " << l.y << ") covers the square at (" << q.x << ", " << q.y << ")";
   // The MLP has no positions: none drawn.
   choose_family(*ui, "mlp");
   ui::update_projection(*settle(*ui), view);

@@ -33,23 +33,9 @@ app::AppOptions options(int w = 1600, int h = 1000) {
 }
 
 // Opens the headless app, or skips when this machine has no EGL/llvmpipe.
-std::unique_ptr<app::HeadlessUi> open_ui(app::AppOptions o = options()) {
-  try {
-    auto ui = std::make_unique<app::HeadlessUi>(o);
-    ui->frame();
-    ui->frame();
-    return ui;
-  } catch (const Error& e) {
-    return nullptr;
-  }
-}
+std::unique_ptr<app::HeadlessUi> open_ui(app::AppOptions o = options()) { return ev::testing::open_app(o); }
 
-SnapshotPtr settle(app::HeadlessUi& ui) {
-  ui.app().trainer().want_model();  // the parameters too, for the tests that compare them
-  EXPECT_TRUE(ui.app().trainer().wait_idle(20s));
-  ui.frame();
-  return ui.app().trainer().snapshot();
-}
+using ev::testing::settle;
 
 }  // namespace
 
@@ -281,12 +267,7 @@ TEST(Gui, SaveAndLoadSession) {
   std::remove((path + ".bad").c_str());
 }
 
-// Every text this frame drew cut off, one per line ("" when none).
-std::string clipped_text(app::HeadlessUi& ui) {
-  std::string all;
-  for (const std::string& c : ui.app().context().clipped) all += c + "\n";
-  return all;
-}
+using ev::testing::clipped_text;
 
 // Clicks through every tab of the Tools window, asserting that nothing is cut
 // off, and saves a picture of each for a person to look at.

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cli/options.h"
+#include "core/live/experiment.h"
 
 using ev::cli::ParseResult;
 
@@ -271,4 +272,43 @@ TEST(Options, ASweepGivesEachSettingOnce) {
     EXPECT_NE(r.message.find("give each value once"), std::string::npos) << r.message;
   }
   EXPECT_TRUE(parse({"--sweep", "lr=0.1,0.01"}).run);
+}
+
+// A sweep over families: each value's run resolves exactly as `--model X`
+// with the same other flags would (the family's defaults, its word defaults,
+// the flags kept, the learning rate's schedule), for characters and words.
+TEST(Options, AModelSweepResolvesEachFamilyAsItsOwnFlagWould) {
+  const std::vector<std::vector<std::string>> cases = {
+      {}, {"--tokenizer", "word"}, {"--emb", "20"}, {"--lr", "0.05"}, {"--optimizer", "adam"},
+      {"--tokenizer", "word", "--hidden", "50", "--steps", "5000"}, {"--lr-decay-step", "70"}};
+  for (const auto& extra : cases) {
+    std::vector<std::string> sweep_args = {"--sweep", "model=mlp,gpt"};
+    sweep_args.insert(sweep_args.end(), extra.begin(), extra.end());
+    const ParseResult sw = parse(sweep_args);
+    ASSERT_TRUE(sw.run) << sw.message;
+    ev::Sweep sweep = ev::parse_sweep(sw.options.sweep);
+    sweep.resolve = sw.options.resolve_family;
+    std::string shown;
+    for (const auto& a : extra) shown += a + " ";
+    for (const char* name : {"gpt", "mlp"}) {
+      std::vector<std::string> one_args = {"--model", name};
+      one_args.insert(one_args.end(), extra.begin(), extra.end());
+      const ParseResult one = parse(one_args);
+      ASSERT_TRUE(one.run) << one.message;
+      const ev::TrainConfig got = ev::with_value(sw.options.config, sweep, name), want = one.options.config;
+      const std::string where = std::string(name) + " with " + shown;
+      EXPECT_TRUE(got.spec(2) == want.spec(2)) << where << ": block " << got.block << " vs " << want.block << ", emb "
+                                               << got.emb << " vs " << want.emb << ", hidden " << got.hidden;
+      EXPECT_EQ(got.optimizer, want.optimizer) << where;
+      EXPECT_DOUBLE_EQ(got.lr, want.lr) << where;
+      EXPECT_EQ(got.batch, want.batch) << where;
+      EXPECT_DOUBLE_EQ(got.dropout, want.dropout) << where;
+      EXPECT_DOUBLE_EQ(got.weight_decay, want.weight_decay) << where;
+      EXPECT_EQ(got.val_every, want.val_every) << where;
+      EXPECT_EQ(got.lr_decay_step, want.lr_decay_step) << where;
+      EXPECT_DOUBLE_EQ(got.lr_decay, want.lr_decay) << where;
+      EXPECT_EQ(got.lr_linear_steps, want.lr_linear_steps) << where;
+      EXPECT_EQ(got.seed, want.seed) << where;
+    }
+  }
 }

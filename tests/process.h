@@ -11,6 +11,8 @@
 #include <sstream>
 #include <string>
 
+#include "test_util.h"  // TempDir
+
 namespace ev::testing {
 
 struct Outcome {
@@ -51,38 +53,5 @@ inline std::size_t count_lines(const std::string& s) {
   for (char c : s) n += c == '\n';
   return n + (!s.empty() && s.back() != '\n');
 }
-
-// A fresh directory under $TMPDIR (or /tmp), removed with everything in it.
-class TempDir {
- public:
-  TempDir() {
-    const char* base = std::getenv("TMPDIR");
-    std::string tmpl = std::string(base && *base ? base : "/tmp") + "/embedviz_test_XXXXXX";
-    if (mkdtemp(tmpl.data())) path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  bool ok() const { return !path_.empty(); }
-  // A whole file's bytes ("" when it cannot be read).
-  static std::string read(const std::string& path) {
-    std::ifstream f(path, std::ios::binary);
-    std::stringstream ss;
-    ss << f.rdbuf();
-    return ss.str();
-  }
-  std::string file(const std::string& name) const { return path_ + "/" + name; }
-  // Writes bytes to the named file in the directory; returns its path.
-  std::string write(const std::string& name, const std::string& bytes) const {
-    std::ofstream(file(name), std::ios::binary) << bytes;
-    return file(name);
-  }
-
- private:
-  std::string path_;
-};
 
 }  // namespace ev::testing

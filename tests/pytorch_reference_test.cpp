@@ -22,6 +22,7 @@
 #include "core/models/gpt.h"
 #include "core/models/mlp.h"
 #include "core/models/optim.h"
+#include "test_data.h"
 
 using namespace ev;
 using nlohmann::json;
@@ -89,14 +90,7 @@ void expect_tensors_near(const std::vector<T>& ours, const std::vector<double>& 
 
 std::vector<std::int32_t> ids(const json& a) { return a.get<std::vector<std::int32_t>>(); }
 
-Batch batch_of(const std::vector<std::int32_t>& X, const std::vector<std::int32_t>& Y, int block) {
-  Batch b;
-  b.B = int(Y.size());
-  b.in = block;
-  b.X = X.data();
-  b.Y = Y.data();
-  return b;
-}
+using testdata::batch_of;
 
 // The fixture's starting parameters in a model of scalar T.
 template <class T>

@@ -15,6 +15,7 @@
 #include "core/io/session.h"
 #include "core/teach/teach.h"
 #include "test_data.h"
+#include "test_util.h"
 
 using namespace ev;
 
@@ -63,12 +64,7 @@ void expect_same_run(const Trainer& a, const Trainer& b) {
   EXPECT_EQ(a.rng_state().s, b.rng_state().s);
 }
 
-std::string temp_dir() {
-  char tmpl[] = "/tmp/embedviz_session_XXXXXX";
-  const char* d = mkdtemp(tmpl);
-  if (!d) throw std::runtime_error("mkdtemp failed");
-  return d;
-}
+std::string temp_dir() { return ev::testing::temp_dir("embedviz_session"); }
 
 // Rewrites the payload checksum so a test can reach the checks behind it.
 void reseal(std::string& bytes) {

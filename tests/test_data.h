@@ -67,6 +67,16 @@ inline TrainConfig small_config(int emb = 4, int hidden = 16, int batch = 8) {
   return c;
 }
 
+// A batch over the rows X (B x block) and targets Y (B), which must outlive it.
+inline Batch batch_of(const std::vector<std::int32_t>& X, const std::vector<std::int32_t>& Y, int block) {
+  Batch b;
+  b.B = int(Y.size());
+  b.in = block;
+  b.X = X.data();
+  b.Y = Y.data();
+  return b;
+}
+
 // An MLP spec of the given sizes.
 inline ModelSpec mlp_spec(int vocab, int block, int emb, int hidden) {
   ModelSpec s;

@@ -13,27 +13,21 @@
 #include "core/live/worker.h"
 #include "process.h"
 #include "test_data.h"
+#include "test_util.h"
 
 using namespace ev;
 using namespace std::chrono_literals;
 
 namespace {
 
+// 2-D, so each table is the picture itself.
 TrainConfig small_config() {
-  TrainConfig c;
-  c.emb = 2;
-  c.hidden = 16;
-  c.batch = 8;
+  TrainConfig c = testdata::small_config(2);
   c.seed = 3;
   return c;
 }
 
-// Waits for the worker to be idle, with the parameters in its snapshot.
-SnapshotPtr settle(Worker& t) {
-  t.want_model();
-  EXPECT_TRUE(t.wait_idle(20s)) << "the trainer did not become idle";
-  return t.snapshot();
-}
+using ev::testing::settle;
 
 const std::vector<float>& params_of(const SnapshotPtr& s) {
   static const std::vector<float> none;
@@ -45,12 +39,15 @@ const std::vector<float>& params_of(const SnapshotPtr& s) {
 
 TEST(TrainingThread, StartsPausedAtStepZero) {
   Worker t(1, testdata::synthetic_dataset(), small_config());
-  auto s = t.snapshot();
+  auto s = t.snapshot();  // the run is still being made on the worker's thread
   ASSERT_TRUE(s);
   EXPECT_EQ(s->step, 0);
   EXPECT_FALSE(s->playing);
+  s = settle(t);  // made, with the parameters once asked for
+  EXPECT_TRUE(s->preparing.empty());
+  EXPECT_EQ(s->step, 0);
+  EXPECT_FALSE(s->playing);
   EXPECT_EQ(s->table.count(), param_table(s->spec).count());
-  s = settle(t);  // the parameters, once asked for
   EXPECT_EQ(params_of(s).size(), s->table.count());
 }
 

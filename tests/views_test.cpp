@@ -96,6 +96,18 @@ void draw_in_window(const char* name, ImVec2 pos, ImVec2 size, const std::functi
   ImGui::End();
 }
 
+// Draws the loss panel of `s` alone for three frames (its plot settles) in a
+// window at `pos` of `size`, the mouse away from it.
+void draw_loss_frames(Gui& gui, const ev::Snapshot& s, ImVec2 pos, ImVec2 size, ev::ui::LossPanelState& view) {
+  ev::ui::UiContext ctx;
+  ImGui::GetIO().MousePos = ImVec2(-100, -100);
+  for (int frame = 0; frame < 3; ++frame) {
+    gui.begin();
+    draw_in_window("Loss", pos, size, [&] { ev::ui::draw_loss_panel(s, ctx, view); });
+    gui.end();
+  }
+}
+
 struct Rgb {
   int r, g, b;
 };
@@ -795,15 +807,8 @@ TEST(ViewsScreenshot, NeighbourSharesUnderTheLoss) {
     Gui gui(w, h);
     ASSERT_TRUE(gui.ok());
     ev::ui::LossPanelState view;
-    ev::ui::UiContext ctx;
-    ImGui::GetIO().MousePos = ImVec2(-100, -100);
     const float top = float(h) * 0.5f;
-    for (int frame = 0; frame < 3; ++frame) {
-      gui.begin();
-      draw_in_window("Loss", ImVec2(0, top), ImVec2(float(w) * 0.5f, float(h) - top),
-                     [&] { ev::ui::draw_loss_panel(*s, ctx, view); });
-      gui.end();
-    }
+    draw_loss_frames(gui, *s, ImVec2(0, top), ImVec2(float(w) * 0.5f, float(h) - top), view);
     const auto px = gl->pixels();
     // Rows holding the shares' colours (90, 200, 170) and (240, 200, 80): all in the bottom part.
     int first_row = h, last_row = -1, yellow = 0;
@@ -857,14 +862,7 @@ TEST(LossPanelTest, LandmarkLabelsCoverNoValidationMarker) {
     Gui gui(w, hgt);
     ASSERT_TRUE(gui.ok());
     ev::ui::LossPanelState view;
-    ev::ui::UiContext ctx;
-    ImGui::GetIO().MousePos = ImVec2(-100, -100);
-    for (int frame = 0; frame < 3; ++frame) {
-      gui.begin();
-      draw_in_window("Loss", ImVec2(0, 0), ImVec2(float(w) * 0.3f, float(hgt) * 0.4f),
-                     [&] { ev::ui::draw_loss_panel(*s, ctx, view); });
-      gui.end();
-    }
+    draw_loss_frames(gui, *s, ImVec2(0, 0), ImVec2(float(w) * 0.3f, float(hgt) * 0.4f), view);
     const ev::ui::plot::PlotState& p = view.plot;
     const auto t = [&](double y) { return view.log_scale ? std::log(y) : y; };
     ASSERT_EQ(view.reference_boxes.size(), 3u) << w << "x" << hgt;

@@ -114,7 +114,8 @@ void use_pixel_exact_font_sampling() {
 App::App(const AppOptions& o) : recent_(config_dir().empty() ? "" : config_dir() + "/recent.txt") {
   std::string err;
   auto data = load_initial_data(o, &err);
-  runs_.push_back(std::make_unique<Worker>(next_id_++, data, o.config));
+  // The first run is made before the first frame; runs added later are made on their own threads.
+  runs_.push_back(std::make_unique<Worker>(std::make_unique<Run>(next_id_++, data, o.config)));
   if (!o.session.empty()) trainer().post(cmd::LoadSession{o.session});
   // --steps: training pauses at that step exactly, so the last frame shows it.
   if (o.steps >= 0) trainer().post(cmd::SetStop{o.steps});
@@ -146,7 +147,10 @@ App::App(const AppOptions& o) : recent_(config_dir().empty() ? "" : config_dir()
 }
 
 App::~App() {
+  for (auto& r : runs_) r->request_stop();
+  for (auto& r : retiring_) r->request_stop();
   for (auto& r : runs_) r->stop();
+  for (auto& r : retiring_) r->stop();
 }
 
 RunId App::add_run(const TrainConfig& cfg, std::shared_ptr<const Dataset> data) {
@@ -158,15 +162,26 @@ RunId App::add_run(const TrainConfig& cfg, std::shared_ptr<const Dataset> data) 
 bool App::remove_run(RunId id) {
   for (std::size_t i = 1; i < runs_.size(); ++i)
     if (runs_[i]->id() == id) {
+      // A run still being made stops at its next stage; it is joined once it has, never by a frame waiting.
+      runs_[i]->request_stop();
+      retiring_.push_back(std::move(runs_[i]));
       runs_.erase(runs_.begin() + std::ptrdiff_t(i));
       return true;
     }
   return false;
 }
 
+void App::join_retired() {
+  retiring_.erase(std::remove_if(retiring_.begin(), retiring_.end(),
+                                 [](const std::unique_ptr<Worker>& w) { return w->finished(); }),
+                  retiring_.end());
+}
+
 bool App::make_main(RunId id) {
   for (std::size_t i = 0; i < runs_.size(); ++i)
     if (runs_[i]->id() == id) {
+      const SnapshotPtr s = runs_[i]->snapshot();
+      if (!s->preparing.empty() || s->failed) return false;  // no tables to draw yet
       std::rotate(runs_.begin(), runs_.begin() + std::ptrdiff_t(i), runs_.begin() + std::ptrdiff_t(i) + 1);
       runs_.front()->post(cmd::SetStop{-1});
       return true;
@@ -200,6 +215,7 @@ ui::ExperimentActions App::experiment_actions() {
     return ImGui::GetColorU32(ImGuiCol_Text);  // the main run
   };
   act.base = snap_->config;
+  act.words = snap_->data->tokenizer == Tokenizer::Word;
   act.data = snap_->data;
   return act;
 }
@@ -711,6 +727,7 @@ void App::film_progress() {
 
 void App::frame(float frame_ms, float fps) {
   // Once per frame: every panel shows the same step of each run.
+  join_retired();
   snaps_.clear();
   for (const auto& r : runs_) snaps_.push_back(r->snapshot());
   snap_ = snaps_.front();

@@ -91,6 +91,8 @@ class App {
   ui::ExperimentsPanelState& experiments() { return experiments_; }
   // Stops and forgets a run other than the main one (false: no such run).
   bool remove_run(RunId id);
+  // Frees the removed runs whose threads have stopped (never waits for one).
+  void join_retired();
   // A command for one run by its id (false: no such run).
   bool post(RunId id, const Command& c);
   // The snapshots the last frame drew, in the order of runs().
@@ -145,6 +147,7 @@ class App {
   void update_experiments();
 
   std::vector<std::unique_ptr<Worker>> runs_;  // runs_[0] is the main run
+  std::vector<std::unique_ptr<Worker>> retiring_;  // removed runs asked to stop, joined once they have
   RunId next_id_ = 1;
   SnapshotPtr snap_;                  // the main run's, this frame
   std::vector<SnapshotPtr> snaps_;    // every run's, this frame

@@ -71,7 +71,8 @@ std::vector<Output> experiment_outputs(const Options& o) {
 }
 
 int experiment_main(const Options& o, std::shared_ptr<const Dataset> data) {
-  const Sweep sweep = parse_sweep(o.sweep);
+  Sweep sweep = parse_sweep(o.sweep);
+  sweep.resolve = o.resolve_family;  // each family as `--model X` with the same flags
   TrainConfig base = o.config;
   // Every run records its validation loss at the same steps: 25 points a
   // curve by default (each is a pass over the whole split).
@@ -84,7 +85,7 @@ int experiment_main(const Options& o, std::shared_ptr<const Dataset> data) {
   // and the runs that train at once against the memory they need together.
   std::vector<double> bytes;
   for (const std::string& v : sweep.values) {
-    const TrainConfig c = with_value(base, sweep.param, v);
+    const TrainConfig c = with_value(base, sweep, v);
     validate(c, data->vocab.size(), data->n_tokens + data->items.size(), dataset_bytes(*data));
     bytes.push_back(estimate_bytes(c, data->vocab.size(), data->n_tokens + data->items.size(), dataset_bytes(*data)));
   }

@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <exception>
+#include <set>
 
 #include "cli/flags.h"
 #include "cli/validators.h"
@@ -197,6 +198,26 @@ bool check_flag_pairs(const CLI::App& app, const std::vector<std::string>& proje
   return true;
 }
 
+// The learning rate's schedule over the run's steps, once the optimizer is known.
+void schedule(ev::TrainConfig& cfg, std::int64_t steps, std::int64_t decay_step, bool decay_given) {
+  cfg.lr_decay_step = decay_step >= 0 ? decay_step : steps / 2;
+  cfg.lr_linear_steps = cfg.optimizer != "sgd" && !decay_given ? std::max<std::int64_t>(steps, 1) : 0;
+}
+
+// How a model= sweep's runs resolve their family: with_family (the defaults
+// around the flags given here), then the schedule, as parsing `--model FAMILY` does.
+std::function<void(ev::TrainConfig&)> family_resolver(const CLI::App& app, const Options& o, bool words) {
+  std::set<std::string> flags;
+  for (const CLI::Option* opt : app.get_options())
+    if (opt->count() > 0)
+      for (const std::string& name : opt->get_lnames()) flags.insert("--" + name);
+  const bool decay_given = flags.count("--lr-decay-step") > 0 || flags.count("--lr-decay") > 0;
+  return [flags, steps = o.steps, decay_step = o.lr_decay_step, words, decay_given](ev::TrainConfig& c) {
+    c = ev::with_family(c, c.family, words, [&](const char* flag) { return flags.count(flag) > 0; });
+    schedule(c, steps, decay_step, decay_given);
+  };
+}
+
 // Flags the run would not use are named, not silently dropped (a sweep of
 // models uses both families' flags).
 void note_unused(const CLI::App& app, ParseResult& r) {
@@ -245,9 +266,8 @@ ParseResult parse_train_options(int argc, const char* const* argv) {
   if (!check_flag_pairs(app, projection, r)) return r;
   // The defaults in core's one order: TrainConfig{}, the family's, the word defaults, the flags.
   resolve_shared_flags(app, shared, cfg);
-  cfg.lr_decay_step = o.lr_decay_step >= 0 ? o.lr_decay_step : o.steps / 2;
-  if (cfg.optimizer != "sgd" && app.count("--lr-decay-step") == 0 && app.count("--lr-decay") == 0)
-    cfg.lr_linear_steps = std::max<std::int64_t>(o.steps, 1);
+  o.resolve_family = family_resolver(app, o, shared.tokenizer == "word");
+  schedule(cfg, o.steps, o.lr_decay_step, app.count("--lr-decay-step") > 0 || app.count("--lr-decay") > 0);
   if (app.count("--split-seed") == 0) o.split_seed = cfg.seed;
   // The transformer's heads split the embedding: a shape no run can take is an option error.
   try {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,9 @@ struct Options {
   bool find_lr = false;             // run the learning-rate finder instead of training
   std::string init_vectors;         // word2vec text or the Projector's TSV pair setting rows of C first; "" = none
   ev::TrainConfig config;           // the hyperparameters, lr_decay_step resolved
+  // A config whose family was changed (a model= sweep's run) resolved as
+  // `--model FAMILY` with the same flags would be: the defaults, then the schedule.
+  std::function<void(ev::TrainConfig&)> resolve_family;
 };
 
 // What parsing decided: run with `options`, or stop with `exit_code` and `message`.

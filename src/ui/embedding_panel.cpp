@@ -377,6 +377,7 @@ void draw_labels(EmbeddingPanelState& st, const UiContext& ctx, const Vocab* voc
   const int V = int(st.xy.size() / 2);
   st.labels_drawn = 0;
   st.labelled.clear();
+  st.label_boxes.clear();
   if (st.show_labels) {
     PointLabels pl;
     pl.xy = &st.xy;
@@ -390,6 +391,9 @@ void draw_labels(EmbeddingPanelState& st, const UiContext& ctx, const Vocab* voc
       for (const Neighbour& nb : st.search.near) searched.push_back(nb.id);
     pl.also = &searched;
     pl.drawn = &st.labelled;
+    pl.boxes = &st.label_boxes;
+    pl.keep_off = &st.position_squares;  // empty unless the positions are drawn
+    pl.avoid = &st.position_numbers;
     if (st.label_order.size() == std::size_t(V)) pl.order = &st.label_order;
     st.labels_drawn = draw_point_labels(dl, pl);
   }
@@ -453,7 +457,10 @@ void draw_embedding_panel(const Snapshot& s, UiContext& ctx, EmbeddingPanelState
   draw_points(st, ctx, hovered, radius, dl);
 
   st.position_numbers.clear();
-  if (positions) draw_position_path(st.positions_xy, kPositionColour, radius * 0.8f, true, dl, &st.position_numbers);
+  st.position_squares.clear();
+  if (positions)
+    draw_position_path(st.positions_xy, kPositionColour, radius * 0.8f, true, dl, &st.position_numbers,
+                       &st.position_squares);
 
   // Rings around the selected and hovered tokens.
   for (int t : {ctx.selected_token, hovered}) {

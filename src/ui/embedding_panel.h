@@ -79,6 +79,8 @@ struct EmbeddingPanelState {
   std::vector<int> labelled;             // and their tokens
   int token_arrows = 0, position_arrows = 0;  // step arrows drawn in the last frame (step_arrows.h)
   std::vector<ImVec4> position_numbers;  // the boxes of wpe's numbers drawn in the last frame
+  std::vector<ImVec4> position_squares;  // and of its squares, which no token label covers
+  std::vector<ImVec4> label_boxes;       // the boxes of the token labels drawn in the last frame
   gfx::DataToPixels last_map;            // data -> pixels of the last frame drawn (linear axes)
   std::string gl_error;                  // why points cannot be drawn ("" when fine)
 

@@ -108,6 +108,14 @@ void sort_rows(ExperimentsPanelState& st, const std::vector<RunResult>& rows) {
   });
 }
 
+// A run's state, with what its thread is doing while the run is being made
+// ("preparing: counting the trigram...").
+std::string state_text(const ExperimentRunner::Entry& e) {
+  if (e.state == ExperimentRunner::State::Preparing && e.last && !e.last->preparing.empty())
+    return std::string("preparing: ") + e.last->preparing + "...";
+  return state_name(e.state);
+}
+
 // The live results table; the best finished run (lowest validation loss) marked.
 void draw_table(UiContext& ctx, ExperimentsPanelState& st, const ExperimentActions& act) {
   const std::vector<RunResult> rows = st.runner.results();
@@ -137,7 +145,7 @@ void draw_table(UiContext& ctx, ExperimentsPanelState& st, const ExperimentActio
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(act.colour(e.id)), "%s%s", r.value.c_str(),
                        i == best ? " (best)" : "");
     ImGui::TableNextColumn();
-    ImGui::BeginDisabled(e.id == 0);
+    ImGui::BeginDisabled(e.id == 0 || e.state == ExperimentRunner::State::Preparing);
     if (ImGui::SmallButton("Open")) act.open_as_main(e.id);
     ImGui::EndDisabled();
     ctx.record_item("Open " + r.value);
@@ -161,7 +169,7 @@ void draw_table(UiContext& ctx, ExperimentsPanelState& st, const ExperimentActio
     ImGui::TableNextColumn();
     ImGui::Text("%.*f", r.seconds < 10 ? 2 : 1, r.seconds);
     ImGui::TableNextColumn();
-    ImGui::TextUnformatted(state_name(e.state));
+    ImGui::TextUnformatted(state_text(e).c_str());
     ImGui::PopID();
   }
   ImGui::EndTable();
@@ -226,7 +234,8 @@ void draw_small_multiples(const ExperimentsPanelState& st, const ExperimentActio
 void start_experiment(ExperimentsPanelState& st, const ExperimentActions& act) {
   if (st.jobs <= 0) st.jobs = default_jobs();
   try {
-    const Sweep sw = parse_sweep(sweep_params()[std::size_t(st.param)] + "=" + st.values);
+    Sweep sw = parse_sweep(sweep_params()[std::size_t(st.param)] + "=" + st.values);
+    sw.words = act.words;
     st.runner.start(sw, act.base, StopRule{st.steps, st.budget_s}, st.jobs, act.host);
     st.error.clear();
   } catch (const Error& e) {

@@ -56,6 +56,7 @@ struct ExperimentActions {
   std::function<void(double)> apply_lr;     // set the main run's learning rate
   std::function<ImU32(RunId)> colour;       // a run's colour in the loss plot
   TrainConfig base;                         // the main run's configuration: what the runs share
+  bool words = false;                       // the main run's data is words (a family swept takes its word defaults)
   std::shared_ptr<const Dataset> data;      // the main run's data
 };
 

@@ -2,6 +2,7 @@
 #include "ui/labels.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <string>
 
@@ -54,6 +55,67 @@ void draw_label(ImDrawList* dl, ImVec2 p, const char* text, ImU32 colour, bool o
   dl->AddText(p, colour, text);
 }
 
+bool overlaps(const ImVec4& a, const ImVec4& b) { return a.x < b.z && b.x < a.z && a.y < b.w && b.y < a.w; }
+
+// True when the box of a label at `at` covers none of the boxes it must keep off.
+bool clear_of(const std::vector<ImVec4>* keep_off, ImVec2 at, ImVec2 size) {
+  if (!keep_off) return true;
+  const ImVec4 box(at.x, at.y, at.x + size.x, at.y + size.y);
+  return std::none_of(keep_off->begin(), keep_off->end(), [&](const ImVec4& k) { return overlaps(box, k); });
+}
+
+// Points first claim their own cells, so labels do not cover other points,
+// and the boxes labels keep off (position squares, their numbers) theirs.
+void claim_points(LabelGrid& grid, const PointLabels& pl) {
+  const std::vector<float>& xy = *pl.xy;
+  const float r = pl.radius * 0.5f;
+  if (pl.points_claim)
+    for (std::size_t i = 0; i < xy.size() / 2; ++i)
+      if (finite_point(xy, i)) {
+        const ImVec2 p = point_pixels(xy, i);
+        grid.claim(ImVec2(p.x - r, p.y - r), ImVec2(p.x + r, p.y + r));
+      }
+  for (const std::vector<ImVec4>* boxes : {pl.keep_off, pl.avoid})
+    if (boxes)
+      for (const ImVec4& b : *boxes) grid.claim(ImVec2(b.x, b.y), ImVec2(b.z, b.w), true);
+}
+
+// Where a label of `size` goes beside the point p: right of it if free, else
+// left, above or below. When all four are taken a label that must be drawn
+// (`must`) goes to the first, moved in from the plot's edge, or, if that
+// covers a box it must keep off, out from the point until it clears them.
+// False: the label is not drawn.
+bool place_label(LabelGrid& grid, const PointLabels& pl, ImVec2 p, ImVec2 size, bool must, ImVec2* out) {
+  const ImVec2 pmin = plot::PlotMin(), pmax = plot::PlotMax();
+  const float gap = pl.radius + 2;
+  const ImVec2 spots[4] = {ImVec2(p.x + gap, p.y - size.y * 0.5f), ImVec2(p.x - gap - size.x, p.y - size.y * 0.5f),
+                           ImVec2(p.x - size.x * 0.5f, p.y - gap - size.y), ImVec2(p.x - size.x * 0.5f, p.y + gap)};
+  // Only spots inside the plot: a label is never cut by its edge.
+  const auto inside = [&](ImVec2 a) {
+    return a.x >= pmin.x && a.y >= pmin.y && a.x + size.x <= pmax.x && a.y + size.y <= pmax.y;
+  };
+  const auto claim = [&](ImVec2 a, bool force) { return grid.claim(a, ImVec2(a.x + size.x - 1, a.y + size.y - 1), force); };
+  for (const ImVec2& a : spots)
+    if (inside(a) && clear_of(pl.keep_off, a, size) && claim(a, false)) return *out = a, true;
+  if (!must) return false;
+  ImVec2 at(std::max(pmin.x, std::min(spots[0].x, pmax.x - size.x)),  // moved in from the edge
+            std::max(pmin.y, std::min(spots[0].y, pmax.y - size.y)));
+  // Out from the point in eight directions, half a line further each round.
+  const float step = ImGui::GetTextLineHeight() * 0.5f;
+  for (int k = 1; k <= 24 && !clear_of(pl.keep_off, at, size); ++k)
+    for (int dir = 0; dir < 8; ++dir) {
+      const float a = float(dir) * 0.785398f, d = gap + step * float(k);
+      const ImVec2 c(p.x + d * std::cos(a) - size.x * 0.5f, p.y + d * std::sin(a) - size.y * 0.5f);
+      if (inside(c) && clear_of(pl.keep_off, c, size)) {
+        at = c;
+        break;
+      }
+    }
+  if (!clear_of(pl.keep_off, at, size)) return false;
+  claim(at, true);  // others keep off it
+  return *out = at, true;
+}
+
 }  // namespace
 
 std::string label_text(const std::string& token) {
@@ -69,10 +131,11 @@ int draw_point_labels(ImDrawList* dl, const PointLabels& pl) {
   const int V = int(n);
   const ImVec2 pmin = plot::PlotMin(), pmax = plot::PlotMax();
   const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text);
-  const float line = ImGui::GetTextLineHeight(), radius = pl.radius;
+  const float line = ImGui::GetTextLineHeight();
   LabelGrid grid(pmin, pmax, std::max(3.0f, line * 0.25f));
   int tries = 0, drawn = 0;
   if (pl.drawn) pl.drawn->clear();
+  if (pl.boxes) pl.boxes->clear();
   struct Boxed {
     ImVec2 at;
     std::size_t id;
@@ -85,39 +148,15 @@ int draw_point_labels(ImDrawList* dl, const PointLabels& pl) {
     ++tries;
     const std::string tok = label_text(pl.vocab->token(int(i)));
     const ImVec2 size = ImGui::CalcTextSize(tok.c_str());
-    // Right of the point if free, else left, above or below; small
-    // vocabularies label every point even when all four are taken.
-    const float gap = radius + 2;
-    const ImVec2 spots[4] = {ImVec2(p.x + gap, p.y - size.y * 0.5f), ImVec2(p.x - gap - size.x, p.y - size.y * 0.5f),
-                             ImVec2(p.x - size.x * 0.5f, p.y - gap - size.y), ImVec2(p.x - size.x * 0.5f, p.y + gap)};
-    // Only spots inside the plot: a label is never cut by its edge.
-    const auto inside = [&](ImVec2 a) {
-      return a.x >= pmin.x && a.y >= pmin.y && a.x + size.x <= pmax.x && a.y + size.y <= pmax.y;
-    };
-    int chosen = -1;
-    for (int k = 0; k < 4 && chosen < 0; ++k)
-      if (inside(spots[k]) && grid.claim(spots[k], ImVec2(spots[k].x + size.x - 1, spots[k].y + size.y - 1)))
-        chosen = k;
-    ImVec2 at = chosen >= 0 ? spots[chosen] : spots[0];
-    if (chosen < 0) {
-      if (!force && V > kAllLabelsUpTo) return;
-      at.x = std::max(pmin.x, std::min(at.x, pmax.x - size.x));  // moved in from the edge
-      at.y = std::max(pmin.y, std::min(at.y, pmax.y - size.y));
-      if (force) grid.claim(at, ImVec2(at.x + size.x - 1, at.y + size.y - 1), true);  // others keep off it
-    }
+    ImVec2 at;
+    if (!place_label(grid, pl, p, size, force || V <= kAllLabelsUpTo, &at)) return;
     if (force && V > kAllLabelsUpTo) boxed.push_back({at, i});
     else draw_label(dl, at, tok.c_str(), text, V > kAllLabelsUpTo);
     if (pl.drawn) pl.drawn->push_back(int(i));
+    if (pl.boxes) pl.boxes->push_back(ImVec4(at.x, at.y, at.x + size.x, at.y + size.y));
     ++drawn;
   };
-  // Points first claim their own cells, so labels do not cover other points.
-  if (pl.points_claim) {
-    for (std::size_t i = 0; i < n; ++i) {
-      if (!finite_point(xy, i)) continue;
-      const ImVec2 p = point_pixels(xy, i);
-      grid.claim(ImVec2(p.x - radius * 0.5f, p.y - radius * 0.5f), ImVec2(p.x + radius * 0.5f, p.y + radius * 0.5f));
-    }
-  }
+  claim_points(grid, pl);
   std::vector<int> first = {pl.selected, pl.hovered};
   if (pl.also) first.insert(first.end(), pl.also->begin(), pl.also->end());
   std::vector<char> done(n, 0);

@@ -24,6 +24,12 @@ struct PointLabels {
   std::vector<int>* drawn = nullptr;       // if given: the tokens labelled, filled in
   bool points_claim = true;                // points keep their own cells free of labels
   const std::vector<int>* order = nullptr; // (V) the order labels are tried in; null: vocabulary order
+  // Pixel boxes (x0, y0, x1, y1) no label may cover, whatever it is: the
+  // position squares (position_path.h). A label that finds none of its four
+  // places free moves out from its point until it clears them.
+  const std::vector<ImVec4>* keep_off = nullptr;
+  const std::vector<ImVec4>* avoid = nullptr;  // boxes labels keep off where they can (the positions' numbers)
+  std::vector<ImVec4>* boxes = nullptr;        // if given: the labels' boxes, filled in
 };
 
 // What a point's label shows of its token: the token, or for a long one (a

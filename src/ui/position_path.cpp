@@ -19,7 +19,7 @@ void fit_points(const std::vector<float>& xy, double& x0, double& x1, double& y0
 }
 
 void draw_position_path(const std::vector<float>& xy, ImU32 colour, float radius, bool joined, ImDrawList* dl,
-                        std::vector<ImVec4>* numbers) {
+                        std::vector<ImVec4>* numbers, std::vector<ImVec4>* squares) {
   const std::size_t n = xy.size() / 2;
   const ImU32 line = (colour & ~IM_COL32_A_MASK) | IM_COL32(0, 0, 0, 150);
   // The polyline breaks at a point that is not finite rather than jumping over it.
@@ -31,12 +31,14 @@ void draw_position_path(const std::vector<float>& xy, ImU32 colour, float radius
   // four would cover an earlier number the square stays unnumbered (its
   // neighbours' numbers count it), so a tight knot of positions stays legible.
   std::vector<ImVec4> taken;  // (x0, y0, x1, y1) of the numbers drawn
+  if (squares) squares->clear();
   char num[24];
   for (std::size_t i = 0; i < n; ++i) {
     if (!finite_point(xy, i)) continue;
     const ImVec2 p = point_pixels(xy, i);
     // Squares, so positions never pass for tokens' discs.
     dl->AddRectFilled(ImVec2(p.x - radius, p.y - radius), ImVec2(p.x + radius, p.y + radius), colour);
+    if (squares) squares->push_back(ImVec4(p.x - radius, p.y - radius, p.x + radius, p.y + radius));
     plot::Occupy(p);
     std::snprintf(num, sizeof num, "%zu", i);
     const ImVec2 size = ImGui::CalcTextSize(num);

@@ -18,8 +18,9 @@ void fit_points(const std::vector<float>& xy, double& x0, double& x1, double& y0
 // where a number covers no earlier one, joined in order by a polyline when
 // `joined`; between plot::BeginPlot and EndPlot. Claims their pixels so a
 // legend in the plot keeps clear. The numbers' boxes (x0, y0, x1, y1 pixels)
-// go into *numbers when given.
+// go into *numbers and the squares' into *squares when given (for the token
+// labels to keep off them: labels.h).
 void draw_position_path(const std::vector<float>& xy, ImU32 colour, float radius, bool joined, ImDrawList* dl,
-                        std::vector<ImVec4>* numbers = nullptr);
+                        std::vector<ImVec4>* numbers = nullptr, std::vector<ImVec4>* squares = nullptr);
 
 }  // namespace ev::ui

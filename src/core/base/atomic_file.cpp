@@ -189,6 +189,20 @@ namespace {
 // "--flag path" as messages name an output.
 std::string named(const Output& o) { return (o.flag.empty() ? "" : o.flag + " ") + shown(o.path); }
 
+// access(2) answers from the permission bits, which root passes everywhere,
+// also in /proc and /sys where no file can be made: a file is made in the
+// folder for real (O_EXCL, a name of its own) and removed at once.
+void probe_folder(const Output& o, const std::string& dir) {
+  static std::atomic<unsigned> next{0};
+  const std::string probe = dir + "/.embedviz-probe-" + std::to_string(::getpid()) + "-" + std::to_string(next++);
+  const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0)
+    throw Error(named(o) + ": cannot make a file in the folder " + shown(dir) + ": " + std::strerror(errno) +
+                "; nothing was done");
+  ::close(fd);
+  ::unlink(probe.c_str());
+}
+
 // The folder `path` will be written in must exist and take files, or (when it
 // may be made) the nearest folder above it that exists must.
 void check_folder(const Output& o) {
@@ -208,6 +222,7 @@ void check_folder(const Output& o) {
   if (::access(dir.c_str(), W_OK | X_OK) != 0)
     throw Error(named(o) + ": cannot write in the folder " + shown(dir.string()) + ": " + std::strerror(errno) +
                 "; nothing was done");
+  probe_folder(o, dir.string());
 }
 
 // A spelling of `path` that two names of one file (not yet made) share.

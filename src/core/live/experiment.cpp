@@ -133,7 +133,8 @@ Sweep parse_sweep(const std::string& text) {
   return s;
 }
 
-TrainConfig with_value(const TrainConfig& base, const std::string& param, const std::string& v) {
+TrainConfig with_value(const TrainConfig& base, const Sweep& sweep, const std::string& v) {
+  const std::string& param = sweep.param;
   TrainConfig c = base;
   const std::vector<const Hyperparameter*> hyper = all_hyperparameters();
   const auto h = std::find_if(hyper.begin(), hyper.end(), [&](const Hyperparameter* x) { return param == x->name; });
@@ -155,18 +156,22 @@ TrainConfig with_value(const TrainConfig& base, const std::string& param, const 
     c.lr = lr;
   } else if (param == "model") {
     family(v);  // an unknown family is refused here, naming the families
-    // The family's usual settings (microgpt's for the transformer) wherever
-    // the base has its own family's usual ones, so that settings given on
-    // purpose stay.
-    const TrainConfig from = family_defaults(base.family), to = family_defaults(v);
-    c.family = v;
-    if (base.block == from.block) c.block = to.block;
-    if (base.emb == from.emb) c.emb = to.emb;
-    if (base.optimizer == from.optimizer && base.lr == from.lr) c.optimizer = to.optimizer, c.lr = to.lr;
+    if (sweep.resolve) {
+      c.family = v;
+      sweep.resolve(c);
+    } else {
+      c = with_family(base, v, sweep.words, differs_from_defaults(base, sweep.words));
+    }
   } else {
     throw Error("cannot sweep " + shown(param));
   }
   return c;
+}
+
+TrainConfig with_value(const TrainConfig& base, const std::string& param, const std::string& v) {
+  Sweep sweep;
+  sweep.param = param;
+  return with_value(base, sweep, v);
 }
 
 std::vector<RunResult> run_experiment(std::shared_ptr<const Dataset> data, const TrainConfig& base, const Sweep& sweep,
@@ -178,7 +183,7 @@ std::vector<RunResult> run_experiment(std::shared_ptr<const Dataset> data, const
   std::vector<double> cost(n);
   for (std::size_t i = 0; i < n; ++i) {
     rows[i].value = sweep.values[i];
-    rows[i].config = with_value(base, sweep.param, sweep.values[i]);
+    rows[i].config = with_value(base, sweep, sweep.values[i]);
     const ModelSpec spec = rows[i].config.spec(data->vocab.size());
     cost[i] = family(spec.family).step_flops(spec, rows[i].config.batch);
   }

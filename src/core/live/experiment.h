@@ -33,10 +33,18 @@ std::vector<std::string> sweep_params();
 struct Sweep {
   std::string param;
   std::vector<std::string> values;
+  // How a model= value's settings resolve once its family is set: as a run of
+  // that family alone would (`--model X`), through apply_defaults (config.h).
+  // Unset: apply_defaults for word data when `words`, keeping the settings in
+  // which the base differs from its own family's defaults.
+  std::function<void(TrainConfig&)> resolve;
+  bool words = false;
 };
 Sweep parse_sweep(const std::string& text);
 
-// `base` with one parameter set from its text (ev::Error for a bad value).
+// `base` with one parameter set from its text (ev::Error for a bad value); a
+// family (model=) comes with its defaults as the sweep resolves them.
+TrainConfig with_value(const TrainConfig& base, const Sweep& sweep, const std::string& value);
 TrainConfig with_value(const TrainConfig& base, const std::string& param, const std::string& value);
 
 // When a run of an experiment stops: after `steps` steps, or once it has

@@ -9,6 +9,7 @@ namespace ev {
 
 const char* state_name(ExperimentRunner::State s) {
   switch (s) {
+    case ExperimentRunner::State::Preparing: return "preparing";
     case ExperimentRunner::State::Queued: return "queued";
     case ExperimentRunner::State::Training: return "training";
     case ExperimentRunner::State::Paused: return "paused";
@@ -25,7 +26,7 @@ void ExperimentRunner::start(const Sweep& sweep, const TrainConfig& base, const 
   for (const std::string& v : sweep.values) {
     Entry e;
     e.value = v;
-    e.config = with_value(base, sweep.param, v);  // throws before any run is made
+    e.config = with_value(base, sweep, v);  // throws before any run is made
     next.push_back(std::move(e));
   }
   if (host.check_at_once) {  // the runs that train at once, together, before any is made
@@ -63,6 +64,8 @@ void ExperimentRunner::update(const std::vector<SnapshotPtr>& snaps, const Host&
   for (Entry& e : entries_) {
     for (const SnapshotPtr& s : snaps)
       if (s->run_id == e.id) e.last = s;
+    if (e.state == State::Preparing && e.last && e.last->preparing.empty())
+      e.state = e.last->failed ? State::Failed : State::Queued;
     if (e.state != State::Training) continue;
     const double seconds = e.seconds + std::chrono::duration<double>(now - e.since).count();
     const Snapshot* s = e.last.get();
@@ -107,7 +110,9 @@ void ExperimentRunner::stop(const Host& host) {
       host.post(e.id, cmd::Play{false});
       e.seconds += std::chrono::duration<double>(now - e.since).count();
     }
-    if (e.state == State::Training || e.state == State::Paused || e.state == State::Queued) e.state = State::Done;
+    if (e.state == State::Training || e.state == State::Paused || e.state == State::Queued ||
+        e.state == State::Preparing)
+      e.state = State::Done;
   }
   paused_ = false;
 }
@@ -128,7 +133,8 @@ void ExperimentRunner::release(RunId id) {
 
 bool ExperimentRunner::active() const {
   return std::any_of(entries_.begin(), entries_.end(), [](const Entry& e) {
-    return e.state == State::Queued || e.state == State::Training || e.state == State::Paused;
+    return e.state == State::Preparing || e.state == State::Queued || e.state == State::Training ||
+           e.state == State::Paused;
   });
 }
 
@@ -151,7 +157,7 @@ std::vector<RunResult> ExperimentRunner::results() const {
       r.curve.assign(s->val.begin(), s->val.end());
     }
     r.done = e.state == State::Done && r.val > 0;
-    if (e.state == State::Failed) r.error = "diverged";
+    if (e.state == State::Failed) r.error = e.last && e.last->failed ? e.last->message : "diverged";
     rows.push_back(std::move(r));
   }
   return rows;

@@ -1,7 +1,8 @@
 // experiment_runner.h: an experiment (experiment.h) run live, for the window.
 // Each value of the sweep is a run of the app's (a Worker of its own, made
 // and steered through a Host), at most `jobs` training at once and the rest
-// queued, started as others finish. Each run pauses itself at the chosen step
+// queued, started as others finish. A run is made on its worker's thread
+// (worker.h), so each value waits as Preparing until its run is ready. Each run pauses itself at the chosen step
 // (cmd::SetStop), or is paused once it has trained for the wall-clock budget.
 // update() is called once per frame with that frame's snapshots; it never
 // waits for a run. Not for: drawing (ui/experiments_panel.h draws it).
@@ -33,12 +34,12 @@ class ExperimentRunner {
     std::function<void(const std::vector<TrainConfig>&, int jobs)> check_at_once;
   };
 
-  enum class State { Queued, Training, Paused, Done, Failed };
+  enum class State { Preparing, Queued, Training, Paused, Done, Failed };
   struct Entry {
     std::string value;        // the swept parameter's value, as typed
     TrainConfig config;
     RunId id = 0;
-    State state = State::Queued;
+    State state = State::Preparing;
     double seconds = 0;       // wall time spent training
     Clock::time_point since;  // when it last started training
     SnapshotPtr last;         // its latest snapshot seen
@@ -47,7 +48,7 @@ class ExperimentRunner {
   // Makes one paused run per value (ev::Error for a bad sweep or value, and
   // then no run is made) and starts the first `jobs`. Forgets a previous experiment's runs.
   void start(const Sweep& sweep, const TrainConfig& base, const StopRule& stop, int jobs, const Host& host);
-  // Once per frame: notes which runs finished and starts queued ones.
+  // Once per frame: notes which runs are ready and which finished, and starts queued ones.
   void update(const std::vector<SnapshotPtr>& snaps, const Host& host);
   // Pauses every training run, or resumes them.
   void pause(bool on, const Host& host);

@@ -70,6 +70,11 @@ class Run {
 
   // A picture of the run now. `with_model` copies every parameter into it.
   std::shared_ptr<Snapshot> snapshot(bool with_model);
+  // Counts the baselines the snapshots show (the bigram, and for word data the
+  // Kneser-Ney trigram: a sort of every trigram, the slow part of a new run)
+  // unless they are counted for this data set already. snapshot() calls it;
+  // a Worker calls it first, on its own thread.
+  void refresh_baselines();
 
   float smooth_loss() const { return smooth_loss_; }
   float last_loss() const { return last_loss_; }
@@ -108,7 +113,6 @@ class Run {
   void apply_preset(int index);
   void play(bool on);                    // the Play command: start, or pause with a validation loss
   void set_model(const ModelSpec& spec);  // the SetModel command: a new shape or family, restarted
-  void refresh_baselines();              // the bigram and trigram losses, once per data set
 
   RunId id_;
   std::unique_ptr<Trainer> trainer_;

@@ -22,6 +22,11 @@ using RunId = std::uint64_t;
 
 struct Snapshot {
   RunId run_id = 0;                      // which run this is a picture of
+  // The run is still being made on its thread (its examples framed, its
+  // baselines counted): what it is doing now, as "counting the trigram"; ""
+  // once it is ready. A preparing snapshot has its config and data, no tables.
+  std::string preparing;
+  bool failed = false;                   // the run could not be made (message says why); it never trains
   std::uint64_t version = 0;             // increases with every publish
   std::uint64_t commands_applied = 0;    // commands the trainer had applied when this was built
   std::int64_t step = 0;                 // SGD updates done

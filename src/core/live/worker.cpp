@@ -2,29 +2,94 @@
 // publish a snapshot about 60 times a second and at once after any command.
 #include "core/live/worker.h"
 
+#include "core/base/error.h"
+
 namespace ev {
 
 namespace {
 using Clock = std::chrono::steady_clock;
 }  // namespace
 
-Worker::Worker(RunId id, std::shared_ptr<const Dataset> data, const TrainConfig& cfg)
-    : Worker(std::make_unique<Run>(id, std::move(data), cfg)) {}
+Worker::Worker(RunId id, std::shared_ptr<const Dataset> data, const TrainConfig& cfg) : id_(id) {
+  Trainer::check(*data, cfg);  // bad settings: before any work
+  busy_ = true;                // wait_idle waits for the run to be made
+  publish_preparing(data, cfg, "framing the training examples", "");
+  thread_ = std::thread([this, data = std::move(data), cfg] {
+    if (prepare(data, cfg)) loop();
+    finished_.store(true);
+  });
+}
 
 Worker::Worker(std::unique_ptr<Run> run) : id_(run->id()), run_(std::move(run)) {
   publish();
-  thread_ = std::thread([this] { loop(); });
+  thread_ = std::thread([this] {
+    loop();
+    finished_.store(true);
+  });
 }
 
 Worker::~Worker() { stop(); }
 
-void Worker::stop() {
+void Worker::request_stop() {
   {
     std::lock_guard<std::mutex> lk(mu_);
     stop_ = true;
   }
   cv_.notify_all();
+  idle_cv_.notify_all();
+}
+
+void Worker::stop() {
+  request_stop();
   if (thread_.joinable()) thread_.join();
+}
+
+bool Worker::stopping() {
+  std::lock_guard<std::mutex> lk(mu_);
+  return stop_;
+}
+
+// The worker thread makes its run in stages, publishing each, and gives up
+// between them once asked to stop.
+bool Worker::prepare(const std::shared_ptr<const Dataset>& data, const TrainConfig& cfg) {
+  std::string failure;
+  try {
+    auto run = std::make_unique<Run>(id_, data, cfg);
+    if (stopping()) return false;
+    publish_preparing(data, cfg, "counting the trigram", "");
+    run->refresh_baselines();
+    if (stopping()) return false;
+    run_ = std::move(run);
+    // Ready, but without the parameters a view asked for meanwhile: the
+    // commands posted while the run was being made apply first (the loop sends them).
+    const bool asked = want_model_.exchange(false);
+    publish();
+    if (asked) want_model_.store(true);
+    return true;
+  } catch (const Error& e) {
+    failure = e.what();
+  } catch (const std::bad_alloc&) {
+    failure = "Not enough memory for this run.";
+  }
+  publish_preparing(data, cfg, "", failure);
+  request_stop();  // nothing will train: wait_idle returns
+  return false;
+}
+
+// A snapshot of a run not made yet: what is being done, or why it failed.
+void Worker::publish_preparing(const std::shared_ptr<const Dataset>& data, const TrainConfig& cfg, const char* what,
+                               const std::string& failure) {
+  auto s = std::make_shared<Snapshot>();
+  s->run_id = id_;
+  s->config = cfg;
+  s->data = data;
+  s->spec = cfg.spec(data->vocab.size());
+  s->timeline = std::make_shared<const TimelineFrames>();
+  s->preparing = what;
+  s->failed = !failure.empty();
+  s->message = failure;
+  s->version = ++version_;
+  std::atomic_store_explicit(&snap_, SnapshotPtr(std::move(s)), std::memory_order_release);
 }
 
 void Worker::post(Command c) {

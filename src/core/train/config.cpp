@@ -114,6 +114,42 @@ void apply_defaults(TrainConfig& c, bool words, const std::function<bool(const c
     c.lr = default_lr(c.optimizer);
 }
 
+std::function<bool(const char* flag)> differs_from_defaults(const TrainConfig& c, bool words) {
+  return [c, usual = family_defaults(c.family, words)](const char* flag) {
+    const std::string name = std::string(flag).substr(2);  // without "--"
+    if (!trainer_setting(name) && !family(c.family).hyperparameter(name)) return false;
+    TrainConfig one = usual;  // the defaults with c's value of this one setting
+    copy_setting(one, c, name);
+    return !(one.spec(2) == usual.spec(2)) || one.optimizer != usual.optimizer || one.lr != usual.lr ||
+           one.batch != usual.batch || one.weight_decay != usual.weight_decay || one.dropout != usual.dropout ||
+           one.val_every != usual.val_every;
+  };
+}
+
+TrainConfig with_family(const TrainConfig& c, const std::string& name, bool words,
+                        const std::function<bool(const char* flag)>& given) {
+  const auto user = [&](const std::string& setting) { return given(("--" + setting).c_str()); };
+  TrainConfig out;  // TrainConfig{}, the family, and what was given
+  out.family = name;
+  out.seed = c.seed;
+  out.lr_decay_step = c.lr_decay_step;
+  out.lr_decay = c.lr_decay;
+  out.lr_linear_steps = c.lr_linear_steps;
+  out.freeze_embeddings = c.freeze_embeddings;
+  for (const TrainerSetting& t : trainer_settings())
+    if (user(t.name)) t.copy(out, c);
+  if (c.val_every == 0) out.val_every = 0;  // validation at the end only, which apply_defaults keeps too
+  ModelSpec spec = out.spec(2);
+  const ModelSpec from = c.spec(2);
+  for (const Hyperparameter* h : all_hyperparameters()) {
+    const bool field = h->int_field || h->bool_field || h->text_field;
+    if (user(h->name) && (field || family(name).hyperparameter(h->name))) h->set(spec, h->text(from));
+  }
+  out.set_spec(spec);
+  apply_defaults(out, words, given);
+  return out;
+}
+
 void TrainConfig::set_spec(const ModelSpec& s) {
   family = s.family;
   block = s.block;

@@ -63,6 +63,14 @@ TrainConfig family_defaults(const std::string& family, bool words = false);
 // given without a rate, of another kind than the family's (SGD against
 // Adam), starts at that optimizer's usual rate.
 void apply_defaults(TrainConfig& c, bool words, const std::function<bool(const char* flag)>& given);
+// `c` as a run of another family would be resolved with the same flags given:
+// TrainConfig{} with the family and the settings given taken from `c`, then
+// apply_defaults (a sweep over families, experiment.h).
+TrainConfig with_family(const TrainConfig& c, const std::string& family, bool words,
+                        const std::function<bool(const char* flag)>& given);
+// For apply_defaults when the flags given are not known (a run of the window's):
+// a setting counts as given when `c` holds another value than its family's default.
+std::function<bool(const char* flag)> differs_from_defaults(const TrainConfig& c, bool words);
 
 // Sets one setting by its flag's name without "--" (a family's
 // hyperparameter, or the trainer's: optimizer, lr, batch, weight-decay,

@@ -41,8 +41,12 @@ std::size_t count_ranked_first(const Mat<float>& P, const Batch& batch) {
 }
 }  // namespace
 
+void Trainer::check(const Dataset& data, const TrainConfig& cfg) {
+  validate(cfg, data.vocab.size(), token_count(data), dataset_bytes(data));
+}
+
 Trainer::Trainer(std::shared_ptr<const Dataset> data, const TrainConfig& cfg) : data_(std::move(data)), cfg_(cfg) {
-  validate(cfg_, data_->vocab.size(), token_count(*data_), dataset_bytes(*data_));
+  check(*data_, cfg_);
   build_examples();
   probes_ = structure_probes(*data_);
   reset();

@@ -29,6 +29,8 @@ class Trainer {
  public:
   // Validates cfg against the data (throws ev::Error) and initialises from cfg.seed.
   Trainer(std::shared_ptr<const Dataset> data, const TrainConfig& cfg);
+  // The constructor's validation alone (throws ev::Error): quick, builds nothing.
+  static void check(const Dataset& data, const TrainConfig& cfg);
 
   // One optimizer update on a random batch of training examples. When the loss or a
   // gradient is not finite, the parameters, step and history stay as they were.
