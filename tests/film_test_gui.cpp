@@ -18,6 +18,7 @@
 #include "app/film.h"
 #include "app/headless_ui.h"
 #include "core/base/error.h"
+#include "gfx/render_target.h"
 #include "ui/ghost.h"
 
 using namespace ev;
@@ -169,6 +170,7 @@ TEST(Timeline, APinnedStepIsDrawnAsAGhostUnderTheShownOne) {
   // Pixels: where a lone ghost point projects, its class colour shows faintly
   // (blended over what is there without it), beside the line through its centre.
   const gfx::Image with = ui->pixels();
+  gfx::write_png(with, std::string(EMBEDVIZ_SCREENSHOT_DIR) + "/ghost_1280x800.png");
   const std::vector<std::size_t> lone = lone_ghosts(v, 16);
   std::vector<ImVec2> at;
   for (std::size_t i : lone) {
@@ -229,6 +231,8 @@ TEST(Timeline, ALargeVocabularysGhostDrawsLinesForLabelledAndSearchedWordsOnly) 
   o.data = dir + "/words.txt";
   o.tokenizer = Tokenizer::Word;
   o.config.emb = 6;
+  o.width = 1600;
+  o.height = 1000;
   std::unique_ptr<app::HeadlessUi> ui;
   try {
     ui = std::make_unique<app::HeadlessUi>(o);
@@ -256,6 +260,7 @@ TEST(Timeline, ALargeVocabularysGhostDrawsLinesForLabelledAndSearchedWordsOnly) 
   EXPECT_EQ(v.ghost.lines, int(want.size()));
   EXPECT_LT(v.ghost.lines, V / 4);
   EXPECT_GT(v.ghost.lines, int(v.search.near.size()));
+  gfx::write_png(ui->pixels(), std::string(EMBEDVIZ_SCREENSHOT_DIR) + "/ghost_words_1600x1000.png");
   std::filesystem::remove_all(dir);
 }
 

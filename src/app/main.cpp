@@ -109,6 +109,16 @@ struct Stats {
     model = snap->spec.family;
     optimizer = snap->config.optimizer;
   }
+  // --film-play times scrubbing: a frame that showed the run now (a session
+  // still loading, a timeline of one step) is taken out again.
+  void uncount_last_frame() {
+    frame_ms.pop_back();
+    interval_ms.pop_back();
+    if (ui_ms.empty()) return;
+    ui_ms.pop_back();
+    render_ms.pop_back();
+    present_ms.pop_back();
+  }
   // A frame drawn at `t` seconds: did it show a new layout of the map?
   void note_map(const ev::app::App& app, double t) {
     const auto& f = app.embedding_view().map.frame;
@@ -276,6 +286,7 @@ int run_headless(const AppOptions& o) {
     st.note_map(ui.app(), seconds_since(now));
     st.frame_ms.push_back(std::chrono::duration<double, std::milli>(now - start).count());
     st.interval_ms.push_back(std::chrono::duration<double, std::milli>(now - prev).count());
+    if (o.film_play && ui.app().timeline().live) st.uncount_last_frame();
     prev = now;
   }
   st.seconds = seconds_since(clock::now());
@@ -434,6 +445,7 @@ void frame_loop(GLFWwindow* window, const AppOptions& o, double fps, Stats& st) 
     if (interval > 0) last_fps = last_fps > 0 ? 0.9f * last_fps + 0.1f * float(1000.0 / interval) : float(1000.0 / interval);
     st.frame_ms.push_back(last_ms);
     st.interval_ms.push_back(interval);
+    if (o.film_play && app.timeline().live) st.uncount_last_frame();
     prev = now;
     if (last) break;
   }
