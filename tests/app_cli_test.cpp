@@ -83,7 +83,7 @@ TEST_F(AppCli, HelpNamesTheFlags) {
   ASSERT_TRUE(r.exited);
   EXPECT_EQ(r.status, 0);
   for (const char* flag : {"--data", "--play", "--frames", "--steps", "--screenshot", "--stats", "--size", "--headless",
-                           "--fps", "--model"})
+                           "--fps", "--model", "--film-play"})
     EXPECT_NE(r.out.find(flag), std::string::npos) << flag << " not in --help:\n" << r.out;
 }
 
@@ -117,6 +117,32 @@ TEST_F(AppCli, HeadlessPlayTrainsUntilSteps) {
   EXPECT_GT(j["train_steps_per_s"].get<double>(), 0.0);
   EXPECT_GE(j["frames"].get<int>(), 1);
   EXPECT_EQ(png_size(png), std::make_pair(640u, 400u)) << "no picture of the last frame";
+}
+
+// --film-play shows the next kept step of the timeline every frame, so --stats
+// times frames while scrubbing: a training run's timeline is walked frame by
+// frame; a run that never trained keeps one step, and there is nothing to play.
+TEST_F(AppCli, FilmPlayShowsANewKeptStepEveryFrame) {
+  const std::string stats = tmp_.file("stats.json"), idle = tmp_.file("idle.json");
+  const Outcome r = run("--headless --play --film-play --frames 40 --size 640x400 --data " + quote(small_data()) +
+                        " --stats " + quote(stats));
+  if (no_gl(r)) GTEST_SKIP() << "no headless OpenGL here: " << r.err;
+  json j;
+  ASSERT_TRUE(ran_with_stats(r, stats, &j));
+  // From the first frames on the timeline holds more than one step, and each
+  // frame draws another; only those frames are timed.
+  EXPECT_GE(j["frames"].get<int>(), 30) << j.dump();
+  EXPECT_LE(j["frames"].get<int>(), 40);
+  EXPECT_GE(j["film_frames_shown"].get<int>(), j["frames"].get<int>() - 1) << j.dump();
+  EXPECT_GT(j["frame_ms_p50"].get<double>(), 0.0);
+  const Outcome r2 = run("--headless --film-play --frames 10 --size 640x400 --data " + quote(small_data()) +
+                         " --stats " + quote(idle));
+  ASSERT_TRUE(ran_with_stats(r2, idle, &j));
+  EXPECT_EQ(j["film_frames_shown"], 0) << "a run at step 0 has no film";
+  EXPECT_EQ(j["frames"], 0) << "and no frame of one to time";
+  const Outcome r3 = run("--headless --frames 3 --size 640x400 --data " + quote(small_data()) + " --stats " + quote(idle));
+  ASSERT_TRUE(ran_with_stats(r3, idle, &j));
+  EXPECT_FALSE(j.contains("film_frames_shown")) << "only --film-play reports it";
 }
 
 // --model gpt trains the transformer with microgpt's optimizer.

@@ -20,6 +20,7 @@
 #include "gfx/render_target.h"
 #include "process.h"
 #include "test_data.h"
+#include "ui/timeline_panel.h"
 
 using namespace ev;
 using namespace std::chrono_literals;
@@ -135,6 +136,48 @@ TEST(MapView, TsneArrivesFollowsTrainingAndExports) {
   EXPECT_EQ(st.map.started, first_map + 1) << "a new map for a new run";
   ASSERT_TRUE(wait_for_map(*ui, 0, true));
   EXPECT_LT(st.map.frame->table_step, 500);
+}
+
+// Draws frames until the view's map shows the table of exactly `step`; false after 60 s.
+bool wait_for_map_of(app::HeadlessUi& ui, std::int64_t step) {
+  const auto t0 = std::chrono::steady_clock::now();
+  while (std::chrono::steady_clock::now() - t0 < 60s) {
+    ui.frame();
+    const ui::MapViewState& m = ui.app().embedding_view().map;
+    if (m.frame && !m.frame->xy.empty() && m.frame->table_step == step) return true;
+    std::this_thread::sleep_for(5ms);
+  }
+  return false;
+}
+
+// Scrubbing the timeline under t-SNE lays out the scrubbed step's table in the
+// same map (warm, so points move rather than jump), and Live goes back to the
+// table now.
+TEST(MapView, ScrubbingLaysOutTheScrubbedStep) {
+  ev::testing::TempDir dir;
+  std::string text;
+  for (const std::string& w : testdata::synthetic_names(300)) text += w + "\n";
+  auto ui = open_ui(dir.write("names.txt", text), ui::Projection::Tsne, 1280, 800);
+  if (!ui) GTEST_SKIP() << "no headless OpenGL here";
+  ui->app().trainer().post(cmd::SetStop{400});
+  ui->app().trainer().post(cmd::Play{true});
+  ASSERT_TRUE(wait_for_map_of(*ui, 400)) << "the map of step 400";
+  const ui::EmbeddingPanelState& st = ui->app().embedding_view();
+  const std::uint64_t map = st.map.started;
+  const SnapshotPtr s = ui->app().trainer().snapshot();
+  const int k = frame_at(*s->timeline, 100);
+  ASSERT_GT(k, 0);
+  const std::int64_t step = (*s->timeline)[std::size_t(k)].step;
+  ASSERT_LT(step, 400);
+  ui::show_frame(ui->app().timeline(), k);
+  ASSERT_TRUE(wait_for_map_of(*ui, step)) << "the map of the scrubbed step " << step;
+  EXPECT_EQ(st.map.started, map) << "the same map, warm-started";
+  EXPECT_EQ(st.step, step);
+  EXPECT_EQ(st.projector.used, ui::Projection::Tsne) << "no longer PCA while scrubbed";
+  EXPECT_EQ(st.projector.x_label.rfind("t-SNE of step " + std::to_string(step) + ", ", 0), 0u) << st.projector.x_label;
+  ui::show_frame(ui->app().timeline(), -1);
+  ASSERT_TRUE(wait_for_map_of(*ui, 400)) << "Live: the table now";
+  EXPECT_EQ(st.map.started, map);
 }
 
 TEST(MapView, UmapAtBothSizes) {

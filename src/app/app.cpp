@@ -122,6 +122,7 @@ App::App(const AppOptions& o) : recent_(config_dir().empty() ? "" : config_dir()
   // A recording's steps are kept from the first step on.
   if (!o.record.empty() && o.steps >= 0) trainer().post(cmd::KeepSteps{film_steps(o.steps, o.record_frames)});
   if (o.play) trainer().post(cmd::Play{true});
+  film_play_ = o.film_play;
   error_ = err;
   ctx_.notice = boundary_note(*data);
   ctx_.post = [this](const Command& c) { trainer().post(c); };
@@ -275,6 +276,7 @@ void App::shortcuts() {
     if (k.key == io.KeyMap[ImGuiKey_Space] && !k.repeat) ctx_.post(cmd::Play{playing = !playing});
     if (k.key == io.KeyMap[ImGuiKey_RightArrow] || k.key == 'S') ctx_.post(cmd::Step{1});
     if (k.key == 'R' && !k.repeat) ctx_.post(cmd::Reset{});
+    if (k.key == 'P' && !k.repeat) ui::toggle_pin(timeline_, shown_view_ ? *shown_view_ : *snap_);
   }
 }
 
@@ -661,8 +663,14 @@ void App::welcome_window() {
 void App::embeddings_window() {
   if (ImGui::Begin("Embeddings", nullptr, kPanelFlags)) {
     record_window(ctx_);
+    // --film-play: the next kept step every frame, from the first to the latest, over and over.
+    if (const int n = snap_->timeline ? int(snap_->timeline->size()) : 0; film_play_ && n > 1)
+      ui::show_frame(timeline_, timeline_.live ? 0 : (timeline_.frame + 1) % n);
     const SnapshotPtr view = ui::timeline_view(snap_, timeline_, ImGui::GetIO().DeltaTime);
+    shown_view_ = view;
     embedding_.replay = !timeline_.live;
+    embedding_.ghost.tables = timeline_.pinned_tables;
+    embedding_.ghost.step = timeline_.pinned;
     embedding_.reserve_below = ui::timeline_bar_height();
     ui::draw_embedding_panel(*view, ctx_, embedding_);
     ui::draw_timeline_bar(*snap_, ctx_, timeline_);
@@ -718,7 +726,7 @@ void App::film_progress() {
     ImGui::ProgressBar(float(film_->done()) / float(std::max(film_->total(), 1)), ImVec2(ImGui::GetFontSize() * 20, 0),
                        (std::to_string(film_->done()) + " of " + std::to_string(film_->total()) + " frames").c_str());
     if (ui::button(ctx_, "Cancel")) {
-      film_.reset();  // joins the encoder; the GIF is not written
+      film_.reset();  // at once: the encoder ends the frame it is in on its own thread; the GIF is not written
       ctx_.notice = "The animation was cancelled: no GIF was written (frames already saved stay in their folder).";
     }
   }

@@ -48,6 +48,7 @@ struct AppOptions {
   std::string session;         // a saved session to continue at start ("": none)
   std::string record;          // headless: an animated GIF of the run's timeline, written at the end ("": none)
   int record_frames = 200;     // its frames, spread over the steps up to `steps`, denser at the start
+  bool film_play = false;      // show the next kept step of the timeline every frame, over and over (scrubbing's cost)
 };
 
 // Loads the data the options name. On failure, falls back to the system word
@@ -155,6 +156,8 @@ class App {
   ui::ControlsState controls_;
   ui::EmbeddingPanelState embedding_;
   ui::TimelineState timeline_;        // the bar under the embedding view
+  bool film_play_ = false;            // AppOptions::film_play
+  SnapshotPtr shown_view_;            // the snapshot the embedding view drew last (P pins its step)
   FilmSettings film_settings_;        // File > Export animation's choices
   bool show_film_window_ = false;
   bool film_pngs_ = true;             // a folder of PNG frames beside the GIF

@@ -141,9 +141,21 @@ gfx::Image FilmRenderer::render(const SnapshotPtr& live, int frame) {
   return gfx::read_pixels(w_, h_);
 }
 
+struct FilmJob::Encoder {
+  FilmSettings f;
+  std::vector<gfx::Rgb> exact;  // colours the GIF's palette holds exactly
+  std::mutex mu;
+  std::condition_variable cv;
+  std::deque<gfx::Image> queue;  // rendered, not yet encoded
+  bool no_more = false;
+  std::string error;
+  std::atomic<bool> cancelled{false}, finished{false};
+  std::atomic<int> encoded{0};
+};
+
 FilmJob::FilmJob(const FilmSettings& f, const SnapshotPtr& live, const ui::EmbeddingPanelState& like,
                  const std::string& flag)
-    : f_(f), live_(live) {
+    : f_(f), live_(live), enc_(std::make_shared<Encoder>()) {
   check_film(f_, flag);
   const TimelineFrames& tl = *live_->timeline;
   if (!f_.steps.empty()) {
@@ -154,98 +166,121 @@ FilmJob::FilmJob(const FilmSettings& f, const SnapshotPtr& live, const ui::Embed
   }
   frames_.erase(std::remove(frames_.begin(), frames_.end(), -1), frames_.end());
   if (frames_.empty()) throw Error("the timeline keeps no step in that range");
-  for (int c = 0; c < int(ui::TokenClass::kCount); ++c) exact_.push_back(rgb_of(ui::class_colour(ui::TokenClass(c))));
+  enc_->f = f_;
+  for (int c = 0; c < int(ui::TokenClass::kCount); ++c) enc_->exact.push_back(rgb_of(ui::class_colour(ui::TokenClass(c))));
   const auto bg = clear_color();
-  exact_.push_back({std::uint8_t(std::lround(bg[0] * 255)), std::uint8_t(std::lround(bg[1] * 255)),
-                    std::uint8_t(std::lround(bg[2] * 255))});
+  enc_->exact.push_back({std::uint8_t(std::lround(bg[0] * 255)), std::uint8_t(std::lround(bg[1] * 255)),
+                         std::uint8_t(std::lround(bg[2] * 255))});
   renderer_ = std::make_unique<FilmRenderer>(f_.width, f_.height, like);
   renderer_->prepare(live_, frames_);
-  encoder_ = std::thread([this] { encode(); });
+  encoder_ = std::thread([e = enc_] { encode(e); });
 }
 
 FilmJob::~FilmJob() {
   cancel();
+  // A finished encoder is joined; one still in a frame ends it on its own
+  // thread, which holds everything it uses (enc_), and stops there.
+  if (enc_->finished) encoder_.join();
+  else encoder_.detach();
+}
+
+void FilmJob::cancel() {
   {
-    std::lock_guard<std::mutex> lk(mu_);
-    no_more_ = true;
+    std::lock_guard<std::mutex> lk(enc_->mu);
+    enc_->cancelled = true;
   }
-  cv_.notify_all();
-  if (encoder_.joinable()) encoder_.join();
+  enc_->cv.notify_all();
+}
+
+int FilmJob::done() const { return enc_->encoded.load(); }
+bool FilmJob::finished() const { return enc_->finished.load(); }
+
+int FilmJob::queued() const {
+  std::lock_guard<std::mutex> lk(enc_->mu);
+  return int(enc_->queue.size());
 }
 
 std::string FilmJob::error() const {
-  std::lock_guard<std::mutex> lk(mu_);
-  return error_;
+  std::lock_guard<std::mutex> lk(enc_->mu);
+  return enc_->error;
 }
 
 bool FilmJob::work(double budget_ms, bool wait) {
   using clock = std::chrono::steady_clock;
   const auto start = clock::now();
   constexpr std::size_t kQueued = 4;  // frames waiting for the encoder, at most
-  while (next_ < total() && !cancelled_) {
+  Encoder& e = *enc_;
+  while (next_ < total() && !e.cancelled) {
     {
-      std::unique_lock<std::mutex> lk(mu_);
-      if (queue_.size() >= kQueued) {
+      std::unique_lock<std::mutex> lk(e.mu);
+      if (e.queue.size() >= kQueued) {
         if (!wait) return true;
-        cv_.wait(lk, [&] { return queue_.size() < kQueued || cancelled_ || finished_; });
-        if (finished_) break;  // the encoder stopped on an error
+        e.cv.wait(lk, [&] { return e.queue.size() < kQueued || e.cancelled || e.finished; });
+        if (e.finished) break;  // the encoder stopped on an error
       }
     }
     gfx::Image img = renderer_->render(live_, frames_[std::size_t(next_++)]);
     {
-      std::lock_guard<std::mutex> lk(mu_);
-      queue_.push_back(std::move(img));
+      std::lock_guard<std::mutex> lk(e.mu);
+      e.queue.push_back(std::move(img));
     }
-    cv_.notify_all();
+    e.cv.notify_all();
     if (std::chrono::duration<double, std::milli>(clock::now() - start).count() >= budget_ms) break;
   }
-  if (next_ < total() && !cancelled_ && !finished_) return true;
+  if (next_ < total() && !e.cancelled && !e.finished) return true;
   {
-    std::lock_guard<std::mutex> lk(mu_);
-    no_more_ = true;
+    std::lock_guard<std::mutex> lk(e.mu);
+    e.no_more = true;
   }
-  cv_.notify_all();
+  e.cv.notify_all();
   return false;
 }
 
 void FilmJob::wait() {
-  std::unique_lock<std::mutex> lk(mu_);
-  cv_.wait(lk, [&] { return finished_.load(); });
+  std::unique_lock<std::mutex> lk(enc_->mu);
+  enc_->cv.wait(lk, [&] { return enc_->finished.load(); });
 }
 
-void FilmJob::encode() {
+void FilmJob::encode(const std::shared_ptr<Encoder>& ep) {
+  Encoder& e = *ep;
+  const FilmSettings& f = e.f;
   try {
     std::unique_ptr<gfx::GifWriter> gif;
-    if (!f_.gif.empty()) gif = std::make_unique<gfx::GifWriter>(f_.width, f_.height, f_.fps, exact_);
-    if (!f_.png_dir.empty()) std::filesystem::create_directories(f_.png_dir);
+    if (!f.gif.empty()) gif = std::make_unique<gfx::GifWriter>(f.width, f.height, f.fps, e.exact);
+    if (!f.png_dir.empty()) std::filesystem::create_directories(f.png_dir);
     for (int n = 0;; ++n) {
       gfx::Image img;
       {
-        std::unique_lock<std::mutex> lk(mu_);
-        cv_.wait(lk, [&] { return !queue_.empty() || no_more_ || cancelled_; });
-        if (cancelled_ || queue_.empty()) break;
-        img = std::move(queue_.front());
-        queue_.pop_front();
+        std::unique_lock<std::mutex> lk(e.mu);
+        e.cv.wait(lk, [&] { return !e.queue.empty() || e.no_more || e.cancelled; });
+        if (e.cancelled || e.queue.empty()) break;
+        img = std::move(e.queue.front());
+        e.queue.pop_front();
       }
-      cv_.notify_all();
+      e.cv.notify_all();
       if (gif) gif->add(img);
-      if (!f_.png_dir.empty()) {
+      if (!f.png_dir.empty()) {
         char name[32];
         std::snprintf(name, sizeof name, "/frame-%04d.png", n);
-        gfx::write_png(img, f_.png_dir + name);
+        gfx::write_png(img, f.png_dir + name);
       }
-      encoded_.fetch_add(1);
+      e.encoded.fetch_add(1);
     }
-    if (gif && !cancelled_) gif->finish(f_.gif);
-  } catch (const std::exception& e) {
-    std::lock_guard<std::mutex> lk(mu_);
-    error_ = e.what();
+    // Written whole or not at all (atomically); a Cancel during the write takes it away again.
+    if (gif && !e.cancelled) {
+      gif->finish(f.gif);
+      std::error_code ignored;
+      if (e.cancelled) std::filesystem::remove(f.gif, ignored);
+    }
+  } catch (const std::exception& ex) {
+    std::lock_guard<std::mutex> lk(e.mu);
+    e.error = ex.what();
   }
   {
-    std::lock_guard<std::mutex> lk(mu_);
-    finished_ = true;
+    std::lock_guard<std::mutex> lk(e.mu);
+    e.finished = true;
   }
-  cv_.notify_all();
+  e.cv.notify_all();
 }
 
 }  // namespace ev::app

@@ -73,16 +73,22 @@ class FilmJob {
   // Checks the outputs (ev::Error) and picks the frames; renders nothing yet.
   // `flag` names the output in messages ("--record"; "" in the window).
   FilmJob(const FilmSettings& f, const SnapshotPtr& live, const ui::EmbeddingPanelState& like, const std::string& flag);
-  ~FilmJob();  // cancels and joins
+  // Cancels without waiting for the encoder: a frame it is encoding finishes
+  // on its own thread, which then stops; no GIF is left at the film's name.
+  ~FilmJob();
+  FilmJob(const FilmJob&) = delete;
+  FilmJob& operator=(const FilmJob&) = delete;
 
   // Renders frames until `budget_ms` has passed or the encoder is full;
   // never waits (unless `wait` is set: the headless recorder). True while frames remain.
   bool work(double budget_ms, bool wait = false);
-  void cancel() { cancelled_ = true; }
+  void cancel();
   // Frames encoded so far, of total().
-  int done() const { return encoded_.load(); }
+  int done() const;
   int total() const { return int(frames_.size()); }
-  bool finished() const { return finished_.load(); }
+  bool finished() const;
+  // Frames rendered and waiting for the encoder.
+  int queued() const;
   // Why the job failed ("" while fine); set by the encoder thread.
   std::string error() const;
   const FilmSettings& settings() const { return f_; }
@@ -91,21 +97,16 @@ class FilmJob {
   const FilmRenderer& renderer() const { return *renderer_; }
 
  private:
-  void encode();
+  // What the encoder thread shares with this job: held by both, so the job can
+  // go (a Cancel) while the thread ends its frame on its own.
+  struct Encoder;
+  static void encode(const std::shared_ptr<Encoder>& e);
   FilmSettings f_;
   SnapshotPtr live_;
   std::vector<int> frames_;
   int next_ = 0;
   std::unique_ptr<FilmRenderer> renderer_;
-  std::vector<gfx::Rgb> exact_;
-  // Shared with the encoder thread.
-  mutable std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<gfx::Image> queue_;
-  bool no_more_ = false;
-  std::string error_;
-  std::atomic<bool> cancelled_{false}, finished_{false};
-  std::atomic<int> encoded_{0};
+  std::shared_ptr<Encoder> enc_;
   std::thread encoder_;
 };
 

@@ -56,6 +56,7 @@ struct Stats {
   double map_first_s = -1, map_last_s = -1;
   int map_layouts = 0;
   const void* map_seen = nullptr;
+  std::int64_t film_frames = -1;  // --film-play: the timeline's frames drawn (-1: not asked)
 
   static double pct(std::vector<double> v, double p) {
     if (v.empty()) return 0.0;
@@ -79,6 +80,7 @@ struct Stats {
                         {"train_steps_per_s",
                          seconds > first_step_s ? double(last_step - first_step) / (seconds - first_step_s) : 0.0}};
     if (!experiment.empty()) j["experiment"] = experiment;
+    if (film_frames >= 0) j["film_frames_shown"] = film_frames;
     if (map_first_s >= 0) {
       j["map_first_layout_s"] = map_first_s;
       j["map_layouts"] = map_layouts;
@@ -106,6 +108,16 @@ struct Stats {
     last_step = snap->step;
     model = snap->spec.family;
     optimizer = snap->config.optimizer;
+  }
+  // --film-play times scrubbing: a frame that showed the run now (a session
+  // still loading, a timeline of one step) is taken out again.
+  void uncount_last_frame() {
+    frame_ms.pop_back();
+    interval_ms.pop_back();
+    if (ui_ms.empty()) return;
+    ui_ms.pop_back();
+    render_ms.pop_back();
+    present_ms.pop_back();
   }
   // A frame drawn at `t` seconds: did it show a new layout of the map?
   void note_map(const ev::app::App& app, double t) {
@@ -274,10 +286,12 @@ int run_headless(const AppOptions& o) {
     st.note_map(ui.app(), seconds_since(now));
     st.frame_ms.push_back(std::chrono::duration<double, std::milli>(now - start).count());
     st.interval_ms.push_back(std::chrono::duration<double, std::milli>(now - prev).count());
+    if (o.film_play && ui.app().timeline().live) st.uncount_last_frame();
     prev = now;
   }
   st.seconds = seconds_since(clock::now());
   st.note_experiment(ui.app());
+  if (o.film_play) st.film_frames = std::int64_t(ui.app().timeline().views);
   if (!o.screenshot.empty()) ev::gfx::write_png(ui.pixels(), o.screenshot);
   if (!o.stats.empty()) st.write(o.stats, o.width, o.height);
   // An experiment --sweep asked for that could not start: said where a script sees it.
@@ -431,11 +445,13 @@ void frame_loop(GLFWwindow* window, const AppOptions& o, double fps, Stats& st) 
     if (interval > 0) last_fps = last_fps > 0 ? 0.9f * last_fps + 0.1f * float(1000.0 / interval) : float(1000.0 / interval);
     st.frame_ms.push_back(last_ms);
     st.interval_ms.push_back(interval);
+    if (o.film_play && app.timeline().live) st.uncount_last_frame();
     prev = now;
     if (last) break;
   }
   st.seconds = std::chrono::duration<double>(clock::now() - t0).count();
   st.note_experiment(app);
+  if (o.film_play) st.film_frames = std::int64_t(app.timeline().views);
   g_app = nullptr;
 }
 
@@ -490,6 +506,7 @@ int main(int argc, char** argv) {
                                                      "denser at the start (default 200)")
       ->check(CLI::Range(2, 10000));
   cli.add_option("--stats", o.stats, "Write frame times and training speed as JSON")->check(non_empty_path());
+  cli.add_flag("--film-play", o.film_play, "Show the next kept step every frame, over and over (--stats: scrubbing's cost)");
   cli.add_option("--size", size, "Window size, WIDTHxHEIGHT (default 1600x1000)");
   cli.add_flag("--headless", o.headless, "No window: render offscreen (EGL surfaceless)");
   cli.add_option("--fps", o.fps, "Most frames per second; 0: as many as possible (default: the display's refresh rate)")

@@ -13,6 +13,7 @@
 #include "core/base/error.h"
 #include "core/teach/teach.h"
 #include "ui/fit.h"
+#include "ui/ghost.h"
 #include "ui/gpu_draw.h"
 #include "ui/labels.h"
 #include "ui/position_path.h"
@@ -105,7 +106,8 @@ void update_projection(const Snapshot& s, EmbeddingPanelState& st) {
     return;
   }
   const Projection asked = Projector::resolve(st.projection, d);
-  const Projection use = st.replay && is_map(asked) ? Projector::resolve(Projection::Pca, d) : asked;
+  // A film's frames are drawn at once, with no time for a map to lay each out: PCA.
+  const Projection use = st.film && is_map(asked) ? Projector::resolve(Projection::Pca, d) : asked;
   st.dim_x = std::clamp(st.dim_x, 0, d - 1);
   st.dim_y = std::clamp(st.dim_y, 0, d - 1);
   if (reset || use != st.projector.used) {
@@ -122,7 +124,7 @@ void update_projection(const Snapshot& s, EmbeddingPanelState& st) {
       ++st.projections;
       if (first) st.plot.auto_fit = true;  // the first layout: fit it
     }
-    st.projector.x_label = elide(map_caption(st.map), ImGui::GetContentRegionAvail().x - ImGui::GetFontSize() * 3);
+    st.projector.x_label = elide(map_caption(st.map, st.replay), ImGui::GetContentRegionAvail().x - ImGui::GetFontSize() * 3);
     st.projector.y_label = "";
     st.positions_xy.clear();
     return;
@@ -199,6 +201,8 @@ void init_gpu(EmbeddingPanelState& st) {
   try {
     st.points.init();
     st.layer.init();
+    st.ghost.renderer.init();
+    st.ghost.layer.init();
   } catch (const Error& e) {
     st.gl_error = e.what();
   }
@@ -416,7 +420,7 @@ void draw_embedding_panel(const Snapshot& s, UiContext& ctx, EmbeddingPanelState
   // map is laid out on threads of its own: each frame takes its newest positions.
   const double now = ImGui::GetTime();
   const bool large = double(V) * double(d) > 2e5;
-  if (changed || st.spec != s.spec || (is_map(Projector::resolve(st.projection, d)) && !st.replay) ||
+  if (changed || st.spec != s.spec || (is_map(Projector::resolve(st.projection, d)) && !st.film) ||
       (s.version != st.version && (!large || now - st.last_projection_time >= 0.1))) {
     update_projection(s, st);
     st.last_projection_time = now;
@@ -454,7 +458,10 @@ void draw_embedding_panel(const Snapshot& s, UiContext& ctx, EmbeddingPanelState
 
   draw_trails(st, ctx, hovered, dl);
 
+  update_ghost(st, V);
+  draw_ghost_points(st, radius, dl);
   draw_points(st, ctx, hovered, radius, dl);
+  draw_ghost_lines(st, ctx, s.step, dl);
 
   st.position_numbers.clear();
   st.position_squares.clear();

@@ -32,6 +32,25 @@ ImU32 class_colour(TokenClass c);
 
 // What the view keeps between frames. Owns GL objects: create and destroy it
 // with the GL context current.
+// A pinned step drawn faintly under the one shown (the timeline bar's Pin,
+// ui/ghost.h). The caller sets `tables` and `step` each frame; the rest is
+// derived from them and the view's projection.
+struct GhostState {
+  std::shared_ptr<const std::vector<NamedTable>> tables;  // the pinned step's tables; null: no ghost
+  std::int64_t step = -1;                 // the pinned step
+  std::vector<float> xy;                  // (V, 2) the pinned token table in the view's projection
+  const void* xy_of = nullptr;            // the tables xy was projected from
+  std::uint64_t xy_projection = ~0ull;    // the view's `projections` when xy was made
+  std::uint64_t xy_made = 0;              // counts the times xy was made
+  int lines = 0;                          // lines from pinned to shown drawn in the last frame
+  int points = 0;                         // ghost points drawn in the last frame
+  std::string label;                      // the legend's "ghost: step 200 -> 5,000" ("" when none)
+  gfx::PointRenderer renderer;            // a small vocabulary's ghost points
+  gfx::PointLayer layer;                  // a large one's, as the view's own layer
+  std::uint64_t layer_made = ~0ull;       // xy_made when the layer last got positions
+  std::vector<gfx::PointInstance> instances;
+};
+
 struct EmbeddingPanelState {
   plot::PlotState plot;                  // limits, auto-fit, equal aspect
   Projection projection = Projection::Auto;
@@ -40,13 +59,14 @@ struct EmbeddingPanelState {
   bool show_trails = true;
   bool show_positions = true;            // a transformer's wpe as a numbered path (position_path.h)
   WordSearch search;                     // word data: the search box and its neighbours
+  GhostState ghost;                      // a pinned step under the shown one
   MapViewState map;                      // Projection::Tsne, Umap: the live map and its settings
   // Drawing a timeline frame (timeline_panel.h): steps may go back without a
-  // new run, the PCA basis is held so points move rather than jump, and a map
-  // gives way to PCA (a map lays out only the table now).
+  // new run, and the PCA basis is held so points move rather than jump; a map
+  // lays out the frame's table, warm-started from where its points are.
   bool replay = false;
   float reserve_below = 0;               // height left under the plot (the timeline bar)
-  bool film = false;                     // a film's frame: the plot alone, without the controls above it
+  bool film = false;                     // a film's frame: the plot alone, without the controls above it, maps as PCA
 
   // Derived from the last snapshot seen (recomputed when its version changes).
   std::uint64_t version = ~0ull;

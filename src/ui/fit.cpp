@@ -184,4 +184,14 @@ std::string numbers_text(const float* row, int d, int shown) {
   return out + "]";
 }
 
+std::string with_commas(long long v) {
+  const std::string digits = std::to_string(v < 0 ? -v : v);
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return v < 0 ? "-" + out : out;
+}
+
 }  // namespace ev::ui

@@ -57,6 +57,8 @@ std::string numbers_text(const float* row, int d, int shown = 16);
 // A probability in at most 5 characters: "0.125", and "6e-05" below 0.001,
 // where a word model's untrained guesses live (a fixed "%.3f" shows them as 0).
 std::string prob_text(double p);
+// A whole number with commas between thousands: 17000 -> "17,000".
+std::string with_commas(long long v);
 // A tooltip for the last item, shown while it is hovered.
 void tooltip(const char* text);
 

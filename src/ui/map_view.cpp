@@ -16,15 +16,6 @@ namespace {
 // session or a lesson restarts the run and the map.
 std::uint64_t source_of(const Snapshot& s) { return (s.run_id << 32) ^ s.restarts; }
 
-std::string with_commas(long long v) {
-  std::string digits = std::to_string(v < 0 ? -v : v), out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return v < 0 ? "-" + out : out;
-}
-
 }  // namespace
 
 bool update_map(const Snapshot& s, MapKind kind, MapViewState& mv, std::vector<float>* xy) {
@@ -43,6 +34,7 @@ bool update_map(const Snapshot& s, MapKind kind, MapViewState& mv, std::vector<f
     std::shared_ptr<const Mat<float>> table(s.embeddings, &s.embeddings->front().values);
     mv.map->offer(std::move(table), V, s.step, source);
     mv.offered_version = s.version;
+    mv.offered_step = s.step;
   }
   std::shared_ptr<const MapFrame> f = mv.map->latest();
   const bool fresh = f != mv.frame;
@@ -62,6 +54,7 @@ void stop_map(MapViewState& mv) {
   mv.map.reset();
   mv.frame.reset();
   mv.offered_version = ~0ull;
+  mv.offered_step = -1;
 }
 
 bool map_controls(MapViewState& mv, MapKind kind) {
@@ -101,7 +94,7 @@ bool map_controls(MapViewState& mv, MapKind kind) {
   return changed;
 }
 
-std::string map_caption(const MapViewState& mv) {
+std::string map_caption(const MapViewState& mv, bool scrubbed) {
   if (!mv.frame) return "";
   const MapFrame& f = *mv.frame;
   std::string out = map_name(f.settings.kind);
@@ -110,6 +103,7 @@ std::string map_caption(const MapViewState& mv) {
          (f.settings.kind == MapKind::Tsne ? " iterations" : " epochs");
   if (f.settled) out += " (settled)";
   else if (!f.stage.empty()) out += "; " + f.stage;
+  if (scrubbed && mv.offered_step >= 0 && mv.offered_step != f.table_step) out += "; laying out step " + with_commas(mv.offered_step);
   return out;
 }
 

@@ -28,12 +28,8 @@ std::string frame_text(const TimelineFrame& f) {
 void film_buttons(const Snapshot& live, UiContext& ctx, TimelineState& st) {
   const int n = frame_count(live);
   if (button(ctx, st.playing ? "Pause film" : "Play film") && n > 1) {
-    st.playing = !st.playing;
-    if (st.playing) {
-      if (st.live || st.frame >= n - 1) st.frame = 0;  // a film starts from the beginning
-      st.live = false;
-      st.position = st.frame;
-    }
+    if (st.playing) st.playing = false;
+    else play_film(st, n);
   }
   tooltip("Play the kept steps as a film, from the first (dense at the start, where the table changes fastest); "
           "the projection is held, so the points move rather than jump.");
@@ -48,6 +44,15 @@ void film_buttons(const Snapshot& live, UiContext& ctx, TimelineState& st) {
   tooltip("Back to the table now.");
 }
 
+// Pin / Unpin: the step shown kept as a ghost under the view.
+void pin_button(const Snapshot& live, UiContext& ctx, TimelineState& st) {
+  if (button(ctx, st.pinned_tables ? "Unpin" : "Pin")) toggle_pin(st, st.live || !st.view ? live : *st.view);
+  tooltip("Pin the step shown (P): it stays faintly under the view, in the same projection, with a line from "
+          "each token's pinned place to its place in the step shown, while you scrub, play or train on. Above "
+          "2,000 tokens only the labelled words and the searched word with its neighbours get lines; every "
+          "point is drawn faintly. Unpin clears it.");
+}
+
 }  // namespace
 
 std::shared_ptr<const Snapshot> frame_snapshot(const Snapshot& live, const TimelineFrame& f, std::uint64_t version) {
@@ -58,6 +63,24 @@ std::shared_ptr<const Snapshot> frame_snapshot(const Snapshot& live, const Timel
   v->inspection.reset();  // the step inspector's arrows belong to now
   v->version = kReplayVersion + version;
   return v;
+}
+
+void toggle_pin(TimelineState& st, const Snapshot& shown) {
+  if (st.pinned_tables) {
+    st.pinned_tables.reset();
+    st.pinned = -1;
+    return;
+  }
+  st.pinned_tables = shown.embeddings;
+  st.pinned = st.pinned_tables ? shown.step : -1;
+}
+
+void play_film(TimelineState& st, int frames) {
+  if (frames < 2) return;
+  if (st.live || st.frame >= frames - 1) st.frame = 0;  // a film starts from the beginning
+  st.live = false;
+  st.playing = true;
+  st.position = st.frame;
 }
 
 void show_frame(TimelineState& st, int frame) {
@@ -72,6 +95,7 @@ float timeline_bar_height() { return ImGui::GetFrameHeightWithSpacing() + ImGui:
 SnapshotPtr timeline_view(const SnapshotPtr& live, TimelineState& st, float dt) {
   const int n = frame_count(*live);
   if (live->restarts != st.restarts || n == 0) {
+    if (live->restarts != st.restarts) st.pinned_tables.reset(), st.pinned = -1;  // the pin was the old run's
     st.restarts = live->restarts;  // a new run's timeline: what was shown belonged to the old one
     show_frame(st, -1);
   }
@@ -95,6 +119,8 @@ void draw_timeline_bar(const Snapshot& live, UiContext& ctx, TimelineState& st) 
   const IdScope id_scope("timeline");
   const int n = frame_count(live);
   film_buttons(live, ctx, st);
+  ImGui::SameLine();
+  pin_button(live, ctx, st);
   ImGui::SameLine();
   const std::string text = st.live || n == 0 ? "live: step " + std::to_string(live.step)
                                              : frame_text((*live.timeline)[std::size_t(std::min(st.frame, n - 1))]);
