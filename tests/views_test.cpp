@@ -250,6 +250,17 @@ TEST(PointLayerTest, CompletesInSlicesLandsWhereTheMappingSaysAndFollowsAPan) {
 
 // The layer uploads only the tiles that changed: a disc that moved a few
 // pixels within its tile leaves nothing behind.
+// A 200 x 100 picture of a red and a green disc through a layer, data units
+// being display pixels.
+struct LayerScene {
+  std::vector<ev::gfx::PointInstance> pts = {{40.5f, 40.5f, IM_COL32(255, 0, 0, 255), 4},
+                                             {150.5f, 60.5f, IM_COL32(0, 255, 0, 255), 4}};
+  ev::gfx::DataToPixels map;
+  float rect[4] = {0, 0, 200, 100};
+  ev::gfx::ScreenSpace ss;
+  LayerScene() { ss.display_size[0] = 200, ss.display_size[1] = 100; }
+};
+
 TEST(PointLayerUpload, ADiscThatMovesLeavesNothingBehind) {
   std::string why;
   auto gl = open_headless(200, 100, &why);
@@ -257,12 +268,11 @@ TEST(PointLayerUpload, ADiscThatMovesLeavesNothingBehind) {
   ev::gfx::PointLayer layer;
   layer.init();
   EXPECT_EQ(layer.slice(), ev::gfx::PointLayer::kSlice);
-  std::vector<ev::gfx::PointInstance> pts = {{40.5f, 40.5f, IM_COL32(255, 0, 0, 255), 4}, {150.5f, 60.5f, IM_COL32(0, 255, 0, 255), 4}};
-  const ev::gfx::DataToPixels map;  // data units are display pixels
-  const float rect[4] = {0, 0, 200, 100};
-  ev::gfx::ScreenSpace ss;
-  ss.display_size[0] = 200, ss.display_size[1] = 100;
-  auto frame = [&] { return layer_frame(*gl, layer, ss); };
+  LayerScene sc;
+  auto& pts = sc.pts;
+  const auto& map = sc.map;
+  const auto& rect = sc.rect;
+  auto frame = [&] { return layer_frame(*gl, layer, sc.ss); };
   auto red_at = [&](const std::vector<unsigned char>& px, int x, int y) { return px[(std::size_t(y) * 200 + std::size_t(x)) * 4]; };
   layer.set(pts.data(), pts.size(), true, map, rect);
   auto px = frame();
@@ -276,6 +286,51 @@ TEST(PointLayerUpload, ADiscThatMovesLeavesNothingBehind) {
   EXPECT_EQ(red_at(px, 40, 40), 0) << "the old picture stayed in the texture";
   EXPECT_EQ(red_at(px, 37, 40), 0);
   EXPECT_EQ(px[(std::size_t(60) * 200 + 150) * 4 + 1], 255) << "the green disc stays";
+}
+
+// Frames in which nothing moved only show the cached image: no pass, no CPU
+// work, the same pixels. New positions, a pan or a new size each draw one
+// new picture.
+TEST(PointLayerUpload, RedrawnOnlyWhenPointsOrTheMapChange) {
+  std::string why;
+  auto gl = open_headless(200, 100, &why);
+  if (!gl) GTEST_SKIP() << "no headless GL: " << why;
+  ev::gfx::PointLayer layer;
+  layer.init();
+  LayerScene sc;
+  auto& pts = sc.pts;
+  auto& map = sc.map;
+  auto& rect = sc.rect;
+  auto frame = [&] { return layer_frame(*gl, layer, sc.ss); };
+  layer.set(pts.data(), pts.size(), true, map, rect);
+  const auto first = frame();
+  ASSERT_EQ(layer.passes(), 1u);
+  EXPECT_GT(layer.work_ms(), 0.0) << "the first picture is rasterised";
+  for (int f = 0; f < 3; ++f) {
+    layer.set(pts.data(), pts.size(), false, map, rect);
+    EXPECT_EQ(frame(), first) << "frame " << f;
+    EXPECT_EQ(layer.passes(), 1u) << "nothing moved: the cached image is only shown";
+    EXPECT_EQ(layer.work_ms(), 0.0);
+  }
+  pts[1].y = 30.5f;  // a new layout
+  layer.set(pts.data(), pts.size(), true, map, rect);
+  auto px = frame();
+  EXPECT_EQ(layer.passes(), 2u);
+  EXPECT_EQ(px[(std::size_t(30) * 200 + 150) * 4 + 1], 255) << "the green disc at its new place";
+  EXPECT_EQ(px[(std::size_t(60) * 200 + 150) * 4 + 1], 0);
+  map.offset[0] = 10;  // a pan: shown moved at once, and drawn afresh
+  layer.set(pts.data(), pts.size(), false, map, rect);
+  px = frame();
+  EXPECT_EQ(layer.passes(), 3u);
+  EXPECT_EQ(px[(std::size_t(40) * 200 + 50) * 4], 255);
+  rect[3] = 90;  // a new size
+  layer.set(pts.data(), pts.size(), false, map, rect);
+  frame();
+  EXPECT_EQ(layer.passes(), 4u);
+  layer.set(pts.data(), pts.size(), false, map, rect);
+  frame();
+  EXPECT_EQ(layer.passes(), 4u);
+  EXPECT_EQ(layer.work_ms(), 0.0);
 }
 
 TEST(HeatmapTest, DivergingColoursHighlightedRowsAndNonFiniteCells) {

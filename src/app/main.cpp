@@ -44,6 +44,10 @@ struct Stats {
   // The frame's phases, where they are timed (the window): events and UI,
   // rasterising (waited for with glFinish) and presenting (the swap).
   std::vector<double> ui_ms, render_ms, present_ms;
+  // The embedding view's cached point layer: CPU time rasterising and
+  // uploading in each frame (0 where it only showed its image), passes completed.
+  std::vector<double> layer_ms;
+  std::size_t layer_passes = 0;
   std::int64_t first_step = 0, last_step = 0;
   double first_step_s = 0;        // when first_step was seen (a session loaded later restarts the count)
   std::uint64_t restarts = 0;     // the run first_step belongs to
@@ -93,6 +97,9 @@ struct Stats {
       j["render_ms_p95"] = pct(render_ms, 0.95);
       j["present_ms_p50"] = pct(present_ms, 0.50);
       j["present_ms_p95"] = pct(present_ms, 0.95);
+      j["layer_ms_p50"] = pct(layer_ms, 0.50);
+      j["layer_ms_p95"] = pct(layer_ms, 0.95);
+      j["layer_passes_per_s"] = seconds > 0 ? double(layer_passes) / seconds : 0.0;
     }
     ev::write_file_atomic(path, j.dump(2) + "\n");
   }
@@ -440,6 +447,8 @@ void frame_loop(GLFWwindow* window, const AppOptions& o, double fps, Stats& st) 
     st.ui_ms.push_back(ms(built - start).count());
     st.render_ms.push_back(ms(rendered - built).count());
     st.present_ms.push_back(ms(now - rendered).count());
+    st.layer_ms.push_back(app.embedding_view().layer.work_ms());
+    st.layer_passes = app.embedding_view().layer.passes();
     last_ms = float(ms(now - start).count());
     const double interval = ms(now - prev).count();
     if (interval > 0) last_fps = last_fps > 0 ? 0.9f * last_fps + 0.1f * float(1000.0 / interval) : float(1000.0 / interval);

@@ -3,6 +3,7 @@
 #include "gfx/point_layer.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 
 #include "gfx/gl.h"
@@ -153,13 +154,16 @@ void PointLayer::draw(const ScreenSpace& s) {
   // A pass under way always completes (auto-fit moves the map every frame
   // while training: restarting would never finish one); the next starts with
   // the latest points and map.
+  const auto t0 = std::chrono::steady_clock::now();
   if (!pass_running_) {
     const Frame& f = shown_frame_;
     const bool scale_changed = f.fb_scale[0] != s.fb_scale[0] || f.fb_scale[1] != s.fb_scale[1];
     if (!shown_valid_ || pending_new_ || scale_changed || !same(f.map, map_) || !same_rect(f.rect, rect_))
       start_pass(s);
   }
+  const bool working = pass_running_;
   if (pass_running_ && raster_.draw(image_, slice_)) finish_pass();
+  work_ms_ = working ? std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() : 0;
   apply_screen_space(s);
 
   const Frame& img = shown_frame_;

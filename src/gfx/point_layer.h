@@ -60,6 +60,9 @@ class PointLayer {
   // Passes completed so far, and pieces of discs drawn in the pass under way.
   std::size_t passes() const { return passes_; }
   std::size_t progress() const { return raster_.drawn(); }
+  // CPU time the last draw() spent rasterising discs and uploading the image
+  // (milliseconds; 0 on a frame that only showed the cached image).
+  double work_ms() const { return work_ms_; }
 
  private:
   // Where an image was drawn for: enough to place it under another map.
@@ -77,6 +80,7 @@ class PointLayer {
   DataToPixels map_;                    // the latest map
   float rect_[4] = {0, 0, 0, 0};
   std::size_t slice_ = kSlice, passes_ = 0;
+  double work_ms_ = 0;
 
   // The pass under way: its points, where they go, and the image they make.
   std::vector<PointInstance> pass_points_;
