@@ -405,6 +405,16 @@ void draw_labels(EmbeddingPanelState& st, const UiContext& ctx, const Vocab* voc
 
 }  // namespace
 
+// The view's bounds: every finite point, the position path when it is shown,
+// and a pinned step's ghost, so no part of a comparison falls off the plot.
+static void fit_view(const EmbeddingPanelState& st, bool positions, double& x0, double& x1, double& y0, double& y1) {
+  x0 = 1e300, x1 = -1e300, y0 = 1e300, y1 = -1e300;
+  fit_points(st.xy, x0, x1, y0, y1);
+  if (positions) fit_points(st.positions_xy, x0, x1, y0, y1);
+  fit_points(st.ghost.xy, x0, x1, y0, y1);
+  if (x0 > x1) x0 = -1, x1 = 1, y0 = -1, y1 = 1;
+}
+
 void draw_embedding_panel(const Snapshot& s, UiContext& ctx, EmbeddingPanelState& st) {
   const IdScope id_scope("embedding");
   const int V = s.spec.vocab, d = s.spec.emb;
@@ -429,17 +439,10 @@ void draw_embedding_panel(const Snapshot& s, UiContext& ctx, EmbeddingPanelState
   if (st.xy.size() != 2 * n) return;
   if (st.show_trails) st.trails.record(st.xy, now);
 
-  // Fit to the finite points.
-  double x0 = 1e300, x1 = -1e300, y0 = 1e300, y1 = -1e300;
-  for (std::size_t i = 0; i < n; ++i) {
-    if (!finite_point(st.xy, i)) continue;
-    const double x = st.xy[2 * i], y = st.xy[2 * i + 1];
-    x0 = std::min(x0, x), x1 = std::max(x1, x);
-    y0 = std::min(y0, y), y1 = std::max(y1, y);
-  }
   const bool positions = st.show_positions && !st.positions_xy.empty();
-  if (positions) fit_points(st.positions_xy, x0, x1, y0, y1);
-  if (x0 > x1) x0 = -1, x1 = 1, y0 = -1, y1 = 1;
+  update_ghost(st, V);
+  double x0, x1, y0, y1;
+  fit_view(st, positions, x0, x1, y0, y1);
 
   init_gpu(st);
   if (!st.gl_error.empty()) ImGui::TextDisabled("Points drawn without the GPU: %s", st.gl_error.c_str());
@@ -458,7 +461,6 @@ void draw_embedding_panel(const Snapshot& s, UiContext& ctx, EmbeddingPanelState
 
   draw_trails(st, ctx, hovered, dl);
 
-  update_ghost(st, V);
   draw_ghost_points(st, radius, dl);
   draw_points(st, ctx, hovered, radius, dl);
   draw_ghost_lines(st, ctx, s.step, dl);
