@@ -115,6 +115,35 @@ TEST(Kernels, NtFromSharedPackingIsTheSameAsNt) {
   }
 }
 
+// An SGD step's two products in one pass over the weights, by ranges of
+// whole chunks of columns as threads would own them: the weights updated to
+// the same bits as gemm_tn, the product (from the weights before the update)
+// the same bits however the columns are split, and near it in double.
+TEST(Kernels, NtWithUpdateByChunksOfColumns) {
+  std::mt19937 g(9);
+  const float alpha = -0.3f;
+  const int c = ev::kernels::kChunk;
+  for (auto [M, N, K] : {std::tuple(32, 17000, 100), std::tuple(37, 1500, 30), std::tuple(5, 2 * c + 3, 7)}) {
+    const Strided A(M, N, 3, g), X(M, K, 2, g), B0(K, N, 1, g), C0(M, K, 4, g);
+    Strided want_b = B0;
+    ev::kernels::gemm_tn(M, N, K, alpha, X.v.data(), X.ld, A.v.data(), A.ld, want_b.v.data(), want_b.ld, true);
+    const std::size_t size = std::size_t(ev::kernels::chunks(N)) * std::size_t(K) * std::size_t(ev::kernels::packed_width(M));
+    std::vector<Strided> results;
+    for (const std::vector<int>& cuts : {std::vector<int>{0, N}, {0, c, N}, {0, c, c, N}}) {
+      Strided b = B0, out = C0;
+      std::vector<float> partials(size, std::nanf(""));
+      for (std::size_t r = 0; r + 1 < cuts.size(); ++r)
+        ev::kernels::gemm_nt_update(M, cuts[r], cuts[r + 1], K, A.v.data(), A.ld, b.v.data(), b.ld, X.v.data(), X.ld,
+                                    alpha, partials.data());
+      ev::kernels::sum_chunks(M, N, K, partials.data(), out.v.data(), out.ld);
+      EXPECT_EQ(b.v, want_b.v) << M << "x" << N << "x" << K << " in " << cuts.size() - 1 << " ranges";
+      expect_near(out, C0, A.dense() * B0.dense().transpose(), N, "nt by chunks");
+      results.push_back(out);
+    }
+    for (const Strided& r : results) EXPECT_EQ(r.v, results[0].v) << M << "x" << N << "x" << K;
+  }
+}
+
 // With alpha = -lr and accumulate, an SGD update.
 TEST(Kernels, TnIsTheScaledProductOfTheTranspose) {
   std::mt19937 g(3);
@@ -248,10 +277,10 @@ TEST(Kernels, MlpStepAtAWordVocabularyMatchesDouble) {
 // The output layer on two or three threads gives the same bits as on one:
 // rows, then W2's rows (the packing of the logits' gradient shared), then
 // columns are split, and no number is summed in another order.
-// Ten SGD steps, and the gradients of backward() (Adam's path), with direct
-// connections, at a batch that does not divide evenly.
-TEST(Kernels, MlpStepOnThreadsIsTheSameAsOnOne) {
-  ev::Model<float> start(mlp_spec(1500, 6, 20, true));
+// Ten SGD steps, and the gradients of backward() (Adam's path), at a batch
+// that does not divide evenly.
+void mlp_step_on_threads(bool direct) {
+  ev::Model<float> start(mlp_spec(1500, 6, 20, direct));
   ev::mlp_init(start, 12);
   std::vector<ev::Model<float>> runs;
   for (int threads : {1, 2, 3}) {
@@ -273,6 +302,13 @@ TEST(Kernels, MlpStepOnThreadsIsTheSameAsOnOne) {
     EXPECT_EQ(runs[i].grads, runs[0].grads) << i + 1 << " threads";
   }
   EXPECT_NE(runs[0].params, start.params);
+}
+
+TEST(Kernels, MlpStepOnThreadsIsTheSameAsOnOne) {
+  for (const bool direct : {false, true}) {  // without: SGD's fused pass over W2
+    SCOPED_TRACE(direct ? "direct connections" : "no direct connections");
+    mlp_step_on_threads(direct);
+  }
 }
 
 }  // namespace

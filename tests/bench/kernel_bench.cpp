@@ -115,14 +115,24 @@ int main(int argc, char** argv) {
   ref_nt = dh;
   report("tn", "embedviz", flop, peak,
          time_it(repeats, [&] { k::gemm_tn(B, V, H, step, h.data(), H, D.data(), V, W2u.data(), V, true); }), -1);
-  {
-    const Timing t = time_it(repeats, [&] {
-      k::softmax_rows(B, V, ref_nn.data(), V, probs.data(), V, maxes.data(), sums.data());
-    });
-    std::printf("%-8s %-8s %9.1f us (%.1f-%.1f)  %6.1f ns a row of %d  (the time of %.2f products at this rate)\n",
-                "softmax", "embedviz", t.median * 1e6, t.lo * 1e6, t.hi * 1e6, t.median * 1e9 / B, V,
-                t.median / (flop / (peak > 0 ? peak : 100) / 1e9));
-  }
+  const Timing soft = time_it(repeats, [&] {
+    k::softmax_rows(B, V, ref_nn.data(), V, probs.data(), V, maxes.data(), sums.data());
+  });
+  std::printf("%-8s %-8s %9.1f us (%.1f-%.1f)  %6.1f ns a row of %d  (the time of %.2f products at this rate)\n",
+              "softmax", "embedviz", soft.median * 1e6, soft.lo * 1e6, soft.hi * 1e6, soft.median * 1e9 / B, V,
+              soft.median / (flop / (peak > 0 ? peak : 100) / 1e9));
+  // SGD's step takes nt and tn in one pass over W2 (k::gemm_nt_update), so
+  // the step's products and softmax are nn, that pass and the softmax.
+  std::vector<float> partials(std::size_t(k::chunks(V)) * std::size_t(H) * std::size_t(k::packed_width(B)));
+  const Timing fused = time_it(repeats, [&] {
+    k::gemm_nt_update(B, 0, V, H, D.data(), V, W2u.data(), V, h.data(), H, step, partials.data());
+    k::sum_chunks(B, V, H, partials.data(), dh.data(), H);
+  });
+  report("nt+tn", "embedviz", 2 * flop, peak, fused, -1);
+  Timing nn = time_it(repeats, [&] { k::gemm_nn(B, V, H, h.data(), H, W2.data(), V, logits.data(), V, false); });
+  Timing step_parts{nn.median + fused.median + soft.median, nn.lo + fused.lo + soft.lo, nn.hi + fused.hi + soft.hi};
+  report("step", "embedviz", 3 * flop, peak, step_parts, -1);
+  std::printf("(step: nn, nt+tn and the softmax, the products and softmax of one SGD step, medians added)\n");
 
 #if defined(EMBEDVIZ_HAVE_BLIS)
   {

@@ -38,6 +38,9 @@ constexpr int kDotBlock = 256;
 // Columns of gemm_tn's update taken at a time (a whole number of panels):
 // D's block (the batch's rows by these) stays in the level-2 cache.
 constexpr int kUpdateBlock = 20 * kPanel * W;
+// Columns of gemm_nt_update's blocks: whole panels, a whole number of them in a chunk.
+constexpr int kFusedBlock = 5 * kPanel * W;
+static_assert(kChunk % kFusedBlock == 0, "a chunk is whole blocks");
 
 typedef float vf __attribute__((vector_size(W * sizeof(float))));
 
@@ -288,6 +291,41 @@ void gemm_nt(int M, int N, int K, const float* A, int lda, const float* B, int l
 
 int packed_width(int M) { return (M + W - 1) / W * W; }
 
+void gemm_nt_update(int M, int c0, int c1, int K, const float* A, int lda, float* B, int ldb, const float* X, int ldx,
+                    float alpha, float* partials) {
+  if (M <= 0 || K <= 0) return;
+  // Each block of B's columns (K rows of kFusedBlock floats) is read for the
+  // product while it is in the level-2 cache, then updated there: B is
+  // streamed once, not twice.
+  const int Mp = packed_width(M);
+  constexpr int R = kTileRows[kPanel];
+  thread_local std::vector<float> at;  // (block, Mp) A's block packed transposed
+  at.assign(std::size_t(kFusedBlock) * std::size_t(Mp), 0.0f);
+  for (int s0 = c0; s0 < c1; s0 += kChunk) {
+    float* ct = partials + std::size_t(s0 / kChunk) * std::size_t(K) * std::size_t(Mp);  // (K, Mp)
+    std::fill_n(ct, std::size_t(K) * std::size_t(Mp), 0.0f);
+    for (int j0 = s0; j0 < std::min(s0 + kChunk, c1); j0 += kFusedBlock) {
+      const int nb = std::min({kFusedBlock, c1 - j0, s0 + kChunk - j0});
+      pack_block(0, M, Mp, nb, A + j0, lda, at.data());
+      product(K, Mp, nb, B + j0, ldb, 1, at.data(), Mp, ct, Mp, 1.0f, true);
+      for (int i0 = 0; i0 < K; i0 += R)
+        product(std::min(R, K - i0), nb, M, X + i0, 1, ldx, A + j0, lda, B + std::size_t(i0) * std::size_t(ldb) + j0,
+                ldb, alpha, true);
+    }
+  }
+}
+
+void sum_chunks(int M, int N, int K, const float* partials, float* C, int ldc) {
+  const std::size_t Mp = std::size_t(packed_width(M)), step = std::size_t(K) * Mp;
+  for (int i = 0; i < M; ++i)
+    for (int k = 0; k < K; ++k) {
+      const float* p = partials + std::size_t(k) * Mp + std::size_t(i);
+      float s = p[0];
+      for (int c = 1; c < chunks(N); ++c) s += p[std::size_t(c) * step];
+      C[std::size_t(i) * std::size_t(ldc) + std::size_t(k)] = s;
+    }
+}
+
 void pack_transposed(int r0, int r1, int M, int N, const float* A, int lda, float* At) {
   const int Mp = packed_width(M);
   // A block of columns at a time, so the rows written stay in the level-1 cache.
@@ -312,33 +350,87 @@ void gemm_nt_packed(int M, int N, int K, const float* At, const float* B, int ld
   store_transposed(M, K, ct.data(), Mp, C, ldc, accumulate);
 }
 
-void softmax_rows(int M, int N, const float* logits, int ldl, float* probs, int ldp, float* maxes, float* sums) {
-  const int n = N - N % W;
-  for (int i = 0; i < M; ++i) {
-    const float* x = logits + std::size_t(i) * std::size_t(ldl);
-    float* p = probs + std::size_t(i) * std::size_t(ldp);
-    float mx = -std::numeric_limits<float>::infinity();
-    if (n > 0) {
-      vf m = load(x);
-      for (int j = W; j < n; j += W) m = vmax(m, load(x + j));
-      mx = lane_max(m);
+int chunks(int N) { return (N + kChunk - 1) / kChunk; }
+
+void softmax_max(int M, int c0, int c1, const float* x, int ldx, float* cmax) {
+  for (int s0 = c0; s0 < c1; s0 += kChunk) {
+    const int n = std::min(kChunk, c1 - s0), nv = n - n % W, n4 = n - n % (4 * W);
+    for (int i = 0; i < M; ++i) {
+      const float* r = x + std::size_t(i) * std::size_t(ldx) + std::size_t(s0);
+      float mx = -std::numeric_limits<float>::infinity();
+      if (nv > 0) {
+        // Four chains, so the pass is bound by the vector units' throughput
+        // rather than one chain's latency (the maximum is exact in any order).
+        vf m[4] = {load(r), load(r), load(r), load(r)};
+        for (int j = 0; j < n4; j += 4 * W)
+          for (int c = 0; c < 4; ++c) m[c] = vmax(m[c], load(r + j + c * W));
+        for (int j = n4; j < nv; j += W) m[0] = vmax(m[0], load(r + j));
+        mx = lane_max(vmax(vmax(m[0], m[1]), vmax(m[2], m[3])));
+      }
+      for (int j = nv; j < n; ++j) mx = std::max(mx, r[j]);
+      cmax[std::size_t(s0 / kChunk) * std::size_t(M) + std::size_t(i)] = mx;
     }
-    for (int j = n; j < N; ++j) mx = std::max(mx, x[j]);
-    vf acc = vf{};
-    const vf shift = splat(mx);
-    for (int j = 0; j < n; j += W) {
-      const vf e = exp_nonpositive(load(x + j) - shift);
-      store(p + j, e);
-      acc += e;
-    }
-    float sum = lane_sum(acc);
-    for (int j = n; j < N; ++j) sum += (p[j] = exp_nonpositive(x[j] - mx));
-    const vf inv = splat(1.0f / sum);
-    for (int j = 0; j < n; j += W) store(p + j, load(p + j) * inv);
-    for (int j = n; j < N; ++j) p[j] *= 1.0f / sum;
-    maxes[i] = mx;
-    sums[i] = sum;
   }
+}
+
+void softmax_exp(int M, int c0, int c1, const float* x, int ldx, const float* maxes, float* p, int ldp, float* csum) {
+  for (int s0 = c0; s0 < c1; s0 += kChunk) {
+    const int n = std::min(kChunk, c1 - s0), nv = n - n % W, n4 = n - n % (4 * W);
+    for (int i = 0; i < M; ++i) {
+      const float* r = x + std::size_t(i) * std::size_t(ldx) + std::size_t(s0);
+      float* q = p + std::size_t(i) * std::size_t(ldp) + std::size_t(s0);
+      const vf shift = splat(maxes[i]);
+      vf acc[4] = {};
+      for (int j = 0; j < n4; j += 4 * W)
+        for (int c = 0; c < 4; ++c) {
+          const vf e = exp_nonpositive(load(r + j + c * W) - shift);
+          store(q + j + c * W, e);
+          acc[c] += e;
+        }
+      for (int j = n4; j < nv; j += W) {
+        const vf e = exp_nonpositive(load(r + j) - shift);
+        store(q + j, e);
+        acc[0] += e;
+      }
+      float sum = lane_sum((acc[0] + acc[1]) + (acc[2] + acc[3]));
+      for (int j = nv; j < n; ++j) sum += (q[j] = exp_nonpositive(r[j] - maxes[i]));
+      csum[std::size_t(s0 / kChunk) * std::size_t(M) + std::size_t(i)] = sum;
+    }
+  }
+}
+
+void softmax_combine(int M, int N, const float* cmax, float* maxes, const float* csum, float* sums) {
+  for (int i = 0; i < M; ++i) {
+    if (cmax) {
+      float mx = cmax[i];
+      for (int c = 1; c < chunks(N); ++c) mx = std::max(mx, cmax[std::size_t(c) * std::size_t(M) + std::size_t(i)]);
+      maxes[i] = mx;
+    }
+    if (csum) {
+      float s = csum[i];
+      for (int c = 1; c < chunks(N); ++c) s += csum[std::size_t(c) * std::size_t(M) + std::size_t(i)];
+      sums[i] = s;
+    }
+  }
+}
+
+void scale_rows(int M, int c0, int c1, const float* sums, float* p, int ldp) {
+  for (int i = 0; i < M; ++i) {
+    const float inv = 1.0f / sums[i];
+    float* q = p + std::size_t(i) * std::size_t(ldp);
+    for (int j = c0; j < c1; ++j) q[j] *= inv;
+  }
+}
+
+void softmax_rows(int M, int N, const float* logits, int ldl, float* probs, int ldp, float* maxes, float* sums) {
+  thread_local std::vector<float> cmax, csum;
+  cmax.resize(std::size_t(chunks(N)) * std::size_t(M));
+  csum.resize(cmax.size());
+  softmax_max(M, 0, N, logits, ldl, cmax.data());
+  softmax_combine(M, N, cmax.data(), maxes, nullptr, nullptr);
+  softmax_exp(M, 0, N, logits, ldl, maxes, probs, ldp, csum.data());
+  softmax_combine(M, N, nullptr, nullptr, csum.data(), sums);
+  scale_rows(M, 0, N, sums, probs, ldp);
 }
 
 }  // namespace ev::kernels

@@ -56,6 +56,23 @@ void pack_transposed(int r0, int r1, int M, int N, const float* A, int lda, floa
 void gemm_nt_packed(int M, int N, int K, const float* At, const float* B, int ldb, float* C, int ldc,
                     bool accumulate);
 
+// Columns of a long row summed together: a row's sum along it is the sum, in
+// order, of its chunks' sums, each made alike whichever thread makes it, so
+// work split between threads at chunk boundaries (ranges aligned to kChunk)
+// gives the same numbers as one thread. chunks(N): the chunks of N columns.
+constexpr int kChunk = 960;
+int chunks(int N);
+
+// The two products of an SGD step through a layer with long rows, for B's
+// columns [c0, c1) (c0 a multiple of kChunk), in one pass over them: the
+// partial sums of C (M, K) = A (M, N) B^T over each chunk, from B before the
+// update, into partials (chunks(N), K, packed_width(M)) at the chunks' places;
+// then B += alpha X (M, K)^T A, gemm_tn's numbers. sum_chunks adds the
+// partials, in order, into C.
+void gemm_nt_update(int M, int c0, int c1, int K, const float* A, int lda, float* B, int ldb, const float* X, int ldx,
+                    float alpha, float* partials);
+void sum_chunks(int M, int N, int K, const float* partials, float* C, int ldc);
+
 // B (K, N) = alpha A (M, K)^T D (M, N), or B += it: with accumulate and
 // alpha = -lr, an SGD update of B by the gradient A^T D without forming it.
 void gemm_tn(int M, int N, int K, float alpha, const float* A, int lda, const float* D, int ldd, float* B, int ldb,
@@ -67,6 +84,17 @@ void gemm_tn(int M, int N, int K, float alpha, const float* A, int lda, const fl
 // about 2 ulp (vectorised; a row of 17,000 logits stays in the cache across
 // the three passes over it).
 void softmax_rows(int M, int N, const float* logits, int ldl, float* probs, int ldp, float* maxes, float* sums);
+
+// softmax_rows in steps, for threads that each own ranges of columns (c0 a
+// multiple of kChunk): each chunk's row maxima into cmax (chunks(N), M);
+// softmax_combine makes the rows' maxima from them; each chunk's
+// exp(logit - max) into probs and their row sums into csum; softmax_combine
+// makes the rows' sums (either pair may be null); then scale_rows divides by
+// them. The same numbers as softmax_rows.
+void softmax_max(int M, int c0, int c1, const float* x, int ldx, float* cmax);
+void softmax_exp(int M, int c0, int c1, const float* x, int ldx, const float* maxes, float* p, int ldp, float* csum);
+void softmax_combine(int M, int N, const float* cmax, float* maxes, const float* csum, float* sums);
+void scale_rows(int M, int c0, int c1, const float* sums, float* p, int ldp);
 
 // Floats in one vector of the kernels (16, 8 or 4).
 int vector_width();

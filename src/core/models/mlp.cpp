@@ -264,6 +264,46 @@ void output_logits(const Model<T>& m, MlpActivations<T>& a) {
   });
 }
 
+// The columns [c0, c1) of the logits, h W2 + b2 (+ emb Wd), through the kernels.
+void output_logits_range(const Model<float>& m, MlpActivations<float>& a, int c0, int c1) {
+  const float* P = m.params.data();
+  const ParamTable& t = m.table;
+  const int B = rows(a.h), n = c1 - c0;
+  const auto W2 = tensor(P, t[kMlpW2]);                                     // (H, V)
+  kernels::gemm_nn(B, n, cols(a.h), a.h.data(), ld(a.h), W2.data() + c0, ld(W2), a.logits.data() + c0, ld(a.logits),
+                   false);                                                  // (B, n) = (B, H)(H, n)
+  if (m.spec.direct) {
+    const auto Wd = tensor(P, t[kMlpWd]);                                   // (k*d, V)
+    kernels::gemm_nn(B, n, cols(a.emb), a.emb.data(), ld(a.emb), Wd.data() + c0, ld(Wd), a.logits.data() + c0,
+                     ld(a.logits), true);                                   // (B, n) += (B, k*d)(k*d, n)
+  }
+  a.logits.middleCols(c0, n).rowwise() += vector(P, t[kMlpb2]).segment(c0, n);  // (B, n)
+}
+
+// The logits and their softmax, the vocabulary's columns in ranges of whole
+// chunks (kernels::kChunk) owned by the output layer's threads: each makes
+// its logits and its chunks' row maxima, then, with the rows' maxima, the
+// exponentials and its chunks' sums, then divides by the rows' sums. Every
+// large block stays with the thread that made it; only the rows' maxima and
+// sums pass between threads.
+void output_softmax_by_columns(const Model<float>& m, MlpActivations<float>& a, float* maxes, float* sums) {
+  const int B = rows(a.logits), V = cols(a.logits), parts = output_threads(a);
+  a.chunk_max.resize(std::size_t(kernels::chunks(V)) * std::size_t(B));
+  a.chunk_sum.resize(a.chunk_max.size());
+  parallel_ranges(V, parts, kernels::kChunk, [&](int c0, int c1) {
+    output_logits_range(m, a, c0, c1);
+    kernels::softmax_max(B, c0, c1, a.logits.data(), ld(a.logits), a.chunk_max.data());
+  });
+  kernels::softmax_combine(B, V, a.chunk_max.data(), maxes, nullptr, nullptr);
+  parallel_ranges(V, parts, kernels::kChunk, [&](int c0, int c1) {
+    kernels::softmax_exp(B, c0, c1, a.logits.data(), ld(a.logits), maxes, a.probs.data(), ld(a.probs),
+                         a.chunk_sum.data());
+  });
+  kernels::softmax_combine(B, V, nullptr, nullptr, a.chunk_sum.data(), sums);
+  parallel_ranges(V, parts, kernels::kChunk,
+                  [&](int c0, int c1) { kernels::scale_rows(B, c0, c1, sums, a.probs.data(), ld(a.probs)); });
+}
+
 }  // namespace
 
 template <class T>
@@ -289,15 +329,17 @@ T mlp_forward(const Model<T>& m, const Batch& bt, MlpActivations<T>& a) {
   if (bt.dropout > 0) drop_hidden_units(bt, a);
   if (s.softmax == "classes") return class_output_forward(m, bt, a);
 
-  // The output layer, then the softmax a row at a time: on a.threads threads
-  // at a vocabulary where the kernels run (each number the same whichever
-  // thread makes it).
+  // The output layer and its softmax: at a vocabulary where the kernels run,
+  // on a.threads threads that each own ranges of the vocabulary's columns
+  // (each number the same whichever thread makes it).
   Eigen::Matrix<T, Eigen::Dynamic, 1> maxes(B), sums(B);                    // (B)
-  output_logits(m, a);                                                      // (B, V)
-  parallel_ranges(B, output_threads(a), 8, [&](int r0, int r1) {
-    const int n = r1 - r0;
-    softmax(a.logits.middleRows(r0, n), a.probs.middleRows(r0, n), maxes.segment(r0, n), sums.segment(r0, n));
-  });
+  if constexpr (kFloat<Mat<T>>) {
+    if (cols(a.logits) >= kKernelsFrom) output_softmax_by_columns(m, a, maxes.data(), sums.data());
+  }
+  if (cols(a.logits) < kKernelsFrom || !kFloat<Mat<T>>) {
+    output_logits(m, a);                                                    // (B, V)
+    softmax(a.logits, a.probs, maxes, sums);                                // (B, V)
+  }
 
   if (!Y) return T(0);
   // loss_b = -log softmax(logits_b)[y_b] = log(sum) + max - logit_y
@@ -318,10 +360,21 @@ void logits_gradient(const Batch& bt, MlpActivations<T>& a, int r0, int r1) {
   }
 }
 
+// The same numbers, every row's columns [c0, c1).
+template <class T>
+void logits_gradient_columns(const Batch& bt, MlpActivations<T>& a, int c0, int c1) {
+  const T inv_B = T(1) / T(bt.B);
+  for (int b = 0; b < bt.B; ++b) {
+    a.dlogits.row(b).segment(c0, c1 - c0) = a.probs.row(b).segment(c0, c1 - c0) * inv_B;  // (c1 - c0)
+    if (bt.Y[b] >= c0 && bt.Y[b] < c1) a.dlogits(b, bt.Y[b]) -= inv_B;
+  }
+}
+
 // The logits' gradient and, back through W2 (and Wd), the hidden layer's
 // (and the direct part of the input's) on threads that share one packing of
-// the logits' gradient: each forms some rows of it and packs them transposed
-// (kernels::pack_transposed), then each multiplies the whole packed block by
+// the logits' gradient: each forms some columns of it and packs them
+// transposed (kernels::pack_transposed; by columns, so no cache line of the
+// packed block is written by two threads), then each multiplies the whole packed block by
 // some of W2's rows (and Wd's), making those columns of dh (and demb). The
 // same numbers as one thread's gemm_nt.
 void output_backward_shared(const Model<float>& m, const Batch& bt, MlpActivations<float>& a) {
@@ -329,9 +382,11 @@ void output_backward_shared(const Model<float>& m, const Batch& bt, MlpActivatio
   const float* P = m.params.data();
   const ParamTable& t = m.table;
   a.dlogits_t.resize(std::size_t(V) * std::size_t(kernels::packed_width(B)));  // (V, B rounded up)
-  parallel_ranges(B, parts, kernels::vector_width(), [&](int r0, int r1) {
-    logits_gradient(bt, a, r0, r1);
-    kernels::pack_transposed(r0, r1, B, V, a.dlogits.data(), ld(a.dlogits), a.dlogits_t.data());
+  const std::size_t Bp = std::size_t(kernels::packed_width(B));
+  parallel_ranges(V, parts, 64, [&](int c0, int c1) {
+    logits_gradient_columns(bt, a, c0, c1);
+    kernels::pack_transposed(0, B, B, c1 - c0, a.dlogits.data() + c0, ld(a.dlogits),
+                             a.dlogits_t.data() + std::size_t(c0) * Bp);
   });
   const auto W2 = tensor(P, t[kMlpW2]);                             // (H, V)
   const auto Wd = tensor(P, t[m.spec.direct ? kMlpWd : kMlpW2]);    // (k*d, V)
@@ -367,15 +422,14 @@ void output_backward(const Model<T>& m, const Batch& bt, MlpActivations<T>& a) {
   });
 }
 
-// The backward pass up to everything but the gradients of W2, Wd and b2: the
-// logits' gradient (a.dlogits), the hidden layer's, W1's and b1's, and C's,
-// sparse (only rows looked up get any; rows written by the last pass into the
-// same buffer are zeroed, the rest are zero already).
+// The backward pass from the hidden layer's gradient (a.dh) down: W1's and
+// b1's gradients and C's, sparse (only rows looked up get any; rows written
+// by the last pass into the same buffer are zeroed, the rest are zero already).
 template <class T>
-void backward_but_output_weights(Model<T>& m, const Batch& bt, MlpActivations<T>& a) {
+void hidden_backward(Model<T>& m, const Batch& bt, MlpActivations<T>& a) {
   const ModelSpec& s = m.spec;
   const int k = s.block, d = s.emb, B = bt.B;
-  const std::int32_t *X = bt.X, *Y = bt.Y;
+  const std::int32_t* X = bt.X;
   const T* P = m.params.data();
   T* G = m.grads.data();
   const ParamTable& t = m.table;
@@ -383,14 +437,6 @@ void backward_but_output_weights(Model<T>& m, const Batch& bt, MlpActivations<T>
   auto gC = tensor(G, t[kMlpC]);          // (V, d)
   auto gW1 = tensor(G, t[kMlpW1]);        // (k*d, H)
   auto gb1 = vector(G, t[kMlpb1]);        // (H)
-
-  // The logits' gradient and back through the output layer to the hidden layer.
-  if (s.softmax == "classes") {
-    ClassGrads<T> g{tensor(G, t[kMlpWo]), tensor(G, t[kMlpWc]), vector(G, t[kMlpbo]), vector(G, t[kMlpbc])};
-    class_backward(a.h, class_weights(m), mlp_classes(s), Y, a.cls, g, a.dh);
-  } else {
-    output_backward(m, bt, a);
-  }
 
   // Through tanh (1 - h^2; with dropout, the mask too) and the bias gradient in one pass, rows in order.
   gb1.setZero();                                        // (H)
@@ -416,18 +462,68 @@ void backward_but_output_weights(Model<T>& m, const Batch& bt, MlpActivations<T>
       gC.row(X[b * k + j]) += a.demb.row(b).segment(j * d, d);  // (d)
 }
 
+// The backward pass up to everything but the gradients of W2, Wd and b2: the
+// logits' gradient (a.dlogits), the hidden layer's, W1's and b1's, and C's.
+template <class T>
+void backward_but_output_weights(Model<T>& m, const Batch& bt, MlpActivations<T>& a) {
+  const ParamTable& t = m.table;
+  T* G = m.grads.data();
+  if (m.spec.softmax == "classes") {
+    ClassGrads<T> g{tensor(G, t[kMlpWo]), tensor(G, t[kMlpWc]), vector(G, t[kMlpbo]), vector(G, t[kMlpbc])};
+    class_backward(a.h, class_weights(m), mlp_classes(m.spec), bt.Y, a.cls, g, a.dh);
+  } else {
+    output_backward(m, bt, a);
+  }
+  hidden_backward(m, bt, a);
+}
+
 // b2's gradient: the column sums of the logits' gradient, over the rows in
 // order (a fixed order keeps two identical runs identical to the last bit;
 // Eigen's colwise().sum() into a Map changes its order with the alignment),
-// by ranges of columns on the forward pass's threads.
+// columns [c0, c1).
+template <class T>
+void output_bias_gradient(Model<T>& m, const MlpActivations<T>& a, int c0, int c1) {
+  auto g = vector(m.grads.data(), m.table[kMlpb2]).segment(c0, c1 - c0);  // (c1 - c0)
+  g.setZero();
+  for (int b = 0; b < rows(a.dlogits); ++b) g += a.dlogits.row(b).segment(c0, c1 - c0);
+}
+
+// ... by ranges of columns on the forward pass's threads.
 template <class T>
 void output_bias_gradient(Model<T>& m, MlpActivations<T>& a) {
-  auto gb2 = vector(m.grads.data(), m.table[kMlpb2]);  // (V)
-  parallel_ranges(cols(a.dlogits), output_threads(a), 64, [&](int c0, int c1) {
-    auto g = gb2.segment(c0, c1 - c0);
-    g.setZero();
-    for (int b = 0; b < rows(a.dlogits); ++b) g += a.dlogits.row(b).segment(c0, c1 - c0);
+  parallel_ranges(cols(a.dlogits), output_threads(a), 64,
+                  [&](int c0, int c1) { output_bias_gradient(m, a, c0, c1); });
+}
+
+// Whether SGD takes the fused output layer below: the full softmax in float
+// at a vocabulary where the kernels run, without direct connections, W2 not frozen.
+bool fused_output_sgd(const Model<float>& m, const MlpActivations<float>& a, const TensorInfo* frozen) {
+  return m.spec.softmax != "classes" && !m.spec.direct && cols(a.logits) >= kKernelsFrom &&
+         cols(a.logits) >= kernels::kLongRows && !is_frozen(m.table[kMlpW2], frozen);
+}
+
+// SGD through the output layer in one pass over W2, the vocabulary's columns
+// in ranges of whole chunks owned by the output layer's threads, as in the
+// forward pass: each makes its columns of the logits' gradient and b2's;
+// then, if they are finite, its chunks' partial sums of dh from W2 as it was
+// and its columns' W2 -= lr h^T dlogits together (kernels::gemm_nt_update);
+// the partial sums are added in order. The same numbers on any number of
+// threads. False, with nothing updated, when the logits' gradient is not finite.
+bool output_sgd_fused(Model<float>& m, const Batch& bt, MlpActivations<float>& a, float lr) {
+  const int B = bt.B, V = cols(a.dlogits), H = cols(a.dh), parts = output_threads(a);
+  parallel_ranges(V, parts, kernels::kChunk, [&](int c0, int c1) {
+    logits_gradient_columns(bt, a, c0, c1);
+    output_bias_gradient(m, a, c0, c1);
   });
+  if (!std::isfinite((vector(m.grads.data(), m.table[kMlpb2]).array() * 0.0f).sum())) return false;
+  auto W2 = tensor(m.params.data(), m.table[kMlpW2]);  // (H, V)
+  a.dh_chunks.resize(std::size_t(kernels::chunks(V)) * std::size_t(H) * std::size_t(kernels::packed_width(B)));
+  parallel_ranges(V, parts, kernels::kChunk, [&](int c0, int c1) {
+    kernels::gemm_nt_update(B, c0, c1, H, a.dlogits.data(), ld(a.dlogits), W2.data(), ld(W2), a.h.data(), ld(a.h), -lr,
+                            a.dh_chunks.data());  // dh's partial sums over [c0, c1); W2[:, c0:c1] -= lr h^T dlogits
+  });
+  kernels::sum_chunks(B, V, H, a.dh_chunks.data(), a.dh.data(), ld(a.dh));  // (B, H)
+  return true;
 }
 
 // The output weights' part of the step, by ranges of columns (of the
@@ -459,20 +555,30 @@ void mlp_backward(Model<T>& m, const Batch& bt, MlpActivations<T>& a) {
 }
 
 bool mlp_sgd_step(Model<float>& m, const Batch& bt, MlpActivations<float>& a, float lr, const TensorInfo* frozen) {
-  backward_but_output_weights(m, bt, a);
-  output_bias_gradient(m, a);
+  const bool fused = fused_output_sgd(m, a, frozen);
+  if (fused) {
+    if (!output_sgd_fused(m, bt, a, lr)) return false;
+    hidden_backward(m, bt, a);
+  } else {
+    backward_but_output_weights(m, bt, a);
+    output_bias_gradient(m, a);
+  }
   float* P = m.params.data();
   float* G = m.grads.data();
   const ParamTable& t = m.table;
   // Every update below is made of these: when they are finite, so is the step
   // (x * 0 is 0 only for finite x, so one NaN or infinity makes a sum NaN).
   // b2's gradient stands for the logits': a column's sum is finite exactly
-  // when all of the column is (each term is at most 1 in size).
+  // when all of the column is (each term is at most 1 in size). On the fused
+  // path W2 is updated before the rest is known, which cannot then fail: with
+  // finite logits' gradients (checked first; each row's sum of sizes is at
+  // most 2 / B) and finite weights, dh and everything below it are finite.
   const auto finite = [](const auto& x) { return std::isfinite((x.array() * 0.0f).sum()); };
   if (!finite(vector(G, t[kMlpb2])) || !finite(a.demb) || !finite(vector(G, t[kMlpb1])) ||
       !finite(tensor(G, t[kMlpW1])))
     return false;
-  output_weights(m, a, -lr, true, [&](MlpTensor w) { return is_frozen(t[w], frozen) ? nullptr : P; });  // W -= lr x^T dlogits
+  if (!fused)
+    output_weights(m, a, -lr, true, [&](MlpTensor w) { return is_frozen(t[w], frozen) ? nullptr : P; });  // W -= lr x^T dlogits
   for (const MlpTensor small : {kMlpW1, kMlpb1, kMlpb2})
     if (!is_frozen(t[small], frozen)) tensor(P, t[small]) -= lr * tensor(G, t[small]);
   // C: the rows in the batch, each once (the others' gradient is zero); none when frozen.

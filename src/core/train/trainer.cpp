@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "core/base/error.h"
+#include "core/base/kernels.h"
 #include "core/models/mlp.h"  // the class-factored softmax's class count
 #include "core/models/optim.h"
 #include "core/base/parallel.h"
@@ -190,6 +191,13 @@ void Trainer::decay_weights(float amount, const TensorInfo* frozen) {
     if (t.rows <= 1 || is_frozen(t, frozen)) continue;
     float* p = model_.params.data() + t.offset;
     const int parts = t.size() >= kSplitFrom ? step_threads_ : 1;
+    if (t.cols >= 2 * kernels::kChunk) {
+      // A table as wide as a vocabulary by ranges of whole chunks of its
+      // columns, the ranges the output layer's threads own in the step.
+      Eigen::Map<Eigen::Array<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> w(p, t.rows, t.cols);
+      parallel_ranges(t.cols, parts, kernels::kChunk, [&](int a, int b) { w.middleCols(a, b - a) *= keep; });
+      continue;
+    }
     parallel_ranges(int(t.size()), parts, 64, [&](int a, int b) {
       Eigen::Map<Eigen::ArrayXf>(p + a, b - a) *= keep;  // (b - a)
     });
