@@ -352,85 +352,98 @@ void gemm_nt_packed(int M, int N, int K, const float* At, const float* B, int ld
 
 int chunks(int N) { return (N + kChunk - 1) / kChunk; }
 
-void softmax_max(int M, int c0, int c1, const float* x, int ldx, float* cmax) {
+namespace {
+
+// Row i's maximum over n numbers: four chains, so the pass is bound by the
+// vector units' throughput rather than one chain's latency (the maximum is
+// exact in any order).
+float row_max(const float* r, int n) {
+  const int nv = n - n % W, n4 = n - n % (4 * W);
+  float mx = -std::numeric_limits<float>::infinity();
+  if (nv > 0) {
+    vf m[4] = {load(r), load(r), load(r), load(r)};
+    for (int j = 0; j < n4; j += 4 * W)
+      for (int c = 0; c < 4; ++c) m[c] = vmax(m[c], load(r + j + c * W));
+    for (int j = n4; j < nv; j += W) m[0] = vmax(m[0], load(r + j));
+    mx = lane_max(vmax(vmax(m[0], m[1]), vmax(m[2], m[3])));
+  }
+  for (int j = nv; j < n; ++j) mx = std::max(mx, r[j]);
+  return mx;
+}
+
+// q = exp(r - mx) over n numbers; returns their sum (four chains of sums).
+float exp_sum(const float* r, int n, float mx, float* q) {
+  const int nv = n - n % W, n4 = n - n % (4 * W);
+  const vf shift = splat(mx);
+  vf acc[4] = {};
+  for (int j = 0; j < n4; j += 4 * W)
+    for (int c = 0; c < 4; ++c) {
+      const vf e = exp_nonpositive(load(r + j + c * W) - shift);
+      store(q + j + c * W, e);
+      acc[c] += e;
+    }
+  for (int j = n4; j < nv; j += W) {
+    const vf e = exp_nonpositive(load(r + j) - shift);
+    store(q + j, e);
+    acc[0] += e;
+  }
+  float sum = lane_sum((acc[0] + acc[1]) + (acc[2] + acc[3]));
+  for (int j = nv; j < n; ++j) sum += (q[j] = exp_nonpositive(r[j] - mx));
+  return sum;
+}
+
+}  // namespace
+
+void softmax_chunks(int M, int c0, int c1, const float* x, int ldx, float* p, int ldp, float* cmax, float* csum) {
   for (int s0 = c0; s0 < c1; s0 += kChunk) {
-    const int n = std::min(kChunk, c1 - s0), nv = n - n % W, n4 = n - n % (4 * W);
+    const int n = std::min(kChunk, c1 - s0);
+    const std::size_t at = std::size_t(s0 / kChunk) * std::size_t(M);
     for (int i = 0; i < M; ++i) {
+      // The chunk's row is in the level-1 cache for both passes.
       const float* r = x + std::size_t(i) * std::size_t(ldx) + std::size_t(s0);
-      float mx = -std::numeric_limits<float>::infinity();
-      if (nv > 0) {
-        // Four chains, so the pass is bound by the vector units' throughput
-        // rather than one chain's latency (the maximum is exact in any order).
-        vf m[4] = {load(r), load(r), load(r), load(r)};
-        for (int j = 0; j < n4; j += 4 * W)
-          for (int c = 0; c < 4; ++c) m[c] = vmax(m[c], load(r + j + c * W));
-        for (int j = n4; j < nv; j += W) m[0] = vmax(m[0], load(r + j));
-        mx = lane_max(vmax(vmax(m[0], m[1]), vmax(m[2], m[3])));
-      }
-      for (int j = nv; j < n; ++j) mx = std::max(mx, r[j]);
-      cmax[std::size_t(s0 / kChunk) * std::size_t(M) + std::size_t(i)] = mx;
+      cmax[at + std::size_t(i)] = row_max(r, n);
+      csum[at + std::size_t(i)] =
+          exp_sum(r, n, cmax[at + std::size_t(i)], p + std::size_t(i) * std::size_t(ldp) + std::size_t(s0));
     }
   }
 }
 
-void softmax_exp(int M, int c0, int c1, const float* x, int ldx, const float* maxes, float* p, int ldp, float* csum) {
+void softmax_combine(int M, int N, const float* cmax, const float* csum, float* maxes, float* sums, float* factors) {
+  const int nc = chunks(N);
+  for (int i = 0; i < M; ++i) {
+    float mx = cmax[i];
+    for (int c = 1; c < nc; ++c) mx = std::max(mx, cmax[std::size_t(c) * std::size_t(M) + std::size_t(i)]);
+    float s = 0;
+    for (int c = 0; c < nc; ++c) {
+      const std::size_t at = std::size_t(c) * std::size_t(M) + std::size_t(i);
+      factors[at] = exp_nonpositive(cmax[at] - mx);  // each chunk's exponentials, from its maximum to the row's
+      s += csum[at] * factors[at];
+    }
+    for (int c = 0; c < nc; ++c) factors[std::size_t(c) * std::size_t(M) + std::size_t(i)] /= s;
+    maxes[i] = mx;
+    sums[i] = s;
+  }
+}
+
+void scale_chunks(int M, int c0, int c1, const float* factors, float* p, int ldp) {
   for (int s0 = c0; s0 < c1; s0 += kChunk) {
-    const int n = std::min(kChunk, c1 - s0), nv = n - n % W, n4 = n - n % (4 * W);
+    const int n = std::min(kChunk, c1 - s0);
+    const float* f = factors + std::size_t(s0 / kChunk) * std::size_t(M);
     for (int i = 0; i < M; ++i) {
-      const float* r = x + std::size_t(i) * std::size_t(ldx) + std::size_t(s0);
       float* q = p + std::size_t(i) * std::size_t(ldp) + std::size_t(s0);
-      const vf shift = splat(maxes[i]);
-      vf acc[4] = {};
-      for (int j = 0; j < n4; j += 4 * W)
-        for (int c = 0; c < 4; ++c) {
-          const vf e = exp_nonpositive(load(r + j + c * W) - shift);
-          store(q + j + c * W, e);
-          acc[c] += e;
-        }
-      for (int j = n4; j < nv; j += W) {
-        const vf e = exp_nonpositive(load(r + j) - shift);
-        store(q + j, e);
-        acc[0] += e;
-      }
-      float sum = lane_sum((acc[0] + acc[1]) + (acc[2] + acc[3]));
-      for (int j = nv; j < n; ++j) sum += (q[j] = exp_nonpositive(r[j] - maxes[i]));
-      csum[std::size_t(s0 / kChunk) * std::size_t(M) + std::size_t(i)] = sum;
+      for (int j = 0; j < n; ++j) q[j] *= f[i];
     }
-  }
-}
-
-void softmax_combine(int M, int N, const float* cmax, float* maxes, const float* csum, float* sums) {
-  for (int i = 0; i < M; ++i) {
-    if (cmax) {
-      float mx = cmax[i];
-      for (int c = 1; c < chunks(N); ++c) mx = std::max(mx, cmax[std::size_t(c) * std::size_t(M) + std::size_t(i)]);
-      maxes[i] = mx;
-    }
-    if (csum) {
-      float s = csum[i];
-      for (int c = 1; c < chunks(N); ++c) s += csum[std::size_t(c) * std::size_t(M) + std::size_t(i)];
-      sums[i] = s;
-    }
-  }
-}
-
-void scale_rows(int M, int c0, int c1, const float* sums, float* p, int ldp) {
-  for (int i = 0; i < M; ++i) {
-    const float inv = 1.0f / sums[i];
-    float* q = p + std::size_t(i) * std::size_t(ldp);
-    for (int j = c0; j < c1; ++j) q[j] *= inv;
   }
 }
 
 void softmax_rows(int M, int N, const float* logits, int ldl, float* probs, int ldp, float* maxes, float* sums) {
-  thread_local std::vector<float> cmax, csum;
+  thread_local std::vector<float> cmax, csum, factors;
   cmax.resize(std::size_t(chunks(N)) * std::size_t(M));
   csum.resize(cmax.size());
-  softmax_max(M, 0, N, logits, ldl, cmax.data());
-  softmax_combine(M, N, cmax.data(), maxes, nullptr, nullptr);
-  softmax_exp(M, 0, N, logits, ldl, maxes, probs, ldp, csum.data());
-  softmax_combine(M, N, nullptr, nullptr, csum.data(), sums);
-  scale_rows(M, 0, N, sums, probs, ldp);
+  factors.resize(cmax.size());
+  softmax_chunks(M, 0, N, logits, ldl, probs, ldp, cmax.data(), csum.data());
+  softmax_combine(M, N, cmax.data(), csum.data(), maxes, sums, factors.data());
+  scale_chunks(M, 0, N, factors.data(), probs, ldp);
 }
 
 }  // namespace ev::kernels

@@ -86,15 +86,16 @@ void gemm_tn(int M, int N, int K, float alpha, const float* A, int lda, const fl
 void softmax_rows(int M, int N, const float* logits, int ldl, float* probs, int ldp, float* maxes, float* sums);
 
 // softmax_rows in steps, for threads that each own ranges of columns (c0 a
-// multiple of kChunk): each chunk's row maxima into cmax (chunks(N), M);
-// softmax_combine makes the rows' maxima from them; each chunk's
-// exp(logit - max) into probs and their row sums into csum; softmax_combine
-// makes the rows' sums (either pair may be null); then scale_rows divides by
-// them. The same numbers as softmax_rows.
-void softmax_max(int M, int c0, int c1, const float* x, int ldx, float* cmax);
-void softmax_exp(int M, int c0, int c1, const float* x, int ldx, const float* maxes, float* p, int ldp, float* csum);
-void softmax_combine(int M, int N, const float* cmax, float* maxes, const float* csum, float* sums);
-void scale_rows(int M, int c0, int c1, const float* sums, float* p, int ldp);
+// multiple of kChunk), reading each logit once (the "online" softmax of
+// Milakov and Gimelshein, 2018, by chunks): softmax_chunks exponentiates each
+// chunk of a row from the chunk's own maximum into probs, keeping the chunk's
+// maximum and sum (cmax, csum: (chunks(N), M)); softmax_combine makes each
+// row's maximum and sum and each chunk's factor (from its maximum to the
+// row's, over the sum); scale_chunks applies the factors. The same numbers as
+// softmax_rows.
+void softmax_chunks(int M, int c0, int c1, const float* x, int ldx, float* p, int ldp, float* cmax, float* csum);
+void softmax_combine(int M, int N, const float* cmax, const float* csum, float* maxes, float* sums, float* factors);
+void scale_chunks(int M, int c0, int c1, const float* factors, float* p, int ldp);
 
 // Floats in one vector of the kernels (16, 8 or 4).
 int vector_width();

@@ -282,26 +282,24 @@ void output_logits_range(const Model<float>& m, MlpActivations<float>& a, int c0
 
 // The logits and their softmax, the vocabulary's columns in ranges of whole
 // chunks (kernels::kChunk) owned by the output layer's threads: each makes
-// its logits and its chunks' row maxima, then, with the rows' maxima, the
-// exponentials and its chunks' sums, then divides by the rows' sums. Every
-// large block stays with the thread that made it; only the rows' maxima and
-// sums pass between threads.
+// its logits and exponentiates each chunk from the chunk's maximum; the rows'
+// maxima and sums come from the chunks'; each then scales its chunks. Every
+// large block stays with the thread that made it; only a few numbers a row
+// and chunk pass between threads.
 void output_softmax_by_columns(const Model<float>& m, MlpActivations<float>& a, float* maxes, float* sums) {
   const int B = rows(a.logits), V = cols(a.logits), parts = output_threads(a);
   a.chunk_max.resize(std::size_t(kernels::chunks(V)) * std::size_t(B));
   a.chunk_sum.resize(a.chunk_max.size());
+  a.chunk_factor.resize(a.chunk_max.size());
   parallel_ranges(V, parts, kernels::kChunk, [&](int c0, int c1) {
     output_logits_range(m, a, c0, c1);
-    kernels::softmax_max(B, c0, c1, a.logits.data(), ld(a.logits), a.chunk_max.data());
+    kernels::softmax_chunks(B, c0, c1, a.logits.data(), ld(a.logits), a.probs.data(), ld(a.probs), a.chunk_max.data(),
+                            a.chunk_sum.data());
   });
-  kernels::softmax_combine(B, V, a.chunk_max.data(), maxes, nullptr, nullptr);
+  kernels::softmax_combine(B, V, a.chunk_max.data(), a.chunk_sum.data(), maxes, sums, a.chunk_factor.data());
   parallel_ranges(V, parts, kernels::kChunk, [&](int c0, int c1) {
-    kernels::softmax_exp(B, c0, c1, a.logits.data(), ld(a.logits), maxes, a.probs.data(), ld(a.probs),
-                         a.chunk_sum.data());
+    kernels::scale_chunks(B, c0, c1, a.chunk_factor.data(), a.probs.data(), ld(a.probs));
   });
-  kernels::softmax_combine(B, V, nullptr, nullptr, a.chunk_sum.data(), sums);
-  parallel_ranges(V, parts, kernels::kChunk,
-                  [&](int c0, int c1) { kernels::scale_rows(B, c0, c1, sums, a.probs.data(), ld(a.probs)); });
 }
 
 }  // namespace

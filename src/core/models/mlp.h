@@ -44,9 +44,10 @@ struct MlpActivations {
   Mat<T> dh;      // (B, H) gradient at the hidden layer, then at its pre-activation
   Mat<T> demb;    // (B, k*d)
   std::vector<T> dlogits_t;  // (V, B rounded up to whole vectors) dlogits transposed, for threads to share
-  // Per chunk of the vocabulary's columns (kernels::kChunk): the rows' maxima
-  // and sums of the softmax, and SGD's partial sums of dh (H by B rounded up).
-  std::vector<T> chunk_max, chunk_sum, dh_chunks;
+  // Per chunk of the vocabulary's columns (kernels::kChunk): the rows' maxima,
+  // sums and scale factors of the softmax, and SGD's partial sums of dh (H by
+  // B rounded up).
+  std::vector<T> chunk_max, chunk_sum, chunk_factor, dh_chunks;
   // The rows of C's gradient the last backward pass wrote, and the gradient
   // buffer it wrote them into: the next step zeroes just those rows.
   ClassSoftmax<T> cls;  // the class-factored output's buffers
