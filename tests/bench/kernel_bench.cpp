@@ -129,8 +129,10 @@ int main(int argc, char** argv) {
     k::sum_chunks(B, V, H, partials.data(), dh.data(), H);
   });
   report("nt+tn", "embedviz", 2 * flop, peak, fused, -1);
-  Timing nn = time_it(repeats, [&] { k::gemm_nn(B, V, H, h.data(), H, W2.data(), V, logits.data(), V, false); });
-  Timing step_parts{nn.median + fused.median + soft.median, nn.lo + fused.lo + soft.lo, nn.hi + fused.hi + soft.hi};
+  const Timing forward =
+      time_it(repeats, [&] { k::gemm_nn(B, V, H, h.data(), H, W2.data(), V, logits.data(), V, false); });
+  const Timing step_parts{forward.median + fused.median + soft.median, forward.lo + fused.lo + soft.lo,
+                          forward.hi + fused.hi + soft.hi};
   report("step", "embedviz", 3 * flop, peak, step_parts, -1);
   std::printf("(step: nn, nt+tn and the softmax, the products and softmax of one SGD step, medians added)\n");
 
