@@ -26,15 +26,15 @@ namespace ev::testing {
 inline Mat<float> gaussian_clusters(int clusters, int per, int d, double apart, std::uint64_t seed,
                                     std::vector<int>* label, bool interleaved = false) {
   Rng rng(seed);
-  Mat<double> centres(clusters, d);
+  Mat<float> centres(clusters, d);
   for (int c = 0; c < clusters; ++c)
-    for (int j = 0; j < d; ++j) centres(c, j) = apart * rng.normal();
+    for (int j = 0; j < d; ++j) centres(c, j) = float(apart * rng.normal());
   Mat<float> X(clusters * per, d);
   label->assign(std::size_t(clusters * per), 0);
   for (int i = 0; i < clusters * per; ++i) {
     const int c = interleaved ? i % clusters : i / per;
     (*label)[std::size_t(i)] = c;
-    for (int j = 0; j < d; ++j) X(i, j) = float(centres(c, j) + rng.normal());
+    for (int j = 0; j < d; ++j) X(i, j) = centres(c, j) + float(rng.normal());
   }
   return X;
 }
