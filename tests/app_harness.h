@@ -5,6 +5,8 @@
 #pragma once
 
 #include <chrono>
+#include <cmath>
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <vector>
@@ -13,20 +15,29 @@
 
 #include "app/headless_ui.h"
 #include "core/base/error.h"
+#include "gfx/render_target.h"  // Image
+#include "ui/embedding_panel.h"
 #include "test_util.h"  // kIdleTimeout
 
 namespace ev::testing {
 
-// The app with two frames drawn; null when no headless GL context can be made.
-inline std::unique_ptr<app::HeadlessUi> open_app(const app::AppOptions& o) {
+// The app with its first run made (its data read on the trainer's thread),
+// no frame drawn yet; null when no headless GL context can be made.
+inline std::unique_ptr<app::HeadlessUi> ready_app(const app::AppOptions& o) {
   try {
     auto ui = std::make_unique<app::HeadlessUi>(o);
-    ui->frame();
-    ui->frame();
+    if (!ui->wait_ready(kIdleTimeout)) ADD_FAILURE() << "the first run was not made in " << kIdleTimeout.count() << " s";
     return ui;
   } catch (const Error&) {
     return nullptr;
   }
+}
+
+// ready_app() with two frames drawn.
+inline std::unique_ptr<app::HeadlessUi> open_app(const app::AppOptions& o) {
+  auto ui = ready_app(o);
+  if (ui) ui->frame(), ui->frame();
+  return ui;
 }
 
 // Waits until the trainer has applied every command (and sent the model's
@@ -50,6 +61,50 @@ bool frames_until(app::HeadlessUi& ui, F done, std::chrono::seconds limit = kUnt
   }
   ui.frame();
   return true;
+}
+
+// True when the pixel p (RGBA) is within `tol` of ImGui colour c on each channel.
+inline bool near_colour(const unsigned char* p, ImU32 c, int tol = 40) {
+  const int r = int(c & 0xFF), g = int((c >> 8) & 0xFF), b = int((c >> 16) & 0xFF);
+  return std::abs(p[0] - r) <= tol && std::abs(p[1] - g) <= tol && std::abs(p[2] - b) <= tol;
+}
+
+// Checks that each point of the embedding view with no other within `apart`
+// pixels (one would cover the other) is inside the picture and drawn in its
+// class's colour where the view says it is; returns how many were checked.
+inline int check_point_colours(app::HeadlessUi& ui, float apart) {
+  const ui::EmbeddingPanelState& st = ui.app().embedding_view();
+  const gfx::Image img = ui.pixels();
+  const gfx::DataToPixels& m = st.last_map;
+  const auto at = [&](int i, int axis) { return st.xy[2 * std::size_t(i) + std::size_t(axis)] * m.scale[axis] + m.offset[axis]; };
+  const int V = int(st.xy.size() / 2);
+  int checked = 0;
+  for (int i = 0; i < V; ++i) {
+    const float x = at(i, 0), y = at(i, 1);
+    bool alone = std::isfinite(x) && std::isfinite(y);
+    for (int j = 0; j < V && alone; ++j)
+      if (j != i) alone = (at(j, 0) - x) * (at(j, 0) - x) + (at(j, 1) - y) * (at(j, 1) - y) > apart * apart;
+    if (!alone) continue;
+    const bool inside = x > 0 && x < float(ui.width()) && y > 0 && y < float(ui.height());
+    EXPECT_TRUE(inside) << "point " << i << " at " << x << ", " << y;
+    if (!inside) continue;
+    EXPECT_TRUE(near_colour(img.at(int(std::lround(x)), int(std::lround(y))), ui::class_colour(st.classes[std::size_t(i)])))
+        << "point " << i;
+    ++checked;
+  }
+  return checked;
+}
+
+// Selects the text of the focused field (Ctrl+A), types `text` over it and
+// presses Enter, then draws a frame.
+inline void replace_text(app::HeadlessUi& ui, const std::string& text) {
+  ImGuiIO& io = ImGui::GetIO();
+  io.KeyCtrl = true;
+  ui.key('A');
+  io.KeyCtrl = false;
+  ui.type(text);
+  ui.key(ImGuiKey_Enter);
+  ui.frame();
 }
 
 // Everything the last frame's fit check found cut off, a line each ("" when nothing).

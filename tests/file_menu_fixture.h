@@ -14,6 +14,7 @@
 #include <string>
 
 #include "app/headless_ui.h"
+#include "app_harness.h"
 #include "core/base/error.h"
 #include "process.h"
 
@@ -39,11 +40,8 @@ class FileMenuTest : public ::testing::Test {
     o.config.emb = 2;
     o.config.hidden = 16;
     o.config.seed = 3;
-    try {
-      ui_ = std::make_unique<app::HeadlessUi>(o);
-    } catch (const Error&) {
-      return false;
-    }
+    ui_ = ready_app(o);
+    if (!ui_) return false;
     ui_->frame();
     ui_->frame();
     return true;
@@ -57,15 +55,7 @@ class FileMenuTest : public ::testing::Test {
   }
 
   // Selects what the path field holds and types `text` over it, then Enter.
-  void type_path(const std::string& text) {
-    ImGuiIO& io = ImGui::GetIO();
-    io.KeyCtrl = true;
-    ui_->key('A');
-    io.KeyCtrl = false;
-    ui_->type(text);
-    ui_->key(ImGuiKey_Enter);
-    ui_->frame();
-  }
+  void type_path(const std::string& text) { replace_text(*ui_, text); }
 
   bool shown(const std::string& label) const { return ui_->app().context().item_rects.count(label) > 0; }
 

@@ -215,12 +215,8 @@ TEST(Timeline, ALargeVocabularysGhostDrawsLinesForLabelledAndSearchedWordsOnly) 
   o.config.emb = 6;
   o.width = 1600;
   o.height = 1000;
-  std::unique_ptr<app::HeadlessUi> ui;
-  try {
-    ui = std::make_unique<app::HeadlessUi>(o);
-  } catch (const Error&) {
-    GTEST_SKIP() << "no headless OpenGL here";
-  }
+  const std::unique_ptr<app::HeadlessUi> ui = ev::testing::ready_app(o);
+  if (!ui) GTEST_SKIP() << "no headless OpenGL here";
   train_to(*ui, 10);
   ui->key('P');
   const SnapshotPtr s = train_to(*ui, 60);

@@ -219,12 +219,8 @@ TEST(GptViews, PicturesAfterTrainingOnNames) {
     o.height = h;
     o.data = testdata::names_path();
     o.config = family_defaults("gpt");
-    std::unique_ptr<app::HeadlessUi> ui;
-    try {
-      ui = std::make_unique<app::HeadlessUi>(o);
-    } catch (const Error&) {
-      GTEST_SKIP() << "no headless OpenGL here";
-    }
+    const std::unique_ptr<app::HeadlessUi> ui = ev::testing::ready_app(o);
+    if (!ui) GTEST_SKIP() << "no headless OpenGL here";
     ui->app().trainer().post(cmd::Step{1000});
     auto s = settle(*ui);
     ASSERT_EQ(s->spec.family, "gpt");

@@ -53,44 +53,14 @@ bool wait_for_map(app::HeadlessUi& ui, std::int64_t step, bool settled = false) 
   return false;
 }
 
-bool near_colour(const unsigned char* p, ImU32 c, int tol = 40) {
-  const int r = int(c & 0xFF), g = int((c >> 8) & 0xFF), b = int((c >> 16) & 0xFF);
-  return std::abs(p[0] - r) <= tol && std::abs(p[1] - g) <= tol && std::abs(p[2] - b) <= tol;
-}
-
 // Points that stand alone (no other within 12 px) are drawn in their colour where the view says.
-int check_points(app::HeadlessUi& ui) {
-  const ui::EmbeddingPanelState& st = ui.app().embedding_view();
-  const gfx::Image img = ui.pixels();
-  const gfx::DataToPixels& m = st.last_map;
-  const int V = int(st.xy.size() / 2);
-  int checked = 0;
-  for (int i = 0; i < V; ++i) {
-    const float x = st.xy[2 * std::size_t(i)] * m.scale[0] + m.offset[0];
-    const float y = st.xy[2 * std::size_t(i) + 1] * m.scale[1] + m.offset[1];
-    bool alone = std::isfinite(x) && std::isfinite(y);
-    for (int j = 0; j < V && alone; ++j) {
-      if (j == i) continue;
-      const float dx = st.xy[2 * std::size_t(j)] * m.scale[0] + m.offset[0] - x;
-      const float dy = st.xy[2 * std::size_t(j)+ 1] * m.scale[1] + m.offset[1] - y;
-      alone = dx * dx + dy * dy > 12 * 12;
-    }
-    if (!alone) continue;
-    EXPECT_TRUE(x > 0 && x < ui.width() && y > 0 && y < ui.height()) << i;
-    EXPECT_TRUE(near_colour(img.at(int(std::lround(x)), int(std::lround(y))), ui::class_colour(st.classes[std::size_t(i)])))
-        << "token " << i;
-    ++checked;
-  }
-  return checked;
-}
+int check_points(app::HeadlessUi& ui) { return ev::testing::check_point_colours(ui, 12); }
 
 }  // namespace
 
 TEST(MapView, TsneArrivesFollowsTrainingAndExports) {
   ev::testing::TempDir dir;
-  std::string text;
-  for (const std::string& w : testdata::synthetic_names(300)) text += w + "\n";
-  const std::string data = dir.write("names.txt", text);
+  const std::string data = dir.write("names.txt", testdata::synthetic_names_text(300));
   auto ui = open_ui(data, ui::Projection::Tsne);
   if (!ui) GTEST_SKIP() << "no headless OpenGL here";
   const ui::EmbeddingPanelState& st = ui->app().embedding_view();
@@ -155,9 +125,7 @@ bool wait_for_map_of(app::HeadlessUi& ui, std::int64_t step) {
 // table now.
 TEST(MapView, ScrubbingLaysOutTheScrubbedStep) {
   ev::testing::TempDir dir;
-  std::string text;
-  for (const std::string& w : testdata::synthetic_names(300)) text += w + "\n";
-  auto ui = open_ui(dir.write("names.txt", text), ui::Projection::Tsne, 1280, 800);
+  auto ui = open_ui(dir.write("names.txt", testdata::synthetic_names_text(300)), ui::Projection::Tsne, 1280, 800);
   if (!ui) GTEST_SKIP() << "no headless OpenGL here";
   ui->app().trainer().post(cmd::SetStop{400});
   ui->app().trainer().post(cmd::Play{true});
@@ -182,9 +150,7 @@ TEST(MapView, ScrubbingLaysOutTheScrubbedStep) {
 
 TEST(MapView, UmapAtBothSizes) {
   ev::testing::TempDir dir;
-  std::string text;
-  for (const std::string& w : testdata::synthetic_names(300)) text += w + "\n";
-  const std::string data = dir.write("names.txt", text);
+  const std::string data = dir.write("names.txt", testdata::synthetic_names_text(300));
   for (const auto& [w, h] : {std::pair{1600, 1000}, std::pair{1280, 800}}) {
     auto ui = open_ui(data, ui::Projection::Umap, w, h);
     if (!ui) GTEST_SKIP() << "no headless OpenGL here";

@@ -29,6 +29,13 @@ inline std::vector<std::string> synthetic_names(int n, std::uint64_t seed = 7) {
   return out;
 }
 
+// synthetic_names() as a data file's text, one a line.
+inline std::string synthetic_names_text(int n, std::uint64_t seed = 7) {
+  std::string text;
+  for (const std::string& w : synthetic_names(n, seed)) text += w + "\n";
+  return text;
+}
+
 inline std::shared_ptr<const Dataset> synthetic_dataset(int n = 200, std::uint64_t seed = 7) {
   return std::make_shared<const Dataset>(make_dataset(synthetic_names(n), Tokenizer::Char, seed, "synthetic names"));
 }

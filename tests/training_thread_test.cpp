@@ -6,8 +6,11 @@
 
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
+#include "core/base/error.h"
 #include "core/base/rng.h"
 #include "core/teach/teach.h"
 #include "core/live/worker.h"
@@ -422,4 +425,93 @@ TEST(TrainingThread, ALoadedSessionsEndedScheduleTrainsAtAStatedRate) {
   s = settle(t);
   ASSERT_EQ(s->step, 45);
   EXPECT_GT((Mat<float>(s->C()) - before).cwiseAbs().maxCoeff(), 0.0f) << "the loaded run trained at rate 0";
+}
+
+namespace {
+
+// A DataReader whose read waits until the test opens its gate, on the thread
+// that called it (recorded), then returns the synthetic names with a note.
+struct GatedReader {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool open = false;
+  std::thread::id reader_thread;
+
+  DataReader reader(const std::string& source) {
+    return {source, [this](std::string* note) {
+              std::unique_lock<std::mutex> lk(mu);
+              reader_thread = std::this_thread::get_id();
+              cv.wait(lk, [&] { return open; });
+              *note = "fell back";
+              return testdata::synthetic_dataset();
+            }};
+  }
+  void let_through() {
+    {
+      std::lock_guard<std::mutex> lk(mu);
+      open = true;
+    }
+    cv.notify_all();
+  }
+};
+
+}  // namespace
+
+// A run given a reader reads its data on the worker's thread: the
+// constructor returns while the read waits, the snapshots say "reading the
+// data: <source>" with an empty data set of that name, commands posted
+// meanwhile apply once the run is made, and the reader's note is kept.
+TEST(TrainingThread, DataIsReadOnTheWorkersThread) {
+  GatedReader gate;
+  Worker t(1, gate.reader("test names"), small_config());
+  SnapshotPtr s = t.snapshot();
+  EXPECT_EQ(s->preparing, "reading the data: test names");
+  EXPECT_FALSE(s->ready());
+  EXPECT_EQ(s->data->source, "test names");
+  EXPECT_EQ(s->data->items.size(), 0u);
+  t.post(cmd::Step{3});
+  EXPECT_FALSE(t.wait_idle(50ms)) << "idle before the data was read";
+  EXPECT_EQ(t.read_note(), "");
+  gate.let_through();
+  s = settle(t);
+  EXPECT_TRUE(s->ready());
+  EXPECT_EQ(s->step, 3) << "the step posted while reading";
+  EXPECT_EQ(s->data->source, "synthetic names");
+  EXPECT_EQ(t.read_note(), "fell back");
+  std::lock_guard<std::mutex> lk(gate.mu);
+  EXPECT_NE(gate.reader_thread, std::this_thread::get_id());
+}
+
+// Data that cannot be read, or settings that do not fit it, end in a failed
+// snapshot saying why; nothing trains and wait_idle returns.
+TEST(TrainingThread, UnreadableDataIsAFailedSnapshot) {
+  Worker bad(1, DataReader{"bad.txt", [](std::string*) -> std::shared_ptr<const Dataset> { throw Error("bad.txt: not text"); }},
+             small_config());
+  EXPECT_TRUE(bad.wait_idle(ev::testing::kIdleTimeout));
+  SnapshotPtr s = bad.snapshot();
+  EXPECT_TRUE(s->failed);
+  EXPECT_FALSE(s->ready());
+  EXPECT_EQ(s->message, "bad.txt: not text");
+  EXPECT_EQ(s->data->source, "bad.txt");
+
+  TrainConfig c = small_config();
+  c.block = 100000;  // longer than any context the data allows
+  Worker unfit(2, DataReader{"names", [](std::string*) { return testdata::synthetic_dataset(); }}, c);
+  EXPECT_TRUE(unfit.wait_idle(ev::testing::kIdleTimeout));
+  s = unfit.snapshot();
+  EXPECT_TRUE(s->failed);
+  EXPECT_FALSE(s->message.empty());
+  EXPECT_EQ(s->data->source, "synthetic names") << "the data read is kept in the failed snapshot";
+}
+
+// A stop asked for while the data is read ends the thread after the read:
+// the run is never made.
+TEST(TrainingThread, StopWhileReadingNeverMakesTheRun) {
+  GatedReader gate;
+  Worker t(1, gate.reader("test names"), small_config());
+  t.request_stop();
+  gate.let_through();
+  ASSERT_TRUE(ev::testing::wait_until([&] { return t.finished(); }));
+  EXPECT_FALSE(t.snapshot()->ready());
+  EXPECT_EQ(t.snapshot()->preparing, "reading the data: test names");
 }

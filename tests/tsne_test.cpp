@@ -17,11 +17,18 @@
 
 #include "core/layout/tsne.h"
 #include "core/base/rng.h"
+#include "map_test_util.h"
 
 namespace ev {
 namespace {
 
 constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
+
+using testing::dist2;
+using testing::median_move;
+using testing::neighbour_purity;
+using testing::seconds_to_cancel;
+using testing::spread;
 
 struct Clusters {
   Mat<float> X;            // (clusters * per, d)
@@ -30,55 +37,12 @@ struct Clusters {
 
 // `clusters` Gaussian blobs of `per` points each, unit spread around centres
 // drawn from N(0, 3^2) per coordinate: in 30 dimensions the centres lie about
-// 23 apart and a blob's points about 8 from each other. Rows are interleaved
-// (row i belongs to cluster i % clusters), so ids say nothing of clusters.
+// 23 apart and a blob's points about 8 from each other. Rows are interleaved,
+// so ids say nothing of clusters.
 Clusters gaussian_clusters(int clusters, int per, int d, std::uint64_t seed) {
-  Rng rng(seed);
-  Mat<float> centres(clusters, d);
-  for (int c = 0; c < clusters; ++c)
-    for (int j = 0; j < d; ++j) centres(c, j) = float(3 * rng.normal());
   Clusters out;
-  out.X.resize(clusters * per, d);
-  for (int i = 0; i < clusters * per; ++i) {
-    const int c = i % clusters;
-    out.label.push_back(c);
-    for (int j = 0; j < d; ++j) out.X(i, j) = centres(c, j) + float(rng.normal());
-  }
+  out.X = testing::gaussian_clusters(clusters, per, d, 3.0, seed, &out.label, true);
   return out;
-}
-
-float dist2(const std::vector<float>& y, int a, int b) {
-  const float dx = y[2 * std::size_t(a)] - y[2 * std::size_t(b)], dy = y[2 * std::size_t(a) + 1] - y[2 * std::size_t(b) + 1];
-  return dx * dx + dy * dy;
-}
-
-// Share of every finite point's k nearest points in the map that carry its label.
-double neighbour_purity(const std::vector<float>& y, const std::vector<int>& label, int k = 10) {
-  const int n = int(label.size());
-  long same = 0, total = 0;
-  std::vector<std::pair<float, int>> d;
-  for (int i = 0; i < n; ++i) {
-    if (!std::isfinite(y[2 * std::size_t(i)])) continue;
-    d.clear();
-    for (int j = 0; j < n; ++j)
-      if (j != i && std::isfinite(y[2 * std::size_t(j)])) d.emplace_back(dist2(y, i, j), j);
-    std::partial_sort(d.begin(), d.begin() + k, d.end());
-    for (int r = 0; r < k; ++r) same += label[std::size_t(d[std::size_t(r)].second)] == label[std::size_t(i)];
-    total += k;
-  }
-  return double(same) / double(total);
-}
-
-// The root mean square distance of the finite points from their mean.
-double spread(const std::vector<float>& y) {
-  double mx = 0, my = 0, ss = 0;
-  int n = 0;
-  for (std::size_t i = 0; i + 1 < y.size(); i += 2)
-    if (std::isfinite(y[i])) mx += y[i], my += y[i + 1], ++n;
-  mx /= n, my /= n;
-  for (std::size_t i = 0; i + 1 < y.size(); i += 2)
-    if (std::isfinite(y[i])) ss += (y[i] - mx) * (y[i] - mx) + (y[i + 1] - my) * (y[i + 1] - my);
-  return std::sqrt(ss / n);
 }
 
 bool same_bits(const std::vector<float>& a, const std::vector<float>& b) {
@@ -245,13 +209,6 @@ TEST(Tsne, RowsNotFiniteStayNaNAndLeaveTheOthersAlone) {
   EXPECT_GE(neighbour_purity(y_kept, kept_label), 0.9);
 }
 
-double median_move(const std::vector<float>& from, const std::vector<float>& to) {
-  std::vector<double> moved;
-  for (std::size_t i = 0; i + 1 < from.size(); i += 2) moved.push_back(std::hypot(to[i] - from[i], to[i + 1] - from[i + 1]));
-  std::nth_element(moved.begin(), moved.begin() + std::ptrdiff_t(moved.size() / 2), moved.end());
-  return moved[moved.size() / 2];
-}
-
 TEST(Tsne, WarmStartKeepsTheMap) {
   const Clusters c = gaussian_clusters(6, 80, 30, 15);
   Tsne t(options());
@@ -413,14 +370,7 @@ TEST(Tsne, CancelStopsPromptly) {
   EXPECT_TRUE(same_bits(t.positions(), y));
 
   cancel = false;
-  std::thread stopper([&] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    cancel = true;
-  });
-  const auto t0 = std::chrono::steady_clock::now();
-  t.run(1000000, &cancel);
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  stopper.join();
+  const double seconds = seconds_to_cancel(cancel, std::chrono::milliseconds(50), [&] { t.run(1000000, &cancel); });
   EXPECT_LT(t.iteration(), 1000000);
   EXPECT_LT(seconds, 2.0);
 }

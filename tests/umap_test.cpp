@@ -11,56 +11,23 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <thread>
 #include <vector>
 
 #include "core/layout/umap.h"
 #include "core/base/rng.h"
+#include "map_test_util.h"
 
 using namespace ev;
 
 namespace {
 
-// `clusters` Gaussian clusters of `per` points in d dimensions: centres
-// N(0, 1) per coordinate scaled by `apart`, points N(0, 1) about them.
-Mat<float> gaussian_clusters(int clusters, int per, int d, double apart, std::uint64_t seed,
-                             std::vector<int>* label) {
-  Rng rng(seed);
-  Mat<double> centres(clusters, d);
-  for (int c = 0; c < clusters; ++c)
-    for (int j = 0; j < d; ++j) centres(c, j) = apart * rng.normal();
-  Mat<float> X(clusters * per, d);
-  label->assign(std::size_t(clusters * per), 0);
-  for (int c = 0; c < clusters; ++c)
-    for (int p = 0; p < per; ++p) {
-      const int i = c * per + p;
-      (*label)[std::size_t(i)] = c;
-      for (int j = 0; j < d; ++j) X(i, j) = float(centres(c, j) + rng.normal());
-    }
-  return X;
-}
-
-// Fraction, over all finite points, of each point's k nearest layout
-// neighbours that share its label.
-double same_label_fraction(const std::vector<float>& y, const std::vector<int>& label, int k) {
-  const int n = int(label.size());
-  std::vector<std::pair<float, int>> order;
-  long long same = 0, total = 0;
-  for (int i = 0; i < n; ++i) {
-    if (!std::isfinite(y[std::size_t(i) * 2])) continue;
-    order.clear();
-    for (int j = 0; j < n; ++j) {
-      if (j == i || !std::isfinite(y[std::size_t(j) * 2])) continue;
-      const float dx = y[std::size_t(i) * 2] - y[std::size_t(j) * 2];
-      const float dy = y[std::size_t(i) * 2 + 1] - y[std::size_t(j) * 2 + 1];
-      order.emplace_back(dx * dx + dy * dy, j);
-    }
-    std::partial_sort(order.begin(), order.begin() + k, order.end());
-    for (int t = 0; t < k; ++t) same += label[std::size_t(order[std::size_t(t)].second)] == label[std::size_t(i)];
-    total += k;
-  }
-  return double(same) / double(total);
-}
+using ev::testing::gaussian_clusters;
+using ev::testing::median_move;
+using ev::testing::neighbour_purity;
+using ev::testing::seconds_to_cancel;
+using ev::testing::spread;
 
 // Fraction of points nearer their own cluster's centroid in the layout than
 // half the distance to the nearest other centroid: clusters apart, not
@@ -85,18 +52,6 @@ double separated_fraction(const std::vector<float>& y, const std::vector<int>& l
   return double(apart) / double(label.size());
 }
 
-// The spread of a layout: the root mean squared distance from its centroid.
-double spread(const std::vector<float>& y) {
-  double mx = 0, my = 0, ss = 0;
-  const int n = int(y.size() / 2);
-  for (int i = 0; i < n; ++i) mx += y[std::size_t(i) * 2] / n, my += y[std::size_t(i) * 2 + 1] / n;
-  for (int i = 0; i < n; ++i) {
-    const double dx = y[std::size_t(i) * 2] - mx, dy = y[std::size_t(i) * 2 + 1] - my;
-    ss += dx * dx + dy * dy;
-  }
-  return std::sqrt(ss / n);
-}
-
 // Squared error of the curve against its target on the fitting grid.
 double curve_error(double min_dist, double a, double b) {
   double cost = 0;
@@ -113,6 +68,14 @@ UmapOptions small_options() {
   o.metric = Metric::Euclidean;
   o.seed = 7;
   return o;
+}
+
+// A map of X after `epochs` of the descent.
+std::unique_ptr<Umap> laid_out(const Mat<float>& X, int epochs) {
+  auto u = std::make_unique<Umap>(small_options());
+  EXPECT_TRUE(u->set_table(X));
+  u->run(epochs);
+  return u;
 }
 
 }  // namespace
@@ -188,10 +151,10 @@ TEST(Umap, SeparatesClusters) {
     Umap u(o);
     ASSERT_TRUE(u.set_table(X));
     EXPECT_EQ(u.n(), 1000);
-    EXPECT_LT(same_label_fraction(u.positions(), label, 10), 0.75);
+    EXPECT_LT(neighbour_purity(u.positions(), label, 10), 0.75);
     u.run(200);
     EXPECT_EQ(u.epoch(), 200);
-    EXPECT_GE(same_label_fraction(u.positions(), label, 10), 0.9);
+    EXPECT_GE(neighbour_purity(u.positions(), label, 10), 0.9);
     EXPECT_GE(separated_fraction(u.positions(), label, 10), 0.9);
     EXPECT_GT(spread(u.positions()), 2.0);  // repulsion keeps the map from collapsing
   }
@@ -229,55 +192,44 @@ TEST(Umap, DeterministicForASeed) {
 TEST(Umap, RowsNotFiniteStayNaN) {
   std::vector<int> label;
   Mat<float> X = gaussian_clusters(6, 60, 20, 3.0, 4, &label);
-  Umap clean(small_options());
-  ASSERT_TRUE(clean.set_table(X));
-  clean.run(100);
-  const double clean_frac = same_label_fraction(clean.positions(), label, 10);
+  const double clean_frac = neighbour_purity(laid_out(X, 100)->positions(), label, 10);
 
   const std::vector<int> bad = {0, 17, 200, 359};
   X(0, 3) = std::numeric_limits<float>::quiet_NaN();
   X(17, 0) = std::numeric_limits<float>::infinity();
   X.row(200).setConstant(std::numeric_limits<float>::quiet_NaN());
   X(359, 19) = -std::numeric_limits<float>::infinity();
-  Umap u(small_options());
-  ASSERT_TRUE(u.set_table(X));
-  u.run(100);
-  const std::vector<float>& y = u.positions();
+  const auto u = laid_out(X, 100);
+  const std::vector<float>& y = u->positions();
   for (int i = 0; i < int(label.size()); ++i) {
     const bool is_bad = std::find(bad.begin(), bad.end(), i) != bad.end();
     EXPECT_EQ(std::isnan(y[std::size_t(i) * 2]), is_bad) << i;
     EXPECT_EQ(std::isnan(y[std::size_t(i) * 2 + 1]), is_bad) << i;
   }
-  EXPECT_GE(same_label_fraction(y, label, 10), std::min(0.9, clean_frac - 0.02));
+  EXPECT_GE(neighbour_purity(y, label, 10), std::min(0.9, clean_frac - 0.02));
 }
 
 TEST(Umap, WarmStartKeepsTheMap) {
   std::vector<int> label;
   Mat<float> X = gaussian_clusters(8, 60, 20, 3.0, 9, &label);
-  Umap u(small_options());
-  ASSERT_TRUE(u.set_table(X));
-  u.run(200);
-  const std::vector<float> before = u.positions();
+  const auto u = laid_out(X, 200);
+  const std::vector<float> before = u->positions();
   Rng rng(21);
   for (Eigen::Index i = 0; i < X.rows(); ++i)
     for (Eigen::Index j = 0; j < X.cols(); ++j) X(i, j) += float(0.05 * rng.normal());
-  ASSERT_TRUE(u.set_table(X));
-  EXPECT_EQ(u.positions(), before);  // kept until the descent runs
-  u.run(20);
-  EXPECT_EQ(u.epoch(), 220);
-  std::vector<double> moved;
-  for (std::size_t i = 0; i < before.size() / 2; ++i)
-    moved.push_back(std::hypot(u.positions()[i * 2] - before[i * 2], u.positions()[i * 2 + 1] - before[i * 2 + 1]));
-  std::nth_element(moved.begin(), moved.begin() + long(moved.size() / 2), moved.end());
+  ASSERT_TRUE(u->set_table(X));
+  EXPECT_EQ(u->positions(), before);  // kept until the descent runs
+  u->run(20);
+  EXPECT_EQ(u->epoch(), 220);
   // Points jitter within their clusters at the warm rate; a cold start would
   // move them by about the spread itself.
-  EXPECT_LT(moved[moved.size() / 2], 0.1 * spread(before));
-  EXPECT_GE(same_label_fraction(u.positions(), label, 10), 0.9);
+  EXPECT_LT(median_move(before, u->positions()), 0.1 * spread(before));
+  EXPECT_GE(neighbour_purity(u->positions(), label, 10), 0.9);
 
   // A different number of rows is a cold start.
-  ASSERT_TRUE(u.set_table(X.topRows(300)));
-  EXPECT_EQ(u.n(), 300);
-  EXPECT_EQ(u.epoch(), 0);
+  ASSERT_TRUE(u->set_table(X.topRows(300)));
+  EXPECT_EQ(u->n(), 300);
+  EXPECT_EQ(u->epoch(), 0);
 }
 
 TEST(Umap, WarmStartPlacesRowsThatBecomeFinite) {
@@ -292,7 +244,7 @@ TEST(Umap, WarmStartPlacesRowsThatBecomeFinite) {
   ASSERT_TRUE(u.set_table(clean));
   EXPECT_TRUE(std::isfinite(u.positions()[20]) && std::isfinite(u.positions()[21]));
   u.run(50);
-  EXPECT_GE(same_label_fraction(u.positions(), label, 10), 0.9);
+  EXPECT_GE(neighbour_purity(u.positions(), label, 10), 0.9);
 }
 
 TEST(Umap, CancelStopsPromptly) {
@@ -307,14 +259,7 @@ TEST(Umap, CancelStopsPromptly) {
   u.run(5, &cancel);
   EXPECT_EQ(u.epoch(), 5);
 
-  std::thread stopper([&] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    cancel = true;
-  });
-  const auto t0 = std::chrono::steady_clock::now();
-  u.run(1000000, &cancel);
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  stopper.join();
+  const double seconds = seconds_to_cancel(cancel, std::chrono::milliseconds(100), [&] { u.run(1000000, &cancel); });
   EXPECT_LT(seconds, 3.0);
   EXPECT_LT(u.epoch(), 1000000);
   const int stopped_at = u.epoch();
@@ -346,5 +291,5 @@ TEST(Umap, PrepareAsideWhileRunning) {
   u.adopt();  // nothing prepared: nothing happens
   u.run(100);
   EXPECT_EQ(u.iteration(), 200);
-  EXPECT_GE(same_label_fraction(u.positions(), label, 10), 0.9);
+  EXPECT_GE(neighbour_purity(u.positions(), label, 10), 0.9);
 }

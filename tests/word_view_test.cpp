@@ -51,11 +51,6 @@ std::unique_ptr<app::HeadlessUi> open_ui(const std::string& data, int w, int h) 
   return ev::testing::open_app(o);
 }
 
-bool near_colour(const unsigned char* p, ImU32 c, int tol = 40) {
-  const int r = int(c & 0xFF), g = int((c >> 8) & 0xFF), b = int((c >> 16) & 0xFF);
-  return std::abs(p[0] - r) <= tol && std::abs(p[1] - g) <= tol && std::abs(p[2] - b) <= tol;
-}
-
 }  // namespace
 
 TEST(WordView, PointsInPartOfSpeechColoursSearchCentresAndListsNeighbours) {
@@ -87,26 +82,7 @@ TEST(WordView, PointsInPartOfSpeechColoursSearchCentresAndListsNeighbours) {
 
     // Each point is drawn in its class's colour where the view says it is
     // (points too close to another are left out: one covers the other).
-    const gfx::Image img = ui->pixels();
-    const gfx::DataToPixels& m = st.last_map;
-    int checked = 0;
-    for (int i = 0; i < V; ++i) {
-      const float x = st.xy[2 * std::size_t(i)] * m.scale[0] + m.offset[0];
-      const float y = st.xy[2 * std::size_t(i) + 1] * m.scale[1] + m.offset[1];
-      bool alone = true;
-      for (int j = 0; j < V && alone; ++j) {
-        if (j == i) continue;
-        const float dx = st.xy[2 * std::size_t(j)] * m.scale[0] + m.offset[0] - x;
-        const float dy = st.xy[2 * std::size_t(j) + 1] * m.scale[1] + m.offset[1] - y;
-        alone = dx * dx + dy * dy > 30 * 30;
-      }
-      if (!alone) continue;
-      ASSERT_TRUE(x > 0 && x < w && y > 0 && y < h) << d.vocab.token(i);
-      EXPECT_TRUE(near_colour(img.at(int(std::lround(x)), int(std::lround(y))),
-                              ui::class_colour(st.classes[std::size_t(i)])))
-          << d.vocab.token(i);
-      ++checked;
-    }
+    const int checked = ev::testing::check_point_colours(*ui, 30);
     EXPECT_GE(checked, 3);
     EXPECT_EQ(clipped_text(*ui), "") << w << "x" << h;
     // The loss plot's landmarks (a uniform guess, the bigram, Kneser-Ney) are
@@ -184,14 +160,8 @@ TEST(WordView, FileOpenOffersTheTokenizer) {
   o.data = data;
   o.config.emb = 2;
   o.config.hidden = 16;
-  std::unique_ptr<app::HeadlessUi> ui;
-  try {
-    ui = std::make_unique<app::HeadlessUi>(o);
-  } catch (const Error&) {
-    GTEST_SKIP() << "no headless OpenGL here";
-  }
-  ui->frame();
-  ui->frame();
+  const std::unique_ptr<app::HeadlessUi> ui = ev::testing::open_app(o);
+  if (!ui) GTEST_SKIP() << "no headless OpenGL here";
   ASSERT_EQ(ui->app().shown()->data->tokenizer, Tokenizer::Char);
   const auto open_as = [&](const char* choice) {
     ASSERT_TRUE(ui->click("menu File"));
@@ -201,13 +171,7 @@ TEST(WordView, FileOpenOffersTheTokenizer) {
     ui->frame();
     EXPECT_EQ(clipped_text(*ui), "");
     ASSERT_TRUE(ui->click("browser path"));
-    ImGuiIO& io = ImGui::GetIO();
-    io.KeyCtrl = true;
-    ui->key('A');
-    io.KeyCtrl = false;
-    ui->type(data);
-    ui->key(ImGuiKey_Enter);
-    ui->frame();
+    ev::testing::replace_text(*ui, data);
     ui->app().trainer().want_model();
     ASSERT_TRUE(ui->app().trainer().wait_idle(20s));
     ui->frame();

@@ -23,6 +23,7 @@
 #include "core/teach/teach.h"
 #include "gfx/gl_object.h"
 #include "ui/fit.h"
+#include "ui/preparing.h"
 
 namespace ev::app {
 
@@ -51,17 +52,31 @@ std::vector<std::string> builtin_items() {
 }
 }  // namespace
 
+namespace {
+// The default data for the options' tokenizer.
+DataSpec default_spec(const AppOptions& o) {
+  return o.tokenizer == Tokenizer::Word ? default_word_data(o.config.seed) : default_data(o.config.seed);
+}
+
+// The file the options name, as the data it is loaded as.
+DataSpec named_spec(const AppOptions& o) {
+  DataSpec file = default_spec(o);
+  file.source = o.data;
+  file.tokenizer = o.tokenizer;
+  return file;
+}
+
+std::string fallback_note(const Error& e) { return std::string(e.what()) + " (training on the default data instead)"; }
+}  // namespace
+
 std::shared_ptr<const Dataset> load_initial_data(const AppOptions& o, std::string* error) {
-  DataSpec spec = o.tokenizer == Tokenizer::Word ? default_word_data(o.config.seed) : default_data(o.config.seed);
+  const DataSpec spec = default_spec(o);
   if (!o.data.empty()) {
     try {
-      DataSpec file = spec;
-      file.source = o.data;
-      file.tokenizer = o.tokenizer;
-      return load_data(file);
+      return load_data(named_spec(o));
     } catch (const Error& e) {
       if (o.headless) throw;  // no window to say so in, and a script asked for this data
-      *error = std::string(e.what()) + " (training on the default data instead)";
+      *error = fallback_note(e);
     }
   }
   try {
@@ -111,30 +126,29 @@ void use_pixel_exact_font_sampling() {
   if (tex) gfx::use_nearest_filter(tex);
 }
 
-App::App(const AppOptions& o) : recent_(config_dir().empty() ? "" : config_dir() + "/recent.txt") {
-  std::string err;
-  auto data = load_initial_data(o, &err);
-  // The first run is made before the first frame; runs added later are made on their own threads.
-  runs_.push_back(std::make_unique<Worker>(std::make_unique<Run>(next_id_++, data, o.config)));
-  if (!o.session.empty()) trainer().post(cmd::LoadSession{o.session});
-  // --steps: training pauses at that step exactly, so the last frame shows it.
-  if (o.steps >= 0) trainer().post(cmd::SetStop{o.steps});
-  // A recording's steps are kept from the first step on.
-  if (!o.record.empty() && o.steps >= 0) trainer().post(cmd::KeepSteps{film_steps(o.steps, o.record_frames)});
-  if (o.play) trainer().post(cmd::Play{true});
-  film_play_ = o.film_play;
-  error_ = err;
-  ctx_.notice = boundary_note(*data);
-  ctx_.post = [this](const Command& c) { trainer().post(c); };
-  ctx_.want_model = [this] { trainer().want_model(); };
-  welcome_seen_file_ = o.welcome_seen_file;
-  ui::load_word_filter(tools_.sampling, o.word_filter_file);
-  embedding_.projection = o.projection;
-  show_welcome_ = !welcome_seen_file_.empty() && !std::filesystem::exists(welcome_seen_file_);
-  snap_ = trainer().snapshot();
-  snaps_ = {snap_};
+namespace {
+// A --data file that cannot be opened is found at once, before any work:
+// headless, its one-line error is thrown; in the window the default data is
+// read instead (o.data cleared) and the returned note says why.
+std::string unopenable_data(AppOptions& o) {
+  if (o.data.empty() || std::ifstream(o.data, std::ios::binary).good()) return "";
+  try {
+    load_data(named_spec(o));  // fails at its first step, opening the file, with the message that names it
+    return "";
+  } catch (const Error& e) {
+    if (o.headless) throw;
+    o.data.clear();
+    return fallback_note(e);
+  }
+}
+}  // namespace
+
+App::App(const AppOptions& options) : recent_(config_dir().empty() ? "" : config_dir() + "/recent.txt") {
+  AppOptions o = options;
+  error_ = unopenable_data(o);
   if (!o.sweep.empty()) {
-    // The Experiments tab, filled in as if typed, starts with the first frame.
+    // The Experiments tab, filled in as if typed, starts with the first frame
+    // that has the run made.
     const Sweep sw = parse_sweep(o.sweep);  // throws ev::Error naming the problem
     const auto& names = sweep_params();
     experiments_.param = int(std::find(names.begin(), names.end(), sw.param) - names.begin());
@@ -145,6 +159,35 @@ App::App(const AppOptions& o) : recent_(config_dir().empty() ? "" : config_dir()
     start_sweep_ = true;
     open_experiments();
   }
+  // The first run is made as every other is, on its own thread: the data read
+  // (WordNet's glosses take a second or two), the examples framed, the trigram
+  // counted, while the first frames say so. What needs the data waits for on_ready().
+  DataReader reader{o.data.empty() ? default_spec(o).source : ev::shown(o.data),
+                    [o](std::string* note) { return load_initial_data(o, note); }};
+  runs_.push_back(std::make_unique<Worker>(next_id_++, std::move(reader), o.config));
+  if (!o.session.empty()) trainer().post(cmd::LoadSession{o.session});
+  // --steps: training pauses at that step exactly, so the last frame shows it.
+  if (o.steps >= 0) trainer().post(cmd::SetStop{o.steps});
+  // A recording's steps are kept from the first step on.
+  if (!o.record.empty() && o.steps >= 0) trainer().post(cmd::KeepSteps{film_steps(o.steps, o.record_frames)});
+  if (o.play) trainer().post(cmd::Play{true});
+  film_play_ = o.film_play;
+  ctx_.post = [this](const Command& c) { trainer().post(c); };
+  ctx_.want_model = [this] { trainer().want_model(); };
+  welcome_seen_file_ = o.welcome_seen_file;
+  ui::load_word_filter(tools_.sampling, o.word_filter_file);
+  embedding_.projection = o.projection;
+  show_welcome_ = !welcome_seen_file_.empty() && !std::filesystem::exists(welcome_seen_file_);
+  snap_ = trainer().snapshot();
+  snaps_ = {snap_};
+}
+
+// The first frame whose main run is made: what needs its data.
+void App::on_ready() {
+  ready_ = true;
+  const Snapshot& s = *snap_;
+  if (error_.empty()) error_ = s.failed ? s.message : trainer().read_note();  // or the reader fell back to other data
+  if (!s.failed) ctx_.notice = boundary_note(*s.data);
 }
 
 App::~App() {
@@ -225,7 +268,7 @@ ui::ExperimentActions App::experiment_actions() {
 // plot names its runs.
 void App::update_experiments() {
   const ui::ExperimentActions act = experiment_actions();
-  if (start_sweep_) {
+  if (start_sweep_ && snap_->ready()) {
     start_sweep_ = false;
     ui::start_experiment(experiments_, act);
   }
@@ -276,7 +319,7 @@ void App::shortcuts() {
     if (k.key == io.KeyMap[ImGuiKey_Space] && !k.repeat) ctx_.post(cmd::Play{playing = !playing});
     if (k.key == io.KeyMap[ImGuiKey_RightArrow] || k.key == 'S') ctx_.post(cmd::Step{1});
     if (k.key == 'R' && !k.repeat) ctx_.post(cmd::Reset{});
-    if (k.key == 'P' && !k.repeat) ui::toggle_pin(timeline_, shown_view_ ? *shown_view_ : *snap_);
+    if (k.key == 'P' && !k.repeat && snap_->ready()) ui::toggle_pin(timeline_, shown_view_ ? *shown_view_ : *snap_);
   }
 }
 
@@ -389,8 +432,10 @@ void App::menu_bar() {
   const bool open = ImGui::BeginMainMenuBar();
   ImGui::PopStyleColor();
   if (!open) return;
+  // An export needs the run's tables; until they are made it waits.
+  const bool ready = snap_->ready();
   auto item = [&](const char* label, FileAction a) {
-    if (ImGui::MenuItem(label)) ask(a);
+    if (ImGui::MenuItem(label, nullptr, false, ready || a < FileAction::ExportTsv)) ask(a);
     ctx_.record_item(std::string("menu ") + label);
   };
   const bool file_menu = ImGui::BeginMenu("File");
@@ -413,7 +458,7 @@ void App::menu_bar() {
     item("Export the loss history (CSV)...", FileAction::ExportLossCsv);
     item("Export the view's 2-D positions (CSV)...", FileAction::ExportProjection);
     item("Export a picture of the window (PNG)...", FileAction::ExportPng);
-    if (ImGui::MenuItem("Export animation (GIF, PNG frames)...")) show_film_window_ = true;
+    if (ImGui::MenuItem("Export animation (GIF, PNG frames)...", nullptr, false, ready)) show_film_window_ = true;
     ctx_.record_item("menu Export animation");
     ImGui::Separator();
     if (ImGui::MenuItem("Quit", "Ctrl+Q")) quit_ = true;
@@ -425,7 +470,7 @@ void App::menu_bar() {
     if (ImGui::MenuItem("Reset", "R")) ctx_.post(cmd::Reset{});
     ImGui::Separator();
     if (ImGui::MenuItem("Experiment...")) open_experiments();
-    if (ImGui::MenuItem("Find learning rate")) find_lr();
+    if (ImGui::MenuItem("Find learning rate", nullptr, false, ready)) find_lr();
     ImGui::EndMenu();
   }
   if (ImGui::BeginMenu("Lessons")) {
@@ -602,7 +647,9 @@ void App::tools_window() {
     // its buttons never move under a click) when it grows past the view.
     ImGui::BeginChild("tab body", ImVec2(0, 0), false,
                       ImGuiWindowFlags_NoBackground | ImGuiWindowFlags_AlwaysVerticalScrollbar);
-    if (tool_tab_ >= 0) {
+    if (ui::draw_preparing(s, ctx_, "Tools")) {
+      // every tab needs the run's tables or its data
+    } else if (tool_tab_ >= 0) {
       ui::tool_tabs()[tool_tab_].draw(s, ctx_, tools_);
     } else {
       bool& open = tool_tab_ == kExperimentsTab ? show_experiments_ : experiments_.show_lr;
@@ -685,7 +732,7 @@ void App::start_film(const FilmSettings& f) {
 
 // File > Export animation: the film's size, speed and steps, then its file.
 void App::film_window() {
-  if (!show_film_window_) return;
+  if (!show_film_window_ || !snap_->ready()) return;
   ImGui::SetNextWindowBgAlpha(1.0f);  // over the panels, which draw no background of their own
   if (ImGui::Begin("Export animation", &show_film_window_, ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_AlwaysAutoResize)) {
     FilmSettings& f = film_settings_;
@@ -739,6 +786,7 @@ void App::frame(float frame_ms, float fps) {
   snaps_.clear();
   for (const auto& r : runs_) snaps_.push_back(r->snapshot());
   snap_ = snaps_.front();
+  if (!ready_ && (snap_->ready() || snap_->failed)) on_ready();
   const Snapshot& s = *snap_;
   ctx_.frame_ms = frame_ms;
   ctx_.fps = fps;
@@ -757,6 +805,7 @@ void App::frame(float frame_ms, float fps) {
       ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.4f, 1.0f), "%s", error_.c_str());
       ImGui::PopTextWrapPos();
       if (ImGui::SmallButton("Dismiss")) error_.clear();
+      ctx_.record_item("Dismiss");
       ImGui::Separator();
     }
     ui::draw_controls_panel(s, ctx_, controls_);

@@ -62,7 +62,9 @@ std::string examples_dir();
 
 class App {
  public:
-  // Starts the trainer thread (paused unless o.play). A GL context must be current.
+  // Returns at once: the trainer thread reads the data and makes the first
+  // run (paused unless o.play) while the first frames show what it is doing.
+  // A GL context must be current.
   explicit App(const AppOptions& o);
   ~App();
 
@@ -112,6 +114,9 @@ class App {
   // The snapshot the last frame drew.
   const SnapshotPtr& shown() const { return snap_; }
   bool quit_requested() const { return quit_; }
+  // The main run was made (or failed to be): the first frame after it did
+  // applied what waits for its data (the data's notice, a fallback's error).
+  bool ready() const { return ready_; }
   // Lays the windows out again for the current display size on the next frame.
   void reset_layout() { relayout_ = true; }
   // A file dropped on the window: trained on, and listed among the recent files.
@@ -128,6 +133,7 @@ class App {
   std::string take_screenshot_request() { return std::exchange(screenshot_request_, std::string()); }
 
  private:
+  void on_ready();
   void shortcuts();
   void menu_bar();
   void layout_windows();
@@ -169,7 +175,8 @@ class App {
   // The Tools column's tab: an index of ui::tool_tabs(), or Experiments or Find LR after them.
   int tool_tab_ = 0;
   static constexpr int kExperimentsTab = -1, kFindLrTab = -2;
-  bool start_sweep_ = false;   // start the experiment the options name with the next frame
+  bool start_sweep_ = false;   // start the experiment the options name with the first frame the main run is made
+  bool ready_ = false;         // on_ready() has run
   const void* seen_inspection_ = nullptr;  // the step record the tools window last switched to
 
   // File > ... : one file browser for every file action.

@@ -4,6 +4,8 @@
 #include <backends/imgui_impl_opengl3.h>
 #include <imgui.h>
 
+#include <thread>
+
 #include "core/base/error.h"
 
 namespace ev::app {
@@ -46,6 +48,16 @@ HeadlessUi::~HeadlessUi() {
   app_.reset();  // panels own GL objects: free them while the context lives
   ImGui_ImplOpenGL3_Shutdown();
   ImGui::DestroyContext(imgui_);
+}
+
+bool HeadlessUi::wait_ready(std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    const SnapshotPtr s = app_->trainer().snapshot();
+    if (s->ready() || s->failed) return true;
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
 }
 
 void HeadlessUi::frame(float dt) {

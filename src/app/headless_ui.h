@@ -4,6 +4,7 @@
 // buttons and read back real pixels.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -21,6 +22,10 @@ class HeadlessUi {
   explicit HeadlessUi(const AppOptions& o);
   ~HeadlessUi();
 
+  // Waits, drawing no frame, until the main run is made or could not be
+  // (Snapshot::failed): a script's frames then show it as they always did.
+  // False when `timeout` passes first.
+  bool wait_ready(std::chrono::milliseconds timeout);
   // Runs one frame of `dt` seconds with the current input state.
   void frame(float dt = 1.0f / 60.0f);
   // Moves the mouse, presses and releases the left button over two frames.

@@ -268,6 +268,10 @@ struct Pacer {
 
 int run_headless(const AppOptions& o) {
   ev::app::HeadlessUi ui(o);
+  // A script's frames start with the run made, as its flags expect; data that
+  // could not be read is its one-line error, before any frame or step.
+  ui.wait_ready(std::chrono::hours(24));
+  if (const auto s = ui.app().trainer().snapshot(); s->failed) throw ev::Error(s->message);
   Stats st;
   // Without --frames: 60 frames, or until --steps is reached. Headless has no
   // display to wait for: frames follow one another unless --fps paces them.
@@ -409,7 +413,11 @@ void render_frame(GLFWwindow* window, ev::app::App& app, const AppOptions& o, bo
 void frame_loop(GLFWwindow* window, const AppOptions& o, double fps, Stats& st) {
   ImGuiIO& io = ImGui::GetIO();
   ev::app::App app(o);
-  if (!app.error().empty()) std::fprintf(stderr, "embedviz: %s\n", app.error().c_str());  // also in the window
+  // A start-up error is said on the terminal too: a file that cannot be opened
+  // at once, one that cannot be read once the run is made.
+  std::string said = app.error();
+  bool ready = false;
+  if (!said.empty()) std::fprintf(stderr, "embedviz: %s\n", said.c_str());  // also in the window
   g_app = &app;
   glfwSetDropCallback(window, on_drop);
   using clock = std::chrono::steady_clock;
@@ -433,6 +441,8 @@ void frame_loop(GLFWwindow* window, const AppOptions& o, double fps, Stats& st) 
     ImGui_ImplGlfw_NewFrame();
     ImGui::NewFrame();
     app.frame(last_ms, last_fps);
+    if (!ready && (ready = app.ready()) && app.error() != said && !app.error().empty())
+      std::fprintf(stderr, "embedviz: %s\n", app.error().c_str());
     st.note_run(app, std::chrono::duration<double>(clock::now() - t0).count());
     st.note_map(app, std::chrono::duration<double>(clock::now() - t0).count());
     ImGui::Render();

@@ -10,6 +10,7 @@
 #include "core/models/model.h"
 #include "ui/fit.h"
 #include "ui/loss_panel.h"
+#include "ui/preparing.h"  // preparing_text
 
 namespace ev::ui {
 
@@ -250,6 +251,15 @@ void shape_controls(const Snapshot& s, UiContext& ctx, ControlsState& st, float 
 }  // namespace
 
 void draw_controls_panel(const Snapshot& s, UiContext& ctx, ControlsState& st) {
+  if (!s.ready()) {
+    // A run still being made: the run buttons shown but disabled (the keys
+    // still queue their commands, applied once it is made), the sliders not
+    // yet, as they start from its settings; the status line says what is being done.
+    ImGui::BeginDisabled();
+    run_buttons(s, ctx, st, ImGui::GetContentRegionAvail().x);
+    ImGui::EndDisabled();
+    return;
+  }
   // Show the trainer's truth unless the user is in the middle of an edit.
   if (st.synced_version != s.version && !ImGui::IsAnyItemActive()) sync_from(s, st);
   const float w = ImGui::GetContentRegionAvail().x;
@@ -271,6 +281,10 @@ void draw_controls_panel(const Snapshot& s, UiContext& ctx, ControlsState& st) {
 }
 
 void draw_status_line(const Snapshot& s, const UiContext& ctx) {
+  if (!s.ready()) {
+    ImGui::TextDisabled("%s", preparing_text(s).c_str());
+    return;
+  }
   // "-" until there is a number to show, never a made-up 0.
   const std::string val = loss_text(s.val_loss), loss = loss_text(s.last_loss), smooth = loss_text(s.smooth_loss);
   char speed[32] = "-";  // training, but not yet measured

@@ -17,6 +17,7 @@
 #include "ui/gpu_draw.h"
 #include "ui/labels.h"
 #include "ui/position_path.h"
+#include "ui/preparing.h"
 #include "ui/step_arrows.h"
 
 namespace ev::ui {
@@ -417,6 +418,7 @@ static void fit_view(const EmbeddingPanelState& st, bool positions, double& x0, 
 
 void draw_embedding_panel(const Snapshot& s, UiContext& ctx, EmbeddingPanelState& st) {
   const IdScope id_scope("embedding");
+  if (draw_preparing(s, ctx, "Embeddings")) return;
   const int V = s.spec.vocab, d = s.spec.emb;
   const Vocab* vocab = s.data ? &s.data->vocab : nullptr;
   const bool changed = !st.film && controls_row(ctx, st, d, s.traits().position_table);

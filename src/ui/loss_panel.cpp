@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "ui/fit.h"
+#include "ui/preparing.h"
 
 namespace ev::ui {
 
@@ -314,6 +315,7 @@ void hover_readout(const std::vector<SnapshotPtr>& runs, const LossPanelState& s
 void draw_loss_panel(const std::vector<SnapshotPtr>& runs, UiContext& ctx, LossPanelState& st) {
   const Snapshot& s = *runs.front();
   const IdScope id_scope("loss");
+  if (draw_preparing(s, ctx, "Loss")) return;
   forget_other_runs_on_restart(runs, st);
   loss_controls(ctx, st);
   update_ranges(runs, st);

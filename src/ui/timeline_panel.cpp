@@ -117,6 +117,7 @@ SnapshotPtr timeline_view(const SnapshotPtr& live, TimelineState& st, float dt) 
 
 void draw_timeline_bar(const Snapshot& live, UiContext& ctx, TimelineState& st) {
   const IdScope id_scope("timeline");
+  if (!live.ready()) return;  // nothing kept yet: the view above says what is being prepared
   const int n = frame_count(live);
   film_buttons(live, ctx, st);
   ImGui::SameLine();

@@ -24,7 +24,8 @@ struct Snapshot {
   RunId run_id = 0;                      // which run this is a picture of
   // The run is still being made on its thread (its examples framed, its
   // baselines counted): what it is doing now, as "counting the trigram"; ""
-  // once it is ready. A preparing snapshot has its config and data, no tables.
+  // once it is ready. A preparing snapshot has its config and data, no tables
+  // (while the data is still being read: an empty data set naming its source).
   std::string preparing;
   bool failed = false;                   // the run could not be made (message says why); it never trains
   std::uint64_t version = 0;             // increases with every publish
@@ -95,6 +96,8 @@ struct Snapshot {
   // True when `name` is the position table's.
   bool is_position_table(std::string_view name) const;
   std::size_t param_count() const { return table.count(); }
+  // The run is made: its tables are here (neither preparing nor failed).
+  bool ready() const { return preparing.empty() && !failed; }
 };
 
 using SnapshotPtr = std::shared_ptr<const Snapshot>;

@@ -8,6 +8,14 @@ namespace ev {
 
 namespace {
 using Clock = std::chrono::steady_clock;
+
+// What a preparing snapshot names as its data while the data is still being
+// read: an empty set that carries only the source's name.
+std::shared_ptr<const Dataset> unread(const std::string& source) {
+  auto d = std::make_shared<Dataset>();
+  d->source = source;
+  return d;
+}
 }  // namespace
 
 Worker::Worker(RunId id, std::shared_ptr<const Dataset> data, const TrainConfig& cfg) : id_(id) {
@@ -16,6 +24,15 @@ Worker::Worker(RunId id, std::shared_ptr<const Dataset> data, const TrainConfig&
   publish_preparing(data, cfg, "framing the training examples", "");
   thread_ = std::thread([this, data = std::move(data), cfg] {
     if (prepare(data, cfg)) loop();
+    finished_.store(true);
+  });
+}
+
+Worker::Worker(RunId id, DataReader reader, const TrainConfig& cfg) : id_(id) {
+  busy_ = true;  // wait_idle waits for the run to be made
+  publish_preparing(unread(reader.source), cfg, "reading the data: " + reader.source, "");
+  thread_ = std::thread([this, reader = std::move(reader), cfg] {
+    if (const auto data = read(reader, cfg); data && prepare(data, cfg)) loop();
     finished_.store(true);
   });
 }
@@ -49,6 +66,37 @@ bool Worker::stopping() {
   return stop_;
 }
 
+std::string Worker::read_note() const {
+  std::lock_guard<std::mutex> lk(mu_);
+  return read_note_;
+}
+
+// The worker thread's first stage for a run given a reader: the data, checked
+// against the settings; null when it failed (said by a failed snapshot) or a stop was asked.
+std::shared_ptr<const Dataset> Worker::read(const DataReader& reader, const TrainConfig& cfg) {
+  std::string failure;
+  std::shared_ptr<const Dataset> data;
+  try {
+    std::string note;
+    data = reader.read(&note);
+    {
+      std::lock_guard<std::mutex> lk(mu_);
+      read_note_ = note;
+    }
+    Trainer::check(*data, cfg);
+    if (stopping()) return nullptr;
+    publish_preparing(data, cfg, "framing the training examples", "");
+    return data;
+  } catch (const Error& e) {
+    failure = e.what();
+  } catch (const std::bad_alloc&) {
+    failure = "Not enough memory to read the data.";
+  }
+  publish_preparing(data ? data : unread(reader.source), cfg, "", failure);
+  request_stop();  // nothing will train: wait_idle returns
+  return nullptr;
+}
+
 // The worker thread makes its run in stages, publishing each, and gives up
 // between them once asked to stop.
 bool Worker::prepare(const std::shared_ptr<const Dataset>& data, const TrainConfig& cfg) {
@@ -77,7 +125,7 @@ bool Worker::prepare(const std::shared_ptr<const Dataset>& data, const TrainConf
 }
 
 // A snapshot of a run not made yet: what is being done, or why it failed.
-void Worker::publish_preparing(const std::shared_ptr<const Dataset>& data, const TrainConfig& cfg, const char* what,
+void Worker::publish_preparing(const std::shared_ptr<const Dataset>& data, const TrainConfig& cfg, const std::string& what,
                                const std::string& failure) {
   auto s = std::make_shared<Snapshot>();
   s->run_id = id_;

@@ -5,12 +5,15 @@
 // mutex is held only to push or swap a vector, and the snapshot pointer is
 // swapped atomically. A new run is made on the worker's thread too (its
 // examples framed, its trigram counted: a fraction of a second at 17,000 words),
-// so adding one never holds up a frame. Not for: drawing anything (no GL, no ImGui here).
+// so adding one never holds up a frame; so is the data of a run given a reader
+// (the app's first run: its data read, WordNet's glosses in a second or two).
+// Not for: drawing anything (no GL, no ImGui here).
 #pragma once
 
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -22,6 +25,14 @@
 
 namespace ev {
 
+// How a run's data is read on its worker's thread: `source` names it in the
+// stage "reading the data: <source>"; `read` returns the data set or throws
+// ev::Error, and may leave a note of a fallback it took in *note.
+struct DataReader {
+  std::string source;
+  std::function<std::shared_ptr<const Dataset>(std::string* note)> read;
+};
+
 class Worker {
  public:
   // Checks cfg against the data (ev::Error when it does not fit, before any
@@ -29,6 +40,10 @@ class Worker {
   // until it is ready the snapshots say what is being done (Snapshot::preparing).
   // Commands posted meanwhile apply once it is ready. Starts paused.
   Worker(RunId id, std::shared_ptr<const Dataset> data, const TrainConfig& cfg);
+  // Returns at once and reads the data on the worker's thread first, then
+  // makes the run as above. Settings that do not fit the data, or data that
+  // cannot be read, end in a failed snapshot that says why.
+  Worker(RunId id, DataReader reader, const TrainConfig& cfg);
   // A run made already (a resumed session, the app's first run).
   explicit Worker(std::unique_ptr<Run> run);
   ~Worker();  // stops and joins
@@ -40,6 +55,8 @@ class Worker {
   void post(Command c);
   // The latest published snapshot (never null).
   SnapshotPtr snapshot() const { return std::atomic_load_explicit(&snap_, std::memory_order_acquire); }
+  // The reader's note of a fallback it took ("" when none, or not read yet).
+  std::string read_note() const;
   // Commands posted so far.
   std::uint64_t commands_posted() const { return posted_.load(); }
   // A view needs every parameter: the next snapshots carry a fresh copy (at
@@ -65,8 +82,9 @@ class Worker {
  private:
   void loop();
   void publish();
+  std::shared_ptr<const Dataset> read(const DataReader& reader, const TrainConfig& cfg);
   bool prepare(const std::shared_ptr<const Dataset>& data, const TrainConfig& cfg);
-  void publish_preparing(const std::shared_ptr<const Dataset>& data, const TrainConfig& cfg, const char* what,
+  void publish_preparing(const std::shared_ptr<const Dataset>& data, const TrainConfig& cfg, const std::string& what,
                          const std::string& failure);
   bool stopping();
 
@@ -85,6 +103,7 @@ class Worker {
   std::uint64_t applied_ = 0;        // guarded by mu_ for wait_idle; written by the worker
   bool busy_ = false;                // guarded by mu_: steps pending or playing
   bool model_pending_ = false;       // guarded by mu_: a view waits for parameters not yet published
+  std::string read_note_;            // guarded by mu_: DataReader's note
   std::shared_ptr<const Snapshot> snap_;
 
   // The worker thread's own.
