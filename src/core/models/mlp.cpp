@@ -176,16 +176,11 @@ namespace {
 
 // probs = softmax(logits) by rows, with each row's maximum and its sum of
 // exp(logit - max) for the loss. The maximum is subtracted so exp never
-// overflows. In float at a vocabulary, the kernels do a row at a time (it
-// stays in the cache); otherwise the shifted logits are exponentiated as one
-// contiguous block, vectorised over all of it with no scalar tail per row.
+// overflows. The shifted logits are exponentiated as one contiguous block,
+// vectorised over all of it with no scalar tail per row. (In float at a
+// vocabulary the kernels take the output layer: output_softmax_by_columns.)
 template <class L, class Pr, class Mx, class Sm>
 void softmax(const L& logits, Pr&& probs, Mx&& maxes, Sm&& sums) {
-  if constexpr (kFloat<L>) {
-    if (cols(logits) >= kKernelsFrom)
-      return kernels::softmax_rows(rows(logits), cols(logits), logits.data(), ld(logits), probs.data(), ld(probs),
-                                   maxes.data(), sums.data());
-  }
   for (int b = 0; b < rows(logits); ++b) {
     maxes(b) = logits.row(b).maxCoeff();
     probs.row(b) = logits.row(b).array() - maxes(b);                        // (V)
@@ -247,21 +242,15 @@ T class_output_forward(const Model<T>& m, const Batch& bt, MlpActivations<T>& a)
   return loss;
 }
 
-// logits = h W2 + b2 (+ emb Wd), by ranges of the vocabulary's columns on
-// the output layer's threads: each thread reads its share of W2 once.
+// logits = h W2 + b2 (+ emb Wd), where the kernels do not take the output
+// layer (a few dozen logits, or in double).
 template <class T>
 void output_logits(const Model<T>& m, MlpActivations<T>& a) {
   const T* P = m.params.data();
   const ParamTable& t = m.table;
-  const auto W2 = tensor(P, t[kMlpW2]);                                     // (H, V)
-  const auto b2 = vector(P, t[kMlpb2]);                                     // (V)
-  parallel_ranges(cols(a.logits), output_threads(a), 64, [&](int c0, int c1) {
-    const int n = c1 - c0;
-    auto logits = a.logits.middleCols(c0, n);                               // (B, n)
-    mul(a.h, W2.middleCols(c0, n), logits, false);                         // (B, n) = (B, H)(H, n)
-    if (m.spec.direct) mul(a.emb, tensor(P, t[kMlpWd]).middleCols(c0, n), logits, true);  // (B, n) += (B, k*d)(k*d, n)
-    logits.rowwise() += b2.segment(c0, n);                                  // (B, n)
-  });
+  mul(a.h, tensor(P, t[kMlpW2]), a.logits, false);                          // (B, V) = (B, H)(H, V)
+  if (m.spec.direct) mul(a.emb, tensor(P, t[kMlpWd]), a.logits, true);      // (B, V) += (B, k*d)(k*d, V)
+  a.logits.rowwise() += vector(P, t[kMlpb2]);                               // (B, V)
 }
 
 // The columns [c0, c1) of the logits, h W2 + b2 (+ emb Wd), through the kernels.
@@ -302,6 +291,18 @@ void output_softmax_by_columns(const Model<float>& m, MlpActivations<float>& a, 
   });
 }
 
+// The output layer through the kernels where they take it (float, a
+// vocabulary's worth of columns); false where they do not.
+template <class T>
+bool output_softmax_kernels(const Model<T>& m, MlpActivations<T>& a, T* maxes, T* sums) {
+  if constexpr (kFloat<Mat<T>>) {
+    if (cols(a.logits) < kKernelsFrom) return false;
+    output_softmax_by_columns(m, a, maxes, sums);
+    return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 template <class T>
@@ -331,10 +332,7 @@ T mlp_forward(const Model<T>& m, const Batch& bt, MlpActivations<T>& a) {
   // on a.threads threads that each own ranges of the vocabulary's columns
   // (each number the same whichever thread makes it).
   Eigen::Matrix<T, Eigen::Dynamic, 1> maxes(B), sums(B);                    // (B)
-  if constexpr (kFloat<Mat<T>>) {
-    if (cols(a.logits) >= kKernelsFrom) output_softmax_by_columns(m, a, maxes.data(), sums.data());
-  }
-  if (cols(a.logits) < kKernelsFrom || !kFloat<Mat<T>>) {
+  if (!output_softmax_kernels(m, a, maxes.data(), sums.data())) {
     output_logits(m, a);                                                    // (B, V)
     softmax(a.logits, a.probs, maxes, sums);                                // (B, V)
   }
