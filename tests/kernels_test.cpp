@@ -14,6 +14,7 @@
 
 #include "core/base/kernels.h"
 #include "core/models/mlp.h"
+#include "random_batch.h"
 
 namespace {
 
@@ -222,20 +223,7 @@ ev::ModelSpec mlp_spec(int V, int emb, int hidden, bool direct) {
   return s;
 }
 
-// A batch of `B` random contexts and targets over a vocabulary of V.
-struct RandomBatch {
-  std::vector<std::int32_t> X, Y;
-  ev::Batch b;
-  RandomBatch(int B, int V, unsigned seed) : X(std::size_t(B) * 3), Y(static_cast<std::size_t>(B)) {
-    std::mt19937 g(seed);
-    for (auto& x : X) x = std::int32_t(g() % unsigned(V));
-    for (auto& y : Y) y = std::int32_t(g() % unsigned(V));
-    b.B = B;
-    b.in = 3;
-    b.X = X.data();
-    b.Y = Y.data();
-  }
-};
+using testdata::RandomBatch;
 
 // The MLP at a vocabulary where the float step runs through the kernels: its
 // loss, every gradient and the fused SGD step agree with the double model,

@@ -12,6 +12,7 @@
 
 #include "core/base/error.h"
 #include "core/base/kernels.h"
+#include "core/base/lanes.h"
 #include "core/base/limits.h"
 #include "core/base/parallel.h"
 #include "core/base/rng.h"
@@ -418,6 +419,19 @@ void output_backward(const Model<T>& m, const Batch& bt, MlpActivations<T>& a) {
   });
 }
 
+// C's gradient made zero where the last backward pass into G wrote it (the
+// rows it looked up; all of it when it wrote elsewhere), and G noted.
+template <class T, class GC>
+void clear_touched_rows(MlpActivations<T>& a, const T* G, GC& gC) {
+  if (a.touched_in == G) {
+    for (const std::int32_t v : a.touched)
+      if (v < gC.rows()) gC.row(v).setZero();           // (d)
+  } else {
+    gC.setZero();                                       // (V, d)
+  }
+  a.touched_in = G;
+}
+
 // The backward pass from the hidden layer's gradient (a.dh) down: W1's and
 // b1's gradients and C's, sparse (only rows looked up get any; rows written
 // by the last pass into the same buffer are zeroed, the rest are zero already).
@@ -445,14 +459,8 @@ void hidden_backward(Model<T>& m, const Batch& bt, MlpActivations<T>& a) {
   mul_t(a.dh, W1, a.demb, s.direct);                    // (B, k*d) (+)= (B, H)(H, k*d)
 
   // The lookup's gradient is sparse: only rows of C that were looked up get any.
-  if (a.touched_in == G) {
-    for (const std::int32_t v : a.touched)
-      if (v < gC.rows()) gC.row(v).setZero();           // (d)
-  } else {
-    gC.setZero();                                       // (V, d)
-  }
+  clear_touched_rows(a, G, gC);
   a.touched.assign(X, X + std::size_t(B) * std::size_t(k));
-  a.touched_in = G;
   for (int b = 0; b < B; ++b)
     for (int j = 0; j < k; ++j)
       gC.row(X[b * k + j]) += a.demb.row(b).segment(j * d, d);  // (d)
@@ -550,6 +558,42 @@ void mlp_backward(Model<T>& m, const Batch& bt, MlpActivations<T>& a) {
   output_weights(m, a, T(1), false, [G](MlpTensor) { return G; });  // (H, V) = (H, B)(B, V), (k*d, V) likewise
 }
 
+namespace {
+
+// Whether the gradients every update below is made of are finite: b2's
+// (standing for the logits', a column's sum being finite exactly when all of
+// the column is, each term at most 1 in size), the input's, b1's and W1's.
+// x * 0 is 0 only for finite x, so one NaN or infinity makes a sum NaN.
+template <class D>
+bool small_gradients_finite(const Model<float>& m, const D& demb) {
+  const float* G = m.grads.data();
+  const ParamTable& t = m.table;
+  const auto finite = [](const auto& x) { return std::isfinite((x.array() * 0.0f).sum()); };
+  return finite(vector(G, t[kMlpb2])) && finite(demb) && finite(vector(G, t[kMlpb1])) && finite(tensor(G, t[kMlpW1]));
+}
+
+// SGD's update of W1, b1 and b2 by their gradients and of C's rows in the
+// batch, each once (the others' gradient is zero); none of the frozen tensor.
+void update_small_tensors(Model<float>& m, MlpActivations<float>& a, float lr, const TensorInfo* frozen) {
+  float* P = m.params.data();
+  const float* G = m.grads.data();
+  const ParamTable& t = m.table;
+  for (const MlpTensor small : {kMlpW1, kMlpb1, kMlpb2})
+    if (!is_frozen(t[small], frozen)) tensor(P, t[small]) -= lr * tensor(G, t[small]);
+  if (is_frozen(t[kMlpC], frozen)) return;
+  auto C = tensor(P, t[kMlpC]);
+  const auto gC = tensor(G, t[kMlpC]);
+  a.seen.resize(std::size_t(C.rows()), 0);
+  for (const std::int32_t v : a.touched) {
+    if (a.seen[std::size_t(v)]) continue;
+    a.seen[std::size_t(v)] = 1;
+    C.row(v) -= lr * gC.row(v);
+  }
+  for (const std::int32_t v : a.touched) a.seen[std::size_t(v)] = 0;
+}
+
+}  // namespace
+
 bool mlp_sgd_step(Model<float>& m, const Batch& bt, MlpActivations<float>& a, float lr, const TensorInfo* frozen) {
   const bool fused = fused_output_sgd(m, a, frozen);
   if (fused) {
@@ -560,31 +604,151 @@ bool mlp_sgd_step(Model<float>& m, const Batch& bt, MlpActivations<float>& a, fl
     output_bias_gradient(m, a);
   }
   float* P = m.params.data();
-  float* G = m.grads.data();
   const ParamTable& t = m.table;
-  // Every update below is made of these: when they are finite, so is the step
-  // (x * 0 is 0 only for finite x, so one NaN or infinity makes a sum NaN).
-  // b2's gradient stands for the logits': a column's sum is finite exactly
-  // when all of the column is (each term is at most 1 in size). On the fused
-  // path W2 is updated before the rest is known, which cannot then fail: with
-  // finite logits' gradients (checked first; each row's sum of sizes is at
-  // most 2 / B) and finite weights, dh and everything below it are finite.
-  const auto finite = [](const auto& x) { return std::isfinite((x.array() * 0.0f).sum()); };
-  if (!finite(vector(G, t[kMlpb2])) || !finite(a.demb) || !finite(vector(G, t[kMlpb1])) ||
-      !finite(tensor(G, t[kMlpW1])))
-    return false;
+  // Every update below is made of these: when they are finite, so is the step.
+  // On the fused path W2 is updated before the rest is known, which cannot
+  // then fail: with finite logits' gradients (checked first; each row's sum
+  // of sizes is at most 2 / B) and finite weights, dh and everything below it
+  // are finite.
+  if (!small_gradients_finite(m, a.demb)) return false;
   if (!fused)
     output_weights(m, a, -lr, true, [&](MlpTensor w) { return is_frozen(t[w], frozen) ? nullptr : P; });  // W -= lr x^T dlogits
-  for (const MlpTensor small : {kMlpW1, kMlpb1, kMlpb2})
-    if (!is_frozen(t[small], frozen)) tensor(P, t[small]) -= lr * tensor(G, t[small]);
-  // C: the rows in the batch, each once (the others' gradient is zero); none when frozen.
-  if (is_frozen(t[kMlpC], frozen)) return true;
-  auto C = tensor(P, t[kMlpC]);
-  const auto gC = tensor(G, t[kMlpC]);
-  std::sort(a.touched.begin(), a.touched.end());
-  a.touched.erase(std::unique(a.touched.begin(), a.touched.end()), a.touched.end());
-  for (const std::int32_t v : a.touched) C.row(v) -= lr * gC.row(v);
+  update_small_tensors(m, a, lr, frozen);
   return true;
+}
+
+namespace {
+
+// ---- the step with the batch along the vector lanes (lanes.h) ----
+
+// Whether a training batch takes it: the lecture's kind of model, whose
+// every product is small (a vocabulary the kernels do not take).
+bool fits_lanes(const Model<float>& m, const Batch& bt) {
+  const ModelSpec& s = m.spec;
+  return s.softmax != "classes" && !s.direct && bt.dropout <= 0 && bt.Y && bt.out == 1 && !bt.full &&
+         s.vocab < kKernelsFrom;
+}
+
+// v's lanes [B, Bp) of a (rows, Bp) block set to zero.
+void zero_padding(std::vector<float>& v, int rows, int B, int Bp) {
+  for (int r = 0; r < rows; ++r) std::fill_n(v.data() + std::size_t(r) * std::size_t(Bp) + B, Bp - B, 0.0f);
+}
+
+// The forward pass, transposed: emb (k*d, Bp), h = tanh(W1^T emb + b1)
+// (H, Bp), logits = W2^T h + b2 (V, Bp) and their softmax down each column;
+// a.logits and a.probs by rows too. The mean cross-entropy.
+float lanes_forward(const Model<float>& m, const Batch& bt, MlpActivations<float>& a) {
+  const ModelSpec& s = m.spec;
+  const int k = s.block, d = s.emb, E = k * d, H = s.hidden, V = s.vocab, B = bt.B, Bp = lanes::padded(B);
+  const float* P = m.params.data();
+  const ParamTable& t = m.table;
+  auto& L = a.lanes;
+  a.resize(s, B);
+  L.emb.resize(std::size_t(E) * std::size_t(Bp));
+  for (auto* v : {&L.h, &L.dh}) v->resize(std::size_t(H) * std::size_t(Bp));
+  for (auto* v : {&L.logits, &L.probs, &L.dlogits}) v->resize(std::size_t(V) * std::size_t(Bp));
+  L.demb.resize(L.emb.size());
+  L.maxes.resize(std::size_t(Bp));
+  L.sums.resize(std::size_t(Bp));
+  const float* C = P + t[kMlpC].offset;
+  for (int b = 0; b < B; ++b)                                                  // emb = C[X] transposed
+    for (int j = 0; j < k; ++j) {
+      const float* row = C + std::size_t(bt.X[b * k + j]) * std::size_t(d);
+      for (int i = 0; i < d; ++i) L.emb[std::size_t(j * d + i) * std::size_t(Bp) + std::size_t(b)] = row[i];
+    }
+  zero_padding(L.emb, E, B, Bp);
+  lanes::mul(H, E, Bp, P + t[kMlpW1].offset, 1, H, L.emb.data(), L.h.data(), P + t[kMlpb1].offset);  // (H, Bp)
+  Eigen::Map<Eigen::ArrayXf> h(L.h.data(), Eigen::Index(L.h.size()));
+  h = h.tanh();                                                                // (H, Bp)
+  lanes::mul(V, H, Bp, P + t[kMlpW2].offset, 1, V, L.h.data(), L.logits.data(), P + t[kMlpb2].offset);  // (V, Bp)
+  lanes::softmax_columns(V, Bp, L.logits.data(), L.probs.data(), L.maxes.data(), L.sums.data());
+  lanes::transpose(V, B, L.logits.data(), Bp, a.logits.data(), V);            // (B, V)
+  lanes::transpose(V, B, L.probs.data(), Bp, a.probs.data(), V);              // (B, V)
+  float loss = 0;
+  for (int b = 0; b < B; ++b)
+    loss += std::log(L.sums[std::size_t(b)]) + L.maxes[std::size_t(b)] -
+            L.logits[std::size_t(bt.Y[b]) * std::size_t(Bp) + std::size_t(b)];
+  return loss / float(B);
+}
+
+// Sums of each row of a (rows, Bp) block over its first B lanes, in order.
+void row_sums(const std::vector<float>& v, int rows, int B, int Bp, float* out) {
+  for (int r = 0; r < rows; ++r) {
+    const float* x = v.data() + std::size_t(r) * std::size_t(Bp);
+    float sum = 0;
+    for (int b = 0; b < B; ++b) sum += x[b];
+    out[r] = sum;
+  }
+}
+
+// A (rows, Bp) block's first B lanes by rows of the batch, into `out` (B,
+// rows rounded up to whole vectors, zeros past rows): the layout a weight's
+// update sums the batch in.
+void rows_of_batch(const std::vector<float>& v, int rows, int B, int Bp, std::vector<float>& out) {
+  const int n = lanes::padded(rows);
+  out.resize(std::size_t(B) * std::size_t(n));
+  for (int b = 0; b < B; ++b) std::fill_n(out.data() + std::size_t(b) * std::size_t(n) + rows, n - rows, 0.0f);
+  lanes::transpose(rows, B, v.data(), Bp, out.data(), n);
+}
+
+// The backward pass, transposed, to every gradient but W2's: dlogits (V,
+// Bp), b2's, dh = W2 dlogits through tanh (H, Bp), b1's, demb = W1 dh, W1's
+// (its rows updated from dh by rows of the batch) and C's rows.
+void lanes_backward(Model<float>& m, const Batch& bt, MlpActivations<float>& a) {
+  const ModelSpec& s = m.spec;
+  const int k = s.block, d = s.emb, E = k * d, H = s.hidden, V = s.vocab, B = bt.B, Bp = lanes::padded(B);
+  const float* P = m.params.data();
+  float* G = m.grads.data();
+  const ParamTable& t = m.table;
+  auto& L = a.lanes;
+  const float inv_B = 1.0f / float(B);
+  for (std::size_t i = 0; i < L.probs.size(); ++i) L.dlogits[i] = L.probs[i] * inv_B;  // (V, Bp)
+  zero_padding(L.dlogits, V, B, Bp);
+  for (int b = 0; b < B; ++b) L.dlogits[std::size_t(bt.Y[b]) * std::size_t(Bp) + std::size_t(b)] -= inv_B;
+  row_sums(L.dlogits, V, B, Bp, G + t[kMlpb2].offset);                        // (V)
+  lanes::mul(H, V, Bp, P + t[kMlpW2].offset, V, 1, L.dlogits.data(), L.dh.data(), nullptr);  // (H, Bp) = (H, V)(V, Bp)
+  Eigen::Map<Eigen::ArrayXf> dh(L.dh.data(), Eigen::Index(L.dh.size()));
+  dh *= 1.0f - Eigen::Map<const Eigen::ArrayXf>(L.h.data(), dh.size()).square();  // (H, Bp)
+  row_sums(L.dh, H, B, Bp, G + t[kMlpb1].offset);                             // (H)
+  lanes::mul(E, H, Bp, P + t[kMlpW1].offset, H, 1, L.dh.data(), L.demb.data(), nullptr);  // (E, Bp) = (E, H)(H, Bp)
+  rows_of_batch(L.dh, H, B, Bp, L.dh_rows);                                    // (B, H)
+  lanes::outer(E, H, B, Bp, 1.0f, L.emb.data(), L.dh_rows.data(), lanes::padded(H), G + t[kMlpW1].offset, H, false);
+  auto gC = tensor(G, t[kMlpC]);                                               // (V, d)
+  clear_touched_rows(a, G, gC);
+  a.touched.assign(bt.X, bt.X + std::size_t(B) * std::size_t(k));
+  for (int b = 0; b < B; ++b)
+    for (int j = 0; j < k; ++j) {
+      float* row = gC.data() + std::size_t(bt.X[b * k + j]) * std::size_t(d);
+      for (int i = 0; i < d; ++i) row[i] += L.demb[std::size_t(j * d + i) * std::size_t(Bp) + std::size_t(b)];
+    }
+}
+
+}  // namespace
+
+float mlp_sgd_train_step(Model<float>& m, const Batch& bt, MlpActivations<float>& a, float lr, const TensorInfo* frozen,
+                         bool* updated) {
+  *updated = false;
+  if (!fits_lanes(m, bt)) {
+    const float loss = mlp_forward(m, bt, a);
+    *updated = std::isfinite(loss) && mlp_sgd_step(m, bt, a, lr, frozen);
+    return loss;
+  }
+  const float loss = lanes_forward(m, bt, a);
+  if (!std::isfinite(loss)) return loss;
+  lanes_backward(m, bt, a);
+  if (!small_gradients_finite(m, Eigen::Map<const Eigen::ArrayXf>(a.lanes.demb.data(), Eigen::Index(a.lanes.demb.size()))))
+    return loss;
+  auto& L = a.lanes;
+  const ParamTable& t = m.table;
+  if (!is_frozen(t[kMlpW2], frozen)) {  // W2 -= lr h^T dlogits, by rows of the batch
+    const int V = m.spec.vocab, Vp = lanes::padded(V);
+    rows_of_batch(L.dlogits, V, bt.B, lanes::padded(bt.B), L.dlogits_rows);
+    lanes::outer(m.spec.hidden, V, bt.B, lanes::padded(bt.B), -lr, L.h.data(), L.dlogits_rows.data(), Vp,
+                 m.params.data() + t[kMlpW2].offset, V, true);
+  }
+  update_small_tensors(m, a, lr, frozen);
+  *updated = true;
+  return loss;
 }
 
 template struct MlpActivations<float>;
@@ -643,6 +807,10 @@ class MlpNet final : public Net {
   bool sgd_step(Model<float>& m, const Batch& b, float lr, const TensorInfo* frozen) override {
     if (m.spec.softmax == "classes") return Net::sgd_step(m, b, lr, frozen);
     return mlp_sgd_step(m, b, a_, lr, frozen);
+  }
+  float sgd_train_step(Model<float>& m, const Batch& b, float lr, const TensorInfo* frozen, bool* updated) override {
+    if (m.spec.softmax == "classes") return Net::sgd_train_step(m, b, lr, frozen, updated);
+    return mlp_sgd_train_step(m, b, a_, lr, frozen, updated);
   }
   void set_threads(int n) override { a_.threads = n; }
   const Mat<float>& logits() const override { return a_.logits; }

@@ -53,6 +53,14 @@ struct MlpActivations {
   ClassSoftmax<T> cls;  // the class-factored output's buffers
   std::vector<std::int32_t> touched;
   const T* touched_in = nullptr;
+  std::vector<char> seen;  // (V) zero but while an update marks the rows it has made
+  // The small step's blocks (mlp_sgd_train_step, lanes.h): emb, h, logits,
+  // probs, dlogits, dh, demb transposed, (features, B rounded up to whole
+  // vectors); dlogits and dh by rows too (B, V or H rounded up), and each
+  // column's softmax maximum and sum.
+  struct Lanes {
+    std::vector<float> emb, h, logits, probs, dlogits, dh, demb, dlogits_rows, dh_rows, maxes, sums;
+  } lanes;
   // Threads for the output layer where the float kernels run (a vocabulary
   // of hundreds and up): its rows, then its columns, are split between them,
   // and every number comes out the same as on one thread.
@@ -97,6 +105,15 @@ void mlp_backward(Model<T>& m, const Batch& b, MlpActivations<T>& a);
 // The `frozen` tensor (null: none; C when the embeddings are frozen) is not
 // touched. Returns false, changing no parameter, when a gradient is not finite.
 bool mlp_sgd_step(Model<float>& m, const Batch& b, MlpActivations<float>& a, float lr, const TensorInfo* frozen);
+
+// mlp_forward() then mlp_sgd_step() on one training batch, the loss returned
+// and in *updated whether the parameters moved. At the lecture's sizes (a
+// vocabulary of tens, the full softmax, no dropout, no direct connections) in
+// one pass with the batch along the vector lanes (lanes.h), which leaves
+// a.logits, a.probs, C's, W1's, b1's and b2's gradients as the two calls
+// would, but not a.emb, a.h or the other gradients; otherwise the two calls.
+float mlp_sgd_train_step(Model<float>& m, const Batch& b, MlpActivations<float>& a, float lr, const TensorInfo* frozen,
+                         bool* updated);
 
 // Multiply-adds of one row's forward pass, by layer (the backward pass costs
 // about twice as much again): the tanh layer's k*d*H, the output's H*V with

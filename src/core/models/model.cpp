@@ -46,6 +46,12 @@ bool Net::sgd_step(Model<float>& m, const Batch& b, float lr, const TensorInfo* 
   return true;
 }
 
+float Net::sgd_train_step(Model<float>& m, const Batch& b, float lr, const TensorInfo* frozen, bool* updated) {
+  const float loss = forward(m, b);
+  *updated = std::isfinite(loss) && sgd_step(m, b, lr, frozen);
+  return loss;
+}
+
 std::vector<float> next_token_probs(const Model<float>& m, const std::vector<int>& context) {
   const Family& f = family(m.spec.family);
   std::vector<std::int32_t> row(std::size_t(m.spec.block), Vocab::kBoundary);

@@ -128,6 +128,11 @@ class Net {
   // may fuse updates into its backward pass (and say which gradients it then
   // leaves out of m.grads).
   virtual bool sgd_step(Model<float>& m, const Batch& b, float lr, const TensorInfo* frozen);
+  // forward() then sgd_step() on one training batch, which a family may make
+  // one pass: the loss, and in *updated whether the parameters moved (false,
+  // nothing changed, when the loss or a gradient is not finite). logits() and
+  // probs() are then the batch's, as after forward().
+  virtual float sgd_train_step(Model<float>& m, const Batch& b, float lr, const TensorInfo* frozen, bool* updated);
   // Threads a step may use where the family has work that splits (the MLP's
   // output layer at a large vocabulary); one unless set.
   virtual void set_threads(int) {}

@@ -106,6 +106,17 @@ Batch Trainer::last_batch_ids() const {
   return b;
 }
 
+namespace {
+
+// n ids from `from` to `to`: a few a row, where a call to memcpy would cost
+// more than the copy (GCC would otherwise make the loop one).
+__attribute__((optimize("no-tree-loop-distribute-patterns"))) void copy_ids(const std::int32_t* from, std::size_t n,
+                                                                            std::int32_t* to) {
+  for (std::size_t i = 0; i < n; ++i) to[i] = from[i];
+}
+
+}  // namespace
+
 StepResult Trainer::step() {
   const int B = cfg_.batch;
   const std::size_t in = std::size_t(train_.in), out = std::size_t(train_.out);
@@ -116,24 +127,21 @@ StepResult Trainer::step() {
   for (int b = 0; b < B; ++b) {
     const auto row = std::int32_t(rng_.below(train_.size()));
     batch_rows_[std::size_t(b)] = row;
-    std::copy_n(train_.context(std::size_t(row)), in, bx_.data() + std::size_t(b) * in);
-    std::copy_n(train_.targets(std::size_t(row)), out, by_.data() + std::size_t(b) * out);
+    copy_ids(train_.context(std::size_t(row)), in, bx_.data() + std::size_t(b) * in);
+    copy_ids(train_.targets(std::size_t(row)), out, by_.data() + std::size_t(b) * out);
   }
   Batch batch = last_batch_ids();
   batch.full = false;
   batch.dropout = float(cfg_.dropout);
   batch.dropout_seed = (cfg_.seed ^ kDropoutStream) + std::uint64_t(step_) * 0x9E3779B97F4A7C15ull;
-  const float loss = net_->forward(model_, batch);
-  if (!std::isfinite(loss)) {
-    rng_.restore(before);
-    return {loss, false};
-  }
-  // SGD may be fused into the family's backward pass; another optimizer needs
-  // every gradient first.
+  // SGD may be fused into the family's forward and backward passes; another
+  // optimizer needs every gradient first.
   const float lr = float(cfg_.lr_at(step_));
   const TensorInfo* frozen = cfg_.freeze_embeddings ? &token_table() : nullptr;
-  const bool finite =
-      cfg_.optimizer == "sgd" ? net_->sgd_step(model_, batch, lr, frozen) : optimizer_step(batch, lr, frozen);
+  bool finite = false;
+  const float loss = cfg_.optimizer == "sgd" ? net_->sgd_train_step(model_, batch, lr, frozen, &finite)
+                                             : net_->forward(model_, batch);
+  if (cfg_.optimizer != "sgd" && std::isfinite(loss)) finite = optimizer_step(batch, lr, frozen);
   if (!finite) {
     rng_.restore(before);
     return {loss, false};
