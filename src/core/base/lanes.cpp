@@ -66,7 +66,7 @@ void outer_tile(int N, int c, int B, int Bp, float alpha, const float* XT, const
         store(w + j * W, accumulate ? fmadd(a, acc[i][j], load(w + j * W)) : a * acc[i][j]);
         continue;
       }
-      for (int l = 0; l < n; ++l) w[j * W + l] = accumulate ? alpha * acc[i][j][l] + w[j * W + l] : alpha * acc[i][j][l];
+      store_first(w + j * W, accumulate ? fmadd(a, acc[i][j], load_first(w + j * W, n)) : a * acc[i][j], n);
     }
   }
 }

@@ -39,6 +39,23 @@ inline vf load(const float* p) {
   return v;
 }
 inline void store(float* p, vf v) { std::memcpy(p, &v, sizeof v); }
+// The first n lanes (0 < n < W) from p, the others zero; v's first n lanes to p.
+inline vf load_first(const float* p, int n) {
+#if defined(__AVX512F__)
+  return vf(_mm512_maskz_loadu_ps(__mmask16((1u << n) - 1), p));
+#else
+  vf v{};
+  std::memcpy(&v, p, sizeof(float) * std::size_t(n));
+  return v;
+#endif
+}
+inline void store_first(float* p, vf v, int n) {
+#if defined(__AVX512F__)
+  _mm512_mask_storeu_ps(p, __mmask16((1u << n) - 1), __m512(v));
+#else
+  std::memcpy(p, &v, sizeof(float) * std::size_t(n));
+#endif
+}
 inline vf splat(float x) { return vf{} + x; }
 // a * b + c, in one rounding where the machine fuses multiply-adds. Written
 // out rather than left to -ffp-contract: the compiler fuses a product only
