@@ -88,6 +88,24 @@ TEST(Lanes, OuterSumsTheBatchIntoEachWeight) {
         }
 }
 
+// Each column's sum over the batch, in the batch's order: a bias's gradient,
+// the same bits as a plain loop's.
+TEST(Lanes, ColumnSumsInOrder) {
+  for (int N : {1, 5, 16, 27, 200})
+    for (int B : kBatches) {
+      const int ldd = ev::lanes::padded(N);
+      const std::vector<float> D = random_floats(std::size_t(B) * std::size_t(ldd), 9);
+      std::vector<float> sums(std::size_t(N) + 1, -3.0f);
+      ev::lanes::column_sums(B, N, D.data(), ldd, sums.data());
+      for (int n = 0; n < N; ++n) {
+        float want = 0;
+        for (int b = 0; b < B; ++b) want += D[std::size_t(b * ldd + n)];
+        EXPECT_EQ(sums[std::size_t(n)], want) << N << " columns, batch " << B;
+      }
+      EXPECT_EQ(sums[std::size_t(N)], -3.0f) << "written past N";
+    }
+}
+
 TEST(Lanes, TransposeMovesEveryNumberAndNothingElse) {
   for (int R : {1, 15, 16, 27, 200})
     for (int C : {1, 16, 17, 32, 33}) {

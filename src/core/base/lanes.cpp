@@ -29,7 +29,16 @@ void mul_tile(int K, int Bp, const float* s, int rs, int ks, const float* X, flo
     for (int j = 0; j < NB; ++j) store(Y + std::size_t(i) * std::size_t(Bp) + std::size_t(j * W), acc[i][j]);
 }
 
-// All of Y's rows for NB vectors of columns: whole tiles, then 4 rows, then 1.
+// The last `rows` rows (fewer than a whole tile) in one tile of that many.
+template <int NB, int TR>
+void mul_rest(int rows, int K, int Bp, const float* s, int rs, int ks, const float* X, float* Y, const float* bias) {
+  if constexpr (TR > 0) {
+    if (rows == TR) return mul_tile<TR, NB>(K, Bp, s, rs, ks, X, Y, bias);
+    mul_rest<NB, TR - 1>(rows, K, Bp, s, rs, ks, X, Y, bias);
+  }
+}
+
+// All of Y's rows for NB vectors of columns: whole tiles, then the rest in one.
 template <int NB>
 void mul_columns(int R, int K, int Bp, const float* s, int rs, int ks, const float* X, float* Y, const float* bias) {
   constexpr int TR = kTileRows[NB];
@@ -38,8 +47,7 @@ void mul_columns(int R, int K, int Bp, const float* s, int rs, int ks, const flo
   const auto yat = [&](int row) { return Y + std::size_t(row) * std::size_t(Bp); };
   const auto bat = [&](int row) { return bias ? bias + row : nullptr; };
   for (; r + TR <= R; r += TR) mul_tile<TR, NB>(K, Bp, at(r), rs, ks, X, yat(r), bat(r));
-  for (; r + 4 <= R; r += 4) mul_tile<4, NB>(K, Bp, at(r), rs, ks, X, yat(r), bat(r));
-  for (; r < R; ++r) mul_tile<1, NB>(K, Bp, at(r), rs, ks, X, yat(r), bat(r));
+  mul_rest<NB, TR - 1>(R - r, K, Bp, at(r), rs, ks, X, yat(r), bat(r));
 }
 
 // A block of Wt: TR rows by NV vectors of columns from column c, the batch
@@ -71,6 +79,15 @@ void outer_tile(int N, int c, int B, int Bp, float alpha, const float* XT, const
   }
 }
 
+template <int NV, int TR>
+void outer_rest(int rows, int N, int c, int B, int Bp, float alpha, const float* XT, const float* D, int ldd, float* Wt,
+                int ldw, bool accumulate) {
+  if constexpr (TR > 0) {
+    if (rows == TR) return outer_tile<TR, NV>(N, c, B, Bp, alpha, XT, D, ldd, Wt, ldw, accumulate);
+    outer_rest<NV, TR - 1>(rows, N, c, B, Bp, alpha, XT, D, ldd, Wt, ldw, accumulate);
+  }
+}
+
 template <int NV>
 void outer_columns(int R, int N, int c, int B, int Bp, float alpha, const float* XT, const float* D, int ldd, float* Wt,
                    int ldw, bool accumulate) {
@@ -79,8 +96,7 @@ void outer_columns(int R, int N, int c, int B, int Bp, float alpha, const float*
   const auto wt = [&](int row) { return Wt + std::size_t(row) * std::size_t(ldw); };
   int r = 0;
   for (; r + TR <= R; r += TR) outer_tile<TR, NV>(N, c, B, Bp, alpha, xt(r), D, ldd, wt(r), ldw, accumulate);
-  for (; r + 4 <= R; r += 4) outer_tile<4, NV>(N, c, B, Bp, alpha, xt(r), D, ldd, wt(r), ldw, accumulate);
-  for (; r < R; ++r) outer_tile<1, NV>(N, c, B, Bp, alpha, xt(r), D, ldd, wt(r), ldw, accumulate);
+  outer_rest<NV, TR - 1>(R - r, N, c, B, Bp, alpha, xt(r), D, ldd, wt(r), ldw, accumulate);
 }
 
 #if defined(__AVX512F__)
@@ -139,6 +155,15 @@ void outer(int R, int N, int B, int Bp, float alpha, const float* XT, const floa
     outer_columns<kPanel>(R, N, c, B, Bp, alpha, XT, D, ldd, Wt, ldw, accumulate);
   if (c + W < N) outer_columns<2>(R, N, c, B, Bp, alpha, XT, D, ldd, Wt, ldw, accumulate);
   else if (c < N) outer_columns<1>(R, N, c, B, Bp, alpha, XT, D, ldd, Wt, ldw, accumulate);
+}
+
+void column_sums(int B, int N, const float* D, int ldd, float* sums) {
+  for (int c = 0; c < N; c += W) {
+    vf sum{};
+    for (int b = 0; b < B; ++b) sum += load(D + std::size_t(b) * std::size_t(ldd) + std::size_t(c));
+    if (c + W <= N) store(sums + c, sum);
+    else store_first(sums + c, sum, N - c);
+  }
 }
 
 void transpose(int R, int C, const float* in, int ldi, float* out, int ldo) {

@@ -30,6 +30,9 @@ void mul(int R, int K, int Bp, const float* s, int rs, int ks, const float* X, f
 void outer(int R, int N, int B, int Bp, float alpha, const float* XT, const float* D, int ldd, float* Wt, int ldw,
            bool accumulate);
 
+// sums[n] = the sum of D[b][n] over b < B in order, n < N (D as outer()'s).
+void column_sums(int B, int N, const float* D, int ldd, float* sums);
+
 // out[c][r] = in[r][c] for r < R, c < C (rows ldi and ldo apart).
 void transpose(int R, int C, const float* in, int ldi, float* out, int ldo);
 

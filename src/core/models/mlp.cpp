@@ -671,16 +671,6 @@ float lanes_forward(const Model<float>& m, const Batch& bt, MlpActivations<float
   return loss / float(B);
 }
 
-// Sums of each row of a (rows, Bp) block over its first B lanes, in order.
-void row_sums(const std::vector<float>& v, int rows, int B, int Bp, float* out) {
-  for (int r = 0; r < rows; ++r) {
-    const float* x = v.data() + std::size_t(r) * std::size_t(Bp);
-    float sum = 0;
-    for (int b = 0; b < B; ++b) sum += x[b];
-    out[r] = sum;
-  }
-}
-
 // A (rows, Bp) block's first B lanes by rows of the batch, into `out` (B,
 // rows rounded up to whole vectors, zeros past rows): the layout a weight's
 // update sums the batch in.
@@ -705,13 +695,14 @@ void lanes_backward(Model<float>& m, const Batch& bt, MlpActivations<float>& a) 
   for (std::size_t i = 0; i < L.probs.size(); ++i) L.dlogits[i] = L.probs[i] * inv_B;  // (V, Bp)
   zero_padding(L.dlogits, V, B, Bp);
   for (int b = 0; b < B; ++b) L.dlogits[std::size_t(bt.Y[b]) * std::size_t(Bp) + std::size_t(b)] -= inv_B;
-  row_sums(L.dlogits, V, B, Bp, G + t[kMlpb2].offset);                        // (V)
+  rows_of_batch(L.dlogits, V, B, Bp, L.dlogits_rows);                          // (B, V)
+  lanes::column_sums(B, V, L.dlogits_rows.data(), lanes::padded(V), G + t[kMlpb2].offset);  // (V)
   lanes::mul(H, V, Bp, P + t[kMlpW2].offset, V, 1, L.dlogits.data(), L.dh.data(), nullptr);  // (H, Bp) = (H, V)(V, Bp)
   Eigen::Map<Eigen::ArrayXf> dh(L.dh.data(), Eigen::Index(L.dh.size()));
   dh *= 1.0f - Eigen::Map<const Eigen::ArrayXf>(L.h.data(), dh.size()).square();  // (H, Bp)
-  row_sums(L.dh, H, B, Bp, G + t[kMlpb1].offset);                             // (H)
   lanes::mul(E, H, Bp, P + t[kMlpW1].offset, H, 1, L.dh.data(), L.demb.data(), nullptr);  // (E, Bp) = (E, H)(H, Bp)
   rows_of_batch(L.dh, H, B, Bp, L.dh_rows);                                    // (B, H)
+  lanes::column_sums(B, H, L.dh_rows.data(), lanes::padded(H), G + t[kMlpb1].offset);  // (H)
   lanes::outer(E, H, B, Bp, 1.0f, L.emb.data(), L.dh_rows.data(), lanes::padded(H), G + t[kMlpW1].offset, H, false);
   auto gC = tensor(G, t[kMlpC]);                                               // (V, d)
   clear_touched_rows(a, G, gC);
@@ -742,7 +733,6 @@ float mlp_sgd_train_step(Model<float>& m, const Batch& bt, MlpActivations<float>
   const ParamTable& t = m.table;
   if (!is_frozen(t[kMlpW2], frozen)) {  // W2 -= lr h^T dlogits, by rows of the batch
     const int V = m.spec.vocab, Vp = lanes::padded(V);
-    rows_of_batch(L.dlogits, V, bt.B, lanes::padded(bt.B), L.dlogits_rows);
     lanes::outer(m.spec.hidden, V, bt.B, lanes::padded(bt.B), -lr, L.h.data(), L.dlogits_rows.data(), Vp,
                  m.params.data() + t[kMlpW2].offset, V, true);
   }
