@@ -124,9 +124,16 @@ StepResult Trainer::step() {
   bx_.resize(std::size_t(B) * in);
   by_.resize(std::size_t(B) * out);
   const Rng::Saved before = rng_.save();
+  // The rows first, each asked of memory at once (a random row of a large
+  // split is a cache miss), then copied.
   for (int b = 0; b < B; ++b) {
     const auto row = std::int32_t(rng_.below(train_.size()));
     batch_rows_[std::size_t(b)] = row;
+    __builtin_prefetch(train_.context(std::size_t(row)));
+    __builtin_prefetch(train_.targets(std::size_t(row)));
+  }
+  for (int b = 0; b < B; ++b) {
+    const std::int32_t row = batch_rows_[std::size_t(b)];
     copy_ids(train_.context(std::size_t(row)), in, bx_.data() + std::size_t(b) * in);
     copy_ids(train_.targets(std::size_t(row)), out, by_.data() + std::size_t(b) * out);
   }
