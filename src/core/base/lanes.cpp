@@ -51,15 +51,22 @@ void mul_columns(int R, int K, int Bp, const float* s, int rs, int ks, const flo
 }
 
 // A block of Wt: TR rows by NV vectors of columns from column c, the batch
-// summed in registers, then written (or added) once, the last vector only as
-// far as N.
+// summed in registers, then written (or added) once. Where the last of two or
+// more vectors would run past N it is moved back to end at N: it then repeats
+// a few of the vector before it, summed alike to the bit, and every row is
+// read before it is written, so no column is added twice and no store is
+// masked. A single vector past N is written as far as N.
 template <int TR, int NV>
 void outer_tile(int N, int c, int B, int Bp, float alpha, const float* XT, const float* D, int ldd, float* Wt, int ldw,
                 bool accumulate) {
+  int col[NV];
+  for (int j = 0; j < NV; ++j) col[j] = c + j * W;
+  if (NV > 1 && col[NV - 1] + W > N) col[NV - 1] = N - W;
+  const int last = NV == 1 ? std::min(W, N - c) : W;  // lanes of the last vector written
   vf acc[TR][NV] = {};
   for (int b = 0; b < B; ++b) {
     vf d[NV];
-    for (int j = 0; j < NV; ++j) d[j] = load(D + std::size_t(b) * std::size_t(ldd) + std::size_t(c + j * W));
+    for (int j = 0; j < NV; ++j) d[j] = load(D + std::size_t(b) * std::size_t(ldd) + std::size_t(col[j]));
     for (int i = 0; i < TR; ++i) {
       const vf x = splat(XT[std::size_t(i) * std::size_t(Bp) + std::size_t(b)]);
       for (int j = 0; j < NV; ++j) acc[i][j] = fmadd(x, d[j], acc[i][j]);
@@ -67,15 +74,14 @@ void outer_tile(int N, int c, int B, int Bp, float alpha, const float* XT, const
   }
   const vf a = splat(alpha);
   for (int i = 0; i < TR; ++i) {
-    float* w = Wt + std::size_t(i) * std::size_t(ldw) + std::size_t(c);
-    for (int j = 0; j < NV; ++j) {
-      const int n = std::min(W, N - c - j * W);
-      if (n == W) {
-        store(w + j * W, accumulate ? fmadd(a, acc[i][j], load(w + j * W)) : a * acc[i][j]);
-        continue;
-      }
-      store_first(w + j * W, accumulate ? fmadd(a, acc[i][j], load_first(w + j * W, n)) : a * acc[i][j], n);
+    float* w = Wt + std::size_t(i) * std::size_t(ldw);
+    if (last < W) {
+      store_first(w + c, accumulate ? fmadd(a, acc[i][0], load_first(w + c, last)) : a * acc[i][0], last);
+      continue;
     }
+    vf out[NV];
+    for (int j = 0; j < NV; ++j) out[j] = accumulate ? fmadd(a, acc[i][j], load(w + col[j])) : a * acc[i][j];
+    for (int j = 0; j < NV; ++j) store(w + col[j], out[j]);
   }
 }
 
