@@ -299,4 +299,39 @@ TEST(Kernels, MlpStepOnThreadsIsTheSameAsOnOne) {
   }
 }
 
+// The word step in one pass (mlp_sgd_train_step at a vocabulary the kernels
+// take) gives the same bits as mlp_forward() then mlp_sgd_step(): the loss,
+// the probabilities the step inspector reads, every parameter, on one thread
+// and on two, with dropout and without, C frozen or not.
+TEST(Kernels, WordStepInOnePassIsForwardThenStep) {
+  for (const int threads : {1, 2})
+    for (const float dropout : {0.0f, 0.3f})
+      for (const bool freeze : {false, true}) {
+        SCOPED_TRACE(std::to_string(threads) + " threads, dropout " + std::to_string(dropout) +
+                     (freeze ? ", C frozen" : ""));
+        ev::Model<float> start(mlp_spec(2100, 6, 20, false));
+        ev::mlp_init(start, 13);
+        ev::Model<float> two = start, one = start;
+        ev::MlpActivations<float> a2, a1;
+        a2.threads = a1.threads = threads;
+        const ev::TensorInfo* frozen = freeze ? &start.table[ev::kMlpC] : nullptr;
+        for (int step = 0; step < 4; ++step) {
+          RandomBatch rb(29, 2100, unsigned(200 + step));
+          rb.b.dropout = dropout;
+          rb.b.dropout_seed = std::uint64_t(step) + 1;
+          const float loss2 = ev::mlp_forward(two, rb.b, a2);
+          ASSERT_TRUE(ev::mlp_sgd_step(two, rb.b, a2, 0.4f, frozen));
+          bool updated = false;
+          const float loss1 = ev::mlp_sgd_train_step(one, rb.b, a1, 0.4f, frozen, &updated);
+          ASSERT_TRUE(updated);
+          EXPECT_EQ(loss1, loss2);
+          EXPECT_TRUE(a1.probs == a2.probs);
+          EXPECT_TRUE(a1.logits == a2.logits);
+        }
+        EXPECT_EQ(one.params, two.params);
+        EXPECT_NE(one.params, start.params);
+        EXPECT_EQ(freeze, one.p("C") == start.p("C"));
+      }
+}
+
 }  // namespace

@@ -276,7 +276,8 @@ void output_logits_range(const Model<float>& m, MlpActivations<float>& a, int c0
 // maxima and sums come from the chunks'; each then scales its chunks. Every
 // large block stays with the thread that made it; only a few numbers a row
 // and chunk pass between threads.
-void output_softmax_by_columns(const Model<float>& m, MlpActivations<float>& a, float* maxes, float* sums) {
+void output_softmax_by_columns(const Model<float>& m, MlpActivations<float>& a, float* maxes, float* sums,
+                               bool scale = true) {
   const int B = rows(a.logits), V = cols(a.logits), parts = output_threads(a);
   a.chunk_max.resize(std::size_t(kernels::chunks(V)) * std::size_t(B));
   a.chunk_sum.resize(a.chunk_max.size());
@@ -287,6 +288,7 @@ void output_softmax_by_columns(const Model<float>& m, MlpActivations<float>& a, 
                             a.chunk_sum.data());
   });
   kernels::softmax_combine(B, V, a.chunk_max.data(), a.chunk_sum.data(), maxes, sums, a.chunk_factor.data());
+  if (!scale) return;  // the caller scales each chunk with a.chunk_factor
   parallel_ranges(V, parts, kernels::kChunk, [&](int c0, int c1) {
     kernels::scale_chunks(B, c0, c1, a.chunk_factor.data(), a.probs.data(), ld(a.probs));
   });
@@ -306,11 +308,15 @@ bool output_softmax_kernels(const Model<T>& m, MlpActivations<T>& a, T* maxes, T
 
 }  // namespace
 
+namespace {
+
+// The forward pass up to the hidden layer: emb = C[X], h = tanh(emb W1 + b1)
+// (with dropout, the kept units scaled and the others 0).
 template <class T>
-T mlp_forward(const Model<T>& m, const Batch& bt, MlpActivations<T>& a) {
+void hidden_forward(const Model<T>& m, const Batch& bt, MlpActivations<T>& a) {
   const ModelSpec& s = m.spec;
   const int k = s.block, d = s.emb, B = bt.B;
-  const std::int32_t *X = bt.X, *Y = bt.Y;
+  const std::int32_t* X = bt.X;
   a.resize(s, B);
   const T* P = m.params.data();
   const ParamTable& t = m.table;
@@ -327,6 +333,24 @@ T mlp_forward(const Model<T>& m, const Batch& bt, MlpActivations<T>& a) {
   a.h.rowwise() += b1;                                  // (B, H)
   a.h = a.h.array().tanh();                             // (B, H)
   if (bt.dropout > 0) drop_hidden_units(bt, a);
+}
+
+// The mean cross-entropy from each row's softmax maximum and sum.
+template <class T, class M, class S>
+T mean_loss(const Batch& bt, const MlpActivations<T>& a, const M& maxes, const S& sums) {
+  // loss_b = -log softmax(logits_b)[y_b] = log(sum) + max - logit_y
+  T loss = 0;
+  for (int b = 0; b < bt.B; ++b) loss += std::log(sums[b]) + maxes[b] - a.logits(b, bt.Y[b]);
+  return loss / T(bt.B);
+}
+
+}  // namespace
+
+template <class T>
+T mlp_forward(const Model<T>& m, const Batch& bt, MlpActivations<T>& a) {
+  const ModelSpec& s = m.spec;
+  const int B = bt.B;
+  hidden_forward(m, bt, a);
   if (s.softmax == "classes") return class_output_forward(m, bt, a);
 
   // The output layer and its softmax: at a vocabulary where the kernels run,
@@ -338,11 +362,8 @@ T mlp_forward(const Model<T>& m, const Batch& bt, MlpActivations<T>& a) {
     softmax(a.logits, a.probs, maxes, sums);                                // (B, V)
   }
 
-  if (!Y) return T(0);
-  // loss_b = -log softmax(logits_b)[y_b] = log(sum) + max - logit_y
-  T loss = 0;
-  for (int b = 0; b < B; ++b) loss += std::log(sums(b)) + maxes(b) - a.logits(b, Y[b]);
-  return loss / T(B);
+  if (!bt.Y) return T(0);
+  return mean_loss(bt, a, maxes, sums);
 }
 
 namespace {
@@ -714,11 +735,46 @@ void lanes_backward(Model<float>& m, const Batch& bt, MlpActivations<float>& a) 
     }
 }
 
+// The word step in one pass over the vocabulary after the softmax's
+// maxima and sums: each of the output layer's threads scales its chunks of
+// the probabilities, makes their logits' gradient and b2's, and adds their
+// share of dh while it updates their columns of W2 (kernels::gemm_nt_update),
+// each chunk's numbers still in its cache. A finite loss means every logit
+// and so every probability is finite (a NaN or infinite logit makes its
+// row's sum NaN). The same numbers as mlp_forward() then mlp_sgd_step().
+float word_step_one_pass(Model<float>& m, const Batch& bt, MlpActivations<float>& a, float lr, const TensorInfo* frozen,
+                         bool* updated) {
+  hidden_forward(m, bt, a);
+  const int B = bt.B, V = cols(a.logits), H = cols(a.dh), parts = output_threads(a);
+  Eigen::VectorXf maxes(B), sums(B);
+  output_softmax_by_columns(m, a, maxes.data(), sums.data(), false);
+  const float loss = mean_loss(bt, a, maxes, sums);
+  if (!std::isfinite(loss)) return loss;
+  auto W2 = tensor(m.params.data(), m.table[kMlpW2]);  // (H, V)
+  a.dh_chunks.resize(std::size_t(kernels::chunks(V)) * std::size_t(H) * std::size_t(kernels::packed_width(B)));
+  parallel_ranges(V, parts, kernels::kChunk, [&](int c0, int c1) {
+    kernels::scale_chunks(B, c0, c1, a.chunk_factor.data(), a.probs.data(), ld(a.probs));
+    logits_gradient_columns(bt, a, c0, c1);
+    output_bias_gradient(m, a, c0, c1);
+    kernels::gemm_nt_update(B, c0, c1, H, a.dlogits.data(), ld(a.dlogits), W2.data(), ld(W2), a.h.data(), ld(a.h), -lr,
+                            a.dh_chunks.data());  // dh's partial sums over [c0, c1); W2[:, c0:c1] -= lr h^T dlogits
+  });
+  kernels::sum_chunks(B, V, H, a.dh_chunks.data(), a.dh.data(), ld(a.dh));  // (B, H)
+  hidden_backward(m, bt, a);
+  if (!small_gradients_finite(m, a.demb)) return loss;  // cannot be, with finite logits and weights
+  update_small_tensors(m, a, lr, frozen);
+  *updated = true;
+  return loss;
+}
+
 }  // namespace
 
 float mlp_sgd_train_step(Model<float>& m, const Batch& bt, MlpActivations<float>& a, float lr, const TensorInfo* frozen,
                          bool* updated) {
   *updated = false;
+  a.resize(m.spec, bt.B);
+  if (m.spec.softmax != "classes" && bt.Y && !bt.full && fused_output_sgd(m, a, frozen))
+    return word_step_one_pass(m, bt, a, lr, frozen, updated);
   if (!fits_lanes(m, bt)) {
     const float loss = mlp_forward(m, bt, a);
     *updated = std::isfinite(loss) && mlp_sgd_step(m, bt, a, lr, frozen);
