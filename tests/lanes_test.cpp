@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <Eigen/Dense>
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <random>
@@ -157,14 +158,27 @@ double worst_difference(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b) { re
 // and probabilities it leaves for the step inspector, the gradients it keeps
 // and every parameter after the update (each moved by -lr times the double
 // gradient), at batches that fill the lanes and that do not.
+struct StepShape {
+  int V, emb, hidden, B;
+};
+
 TEST(Lanes, LectureStepIsTheDoubleModelsSgdStep) {
-  for (int B : {32, 13, 40}) {
-    SCOPED_TRACE("batch " + std::to_string(B));
-    ev::Model<float> mf(lecture_spec(27));
+  // The lecture's sizes at batches that fill the lanes and that do not, and
+  // the edges: two tokens, one hidden unit, one dimension, a batch of one, a
+  // large batch, the largest vocabulary the step takes.
+  for (const StepShape& z : {StepShape{27, 10, 200, 32}, StepShape{27, 10, 200, 13}, StepShape{27, 10, 200, 40},
+                             StepShape{2, 1, 1, 1}, StepShape{3, 2, 17, 1024}, StepShape{255, 4, 33, 7}}) {
+    const int B = z.B;
+    SCOPED_TRACE("V " + std::to_string(z.V) + ", emb " + std::to_string(z.emb) + ", hidden " +
+                 std::to_string(z.hidden) + ", batch " + std::to_string(B));
+    ev::ModelSpec spec = lecture_spec(z.V);
+    spec.emb = z.emb;
+    spec.hidden = z.hidden;
+    ev::Model<float> mf(spec);
     ev::mlp_init(mf, 5);
     mf.p("W1") *= 0.2f;  // tanh away from saturation, where gradients are informative
     ev::Model<double> md = ev::cast_model<double>(mf);
-    const testdata::RandomBatch cx(B, 27, unsigned(B), 4);
+    const testdata::RandomBatch cx(B, z.V, unsigned(B), std::min(4, z.V));
     ev::MlpActivations<double> ad;
     const double ld = ev::mlp_forward(md, cx.b, ad);
     ev::mlp_backward(md, cx.b, ad);
