@@ -326,6 +326,37 @@ TEST_F(AppCli, WindowUnderXvfb) {
   EXPECT_NE(r.err.find("default data"), std::string::npos) << r.err;
 }
 
+// Clicks in a real window reach the buttons under the pointer: the frame's
+// input comes from the window's events (the pointer moved by xdotool, each
+// click a press and a release within one frame). Step 10, then Step: 11
+// steps, at which --steps ends the run; a click that missed leaves the run at
+// step 0 until --frames ends it.
+TEST_F(AppCli, ClicksInTheWindowPressItsButtons) {
+#ifdef EMBEDVIZ_SANITIZED
+  GTEST_SKIP() << "the X libraries are not built for sanitizers";
+#endif
+  if (std::system("command -v xvfb-run >/dev/null 2>&1") != 0) GTEST_SKIP() << "xvfb-run not installed";
+  if (std::system("command -v xdotool >/dev/null 2>&1") != 0) GTEST_SKIP() << "xdotool not installed";
+  // The app in the background; once its window is mapped and has drawn a
+  // second, two clicks on the Controls panel's buttons (800x500 layout).
+  const std::string drive = tmp_.write("drive.sh",
+                                       "\"$@\" &\n"
+                                       "app=$!\n"
+                                       "xdotool search --sync --onlyvisible --name '^embedviz$' >/dev/null\n"
+                                       "sleep 1.5\n"
+                                       "xdotool mousemove 197 83 click 1\n"  // Step 10
+                                       "sleep 0.5\n"
+                                       "xdotool mousemove 120 83 click 1\n"  // Step
+                                       "wait $app\n");
+  const std::string stats = tmp_.file("clicks.json");
+  const Outcome r = run("--frames 3600 --steps 11 --size 800x500 --data " + quote(small_data()) + " --stats " + quote(stats),
+                        "xvfb-run -a -s '-screen 0 1024x768x24' sh " + quote(drive) + " ");
+  json j;
+  ASSERT_TRUE(ran_with_stats(r, stats, &j));
+  EXPECT_EQ(j["train_steps"].get<std::int64_t>(), 11);
+  EXPECT_LT(j["frames"].get<int>(), 3600) << "the clicks did not reach the buttons";
+}
+
 }  // namespace
 
 // A saved session opens at start (--session, or as the file given alone), and

@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <utility>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -22,6 +23,7 @@
 
 #include "app/app.h"
 #include "app/key_taps.h"
+#include "app/window_input.h"
 #include "core/io/session.h"
 #include "app/headless_ui.h"
 #include "cli/flags.h"
@@ -30,6 +32,7 @@
 #include "core/base/error.h"
 #include "core/live/experiment.h"
 #include "core/base/files.h"
+#include "core/base/priority.h"
 #include "gfx/render_target.h"
 
 namespace {
@@ -356,6 +359,8 @@ struct GlfwWindow {
 // Dear ImGui on that window: the context, the layout file, the fonts and the
 // two backends, shut down in reverse when this goes.
 struct ImGuiOnWindow {
+  std::unique_ptr<ev::app::WindowInput> input;  // the frames' input, from GLFW's events
+
   explicit ImGuiOnWindow(GLFWwindow* window) {
     IMGUI_CHECKVERSION();
     ImGui::CreateContext();
@@ -367,6 +372,7 @@ struct ImGuiOnWindow {
     glfwGetWindowContentScale(window, &sx, &sy);
     ev::app::setup_fonts_and_style(std::max(1.0f, std::max(sx, sy)));
     glfwSetKeyCallback(window, on_key);
+    input = std::make_unique<ev::app::WindowInput>(window);  // its callbacks before the backend's, which call them
     ImGui_ImplGlfw_InitForOpenGL(window, true);
     ImGui_ImplOpenGL3_Init("#version 330 core");
     ev::app::use_pixel_exact_font_sampling();
@@ -374,6 +380,7 @@ struct ImGuiOnWindow {
   ~ImGuiOnWindow() {
     ImGui_ImplOpenGL3_Shutdown();
     ImGui_ImplGlfw_Shutdown();
+    input.reset();
     ImGui::DestroyContext();
   }
   ImGuiOnWindow(const ImGuiOnWindow&) = delete;
@@ -392,9 +399,8 @@ double frame_rate(const AppOptions& o) {
 
 // Draws the frame ImGui built into the window's framebuffer, and saves the
 // pictures asked for (the app's, and --screenshot's on the last frame).
-void render_frame(GLFWwindow* window, ev::app::App& app, const AppOptions& o, bool last) {
-  int fw = 0, fh = 0;
-  glfwGetFramebufferSize(window, &fw, &fh);
+void render_frame(const ev::app::WindowInput& input, ev::app::App& app, const AppOptions& o, bool last) {
+  const int fw = input.framebuffer_width(), fh = input.framebuffer_height();
   ev::gfx::clear_framebuffer(fw, fh, ev::app::clear_color().data());
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
   if (const std::string png = app.take_screenshot_request(); !png.empty()) {
@@ -410,7 +416,7 @@ void render_frame(GLFWwindow* window, ev::app::App& app, const AppOptions& o, bo
 
 // The frame loop, in Dear ImGui's order, until the window closes or the run
 // reaches what the flags ask; the frame times in `st`.
-void frame_loop(GLFWwindow* window, const AppOptions& o, double fps, Stats& st) {
+void frame_loop(GLFWwindow* window, ev::app::WindowInput& input, const AppOptions& o, double fps, Stats& st) {
   ImGuiIO& io = ImGui::GetIO();
   ev::app::App app(o);
   // A start-up error is said on the terminal too: a file that cannot be opened
@@ -438,7 +444,7 @@ void frame_loop(GLFWwindow* window, const AppOptions& o, double fps, Stats& st) 
     glfwPollEvents();
     g_taps.begin_frame(io.KeysDown, IM_ARRAYSIZE(io.KeysDown));
     ImGui_ImplOpenGL3_NewFrame();
-    ImGui_ImplGlfw_NewFrame();
+    input.new_frame();  // in place of ImGui_ImplGlfw_NewFrame, which asks the window system
     ImGui::NewFrame();
     app.frame(last_ms, last_fps);
     if (!ready && (ready = app.ready()) && app.error() != said && !app.error().empty())
@@ -448,7 +454,7 @@ void frame_loop(GLFWwindow* window, const AppOptions& o, double fps, Stats& st) 
     ImGui::Render();
     g_taps.end_frame(io.KeysDown, IM_ARRAYSIZE(io.KeysDown));
     const auto built = clock::now();
-    render_frame(window, app, o, last);
+    render_frame(input, app, o, last);
     ev::gfx::finish();  // the rendering itself, apart from presenting it
     const auto rendered = clock::now();
     glfwSwapBuffers(window);
@@ -475,13 +481,15 @@ void frame_loop(GLFWwindow* window, const AppOptions& o, double fps, Stats& st) 
 }
 
 int run_window(const AppOptions& o) {
+  // A window's frames come before the live run's training and its map.
+  ev::put_frames_first(true);
   Stats st;
   {
     GlfwWindow glfw(o);
     const double fps = frame_rate(o);
     ImGuiOnWindow imgui(glfw.window);
     try {
-      frame_loop(glfw.window, o, fps, st);  // the app (trainer thread, GL objects) goes before the context
+      frame_loop(glfw.window, *imgui.input, o, fps, st);  // the app (trainer thread, GL objects) goes before the context
     } catch (...) {
       g_app = nullptr;
       throw;

@@ -7,11 +7,7 @@
 #include <chrono>
 #include <utility>
 
-#ifdef __linux__
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-#endif
+#include "core/base/priority.h"
 
 namespace ev {
 namespace {
@@ -20,11 +16,7 @@ using Clock = std::chrono::steady_clock;
 
 // The map is a view of training, not training: its threads yield the CPU to
 // the trainer and the frame loop when all want it.
-void lower_priority() {
-#ifdef __linux__
-  setpriority(PRIO_PROCESS, id_t(syscall(SYS_gettid)), 10);
-#endif
-}
+void lower_priority() { lower_this_thread(live_map_nice()); }
 
 }  // namespace
 

@@ -3,9 +3,12 @@
 #include "core/live/worker.h"
 
 #include "core/base/error.h"
+#include "core/base/priority.h"
 
 namespace ev {
 
+// A live run trains behind a window: its thread first takes the priority
+// priority.h gives it, below the frame loop's where frames come first.
 namespace {
 using Clock = std::chrono::steady_clock;
 
@@ -23,6 +26,7 @@ Worker::Worker(RunId id, std::shared_ptr<const Dataset> data, const TrainConfig&
   busy_ = true;                // wait_idle waits for the run to be made
   publish_preparing(data, cfg, "framing the training examples", "");
   thread_ = std::thread([this, data = std::move(data), cfg] {
+    lower_this_thread(live_trainer_nice());
     if (prepare(data, cfg)) loop();
     finished_.store(true);
   });
@@ -32,6 +36,7 @@ Worker::Worker(RunId id, DataReader reader, const TrainConfig& cfg) : id_(id) {
   busy_ = true;  // wait_idle waits for the run to be made
   publish_preparing(unread(reader.source), cfg, "reading the data: " + reader.source, "");
   thread_ = std::thread([this, reader = std::move(reader), cfg] {
+    lower_this_thread(live_trainer_nice());
     if (const auto data = read(reader, cfg); data && prepare(data, cfg)) loop();
     finished_.store(true);
   });
@@ -40,6 +45,7 @@ Worker::Worker(RunId id, DataReader reader, const TrainConfig& cfg) : id_(id) {
 Worker::Worker(std::unique_ptr<Run> run) : id_(run->id()), run_(std::move(run)) {
   publish();
   thread_ = std::thread([this] {
+    lower_this_thread(live_trainer_nice());
     loop();
     finished_.store(true);
   });
