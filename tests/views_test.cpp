@@ -25,14 +25,17 @@
 #include "test_data.h"
 #include "gfx/colour_map.h"
 #include "gfx/gl.h"
+#include "gfx/gl_object.h"
 #include "gfx/heatmap.h"
 #include "gfx/point_layer.h"
 #include "gfx/point_renderer.h"
 #include "gfx/render_target.h"
 #include "gfx/shader.h"
+#include "gfx/text_layer.h"
 #include "headless_egl.h"
 #include "ui/embedding_panel.h"
 #include "ui/fit.h"
+#include "ui/gpu_draw.h"
 #include "ui/labels.h"
 #include "ui/loss_panel.h"
 #include "ui/onehot_panel.h"
@@ -473,6 +476,113 @@ TEST(PointLayerTiles, CoverEveryDiscAndNothingElse) {
   ASSERT_EQ(r.size(), 12u);
   EXPECT_EQ(r[0], 0.0f);
   EXPECT_EQ(r[2], 1.0f);
+}
+
+// The union of label boxes as disjoint rectangles: every box inside it, each
+// pixel drawn once (the areas add up to the union's), and a lone box one rectangle.
+TEST(TextLayerTest, CoveredRectsAreTheBoxesUnionDrawnOnce) {
+  const float rect[4] = {100, 50, 420, 370};  // 320 x 320 display pixels
+  EXPECT_TRUE(ev::gfx::covered_rects({}, rect).empty());
+  const std::vector<float> lone = {150, 80, 200, 96};
+  EXPECT_EQ(ev::gfx::covered_rects(lone, rect).size(), 12u);
+  const float nan = std::nanf("");
+  const std::vector<float> boxes = {150, 80, 200, 96, 180, 90, 260, 110, 300, 300, 340, 316, nan, 0, 10, 10, 900, 900, 950, 950};
+  const std::vector<float> q = ev::gfx::covered_rects(boxes, rect);
+  ASSERT_EQ(q.size() % 12, 0u);
+  // Rasterise the rectangles on a pixel grid: no pixel twice, every box's pixels once.
+  std::vector<int> hits(320 * 320, 0);
+  for (std::size_t k = 0; k < q.size(); k += 12)
+    for (int y = int(std::lround(q[k + 1] * 320)); y < int(std::lround(q[k + 5] * 320)); ++y)
+      for (int x = int(std::lround(q[k] * 320)); x < int(std::lround(q[k + 2] * 320)); ++x) ++hits[std::size_t(y * 320 + x)];
+  EXPECT_EQ(*std::max_element(hits.begin(), hits.end()), 1) << "a pixel drawn twice";
+  for (std::size_t b = 0; b + 3 < 12; b += 4)
+    for (int y = int(boxes[b + 1] - rect[1]); y < int(boxes[b + 3] - rect[1]); ++y)
+      for (int x = int(boxes[b] - rect[0]); x < int(boxes[b + 2] - rect[0]); ++x)
+        ASSERT_EQ(hits[std::size_t(y * 320 + x)], 1) << "box " << b / 4 << " pixel " << x << "," << y;
+  long drawn = std::count(hits.begin(), hits.end(), 1);
+  EXPECT_LT(drawn, 3 * (50 * 16 + 80 * 20 + 40 * 16)) << "far more than the boxes";
+}
+
+// Labels through the layer look as ImGui draws them: the same words with
+// their shadows, once as ImGui's text and once rasterised into the layer and
+// shown through its rectangles, agree pixel for pixel (within rounding); the
+// image is made again only when the glyphs change.
+TEST(TextLayerTest, DrawsTextAsImGuiDoes) {
+  std::string why;
+  auto gl = open_headless(480, 200, &why);
+  if (!gl) GTEST_SKIP() << "no headless GL: " << why;
+  Gui gui(480, 200);
+  ASSERT_TRUE(gui.ok());
+  // The font atlas sampled nearest, as the app samples it (glyphs on whole pixels).
+  ImGui_ImplOpenGL3_CreateDeviceObjects();
+  ev::gfx::use_nearest_filter(unsigned(reinterpret_cast<std::intptr_t>(ImGui::GetIO().Fonts->TexID)));
+  ImGui::GetIO().MousePos = ImVec2(-100, -100);
+  struct Word {
+    float x, y;
+    const char* text;
+  };
+  const Word words[] = {{20, 20, "transmitted"}, {180, 31, "write"}, {40, 120, "Kneser-Ney"}, {260, 90, "café 3.14"}, {300, 150, "Ω λ"}};
+  auto lay_out = [&](ImDrawList* dl, std::vector<float>* boxes) {
+    for (const Word& w : words) {
+      dl->AddText(ImVec2(w.x + 1, w.y + 1), IM_COL32(0, 0, 0, 200), w.text);
+      dl->AddText(ImVec2(w.x, w.y), IM_COL32(240, 240, 230, 255), w.text);
+      if (boxes) {
+        const ImVec2 size = ImGui::CalcTextSize(w.text);
+        boxes->insert(boxes->end(), {w.x - 2, w.y - 2, w.x + size.x + 3, w.y + size.y + 3});
+      }
+    }
+  };
+  gui.begin();
+  lay_out(ImGui::GetForegroundDrawList(), nullptr);
+  gui.end();
+  const auto imgui_px = gl->pixels();
+
+  ev::gfx::TextLayer layer;
+  layer.init();
+  unsigned char* atlas = nullptr;
+  int aw = 0, ah = 0;
+  ImGui::GetIO().Fonts->GetTexDataAsRGBA32(&atlas, &aw, &ah);
+  layer.set_atlas(ImGui::GetIO().Fonts, atlas, aw, ah);
+  const float rect[4] = {0, 0, 480, 200};
+  // A draw list of text only, as the labels' is.
+  auto text_list = [](ImDrawList& dl) {
+    dl._ResetForNewFrame();
+    dl.PushClipRect(ImVec2(0, 0), ImVec2(480, 200));
+    dl.PushTextureID(ImGui::GetIO().Fonts->TexID);
+  };
+  for (int frame = 0; frame < 2; ++frame) {
+    gui.begin();
+    ImDrawList glyphs(ImGui::GetDrawListSharedData());
+    text_list(glyphs);
+    std::vector<float> boxes;
+    lay_out(&glyphs, &boxes);
+    layer.set(ev::ui::glyph_quads(glyphs), boxes, rect);
+    ev::ui::add_gpu_draw(ImGui::GetForegroundDrawList(), [&layer](const ev::gfx::ScreenSpace& ss) { layer.draw(ss); });
+    gui.end();
+  }
+  EXPECT_EQ(layer.images_made(), 1u) << "the same glyphs made the image again";
+  const auto layer_px = gl->pixels();
+  ASSERT_EQ(imgui_px.size(), layer_px.size());
+  int lit = 0, off = 0, worst = 0;
+  for (std::size_t i = 0; i < imgui_px.size(); i += 4) {
+    if (imgui_px[i] > 150) ++lit;
+    int d = 0;
+    for (int c = 0; c < 3; ++c) d = std::max(d, std::abs(int(imgui_px[i + std::size_t(c)]) - int(layer_px[i + std::size_t(c)])));
+    worst = std::max(worst, d);
+    if (d > 3) ++off;
+  }
+  EXPECT_GT(lit, 500) << "no text was drawn";
+  EXPECT_LE(off, 0) << "pixels differ by more than rounding (worst " << worst << ")";
+
+  // New glyphs (a word moved): a new image.
+  gui.begin();
+  ImDrawList moved(ImGui::GetDrawListSharedData());
+  text_list(moved);
+  moved.AddText(ImVec2(60, 60), IM_COL32(240, 240, 230, 255), "moved");
+  layer.set(ev::ui::glyph_quads(moved), {58, 58, 120, 80}, rect);
+  ev::ui::add_gpu_draw(ImGui::GetForegroundDrawList(), [&layer](const ev::gfx::ScreenSpace& ss) { layer.draw(ss); });
+  gui.end();
+  EXPECT_EQ(layer.images_made(), 2u);
 }
 
 TEST(EmbeddingPanelTest, HoverClickWheelAndTrails) {

@@ -60,19 +60,7 @@ std::vector<float> covered_tiles(const PointInstance* points, std::size_t n, con
 
 void PointLayer::init() {
   if (ready()) return;
-  program_ = Program::from_files("layer.vert", "layer.frag");
-  u_rect_ = program_.uniform("u_rect");
-  u_display_.locate(program_);
-  u_image_ = program_.uniform("u_image");
-  texture_ = make_nearest_texture(true);
-  tile_vao_ = GlObject::create(GlKind::VertexArray);
-  tile_vbo_ = GlObject::create(GlKind::Buffer);
-  glBindVertexArray(tile_vao_.id());
-  glBindBuffer(GL_ARRAY_BUFFER, tile_vbo_.id());
-  glEnableVertexAttribArray(0);
-  glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, 0, nullptr);
-  glBindVertexArray(0);
-  glBindBuffer(GL_ARRAY_BUFFER, 0);
+  shown_.init();
 }
 
 void PointLayer::set(const PointInstance* points, std::size_t n, bool changed, const DataToPixels& map,
@@ -110,7 +98,7 @@ void PointLayer::start_pass(const ScreenSpace& s) {
 
 void PointLayer::upload() {
   const int w = image_.width, h = image_.height;
-  glBindTexture(GL_TEXTURE_2D, texture_.id());
+  glBindTexture(GL_TEXTURE_2D, shown_.texture());
   glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
   if (w != texture_w_ || h != texture_h_) {
     texture_w_ = w;
@@ -140,10 +128,7 @@ void PointLayer::upload() {
 void PointLayer::finish_pass() {
   upload();
   shown_frame_ = pass_;
-  tiles_ = covered_tiles(pass_points_.data(), pass_points_.size(), pass_.map, pass_.rect);
-  glBindBuffer(GL_ARRAY_BUFFER, tile_vbo_.id());
-  glBufferData(GL_ARRAY_BUFFER, GLsizeiptr(tiles_.size() * sizeof(float)), tiles_.data(), GL_DYNAMIC_DRAW);
-  glBindBuffer(GL_ARRAY_BUFFER, 0);
+  shown_.set_parts(covered_tiles(pass_points_.data(), pass_points_.size(), pass_.map, pass_.rect));
   shown_valid_ = true;
   pass_running_ = false;
   ++passes_;
@@ -164,10 +149,9 @@ void PointLayer::draw(const ScreenSpace& s) {
   const bool working = pass_running_;
   if (pass_running_ && raster_.draw(image_, slice_)) finish_pass();
   work_ms_ = working ? std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() : 0;
-  apply_screen_space(s);
 
   const Frame& img = shown_frame_;
-  if (!shown_valid_ || img.map.scale[0] == 0 || img.map.scale[1] == 0 || tiles_.empty()) return;
+  if (!shown_valid_ || img.map.scale[0] == 0 || img.map.scale[1] == 0 || shown_.empty()) return;
   // Where the current map puts the area the image was drawn for.
   float r[4];
   for (int k = 0; k < 2; ++k) {
@@ -175,23 +159,8 @@ void PointLayer::draw(const ScreenSpace& s) {
     r[k] = (img.rect[k] - img.map.offset[k]) * ratio + map_.offset[k];
     r[k + 2] = (img.rect[k + 2] - img.map.offset[k]) * ratio + map_.offset[k];
   }
-  glEnable(GL_BLEND);
-  glBlendEquation(GL_FUNC_ADD);
-  glBlendFunc(GL_ONE, GL_ONE_MINUS_SRC_ALPHA);
-  glDisable(GL_DEPTH_TEST);
-  glDisable(GL_CULL_FACE);
-  glUseProgram(program_.id());
-  glUniform4f(u_rect_, r[0], r[1], r[2], r[3]);
-  u_display_.set(s);
-  glUniform1i(u_image_, 0);
-  glActiveTexture(GL_TEXTURE0);
-  glBindTexture(GL_TEXTURE_2D, texture_.id());
   // Only the tiles the discs touch: the rest of the image is transparent.
-  glBindVertexArray(tile_vao_.id());
-  glDrawArrays(GL_TRIANGLES, 0, GLsizei(tiles_.size() / 2));
-  glBindVertexArray(0);
-  glBindTexture(GL_TEXTURE_2D, 0);
-  glUseProgram(0);
+  shown_.draw(s, r);
 }
 
 }  // namespace ev::gfx

@@ -19,6 +19,7 @@
 #include "gfx/gl_object.h"
 #include "gfx/point_renderer.h"
 #include "gfx/shader.h"
+#include "gfx/tiled_image.h"
 
 namespace ev::gfx {
 
@@ -34,7 +35,7 @@ class PointLayer {
  public:
   // Creates the program, texture and buffers (needs a current GL 3.3 context). Throws ev::Error.
   void init();
-  bool ready() const { return bool(tile_vao_); }
+  bool ready() const { return shown_.ready(); }
 
   // Discs rasterised per frame while a pass is under way (whole tiles of the
   // image, so a little more): the CPU's work is the same whatever the GL renderer.
@@ -91,14 +92,8 @@ class PointLayer {
   // The image shown: its frame, the tiles its discs touch, and the texture.
   Frame shown_frame_;
   bool shown_valid_ = false;
-  std::vector<float> tiles_;  // covered_tiles() of the shown image's points
-  GlObject texture_;
+  TiledImage shown_;  // the texture, shown as covered_tiles() of its points
   int texture_w_ = 0, texture_h_ = 0;
-
-  Program program_;
-  GlObject tile_vao_, tile_vbo_;  // the shown image's tiles
-  DisplayUniforms u_display_;
-  int u_rect_ = -1, u_image_ = -1;
 };
 
 }  // namespace ev::gfx

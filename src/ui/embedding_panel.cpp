@@ -202,6 +202,7 @@ void init_gpu(EmbeddingPanelState& st) {
   try {
     st.points.init();
     st.layer.init();
+    st.label_layer.init();
     st.ghost.renderer.init();
     st.ghost.layer.init();
   } catch (const Error& e) {
@@ -400,6 +401,7 @@ void draw_labels(EmbeddingPanelState& st, const UiContext& ctx, const Vocab* voc
     pl.keep_off = &st.position_squares;  // empty unless the positions are drawn
     pl.avoid = &st.position_numbers;
     if (st.label_order.size() == std::size_t(V)) pl.order = &st.label_order;
+    if (!st.film) pl.layer = &st.label_layer;  // a film's frames have an ImGui context (and atlas) of their own
     st.labels_drawn = draw_point_labels(dl, pl);
   }
 }

@@ -12,6 +12,7 @@
 
 #include "core/live/snapshot.h"
 #include "gfx/point_layer.h"
+#include "gfx/text_layer.h"
 #include "gfx/point_renderer.h"
 #include "ui/plot.h"
 #include "ui/projector.h"
@@ -95,6 +96,7 @@ struct EmbeddingPanelState {
   gfx::PointLayer layer;
   std::uint64_t layer_projection = ~0ull;  // `projections` when the layer last got positions
   std::vector<gfx::PointInstance> layer_instances;
+  gfx::TextLayer label_layer;            // a crowded view's labels as one cached image (gfx::TextLayer)
   int labels_drawn = 0;                  // labels shown in the last frame (large vocabularies hide overlaps)
   std::vector<int> labelled;             // and their tokens
   int token_arrows = 0, position_arrows = 0;  // step arrows drawn in the last frame (step_arrows.h)

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 
+#include "ui/gpu_draw.h"
 #include "ui/plot.h"
 #include "ui/projector.h"
 
@@ -116,7 +117,31 @@ bool place_label(LabelGrid& grid, const PointLabels& pl, ImVec2 p, ImVec2 size, 
   return *out = at, true;
 }
 
+// The layer takes the current atlas (once, and again for another context's).
+bool layer_usable(gfx::TextLayer* layer) {
+  if (!layer || !layer->ready()) return false;
+  ImFontAtlas* atlas = ImGui::GetIO().Fonts;
+  if (layer->atlas_owner() != atlas) {
+    unsigned char* px = nullptr;
+    int w = 0, h = 0;
+    atlas->GetTexDataAsRGBA32(&px, &w, &h);
+    layer->set_atlas(atlas, px, w, h);
+  }
+  return true;
+}
+
 }  // namespace
+
+std::vector<gfx::GlyphQuad> glyph_quads(const ImDrawList& glyphs) {
+  std::vector<gfx::GlyphQuad> out;
+  out.reserve(std::size_t(glyphs.VtxBuffer.Size / 4));
+  for (int i = 0; i + 3 < glyphs.VtxBuffer.Size; i += 4) {
+    const ImDrawVert& a = glyphs.VtxBuffer[i];
+    const ImDrawVert& c = glyphs.VtxBuffer[i + 2];
+    out.push_back({a.pos.x, a.pos.y, c.pos.x, c.pos.y, a.uv.x, a.uv.y, c.uv.x, c.uv.y, a.col});
+  }
+  return out;
+}
 
 std::string label_text(const std::string& token) {
   if (token.size() <= kLabelBytes) return token;
@@ -141,6 +166,15 @@ int draw_point_labels(ImDrawList* dl, const PointLabels& pl) {
     std::size_t id;
   };
   std::vector<Boxed> boxed;  // the labels that must be read, drawn last
+  // A crowded view's labels are laid out into a list of their own, for the layer.
+  const bool layered = V > kAllLabelsUpTo && layer_usable(pl.layer);
+  ImDrawList glyphs(ImGui::GetDrawListSharedData());
+  std::vector<float> cover;  // the boxes the layer shows
+  if (layered) {
+    glyphs._ResetForNewFrame();
+    glyphs.PushClipRect(pmin, pmax);
+    glyphs.PushTextureID(ImGui::GetIO().Fonts->TexID);
+  }
   auto label = [&](std::size_t i, bool force) {
     if (!finite_point(xy, i)) return;
     const ImVec2 p = point_pixels(xy, i);
@@ -151,7 +185,9 @@ int draw_point_labels(ImDrawList* dl, const PointLabels& pl) {
     ImVec2 at;
     if (!place_label(grid, pl, p, size, force || V <= kAllLabelsUpTo, &at)) return;
     if (force && V > kAllLabelsUpTo) boxed.push_back({at, i});
-    else draw_label(dl, at, tok.c_str(), text, V > kAllLabelsUpTo);
+    else draw_label(layered ? &glyphs : dl, at, tok.c_str(), text, V > kAllLabelsUpTo);
+    if (layered && !(force && V > kAllLabelsUpTo))  // the text, its shadow and a glyph's overhang
+      cover.insert(cover.end(), {at.x - 2, at.y - 2, at.x + size.x + 3, at.y + size.y + 3});
     if (pl.drawn) pl.drawn->push_back(int(i));
     if (pl.boxes) pl.boxes->push_back(ImVec4(at.x, at.y, at.x + size.x, at.y + size.y));
     ++drawn;
@@ -170,6 +206,12 @@ int draw_point_labels(ImDrawList* dl, const PointLabels& pl) {
   for (std::size_t k = 0; k < n && !(budget && (tries >= kLabelTries || drawn >= kMaxLabels)); ++k) {
     const std::size_t i = ordered ? std::size_t((*pl.order)[k]) : k;
     if (i < n && !done[i]) label(i, false);
+  }
+  if (layered) {
+    const float rect[4] = {pmin.x, pmin.y, pmax.x, pmax.y};
+    pl.layer->set(glyph_quads(glyphs), std::move(cover), rect);
+    gfx::TextLayer* l = pl.layer;
+    add_gpu_draw(dl, [l](const gfx::ScreenSpace& ss) { l->draw(ss); });
   }
   for (const Boxed& b : boxed) draw_boxed_label(dl, b.at, label_text(pl.vocab->token(int(b.id))).c_str(), text);
   return drawn;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/data/vocab.h"
+#include "gfx/text_layer.h"
 
 namespace ev::ui {
 
@@ -30,6 +31,9 @@ struct PointLabels {
   const std::vector<ImVec4>* keep_off = nullptr;
   const std::vector<ImVec4>* avoid = nullptr;  // boxes labels keep off where they can (the positions' numbers)
   std::vector<ImVec4>* boxes = nullptr;        // if given: the labels' boxes, filled in
+  // If given (and ready): a crowded view's labels go into it as one cached
+  // image instead of a frame's glyphs (the boxed labels stay ImGui's text).
+  gfx::TextLayer* layer = nullptr;
 };
 
 // What a point's label shows of its token: the token, or for a long one (a
@@ -37,6 +41,10 @@ struct PointLabels {
 // kLabelBytes bytes, and "...": measuring and drawing cost grows with the text.
 inline constexpr std::size_t kLabelBytes = 48;
 std::string label_text(const std::string& token);
+
+// The glyphs of a draw list that holds only text (AddText's quads: four
+// vertices a glyph, top-left first, bottom-right third), for a gfx::TextLayer.
+std::vector<gfx::GlyphQuad> glyph_quads(const ImDrawList& glyphs);
 
 // Draws the labels inside the current plot (between BeginPlot and EndPlot);
 // returns how many were drawn.
