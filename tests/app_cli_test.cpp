@@ -342,7 +342,7 @@ TEST_F(AppCli, ClicksInTheWindowPressItsButtons) {
   const std::string drive = tmp_.write("drive.sh",
                                        "\"$@\" &\n"
                                        "app=$!\n"
-                                       "xdotool search --sync --onlyvisible --name '^embedviz$' >/dev/null\n"
+                                       "timeout 60 xdotool search --sync --onlyvisible --name '^embedviz$' >/dev/null\n"
                                        "sleep 1.5\n"
                                        "xdotool mousemove 197 83 click 1\n"  // Step 10
                                        "sleep 0.5\n"
