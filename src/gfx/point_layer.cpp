@@ -28,34 +28,15 @@ int pixels(float lo, float hi, float scale) { return std::max(1, int(std::lround
 
 std::vector<float> covered_tiles(const PointInstance* points, std::size_t n, const DataToPixels& map,
                                  const float rect[4], float tile) {
-  std::vector<float> out;
-  const float w = rect[2] - rect[0], h = rect[3] - rect[1];
-  if (!(w > 0 && h > 0 && tile > 0)) return out;
-  const int cols = std::max(1, int(std::ceil(w / tile))), rows = std::max(1, int(std::ceil(h / tile)));
-  std::vector<unsigned char> hit(std::size_t(cols) * std::size_t(rows), 0);
-  auto cell = [&](float v, int count) { return std::clamp(int(std::floor(v / tile)), 0, count - 1); };
+  std::vector<float> boxes;
+  boxes.reserve(4 * n);
   for (std::size_t i = 0; i < n; ++i) {
     const PointInstance& p = points[i];
-    const float x = p.x * map.scale[0] + map.offset[0] - rect[0], y = p.y * map.scale[1] + map.offset[1] - rect[1];
+    const float x = p.x * map.scale[0] + map.offset[0], y = p.y * map.scale[1] + map.offset[1];
     const float r = p.radius + 2;  // the disc's anti-aliased edge too
-    if (!(x + r >= 0 && x - r <= w && y + r >= 0 && y - r <= h)) continue;  // outside (or NaN)
-    for (int ty = cell(y - r, rows); ty <= cell(y + r, rows); ++ty)
-      for (int tx = cell(x - r, cols); tx <= cell(x + r, cols); ++tx) hit[std::size_t(ty) * std::size_t(cols) + std::size_t(tx)] = 1;
+    boxes.insert(boxes.end(), {x - r, y - r, x + r, y + r});
   }
-  for (int ty = 0; ty < rows; ++ty)
-    for (int tx = 0; tx < cols;) {
-      if (!hit[std::size_t(ty) * std::size_t(cols) + std::size_t(tx)]) {
-        ++tx;
-        continue;
-      }
-      int end = tx;
-      while (end < cols && hit[std::size_t(ty) * std::size_t(cols) + std::size_t(end)]) ++end;
-      const float u0 = tx * tile / w, u1 = std::min(1.0f, end * tile / w);
-      const float v0 = ty * tile / h, v1 = std::min(1.0f, (ty + 1) * tile / h);
-      out.insert(out.end(), {u0, v0, u1, v0, u0, v1, u1, v0, u1, v1, u0, v1});
-      tx = end;
-    }
-  return out;
+  return covered_rects(boxes, rect, tile);
 }
 
 void PointLayer::init() {

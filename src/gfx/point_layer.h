@@ -24,7 +24,7 @@
 namespace ev::gfx {
 
 // The parts of a plot rectangle (display pixels x0, y0, x1, y1) that discs
-// touch, as rectangles of whole `tile`-pixel tiles (runs along a row joined),
+// touch, as rectangles of whole `tile`-pixel tiles (covered_rects of the discs' boxes),
 // each two triangles of corners in [0, 1]^2 of the rectangle (y down): six
 // (x, y) pairs a rectangle. Showing only these skips the empty parts of the
 // cached image, which a software renderer would otherwise sample pixel by pixel.

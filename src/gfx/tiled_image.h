@@ -11,6 +11,12 @@
 
 namespace ev::gfx {
 
+// The union of `boxes` (x0, y0, x1, y1 each, display pixels) inside `rect`,
+// rounded out to `cell` pixels, as disjoint rectangles (two triangles each,
+// corners in [0, 1]^2 of rect): runs of covered cells along each row, a run
+// continued down the rows below while they have the same one.
+std::vector<float> covered_rects(const std::vector<float>& boxes, const float rect[4], float cell = 2);
+
 class TiledImage {
  public:
   void init();  // program, texture, buffers (needs a current GL 3.3 context); throws ev::Error
