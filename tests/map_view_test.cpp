@@ -165,3 +165,44 @@ TEST(MapView, UmapAtBothSizes) {
 #endif
   }
 }
+
+// A frame drawn only where it changed (the default headless, and in a window
+// on a software GL) leaves every pixel as drawing it whole does, while a run
+// trains, the map moves, the cached point and label layers are remade and a
+// tooltip follows the mouse; and most frames redraw well under the window.
+TEST(MapView, FramesRedrawnInPartsMatchWholeFrames) {
+  ev::testing::TempDir dir;
+  app::AppOptions o;
+  o.data = dir.write("names.txt", testdata::synthetic_names_text(300));
+  o.width = 1280;
+  o.height = 800;
+  o.projection = ui::Projection::Tsne;
+  o.config.emb = 6;
+  o.config.seed = 5;
+  o.play = true;
+  auto ui = ev::testing::ready_app(o);
+  if (!ui) GTEST_SKIP() << "no headless OpenGL here";
+  ui->app().embedding_view().layer_from = 1;  // the cached layers, as for a word vocabulary
+  ASSERT_TRUE(wait_for_map(*ui, 0));
+  int partial = 0, frames = 0, small = 0;
+  for (; frames < 120; ++frames) {
+    const float t = float(frames) / 120.0f;
+    ui->set_mouse(420.0f + 200.0f * t, 300.0f + 150.0f * t, false);  // over the map: tooltips come and go
+    ui->frame();
+    const ui::Damage d = ui->last_damage();
+    const gfx::Image parts = ui->pixels();
+    ui->redraw_whole();
+    const gfx::Image whole = ui->pixels();
+    ASSERT_EQ(parts.rgba.size(), whole.rgba.size());
+    std::size_t differ = 0, first = 0;
+    for (std::size_t i = 0; i < whole.rgba.size(); ++i)
+      if (parts.rgba[i] != whole.rgba[i] && differ++ == 0) first = i / 4;
+    ASSERT_EQ(differ, 0u) << "frame " << frames << " (" << d.rects.size() << " parts, " << d.fraction
+                          << " of the window): first at x " << first % std::size_t(whole.width) << ", y "
+                          << first / std::size_t(whole.width);
+    if (!d.all) ++partial, small += d.fraction < 0.5;
+  }
+  EXPECT_GT(ui->app().embedding_view().layer.passes(), 1u) << "the point layer was remade while drawing in parts";
+  EXPECT_GE(partial, frames * 3 / 4) << "frames drawn in parts";
+  EXPECT_GE(small, frames / 2) << "frames redrawing under half the window";
+}

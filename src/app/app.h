@@ -49,6 +49,10 @@ struct AppOptions {
   std::string record;          // headless: an animated GIF of the run's timeline, written at the end ("": none)
   int record_frames = 200;     // its frames, spread over the steps up to `steps`, denser at the start
   bool film_play = false;      // show the next kept step of the timeline every frame, over and over (scrubbing's cost)
+  // Draw every frame whole. By default a frame redraws only what changed
+  // where the framebuffer keeps the last frame: headless, and a window on a
+  // software GL (its back buffer survives the swap).
+  bool full_redraw = false;
 };
 
 // Loads the data the options name. On failure, falls back to the system word
@@ -102,6 +106,7 @@ class App {
   const std::vector<SnapshotPtr>& snapshots() const { return snaps_; }
   ui::UiContext& context() { return ctx_; }
   const ui::EmbeddingPanelState& embedding_view() const { return embedding_; }
+  ui::EmbeddingPanelState& embedding_view() { return embedding_; }
   ui::TimelineState& timeline() { return timeline_; }
   // File > Export animation: the film being made (null when none).
   const FilmJob* film() const { return film_.get(); }

@@ -6,6 +6,7 @@
 
 #include <thread>
 
+#include "app/draw_frame.h"
 #include "core/base/error.h"
 
 namespace ev::app {
@@ -31,7 +32,7 @@ void map_keys_like_glfw() {
   io.KeyMap[ImGuiKey_Z] = 'Z';
 }
 
-HeadlessUi::HeadlessUi(const AppOptions& o) : w_(o.width), h_(o.height) {
+HeadlessUi::HeadlessUi(const AppOptions& o) : w_(o.width), h_(o.height), partial_redraw_(!o.full_redraw) {
   IMGUI_CHECKVERSION();
   imgui_ = ImGui::CreateContext();
   ImGuiIO& io = ImGui::GetIO();
@@ -68,9 +69,12 @@ void HeadlessUi::frame(float dt) {
   ImGui::NewFrame();
   app_->frame(last_dt_ms_);
   ImGui::Render();
+  const bool kept = partial_redraw_ && target_.width() == w_ && target_.height() == h_;
+  whole_cmds_.clear();
+  if (partial_redraw_ && ImGui::GetDrawData())  // redraw_whole's commands: draw_frame clips these
+    for (int l = 0; l < ImGui::GetDrawData()->CmdListsCount; ++l) whole_cmds_.push_back(ImGui::GetDrawData()->CmdLists[l]->CmdBuffer);
   target_.bind(w_, h_);
-  gfx::clear_framebuffer(w_, h_, clear_color().data());
-  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  last_damage_ = draw_frame(redraw_, kept, w_, h_);
   last_dt_ms_ = dt * 1000.0f;
   if (const std::string png = app_->take_screenshot_request(); !png.empty()) {
     try {
@@ -80,6 +84,16 @@ void HeadlessUi::frame(float dt) {
       app_->set_error(e.what());
     }
   }
+}
+
+void HeadlessUi::redraw_whole() {
+  target_.bind(w_, h_);
+  gfx::clear_framebuffer(w_, h_, clear_color().data());
+  ImDrawData* dd = ImGui::GetDrawData();
+  if (!dd) return;
+  for (int l = 0; l < dd->CmdListsCount && std::size_t(l) < whole_cmds_.size(); ++l)
+    dd->CmdLists[l]->CmdBuffer = whole_cmds_[std::size_t(l)];
+  ImGui_ImplOpenGL3_RenderDrawData(dd);
 }
 
 void HeadlessUi::set_mouse(float x, float y, bool down) {

@@ -4,15 +4,18 @@
 // buttons and read back real pixels.
 #pragma once
 
+#include <imgui.h>
+
 #include <chrono>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "app/app.h"
 #include "gfx/headless.h"
 #include "gfx/render_target.h"
+#include "ui/redraw.h"
 
-struct ImGuiContext;
 
 namespace ev::app {
 
@@ -44,6 +47,14 @@ class HeadlessUi {
 
   App& app() { return *app_; }
   gfx::Image pixels() const;
+
+  // Frames drawn only where they changed (the offscreen framebuffer keeps the
+  // last one): on unless AppOptions::full_redraw.
+  void set_partial_redraw(bool on) { partial_redraw_ = on; }
+  const ui::Damage& last_damage() const { return last_damage_; }
+  // Draws the last frame's draw data again, whole, as a full redraw would
+  // (its GL drawing only shows: the frame's work is done).
+  void redraw_whole();
   int width() const { return w_; }
   int height() const { return h_; }
 
@@ -54,6 +65,10 @@ class HeadlessUi {
   ImGuiContext* imgui_ = nullptr;
   std::unique_ptr<App> app_;
   float last_dt_ms_ = 16.7f;
+  ui::Redraw redraw_;
+  bool partial_redraw_ = false;
+  ui::Damage last_damage_;
+  std::vector<ImVector<ImDrawCmd>> whole_cmds_;  // the last frame's commands before clipping
 };
 
 // Maps ImGui's named keys to indices the same way the GLFW backend does, so

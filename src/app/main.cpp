@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "app/app.h"
+#include "app/draw_frame.h"
 #include "app/key_taps.h"
 #include "app/window_input.h"
 #include "core/io/session.h"
@@ -50,6 +51,7 @@ struct Stats {
   // The embedding view's cached point layer: CPU time rasterising and
   // uploading in each frame (0 where it only showed its image), passes completed.
   std::vector<double> layer_ms;
+  std::vector<double> redrawn;  // the share of the window drawn again each frame
   std::size_t layer_passes = 0;
   std::int64_t first_step = 0, last_step = 0;
   double first_step_s = 0;        // when first_step was seen (a session loaded later restarts the count)
@@ -100,6 +102,8 @@ struct Stats {
       j["render_ms_p95"] = pct(render_ms, 0.95);
       j["present_ms_p50"] = pct(present_ms, 0.50);
       j["present_ms_p95"] = pct(present_ms, 0.95);
+      j["redrawn_p50"] = pct(redrawn, 0.50);
+      j["redrawn_p95"] = pct(redrawn, 0.95);
       j["layer_ms_p50"] = pct(layer_ms, 0.50);
       j["layer_ms_p95"] = pct(layer_ms, 0.95);
       j["layer_passes_per_s"] = seconds > 0 ? double(layer_passes) / seconds : 0.0;
@@ -397,12 +401,31 @@ double frame_rate(const AppOptions& o) {
   return mode && mode->refreshRate >= 30 ? mode->refreshRate : 60;
 }
 
+// Drawing only what changed needs the last frame still in the back buffer:
+// a software GL (Mesa's llvmpipe, softpipe, swrast) keeps it, and the frame
+// mark checks it every frame. A GPU driver's swap does not, and reading a
+// pixel back there would stall it: those draw every frame whole.
+struct WindowRedraw {
+  ev::ui::Redraw redraw;
+  ev::gfx::FrameMark mark;
+  bool partial = false;
+  explicit WindowRedraw(const AppOptions& o) {
+    const char* r = reinterpret_cast<const char*>(glGetString(GL_RENDERER));
+    const std::string renderer = r ? r : "";
+    partial = !o.full_redraw && (renderer.find("llvmpipe") != std::string::npos ||
+                                 renderer.find("softpipe") != std::string::npos ||
+                                 renderer.find("swrast") != std::string::npos);
+  }
+};
+
 // Draws the frame ImGui built into the window's framebuffer, and saves the
 // pictures asked for (the app's, and --screenshot's on the last frame).
-void render_frame(const ev::app::WindowInput& input, ev::app::App& app, const AppOptions& o, bool last) {
+// Returns the share of the window redrawn.
+double render_frame(const ev::app::WindowInput& input, ev::app::App& app, const AppOptions& o, bool last,
+                    WindowRedraw& wr) {
   const int fw = input.framebuffer_width(), fh = input.framebuffer_height();
-  ev::gfx::clear_framebuffer(fw, fh, ev::app::clear_color().data());
-  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  const bool kept = wr.partial && wr.mark.holds_last(fw, fh);
+  const double redrawn = ev::app::draw_frame(wr.redraw, kept, fw, fh).fraction;
   if (const std::string png = app.take_screenshot_request(); !png.empty()) {
     try {
       ev::gfx::write_png(ev::gfx::read_pixels(fw, fh), png);
@@ -412,6 +435,8 @@ void render_frame(const ev::app::WindowInput& input, ev::app::App& app, const Ap
     }
   }
   if (last && !o.screenshot.empty()) ev::gfx::write_png(ev::gfx::read_pixels(fw, fh), o.screenshot);
+  if (wr.partial) wr.mark.stamp(fw, fh);
+  return redrawn;
 }
 
 // The frame loop, in Dear ImGui's order, until the window closes or the run
@@ -430,6 +455,7 @@ void frame_loop(GLFWwindow* window, ev::app::WindowInput& input, const AppOption
   const auto t0 = clock::now();
   auto prev = t0;
   Pacer pacer(fps);
+  WindowRedraw wr(o);
   st.fps_limit = fps;
   st.note_run(app, 0.0);
   float last_ms = 16.7f, last_fps = 0;
@@ -454,7 +480,7 @@ void frame_loop(GLFWwindow* window, ev::app::WindowInput& input, const AppOption
     ImGui::Render();
     g_taps.end_frame(io.KeysDown, IM_ARRAYSIZE(io.KeysDown));
     const auto built = clock::now();
-    render_frame(input, app, o, last);
+    st.redrawn.push_back(render_frame(input, app, o, last, wr));
     ev::gfx::finish();  // the rendering itself, apart from presenting it
     const auto rendered = clock::now();
     glfwSwapBuffers(window);
@@ -499,6 +525,27 @@ int run_window(const AppOptions& o) {
   return 0;
 }
 
+// The flags for what a run draws and writes: pictures, statistics, the window.
+void add_output_flags(CLI::App& cli, AppOptions& o, std::string& size) {
+  using ev::cli::finite_range;
+  using ev::cli::non_empty_path;
+  cli.add_option("--screenshot", o.screenshot, "Save the last frame as a PNG file")->check(non_empty_path());
+  cli.add_option("--record", o.record, "Headless: write the run as an animated GIF of the embedding view at "
+                                       "--size (needs --play and --steps)")
+      ->check(non_empty_path());
+  cli.add_option("--record-frames", o.record_frames, "The GIF's frames, spread over the steps up to --steps, "
+                                                     "denser at the start (default 200)")
+      ->check(CLI::Range(2, 10000));
+  cli.add_option("--stats", o.stats, "Write frame times and training speed as JSON")->check(non_empty_path());
+  cli.add_flag("--film-play", o.film_play, "Show the next kept step every frame, over and over (--stats: scrubbing's cost)");
+  cli.add_option("--size", size, "Window size, WIDTHxHEIGHT (default 1600x1000)");
+  cli.add_flag("--headless", o.headless, "No window: render offscreen (EGL surfaceless)");
+  cli.add_flag("--full-redraw", o.full_redraw,
+               "Draw every frame whole (default on a software GL: only the parts that changed)");
+  cli.add_option("--fps", o.fps, "Most frames per second; 0: as many as possible (default: the display's refresh rate)")
+      ->check(finite_range(0.0, 1000.0));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -525,19 +572,7 @@ int main(int argc, char** argv) {
   cli.add_option("--frames", o.frames, "Quit after this many frames")->check(CLI::Range(0, 100000000));
   cli.add_option("--steps", o.steps, "Quit once training reaches this step (needs --play when headless)")
       ->check(CLI::Range(std::int64_t(0), std::int64_t(1) << 40));
-  cli.add_option("--screenshot", o.screenshot, "Save the last frame as a PNG file")->check(non_empty_path());
-  cli.add_option("--record", o.record, "Headless: write the run as an animated GIF of the embedding view at "
-                                       "--size (needs --play and --steps)")
-      ->check(non_empty_path());
-  cli.add_option("--record-frames", o.record_frames, "The GIF's frames, spread over the steps up to --steps, "
-                                                     "denser at the start (default 200)")
-      ->check(CLI::Range(2, 10000));
-  cli.add_option("--stats", o.stats, "Write frame times and training speed as JSON")->check(non_empty_path());
-  cli.add_flag("--film-play", o.film_play, "Show the next kept step every frame, over and over (--stats: scrubbing's cost)");
-  cli.add_option("--size", size, "Window size, WIDTHxHEIGHT (default 1600x1000)");
-  cli.add_flag("--headless", o.headless, "No window: render offscreen (EGL surfaceless)");
-  cli.add_option("--fps", o.fps, "Most frames per second; 0: as many as possible (default: the display's refresh rate)")
-      ->check(finite_range(0.0, 1000.0));
+  add_output_flags(cli, o, size);
   cli.add_option("--sweep-steps", o.sweep_steps,
                  "Steps of each of the experiment's runs (default 100000); headless, the app quits when they are done")
       ->check(CLI::Range(std::int64_t(1), std::int64_t(1) << 31));

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "core/base/hash.h"
 #include "gfx/colour_map.h"
 #include "gfx/gl.h"
 
@@ -38,10 +39,15 @@ void Heatmap::upload(const float* values, int rows, int cols, const std::vector<
   rows = std::min(rows, max_rows());
   if (rows <= 0 || cols <= 0) {
     rows_ = cols_ = 0;
+    content_ = 0;
     return;
   }
+  std::uint64_t h = hash_bytes(values, std::size_t(rows) * std::size_t(cols) * sizeof(float), std::uint64_t(cols));
+  h = hash_bytes(highlight.data(), std::min(highlight.size(), std::size_t(rows)), h);
+  if (rows == rows_ && cols == cols_ && h == content_) return;  // the same table: nothing to upload
   rows_ = rows;
   cols_ = cols;
+  content_ = h;
   glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
   glBindTexture(GL_TEXTURE_2D, table_tex_.id());
   glTexImage2D(GL_TEXTURE_2D, 0, GL_R32F, cols, rows, 0, GL_RED, GL_FLOAT, values);  // (rows, cols)
@@ -54,8 +60,7 @@ void Heatmap::upload(const float* values, int rows, int cols, const std::vector<
 }
 
 void Heatmap::draw(const ScreenSpace& s, const float rect[4], float max_abs, float dim) const {
-  if (!quad_.ready() || rows_ == 0) return;
-  apply_screen_space(s);
+  if (!quad_.ready() || rows_ == 0 || !apply_screen_space(s)) return;
   glDisable(GL_BLEND);
   glDisable(GL_DEPTH_TEST);
   glDisable(GL_CULL_FACE);

@@ -23,6 +23,8 @@ class Heatmap {
   void upload(const float* values, int rows, int cols, const std::vector<std::uint8_t>& highlight);
   int rows() const { return rows_; }
   int cols() const { return cols_; }
+  // Changes whenever what the table shows changes (a hash of its contents).
+  std::uint64_t version() const { return content_; }
   static int max_rows();  // the largest table height the GPU accepts
   // Draws the table into rect (x0, y0, x1, y1 display pixels); |value| >= max_abs is full colour.
   void draw(const ScreenSpace& s, const float rect[4], float max_abs, float dim) const;
@@ -32,6 +34,7 @@ class Heatmap {
   UnitQuad quad_;
   GlObject table_tex_, highlight_tex_;
   int rows_ = 0, cols_ = 0;
+  std::uint64_t content_ = 0;
   DisplayUniforms u_display_;
   int u_rect_ = -1, u_max_abs_ = -1, u_dim_ = -1, u_table_ = -1, u_highlight_ = -1;
   int u_negative_ = -1, u_zero_ = -1, u_positive_ = -1;

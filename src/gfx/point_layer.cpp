@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 
+#include "core/base/hash.h"
 #include "gfx/gl.h"
 
 namespace ev::gfx {
@@ -115,8 +116,7 @@ void PointLayer::finish_pass() {
   ++passes_;
 }
 
-void PointLayer::draw(const ScreenSpace& s) {
-  if (!ready()) return;
+void PointLayer::work(const ScreenSpace& s) {
   // A pass under way always completes (auto-fit moves the map every frame
   // while training: restarting would never finish one); the next starts with
   // the latest points and map.
@@ -130,7 +130,18 @@ void PointLayer::draw(const ScreenSpace& s) {
   const bool working = pass_running_;
   if (pass_running_ && raster_.draw(image_, slice_)) finish_pass();
   work_ms_ = working ? std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() : 0;
+}
 
+std::uint64_t PointLayer::version() const {
+  std::uint64_t h = hash_mix(std::uint64_t(passes_), std::uint64_t(shown_valid_));
+  h = hash_value(h, map_);
+  return hash_bytes(rect_, sizeof rect_, h);
+}
+
+void PointLayer::draw(const ScreenSpace& s) {
+  if (!ready()) return;
+  if (s.work) work(s);
+  if (!s.show) return;
   const Frame& img = shown_frame_;
   if (!shown_valid_ || img.map.scale[0] == 0 || img.map.scale[1] == 0 || shown_.empty()) return;
   // Where the current map puts the area the image was drawn for.

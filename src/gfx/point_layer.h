@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 #include "gfx/disc_raster.h"
@@ -49,9 +50,12 @@ class PointLayer {
   void set(const PointInstance* points, std::size_t n, bool changed, const DataToPixels& map, const float rect[4]);
 
   // During ImGui's rendering: rasterises the next slice of the pass under
-  // way (uploading the image when it completes) and shows the last complete
-  // image, mapped to the current map and clipped to s.clip.
+  // way (uploading the image when it completes; when s.work) and shows the
+  // last complete image, mapped to the current map and clipped to s.clip
+  // (when s.show).
   void draw(const ScreenSpace& s);
+  // Changes whenever what draw() shows changes (a new image, map or rectangle).
+  std::uint64_t version() const;
 
   // Forgets the image (a new table: the old picture must not stand in for it).
   void clear();
@@ -72,6 +76,7 @@ class PointLayer {
     float rect[4] = {0, 0, 0, 0};  // display pixels covered
     float fb_scale[2] = {1, 1};
   };
+  void work(const ScreenSpace& s);
   void start_pass(const ScreenSpace& s);
   void finish_pass();
   void upload();

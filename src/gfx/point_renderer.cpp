@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "core/base/hash.h"
 #include "gfx/gl.h"
 
 namespace ev::gfx {
@@ -35,8 +36,11 @@ void PointRenderer::init() {
 
 void PointRenderer::upload(const PointInstance* points, std::size_t n) {
   if (!vao_) return;
-  glBindBuffer(GL_ARRAY_BUFFER, inst_vbo_.id());
   const std::size_t bytes = n * sizeof(PointInstance);
+  const std::uint64_t h = hash_bytes(points, bytes);
+  if (n == count_ && h == content_) return;  // the same points: nothing to upload
+  content_ = h;
+  glBindBuffer(GL_ARRAY_BUFFER, inst_vbo_.id());
   if (n > capacity_) {
     // Grow geometrically so a growing vocabulary does not reallocate every frame.
     capacity_ = std::max(n, capacity_ * 2);
@@ -53,7 +57,7 @@ void PointRenderer::upload(const PointInstance* points, std::size_t n) {
 void PointRenderer::draw(const ScreenSpace& s, const DataToPixels& m, std::size_t first, std::size_t count) const {
   if (!vao_ || first >= count_) return;
   count = std::min(count, count_ - first);
-  apply_screen_space(s);
+  if (!apply_screen_space(s)) return;
   glEnable(GL_BLEND);
   glBlendEquation(GL_FUNC_ADD);
   glBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ONE, GL_ONE_MINUS_SRC_ALPHA);

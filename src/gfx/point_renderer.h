@@ -33,6 +33,8 @@ class PointRenderer {
   // Replaces the points drawn by draw(); callers skip non-finite points.
   void upload(const PointInstance* points, std::size_t n);
   std::size_t size() const { return count_; }
+  // Changes whenever the points uploaded change (a hash of them).
+  std::uint64_t version() const { return content_; }
   // Draws the uploaded points [first, first + count), scissored to s.clip,
   // alpha-blended (over transparent black this leaves premultiplied colour).
   void draw(const ScreenSpace& s, const DataToPixels& m, std::size_t first = 0,
@@ -42,6 +44,7 @@ class PointRenderer {
   Program program_;
   GlObject vao_, inst_vbo_;
   std::size_t count_ = 0, capacity_ = 0;
+  std::uint64_t content_ = 0;
   DisplayUniforms u_display_;
   int u_scale_ = -1, u_offset_ = -1, u_px_scale_ = -1;
 };

@@ -4,6 +4,7 @@
 #include <stb_image_write.h>
 
 #include <algorithm>
+#include <array>
 
 #include "core/base/atomic_file.h"
 #include "core/base/error.h"
@@ -40,6 +41,62 @@ void clear_framebuffer(int w, int h, const float rgba[4]) {
   glViewport(0, 0, w, h);
   glClearColor(rgba[0], rgba[1], rgba[2], rgba[3]);
   glClear(GL_COLOR_BUFFER_BIT);
+}
+
+void clear_rects(const std::vector<PixelRect>& rects, int w, int h, const float rgba[4]) {
+  glViewport(0, 0, w, h);
+  glClearColor(rgba[0], rgba[1], rgba[2], rgba[3]);
+  glEnable(GL_SCISSOR_TEST);
+  for (const PixelRect& r : rects)
+    if (!r.empty()) {
+      glScissor(r.x0, h - r.y1, r.x1 - r.x0, r.y1 - r.y0);  // GL's rows count from the bottom
+      glClear(GL_COLOR_BUFFER_BIT);
+    }
+  glDisable(GL_SCISSOR_TEST);
+}
+
+namespace {
+
+constexpr std::uint32_t kMarkBits = 18;  // three bits of R, G, B in each of two pixels
+
+// The bottom-left two pixels (RGBA8).
+std::array<unsigned char, 8> mark_pixels() {
+  std::array<unsigned char, 8> px{};
+  glPixelStorei(GL_PACK_ALIGNMENT, 1);
+  glReadPixels(0, 0, 2, 1, GL_RGBA, GL_UNSIGNED_BYTE, px.data());
+  return px;
+}
+
+std::uint32_t mark_of(const std::array<unsigned char, 8>& px) {
+  std::uint32_t m = 0;
+  for (int p = 0; p < 2; ++p)
+    for (int c = 0; c < 3; ++c) m |= std::uint32_t(px[std::size_t(4 * p + c)] & 7u) << (9 * p + 3 * c);
+  return m;
+}
+
+}  // namespace
+
+bool FrameMark::holds_last(int w, int h) const {
+  if (count_ == 0 || w < 2 || h < 1) return false;
+  return mark_of(mark_pixels()) == count_;
+}
+
+void FrameMark::stamp(int w, int h) {
+  if (w < 2 || h < 1) return;
+  count_ = count_ + 1 < (1u << kMarkBits) ? count_ + 1 : 1;  // never 0: a cleared buffer never passes
+  std::array<unsigned char, 8> px = mark_pixels();
+  glEnable(GL_SCISSOR_TEST);
+  for (int p = 0; p < 2; ++p) {
+    float rgb[3];
+    for (int c = 0; c < 3; ++c) {
+      const unsigned bits = (count_ >> (9 * p + 3 * c)) & 7u;
+      rgb[c] = float((px[std::size_t(4 * p + c)] & ~7u) | bits) / 255.0f;
+    }
+    glClearColor(rgb[0], rgb[1], rgb[2], 1.0f);
+    glScissor(p, 0, 1, 1);
+    glClear(GL_COLOR_BUFFER_BIT);
+  }
+  glDisable(GL_SCISSOR_TEST);
 }
 
 void finish() { glFinish(); }

@@ -96,7 +96,8 @@ void DisplayUniforms::set(const ScreenSpace& s) const {
   glUniform2f(size, s.display_size[0], s.display_size[1]);
 }
 
-void apply_screen_space(const ScreenSpace& s) {
+bool apply_screen_space(const ScreenSpace& s) {
+  if (!s.show) return false;
   const float fb_w = s.display_size[0] * s.fb_scale[0];
   const float fb_h = s.display_size[1] * s.fb_scale[1];
   glViewport(0, 0, GLsizei(std::lround(fb_w)), GLsizei(std::lround(fb_h)));
@@ -106,12 +107,13 @@ void apply_screen_space(const ScreenSpace& s) {
   const float y1 = (s.clip[3] - s.display_pos[1]) * s.fb_scale[1];
   if (x1 <= x0 || y1 <= y0) {
     glDisable(GL_SCISSOR_TEST);
-    return;
+    return true;
   }
   glEnable(GL_SCISSOR_TEST);
   // GL's scissor origin is the bottom-left corner of the framebuffer.
   glScissor(GLint(std::floor(x0)), GLint(std::floor(fb_h - y1)), GLsizei(std::ceil(x1 - x0)),
             GLsizei(std::ceil(y1 - y0)));
+  return true;
 }
 
 }  // namespace ev::gfx

@@ -45,6 +45,11 @@ struct ScreenSpace {
   float display_size[2] = {1, 1};  // width, height of the display
   float fb_scale[2] = {1, 1};      // framebuffer pixels per display pixel
   float clip[4] = {0, 0, 0, 0};    // x0, y0, x1, y1 in display pixels; empty = no scissor
+  // A frame's drawing may run in two goes (ui::run_gpu_work, then ImGui's
+  // rendering, perhaps once for each part redrawn): `work` says this call
+  // should do the frame's work (rasterising a slice, uploading), `show` that
+  // it should draw into the framebuffer.
+  bool work = true, show = true;
 };
 
 // The uniforms every screen-space shader here has (u_display_pos,
@@ -55,7 +60,8 @@ struct DisplayUniforms {
   void set(const ScreenSpace& s) const;  // with the program in use
 };
 
-// Sets the GL viewport to the whole framebuffer and the scissor to s.clip.
-void apply_screen_space(const ScreenSpace& s);
+// Sets the GL viewport to the whole framebuffer and the scissor to s.clip;
+// false, doing nothing, when s.show is false (the call is for its work only).
+bool apply_screen_space(const ScreenSpace& s);
 
 }  // namespace ev::gfx

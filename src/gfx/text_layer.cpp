@@ -85,7 +85,7 @@ void TextLayer::draw(const ScreenSpace& s) {
   if (!ready() || glyphs_.empty()) return;
   const bool same = shown_valid_ && glyphs_ == shown_glyphs_ && std::equal(rect_, rect_ + 4, shown_rect_) &&
                     shown_scale_[0] == s.fb_scale[0] && shown_scale_[1] == s.fb_scale[1];
-  if (!same) {
+  if (!same && s.work) {
     const int w = std::max(1, int(std::lround((rect_[2] - rect_[0]) * s.fb_scale[0])));
     const int h = std::max(1, int(std::lround((rect_[3] - rect_[1]) * s.fb_scale[1])));
     rasterise_glyphs(glyphs_.data(), glyphs_.size(), atlas_, rect_[0], rect_[1], s.fb_scale, w, h, image_);
@@ -106,7 +106,7 @@ void TextLayer::draw(const ScreenSpace& s) {
     shown_valid_ = true;
     ++made_;
   }
-  shown_.draw(s, shown_rect_);
+  if (shown_valid_) shown_.draw(s, shown_rect_);
 }
 
 }  // namespace ev::gfx

@@ -63,6 +63,8 @@ class TextLayer {
   void draw(const ScreenSpace& s);
 
   std::size_t images_made() const { return made_; }
+  // Changes whenever what draw() shows changes (a new image).
+  std::uint64_t version() const { return shown_valid_ ? std::uint64_t(made_) : ~std::uint64_t(0); }
 
  private:
   GlyphAtlas atlas_;

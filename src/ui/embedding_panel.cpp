@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "core/base/error.h"
+#include "core/base/hash.h"
 #include "core/teach/teach.h"
 #include "ui/fit.h"
 #include "ui/ghost.h"
@@ -296,12 +297,13 @@ bool draw_points(EmbeddingPanelState& st, const UiContext& ctx, int hovered, flo
     const float rect[4] = {pmin.x, pmin.y, pmax.x, pmax.y};
     st.layer.set(st.layer_instances.data(), st.layer_instances.size(), moved, map, rect);
     gfx::PointLayer* l = &st.layer;
-    add_gpu_draw(dl, [l](const gfx::ScreenSpace& ss) { l->draw(ss); });
+    add_gpu_draw(dl, [l](const gfx::ScreenSpace& ss) { l->draw(ss); }, [l] { return l->version(); });
   }
   if (st.points.ready()) {
     st.points.upload(st.instances.data(), st.instances.size());
     gfx::PointRenderer* r = &st.points;
-    add_gpu_draw(dl, [r, map](const gfx::ScreenSpace& ss) { r->draw(ss, map); });
+    add_gpu_draw(dl, [r, map](const gfx::ScreenSpace& ss) { r->draw(ss, map); },
+                 [r, map] { return hash_value(r->version(), map); });
   } else {
     for (const gfx::PointInstance& p : st.instances)
       dl->AddCircleFilled(plot::ToPixels(p.x, p.y), p.radius, p.rgba, 12);

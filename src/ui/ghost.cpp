@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/base/hash.h"
 #include "ui/fit.h"
 #include "ui/gpu_draw.h"
 #include "ui/plot.h"
@@ -84,12 +85,13 @@ void draw_ghost_points(EmbeddingPanelState& st, float radius, ImDrawList* dl) {
     const float rect[4] = {pmin.x, pmin.y, pmax.x, pmax.y};
     g.layer.set(g.instances.data(), g.instances.size(), moved, map, rect);
     gfx::PointLayer* l = &g.layer;
-    add_gpu_draw(dl, [l](const gfx::ScreenSpace& ss) { l->draw(ss); });
+    add_gpu_draw(dl, [l](const gfx::ScreenSpace& ss) { l->draw(ss); }, [l] { return l->version(); });
     return;
   }
   g.renderer.upload(g.instances.data(), g.instances.size());
   gfx::PointRenderer* r = &g.renderer;
-  add_gpu_draw(dl, [r, map](const gfx::ScreenSpace& ss) { r->draw(ss, map); });
+  add_gpu_draw(dl, [r, map](const gfx::ScreenSpace& ss) { r->draw(ss, map); },
+               [r, map] { return hash_value(r->version(), map); });
 }
 
 void draw_ghost_lines(EmbeddingPanelState& st, const UiContext& ctx, std::int64_t shown_step, ImDrawList* dl) {

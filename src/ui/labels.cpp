@@ -211,7 +211,7 @@ int draw_point_labels(ImDrawList* dl, const PointLabels& pl) {
     const float rect[4] = {pmin.x, pmin.y, pmax.x, pmax.y};
     pl.layer->set(glyph_quads(glyphs), std::move(cover), rect);
     gfx::TextLayer* l = pl.layer;
-    add_gpu_draw(dl, [l](const gfx::ScreenSpace& ss) { l->draw(ss); });
+    add_gpu_draw(dl, [l](const gfx::ScreenSpace& ss) { l->draw(ss); }, [l] { return l->version(); });
   }
   for (const Boxed& b : boxed) draw_boxed_label(dl, b.at, label_text(pl.vocab->token(int(b.id))).c_str(), text);
   return drawn;

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <exception>
 
+#include "core/base/hash.h"
 #include "gfx/colour_map.h"
 #include "ui/gpu_draw.h"
 
@@ -52,7 +53,8 @@ void TableHeatmap::draw(ImDrawList* dl, const float rect[4], float dim, bool cpu
     const gfx::Heatmap* hm = &gpu;
     const float m = max_abs;
     const std::array<float, 4> r4 = {rect[0], rect[1], rect[2], rect[3]};
-    add_gpu_draw(dl, [hm, r4, m, dim](const gfx::ScreenSpace& ss) { hm->draw(ss, r4.data(), m, dim); });
+    add_gpu_draw(dl, [hm, r4, m, dim](const gfx::ScreenSpace& ss) { hm->draw(ss, r4.data(), m, dim); },
+                 [hm, r4, m, dim] { return hash_value(hash_value(hash_value(hm->version(), r4), m), dim); });
     return;
   }
   if (!cpu_fallback || rows <= 0 || cols <= 0) return;

@@ -1,0 +1,281 @@
+// redraw.cpp: signatures, boxes and clipping of ImGui's draw lists.
+#include "ui/redraw.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "core/base/hash.h"
+#include "gfx/tiled_image.h"
+#include "ui/gpu_draw.h"
+
+namespace ev::ui {
+
+namespace {
+
+// More rectangles than this, or more than this share of the framebuffer, and
+// the frame is redrawn whole: repeating every command for each costs more.
+constexpr std::size_t kMaxRects = 24;
+constexpr double kMaxFraction = 0.75;
+constexpr std::size_t kMaxBoxes = 64;  // beyond, their bounds (the grid of their edges grows as its square)
+
+int fb_width(const ImDrawData& dd) { return int(dd.DisplaySize.x * dd.FramebufferScale.x); }
+int fb_height(const ImDrawData& dd) { return int(dd.DisplaySize.y * dd.FramebufferScale.y); }
+
+// One display pixel a framebuffer pixel, at whole-pixel offsets: only then do
+// clip rectangles map to whole pixels and back exactly.
+bool exact(const ImDrawData& dd) {
+  return dd.FramebufferScale.x == 1 && dd.FramebufferScale.y == 1 && dd.DisplayPos.x == std::floor(dd.DisplayPos.x) &&
+         dd.DisplayPos.y == std::floor(dd.DisplayPos.y);
+}
+
+// The pixels ImGui's OpenGL renderer scissors for a clip rectangle, in its arithmetic.
+gfx::PixelRect scissor_of(const ImVec4& c, const ImDrawData& dd) {
+  const float x0 = (c.x - dd.DisplayPos.x) * dd.FramebufferScale.x, y0 = (c.y - dd.DisplayPos.y) * dd.FramebufferScale.y;
+  const float x1 = (c.z - dd.DisplayPos.x) * dd.FramebufferScale.x, y1 = (c.w - dd.DisplayPos.y) * dd.FramebufferScale.y;
+  if (!(x1 > x0 && y1 > y0) || !std::isfinite(x0 + y0 + x1 + y1)) return {};
+  const float lim = 1e7f;  // far outside any framebuffer, inside int
+  const int fb_h = fb_height(dd);
+  const int gx = int(std::clamp(x0, -lim, lim)), gw = int(std::clamp(x1 - x0, 0.0f, lim));
+  const int gy = int(std::clamp(float(fb_h) - y1, -lim, lim)), gh = int(std::clamp(y1 - y0, 0.0f, lim));
+  return {gx, fb_h - gy - gh, gx + gw, fb_h - gy};
+}
+
+gfx::PixelRect intersect(const gfx::PixelRect& a, const gfx::PixelRect& b) {
+  gfx::PixelRect r{std::max(a.x0, b.x0), std::max(a.y0, b.y0), std::min(a.x1, b.x1), std::min(a.y1, b.y1)};
+  return r.empty() ? gfx::PixelRect{} : r;
+}
+
+gfx::PixelRect unite(const gfx::PixelRect& a, const gfx::PixelRect& b) {
+  if (a.empty()) return b;
+  if (b.empty()) return a;
+  return {std::min(a.x0, b.x0), std::min(a.y0, b.y0), std::max(a.x1, b.x1), std::max(a.y1, b.y1)};
+}
+
+gfx::PixelRect bounds(const std::vector<gfx::PixelRect>& boxes) {
+  gfx::PixelRect b;
+  for (const gfx::PixelRect& r : boxes) b = unite(b, r);
+  return b;
+}
+
+// The union of boxes inside w x h as disjoint rectangles: the grid their
+// edges make, its covered cells merged into runs.
+std::vector<gfx::PixelRect> disjoint(const std::vector<gfx::PixelRect>& boxes, int w, int h) {
+  std::vector<int> xs = {0, w}, ys = {0, h};
+  for (const gfx::PixelRect& b : boxes) xs.insert(xs.end(), {b.x0, b.x1}), ys.insert(ys.end(), {b.y0, b.y1});
+  std::sort(xs.begin(), xs.end());
+  std::sort(ys.begin(), ys.end());
+  xs.erase(std::unique(xs.begin(), xs.end()), xs.end());
+  ys.erase(std::unique(ys.begin(), ys.end()), ys.end());
+  const int cols = int(xs.size()) - 1, rows = int(ys.size()) - 1;
+  std::vector<std::uint8_t> hit(std::size_t(cols) * std::size_t(rows), 0);
+  for (const gfx::PixelRect& b : boxes) {
+    const int c0 = int(std::lower_bound(xs.begin(), xs.end(), b.x0) - xs.begin());
+    const int c1 = int(std::lower_bound(xs.begin(), xs.end(), b.x1) - xs.begin());
+    const int r0 = int(std::lower_bound(ys.begin(), ys.end(), b.y0) - ys.begin());
+    const int r1 = int(std::lower_bound(ys.begin(), ys.end(), b.y1) - ys.begin());
+    for (int r = r0; r < r1; ++r) std::fill_n(hit.begin() + std::ptrdiff_t(r) * cols + c0, c1 - c0, std::uint8_t(1));
+  }
+  std::vector<gfx::PixelRect> out;
+  for (const gfx::CellRect& m : gfx::merge_cells(hit, cols, rows))
+    out.push_back({xs[std::size_t(m.c0)], ys[std::size_t(m.r0)], xs[std::size_t(m.c1)], ys[std::size_t(m.r1)]});
+  return out;
+}
+
+// One command: its triangles' indices and the vertices they use (the span
+// from the lowest index to the highest), hashed into h and boxed.
+void triangles(const ImDrawList& list, const ImDrawCmd& c, std::uint64_t& h, gfx::PixelRect& box, const ImDrawData& dd) {
+  const ImDrawIdx* idx = list.IdxBuffer.Data + c.IdxOffset;
+  const std::size_t n = std::min<std::size_t>(c.ElemCount, std::size_t(std::max(0, list.IdxBuffer.Size)) - std::min<std::size_t>(c.IdxOffset, std::size_t(list.IdxBuffer.Size)));
+  if (n == 0) {
+    box = {};
+    return;
+  }
+  ImDrawIdx lo = idx[0], hi = idx[0];
+  for (std::size_t i = 1; i < n; ++i) lo = std::min(lo, idx[i]), hi = std::max(hi, idx[i]);
+  const std::size_t first = std::min<std::size_t>(c.VtxOffset + lo, std::size_t(list.VtxBuffer.Size));
+  const std::size_t last = std::min<std::size_t>(c.VtxOffset + hi + 1, std::size_t(list.VtxBuffer.Size));
+  h = hash_bytes(idx, n * sizeof(ImDrawIdx), hash_mix(h, lo));
+  h = hash_bytes(list.VtxBuffer.Data + first, (last - first) * sizeof(ImDrawVert), h);
+  float x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
+  for (std::size_t v = first; v < last; ++v) {
+    const ImVec2 p = list.VtxBuffer.Data[v].pos;
+    x0 = std::min(x0, p.x), y0 = std::min(y0, p.y);
+    x1 = std::max(x1, p.x), y1 = std::max(y1, p.y);
+  }
+  const ImVec4 vb(std::floor(x0) - 1, std::floor(y0) - 1, std::ceil(x1) + 1, std::ceil(y1) + 1);  // a pixel to spare
+  box = intersect(box, scissor_of(vb, dd));
+}
+
+}  // namespace
+
+std::vector<Redraw::Seen> Redraw::parts(const ImDrawList& list, const ImDrawData& dd) const {
+  std::vector<Seen> out;
+  const gfx::PixelRect fb{0, 0, fb_width(dd), fb_height(dd)};
+  for (int k = 0; k < list.CmdBuffer.Size; ++k) {
+    const ImDrawCmd& c = list.CmdBuffer[k];
+    if (c.UserCallback == ImDrawCallback_ResetRenderState) {
+      out.push_back({0, {}});
+      continue;
+    }
+    const float clip[4] = {c.ClipRect.x, c.ClipRect.y, c.ClipRect.z, c.ClipRect.w};
+    std::uint64_t h = hash_bytes(clip, sizeof clip, 0x5eed);
+    h = hash_mix(h, std::uint64_t(reinterpret_cast<std::uintptr_t>(c.TextureId)));
+    h = hash_mix(h, std::uint64_t(reinterpret_cast<std::uintptr_t>(c.UserCallback)));
+    gfx::PixelRect box = intersect(scissor_of(c.ClipRect, dd), fb);
+    if (c.UserCallback) {
+      const std::optional<std::uint64_t> v = gpu_draw_version(c);
+      h = hash_mix(h, v ? *v : ~frame_);  // no version: new every frame
+    } else {
+      triangles(list, c, h, box, dd);
+    }
+    out.push_back({h, box});
+  }
+  return out;
+}
+
+namespace {
+
+// Where two versions of a command differ, triangle by triangle: vertices as
+// the command's indices pick them from its list's vertices.
+struct Triangles {
+  const ImDrawVert* vtx;
+  std::size_t vtx_n;
+  const ImDrawIdx* idx;
+  std::size_t idx_n;
+  const ImDrawCmd& cmd;
+  std::size_t count() const {
+    const std::size_t avail = cmd.IdxOffset < idx_n ? idx_n - cmd.IdxOffset : 0;
+    return std::min<std::size_t>(cmd.ElemCount, avail) / 3;
+  }
+  const ImDrawVert* vertex(std::size_t t, int j) const {
+    const std::size_t v = cmd.VtxOffset + idx[cmd.IdxOffset + 3 * t + std::size_t(j)];
+    return v < vtx_n ? vtx + v : nullptr;
+  }
+  bool same(std::size_t t, const Triangles& o, std::size_t u) const {
+    for (int j = 0; j < 3; ++j) {
+      const ImDrawVert *a = vertex(t, j), *b = o.vertex(u, j);
+      if (!a || !b || std::memcmp(a, b, sizeof(ImDrawVert)) != 0) return false;
+    }
+    return true;
+  }
+  void grow(std::size_t t0, std::size_t t1, float b[4]) const {  // b: x0, y0, x1, y1
+    for (std::size_t t = t0; t < t1; ++t)
+      for (int j = 0; j < 3; ++j)
+        if (const ImDrawVert* v = vertex(t, j)) {
+          b[0] = std::min(b[0], v->pos.x), b[1] = std::min(b[1], v->pos.y);
+          b[2] = std::max(b[2], v->pos.x), b[3] = std::max(b[3], v->pos.y);
+        }
+  }
+};
+
+bool same_state(const ImDrawCmd& a, const ImDrawCmd& b) {
+  return !a.UserCallback && !b.UserCallback && a.TextureId == b.TextureId && a.ClipRect.x == b.ClipRect.x &&
+         a.ClipRect.y == b.ClipRect.y && a.ClipRect.z == b.ClipRect.z && a.ClipRect.w == b.ClipRect.w;
+}
+
+}  // namespace
+
+void Redraw::compare(const List& before, const ImDrawList& now, const std::vector<Seen>& seen, const ImDrawData& dd,
+                     std::vector<gfx::PixelRect>& boxes) const {
+  const std::size_t n = seen.size(), m = before.seen.size();
+  for (std::size_t k = 0; k < std::max(n, m); ++k) {
+    if (k < n && k < m && seen[k].signature == before.seen[k].signature) continue;  // the same
+    const bool both = k < n && k < m;
+    if (!both || !same_state(before.cmds[k], now.CmdBuffer[int(k)])) {
+      if (k < n) boxes.push_back(seen[k].box);
+      if (k < m) boxes.push_back(before.seen[k].box);
+      continue;
+    }
+    // The same state, other triangles: the box of those that differ, old and
+    // new (past the common start and end; one by one when as many).
+    const Triangles a{before.vtx.data(), before.vtx.size(), before.idx.data(), before.idx.size(), before.cmds[k]};
+    const Triangles b{now.VtxBuffer.Data, std::size_t(now.VtxBuffer.Size), now.IdxBuffer.Data,
+                      std::size_t(now.IdxBuffer.Size), now.CmdBuffer[int(k)]};
+    const std::size_t na = a.count(), nb = b.count();
+    std::size_t head = 0, tail = 0;
+    while (head < na && head < nb && a.same(head, b, head)) ++head;
+    while (tail < na - head && tail < nb - head && a.same(na - 1 - tail, b, nb - 1 - tail)) ++tail;
+    float box[4] = {INFINITY, INFINITY, -INFINITY, -INFINITY};
+    if (na == nb) {
+      for (std::size_t t = head; t < na - tail; ++t)
+        if (!a.same(t, b, t)) a.grow(t, t + 1, box), b.grow(t, t + 1, box);
+    } else {
+      a.grow(head, na - tail, box);
+      b.grow(head, nb - tail, box);
+    }
+    if (!(box[2] >= box[0])) continue;  // nothing drawn differs (indices only)
+    const ImVec4 vb(std::floor(box[0]) - 1, std::floor(box[1]) - 1, std::ceil(box[2]) + 1, std::ceil(box[3]) + 1);
+    boxes.push_back(intersect(unite(seen[k].box, before.seen[k].box), scissor_of(vb, dd)));
+  }
+}
+
+Damage Redraw::changed(const ImDrawData& dd, bool kept) {
+  const int w = fb_width(dd), h = fb_height(dd);
+  const bool compare_ok = kept && exact(dd) && w == w_ && h == h_ && w > 0 && h > 0;
+  std::vector<gfx::PixelRect> boxes;
+  std::vector<List> lists(std::size_t(std::max(0, dd.CmdListsCount)));
+  for (int l = 0; l < dd.CmdListsCount; ++l) {
+    const ImDrawList& list = *dd.CmdLists[l];
+    List& now = lists[std::size_t(l)];
+    now.owner = list._OwnerName;
+    now.seen = parts(list, dd);
+    if (compare_ok) {
+      const bool same_owner = std::size_t(l) < last_.size() && last_[std::size_t(l)].owner && now.owner &&
+                              std::strcmp(last_[std::size_t(l)].owner, now.owner) == 0;
+      if (same_owner) compare(last_[std::size_t(l)], list, now.seen, dd, boxes);
+      else for (const Seen& s : now.seen) boxes.push_back(s.box);
+    }
+    now.vtx.assign(list.VtxBuffer.begin(), list.VtxBuffer.end());
+    now.idx.assign(list.IdxBuffer.begin(), list.IdxBuffer.end());
+    now.cmds.assign(list.CmdBuffer.begin(), list.CmdBuffer.end());
+  }
+  if (compare_ok)  // lists gone, and lists whose owner changed
+    for (std::size_t l = 0; l < last_.size(); ++l) {
+      const bool matched = l < lists.size() && last_[l].owner && lists[l].owner && std::strcmp(last_[l].owner, lists[l].owner) == 0;
+      if (!matched) for (const Seen& s : last_[l].seen) boxes.push_back(s.box);
+    }
+  ++frame_;
+  Damage d;
+  d.rects = {{0, 0, w, h}};
+  if (compare_ok) {
+    boxes.erase(std::remove_if(boxes.begin(), boxes.end(), [](const gfx::PixelRect& r) { return r.empty(); }), boxes.end());
+    if (boxes.size() > kMaxBoxes) boxes = {bounds(boxes)};
+    std::vector<gfx::PixelRect> rects = disjoint(boxes, w, h);
+    long long area = 0;
+    for (const gfx::PixelRect& r : rects) area += r.area();
+    const double fraction = double(area) / (double(w) * double(h));
+    if (rects.size() <= kMaxRects && fraction <= kMaxFraction) d = {false, std::move(rects), fraction};
+  }
+  last_ = std::move(lists);
+  w_ = w;
+  h_ = h;
+  return d;
+}
+
+void Redraw::clip(ImDrawData& dd, const Damage& d) {
+  if (!exact(dd)) return;
+  const ImVec2 pos = dd.DisplayPos;
+  for (int l = 0; l < dd.CmdListsCount; ++l) {
+    ImDrawList& list = *dd.CmdLists[l];
+    ImVector<ImDrawCmd> out;
+    out.reserve(list.CmdBuffer.Size);
+    for (const ImDrawCmd& c : list.CmdBuffer) {
+      if (c.UserCallback == ImDrawCallback_ResetRenderState) {
+        out.push_back(c);
+        continue;
+      }
+      const gfx::PixelRect s = scissor_of(c.ClipRect, dd);
+      for (const gfx::PixelRect& r : d.rects) {
+        const gfx::PixelRect i = intersect(s, r);
+        if (i.empty()) continue;
+        ImDrawCmd part = c;
+        part.ClipRect = ImVec4(float(i.x0) + pos.x, float(i.y0) + pos.y, float(i.x1) + pos.x, float(i.y1) + pos.y);
+        out.push_back(part);
+      }
+    }
+    list.CmdBuffer.swap(out);
+  }
+}
+
+}  // namespace ev::ui
