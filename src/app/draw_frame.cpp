@@ -17,7 +17,7 @@ ui::Damage draw_frame(ui::Redraw& redraw, bool kept, int w, int h) {
   ui::Damage d = redraw.changed(*dd, kept);
   if (d.all) gfx::clear_framebuffer(w, h, clear_color().data());
   else gfx::clear_rects(d.rects, w, h, clear_color().data());
-  ui::Redraw::clip(*dd, d);
+  redraw.clip(*dd, d);
   if (!d.rects.empty()) ImGui_ImplOpenGL3_RenderDrawData(dd);
   return d;
 }

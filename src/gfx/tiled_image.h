@@ -4,23 +4,12 @@
 // (labels) both show their images through one.
 #pragma once
 
-#include <cstdint>
 #include <vector>
 
 #include "gfx/gl_object.h"
 #include "gfx/shader.h"
 
 namespace ev::gfx {
-
-// A half-open rectangle of cells [c0, c1) x [r0, r1).
-struct CellRect {
-  int c0, r0, c1, r1;
-};
-
-// The set cells of a cols x rows grid (row-major, nonzero = set) as disjoint
-// rectangles: runs of set cells along each row, a run continued down the rows
-// below while they have the same one.
-std::vector<CellRect> merge_cells(const std::vector<std::uint8_t>& hit, int cols, int rows);
 
 // The union of `boxes` (x0, y0, x1, y1 each, display pixels) inside `rect`,
 // rounded out to `cell` pixels, as disjoint rectangles (two triangles each,

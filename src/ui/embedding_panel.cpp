@@ -338,26 +338,36 @@ void waiting_text(const EmbeddingPanelState& st, ImDrawList* dl) {
 
 // Hover readout: the full vector and the nearest neighbours in all d
 // dimensions; under a map, beside them the nearest in the map.
-void hover_tooltip(const Snapshot& s, const EmbeddingPanelState& st, int hovered) {
+void hover_tooltip(const Snapshot& s, EmbeddingPanelState& st, int hovered) {
   const int V = s.spec.vocab, d = s.spec.emb;
   const Vocab& vocab = s.data->vocab;
   const Mat<float>& C = s.C();  // (V, d)
   const bool map = is_map(st.projector.used);
   const bool cosine = map && st.map.settings.metric == Metric::Cosine;
+  EmbeddingPanelState::HoverNeighbours& h = st.hover;
+  const double now = ImGui::GetTime();
+  const bool other =
+      h.token != hovered || h.cosine != cosine || h.map != map || h.run != s.run_id || h.restarts != s.restarts;
+  const bool newer = h.step != s.step || h.projections != st.projections;
+  if (other || (newer && now - h.at >= 0.25)) {
+    h = {hovered, cosine, map, s.run_id, s.restarts, s.step, st.projections, now, {}, {}};
+    h.near = nearest(C.topRows(V), hovered, kNeighbours, cosine ? Metric::Cosine : Metric::Euclidean);
+    if (map) h.in_map = map_neighbours(st.xy, hovered, kNeighbours);
+  }
   ImGui::BeginTooltip();
   ImGui::Text("'%s'  id %d  (%s)", vocab.token(hovered).c_str(), hovered, class_name(st.classes[std::size_t(hovered)]));
   ImGui::Text("C[%d] =\n%s", hovered, vector_text(C.row(hovered).data(), d).c_str());
   ImGui::Separator();
   ImGui::BeginGroup();
   ImGui::Text("nearest (%s, %d dims):", cosine ? "cosine" : "Euclidean", d);
-  for (const Neighbour& nb : nearest(C.topRows(V), hovered, kNeighbours, cosine ? Metric::Cosine : Metric::Euclidean))
+  for (const Neighbour& nb : h.near)
     ImGui::Text("  '%s'  %.4f", vocab.token(nb.id).c_str(), nb.value);
   ImGui::EndGroup();
   if (map) {
     ImGui::SameLine(0, ImGui::GetFontSize() * 2);
     ImGui::BeginGroup();
     ImGui::Text("nearest in the map:");
-    for (int j : map_neighbours(st.xy, hovered, kNeighbours)) ImGui::Text("  '%s'", vocab.token(j).c_str());
+    for (int j : h.in_map) ImGui::Text("  '%s'", vocab.token(j).c_str());
     ImGui::EndGroup();
   }
   ImGui::EndTooltip();

@@ -104,6 +104,20 @@ struct EmbeddingPanelState {
   std::vector<ImVec4> position_squares;  // and of its squares, which no token label covers
   std::vector<ImVec4> label_boxes;       // the boxes of the token labels drawn in the last frame
   gfx::DataToPixels last_map;            // data -> pixels of the last frame drawn (linear axes)
+  // The hover readout's neighbours, for a token, a metric and a table: while
+  // the table trains they are found again at most four times a second
+  // (searching every row each frame costs the frame loop a millisecond).
+  struct HoverNeighbours {
+    int token = -1;
+    bool cosine = false, map = false;
+    RunId run = 0;
+    std::uint64_t restarts = ~0ull;
+    std::int64_t step = -1;
+    std::uint64_t projections = ~0ull;
+    double at = -1e9;
+    std::vector<Neighbour> near;  // in all d dimensions
+    std::vector<int> in_map;      // in the map
+  } hover;
   std::string gl_error;                  // why points cannot be drawn ("" when fine)
 
   EmbeddingPanelState() {

@@ -392,7 +392,7 @@ void draw_onehot_panel(const Snapshot& s, UiContext& ctx, OnehotPanelState& st) 
   ids_line(s, st, ids);
 
   // Both paths, on the live table.
-  const Mat<float> C = s.C();                       // (V, d)
+  const Mat<float>& C = s.C();                      // (V, d)
   const Mat<float> E1 = embed_by_matmul(ids, C);    // (block, d) = (block, V)(V, d)
   const Mat<float> E2 = embed_by_lookup(ids, C);    // (block, d)
   st.max_diff = E1.size() ? (E1 - E2).cwiseAbs().maxCoeff() : 0.0f;

@@ -6,7 +6,6 @@
 #include <cstring>
 
 #include "core/base/hash.h"
-#include "gfx/tiled_image.h"
 #include "ui/gpu_draw.h"
 
 namespace ev::ui {
@@ -15,9 +14,10 @@ namespace {
 
 // More rectangles than this, or more than this share of the framebuffer, and
 // the frame is redrawn whole: repeating every command for each costs more.
-constexpr std::size_t kMaxRects = 24;
+constexpr std::size_t kMaxRects = 6;
+constexpr long long kCheapMerge = 40000;  // pixels: about what a rectangle's triangles cost again
 constexpr double kMaxFraction = 0.75;
-constexpr std::size_t kMaxBoxes = 64;  // beyond, their bounds (the grid of their edges grows as its square)
+constexpr std::size_t kMaxBoxes = 64;  // beyond, their bounds (merging them costs the cube of their number)
 
 int fb_width(const ImDrawData& dd) { return int(dd.DisplaySize.x * dd.FramebufferScale.x); }
 int fb_height(const ImDrawData& dd) { return int(dd.DisplaySize.y * dd.FramebufferScale.y); }
@@ -58,28 +58,37 @@ gfx::PixelRect bounds(const std::vector<gfx::PixelRect>& boxes) {
   return b;
 }
 
-// The union of boxes inside w x h as disjoint rectangles: the grid their
-// edges make, its covered cells merged into runs.
-std::vector<gfx::PixelRect> disjoint(const std::vector<gfx::PixelRect>& boxes, int w, int h) {
-  std::vector<int> xs = {0, w}, ys = {0, h};
-  for (const gfx::PixelRect& b : boxes) xs.insert(xs.end(), {b.x0, b.x1}), ys.insert(ys.end(), {b.y0, b.y1});
-  std::sort(xs.begin(), xs.end());
-  std::sort(ys.begin(), ys.end());
-  xs.erase(std::unique(xs.begin(), xs.end()), xs.end());
-  ys.erase(std::unique(ys.begin(), ys.end()), ys.end());
-  const int cols = int(xs.size()) - 1, rows = int(ys.size()) - 1;
-  std::vector<std::uint8_t> hit(std::size_t(cols) * std::size_t(rows), 0);
-  for (const gfx::PixelRect& b : boxes) {
-    const int c0 = int(std::lower_bound(xs.begin(), xs.end(), b.x0) - xs.begin());
-    const int c1 = int(std::lower_bound(xs.begin(), xs.end(), b.x1) - xs.begin());
-    const int r0 = int(std::lower_bound(ys.begin(), ys.end(), b.y0) - ys.begin());
-    const int r1 = int(std::lower_bound(ys.begin(), ys.end(), b.y1) - ys.begin());
-    for (int r = r0; r < r1; ++r) std::fill_n(hit.begin() + std::ptrdiff_t(r) * cols + c0, c1 - c0, std::uint8_t(1));
+// Pixels a merge of a and b draws that neither needs.
+long long merge_cost(const gfx::PixelRect& a, const gfx::PixelRect& b) {
+  return unite(a, b).area() - a.area() - b.area() + intersect(a, b).area();
+}
+
+// Disjoint rectangles covering the boxes: overlapping boxes merged, and
+// boxes merged while that adds few pixels or more than kMaxRects remain
+// (a rectangle drawn costs every command crossing it its triangles again,
+// which a software renderer pays about as much for as for its pixels).
+std::vector<gfx::PixelRect> cover(std::vector<gfx::PixelRect> boxes) {
+  boxes.erase(std::remove_if(boxes.begin(), boxes.end(), [](const gfx::PixelRect& r) { return r.empty(); }), boxes.end());
+  for (bool merged = true; merged;) {
+    merged = false;
+    for (std::size_t i = 0; i < boxes.size() && !merged; ++i)
+      for (std::size_t j = i + 1; j < boxes.size() && !merged; ++j)
+        if (!intersect(boxes[i], boxes[j]).empty() || merge_cost(boxes[i], boxes[j]) <= kCheapMerge) {
+          boxes[i] = unite(boxes[i], boxes[j]);
+          boxes.erase(boxes.begin() + std::ptrdiff_t(j));
+          merged = true;
+        }
+    if (!merged && boxes.size() > kMaxRects) {  // the cheapest merge, then overlaps again
+      std::size_t bi = 0, bj = 1;
+      for (std::size_t i = 0; i < boxes.size(); ++i)
+        for (std::size_t j = i + 1; j < boxes.size(); ++j)
+          if (merge_cost(boxes[i], boxes[j]) < merge_cost(boxes[bi], boxes[bj])) bi = i, bj = j;
+      boxes[bi] = unite(boxes[bi], boxes[bj]);
+      boxes.erase(boxes.begin() + std::ptrdiff_t(bj));
+      merged = true;
+    }
   }
-  std::vector<gfx::PixelRect> out;
-  for (const gfx::CellRect& m : gfx::merge_cells(hit, cols, rows))
-    out.push_back({xs[std::size_t(m.c0)], ys[std::size_t(m.r0)], xs[std::size_t(m.c1)], ys[std::size_t(m.r1)]});
-  return out;
+  return boxes;
 }
 
 // One command: its triangles' indices and the vertices they use (the span
@@ -239,9 +248,8 @@ Damage Redraw::changed(const ImDrawData& dd, bool kept) {
   Damage d;
   d.rects = {{0, 0, w, h}};
   if (compare_ok) {
-    boxes.erase(std::remove_if(boxes.begin(), boxes.end(), [](const gfx::PixelRect& r) { return r.empty(); }), boxes.end());
     if (boxes.size() > kMaxBoxes) boxes = {bounds(boxes)};
-    std::vector<gfx::PixelRect> rects = disjoint(boxes, w, h);
+    std::vector<gfx::PixelRect> rects = cover(std::move(boxes));
     long long area = 0;
     for (const gfx::PixelRect& r : rects) area += r.area();
     const double fraction = double(area) / (double(w) * double(h));
@@ -253,14 +261,19 @@ Damage Redraw::changed(const ImDrawData& dd, bool kept) {
   return d;
 }
 
-void Redraw::clip(ImDrawData& dd, const Damage& d) {
+void Redraw::clip(ImDrawData& dd, const Damage& d) const {
   if (!exact(dd)) return;
   const ImVec2 pos = dd.DisplayPos;
   for (int l = 0; l < dd.CmdListsCount; ++l) {
     ImDrawList& list = *dd.CmdLists[l];
+    // The pixels each command can touch, as changed() found them for this frame.
+    const std::vector<Seen>* seen = std::size_t(l) < last_.size() && last_[std::size_t(l)].seen.size() == std::size_t(list.CmdBuffer.Size)
+                                        ? &last_[std::size_t(l)].seen : nullptr;
+    int k = -1;
     ImVector<ImDrawCmd> out;
     out.reserve(list.CmdBuffer.Size);
     for (const ImDrawCmd& c : list.CmdBuffer) {
+      ++k;
       if (c.UserCallback == ImDrawCallback_ResetRenderState) {
         out.push_back(c);
         continue;
@@ -268,7 +281,7 @@ void Redraw::clip(ImDrawData& dd, const Damage& d) {
       const gfx::PixelRect s = scissor_of(c.ClipRect, dd);
       for (const gfx::PixelRect& r : d.rects) {
         const gfx::PixelRect i = intersect(s, r);
-        if (i.empty()) continue;
+        if (i.empty() || (seen && intersect((*seen)[std::size_t(k)].box, r).empty())) continue;  // nothing of it there
         ImDrawCmd part = c;
         part.ClipRect = ImVec4(float(i.x0) + pos.x, float(i.y0) + pos.y, float(i.x1) + pos.x, float(i.y1) + pos.y);
         out.push_back(part);

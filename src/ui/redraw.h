@@ -36,11 +36,12 @@ class Redraw {
   // not (or the size or scale changed, or the display is scaled), all of it.
   Damage changed(const ImDrawData& dd, bool kept);
 
-  // Clips dd's commands to the damage: a command crossing several rectangles
-  // is repeated once for each, one crossing none is dropped, and every clip
-  // rectangle becomes the whole pixels ImGui's renderer scissors (so parts
-  // drawn in different frames meet exactly). Does nothing on a scaled display.
-  static void clip(ImDrawData& dd, const Damage& d);
+  // Clips dd's commands (the frame changed() saw last) to the damage: a
+  // command is repeated for each rectangle its triangles reach and dropped
+  // where they reach none, and every clip rectangle becomes the whole pixels
+  // ImGui's renderer scissors (so parts drawn in different frames meet
+  // exactly). Does nothing on a scaled display.
+  void clip(ImDrawData& dd, const Damage& d) const;
 
   // Each command's signature and the pixels (framebuffer, clamped to it) it can touch.
   struct Seen {
