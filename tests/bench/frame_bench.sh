@@ -9,8 +9,10 @@
 #          t-SNE map on, the view's heaviest picture
 # Frames are paced to the display's refresh (60 Hz under Xvfb); the frame
 # time is the work of each frame (events, UI, rendering, presenting). The
-# load average is printed before and after; above 1 the figures are marked
-# as from a loaded machine, as the speed scripts do (speed_env.sh).
+# conditions are the speed scripts' (speed_env.sh): the CPU, the load average
+# before and after, and the cores other work took while the runs ran; a load
+# above 1 before, or other work over a quarter of a core, marks the figures as
+# from a loaded machine (the runs' own load shows in the load after).
 # Usage: tests/bench/frame_bench.sh [build-dir] [frames] [names|words] [extra app flags...]   (a Release build)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -30,26 +32,27 @@ else
   cli_flags=(--tokenizer word --budget 60)
 fi
 out=$(mktemp -d)
-load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-echo "frame_bench ($case_name): load average before: $load_before"
+. tests/bench/speed_env.sh
+speed_begin "frame_bench ($case_name)"
 
 xvfb-run -a -s "-screen 0 1920x1200x24" "$build/src/app/embedviz" --size 1600x1000 "${app_flags[@]}" --play \
   --frames "$frames" --stats "$out/app.json" --screenshot "$out/app.png" "$@"
 "$build/src/cli/embedviz-train" "${cli_flags[@]}" --json -q > "$out/cli.json"
-load_after=$(cut -d' ' -f1-3 /proc/loadavg)
-echo "frame_bench ($case_name): load average after:  $load_after"
+speed_end
 
-python3 - "$out/app.json" "$out/cli.json" "$load_before" "$load_after" <<'PY'
+/usr/bin/python3 - "$out/app.json" "$out/cli.json" "$speed_conditions" <<'PY'
 import json, sys
 app = json.load(open(sys.argv[1]))
 cli = json.loads(open(sys.argv[2]).read().strip().splitlines()[-1])
-before, after = sys.argv[3], sys.argv[4]
+c = json.loads(sys.argv[3])
 ratio = app["train_steps_per_s"] / cli["steps_per_s"]
 pace = f"paced to {app['fps_limit']:.0f} Hz" if app['fps_limit'] > 0 else "unpaced"
 print(f"frames {app['frames']} at {app['width']}x{app['height']}, {pace}, "
       f"shown at {app['fps']:.1f} fps")
 print(f"frame time (the work of a frame): p50 {app['frame_ms_p50']:.1f} ms, p95 {app['frame_ms_p95']:.1f} ms "
       f"(bar 16.7, goal 8)")
+if "redrawn_p50" in app:
+    print(f"  the share of the window redrawn: p50 {100 * app['redrawn_p50']:.0f}%, p95 {100 * app['redrawn_p95']:.0f}%")
 if "ui_ms_p50" in app:
     print("  of which: " + ", ".join(f"{k} p50 {app[k + '_ms_p50']:.1f} / p95 {app[k + '_ms_p95']:.1f} ms"
                                      for k in ("ui", "render", "present")))
@@ -61,7 +64,9 @@ if "map_layouts_per_s" in app:
           f"{app['map_layouts_per_s']:.1f} new layouts a second")
 print(f"trainer in the app: {app['train_steps_per_s']:.1f} steps/s; CLI: {cli['steps_per_s']:.1f} steps/s; "
       f"ratio {100 * ratio:.0f}% (bar 70%, goal 90%)")
-loaded = max(float(before.split()[0]), float(after.split()[0])) > 1
+print(f"{c['cpu']}; load average before {c['load_before']}, after {c['load_after']}; over the "
+      f"{c['seconds']:.0f} s other work took {c['other_cores']:.2f} cores, the hypervisor {c['steal_cores']:.2f}")
+loaded = float(c["load_before"].split()[0]) > 1 or c["other_cores"] > 0.25
 print("LOADED MACHINE: these figures are not for the README; run again on a quiet machine" if loaded
       else "quiet machine: these figures may be quoted, with the command that made them")
 PY
