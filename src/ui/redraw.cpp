@@ -227,11 +227,10 @@ Damage Redraw::changed(const ImDrawData& dd, bool kept) {
   for (int l = 0; l < dd.CmdListsCount; ++l) {
     const ImDrawList& list = *dd.CmdLists[l];
     List& now = lists[std::size_t(l)];
-    now.owner = list._OwnerName;
+    now.owner = list._OwnerName ? list._OwnerName : "";
     now.seen = parts(list, dd);
     if (compare_ok) {
-      const bool same_owner = std::size_t(l) < last_.size() && last_[std::size_t(l)].owner && now.owner &&
-                              std::strcmp(last_[std::size_t(l)].owner, now.owner) == 0;
+      const bool same_owner = std::size_t(l) < last_.size() && last_[std::size_t(l)].owner == now.owner;
       if (same_owner) compare(last_[std::size_t(l)], list, now.seen, dd, boxes);
       else for (const Seen& s : now.seen) boxes.push_back(s.box);
     }
@@ -241,7 +240,7 @@ Damage Redraw::changed(const ImDrawData& dd, bool kept) {
   }
   if (compare_ok)  // lists gone, and lists whose owner changed
     for (std::size_t l = 0; l < last_.size(); ++l) {
-      const bool matched = l < lists.size() && last_[l].owner && lists[l].owner && std::strcmp(last_[l].owner, lists[l].owner) == 0;
+      const bool matched = l < lists.size() && last_[l].owner == lists[l].owner;
       if (!matched) for (const Seen& s : last_[l].seen) boxes.push_back(s.box);
     }
   ++frame_;

@@ -16,6 +16,7 @@
 #include <imgui.h>
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "gfx/render_target.h"
@@ -54,7 +55,7 @@ class Redraw {
   // A draw list as drawn last frame: enough to tell which of a changed
   // command's triangles changed (text that counts steps, a curve that grows).
   struct List {
-    const char* owner = nullptr;
+    std::string owner;  // the window's name (a copy: ImGui may forget the window)
     std::vector<ImDrawVert> vtx;
     std::vector<ImDrawIdx> idx;
     std::vector<ImDrawCmd> cmds;
