@@ -48,9 +48,8 @@ class HeadlessUi {
   App& app() { return *app_; }
   gfx::Image pixels() const;
 
-  // Frames drawn only where they changed (the offscreen framebuffer keeps the
-  // last one): on unless AppOptions::full_redraw.
-  void set_partial_redraw(bool on) { partial_redraw_ = on; }
+  // Frames are drawn only where they changed (the offscreen framebuffer keeps
+  // the last one) unless AppOptions::full_redraw: what the last frame redrew.
   const ui::Damage& last_damage() const { return last_damage_; }
   // Draws the last frame's draw data again, whole, as a full redraw would
   // (its GL drawing only shows: the frame's work is done).

@@ -44,6 +44,7 @@ class Redraw {
   // exactly). Does nothing on a scaled display.
   void clip(ImDrawData& dd, const Damage& d) const;
 
+ private:
   // Each command's signature and the pixels (framebuffer, clamped to it) it can touch.
   struct Seen {
     std::uint64_t signature;
@@ -51,7 +52,6 @@ class Redraw {
   };
   std::vector<Seen> parts(const ImDrawList& list, const ImDrawData& dd) const;
 
- private:
   // A draw list as drawn last frame: enough to tell which of a changed
   // command's triangles changed (text that counts steps, a curve that grows).
   struct List {
