@@ -2,7 +2,8 @@
 // through the app: the map arrives from its own threads while the UI keeps
 // drawing, its points land where the view says in their class colours, it
 // follows a training run with newer tables, starts again for new settings and
-// a new run, and File > Export writes what the view shows. Skips cleanly
+// a new run, a new layout moves the labels in the frame the cached discs
+// move, and File > Export writes what the view shows. Skips cleanly
 // without headless OpenGL.
 #include <gtest/gtest.h>
 #include <imgui.h>
@@ -51,6 +52,25 @@ bool wait_for_map(app::HeadlessUi& ui, std::int64_t step, bool settled = false) 
     std::this_thread::sleep_for(5ms);
   }
   return false;
+}
+
+// A run training on synthetic names with its t-SNE map drawn through the
+// cached layers, as for a word vocabulary, once the map has a layout (null
+// without headless OpenGL).
+std::unique_ptr<app::HeadlessUi> training_map(ev::testing::TempDir& dir) {
+  app::AppOptions o;
+  o.data = dir.write("names.txt", testdata::synthetic_names_text(300));
+  o.width = 1280;
+  o.height = 800;
+  o.projection = ui::Projection::Tsne;
+  o.config.emb = 6;
+  o.config.seed = 5;
+  o.play = true;
+  auto ui = ev::testing::ready_app(o);
+  if (!ui) return nullptr;
+  ui->app().embedding_view().layer_from = 1;
+  EXPECT_TRUE(wait_for_map(*ui, 0));
+  return ui;
 }
 
 // Points that stand alone (no other within 12 px) are drawn in their colour where the view says.
@@ -173,18 +193,8 @@ TEST(MapView, UmapAtBothSizes) {
 // most frames redraw next to nothing (the trails still fade now and then).
 TEST(MapView, FramesRedrawnInPartsMatchWholeFrames) {
   ev::testing::TempDir dir;
-  app::AppOptions o;
-  o.data = dir.write("names.txt", testdata::synthetic_names_text(300));
-  o.width = 1280;
-  o.height = 800;
-  o.projection = ui::Projection::Tsne;
-  o.config.emb = 6;
-  o.config.seed = 5;
-  o.play = true;
-  auto ui = ev::testing::ready_app(o);
+  auto ui = training_map(dir);
   if (!ui) GTEST_SKIP() << "no headless OpenGL here";
-  ui->app().embedding_view().layer_from = 1;  // the cached layers, as for a word vocabulary
-  ASSERT_TRUE(wait_for_map(*ui, 0));
   // Draws a frame in parts and again whole; the two must agree at every pixel.
   auto check_frame = [&](int frame) {
     ui->frame();
@@ -217,4 +227,30 @@ TEST(MapView, FramesRedrawnInPartsMatchWholeFrames) {
   int small = 0;
   for (int f = 0; f < 30 && !::testing::Test::HasFailure(); ++f) small += check_frame(frames + f).fraction < 0.05;
   EXPECT_GE(small, 15) << "paused and settled, most frames redraw under a twentieth of the window";
+}
+
+TEST(MapView, ANewLayoutMovesItsLabelsInTheFrameItsDiscsMove) {
+  ev::testing::TempDir dir;
+  auto ui = training_map(dir);
+  if (!ui) GTEST_SKIP() << "no headless OpenGL here";
+  ui::EmbeddingPanelState& view = ui->app().embedding_view();
+  // One slice a whole pass (a layout goes to the layer and shows at once),
+  // then a few points a slice (a pass over several frames, the layout held).
+  for (const std::size_t slice : {gfx::PointLayer::kSlice, std::size_t(4)}) {
+    view.layer.set_slice(slice);
+    int moved = 0, with_discs = 0;
+    std::vector<float> xy = view.xy;
+    std::size_t passes = view.layer.passes();
+    const auto t0 = std::chrono::steady_clock::now();
+    while (moved < 4 && std::chrono::steady_clock::now() - t0 < 30s) {  // a graph refreshed every 2 s starts new layouts
+      ui->frame();
+      std::this_thread::sleep_for(2ms);
+      const bool discs = view.layer.passes() != passes;
+      if (view.xy != xy) moved += 1, with_discs += discs;
+      xy = view.xy;
+      passes = view.layer.passes();
+    }
+    EXPECT_GE(moved, 3) << "slice " << slice << ": the map moved while training";
+    EXPECT_EQ(with_discs, moved) << "slice " << slice << ": every move of the view's points came with the layer's new picture";
+  }
 }

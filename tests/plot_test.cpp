@@ -1,8 +1,10 @@
-// plot_test.cpp: the plot widget's pure logic: tick placement and labels, the
-// binary search of the visible range, and thinning to pixel resolution.
+// plot_test.cpp: the plot widget's logic: tick placement and labels, the
+// binary search of the visible range, thinning to pixel resolution, and
+// auto-fit (steady limits) over ImGui frames without a renderer.
 #include "ui/plot.h"
 
 #include <gtest/gtest.h>
+#include <imgui.h>
 
 #include <cmath>
 #include <cstdint>
@@ -265,4 +267,76 @@ TEST(PlotSimplify, AJaggedSeriesKeepsItsZigzag) {
   for (int x = 0; x < 200; ++x) pts.push_back(ImVec2(float(x), (x % 2) ? 3.0f : -3.0f));
   plot::simplify_polyline(&pts, 0.25f);
   EXPECT_EQ(pts.size(), 200u);
+}
+
+namespace {
+
+// One frame of a 400 x 300 plot whose data span [x0, x1] x [y0, y1]; the
+// limits auto-fit leaves in st.
+void fit_frame(plot::PlotState& st, double x0, double x1, double y0, double y1, int y_flags = plot::kAxisNone) {
+  ImGuiIO& io = ImGui::GetIO();
+  io.DisplaySize = ImVec2(600, 500);
+  io.DeltaTime = 1.0f / 60.0f;
+  ImGui::NewFrame();
+  ImGui::SetNextWindowPos(ImVec2(0, 0));
+  ImGui::SetNextWindowSize(ImVec2(500, 400));
+  ImGui::Begin("fit", nullptr, ImGuiWindowFlags_NoSavedSettings);
+  if (plot::BeginPlot("##p", st, ImVec2(400, 300))) {
+    plot::SetupAxes("x", "y", plot::kAxisNone, y_flags);
+    plot::SetupFit(x0, x1, y0, y1);
+    plot::EndPlot();
+  }
+  ImGui::End();
+  ImGui::Render();
+}
+
+struct ImGuiFrames {
+  ImGuiFrames() {
+    ImGui::CreateContext();
+    ImGui::GetIO().IniFilename = nullptr;
+    unsigned char* px = nullptr;
+    int w = 0, h = 0;
+    ImGui::GetIO().Fonts->GetTexDataAsRGBA32(&px, &w, &h);
+  }
+  ~ImGuiFrames() { ImGui::DestroyContext(); }
+};
+
+}  // namespace
+
+TEST(PlotFit, SteadyLimitsHoldWhileTheDataStaysInsideAndFillsThem) {
+  ImGuiFrames ctx;
+  for (const bool steady : {false, true}) {
+    plot::PlotState st;
+    st.steady_fit = steady;
+    fit_frame(st, 0, 100, 0, 10);
+    const double x1 = st.x1, y0 = st.y0;
+    EXPECT_NEAR(x1, 105, 1e-9) << "a 5% margin";
+    fit_frame(st, 0, 103, 0.5, 10);  // grown and narrowed a little: inside
+    if (steady) {
+      EXPECT_EQ(st.x1, x1) << "held";
+      EXPECT_EQ(st.y0, y0);
+    } else {
+      EXPECT_NEAR(st.x1, 103 + 5.15, 1e-9) << "follows every change";
+    }
+    fit_frame(st, 0, 110, 0, 10);  // out of the limits: fitted again
+    EXPECT_NEAR(st.x1, 115.5, 1e-9);
+    fit_frame(st, 40, 60, 4, 6);  // inside, but filling a fifth on each axis: fitted again
+    EXPECT_NEAR(st.x0, 39, 1e-9);
+    EXPECT_NEAR(st.x1, 61, 1e-9);
+    fit_frame(st, 41, 60, 4, 6);  // inside, and filling 86% of x: held when steady
+    EXPECT_NEAR(st.x0, steady ? 39 : 40.05, 1e-9);
+    st.refit = true;  // the fit button: a fresh fit, steady or not
+    fit_frame(st, 41, 60, 4, 6);
+    EXPECT_NEAR(st.x0, 40.05, 1e-9);
+    EXPECT_FALSE(st.refit) << "taken by the frame";
+  }
+  // A log axis holds by decades: a loss that falls within them keeps the limits.
+  plot::PlotState loss;
+  loss.steady_fit = true;
+  fit_frame(loss, 0, 1000, 2, 10, plot::kAxisLog);
+  const double lo = loss.y0;
+  fit_frame(loss, 0, 1010, 2.1, 10, plot::kAxisLog);
+  EXPECT_EQ(loss.y0, lo);
+  fit_frame(loss, 0, 1010, 1, 10, plot::kAxisLog);  // below the limits
+  EXPECT_LT(loss.y0, 1.0);
 }

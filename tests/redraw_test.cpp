@@ -7,8 +7,10 @@
 #include <imgui.h>
 
 #include <cmath>
+#include <algorithm>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "ui/redraw.h"
 
@@ -122,4 +124,94 @@ TEST(Redraw, ClipKeepsCommandsWhereTheyCanDraw) {
     }
   EXPECT_LT(after, before) << "window A's commands reach no changed pixel: dropped";
   EXPECT_GT(after, 0);
+}
+
+namespace {
+
+// Window "map" whose first and last lines change with `n` (and the others
+// too when `every_line`), and, when `tip`, a window "tip" over its lower
+// right corner reaching beyond it.
+ImDrawData& map_and_tip(int n, bool tip, bool every_line = false) {
+  ImGuiIO& io = ImGui::GetIO();
+  io.DeltaTime = 1.0f / 60.0f;
+  ImGui::NewFrame();
+  ImGui::SetNextWindowPos(ImVec2(10, 10));
+  ImGui::SetNextWindowSize(ImVec2(300, 400));
+  ImGui::Begin("map", nullptr, ImGuiWindowFlags_NoSavedSettings);
+  ImGui::Text("first line %d", n);
+  for (int i = 0; i < 18; ++i) ImGui::Text("a line that stays, number %d", every_line ? i + 100 * n : i);
+  ImGui::Text("and the very last line of all: %d", n);
+  ImGui::End();
+  if (tip) {
+    ImGui::SetNextWindowPos(ImVec2(150, 300));
+    ImGui::SetNextWindowSize(ImVec2(300, 200));
+    ImGui::Begin("tip", nullptr, ImGuiWindowFlags_NoSavedSettings);
+    ImGui::Text("a tooltip's text");
+    ImGui::End();
+  }
+  ImGui::Render();
+  return *ImGui::GetDrawData();
+}
+
+long long area_of(const std::vector<ev::gfx::PixelRect>& rects) {
+  long long a = 0;
+  for (const auto& r : rects) a += r.area();
+  return a;
+}
+
+bool disjoint(const std::vector<ev::gfx::PixelRect>& rects) {
+  for (std::size_t i = 0; i < rects.size(); ++i)
+    for (std::size_t j = i + 1; j < rects.size(); ++j) {
+      const auto &a = rects[i], &b = rects[j];
+      if (std::max(a.x0, b.x0) < std::min(a.x1, b.x1) && std::max(a.y0, b.y0) < std::min(a.y1, b.y1)) return false;
+    }
+  return true;
+}
+
+}  // namespace
+
+TEST(Redraw, OverlappingDamageIsCutApartNotJoined) {
+  Frames f;  // the context
+  ev::ui::Redraw redraw;
+  for (int i = 0; i < 3; ++i) map_and_tip(1, false);
+  redraw.changed(map_and_tip(1, false), false);
+  // The map's text changes top to bottom and a tooltip appears over its corner.
+  const ev::ui::Damage d = redraw.changed(map_and_tip(2, true, true), true);
+  ASSERT_FALSE(d.all);
+  EXPECT_TRUE(disjoint(d.rects));
+  // The rectangle around both would be 540 x 540; the two windows cover
+  // under 300 x 400 + 300 x 200.
+  EXPECT_LE(area_of(d.rects), 300 * 400 + 300 * 200) << d.rects.size() << " rectangles";
+  EXPECT_GT(area_of(d.rects), 300 * 200) << "the tooltip's place at least";
+}
+
+TEST(Redraw, ClipGivesEachRectangleOnlyTheTrianglesThatReachIt) {
+  Frames f;
+  ev::ui::Redraw redraw;
+  for (int i = 0; i < 3; ++i) map_and_tip(1, false);
+  redraw.changed(map_and_tip(1, false), false);
+  ImDrawData& dd = map_and_tip(2, false);  // the first and last lines: two rectangles far apart
+  const ev::ui::Damage d = redraw.changed(dd, true);
+  ASSERT_FALSE(d.all);
+  ASSERT_GE(d.rects.size(), 2u);
+  const ImDrawList& map = *dd.CmdLists[0];
+  std::size_t text_tris = 0;  // the map's own text command
+  for (const ImDrawCmd& c : map.CmdBuffer) text_tris = std::max<std::size_t>(text_tris, c.ElemCount / 3);
+  redraw.clip(dd, d);
+  std::size_t drawn = 0;
+  for (const ImDrawCmd& c : map.CmdBuffer) {
+    drawn += c.ElemCount / 3;
+    // Every triangle of a part reaches its clip rectangle (a pixel to spare).
+    for (unsigned t = 0; t + 2 < c.ElemCount; t += 3) {
+      float x0 = 1e9f, y0 = 1e9f, x1 = -1e9f, y1 = -1e9f;
+      for (int j = 0; j < 3; ++j) {
+        const ImVec2 p = map.VtxBuffer[int(c.VtxOffset + map.IdxBuffer[int(c.IdxOffset + t + unsigned(j))])].pos;
+        x0 = std::min(x0, p.x), y0 = std::min(y0, p.y), x1 = std::max(x1, p.x), y1 = std::max(y1, p.y);
+      }
+      EXPECT_TRUE(x1 >= c.ClipRect.x - 1 && x0 <= c.ClipRect.z + 1 && y1 >= c.ClipRect.y - 1 && y0 <= c.ClipRect.w + 1)
+          << "a triangle outside its part's rectangle";
+    }
+  }
+  EXPECT_LT(drawn, text_tris / 2) << "the changed lines' triangles, not the window's text twice over";
+  EXPECT_GT(drawn, 0u);
 }

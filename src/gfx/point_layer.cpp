@@ -132,6 +132,12 @@ void PointLayer::work(const ScreenSpace& s) {
   work_ms_ = working ? std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() : 0;
 }
 
+bool PointLayer::shows_latest_this_frame() const {
+  if (pending_new_) return false;
+  if (!pass_running_) return shown_valid_;
+  return raster_.pieces() - raster_.drawn() <= slice_;
+}
+
 std::uint64_t PointLayer::version() const {
   std::uint64_t h = hash_mix(std::uint64_t(passes_), std::uint64_t(shown_valid_));
   h = hash_value(h, map_);

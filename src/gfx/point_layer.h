@@ -60,6 +60,13 @@ class PointLayer {
   // Forgets the image (a new table: the old picture must not stand in for it).
   void clear();
 
+  // True when, once this frame is drawn, the layer shows the last points set:
+  // it does already, or the pass under way (with them) ends in this frame's slice.
+  bool shows_latest_this_frame() const;
+  // True when n points set now are shown once this frame is drawn: no pass
+  // is under way and one slice holds them.
+  bool shows_new_this_frame(std::size_t n) const { return !pass_running_ && n <= slice_; }
+
   // True once a pass has completed (something is shown).
   bool has_image() const { return shown_valid_; }
   // Passes completed so far, and pieces of discs drawn in the pass under way.

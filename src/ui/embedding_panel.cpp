@@ -104,7 +104,8 @@ void update_projection(const Snapshot& s, EmbeddingPanelState& st) {
   st.step = s.step;
   if (V <= 0 || d <= 0 || s.C().rows() < s.spec.vocab) {
     st.xy.clear();
-    ++st.projections;
+    ++st.projections, ++st.layer_positions;
+    st.holding = false;
     return;
   }
   const Projection asked = Projector::resolve(st.projection, d);
@@ -116,15 +117,26 @@ void update_projection(const Snapshot& s, EmbeddingPanelState& st) {
     st.trails.clear();
     st.layer.clear();
     st.projector.pca.reset();
-    st.plot.auto_fit = true;
+    st.plot.auto_fit = st.plot.refit = true;
   }
   st.spec = s.spec;
   if (is_map(use)) {
     st.projector.fit(s.C(), use, st.dim_x, st.dim_y, &st.xy);
     const bool first = !st.map.frame || st.map.frame->xy.empty();
-    if (update_map(s, use == Projection::Tsne ? MapKind::Tsne : MapKind::Umap, st.map, &st.xy)) {
-      ++st.projections;
-      if (first) st.plot.auto_fit = true;  // the first layout: fit it
+    if (update_map(s, use == Projection::Tsne ? MapKind::Tsne : MapKind::Umap, st.map, &st.next_xy)) {
+      ++st.layer_positions;
+      // Through the layer, a layout after the first waits for its picture (see take_held_layout).
+      st.next_finite = 0;
+      for (std::size_t i = 0; i < st.next_xy.size() / 2; ++i) st.next_finite += finite_point(st.next_xy, i);
+      const bool hold = !first && st.next_finite > 0 && st.layer.ready() && V >= st.layer_from &&
+                        st.xy.size() == st.next_xy.size();
+      if (hold && !st.holding) st.holding_since = ImGui::GetTime(), st.holding_frames = 0;
+      st.holding = hold;
+      if (!hold) {
+        st.xy = st.next_xy;
+        ++st.projections;
+      }
+      if (first) st.plot.auto_fit = st.plot.refit = true;  // the first layout: fit it
     }
     st.projector.x_label = elide(map_caption(st.map, st.replay), ImGui::GetContentRegionAvail().x - ImGui::GetFontSize() * 3);
     st.projector.y_label = "";
@@ -132,7 +144,8 @@ void update_projection(const Snapshot& s, EmbeddingPanelState& st) {
     return;
   }
   if (st.map.map) stop_map(st.map);
-  ++st.projections;
+  ++st.projections, ++st.layer_positions;
+  st.holding = false;
   const Mat<float>& C = s.C();  // (rows >= V, d)
   const bool held = st.replay && use == Projection::Pca && st.projector.pca && st.projector.pca->components.cols() == d;
   if (held) st.xy = st.projector.project(C.rows() == V ? C : Mat<float>(C.topRows(V)));
@@ -180,15 +193,15 @@ bool controls_row(UiContext& ctx, EmbeddingPanelState& st, int d, bool has_posit
   tooltip("Faint lines where each token was over the last few seconds.");
   if (has_positions) {
     same_line_if_fits(box + ImGui::CalcTextSize("positions").x);
-    if (ImGui::Checkbox("positions", &st.show_positions)) st.plot.auto_fit = true;
+    if (ImGui::Checkbox("positions", &st.show_positions)) st.plot.auto_fit = st.plot.refit = true;
     tooltip("The transformer's position table wpe in the same projection: position 0, 1, 2, ... as numbered "
             "squares joined in order. Neighbouring positions that learn neighbouring vectors make a smooth path.");
   }
   same_line_if_fits(box + ImGui::CalcTextSize("equal axes").x);
-  if (ImGui::Checkbox("equal axes", &st.plot.equal_aspect)) st.plot.auto_fit = true;
+  if (ImGui::Checkbox("equal axes", &st.plot.equal_aspect)) st.plot.auto_fit = st.plot.refit = true;
   tooltip("One unit as long across as up, so distances look as they are.");
   same_line_if_fits(ImGui::CalcTextSize("fit").x + 2 * ImGui::GetStyle().FramePadding.x);
-  if (button(ctx, "fit")) st.plot.auto_fit = true;
+  if (button(ctx, "fit")) st.plot.auto_fit = st.plot.refit = true;
   tooltip("Fit all the points in view again (or double-click the plot).");
   return changed;
 }
@@ -284,14 +297,16 @@ bool draw_points(EmbeddingPanelState& st, const UiContext& ctx, int hovered, flo
   if (layered) {
     // Every point goes into the layer, in index order; new positions only when
     // the projection changed.
-    const bool moved = st.layer_projection != st.projections;
+    const bool moved = st.layer_projection != st.layer_positions;
     if (moved) {
-      st.layer_projection = st.projections;
+      // A held layout goes to the layer first (the rest of the view follows it).
+      const std::vector<float>& xy = st.holding ? st.next_xy : st.xy;
+      if (st.holding) st.layer_xy = st.next_xy;
+      st.layer_projection = st.layer_positions;
       st.layer_instances.clear();
       st.layer_instances.reserve(n);
-      for (std::size_t i = 0; i < n; ++i)
-        if (finite_point(st.xy, i))
-          st.layer_instances.push_back({st.xy[2 * i], st.xy[2 * i + 1], class_colour(cls[i]), radius});
+      for (std::size_t i = 0; i < n && xy.size() == 2 * n; ++i)
+        if (finite_point(xy, i)) st.layer_instances.push_back({xy[2 * i], xy[2 * i + 1], class_colour(cls[i]), radius});
     }
     const ImVec2 pmin = plot::PlotMin(), pmax = plot::PlotMax();
     const float rect[4] = {pmin.x, pmin.y, pmax.x, pmax.y};
@@ -420,11 +435,38 @@ void draw_labels(EmbeddingPanelState& st, const UiContext& ctx, const Vocab* voc
 
 }  // namespace
 
-// The view's bounds: every finite point, the position path when it is shown,
-// and a pinned step's ghost, so no part of a comparison falls off the plot.
+// A held layout is shown in the frame the layer's picture of it appears: the
+// pass under way with it ends in this frame's slice, or it has not gone to
+// the layer yet and one slice draws it all. At most kHoldAtMost seconds and
+// kHoldFramesAtMost frames, should the layer fall behind or not be drawn.
+constexpr double kHoldAtMost = 0.3;
+constexpr int kHoldFramesAtMost = 30;
+static void take_held_layout(EmbeddingPanelState& st, double now) {
+  if (!st.holding) return;
+  const bool newest_waits = st.layer_projection != st.layer_positions;  // not given to the layer yet
+  const bool given = !st.layer_xy.empty() && st.layer_xy.size() == st.xy.size();
+  if ((newest_waits && st.layer.shows_new_this_frame(st.next_finite)) ||
+      (++st.holding_frames > kHoldFramesAtMost && now - st.holding_since > kHoldAtMost)) {
+    st.xy = st.next_xy;  // drawn by the layer in this frame's pass (or late)
+    ++st.projections;
+    st.holding = false;
+  } else if (given && st.layer.shows_latest_this_frame()) {
+    st.xy = st.layer_xy;
+    ++st.projections;
+    st.holding = newest_waits;  // a newer layout still waits for the layer
+    st.holding_since = now;
+    st.holding_frames = 0;
+  }
+  if (!st.holding) st.layer_xy.clear();
+}
+
+// The view's bounds: every finite point (a held layout's too), the position
+// path when it is shown, and a pinned step's ghost, so no part of a
+// comparison falls off the plot.
 static void fit_view(const EmbeddingPanelState& st, bool positions, double& x0, double& x1, double& y0, double& y1) {
   x0 = 1e300, x1 = -1e300, y0 = 1e300, y1 = -1e300;
   fit_points(st.xy, x0, x1, y0, y1);
+  if (st.holding) fit_points(st.next_xy, x0, x1, y0, y1);  // the layer draws it under this frame's limits
   if (positions) fit_points(st.positions_xy, x0, x1, y0, y1);
   fit_points(st.ghost.xy, x0, x1, y0, y1);
   if (x0 > x1) x0 = -1, x1 = 1, y0 = -1, y1 = 1;
@@ -451,6 +493,7 @@ void draw_embedding_panel(const Snapshot& s, UiContext& ctx, EmbeddingPanelState
     update_projection(s, st);
     st.last_projection_time = now;
   }
+  take_held_layout(st, now);
   const std::size_t n = std::size_t(V);
   if (st.xy.size() != 2 * n) return;
   if (st.show_trails) st.trails.record(st.xy, now);

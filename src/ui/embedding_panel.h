@@ -94,7 +94,17 @@ struct EmbeddingPanelState {
   // hovered tokens are drawn on top of it directly.
   int layer_from = 4000;
   gfx::PointLayer layer;
-  std::uint64_t layer_projection = ~0ull;  // `projections` when the layer last got positions
+  std::uint64_t layer_positions = 0;     // changes of the positions the layer draws (xy's, or a held layout's)
+  std::uint64_t layer_projection = ~0ull;  // `layer_positions` when the layer last got them
+  // A map's new layout waits for the layer's picture of it: the labels,
+  // trails and points on top move in the frame the discs do (one redraw of
+  // the map a layout, not two).
+  std::vector<float> next_xy;            // the newest layout while it waits
+  std::size_t next_finite = 0;           // its points that are drawn
+  std::vector<float> layer_xy;           // the positions last given to the layer, while one waits
+  bool holding = false;
+  double holding_since = 0;              // and frames held
+  int holding_frames = 0;
   std::vector<gfx::PointInstance> layer_instances;
   gfx::TextLayer label_layer;            // a crowded view's labels as one cached image (gfx::TextLayer)
   int labels_drawn = 0;                  // labels shown in the last frame (large vocabularies hide overlaps)
@@ -122,6 +132,7 @@ struct EmbeddingPanelState {
 
   EmbeddingPanelState() {
     plot.equal_aspect = true;
+    plot.steady_fit = true;
     plot.legend_below = true;  // the legend never covers a point
   }
 };

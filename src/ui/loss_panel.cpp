@@ -179,7 +179,7 @@ void forget_other_runs_on_restart(const std::vector<SnapshotPtr>& runs, LossPane
 
 // Controls (the latest numbers are the status line's, under every panel).
 void loss_controls(UiContext& ctx, LossPanelState& st) {
-  if (ImGui::Checkbox("log scale", &st.log_scale)) st.plot.auto_fit = true;
+  if (ImGui::Checkbox("log scale", &st.log_scale)) st.plot.auto_fit = st.plot.refit = true;
   tooltip("A log axis shows the slow late progress as clearly as the fast start.");
   ImGui::SameLine();
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
@@ -187,7 +187,7 @@ void loss_controls(UiContext& ctx, LossPanelState& st) {
   tooltip("How much the bright curve averages the per-point losses (0: none). The status line's numbers "
           "do not change with it: their smoothed loss is the trainer's, 0.99 per step.");
   ImGui::SameLine();
-  if (button(ctx, "fit")) st.plot.auto_fit = true;
+  if (button(ctx, "fit")) st.plot.auto_fit = st.plot.refit = true;
   tooltip("Show all the data again after zooming or panning (or double-click the plot).");
 
 }

@@ -44,7 +44,10 @@ struct LossPanelState {
 
   StructurePlotState structure;   // the neighbour shares under the loss
 
-  LossPanelState() { plot.show_legend = true; }
+  LossPanelState() {
+    plot.show_legend = true;
+    plot.steady_fit = true;  // the x axis grows in steps: between them only the curves' ends are drawn again
+  }
 };
 
 // Exponential moving average of ys with bias correction (so the curve starts

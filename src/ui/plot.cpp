@@ -354,7 +354,7 @@ void zoom_and_pan() {
     st.y0 = ity(ty(st.y0) + dy), st.y1 = ity(ty(st.y1) + dy);
     st.auto_fit = false;
   }
-  if (g.hovered && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) st.auto_fit = true;
+  if (g.hovered && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) st.auto_fit = st.refit = true;
 }
 
 // Background, grid and tick labels, and the axes' labels.
@@ -394,14 +394,28 @@ void grid_and_labels(ImDrawList* dl) {
   if (!g.y_label.empty()) dl->AddText(ImVec2(g.frame_min.x, g.frame_min.y), text, g.y_label.c_str());
 }
 
+// steady_fit: the fitted extent still inside the limits, and filling at
+// least kSteadyFill of them on one axis (equal axes widen the other), in axis
+// space (decades on a log axis).
+constexpr double kSteadyFill = 0.8;
+bool still_fits(const PlotState& st) {
+  if (!st.steady_fit || !sane(st.x0, st.x1, log_x()) || !sane(st.y0, st.y1, log_y())) return false;
+  if ((log_x() && !(g.fx0 > 0)) || (log_y() && !(g.fy0 > 0))) return false;
+  const double ax = tx(g.fx0), bx = tx(g.fx1), ay = ty(g.fy0), by = ty(g.fy1);
+  const double lx = tx(st.x0), hx = tx(st.x1), ly = ty(st.y0), hy = ty(st.y1);
+  if (!(ax >= lx && bx <= hx && ay >= ly && by <= hy)) return false;
+  return bx - ax >= kSteadyFill * (hx - lx) || by - ay >= kSteadyFill * (hy - ly);
+}
+
 void prepare() {
   if (g.ready) return;
   g.ready = true;
   PlotState& st = *g.st;
-  if (st.auto_fit && g.fit_given) {
+  if (st.auto_fit && g.fit_given && (st.refit || !still_fits(st))) {
     fit_axis(g.fx0, g.fx1, log_x(), &st.x0, &st.x1);
     fit_axis(g.fy0, g.fy1, log_y(), &st.y0, &st.y1);
   }
+  if (g.fit_given) st.refit = false;
   if (!sane(st.x0, st.x1, log_x())) fit_axis(g.fx0, g.fx1, log_x(), &st.x0, &st.x1);
   if (!sane(st.y0, st.y1, log_y())) fit_axis(g.fy0, g.fy1, log_y(), &st.y0, &st.y1);
 

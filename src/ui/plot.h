@@ -110,6 +110,11 @@ struct PlotState {
   double x0 = 0, x1 = 1, y0 = 0, y1 = 1;  // visible limits in data units
   bool auto_fit = true;                    // follow SetupFit until the user zooms or pans
   bool equal_aspect = false;               // one data unit is as long on x as on y
+  // Auto-fit keeps its limits while the data stays inside them and fills most
+  // of them on one axis: a map whose extent breathes with every layout then
+  // stays put, and its points, grid and cached layers move only when they must.
+  bool steady_fit = false;
+  bool refit = false;  // the next frame fits afresh, steady or not (a fit button, new axes)
   bool show_legend = true;
   bool legend_below = false;               // the legend in a band under the axes, never over the data
   // Drawn by the last frame (screen pixels): the widget, the plotting

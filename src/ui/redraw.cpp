@@ -14,10 +14,14 @@ namespace {
 
 // More rectangles than this, or more than this share of the framebuffer, and
 // the frame is redrawn whole: repeating every command for each costs more.
-constexpr std::size_t kMaxRects = 6;
-constexpr long long kCheapMerge = 40000;  // pixels: about what a rectangle's triangles cost again
+constexpr std::size_t kMaxRects = 16;
+constexpr long long kCheapMerge = 10000;  // pixels: about what a rectangle's triangles cost again
 constexpr double kMaxFraction = 0.75;
-constexpr std::size_t kMaxBoxes = 64;  // beyond, their bounds (merging them costs the cube of their number)
+constexpr std::size_t kMaxBoxes = 64;
+// Changed triangles of one command further apart than this many unchanged
+// ones are boxed apart, up to kRunsPerCommand boxes a command.
+constexpr std::size_t kRunGap = 8;
+constexpr std::size_t kRunsPerCommand = 8;  // beyond, their bounds (merging them costs the cube of their number)
 
 int fb_width(const ImDrawData& dd) { return int(dd.DisplaySize.x * dd.FramebufferScale.x); }
 int fb_height(const ImDrawData& dd) { return int(dd.DisplaySize.y * dd.FramebufferScale.y); }
@@ -63,21 +67,54 @@ long long merge_cost(const gfx::PixelRect& a, const gfx::PixelRect& b) {
   return unite(a, b).area() - a.area() - b.area() + intersect(a, b).area();
 }
 
-// Disjoint rectangles covering the boxes: overlapping boxes merged, and
-// boxes merged while that adds few pixels or more than kMaxRects remain
-// (a rectangle drawn costs every command crossing it its triangles again,
-// which a software renderer pays about as much for as for its pixels).
+// b less a, as at most four rectangles (the bands above and below a, then
+// the parts left and right of it), appended to out.
+void subtract(const gfx::PixelRect& b, const gfx::PixelRect& a, std::vector<gfx::PixelRect>& out) {
+  const gfx::PixelRect i = intersect(a, b);
+  if (i.empty()) {
+    out.push_back(b);
+    return;
+  }
+  const gfx::PixelRect parts[4] = {{b.x0, b.y0, b.x1, i.y0}, {b.x0, i.y1, b.x1, b.y1}, {b.x0, i.y0, i.x0, i.y1}, {i.x1, i.y0, b.x1, i.y1}};
+  for (const gfx::PixelRect& p : parts)
+    if (!p.empty()) out.push_back(p);
+}
+
+// Whether the rectangle around boxes i and j overlaps any other box.
+bool overlaps_others(const std::vector<gfx::PixelRect>& boxes, std::size_t i, std::size_t j) {
+  const gfx::PixelRect u = unite(boxes[i], boxes[j]);
+  for (std::size_t k = 0; k < boxes.size(); ++k)
+    if (k != i && k != j && !intersect(u, boxes[k]).empty()) return true;
+  return false;
+}
+
+// Disjoint rectangles covering the boxes: boxes merged while that adds few
+// pixels, overlapping ones otherwise cut apart (a tooltip over a map is not
+// worth the rectangle around both), then the cheapest merges while more than
+// kMaxRects remain (each rectangle costs a command crossing it a draw call).
 std::vector<gfx::PixelRect> cover(std::vector<gfx::PixelRect> boxes) {
   boxes.erase(std::remove_if(boxes.begin(), boxes.end(), [](const gfx::PixelRect& r) { return r.empty(); }), boxes.end());
+  int rounds = 0;
   for (bool merged = true; merged;) {
     merged = false;
+    if (++rounds > 4 * int(kMaxBoxes) || boxes.size() > kMaxBoxes) return {bounds(boxes)};
     for (std::size_t i = 0; i < boxes.size() && !merged; ++i)
-      for (std::size_t j = i + 1; j < boxes.size() && !merged; ++j)
-        if (!intersect(boxes[i], boxes[j]).empty() || merge_cost(boxes[i], boxes[j]) <= kCheapMerge) {
+      for (std::size_t j = i + 1; j < boxes.size() && !merged; ++j) {
+        const bool overlap = !intersect(boxes[i], boxes[j]).empty();
+        // A cheap merge that would overlap a third box is not cheap: cut apart again, it would come back.
+        const bool cheap = merge_cost(boxes[i], boxes[j]) <= kCheapMerge && !overlaps_others(boxes, i, j);
+        if (!overlap && !cheap) continue;
+        merged = true;
+        if (cheap) {
           boxes[i] = unite(boxes[i], boxes[j]);
           boxes.erase(boxes.begin() + std::ptrdiff_t(j));
-          merged = true;
+        } else {  // overlapping, far from a rectangle together: the smaller less the larger
+          const std::size_t big = boxes[i].area() >= boxes[j].area() ? i : j, small = i + j - big;
+          const gfx::PixelRect b = boxes[small], a = boxes[big];
+          boxes.erase(boxes.begin() + std::ptrdiff_t(small));
+          subtract(b, a, boxes);
         }
+      }
     if (!merged && boxes.size() > kMaxRects) {  // the cheapest merge, then overlaps again
       std::size_t bi = 0, bj = 1;
       for (std::size_t i = 0; i < boxes.size(); ++i)
@@ -205,17 +242,33 @@ void Redraw::compare(const List& before, const ImDrawList& now, const std::vecto
     std::size_t head = 0, tail = 0;
     while (head < na && head < nb && a.same(head, b, head)) ++head;
     while (tail < na - head && tail < nb - head && a.same(na - 1 - tail, b, nb - 1 - tail)) ++tail;
+    const gfx::PixelRect limit = unite(seen[k].box, before.seen[k].box);
+    const std::size_t first_box = boxes.size();
     float box[4] = {INFINITY, INFINITY, -INFINITY, -INFINITY};
-    if (na == nb) {
-      for (std::size_t t = head; t < na - tail; ++t)
-        if (!a.same(t, b, t)) a.grow(t, t + 1, box), b.grow(t, t + 1, box);
+    auto flush = [&] {
+      if (!(box[2] >= box[0])) return;  // nothing drawn differs (indices only)
+      const ImVec4 vb(std::floor(box[0]) - 1, std::floor(box[1]) - 1, std::ceil(box[2]) + 1, std::ceil(box[3]) + 1);
+      boxes.push_back(intersect(limit, scissor_of(vb, dd)));
+      box[0] = box[1] = INFINITY, box[2] = box[3] = -INFINITY;
+    };
+    if (na == nb) {  // a box for each run of changed triangles (a command's text changes in places)
+      std::size_t last_changed = head;
+      for (std::size_t t = head; t < na - tail; ++t) {
+        if (a.same(t, b, t)) continue;
+        if (t > last_changed + kRunGap) flush();
+        a.grow(t, t + 1, box), b.grow(t, t + 1, box);
+        last_changed = t;
+      }
     } else {
       a.grow(head, na - tail, box);
       b.grow(head, nb - tail, box);
     }
-    if (!(box[2] >= box[0])) continue;  // nothing drawn differs (indices only)
-    const ImVec4 vb(std::floor(box[0]) - 1, std::floor(box[1]) - 1, std::ceil(box[2]) + 1, std::ceil(box[3]) + 1);
-    boxes.push_back(intersect(unite(seen[k].box, before.seen[k].box), scissor_of(vb, dd)));
+    flush();
+    if (boxes.size() - first_box > kRunsPerCommand) {  // many places: their bounds
+      const gfx::PixelRect all = bounds({boxes.begin() + std::ptrdiff_t(first_box), boxes.end()});
+      boxes.resize(first_box);
+      boxes.push_back(all);
+    }
   }
 }
 
@@ -260,9 +313,46 @@ Damage Redraw::changed(const ImDrawData& dd, bool kept) {
   return d;
 }
 
+namespace {
+
+// The triangles of c (indices into list.IdxBuffer) whose pixels reach r,
+// appended to `extra`; false when all of them do (the command's own range serves).
+bool triangles_reaching(const ImDrawList& list, const ImDrawCmd& c, const gfx::PixelRect& r, const ImDrawData& dd,
+                        std::vector<ImDrawIdx>& extra) {
+  const std::size_t idx_n = std::size_t(list.IdxBuffer.Size), vtx_n = std::size_t(list.VtxBuffer.Size);
+  const std::size_t n = c.IdxOffset < idx_n ? std::min<std::size_t>(c.ElemCount, idx_n - c.IdxOffset) / 3 * 3 : 0;
+  const ImDrawIdx* idx = list.IdxBuffer.Data + c.IdxOffset;
+  // r in the vertices' coordinates, a pixel to spare (as the boxes have)
+  const float x0 = float(r.x0) + dd.DisplayPos.x - 1, y0 = float(r.y0) + dd.DisplayPos.y - 1;
+  const float x1 = float(r.x1) + dd.DisplayPos.x + 1, y1 = float(r.y1) + dd.DisplayPos.y + 1;
+  const std::size_t start = extra.size();
+  for (std::size_t t = 0; t < n; t += 3) {
+    float lx = INFINITY, ly = INFINITY, hx = -INFINITY, hy = -INFINITY;
+    for (std::size_t j = 0; j < 3; ++j) {
+      const std::size_t v = c.VtxOffset + idx[t + j];
+      if (v >= vtx_n) {
+        lx = ly = -INFINITY, hx = hy = INFINITY;  // unknown: kept
+        break;
+      }
+      const ImVec2 p = list.VtxBuffer.Data[v].pos;
+      lx = std::min(lx, p.x), ly = std::min(ly, p.y), hx = std::max(hx, p.x), hy = std::max(hy, p.y);
+    }
+    if (hx >= x0 && lx <= x1 && hy >= y0 && ly <= y1) extra.insert(extra.end(), idx + t, idx + t + 3);
+  }
+  if (extra.size() - start == n) {
+    extra.resize(start);
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 void Redraw::clip(ImDrawData& dd, const Damage& d) const {
   if (!exact(dd)) return;
   const ImVec2 pos = dd.DisplayPos;
+  std::vector<gfx::PixelRect> reach;
+  std::vector<ImDrawIdx> extra;  // the triangles of commands cut across rectangles, after the list's own
   for (int l = 0; l < dd.CmdListsCount; ++l) {
     ImDrawList& list = *dd.CmdLists[l];
     // The pixels each command can touch, as changed() found them for this frame.
@@ -271,6 +361,8 @@ void Redraw::clip(ImDrawData& dd, const Damage& d) const {
     int k = -1;
     ImVector<ImDrawCmd> out;
     out.reserve(list.CmdBuffer.Size);
+    extra.clear();
+    const unsigned base = unsigned(list.IdxBuffer.Size);
     for (const ImDrawCmd& c : list.CmdBuffer) {
       ++k;
       if (c.UserCallback == ImDrawCallback_ResetRenderState) {
@@ -278,15 +370,31 @@ void Redraw::clip(ImDrawData& dd, const Damage& d) const {
         continue;
       }
       const gfx::PixelRect s = scissor_of(c.ClipRect, dd);
+      reach.clear();
       for (const gfx::PixelRect& r : d.rects) {
         const gfx::PixelRect i = intersect(s, r);
         if (i.empty() || (seen && intersect((*seen)[std::size_t(k)].box, r).empty())) continue;  // nothing of it there
+        reach.push_back(i);
+      }
+      for (const gfx::PixelRect& i : reach) {
         ImDrawCmd part = c;
         part.ClipRect = ImVec4(float(i.x0) + pos.x, float(i.y0) + pos.y, float(i.x1) + pos.x, float(i.y1) + pos.y);
+        // Across several rectangles, each draws only the triangles that reach it:
+        // a software renderer pays for every triangle it is given.
+        const std::size_t at = extra.size();
+        if (reach.size() > 1 && !c.UserCallback && triangles_reaching(list, c, i, dd, extra)) {
+          if (extra.size() == at) continue;  // none reaches it
+          part.IdxOffset = base + unsigned(at);
+          part.ElemCount = unsigned(extra.size() - at);
+        }
         out.push_back(part);
       }
     }
     list.CmdBuffer.swap(out);
+    if (!extra.empty()) {
+      list.IdxBuffer.reserve(list.IdxBuffer.Size + int(extra.size()));
+      for (ImDrawIdx i : extra) list.IdxBuffer.push_back(i);
+    }
   }
 }
 

@@ -12,6 +12,7 @@ namespace ev::ui {
 
 struct StructurePlotState {
   plot::PlotState plot;
+  StructurePlotState() { plot.steady_fit = true; }  // its x axis steps with the loss plot's
 };
 
 // The height the plot takes under the loss out of `room` pixels: at most
