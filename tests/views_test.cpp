@@ -21,6 +21,7 @@
 #include "core/base/error.h"
 #include "core/layout/pca.h"
 #include "core/live/snapshot.h"
+#include "core/teach/onehot.h"
 #include "core/train/trainer.h"
 #include "test_data.h"
 #include "gfx/colour_map.h"
@@ -938,6 +939,45 @@ TEST(ViewsScreenshot, WordLevelVocabulary) {
   EXPECT_EQ(oh.max_diff, 0.0f);
   const auto px = gl->pixels();
   EXPECT_NO_THROW(ev::gfx::write_png(ev::gfx::Image{1600, 1000, px}, std::string(EMBEDVIZ_SCREENSHOT_DIR) + "/views_words.png"));
+}
+
+// While training changes the table every frame, the one-hot view's numbers
+// and heat map follow it at most ten times a second, each time the two paths
+// of the same table; once it stops, the next refresh shows it as it is.
+TEST(ViewsOnehot, NumbersFollowTrainingTenTimesASecond) {
+  std::string why;
+  auto gl = open_headless(800, 600, &why);
+  if (!gl) GTEST_SKIP() << "no headless GL: " << why;
+  const std::vector<std::string> names = {"emma",   "olivia", "ava",    "isabella", "sophia", "mia",
+                                          "amelia", "harper", "evelyn", "abigail",  "emily",  "ella"};
+  auto data = std::make_shared<ev::Dataset>(ev::make_dataset(names, ev::Tokenizer::Char, 3, "names"));
+  auto s = std::make_shared<ev::Snapshot>();
+  s->data = data;
+  ev::testdata::set_model(*s, ev::Model<float>(ev::testdata::mlp_spec(data->vocab.size(), 3, 4, 8)));
+  Gui gui(800, 600);
+  ASSERT_TRUE(gui.ok());
+  ev::ui::OnehotPanelState oh;
+  ev::ui::UiContext ctx;
+  int refreshed = 0;
+  std::uint64_t seen = ~0ull;
+  for (int frame = 0; frame < 90; ++frame) {
+    const bool training = frame < 60;  // one second at 60 frames a second, then still
+    if (training) {
+      s->version = std::uint64_t(frame) + 1;
+      ev::testdata::table_of(*s).array() += 0.01f;  // a step
+    }
+    gui.begin(1.0f / 60.0f);
+    draw_in_window("One-hot vs lookup", ImVec2(0, 0), ImVec2(800, 600), [&] { ev::ui::draw_onehot_panel(*s, ctx, oh); });
+    gui.end();
+    if (oh.shown_version != seen) ++refreshed, seen = oh.shown_version;
+    EXPECT_EQ(oh.uploaded_version, oh.shown_version) << "the heat map and the numbers from the same table";
+    EXPECT_EQ(oh.max_diff, 0.0f);
+  }
+  EXPECT_GE(refreshed, 8);
+  EXPECT_LE(refreshed, 12) << "60 tables in a second, at most ten refreshes (and the last)";
+  EXPECT_EQ(oh.shown_version, s->version) << "once still, the table as it is";
+  const ev::Mat<float> rows = ev::embed_by_lookup(oh.shown_ids, s->C());
+  EXPECT_TRUE(oh.E1 == rows) << "one-hot x C is the current table's rows";
 }
 
 // The neighbour shares under the loss: each curve in its colour in the bottom

@@ -19,6 +19,7 @@ namespace {
 
 constexpr int kWindowRows = 48;    // heat map rows shown for a large vocabulary
 constexpr int kShownCols = 16;     // numbers shown per embedding row before "..."
+constexpr double kRefreshEvery = 0.1;  // seconds: the numbers and heat map follow training at most this often
 const ImU32 kHighlight = IM_COL32(255, 215, 0, 255);
 
 
@@ -183,12 +184,12 @@ void table_view(const Snapshot& s, UiContext& ctx, OnehotPanelState& st, const s
   }
   // Upload when the table, the window or the ids change.
   st.table.init_gpu();
-  if (s.version != st.uploaded_version || ids != st.uploaded_ids || first != st.uploaded_first) {
+  if (st.shown_version != st.uploaded_version || ids != st.uploaded_ids || first != st.uploaded_first) {
     std::vector<std::uint8_t> lit(std::size_t(rows), 0);
     for (int id : ids)
       if (id >= first && id < first + rows) lit[std::size_t(id - first)] = 1;
     st.table.set(C.data() + std::size_t(first) * std::size_t(d), rows, d, lit);
-    st.uploaded_version = s.version;
+    st.uploaded_version = st.shown_version;
     st.uploaded_ids = ids;
     st.uploaded_first = first;
   }
@@ -391,12 +392,19 @@ void draw_onehot_panel(const Snapshot& s, UiContext& ctx, OnehotPanelState& st) 
   if (!context_ids(s, st, block, ids)) return;
   ids_line(s, st, ids);
 
-  // Both paths, on the live table.
-  const Mat<float>& C = s.C();                      // (V, d)
-  const Mat<float> E1 = embed_by_matmul(ids, C);    // (block, d) = (block, V)(V, d)
-  const Mat<float> E2 = embed_by_lookup(ids, C);    // (block, d)
-  st.max_diff = E1.size() ? (E1 - E2).cwiseAbs().maxCoeff() : 0.0f;
+  // Both paths, on the live table (see OnehotPanelState::E1).
+  const Mat<float>& C = s.C();  // (V, d)
   const double now = ImGui::GetTime();
+  if (ids != st.shown_ids || (s.version != st.shown_version && now - st.shown_time >= kRefreshEvery)) {
+    st.E1 = embed_by_matmul(ids, C);  // (block, d) = (block, V)(V, d)
+    st.E2 = embed_by_lookup(ids, C);  // (block, d)
+    st.max_diff = st.E1.size() ? (st.E1 - st.E2).cwiseAbs().maxCoeff() : 0.0f;
+    st.shown_ids = ids;
+    st.shown_version = s.version;
+    st.shown_time = now;
+  }
+  const Mat<float>& E1 = st.E1;
+  const Mat<float>& E2 = st.E2;
   if (now - st.last_timing > 0.5) {
     st.matmul_us = time_us([&] { volatile float sink = embed_by_matmul(ids, C)(0, 0); (void)sink; });
     st.lookup_us = time_us([&] { volatile float sink = embed_by_lookup(ids, C)(0, 0); (void)sink; });

@@ -31,6 +31,15 @@ struct OnehotPanelState {
   double last_timing = -1e9;
   float max_diff = 0;
 
+  // The two paths' rows and the heat map, from the table as of
+  // shown_version: made again when the context changes, and at most ten times
+  // a second while training changes the table (numbers a person can read,
+  // which a software renderer redraws no more often).
+  Mat<float> E1, E2;
+  std::vector<int> shown_ids;
+  std::uint64_t shown_version = ~0ull;
+  double shown_time = -1e9;
+
   TableHeatmap table;          // the rows of C shown; on the GPU from the first draw
   std::uint64_t uploaded_version = ~0ull;
   std::vector<int> uploaded_ids;

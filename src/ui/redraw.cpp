@@ -379,10 +379,12 @@ void Redraw::clip(ImDrawData& dd, const Damage& d) const {
       for (const gfx::PixelRect& i : reach) {
         ImDrawCmd part = c;
         part.ClipRect = ImVec4(float(i.x0) + pos.x, float(i.y0) + pos.y, float(i.x1) + pos.x, float(i.y1) + pos.y);
-        // Across several rectangles, each draws only the triangles that reach it:
-        // a software renderer pays for every triangle it is given.
+        // A command reaching beyond a rectangle draws there only the triangles
+        // that reach it: a software renderer pays for every triangle it is
+        // given, scissored or not (a window's text for the digits that changed).
         const std::size_t at = extra.size();
-        if (reach.size() > 1 && !c.UserCallback && triangles_reaching(list, c, i, dd, extra)) {
+        const bool within = seen && intersect((*seen)[std::size_t(k)].box, i) == (*seen)[std::size_t(k)].box;
+        if (!within && !c.UserCallback && triangles_reaching(list, c, i, dd, extra)) {
           if (extra.size() == at) continue;  // none reaches it
           part.IdxOffset = base + unsigned(at);
           part.ElemCount = unsigned(extra.size() - at);
