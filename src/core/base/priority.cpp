@@ -1,10 +1,11 @@
-// priority.cpp: setpriority on the calling thread's id (on Linux a thread
-// has a niceness of its own).
+// priority.cpp: setpriority and sched_setscheduler on the calling thread (on
+// Linux a thread has a niceness and a scheduling class of its own).
 #include "core/base/priority.h"
 
 #include <atomic>
 
 #ifdef __linux__
+#include <sched.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -26,6 +27,15 @@ void lower_this_thread(int nice) {
 #else
   (void)nice;
 #endif
+}
+
+void lower_map_thread() {
+  if (!frames_first.load()) return lower_this_thread(live_map_nice());
+#ifdef __linux__
+  sched_param p{};
+  if (sched_setscheduler(0, SCHED_IDLE, &p) == 0) return;  // 0: the calling thread
+#endif
+  lower_this_thread(live_map_nice());
 }
 
 }  // namespace ev

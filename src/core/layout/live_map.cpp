@@ -16,7 +16,7 @@ using Clock = std::chrono::steady_clock;
 
 // The map is a view of training, not training: its threads yield the CPU to
 // the trainer and the frame loop when all want it.
-void lower_priority() { lower_this_thread(live_map_nice()); }
+void lower_priority() { lower_map_thread(); }
 
 }  // namespace
 
